@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { ingest } from '../ingest/ingest.js';
+import { train } from '../model/train.js';
+import { score } from '../model/score.js';
+import { predict } from '../model/predict.js';
+import { deploy, rollback } from '../registry/production.js';
+import { listModels } from '../registry/list-models.js';
+import { simulate } from '../simulate/generate.js';
+import { configJsonSchema } from '../config/json-schema.js';
+import { runDemo, formatDemo } from './demo.js';
+import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
+import { formatDeploy, formatIngest, formatScore, formatTrain } from './format.js';
+import { UsageError } from '../util/errors.js';
+
+/** Every command: parse flags → call the library → print. No logic lives here. */
+export function registerCommands(program: Command): void {
+  const g = () => program.opts<GlobalOptions>();
+
+  program
+    .command('ingest')
+    .description('read new or changed data files into the combined dataset')
+    .action(() => runCommand('ingest', g(), (ctx) => ingest(ctx), formatIngest));
+
+  program
+    .command('train')
+    .description('fit a new model version on the current dataset')
+    .action(() => runCommand('train', g(), (ctx) => train(ctx), formatTrain));
+
+  program
+    .command('score')
+    .description('score a model version on the test data (or --data FILE) and record the result')
+    .option('--model <version>', 'a version id, "production" or "latest" (default: production, else latest)')
+    .option('--data <path>', 'labelled data file or folder (default: test_data_path)')
+    .action((o: { model?: string; data?: string }) => runCommand('score', g(), (ctx) => score(ctx, o), formatScore));
+
+  program
+    .command('deploy [version]')
+    .description('promote a model version (default: the newest) to production')
+    .option('--reason <text>', 'why, recorded in the deployment history', 'manual deploy')
+    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), (ctx) => deploy(ctx, version, o.reason), formatDeploy));
+
+  program
+    .command('rollback')
+    .description('return production to the version deployed before the current one')
+    .option('--reason <text>', 'why, recorded in the deployment history', 'manual rollback')
+    .action((o: { reason: string }) => runCommand('rollback', g(), (ctx) => rollback(ctx, o.reason), formatDeploy));
+
+  program
+    .command('models')
+    .description('list model versions, their latest F1 and which one is in production')
+    .action(() =>
+      runCommand('models', g(), (ctx) => listModels(ctx), (r) =>
+        r.models.length
+          ? r.models.map((m) => `${m.deployed ? '*' : ' '} ${m.version.padEnd(6)} ${m.createdAt}  F1 ${m.f1 === undefined ? 'not scored' : m.f1.toFixed(4)}  ${m.trainingRows} rows`).join('\n')
+          : 'no model versions yet',
+      ),
+    );
+
+  program
+    .command('predict')
+    .description('risk of leaving for every row of a file')
+    .requiredOption('--data <file>', 'CSV file (or folder) with the feature columns; id and label optional')
+    .option('--out <file>', 'write id, probability, prediction as CSV')
+    .option('--model <version>', 'a version id, "production" (default) or "latest"')
+    .action((o: { data: string; out?: string; model?: string }) =>
+      runCommand('predict', g(), (ctx) => predict(ctx, o), (r) => {
+        const head = `predicted ${r.rows} rows with ${r.version}${r.out ? ` → ${r.out}` : ''}`;
+        if (r.out || !r.predictions) return head;
+        return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
+      }),
+    );
+
+  program
+    .command('simulate')
+    .description('write a realistic, deterministic demo workspace (config, monthly files, test file)')
+    .requiredOption('--out <dir>', 'workspace folder to create')
+    .option('--clients <n>', 'number of clients', intArg('--clients'), 10_000)
+    .option('--months <n>', 'number of monthly files', intArg('--months'), 12)
+    .option('--seed <n>', 'random seed', intArg('--seed'), 42)
+    .option('--force', 'overwrite an existing workspace config')
+    .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean }) =>
+      runPlain(g(), async () => simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`),
+    );
+
+  program
+    .command('demo')
+    .description('create ./demo if absent, then ingest → train → score → deploy (what `npm start` runs)')
+    .option('--dir <dir>', 'demo workspace folder', 'demo')
+    .action((o: { dir: string }) => runPlain(g(), (log) => runDemo(o.dir, log), formatDemo));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of config.json')
+    .action(() => runPlain({ ...g(), json: true }, async () => configJsonSchema(), () => ''));
+}
+
+function intArg(flag: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: expected a whole number, got "${v}"`);
+    return Number(v);
+  };
+}

@@ -1,0 +1,39 @@
+import type { IngestResult } from '../ingest/ingest.js';
+import type { TrainResult } from '../model/train.js';
+import type { ScoreResult } from '../model/score.js';
+import type { DeployResult } from '../registry/production.js';
+
+/** Human summaries: short, one fact per line. --json gives the full objects. */
+const n = (v: number) => v.toLocaleString('en-US');
+const f4 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+
+export function formatIngest(r: IngestResult): string {
+  const lines = r.files.map((f) => {
+    if (f.status === 'ingested') {
+      const extra = [f.rowsRejected ? `${n(f.rowsRejected)} rejected` : '', f.duplicates ? `${n(f.duplicates)} duplicates` : ''].filter(Boolean).join(', ');
+      return `  ingested  ${f.name}: ${n(f.rowsAdded)} rows added${extra ? ` (${extra})` : ''}`;
+    }
+    return `  ${f.status.padEnd(8)}  ${f.name}: ${f.reason}`;
+  });
+  const head = r.files.length ? lines.join('\n') : '  no data files found';
+  return `${head}\ndataset: ${n(r.rowsTotal)} rows (${n(r.rowsAdded)} new, ${n(r.duplicatesDropped)} duplicates dropped, ${n(r.rowsRejected)} rows rejected)${r.newData ? '' : ' — no new data'}`;
+}
+
+export function formatTrain(r: TrainResult): string {
+  const coefs = Object.entries(r.coefficients).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', ');
+  return `trained ${r.version} on ${n(r.trainingRows)} rows in ${r.iterations} Newton iterations (gradient norm ${r.gradNorm.toExponential(2)})\n  intercept=${r.intercept.toPrecision(6)}, ${coefs}`;
+}
+
+export function formatScore(r: ScoreResult): string {
+  const [[tn, fp], [fn, tp]] = r.confusionMatrix;
+  return [
+    `scored ${r.version} on ${n(r.rows)} rows: F1 ${f4(r.f1)}  precision ${f4(r.precision)}  recall ${f4(r.recall)}  accuracy ${f4(r.accuracy)}`,
+    `  ROC AUC ${f4(r.rocAuc)}  PR AUC ${f4(r.prAuc)}  log loss ${f4(r.logLoss)}  Brier ${f4(r.brier)}`,
+    `  confusion matrix: TN ${n(tn)}  FP ${n(fp)}  FN ${n(fn)}  TP ${n(tp)}`,
+    `  top ${r.topK.k}: precision ${f4(r.topK.precision)}  recall ${f4(r.topK.recall)}`,
+  ].join('\n');
+}
+
+export function formatDeploy(r: DeployResult): string {
+  return `${r.action === 'deploy' ? 'deployed' : 'rolled back to'} ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`;
+}

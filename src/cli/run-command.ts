@@ -1,0 +1,94 @@
+import { loadConfig, type Config } from '../config/load.js';
+import { makeContext, type Context } from '../context.js';
+import { openStore } from '../store/open.js';
+import { RiskwatchError } from '../util/errors.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { noProgress, terminalProgress } from '../util/progress.js';
+import { nowIso } from '../util/time.js';
+
+export interface GlobalOptions {
+  config: string;
+  json?: boolean;
+  logLevel?: string;
+}
+
+/** Turn any failure into (one line for the user, exit code). Bugs keep their stack at debug level. */
+export function describeFailure(err: unknown, log?: Logger): { message: string; exitCode: number } {
+  if (err instanceof RiskwatchError) return { message: err.message, exitCode: err.exitCode };
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && e.syscall) {
+    const what: Record<string, string> = {
+      EACCES: 'permission denied',
+      EPERM: 'operation not permitted',
+      EROFS: 'read-only file system',
+      ENOSPC: 'no space left on device',
+      EDQUOT: 'disk quota exceeded',
+      ENOENT: 'no such file or folder',
+      EISDIR: 'is a folder',
+      ENOTDIR: 'not a folder',
+    };
+    return { message: `cannot ${e.syscall} ${e.path ?? ''}: ${what[e.code] ?? e.code}`.replace(/\s+:/, ':'), exitCode: 1 };
+  }
+  log?.debug({ err }, 'internal error');
+  return { message: `internal error: ${(err as Error)?.message ?? String(err)} (run with --log-level debug for details)`, exitCode: 1 };
+}
+
+function print(json: boolean, result: unknown, human: (r: never) => string): void {
+  if (json) process.stdout.write(JSON.stringify(result) + '\n');
+  else {
+    const text = human(result as never);
+    if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+}
+
+/**
+ * The shape of every command: load config, open the store, record a run with its timing, call
+ * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
+ */
+export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string): Promise<void> {
+  let log = createLogger(globals.logLevel ?? 'info');
+  let config: Config;
+  try {
+    config = loadConfig(globals.config);
+  } catch (err) {
+    return fail(err, log);
+  }
+  if (!globals.logLevel && config.logLevel !== 'info') log = createLogger(config.logLevel);
+  let ctx: Context;
+  try {
+    const store = await openStore(config);
+    ctx = makeContext(config, store, log, globals.json ? noProgress : terminalProgress());
+  } catch (err) {
+    return fail(err, log);
+  }
+  const runId = await ctx.store.startRun(name, nowIso());
+  const t0 = performance.now();
+  try {
+    const result = await fn(ctx);
+    const ms = performance.now() - t0;
+    await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, {});
+    print(Boolean(globals.json), result, human as (r: never) => string);
+  } catch (err) {
+    const { message } = describeFailure(err, log);
+    await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
+    fail(err, log);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Commands that need no config (simulate, schema). */
+export async function runPlain<T>(globals: GlobalOptions, fn: (log: Logger) => Promise<T>, human: (r: T) => string): Promise<void> {
+  const log = createLogger(globals.logLevel ?? 'info');
+  try {
+    print(Boolean(globals.json), await fn(log), human as (r: never) => string);
+  } catch (err) {
+    fail(err, log);
+  }
+}
+
+function fail(err: unknown, log: Logger): void {
+  const { message, exitCode } = describeFailure(err, log);
+  process.stderr.write(`riskwatch: ${message}\n`);
+  process.exitCode = exitCode;
+}

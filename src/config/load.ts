@@ -1,0 +1,125 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { configSchema, type FeatureType, type ParsedConfig } from './schema.js';
+import { DataError } from '../util/errors.js';
+
+/** Config after validation, with every path absolute. */
+export interface Config {
+  file: string;
+  dir: string;
+  inputFolder: string;
+  outputFolder: string;
+  testDataPath: string;
+  modelFolder: string;
+  productionFolder: string;
+  extension: string;
+  url: URL;
+  features: string[];
+  featureTypes: Record<string, FeatureType>;
+  target: string;
+  id: string;
+  model: ParsedConfig['model'];
+  topK: number;
+  store: { type: 'sqlite'; path: string };
+  logLevel: ParsedConfig['log_level'];
+  raw: ParsedConfig;
+}
+
+function describeIssue(file: string, issue: z.core.$ZodIssue): string {
+  const key = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const where = key ? ` in "${key}"` : '';
+    return `${file}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}`;
+  }
+  if (issue.code === 'invalid_type') {
+    return `${file}: key "${key}": expected ${issue.expected}${issue.input === undefined ? ' (missing)' : `, got ${JSON.stringify(issue.input)}`}`;
+  }
+  return `${file}: key "${key}": ${issue.message}`;
+}
+
+/** Validate an already-parsed JSON object; `file` names it in errors and anchors relative paths. */
+export function parseConfig(json: unknown, file: string, opts: { checkFolders?: boolean } = {}): Config {
+  const result = configSchema.safeParse(json);
+  if (!result.success) throw new DataError(describeIssue(file, result.error.issues[0]));
+  const c = result.data;
+  const dir = dirname(resolve(file));
+  const at = (p: string) => resolve(dir, p);
+
+  if (new Set(c.features).size !== c.features.length) throw new DataError(`${file}: key "features": names must be unique`);
+  const named = [c.id_column, c.target_column];
+  for (const f of c.features) {
+    if (named.includes(f)) throw new DataError(`${file}: key "features": "${f}" is also the id or target column`);
+  }
+  if (c.id_column === c.target_column) throw new DataError(`${file}: keys "id_column" and "target_column" must differ`);
+  for (const k of Object.keys(c.feature_types)) {
+    if (!c.features.includes(k)) throw new DataError(`${file}: key "feature_types.${k}": not one of "features"`);
+  }
+  const featureTypes: Record<string, FeatureType> = {};
+  for (const f of c.features) featureTypes[f] = c.feature_types[f] ?? 'count';
+
+  const cfg: Config = {
+    file: resolve(file),
+    dir,
+    inputFolder: at(c.input_folder_path),
+    outputFolder: at(c.output_folder_path),
+    testDataPath: at(c.test_data_path),
+    modelFolder: at(c.output_model_path),
+    productionFolder: at(c.prod_deployment_path),
+    extension: c.input_file_extension.replace(/^\./, ''),
+    url: new URL(c.url),
+    features: c.features,
+    featureTypes,
+    target: c.target_column,
+    id: c.id_column,
+    model: c.model,
+    topK: c.top_k,
+    store: { type: 'sqlite', path: at(c.store.path) },
+    logLevel: c.log_level,
+    raw: c,
+  };
+  if (opts.checkFolders !== false) {
+    requireFolder(file, 'input_folder_path', cfg.inputFolder);
+    requireExists(file, 'test_data_path', cfg.testDataPath);
+  }
+  return cfg;
+}
+
+function requireFolder(file: string, key: string, path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new DataError(`${file}: key "${key}": folder ${path} does not exist`);
+  }
+  if (!st.isDirectory()) throw new DataError(`${file}: key "${key}": ${path} is not a folder`);
+}
+
+function requireExists(file: string, key: string, path: string): void {
+  try {
+    statSync(path);
+  } catch {
+    throw new DataError(`${file}: key "${key}": ${path} does not exist`);
+  }
+}
+
+/** Read, parse and validate a config file. Every failure is one line naming file and key. */
+export function loadConfig(file = 'config.json', opts: { checkFolders?: boolean } = {}): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DataError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code}); pass --config PATH`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new DataError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new DataError(`${file}: expected a JSON object at the top level`);
+  }
+  return parseConfig(json, file, opts);
+}

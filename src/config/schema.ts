@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The config file's shape. The first seven keys are the original project's and keep their names
+ * and meaning; the rest are riskwatch's own, all optional with defaults. Unknown keys are errors
+ * (a typo must not silently fall back to a default).
+ */
+export const DEFAULT_FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'] as const;
+
+const nonEmpty = z.string().min(1, 'expected a non-empty string');
+
+export const featureType = z.enum(['count', 'number']);
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+  input_folder_path: nonEmpty.describe('Folder scanned for new data files (relative to the config file).'),
+  output_folder_path: nonEmpty.describe('Folder that receives the combined dataset (finaldata.csv).'),
+  test_data_path: nonEmpty.describe('Test data: a folder of data files or one file.'),
+  output_model_path: nonEmpty.describe('Folder of immutable model versions.'),
+  prod_deployment_path: nonEmpty.describe('Folder holding the production model.'),
+  input_file_extension: nonEmpty.default('csv').describe('Extension of data files, without the dot.'),
+  url: z.url().default('http://127.0.0.1:8000/').describe('Where the API listens.'),
+
+  features: z.array(nonEmpty).min(1).default([...DEFAULT_FEATURES]).describe('Feature columns, in model order.'),
+  feature_types: z
+    .record(z.string(), featureType)
+    .default({})
+    .describe('Per feature: "count" (non-negative integer, the default) or "number" (any finite decimal).'),
+  target_column: nonEmpty.default('exited').describe('Label column: 1 = the client left, 0 = stayed.'),
+  id_column: nonEmpty.default('corporation').describe('Client identifier column (text).'),
+  model: z
+    .strictObject({
+      C: z.number().positive().default(1.0).describe('Inverse L2 strength, as scikit-learn.'),
+      max_iter: z.int().positive().default(100).describe('Newton iterations at most.'),
+      tol: z.number().positive().default(1e-12).describe('Stop when the gradient norm, relative to its start, is below this.'),
+      threshold: z.number().gt(0).lt(1).default(0.5).describe('Probability above which a client is predicted to leave.'),
+    })
+    .default({ C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5 }),
+  top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
+  store: z
+    .strictObject({
+      type: z.literal('sqlite').default('sqlite'),
+      path: nonEmpty.default('riskwatch.db').describe('SQLite file (relative to the config file).'),
+    })
+    .default({ type: 'sqlite', path: 'riskwatch.db' }),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type FeatureType = z.infer<typeof featureType>;

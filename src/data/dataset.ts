@@ -1,0 +1,92 @@
+/**
+ * A dataset in memory: columnar, typed. Missing feature values are NaN; labels are 0/1, or
+ * NO_LABEL where a file has no label column (prediction input).
+ */
+export const NO_LABEL = 255;
+
+export interface Dataset {
+  features: string[];
+  rows: number;
+  ids: string[];
+  /** One column per feature, `rows` long. */
+  x: Float64Array[];
+  y: Uint8Array;
+}
+
+/** Grows columns by doubling; `truncate` undoes a file that turned out unusable. */
+export class DatasetBuilder {
+  rows = 0;
+  ids: string[] = [];
+  x: Float64Array[];
+  y: Uint8Array;
+  private capacity: number;
+
+  constructor(
+    readonly features: string[],
+    capacity = 1024,
+  ) {
+    this.capacity = capacity;
+    this.x = features.map(() => new Float64Array(capacity));
+    this.y = new Uint8Array(capacity);
+  }
+
+  static from(ds: Dataset): DatasetBuilder {
+    const b = new DatasetBuilder(ds.features, Math.max(1024, ds.rows * 2));
+    for (let f = 0; f < ds.features.length; f++) b.x[f].set(ds.x[f].subarray(0, ds.rows));
+    b.y.set(ds.y.subarray(0, ds.rows));
+    b.ids = ds.ids.slice(0, ds.rows);
+    b.rows = ds.rows;
+    return b;
+  }
+
+  /** Make room for one more row and return its index; the caller fills x/y/ids at that index. */
+  next(): number {
+    if (this.rows === this.capacity) this.grow();
+    return this.rows;
+  }
+
+  commit(id: string): void {
+    this.ids[this.rows] = id;
+    this.rows++;
+  }
+
+  truncate(rows: number): void {
+    this.rows = rows;
+    this.ids.length = rows;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.x = this.x.map((col) => {
+      const n = new Float64Array(this.capacity);
+      n.set(col);
+      return n;
+    });
+    const y = new Uint8Array(this.capacity);
+    y.set(this.y);
+    this.y = y;
+  }
+
+  /** A view of the rows so far (no copy). */
+  build(): Dataset {
+    return {
+      features: this.features,
+      rows: this.rows,
+      ids: this.ids,
+      x: this.x.map((c) => c.subarray(0, this.rows)),
+      y: this.y.subarray(0, this.rows),
+    };
+  }
+}
+
+/** Missing cells per feature. */
+export function countMissing(ds: Dataset): Record<string, number> {
+  const out: Record<string, number> = {};
+  ds.features.forEach((f, j) => {
+    let n = 0;
+    const col = ds.x[j];
+    for (let i = 0; i < ds.rows; i++) if (col[i] !== col[i]) n++;
+    out[f] = n;
+  });
+  return out;
+}

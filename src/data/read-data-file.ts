@@ -1,0 +1,203 @@
+import { open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Logger } from 'pino';
+import { CsvFormatError, CsvParser, type CsvRecord } from './csv/parser.js';
+import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
+import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
+import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+import type { DuplicateIndex } from './dedup.js';
+
+/** The file cannot be used at all; `reason` is one line for the user. Nothing from it was kept. */
+export class FileRejectedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
+    this.name = 'FileRejectedError';
+  }
+}
+
+export interface FileReadResult {
+  size: number;
+  sha256: string;
+  rowsRead: number;
+  /** Rows that passed validation (duplicates included). */
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** Accepted rows equal to an earlier row; not added. */
+  duplicates: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  /** Missing feature cells among accepted rows. */
+  missing: Record<string, number>;
+  extraColumns: string[];
+}
+
+export interface ReadOptions {
+  log?: Logger;
+  /** Called with bytes read so far (progress bars). */
+  onBytes?: (bytes: number) => void;
+  /** Rejected rows logged one by one, per file; the rest are only counted. Default 20. */
+  maxLoggedRejects?: number;
+  chunkBytes?: number;
+}
+
+/**
+ * Stream one data file into `builder`, validating every row against `schema` and dropping
+ * duplicates through `dedup` (when given). All or nothing: if the file turns out unusable the
+ * builder is truncated back and FileRejectedError names the reason.
+ */
+export async function readDataFile(
+  path: string,
+  schema: TableSchema,
+  builder: DatasetBuilder,
+  dedup: DuplicateIndex | null,
+  opts: ReadOptions = {},
+): Promise<FileReadResult> {
+  const name = basename(path);
+  const startRows = builder.rows;
+  const before = await stat(path);
+  const hash = createHash('sha256');
+  const maxLogged = opts.maxLoggedRejects ?? 20;
+  const nf = schema.features.length;
+  const counts = schema.features.map((f) => schema.featureTypes[f] !== 'number');
+  const missing = new Float64Array(nf);
+  const rejected: Partial<Record<RejectReason, number>> = {};
+  let map: ColumnMap | null = null;
+  let rowsRead = 0;
+  let rowsRejected = 0;
+  let duplicates = 0;
+  let logged = 0;
+  const rowMissing = new Uint8Array(nf);
+
+  const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string) => {
+    rowsRejected++;
+    rejected[reason] = (rejected[reason] ?? 0) + 1;
+    if (logged < maxLogged && opts.log) {
+      logged++;
+      opts.log.warn({ file: name, line: rec.line, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value }, `row rejected: ${name}:${rec.line}`);
+    }
+  };
+
+  const onRecord = (rec: CsvRecord) => {
+    if (!map) {
+      try {
+        map = mapHeader(rec.texts(), schema);
+      } catch (err) {
+        throw new FileRejectedError(name, (err as Error).message, rec.line);
+      }
+      if (map.extra.length && opts.log) opts.log.warn({ file: name, columns: map.extra }, `ignoring extra columns in ${name}: ${map.extra.join(', ')}`);
+      return;
+    }
+    rowsRead++;
+    if (rec.count !== map.count) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${map.count}`);
+    if (rec.malformed) return reject(rec, 'malformed_quotes');
+    const r = builder.next();
+    const buf = rec.buf;
+    for (let j = 0; j < nf; j++) {
+      const c = map.features[j];
+      let v: number;
+      if (counts[j]) {
+        v = parseCount(buf, rec.starts[c], rec.ends[c]);
+        if (v === EMPTY) {
+          v = Number.NaN;
+          rowMissing[j] = 1;
+        } else if (v === INVALID) {
+          const text = rec.text(c);
+          resetMissing(rowMissing);
+          return reject(rec, classifyCount(text), schema.features[j], text);
+        } else rowMissing[j] = 0;
+      } else {
+        const text = rec.text(c);
+        if (text.trim() === '') {
+          v = Number.NaN;
+          rowMissing[j] = 1;
+        } else {
+          v = parseNumber(text);
+          if (v !== v) {
+            resetMissing(rowMissing);
+            return reject(rec, classifyNumber(text), schema.features[j], text);
+          }
+          rowMissing[j] = 0;
+        }
+      }
+      builder.x[j][r] = v;
+    }
+    let label = NO_LABEL;
+    if (map.target >= 0) {
+      label = parseLabel(buf, rec.starts[map.target], rec.ends[map.target]);
+      if (label === EMPTY) {
+        if (schema.requireTarget) return reject(rec, 'missing_label', schema.target);
+        label = NO_LABEL;
+      } else if (label === INVALID) {
+        return reject(rec, 'invalid_label', schema.target, rec.text(map.target));
+      }
+    }
+    let id: string;
+    if (map.id >= 0) {
+      id = rec.text(map.id);
+      if (id.length === 0 && schema.requireId) return reject(rec, 'missing_id', schema.id);
+    } else {
+      id = `line-${rec.line}`;
+    }
+    builder.y[r] = label;
+    for (let j = 0; j < nf; j++) missing[j] += rowMissing[j];
+    builder.ids[r] = id;
+    if (dedup && dedup.addOrFind(r) >= 0) {
+      duplicates++;
+      return;
+    }
+    builder.commit(id);
+  };
+
+  const parser = new CsvParser(onRecord);
+  const fh = await open(path, 'r');
+  let size = 0;
+  try {
+    const chunkBytes = opts.chunkBytes ?? 1 << 20;
+    for (;;) {
+      // A fresh buffer per chunk: the parser may hold the previous one until the next push.
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await fh.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      const part = bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead);
+      hash.update(part);
+      size += bytesRead;
+      parser.push(part);
+      opts.onBytes?.(size);
+    }
+    parser.end();
+    if (!map) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
+    const after = await stat(path);
+    if (after.size !== size || after.mtimeMs !== before.mtimeMs) {
+      throw new FileRejectedError(name, 'file changed while it was being read (still being written?); it will be read again next time');
+    }
+  } catch (err) {
+    builder.truncate(startRows);
+    if (err instanceof FileRejectedError) throw err;
+    if (err instanceof CsvFormatError) throw new FileRejectedError(name, err.message, err.line);
+    throw err;
+  } finally {
+    await fh.close();
+  }
+  const m: ColumnMap = map;
+  const missingOut: Record<string, number> = {};
+  schema.features.forEach((f, j) => (missingOut[f] = missing[j]));
+  return {
+    size,
+    sha256: hash.digest('hex'),
+    rowsRead,
+    rowsAccepted: rowsRead - rowsRejected,
+    rowsRejected,
+    duplicates,
+    rejectedByReason: rejected,
+    missing: missingOut,
+    extraColumns: m.extra,
+  };
+}
+
+function resetMissing(m: Uint8Array): void {
+  m.fill(0);
+}

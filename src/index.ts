@@ -1,0 +1,20 @@
+// The library API: the CLI, the server and the tests all call these.
+export { loadConfig, parseConfig, type Config } from './config/load.js';
+export { configSchema } from './config/schema.js';
+export { configJsonSchema } from './config/json-schema.js';
+export { makeContext, type Context } from './context.js';
+export { openStore } from './store/open.js';
+export type * from './store/types.js';
+export { SqliteStore } from './store/sqlite/sqlite-store.js';
+export { ingest, type IngestResult, type IngestFileResult } from './ingest/ingest.js';
+export { train, type TrainResult } from './model/train.js';
+export { score, type ScoreResult } from './model/score.js';
+export { predict, type PredictResult } from './model/predict.js';
+export { fitLogistic, predictProba } from './model/logistic.js';
+export { computeMetrics, topKIndices } from './model/metrics.js';
+export { deploy, rollback, readProduction } from './registry/production.js';
+export { listModels } from './registry/list-models.js';
+export { simulate } from './simulate/generate.js';
+export { CsvParser, parseCsv, CsvFormatError } from './data/csv/parser.js';
+export { readDataset, writeDataset } from './data/dataset-files.js';
+export { RiskwatchError, DataError, UsageError } from './util/errors.js';

@@ -1,0 +1,202 @@
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { trainingSchema } from '../data/columns.js';
+import { DatasetBuilder, countMissing } from '../data/dataset.js';
+import { readDataset, sha256File, writeDataset } from '../data/dataset-files.js';
+import { DuplicateIndex } from '../data/dedup.js';
+import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
+import type { IngestedFileRecord } from '../store/types.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { nowIso } from '../util/time.js';
+import { listDataFiles } from './list-files.js';
+
+export interface IngestFileResult {
+  name: string;
+  status: 'ingested' | 'skipped' | 'rejected';
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  duplicates: number;
+  /** Rows this file added to the dataset (accepted minus duplicates). */
+  rowsAdded: number;
+  rejectedByReason: Record<string, number>;
+  missing: Record<string, number>;
+  size?: number;
+  sha256?: string;
+  reason?: string;
+}
+
+export interface IngestResult {
+  files: IngestFileResult[];
+  /** Rows in the combined dataset after this ingest. */
+  rowsTotal: number;
+  rowsAdded: number;
+  duplicatesDropped: number;
+  rowsRejected: number;
+  /** True when this ingest added rows: the dataset changed. */
+  newData: boolean;
+  datasetHash: string | null;
+  datasetPath: string | null;
+}
+
+const INGESTED_FILES_JSON = 'ingestedfiles.json';
+
+/**
+ * Read every new or changed data file in the input folder into the combined dataset. Files are
+ * all-or-nothing; the dataset only grows (nothing ingested before is lost) and is replaced
+ * atomically; the store records each file by name, size and sha256 so an unchanged file is not
+ * read twice and a changed one is.
+ */
+export async function ingest(ctx: Context): Promise<IngestResult> {
+  const { config, store, log, progress } = ctx;
+  const startedAt = nowIso();
+  const schema = trainingSchema(config);
+  const candidates = await listDataFiles(config.inputFolder, config.extension);
+  const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
+
+  const results: IngestFileResult[] = [];
+  const toRead: Array<{ name: string; path: string; size: number; sha256: string }> = [];
+  for (const c of candidates) {
+    if (c.problem) {
+      log.warn({ file: c.name }, `file rejected: ${c.name} ${c.problem}`);
+      results.push(emptyResult(c.name, 'rejected', c.problem));
+      continue;
+    }
+    const sha256 = await sha256File(c.path);
+    const prev = known.get(c.name);
+    if (prev && prev.sha256 === sha256) {
+      const reason = prev.status === 'rejected' ? `unchanged since it was rejected: ${prev.reason}` : 'unchanged since last ingest';
+      results.push({ ...emptyResult(c.name, 'skipped', reason), size: c.size, sha256 });
+      continue;
+    }
+    toRead.push({ name: c.name, path: c.path, size: c.size, sha256 });
+  }
+
+  const existing = await readDataset(config.outputFolder, schema);
+  const previousRows = existing?.dataset.rows ?? 0;
+  const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
+  const dedup = new DuplicateIndex(builder, previousRows + toRead.reduce((s, f) => s + f.size / 24, 0));
+  // Index the rows we already have so new rows that repeat them count as duplicates.
+  let existingDuplicates = 0;
+  if (existing) {
+    const rows = builder.rows;
+    builder.truncate(0);
+    const ids = existing.dataset.ids;
+    for (let r = 0; r < rows; r++) {
+      const at = builder.rows;
+      if (at !== r) for (let j = 0; j < builder.x.length; j++) builder.x[j][at] = builder.x[j][r];
+      builder.y[at] = builder.y[r];
+      builder.ids[at] = ids[r];
+      if (dedup.addOrFind(at) >= 0) existingDuplicates++;
+      else builder.commit(ids[r]);
+    }
+    if (existingDuplicates) log.warn({ duplicates: existingDuplicates }, `existing dataset held ${existingDuplicates} duplicate rows; dropped`);
+  }
+
+  const totalBytes = toRead.reduce((s, f) => s + f.size, 0);
+  let doneBytes = 0;
+  progress.start(totalBytes, 'ingest');
+  const records: IngestedFileRecord[] = [];
+  for (const f of toRead) {
+    const ingestedAt = nowIso();
+    try {
+      const r = await readDataFile(f.path, schema, builder, dedup, { log, onBytes: (b) => progress.update(doneBytes + b) });
+      const added = r.rowsAccepted - r.duplicates;
+      log.info({ file: f.name, rowsRead: r.rowsRead, rowsAdded: added, rejected: r.rowsRejected, duplicates: r.duplicates }, `ingested ${f.name}`);
+      const res: IngestFileResult = {
+        name: f.name,
+        status: 'ingested',
+        rowsRead: r.rowsRead,
+        rowsAccepted: r.rowsAccepted,
+        rowsRejected: r.rowsRejected,
+        duplicates: r.duplicates,
+        rowsAdded: added,
+        rejectedByReason: r.rejectedByReason as Record<string, number>,
+        missing: r.missing,
+        size: r.size,
+        sha256: r.sha256,
+      };
+      if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
+      results.push(res);
+      records.push(toRecord(res, f.path, ingestedAt));
+    } catch (err) {
+      if (!(err instanceof FileRejectedError)) throw err;
+      const where = err.line ? ` (line ${err.line})` : '';
+      log.warn({ file: f.name, line: err.line, reason: err.reason }, `file rejected: ${f.name}${where}: ${err.reason}`);
+      const res: IngestFileResult = { ...emptyResult(f.name, 'rejected', `${err.reason}${where}`), size: f.size, sha256: f.sha256 };
+      results.push(res);
+      // Not recorded when it was still being written: it must be read again next time.
+      if (!err.reason.startsWith('file changed while')) records.push(toRecord(res, f.path, ingestedAt));
+    }
+    doneBytes += f.size;
+  }
+  progress.stop();
+
+  const rowsAdded = builder.rows - (previousRows - existingDuplicates);
+  let datasetHash = existing?.hash ?? null;
+  let datasetPath: string | null = existing ? join(config.outputFolder, 'finaldata.csv') : null;
+  const ingestedAny = results.some((r) => r.status === 'ingested');
+  const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!existing && ingestedAny);
+  let datasetRecord = null;
+  if (mustWrite) {
+    const ds = builder.build();
+    const written = await writeDataset(config.outputFolder, ds, { id: config.id, target: config.target });
+    datasetHash = written.hash;
+    datasetPath = written.csvPath;
+    datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
+  }
+
+  const rowsRejected = results.reduce((s, r) => s + (r.status === 'ingested' ? r.rowsRejected : 0), 0);
+  const duplicatesDropped = results.reduce((s, r) => s + r.duplicates, 0) + existingDuplicates;
+  await store.recordIngestion(
+    {
+      startedAt,
+      finishedAt: nowIso(),
+      filesIngested: results.filter((r) => r.status === 'ingested').length,
+      filesRejected: results.filter((r) => r.status === 'rejected').length,
+      filesSkipped: results.filter((r) => r.status === 'skipped').length,
+      rowsAdded,
+      rowsRejected,
+      duplicatesDropped,
+      datasetHash,
+    },
+    records,
+    datasetRecord,
+  );
+  // The seed's list of ingested file names, kept for compatibility.
+  const ingestedNames = (await store.latestFileRecords()).filter((r) => r.status === 'ingested').map((r) => r.name);
+  writeFileAtomicSync(join(config.outputFolder, INGESTED_FILES_JSON), JSON.stringify(ingestedNames, null, 2) + '\n');
+
+  return {
+    files: results,
+    rowsTotal: builder.rows,
+    rowsAdded,
+    duplicatesDropped,
+    rowsRejected,
+    newData: rowsAdded > 0,
+    datasetHash,
+    datasetPath,
+  };
+}
+
+function emptyResult(name: string, status: IngestFileResult['status'], reason: string): IngestFileResult {
+  return { name, status, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, rowsAdded: 0, rejectedByReason: {}, missing: {}, reason };
+}
+
+function toRecord(r: IngestFileResult, path: string, ingestedAt: string): IngestedFileRecord {
+  return {
+    name: r.name,
+    path,
+    size: r.size ?? 0,
+    sha256: r.sha256 ?? '',
+    status: r.status === 'ingested' ? 'ingested' : 'rejected',
+    rowsRead: r.rowsRead,
+    rowsAccepted: r.rowsAccepted,
+    rowsRejected: r.rowsRejected,
+    duplicates: r.duplicates,
+    rejectedByReason: r.rejectedByReason,
+    missing: r.missing,
+    reason: r.reason,
+    ingestedAt,
+  };
+}

@@ -1,0 +1,35 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Candidate {
+  name: string;
+  path: string;
+  /** Set when the entry cannot be read as a data file at all (a directory named x.csv, ...). */
+  problem?: string;
+  size: number;
+}
+
+/**
+ * Data files in a folder: names ending in `.ext` (any case), dot-files excluded (uploaders' temp
+ * files), sorted by name so ingest order — and so "first occurrence kept" — is deterministic.
+ */
+export async function listDataFiles(folder: string, ext: string): Promise<Candidate[]> {
+  const suffix = `.${ext.toLowerCase()}`;
+  const entries = await readdir(folder, { withFileTypes: true });
+  const names = entries
+    .map((e) => e.name)
+    .filter((n) => !n.startsWith('.') && n.toLowerCase().endsWith(suffix))
+    .sort();
+  const out: Candidate[] = [];
+  for (const name of names) {
+    const path = join(folder, name);
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) out.push({ name, path, size: 0, problem: st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file' });
+      else out.push({ name, path, size: st.size });
+    } catch (err) {
+      out.push({ name, path, size: 0, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * Classification metrics, with scikit-learn's definitions (fixtures in test/fixtures/metrics):
+ * prediction = 1 iff probability > threshold; F1/precision/recall 0 when undefined
+ * (zero_division=0); ROC AUC = roc_auc_score (ties count ½); PR AUC = average_precision_score;
+ * log loss with probabilities clipped to [1e-15, 1 − 1e-15]; Brier = mean squared error.
+ * Top-K: rows ordered by probability, ties in row order (a stable sort); the first K.
+ */
+export interface Metrics {
+  rows: number;
+  positives: number;
+  f1: number;
+  precision: number;
+  recall: number;
+  accuracy: number;
+  /** null when only one class is present (undefined, as sklearn raises). */
+  rocAuc: number | null;
+  prAuc: number | null;
+  logLoss: number;
+  brier: number;
+  confusionMatrix: [[number, number], [number, number]];
+  threshold: number;
+  topK: { k: number; precision: number; recall: number };
+}
+
+export function computeMetrics(y: Uint8Array, prob: Float64Array, threshold: number, k: number): Metrics {
+  const n = y.length;
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let ll = 0, brier = 0;
+  const eps = 1e-15;
+  for (let i = 0; i < n; i++) {
+    const p = prob[i];
+    const pos = y[i] === 1;
+    if (p > threshold) pos ? tp++ : fp++;
+    else pos ? fn++ : tn++;
+    const pc = Math.min(1 - eps, Math.max(eps, p));
+    ll -= pos ? Math.log(pc) : Math.log(1 - pc);
+    brier += (p - (pos ? 1 : 0)) ** 2;
+  }
+  const positives = tp + fn;
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = positives ? tp / positives : 0;
+  const f1 = 2 * tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  const { rocAuc, prAuc } = rankMetrics(y, prob);
+  return {
+    rows: n,
+    positives,
+    f1,
+    precision,
+    recall,
+    accuracy: n ? (tp + tn) / n : 0,
+    rocAuc,
+    prAuc,
+    logLoss: n ? ll / n : 0,
+    brier: n ? brier / n : 0,
+    confusionMatrix: [
+      [tn, fp],
+      [fn, tp],
+    ],
+    threshold,
+    topK: topKMetrics(y, prob, k, positives),
+  };
+}
+
+/**
+ * ROC AUC and average precision from the positives' and negatives' probabilities sorted apart
+ * (two native typed-array sorts, then one merge) — O(n log n) without an index sort.
+ */
+function rankMetrics(y: Uint8Array, prob: Float64Array): { rocAuc: number | null; prAuc: number | null } {
+  let np = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === 1) np++;
+  const nn = y.length - np;
+  const pos = new Float64Array(np);
+  const neg = new Float64Array(nn);
+  let a = 0, b = 0;
+  for (let i = 0; i < y.length; i++) (y[i] === 1 ? (pos[a++] = prob[i]) : (neg[b++] = prob[i]));
+  pos.sort();
+  neg.sort();
+  // Walk thresholds from the highest probability down, one tie group at a time.
+  let i = np - 1, j = nn - 1;
+  let tpc = 0, fpc = 0;
+  let auc = 0, ap = 0;
+  while (i >= 0 || j >= 0) {
+    const v = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    let dp = 0, dn = 0;
+    while (i >= 0 && pos[i] === v) (dp++, i--);
+    while (j >= 0 && neg[j] === v) (dn++, j--);
+    // Trapezoid in (fp, tp) counts: a tie group contributes half its pairs.
+    auc += dn * (tpc + dp / 2);
+    tpc += dp;
+    fpc += dn;
+    if (dp > 0) ap += (dp / np) * (tpc / (tpc + fpc));
+  }
+  return { rocAuc: np && nn ? auc / (np * nn) : null, prAuc: np ? ap : null };
+}
+
+/** Precision and recall among the K highest-risk rows (ties broken by row order). */
+export function topKMetrics(y: Uint8Array, prob: Float64Array, k: number, positives: number): { k: number; precision: number; recall: number } {
+  const idx = topKIndices(prob, k);
+  let hit = 0;
+  for (const i of idx) if (y[i] === 1) hit++;
+  return { k: idx.length, precision: idx.length ? hit / idx.length : 0, recall: positives ? hit / positives : 0 };
+}
+
+/**
+ * Row indices of the K largest probabilities, highest first, ties in row order. Finds the K-th
+ * value with one typed sort, then a single pass — no comparator sort over all rows.
+ */
+export function topKIndices(prob: Float64Array, k: number): number[] {
+  const n = prob.length;
+  k = Math.min(k, n);
+  if (k <= 0) return [];
+  const sorted = Float64Array.from(prob).sort();
+  const kth = sorted[n - k];
+  let above = 0;
+  for (let i = n - k; i < n; i++) if (sorted[i] > kth) above++;
+  let equalSlots = k - above;
+  const picked: number[] = [];
+  for (let i = 0; i < n && picked.length < k; i++) {
+    const p = prob[i];
+    if (p > kth) picked.push(i);
+    else if (p === kth && equalSlots > 0) {
+      picked.push(i);
+      equalSlots--;
+    }
+  }
+  // Highest first; stable, so ties keep row order.
+  return picked.sort((a, b) => prob[b] - prob[a] || a - b);
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * A model version as stored on disk: plain JSON any language can read and apply —
+ * probability = 1 / (1 + exp(−(intercept + Σ coefficients[f] · value_f))), where a missing
+ * value_f is replaced by medians[f]. Immutable once written.
+ */
+export const MODEL_FORMAT = 'riskwatch.model/1';
+
+export const modelDocumentSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.string(),
+  createdAt: z.string(),
+  datasetHash: z.string(),
+  features: z.array(z.string()).min(1),
+  target: z.string(),
+  idColumn: z.string(),
+  coefficients: z.record(z.string(), z.number()),
+  intercept: z.number(),
+  medians: z.record(z.string(), z.number()),
+  hyperParameters: z.object({
+    penalty: z.literal('l2'),
+    C: z.number(),
+    fitIntercept: z.literal(true),
+    maxIter: z.number(),
+    tol: z.number(),
+    threshold: z.number(),
+  }),
+  training: z.object({
+    rows: z.number(),
+    positives: z.number(),
+    iterations: z.number(),
+    gradNorm: z.number(),
+    objective: z.number(),
+    converged: z.boolean(),
+    ms: z.number(),
+  }),
+});
+
+export type ModelDocument = z.infer<typeof modelDocumentSchema>;
+
+/** Coefficients and medians as arrays in feature order, ready for the scoring kernel. */
+export function modelArrays(doc: ModelDocument): { coef: Float64Array; medians: Float64Array } {
+  return {
+    coef: Float64Array.from(doc.features.map((f) => doc.coefficients[f])),
+    medians: Float64Array.from(doc.features.map((f) => doc.medians[f])),
+  };
+}

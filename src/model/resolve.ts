@@ -1,0 +1,20 @@
+import type { Context } from '../context.js';
+import { readProduction } from '../registry/production.js';
+import { loadModelVersion } from '../registry/versions.js';
+import { DataError } from '../util/errors.js';
+import type { ModelDocument } from './model-document.js';
+
+/** `production` (the default) or a version id → the model document. */
+export async function resolveModel(ctx: Context, which: string = 'production'): Promise<ModelDocument> {
+  if (which === 'production') {
+    const prod = readProduction(ctx.config);
+    if (!prod) throw new DataError('no model in production; run `riskwatch deploy` or pass --model VERSION');
+    return prod;
+  }
+  if (which === 'latest') {
+    const models = await ctx.store.listModels();
+    if (!models.length) throw new DataError('no model version yet; run `riskwatch train` first');
+    return loadModelVersion(ctx.config, models[models.length - 1].version);
+  }
+  return loadModelVersion(ctx.config, which);
+}

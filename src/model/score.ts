@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { trainingSchema } from '../data/columns.js';
+import { readTable } from '../data/read-table.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { DataError } from '../util/errors.js';
+import { nowIso } from '../util/time.js';
+import { computeMetrics, type Metrics } from './metrics.js';
+import { modelArrays } from './model-document.js';
+import { predictProba } from './logistic.js';
+import { resolveModel } from './resolve.js';
+import { readProduction } from '../registry/production.js';
+
+export interface ScoreResult extends Metrics {
+  version: string;
+  data: string;
+  rowsRejected: number;
+}
+
+/** Score a model version on labelled data (default: the test data) and record the result. */
+export async function score(ctx: Context, opts: { model?: string; data?: string } = {}): Promise<ScoreResult> {
+  const { config, store, log } = ctx;
+  const doc = await resolveModel(ctx, opts.model ?? (await defaultModel(ctx)));
+  const dataPath = opts.data ?? config.testDataPath;
+  const schema = { ...trainingSchema(config), features: doc.features, requireId: false };
+  const table = await readTable(dataPath, config.extension, schema, log);
+  const ds = table.dataset;
+  if (ds.rows === 0) throw new DataError(`${dataPath}: no valid labelled rows to score`);
+  const { coef, medians } = modelArrays(doc);
+  const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
+  const metrics = computeMetrics(ds.y, prob, doc.hyperParameters.threshold, config.topK);
+  await store.recordScore({ version: doc.version, dataHash: table.hash, dataPath, rows: ds.rows, f1: metrics.f1, metrics: { ...metrics }, createdAt: nowIso() });
+  // The original project's one-number score file.
+  writeFileAtomicSync(join(config.modelFolder, 'latestscore.txt'), `${metrics.f1}\n`);
+  log.info({ version: doc.version, f1: metrics.f1, rows: ds.rows }, `scored ${doc.version}: F1 ${metrics.f1.toFixed(4)}`);
+  return { version: doc.version, data: dataPath, rowsRejected: table.rowsRejected, ...metrics };
+}
+
+/** Production if there is one, else the newest version. */
+async function defaultModel(ctx: Context): Promise<string> {
+  return readProduction(ctx.config) ? 'production' : 'latest';
+}

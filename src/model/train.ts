@@ -1,0 +1,88 @@
+import type { Context } from '../context.js';
+import { trainingSchema } from '../data/columns.js';
+import { readDataset } from '../data/dataset-files.js';
+import { saveModelVersion } from '../registry/versions.js';
+import { DataError } from '../util/errors.js';
+import { nowIso } from '../util/time.js';
+import { fitLogistic } from './logistic.js';
+import { median } from './median.js';
+import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
+
+export interface TrainResult {
+  version: string;
+  coefficients: Record<string, number>;
+  intercept: number;
+  medians: Record<string, number>;
+  iterations: number;
+  trainingRows: number;
+  gradNorm: number;
+  converged: boolean;
+  datasetHash: string;
+  path: string;
+  ms: number;
+}
+
+/** Fit a new immutable model version on the current dataset. */
+export async function train(ctx: Context): Promise<TrainResult> {
+  const { config, store, log } = ctx;
+  const loaded = await readDataset(config.outputFolder, trainingSchema(config));
+  if (!loaded) throw new DataError(`no dataset in ${config.outputFolder}; run \`riskwatch ingest\` first`);
+  const ds = loaded.dataset;
+  let positives = 0;
+  for (let i = 0; i < ds.rows; i++) positives += ds.y[i];
+  if (ds.rows < 2 || positives === 0 || positives === ds.rows) {
+    throw new DataError(`dataset ${loaded.hash.slice(0, 12)} has ${ds.rows} rows with ${positives} positive labels: training needs both classes`);
+  }
+  const t0 = performance.now();
+  const medians = ds.x.map((col, j) => {
+    const m = median(col);
+    if (Number.isNaN(m)) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
+    return m;
+  });
+  const x = ds.x.map((col, j) => {
+    const m = medians[j];
+    const out = new Float64Array(col.length);
+    for (let i = 0; i < col.length; i++) out[i] = col[i] === col[i] ? col[i] : m;
+    return out;
+  });
+  const fit = fitLogistic(x, ds.y, { C: config.model.C, maxIter: config.model.max_iter, tol: config.model.tol });
+  const ms = performance.now() - t0;
+  if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
+
+  const createdAt = nowIso();
+  const version = await store.reserveModelVersion(createdAt);
+  const rec = <T>(vals: ArrayLike<T>) => Object.fromEntries(ds.features.map((f, j) => [f, vals[j]]));
+  const doc: ModelDocument = {
+    format: MODEL_FORMAT,
+    version,
+    createdAt,
+    datasetHash: loaded.hash,
+    features: ds.features,
+    target: config.target,
+    idColumn: config.id,
+    coefficients: rec(fit.coef) as Record<string, number>,
+    intercept: fit.intercept,
+    medians: rec(medians) as Record<string, number>,
+    hyperParameters: { penalty: 'l2', C: config.model.C, fitIntercept: true, maxIter: config.model.max_iter, tol: config.model.tol, threshold: config.model.threshold },
+    training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
+  };
+  const path = saveModelVersion(config, doc);
+  if (!(await store.getDataset(loaded.hash))) {
+    await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });
+  }
+  await store.completeModel({ version, createdAt, datasetHash: loaded.hash, path, trainingRows: ds.rows, trainingMs: ms });
+  log.info({ version, rows: ds.rows, iterations: fit.iterations, gradNorm: fit.gradNorm }, `trained ${version}`);
+  return {
+    version,
+    coefficients: doc.coefficients,
+    intercept: doc.intercept,
+    medians: doc.medians,
+    iterations: fit.iterations,
+    trainingRows: ds.rows,
+    gradNorm: fit.gradNorm,
+    converged: fit.converged,
+    datasetHash: loaded.hash,
+    path,
+    ms,
+  };
+}

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/load.js';
+import { modelDocumentSchema, type ModelDocument } from '../model/model-document.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { DataError } from '../util/errors.js';
+
+export const MODEL_FILE = 'model.json';
+
+export function versionPath(config: Config, version: string): string {
+  return join(config.modelFolder, version, MODEL_FILE);
+}
+
+/** Write a new model version. Versions are immutable: an existing one is never overwritten. */
+export function saveModelVersion(config: Config, doc: ModelDocument): string {
+  const path = versionPath(config, doc.version);
+  if (existsSync(path)) throw new DataError(`${path}: model version ${doc.version} already exists; versions are immutable`);
+  writeFileAtomicSync(path, JSON.stringify(doc, null, 2) + '\n');
+  return path;
+}
+
+export function readModelFile(path: string): ModelDocument {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DataError(`${path}: cannot read model (${code === 'ENOENT' ? 'no such file' : (err as Error).message})`);
+  }
+  const parsed = modelDocumentSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(`${path}: not a riskwatch model (field "${issue.path.join('.')}": ${issue.message})`);
+  }
+  return parsed.data;
+}
+
+export function loadModelVersion(config: Config, version: string): ModelDocument {
+  const path = versionPath(config, version);
+  if (!existsSync(path)) throw new DataError(`model version "${version}" not found (no ${path}); see \`riskwatch models\``);
+  return readModelFile(path);
+}

@@ -1,0 +1,224 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations.js';
+import type {
+  DatasetRecord,
+  DeploymentRecord,
+  IngestedFileRecord,
+  IngestionRecord,
+  ModelRecord,
+  RunRecord,
+  ScoreRecord,
+  Store,
+} from '../types.js';
+
+type Row = Record<string, unknown>;
+
+/** The default store: one SQLite file in the workspace, WAL mode, every write in a transaction. */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    // BEGIN IMMEDIATE: two processes starting at once serialise here instead of both migrating.
+    const apply = this.db.transaction(() => {
+      const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version as number));
+      for (const m of migrations) {
+        if (done.has(m.version)) continue;
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      }
+    });
+    apply.immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async latestFileRecords(): Promise<IngestedFileRecord[]> {
+    const rows = this.db
+      .prepare('SELECT f.* FROM ingested_files f JOIN (SELECT name, MAX(id) AS id FROM ingested_files GROUP BY name) l ON l.id = f.id ORDER BY f.name')
+      .all() as Row[];
+    return rows.map(toFile);
+  }
+
+  async recordIngestion(ing: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null): Promise<number> {
+    const tx = this.db.transaction(() => {
+      if (dataset) this.insertDataset(dataset);
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO ingestions (started_at, finished_at, files_ingested, files_rejected, files_skipped, rows_added, rows_rejected, duplicates_dropped, dataset_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(ing.startedAt, ing.finishedAt, ing.filesIngested, ing.filesRejected, ing.filesSkipped, ing.rowsAdded, ing.rowsRejected, ing.duplicatesDropped, ing.datasetHash);
+      const ins = this.db.prepare(
+        `INSERT INTO ingested_files (ingestion_id, name, path, size, sha256, status, rows_read, rows_accepted, rows_rejected, duplicates, rejected_by_reason, missing, reason, ingested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const f of files) {
+        ins.run(lastInsertRowid, f.name, f.path, f.size, f.sha256, f.status, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.duplicates, JSON.stringify(f.rejectedByReason), JSON.stringify(f.missing), f.reason ?? null, f.ingestedAt);
+      }
+      return Number(lastInsertRowid);
+    });
+    return tx.immediate();
+  }
+
+  private insertDataset(d: DatasetRecord): void {
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM datasets').get() as Row).s as number;
+    this.db
+      .prepare('INSERT INTO datasets (hash, rows, path, missing, created_at, seq) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET seq = excluded.seq, path = excluded.path')
+      .run(d.hash, d.rows, d.path, JSON.stringify(d.missing), d.createdAt, seq);
+  }
+
+  async recordDataset(d: DatasetRecord): Promise<void> {
+    this.db.transaction(() => this.insertDataset(d)).immediate();
+  }
+
+  async latestDataset(): Promise<DatasetRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM datasets ORDER BY seq DESC LIMIT 1').get() as Row | undefined;
+    return r && toDataset(r);
+  }
+
+  async getDataset(hash: string): Promise<DatasetRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE hash = ?').get(hash) as Row | undefined;
+    return r && toDataset(r);
+  }
+
+  async reserveModelVersion(createdAt: string): Promise<string> {
+    const tx = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db.prepare("INSERT INTO model_versions (version, status, created_at) VALUES ('pending-' || hex(randomblob(8)), 'training', ?)").run(createdAt);
+      const version = `v${lastInsertRowid}`;
+      this.db.prepare('UPDATE model_versions SET version = ? WHERE seq = ?').run(version, lastInsertRowid);
+      return version;
+    });
+    return tx.immediate();
+  }
+
+  async completeModel(m: ModelRecord): Promise<void> {
+    const res = this.db
+      .prepare("UPDATE model_versions SET status = 'ready', created_at = ?, dataset_hash = ?, path = ?, training_rows = ?, training_ms = ? WHERE version = ?")
+      .run(m.createdAt, m.datasetHash, m.path, m.trainingRows, m.trainingMs, m.version);
+    if (res.changes !== 1) throw new Error(`model version ${m.version} was not reserved`);
+  }
+
+  async getModel(version: string): Promise<ModelRecord | undefined> {
+    const r = this.db.prepare("SELECT * FROM model_versions WHERE version = ? AND status = 'ready'").get(version) as Row | undefined;
+    return r && toModel(r);
+  }
+
+  async listModels(): Promise<ModelRecord[]> {
+    return (this.db.prepare("SELECT * FROM model_versions WHERE status = 'ready' ORDER BY seq").all() as Row[]).map(toModel);
+  }
+
+  async recordScore(s: ScoreRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO scores (version, data_hash, data_path, rows, f1, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.version, s.dataHash, s.dataPath, s.rows, s.f1, JSON.stringify(s.metrics), s.createdAt);
+  }
+
+  async scores(version?: string): Promise<ScoreRecord[]> {
+    const rows = (version === undefined
+      ? this.db.prepare('SELECT * FROM scores ORDER BY id').all()
+      : this.db.prepare('SELECT * FROM scores WHERE version = ? ORDER BY id').all(version)) as Row[];
+    return rows.map((r) => ({
+      version: r.version as string,
+      dataHash: r.data_hash as string,
+      dataPath: r.data_path as string,
+      rows: r.rows as number,
+      f1: r.f1 as number,
+      metrics: JSON.parse(r.metrics as string),
+      createdAt: r.created_at as string,
+    }));
+  }
+
+  async recordDeployment(d: DeploymentRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO deployments (version, previous, action, reason, deployed_at) VALUES (?, ?, ?, ?, ?)')
+      .run(d.version, d.previous, d.action, d.reason, d.deployedAt);
+  }
+
+  async deployments(): Promise<DeploymentRecord[]> {
+    return (this.db.prepare('SELECT * FROM deployments ORDER BY id').all() as Row[]).map((r) => ({
+      id: r.id as number,
+      version: r.version as string,
+      previous: (r.previous as string | null) ?? null,
+      action: r.action as DeploymentRecord['action'],
+      reason: r.reason as string,
+      deployedAt: r.deployed_at as string,
+    }));
+  }
+
+  async startRun(command: string, startedAt: string): Promise<number> {
+    const { lastInsertRowid } = this.db.prepare("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')").run(command, startedAt);
+    return Number(lastInsertRowid);
+  }
+
+  async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>): Promise<void> {
+    this.db
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, timings = ?, error = ?, detail = ? WHERE id = ?')
+      .run(status, finishedAt, JSON.stringify(timings), error, JSON.stringify(detail), id);
+  }
+
+  async runs(limit = 100): Promise<RunRecord[]> {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      id: r.id as number,
+      command: r.command as string,
+      startedAt: r.started_at as string,
+      finishedAt: (r.finished_at as string | null) ?? null,
+      status: r.status as RunRecord['status'],
+      timings: JSON.parse(r.timings as string),
+      error: (r.error as string | null) ?? null,
+      detail: JSON.parse(r.detail as string),
+    }));
+  }
+
+  /** PRAGMA integrity_check — used by tests and, later, the reliability suite. */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
+  }
+}
+
+function toFile(r: Row): IngestedFileRecord {
+  return {
+    ingestionId: r.ingestion_id as number,
+    name: r.name as string,
+    path: r.path as string,
+    size: r.size as number,
+    sha256: r.sha256 as string,
+    status: r.status as IngestedFileRecord['status'],
+    rowsRead: r.rows_read as number,
+    rowsAccepted: r.rows_accepted as number,
+    rowsRejected: r.rows_rejected as number,
+    duplicates: r.duplicates as number,
+    rejectedByReason: JSON.parse(r.rejected_by_reason as string),
+    missing: JSON.parse(r.missing as string),
+    reason: (r.reason as string | null) ?? undefined,
+    ingestedAt: r.ingested_at as string,
+  };
+}
+
+function toDataset(r: Row): DatasetRecord {
+  return { hash: r.hash as string, rows: r.rows as number, path: r.path as string, createdAt: r.created_at as string, missing: JSON.parse(r.missing as string) };
+}
+
+function toModel(r: Row): ModelRecord {
+  return {
+    version: r.version as string,
+    createdAt: r.created_at as string,
+    datasetHash: r.dataset_hash as string,
+    path: r.path as string,
+    trainingRows: r.training_rows as number,
+    trainingMs: r.training_ms as number,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The metadata store: what riskwatch did and when. One interface, one folder per backend
+ * (sqlite/ now; postgres/ later). Methods are async so a networked backend fits the same shape.
+ */
+
+export interface IngestedFileRecord {
+  ingestionId?: number;
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+  status: 'ingested' | 'rejected';
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  duplicates: number;
+  rejectedByReason: Record<string, number>;
+  missing: Record<string, number>;
+  reason?: string;
+  ingestedAt: string;
+}
+
+export interface DatasetRecord {
+  hash: string;
+  rows: number;
+  path: string;
+  createdAt: string;
+  missing: Record<string, number>;
+}
+
+export interface IngestionRecord {
+  startedAt: string;
+  finishedAt: string;
+  filesIngested: number;
+  filesRejected: number;
+  filesSkipped: number;
+  rowsAdded: number;
+  rowsRejected: number;
+  duplicatesDropped: number;
+  datasetHash: string | null;
+}
+
+export interface ModelRecord {
+  version: string;
+  createdAt: string;
+  datasetHash: string;
+  path: string;
+  trainingRows: number;
+  trainingMs: number;
+}
+
+export interface ScoreRecord {
+  version: string;
+  dataHash: string;
+  dataPath: string;
+  rows: number;
+  f1: number;
+  metrics: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface DeploymentRecord {
+  id?: number;
+  version: string;
+  previous: string | null;
+  action: 'deploy' | 'rollback' | 'recover';
+  reason: string;
+  deployedAt: string;
+}
+
+export interface RunRecord {
+  id: number;
+  command: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'ok' | 'failed';
+  timings: Record<string, number>;
+  error: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface Store {
+  /** Apply pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** The latest record per file name, ingested or rejected. */
+  latestFileRecords(): Promise<IngestedFileRecord[]>;
+  /** One transaction: the ingestion, its files and (when written) the new dataset. */
+  recordIngestion(ingestion: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null): Promise<number>;
+  latestDataset(): Promise<DatasetRecord | undefined>;
+  getDataset(hash: string): Promise<DatasetRecord | undefined>;
+  recordDataset(dataset: DatasetRecord): Promise<void>;
+
+  /** Reserve the next version id (v1, v2, ...); safe against concurrent callers. */
+  reserveModelVersion(createdAt: string): Promise<string>;
+  completeModel(model: ModelRecord): Promise<void>;
+  getModel(version: string): Promise<ModelRecord | undefined>;
+  listModels(): Promise<ModelRecord[]>;
+
+  recordScore(score: ScoreRecord): Promise<void>;
+  scores(version?: string): Promise<ScoreRecord[]>;
+
+  recordDeployment(deployment: DeploymentRecord): Promise<void>;
+  deployments(): Promise<DeploymentRecord[]>;
+
+  startRun(command: string, startedAt: string): Promise<number>;
+  finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>): Promise<void>;
+  runs(limit?: number): Promise<RunRecord[]>;
+}

@@ -1,0 +1,111 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** A temp path next to `target`, so the final rename stays on one filesystem (and is atomic). */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** fsync a directory so a rename inside it survives a power cut. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Write a whole file atomically: temp file + fsync + rename. Readers see old or new, never half. */
+export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(target));
+}
+
+/**
+ * Streamed atomic writer for large outputs (the dataset): chunks go to a temp file; `commit`
+ * fsyncs and renames, `abort` removes the temp file. Nothing is visible at `target` until commit.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fh: import('node:fs/promises').FileHandle | undefined;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  private constructor(readonly target: string) {
+    this.tmp = tempPathFor(target);
+  }
+
+  static async open(target: string): Promise<AtomicFileWriter> {
+    await mkdir(dirname(target), { recursive: true });
+    const w = new AtomicFileWriter(target);
+    w.fh = await open(w.tmp, 'w', 0o644);
+    return w;
+  }
+
+  /** Buffers small writes into ~1 MiB blocks; the caller may reuse nothing it passed in. */
+  async write(chunk: string | Buffer): Promise<void> {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await this.fh!.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.flush();
+      await this.fh!.sync();
+      await this.fh!.close();
+      this.fh = undefined;
+      await rename(this.tmp, this.target);
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    fsyncDir(dirname(this.target));
+  }
+
+  async abort(): Promise<void> {
+    if (this.fh) {
+      await this.fh.close().catch(() => {});
+      this.fh = undefined;
+    }
+    await rm(this.tmp, { force: true });
+  }
+}
