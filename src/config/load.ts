@@ -33,14 +33,15 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
     return `${file}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}`;
   }
   if (issue.code === 'invalid_type') {
-    return `${file}: key "${key}": expected ${issue.expected}${issue.input === undefined ? ' (missing)' : `, got ${JSON.stringify(issue.input)}`}`;
+    const got = issue.input === undefined ? ' (missing)' : `, got ${JSON.stringify(issue.input)}`;
+    return `${file}: key "${key}": expected ${issue.expected === 'int' ? 'an integer' : issue.expected}${got}`;
   }
   return `${file}: key "${key}": ${issue.message}`;
 }
 
 /** Validate an already-parsed JSON object; `file` names it in errors and anchors relative paths. */
 export function parseConfig(json: unknown, file: string, opts: { checkFolders?: boolean } = {}): Config {
-  const result = configSchema.safeParse(json);
+  const result = configSchema.safeParse(json, { reportInput: true });
   if (!result.success) throw new DataError(describeIssue(file, result.error.issues[0]));
   const c = result.data;
   const dir = dirname(resolve(file));

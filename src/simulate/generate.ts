@@ -46,10 +46,10 @@ interface Client {
 export function makeClient(rng: Random, id: string): Client {
   const employees = Math.max(1, Math.round(rng.lognormal(Math.log(40), 1.1)));
   const lastyear = Math.round(Math.pow(employees, 0.8) * rng.lognormal(Math.log(60), 0.7));
-  const decline = rng.lognormal(-0.1, 0.6);
+  const decline = rng.lognormal(-0.1, 0.8);
   const lastmonth = Math.round((lastyear / 12) * decline);
   // Hidden truth: a drop in activity and a small company raise the risk.
-  const logit = -1.45 - 1.7 * Math.log(decline) - 0.35 * (Math.log(employees) - Math.log(40));
+  const logit = -3.2 - 4.5 * Math.log(decline) - 0.5 * (Math.log(employees) - Math.log(40));
   const exited = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
   return { id, lastmonth, lastyear, employees, exited };
 }

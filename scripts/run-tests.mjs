@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with node's built-in runner (via tsx). Node 20's `node --test dir/`
+// does not expand folders or globs and can silently run nothing, so the files are listed here and
+// an empty list is an error. Builds first: CLI tests run the real bin in dist/.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const dirs = args.length ? args : ['test'];
+const skip = new Set(process.env.RISKWATCH_TEST_SKIP?.split(',').filter(Boolean) ?? []);
+
+function walk(p, out) {
+  const st = statSync(p);
+  if (st.isDirectory()) {
+    for (const name of readdirSync(p).sort()) if (!skip.has(name)) walk(join(p, name), out);
+  } else if (p.endsWith('.test.ts')) out.push(p);
+  return out;
+}
+const files = dirs.flatMap((d) => walk(join(root, d), []));
+if (files.length === 0) {
+  console.error(`no test files under ${dirs.join(', ')}`);
+  process.exit(1);
+}
+const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(res.status ?? 1);

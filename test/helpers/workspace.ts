@@ -1,0 +1,55 @@
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadConfig } from '../../src/config/load.ts';
+import { makeContext, type Context } from '../../src/context.ts';
+import { openStore } from '../../src/store/open.ts';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const SEED = join(ROOT, '..', 'shared', 'seed', 'data');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const HEADER = 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited';
+
+/** A fresh workspace in a temp folder: config.json with the seed's keys, empty source/test folders. */
+export function makeWorkspace(extraConfig: Record<string, unknown> = {}): { dir: string; config: string; source: string; test: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'riskwatch-test-'));
+  const source = join(dir, 'sourcedata');
+  const test = join(dir, 'testdata');
+  mkdirSync(source);
+  mkdirSync(test);
+  const config = join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      input_folder_path: 'sourcedata',
+      output_folder_path: 'ingesteddata',
+      test_data_path: 'testdata',
+      output_model_path: 'models',
+      prod_deployment_path: 'production_deployment',
+      input_file_extension: 'csv',
+      url: 'http://127.0.0.1:8000/',
+      ...extraConfig,
+    }),
+  );
+  return { dir, config, source, test };
+}
+
+/** A workspace holding the seed's sample data (sourcedata + testdata). */
+export function seedWorkspace(): { dir: string; config: string; source: string; test: string } {
+  const ws = makeWorkspace();
+  cpSync(join(SEED, 'sourcedata'), ws.source, { recursive: true });
+  cpSync(join(SEED, 'testdata'), ws.test, { recursive: true });
+  return ws;
+}
+
+export async function context(configPath: string): Promise<Context> {
+  const config = loadConfig(configPath);
+  return makeContext(config, await openStore(config));
+}
+
+/** Run the built CLI (dist/) as a user would. */
+export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
