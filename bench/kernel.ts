@@ -1,0 +1,156 @@
+/**
+ * In-process kernels, timed inside one Node process (no process start, no file I/O in the timings):
+ *
+ * - predictProba (src/model/logistic.ts) over every row of the benchmark file held in memory as
+ *   columns (missing cells stay NaN: the kernel imputes them with the medians on the fly, as
+ *   `predict` does). Warm-up runs, then the median of --runs runs (default 25).
+ * - fitLogistic on the same rows after median imputation, with riskwatch's defaults
+ *   (C = 1, max_iter = 100, tol = 1e-12). The first (cold) fit and the median of --fit-runs fits
+ *   (default 3) are both reported: the CLI's `train` always runs the cold one.
+ * - median() (src/model/median.ts) on the same columns, and the imputation pass, which `train`
+ *   runs before the fit.
+ *
+ *   node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup]
+ *
+ * With --dedup the rows are first deduplicated with riskwatch's own DuplicateIndex (what `train`
+ * sees after `ingest`). Prints one JSON object.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DatasetBuilder } from '../src/data/dataset.ts';
+import { DuplicateIndex } from '../src/data/dedup.ts';
+import { readDataFile } from '../src/data/read-data-file.ts';
+import type { TableSchema } from '../src/data/columns.ts';
+import { fitLogistic, predictProba } from '../src/model/logistic.ts';
+import { median } from '../src/model/median.ts';
+
+export const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
+
+export interface KernelResult {
+  data: string;
+  rows: number;
+  dedup: boolean;
+  loadMs: number;
+  predictProba: { runs: number; warmup: number; medianMs: number; minMs: number; maxMs: number; checksum: number };
+  median: { ms: number; values: number[] };
+  impute: { ms: number };
+  fit: {
+    runs: number;
+    coldMs: number;
+    medianMs: number;
+    allMs: number[];
+    iterations: number;
+    converged: boolean;
+    gradNorm: number;
+    objective: number;
+    coef: number[];
+    intercept: number;
+  };
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function runKernelBench(opts: { data: string; runs?: number; fitRuns?: number; dedup?: boolean }): Promise<KernelResult> {
+  const runs = opts.runs ?? 25;
+  const fitRuns = Math.max(1, opts.fitRuns ?? 3);
+  const warmup = 5;
+  const schema: TableSchema = {
+    id: 'corporation',
+    features: FEATURES,
+    featureTypes: Object.fromEntries(FEATURES.map((f) => [f, 'count' as const])),
+    target: 'exited',
+    requireTarget: true,
+    requireId: true,
+  };
+  let t = performance.now();
+  const b = new DatasetBuilder(FEATURES);
+  await readDataFile(opts.data, schema, b, opts.dedup ? new DuplicateIndex(b, 1 << 20) : null);
+  const ds = b.build();
+  const x = ds.x.map((c) => Float64Array.from(c));
+  const y = Uint8Array.from(ds.y);
+  const n = ds.rows;
+  const loadMs = performance.now() - t;
+
+  // median + imputation: what `train` does before fitting.
+  t = performance.now();
+  const medians = x.map((c) => median(c));
+  const medianMs = performance.now() - t;
+  t = performance.now();
+  const xi = x.map((col, j) => {
+    const out = new Float64Array(n);
+    const m = medians[j];
+    for (let i = 0; i < n; i++) out[i] = col[i] === col[i] ? col[i] : m;
+    return out;
+  });
+  const imputeMs = performance.now() - t;
+
+  // Fits: the first one is cold (as in the CLI), then more for a median.
+  const fitOpts = { C: 1, maxIter: 100, tol: 1e-12 };
+  const fitMs: number[] = [];
+  let fit!: ReturnType<typeof fitLogistic>;
+  for (let r = 0; r < fitRuns; r++) {
+    t = performance.now();
+    fit = fitLogistic(xi, y, fitOpts);
+    fitMs.push(performance.now() - t);
+  }
+
+  // predictProba over the raw columns (NaN imputed inside the kernel), with the fitted model.
+  const coef = fit.coef;
+  const med = Float64Array.from(medians);
+  let checksum = 0;
+  for (let r = 0; r < warmup; r++) checksum += predictProba(x, n, coef, fit.intercept, med)[r];
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    t = performance.now();
+    const p = predictProba(x, n, coef, fit.intercept, med);
+    times.push(performance.now() - t);
+    checksum += p[r % n];
+  }
+
+  return {
+    data: opts.data,
+    rows: n,
+    dedup: Boolean(opts.dedup),
+    loadMs,
+    predictProba: { runs, warmup, medianMs: medianOf(times), minMs: Math.min(...times), maxMs: Math.max(...times), checksum },
+    median: { ms: medianMs, values: medians },
+    impute: { ms: imputeMs },
+    fit: {
+      runs: fitRuns,
+      coldMs: fitMs[0],
+      medianMs: medianOf(fitMs),
+      allMs: fitMs,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      gradNorm: fit.gradNorm,
+      objective: fit.objective,
+      coef: Array.from(fit.coef),
+      intercept: fit.intercept,
+    },
+  };
+}
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const data = arg(argv, '--data');
+  if (!data) {
+    process.stderr.write('usage: node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup]\n');
+    process.exit(2);
+  }
+  const r = await runKernelBench({
+    data: resolve(data),
+    runs: Number(arg(argv, '--runs') ?? 25),
+    fitRuns: Number(arg(argv, '--fit-runs') ?? 3),
+    dedup: argv.includes('--dedup'),
+  });
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
