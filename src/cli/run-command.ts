@@ -51,7 +51,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   try {
     config = loadConfig(globals.config);
   } catch (err) {
-    return fail(err, log);
+    return fail(err, log, Boolean(globals.json));
   }
   if (!globals.logLevel && config.logLevel !== 'info') log = createLogger(config.logLevel);
   let ctx: Context;
@@ -59,7 +59,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
     const store = await openStore(config);
     ctx = makeContext(config, store, log, globals.json ? noProgress : terminalProgress());
   } catch (err) {
-    return fail(err, log);
+    return fail(err, log, Boolean(globals.json));
   }
   const runId = await ctx.store.startRun(name, nowIso());
   const t0 = performance.now();
@@ -71,7 +71,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   } catch (err) {
     const { message } = describeFailure(err, log);
     await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
-    fail(err, log);
+    fail(err, log, Boolean(globals.json));
   } finally {
     await ctx.store.close();
   }
@@ -83,12 +83,14 @@ export async function runPlain<T>(globals: GlobalOptions, fn: (log: Logger) => P
   try {
     print(Boolean(globals.json), await fn(log), human as (r: never) => string);
   } catch (err) {
-    fail(err, log);
+    fail(err, log, Boolean(globals.json));
   }
 }
 
-function fail(err: unknown, log: Logger): void {
+/** One line on stderr; with --json also the one JSON object on stdout, so scripts always get one. */
+function fail(err: unknown, log: Logger, json = false): void {
   const { message, exitCode } = describeFailure(err, log);
   process.stderr.write(`riskwatch: ${message}\n`);
+  if (json) process.stdout.write(JSON.stringify({ error: { message, exitCode } }) + '\n');
   process.exitCode = exitCode;
 }

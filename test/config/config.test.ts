@@ -70,3 +70,14 @@ test('config.schema.json is generated from the schema and up to date', () => {
   assert.ok((committed.required as string[]).includes('input_folder_path'));
   assert.equal(committed.additionalProperties, false);
 });
+
+test('with --json a failure still prints exactly one JSON object: {error:{message, exitCode}}', () => {
+  const ws = makeWorkspace({ colour: 'blue' });
+  const r = cli(['--config', ws.config, 'train', '--json']);
+  assert.equal(r.status, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const { error } = JSON.parse(lines[0]);
+  assert.equal(error.exitCode, 1);
+  assert.match(error.message, /unknown key "colour"/);
+});
