@@ -6,6 +6,7 @@ import { DataError } from '../util/errors.js';
 import type { TableSchema } from './columns.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';
 import { FileRejectedError, readDataFile } from './read-data-file.js';
+import { noProgress, type Progress } from '../util/progress.js';
 
 export interface Table {
   dataset: Dataset;
@@ -19,7 +20,7 @@ export interface Table {
  * Read scoring or prediction input: one file, or every data file in a folder. Unlike ingest,
  * nothing is deduplicated (every row gets an answer) and an unusable file is an error.
  */
-export async function readTable(path: string, extension: string, schema: TableSchema, log?: Logger): Promise<Table> {
+export async function readTable(path: string, extension: string, schema: TableSchema, log?: Logger, progress: Progress = noProgress): Promise<Table> {
   let st;
   try {
     st = await stat(path);
@@ -31,9 +32,13 @@ export async function readTable(path: string, extension: string, schema: TableSc
   const b = new DatasetBuilder(schema.features);
   const hash = createHash('sha256');
   let rowsRejected = 0;
-  for (const f of files) {
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  let done = 0;
+  progress.start(sizes.reduce((s, v) => s + v, 0), 'read');
+  for (const [k, f] of files.entries()) {
     try {
-      const r = await readDataFile(f, schema, b, null, { log });
+      const r = await readDataFile(f, schema, b, null, { log, onBytes: (n) => progress.update(done + n) });
+      done += sizes[k];
       rowsRejected += r.rowsRejected;
       hash.update(r.sha256);
     } catch (err) {
@@ -41,6 +46,7 @@ export async function readTable(path: string, extension: string, schema: TableSc
       throw err;
     }
   }
+  progress.stop();
   if (rowsRejected) log?.warn({ rowsRejected }, `${rowsRejected} invalid rows skipped in ${path}`);
   return { dataset: b.build(), hash: hash.digest('hex'), files, rowsRejected };
 }

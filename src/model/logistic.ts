@@ -19,11 +19,131 @@ export interface FitOptions {
 export interface FitResult {
   coef: Float64Array;
   intercept: number;
+  /** Newton iterations over all rows. */
   iterations: number;
+  /** Iterations on the warm-start subsample (0 for small data). */
+  warmIterations: number;
   /** ‖∇‖₂ of the objective at the solution, in the original coordinates. */
   gradNorm: number;
   objective: number;
   converged: boolean;
+}
+
+type Kernel = (z: Float64Array, y: Uint8Array, n: number, theta: Float64Array, out: Float64Array) => void;
+const kernels = new Map<string, Kernel>();
+
+/**
+ * The per-iteration pass, generated once per feature count with every loop over features
+ * unrolled into scalar locals (the accumulators stay in registers; a generic loop writing into
+ * typed arrays ran ~4× slower). One exp per row, plus one log1p when the loss is wanted (the
+ * Newton iterations do without it). `out` receives [f, g_0..g_d, H lower triangle row by row],
+ * where index d is the intercept (f is 0 without the loss).
+ */
+function kernel(d: number, withLoss: boolean): Kernel {
+  const key = `${d}:${withLoss}`;
+  const cached = kernels.get(key);
+  if (cached) return cached;
+  const p = d + 1;
+  const zs = Array.from({ length: d }, (_, j) => `z${j}`);
+  const lines: string[] = [];
+  lines.push('let f = 0;');
+  for (let j = 0; j < p; j++) lines.push(`let g${j} = 0;`);
+  for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) lines.push(`let h${j}_${k} = 0;`);
+  for (let j = 0; j < d; j++) lines.push(`const t${j} = theta[${j}];`);
+  lines.push(`const b = theta[${d}];`);
+  lines.push(`for (let i = 0, o = 0; i < n; i++, o += ${d}) {`);
+  zs.forEach((z, j) => lines.push(`  const ${z} = z[o + ${j}];`));
+  lines.push(`  const t = b${zs.map((z, j) => ` + t${j} * ${z}`).join('')};`);
+  lines.push('  const e = Math.exp(-Math.abs(t));');
+  lines.push('  const yi = y[i];');
+  if (withLoss) lines.push('  f += (t > 0 ? t : 0) + Math.log1p(e) - yi * t;');
+  lines.push('  const q = t >= 0 ? 1 / (1 + e) : e / (1 + e);');
+  lines.push('  const r = q - yi;');
+  lines.push('  const w = q * (1 - q);');
+  zs.forEach((z, j) => lines.push(`  g${j} += r * ${z};`));
+  lines.push(`  g${d} += r;`);
+  zs.forEach((z, j) => {
+    lines.push(`  const w${j} = w * ${z};`);
+    for (let k = 0; k <= j; k++) lines.push(`  h${j}_${k} += w${j} * z${k};`);
+  });
+  for (let k = 0; k < d; k++) lines.push(`  h${d}_${k} += w${k};`);
+  lines.push(`  h${d}_${d} += w;`);
+  lines.push('}');
+  lines.push('out[0] = f;');
+  for (let j = 0; j < p; j++) lines.push(`out[${1 + j}] = g${j};`);
+  let idx = 1 + p;
+  for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) lines.push(`out[${idx++}] = h${j}_${k};`);
+  const fn = new Function('z', 'y', 'n', 'theta', 'out', lines.join('\n')) as Kernel;
+  kernels.set(key, fn);
+  return fn;
+}
+
+interface Evaluation {
+  f: number;
+  g: Float64Array;
+  h: Float64Array;
+}
+
+/**
+ * Damped Newton on rows `z` (row-major, centred and scaled) from `theta0`. The line search uses
+ * the merit function ½‖∇f‖² instead of f: the Newton direction descends it too (its slope is
+ * −‖∇f‖² because the Hessian is positive definite), and it needs no log per row, which is 40% of
+ * a pass. The objective itself is computed once, at the end.
+ */
+function newton(z: Float64Array, y: Uint8Array, n: number, theta0: Float64Array<ArrayBufferLike>, pen: Float64Array, C: number, tol: number, maxIter: number) {
+  const d = pen.length;
+  const p = d + 1;
+  const raw = new Float64Array(1 + p + (p * (p + 1)) / 2);
+  const evaluate = (theta: Float64Array<ArrayBufferLike>, withLoss: boolean): Evaluation => {
+    kernel(d, withLoss)(z, y, n, theta, raw);
+    let f = raw[0] * C;
+    const g = new Float64Array(p);
+    const h = new Float64Array(p * p);
+    for (let j = 0; j < p; j++) g[j] = raw[1 + j] * C;
+    let idx = 1 + p;
+    for (let j = 0; j < p; j++) {
+      for (let k = 0; k <= j; k++) {
+        h[j * p + k] = h[k * p + j] = raw[idx++] * C;
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      f += 0.5 * pen[j] * theta[j] * theta[j];
+      g[j] += pen[j] * theta[j];
+      h[j * p + j] += pen[j];
+    }
+    return { f: withLoss ? f : Number.NaN, g, h };
+  };
+
+  let theta: Float64Array = theta0;
+  let cur = evaluate(theta, false);
+  const target = tol * Math.max(1, norm(cur.g));
+  let iterations = 0;
+  let converged = norm(cur.g) <= target;
+  while (!converged && iterations < maxIter) {
+    iterations++;
+    const step = solveSpd(cur.h, cur.g.map((v) => -v), p);
+    const gBefore = norm(cur.g);
+    const merit = 0.5 * gBefore * gBefore;
+    let t = 1;
+    let accepted = false;
+    for (let k = 0; k < 40; k++) {
+      const cand = theta.map((v, i) => v + t * step[i]);
+      const next = evaluate(cand, false);
+      const gn = norm(next.g);
+      if (0.5 * gn * gn <= (1 - 2e-4 * t) * merit) {
+        theta = cand;
+        cur = next;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    // Converged: the gradient is below tolerance, or no step shrinks it any more (the rounding
+    // floor of the sums).
+    if (!accepted || norm(cur.g) <= target) converged = true;
+  }
+  const final = evaluate(theta, true);
+  return { theta, cur: final, iterations, converged };
 }
 
 /** `x`: one column per feature, no NaN (impute first). `y`: 0/1 labels. */
@@ -31,10 +151,11 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   const d = x.length;
   const n = y.length;
   const C = opts.C;
-  // Centre and scale.
+  const p = d + 1;
+  // Centre and scale into one row-major block (rows are read together in the kernel).
   const mean = new Float64Array(d);
   const scale = new Float64Array(d);
-  const z: Float64Array[] = [];
+  const z = new Float64Array(n * d);
   for (let j = 0; j < d; j++) {
     const col = x[j];
     let s = 0;
@@ -45,90 +166,40 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
     const sd = n ? Math.sqrt(v / n) : 0;
     mean[j] = m;
     scale[j] = sd > 0 ? sd : 1;
-    const zc = new Float64Array(n);
     const inv = 1 / scale[j];
-    for (let i = 0; i < n; i++) zc[i] = (col[i] - m) * inv;
-    z.push(zc);
+    for (let i = 0, o = j; i < n; i++, o += d) z[o] = (col[i] - m) * inv;
   }
   // Parameters in scaled space: theta = [w'_0 .. w'_{d-1}, b'].  Penalty: 0.5 Σ (w'_j / s_j)².
-  const p = d + 1;
   const pen = new Float64Array(d);
   for (let j = 0; j < d; j++) pen[j] = 1 / (scale[j] * scale[j]);
-  const zrow = new Float64Array(d);
-
-  const evaluate = (theta: Float64Array, wantDerivatives: boolean) => {
-    let f = 0;
-    const g = new Float64Array(p);
-    const h = new Float64Array(p * p);
-    const b = theta[d];
-    for (let i = 0; i < n; i++) {
-      let t = b;
-      for (let j = 0; j < d; j++) {
-        zrow[j] = z[j][i];
-        t += theta[j] * zrow[j];
-      }
-      const yi = y[i];
-      // log(1 + e^t) − y·t, computed without overflow.
-      f += (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - yi * t;
-      if (!wantDerivatives) continue;
-      const prob = t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
-      const r = prob - yi;
-      const w = prob * (1 - prob);
-      for (let j = 0; j < d; j++) {
-        g[j] += r * zrow[j];
-        const wz = w * zrow[j];
-        for (let k = 0; k <= j; k++) h[j * p + k] += wz * zrow[k];
-        h[d * p + j] += wz;
-      }
-      g[d] += r;
-      h[d * p + d] += w;
+  // Start from the base rate; on large data, from the optimum of an evenly spaced subsample
+  // (Newton then needs 2–3 full passes instead of ~10).
+  let theta: Float64Array = new Float64Array(p);
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += y[i];
+  if (positives > 0 && positives < n) theta[d] = Math.log(positives / (n - positives));
+  let warmIterations = 0;
+  const WARM_ROWS = 50_000;
+  if (n > 4 * WARM_ROWS) {
+    const stride = Math.floor(n / WARM_ROWS);
+    const m = Math.floor(n / stride);
+    const zs = new Float64Array(m * d);
+    const ys = new Uint8Array(m);
+    for (let i = 0; i < m; i++) {
+      const src = i * stride;
+      ys[i] = y[src];
+      for (let j = 0; j < d; j++) zs[i * d + j] = z[src * d + j];
     }
-    f *= C;
-    for (let j = 0; j < d; j++) f += 0.5 * pen[j] * theta[j] * theta[j];
-    if (wantDerivatives) {
-      for (let k = 0; k < p * p; k++) h[k] *= C;
-      for (let k = 0; k < p; k++) g[k] *= C;
-      for (let j = 0; j < d; j++) {
-        g[j] += pen[j] * theta[j];
-        h[j * p + j] += pen[j];
-      }
-      for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) h[k * p + j] = h[j * p + k];
-    }
-    return { f, g, h };
-  };
-
-  let theta = new Float64Array(p);
-  let cur = evaluate(theta, true);
-  const g0 = norm(cur.g);
-  const target = opts.tol * Math.max(1, g0);
-  let iterations = 0;
-  let converged = norm(cur.g) <= target;
-  while (!converged && iterations < opts.maxIter) {
-    iterations++;
-    const step = solveSpd(cur.h, cur.g.map((v) => -v), p);
-    const slope = dot(cur.g, step);
-    const gBefore = norm(cur.g);
-    // Near the optimum the objective stops resolving the decrease (float64), so a step is also
-    // taken when it leaves f unchanged but shrinks the gradient.
-    let t = 1;
-    let accepted = false;
-    for (let k = 0; k < 40; k++) {
-      const cand = theta.map((v, i) => v + t * step[i]);
-      const next = evaluate(cand, true);
-      if (next.f <= cur.f + 1e-4 * t * slope || (next.f <= cur.f && norm(next.g) < gBefore)) {
-        theta = cand;
-        cur = next;
-        accepted = true;
-        break;
-      }
-      t /= 2;
-    }
-    const gAfter = norm(cur.g);
-    // Converged: the gradient is below tolerance, or Newton no longer shrinks it (the rounding
-    // floor of the sums — quadratic convergence would at least halve it otherwise).
-    const tinyDecrement = -slope / 2 <= 1e-12 * Math.max(1, Math.abs(cur.f));
-    if (gAfter <= target || !accepted || (tinyDecrement && gAfter > 0.5 * gBefore)) converged = true;
+    // The subsample's loss is scaled up to the full data's weight so the penalty balances alike.
+    const warm = newton(zs, ys, m, theta, pen, (C * n) / m, 1e-6, opts.maxIter);
+    theta = warm.theta;
+    warmIterations = warm.iterations;
   }
+  const solved = newton(z, y, n, theta, pen, C, opts.tol, opts.maxIter);
+  theta = solved.theta;
+  const cur = solved.cur;
+  const iterations = solved.iterations;
+  const converged = solved.converged;
 
   // Back to original coordinates: w_j = w'_j / s_j, b = b' − Σ w_j m_j.
   const coef = new Float64Array(d);
@@ -141,7 +212,7 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   const gOrig = new Float64Array(p);
   for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[d];
   gOrig[d] = cur.g[d];
-  return { coef, intercept, iterations, gradNorm: norm(gOrig), objective: cur.f, converged };
+  return { coef, intercept, iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
 }
 
 /** P(y = 1) for each row; missing (NaN) cells take the given medians. */

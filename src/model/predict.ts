@@ -29,7 +29,7 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
   const { config, log } = ctx;
   const doc = await resolveModel(ctx, opts.model ?? 'production');
   const schema = { ...predictionSchema(config), features: doc.features };
-  const table = await readTable(opts.data, config.extension, schema, log);
+  const table = await readTable(opts.data, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   const { coef, medians } = modelArrays(doc);
   const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);

@@ -23,7 +23,7 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
   const doc = await resolveModel(ctx, opts.model ?? (await defaultModel(ctx)));
   const dataPath = opts.data ?? config.testDataPath;
   const schema = { ...trainingSchema(config), features: doc.features, requireId: false };
-  const table = await readTable(dataPath, config.extension, schema, log);
+  const table = await readTable(dataPath, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   if (ds.rows === 0) throw new DataError(`${dataPath}: no valid labelled rows to score`);
   const { coef, medians } = modelArrays(doc);

@@ -25,7 +25,7 @@ export interface TrainResult {
 /** Fit a new immutable model version on the current dataset. */
 export async function train(ctx: Context): Promise<TrainResult> {
   const { config, store, log } = ctx;
-  const loaded = await readDataset(config.outputFolder, trainingSchema(config));
+  const loaded = await readDataset(config.outputFolder, trainingSchema(config), { ids: false });
   if (!loaded) throw new DataError(`no dataset in ${config.outputFolder}; run \`riskwatch ingest\` first`);
   const ds = loaded.dataset;
   let positives = 0;

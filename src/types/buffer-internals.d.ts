@@ -3,6 +3,7 @@
 declare global {
   interface Buffer {
     utf8Slice(start: number, end: number): string;
+    utf8Write(text: string, offset: number): number;
   }
 }
 export {};

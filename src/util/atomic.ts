@@ -67,10 +67,18 @@ export class AtomicFileWriter {
     return w;
   }
 
-  /** Buffers small writes into ~1 MiB blocks; the caller may reuse nothing it passed in. */
+  /**
+   * Small writes are gathered into ~1 MiB blocks; a large chunk is written straight through.
+   * The caller may reuse a chunk once the returned promise has resolved.
+   */
   async write(chunk: string | Buffer): Promise<void> {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    this.pending.push(buf);
+    if (buf.length >= 1 << 20) {
+      await this.flush();
+      await this.writeAll(buf);
+      return;
+    }
+    this.pending.push(Buffer.from(buf));
     this.pendingBytes += buf.length;
     if (this.pendingBytes >= 1 << 20) await this.flush();
   }
@@ -80,6 +88,10 @@ export class AtomicFileWriter {
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    await this.writeAll(buf);
+  }
+
+  private async writeAll(buf: Buffer): Promise<void> {
     let off = 0;
     while (off < buf.length) {
       const { bytesWritten } = await this.fh!.write(buf, off, buf.length - off);

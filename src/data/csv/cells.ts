@@ -16,6 +16,7 @@ export function parseCount(buf: Buffer, s: number, e: number): number {
   while (s < e && (buf[s] === SPACE || buf[s] === TAB)) s++;
   while (e > s && (buf[e - 1] === SPACE || buf[e - 1] === TAB)) e--;
   if (s === e) return EMPTY;
+  while (e - s > 1 && buf[s] === ZERO) s++; // leading zeros do not make a number large
   if (e - s > 16) return INVALID; // beyond 2^53 precision; classify() says "too large" if digits
   let v = 0;
   for (let i = s; i < e; i++) {
@@ -38,7 +39,8 @@ export function parseNumber(text: string): number {
 
 /** Why a cell is not a valid non-negative integer count — a stable reason code. */
 export function classifyCount(text: string): RejectReason {
-  const t = text.trim();
+  // Trim what parseCount trims (spaces, tabs) and no more: "5\r" is not a number "too large".
+  const t = text.replace(/^[ \t]+|[ \t]+$/g, '');
   if (/^[+-]?(nan|inf|infinity)$/i.test(t)) return 'not_finite';
   if (/^\d+$/.test(t)) return 'too_large';
   if (/^-/.test(t) && DECIMAL.test(t)) return 'negative';

@@ -87,6 +87,8 @@ const COMPRESSED: Array<[string, number[]]> = [
   ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
 ];
 
+const HEAD_BYTES = Math.max(3, ...COMPRESSED.map(([, m]) => m.length));
+
 function startsWith(buf: Buffer, magic: number[]): boolean {
   if (buf.length < magic.length) return false;
   for (let i = 0; i < magic.length; i++) if (buf[i] !== magic[i]) return false;
@@ -99,6 +101,8 @@ export class CsvParser {
   private uncheckedTail: Buffer | null = null;
   private line = 1;
   private started = false;
+  /** First bytes held back until there are enough to recognise a BOM or compression magic. */
+  private head: Buffer | null = null;
   private readonly rec = new CsvRecord();
   private readonly maxRecordBytes: number;
 
@@ -114,12 +118,28 @@ export class CsvParser {
     if (chunk.length === 0) return;
     let data = chunk;
     if (!this.started) {
-      this.started = true;
-      for (const [name, magic] of COMPRESSED) {
-        if (startsWith(chunk, magic)) throw new CsvFormatError(`file is ${name}-compressed, not CSV text; decompress it first`, 1);
+      // The first bytes (BOM, compression magic) may arrive split over several chunks.
+      data = this.head ? Buffer.concat([this.head, chunk]) : chunk;
+      if (data.length < HEAD_BYTES) {
+        this.head = Buffer.from(data);
+        return;
       }
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) data = chunk.subarray(3);
+      this.head = null;
+      data = this.begin(data);
     }
+    this.feed(data);
+  }
+
+  /** Check the start of the file for compression magic and strip a UTF-8 BOM. */
+  private begin(data: Buffer): Buffer {
+    this.started = true;
+    for (const [name, magic] of COMPRESSED) {
+      if (startsWith(data, magic)) throw new CsvFormatError(`file is ${name}-compressed, not CSV text; decompress it first`, 1);
+    }
+    return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+  }
+
+  private feed(data: Buffer): void {
     this.checkText(data, false);
     if (this.leftover) data = Buffer.concat([this.leftover, data]);
     this.leftover = null;
@@ -135,6 +155,11 @@ export class CsvParser {
 
   /** No more input: parse what is left (a last line without a line break). */
   end(): void {
+    if (this.head) {
+      const data = this.begin(this.head);
+      this.head = null;
+      if (data.length) this.feed(data);
+    }
     this.checkText(Buffer.alloc(0), true);
     if (this.leftover) {
       const data = this.leftover;
