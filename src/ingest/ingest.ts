@@ -54,6 +54,16 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
   const candidates = await listDataFiles(config.inputFolder, config.extension);
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
 
+  const existing = await readDataset(config.outputFolder, schema);
+  const recorded = await store.latestDataset();
+  if (recorded && existing?.hash !== recorded.hash) {
+    // The dataset on disk is not the one the store last recorded (deleted, replaced, or a crash
+    // between writing it and recording it): read every file again. Dedup makes this exact, and
+    // rows already on disk are kept, so nothing ingested before is lost.
+    log.warn({ onDisk: existing?.hash ?? null, recorded: recorded.hash }, 'dataset on disk differs from the last recorded one; re-reading every source file');
+    known.clear();
+  }
+
   const results: IngestFileResult[] = [];
   const toRead: Array<{ name: string; path: string; size: number; sha256: string }> = [];
   for (const c of candidates) {
@@ -72,7 +82,6 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     toRead.push({ name: c.name, path: c.path, size: c.size, sha256 });
   }
 
-  const existing = await readDataset(config.outputFolder, schema);
   const previousRows = existing?.dataset.rows ?? 0;
   const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
   const dedup = new DuplicateIndex(builder, previousRows + toRead.reduce((s, f) => s + f.size / 24, 0));
