@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { hostname } from 'node:os';
+import { RiskwatchError } from '../util/errors.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+
+/** Exit code of a command that found another run holding the lock. */
+export const LOCKED_EXIT_CODE = 3;
+
+export class LockedError extends RiskwatchError {
+  constructor(message: string) {
+    super(message, LOCKED_EXIT_CODE);
+    this.name = 'LockedError';
+  }
+}
+
+export interface RunLock {
+  release(): void;
+}
+
+/**
+ * One pipeline run at a time per workspace. The lock is an exclusive transaction on a small
+ * SQLite file: SQLite's locks are the operating system's file locks, so when the holder dies —
+ * even by kill -9 — the kernel releases the lock and the next run simply gets it. No pid files to
+ * go stale, no clean-up step. A side file names the holder so the refusal message can say who.
+ */
+export function acquireRunLock(path: string, what = 'run'): RunLock {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: 0 });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      let holder = '';
+      try {
+        const h = JSON.parse(readFileSync(`${path}.holder.json`, 'utf8')) as { pid: number; host: string; startedAt: string; what: string };
+        holder = ` (pid ${h.pid} on ${h.host}, ${h.what} started ${h.startedAt})`;
+      } catch {
+        // The holder file is informational only.
+      }
+      throw new LockedError(`another run holds the lock ${path}${holder}; try again when it finishes`);
+    }
+    throw err;
+  }
+  writeFileAtomicSync(`${path}.holder.json`, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), what }) + '\n');
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      rmSync(`${path}.holder.json`, { force: true });
+      try {
+        db.exec('ROLLBACK');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
