@@ -11,6 +11,8 @@ import { runDemo, formatDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
+import { runPipeline } from '../pipeline/run.js';
+import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
 
 /** Every command: parse flags → call the library → print. No logic lives here. */
 export function registerCommands(program: Command): void {
@@ -71,6 +73,29 @@ export function registerCommands(program: Command): void {
     );
 
   program
+    .command('run')
+    .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
+    .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this', floatArg('--margin'), 0)
+    .action((o: { margin: number }) =>
+      runCommand('run', g(), (ctx) => runPipeline(ctx, { margin: o.margin }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+        record: false,
+        exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
+      }),
+    );
+
+  program
+    .command('runs')
+    .description('list recent runs of every command, newest first')
+    .option('--limit <n>', 'how many', intArg('--limit'), 20)
+    .action((o: { limit: number }) =>
+      runCommand('runs', g(), async (ctx) => ({ runs: await ctx.store.runs(o.limit) }), (r) =>
+        r.runs.length
+          ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? (x.detail as { reason?: string }).reason ?? ''}`).join('\n')
+          : 'no runs yet',
+      { record: false }),
+    );
+
+  program
     .command('simulate')
     .description('write a realistic, deterministic demo workspace (config, monthly files, test file)')
     .requiredOption('--out <dir>', 'workspace folder to create')
@@ -92,6 +117,14 @@ export function registerCommands(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of config.json')
     .action(() => runPlain({ ...g(), json: true }, async () => configJsonSchema(), () => ''));
+}
+
+function floatArg(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`);
+    return n;
+  };
 }
 
 function intArg(flag: string) {

@@ -45,7 +45,7 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
  * The shape of every command: load config, open the store, record a run with its timing, call
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
-export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string): Promise<void> {
+export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number } = {}): Promise<void> {
   let log = createLogger(globals.logLevel ?? 'info');
   let config: Config;
   try {
@@ -61,16 +61,20 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   } catch (err) {
     return fail(err, log, Boolean(globals.json));
   }
-  const runId = await ctx.store.startRun(name, nowIso());
+  // Commands record themselves as runs (timings feed diagnostics); the pipeline records its own.
+  const record = opts.record !== false;
+  const runId = record ? await ctx.store.startRun(name, nowIso()) : 0;
   const t0 = performance.now();
   try {
     const result = await fn(ctx);
     const ms = performance.now() - t0;
-    await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, {});
+    if (record) await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, {});
     print(Boolean(globals.json), result, human as (r: never) => string);
+    const code = opts.exitCode?.(result) ?? 0;
+    if (code) process.exitCode = code;
   } catch (err) {
     const { message } = describeFailure(err, log);
-    await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
+    if (record) await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
     fail(err, log, Boolean(globals.json));
   } finally {
     await ctx.store.close();

@@ -90,3 +90,21 @@ export function countMissing(ds: Dataset): Record<string, number> {
   });
   return out;
 }
+
+/** The rows whose mask value equals `keep` (1 or 0), as a new dataset. */
+export function selectRows(ds: Dataset, mask: Uint8Array, keep: 0 | 1): Dataset {
+  let n = 0;
+  for (let i = 0; i < ds.rows; i++) if (mask[i] === keep) n++;
+  const x = ds.features.map(() => new Float64Array(n));
+  const y = new Uint8Array(n);
+  const ids: string[] = [];
+  const withIds = ds.ids.length === ds.rows;
+  for (let i = 0, k = 0; i < ds.rows; i++) {
+    if (mask[i] !== keep) continue;
+    for (let j = 0; j < x.length; j++) x[j][k] = ds.x[j][i];
+    y[k] = ds.y[i];
+    if (withIds) ids.push(ds.ids[i]);
+    k++;
+  }
+  return { features: ds.features, rows: n, ids, x, y };
+}

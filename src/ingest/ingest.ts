@@ -65,7 +65,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
   }
 
   const results: IngestFileResult[] = [];
-  const toRead: Array<{ name: string; path: string; size: number; sha256: string }> = [];
+  const toRead: Array<{ name: string; path: string; size: number; sha256: string; mtimeMs: number }> = [];
   for (const c of candidates) {
     if (c.problem) {
       log.warn({ file: c.name }, `file rejected: ${c.name} ${c.problem}`);
@@ -79,7 +79,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       results.push({ ...emptyResult(c.name, 'skipped', reason), size: c.size, sha256 });
       continue;
     }
-    toRead.push({ name: c.name, path: c.path, size: c.size, sha256 });
+    toRead.push({ name: c.name, path: c.path, size: c.size, sha256, mtimeMs: c.mtimeMs });
   }
 
   const previousRows = existing?.dataset.rows ?? 0;
@@ -127,7 +127,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
       results.push(res);
-      records.push(toRecord(res, f.path, ingestedAt));
+      records.push({ ...toRecord(res, f.path, ingestedAt), mtimeMs: f.mtimeMs });
     } catch (err) {
       if (!(err instanceof FileRejectedError)) throw err;
       const where = err.line ? ` (line ${err.line})` : '';
@@ -135,7 +135,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       const res: IngestFileResult = { ...emptyResult(f.name, 'rejected', `${err.reason}${where}`), size: f.size, sha256: f.sha256 };
       results.push(res);
       // Not recorded when it was still being written: it must be read again next time.
-      if (!err.reason.startsWith('file changed while')) records.push(toRecord(res, f.path, ingestedAt));
+      if (!err.reason.startsWith('file changed while')) records.push({ ...toRecord(res, f.path, ingestedAt), mtimeMs: f.mtimeMs });
     }
     doneBytes += f.size;
   }

@@ -7,6 +7,7 @@ export interface Candidate {
   /** Set when the entry cannot be read as a data file at all (a directory named x.csv, ...). */
   problem?: string;
   size: number;
+  mtimeMs: number;
 }
 
 /**
@@ -25,10 +26,10 @@ export async function listDataFiles(folder: string, ext: string): Promise<Candid
     const path = join(folder, name);
     try {
       const st = await stat(path);
-      if (!st.isFile()) out.push({ name, path, size: 0, problem: st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file' });
-      else out.push({ name, path, size: st.size });
+      if (!st.isFile()) out.push({ name, path, size: 0, mtimeMs: st.mtimeMs, problem: st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file' });
+      else out.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
     } catch (err) {
-      out.push({ name, path, size: 0, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      out.push({ name, path, size: 0, mtimeMs: 0, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     }
   }
   return out;

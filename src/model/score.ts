@@ -6,7 +6,8 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { computeMetrics, type Metrics } from './metrics.js';
-import { modelArrays } from './model-document.js';
+import { modelArrays, type ModelDocument } from './model-document.js';
+import type { Dataset } from '../data/dataset.js';
 import { predictProba } from './logistic.js';
 import { resolveModel } from './resolve.js';
 import { readProduction } from '../registry/production.js';
@@ -26,14 +27,19 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
   const table = await readTable(dataPath, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   if (ds.rows === 0) throw new DataError(`${dataPath}: no valid labelled rows to score`);
-  const { coef, medians } = modelArrays(doc);
-  const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
-  const metrics = computeMetrics(ds.y, prob, doc.hyperParameters.threshold, config.topK);
+  const metrics = evaluateModel(doc, ds, config.topK);
   await store.recordScore({ version: doc.version, dataHash: table.hash, dataPath, rows: ds.rows, f1: metrics.f1, metrics: { ...metrics }, createdAt: nowIso() });
   // The original project's one-number score file.
   writeFileAtomicSync(join(config.modelFolder, 'latestscore.txt'), `${metrics.f1}\n`);
   log.info({ version: doc.version, f1: metrics.f1, rows: ds.rows }, `scored ${doc.version}: F1 ${metrics.f1.toFixed(4)}`);
   return { version: doc.version, data: dataPath, rowsRejected: table.rowsRejected, ...metrics };
+}
+
+/** Metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
+export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): Metrics {
+  const { coef, medians } = modelArrays(doc);
+  const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
+  return computeMetrics(ds.y, prob, doc.hyperParameters.threshold, topK);
 }
 
 /** Production if there is one, else the newest version. */

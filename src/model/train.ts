@@ -7,6 +7,7 @@ import { nowIso } from '../util/time.js';
 import { fitLogistic } from './logistic.js';
 import { median } from './median.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
+import { selectRows } from '../data/dataset.js';
 
 export interface TrainResult {
   version: string;
@@ -22,12 +23,17 @@ export interface TrainResult {
   ms: number;
 }
 
-/** Fit a new immutable model version on the current dataset. */
-export async function train(ctx: Context): Promise<TrainResult> {
+export interface TrainOptions {
+  /** Rows (1 = held out) kept out of training, e.g. the pipeline's holdout of the newest rows. */
+  holdout?: Uint8Array;
+}
+
+/** Fit a new immutable model version on the current dataset (minus any holdout). */
+export async function train(ctx: Context, opts: TrainOptions = {}): Promise<TrainResult> {
   const { config, store, log } = ctx;
   const loaded = await readDataset(config.outputFolder, trainingSchema(config), { ids: false });
   if (!loaded) throw new DataError(`no dataset in ${config.outputFolder}; run \`riskwatch ingest\` first`);
-  const ds = loaded.dataset;
+  const ds = opts.holdout ? selectRows(loaded.dataset, opts.holdout, 0) : loaded.dataset;
   let positives = 0;
   for (let i = 0; i < ds.rows; i++) positives += ds.y[i];
   if (ds.rows < 2 || positives === 0 || positives === ds.rows) {

@@ -18,6 +18,8 @@ export interface IngestedFileRecord {
   missing: Record<string, number>;
   reason?: string;
   ingestedAt: string;
+  /** Modification time when read: with size, a cheap "unchanged?" check before hashing. */
+  mtimeMs?: number;
 }
 
 export interface DatasetRecord {
@@ -74,6 +76,8 @@ export interface RunRecord {
   startedAt: string;
   finishedAt: string | null;
   status: 'running' | 'ok' | 'failed';
+  /** What a pipeline run ended as: noop, completed, failed, locked (null for other commands). */
+  outcome: string | null;
   timings: Record<string, number>;
   error: string | null;
   detail: Record<string, unknown>;
@@ -105,6 +109,6 @@ export interface Store {
   deployments(): Promise<DeploymentRecord[]>;
 
   startRun(command: string, startedAt: string): Promise<number>;
-  finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>): Promise<void>;
+  finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void>;
   runs(limit?: number): Promise<RunRecord[]>;
 }

@@ -86,4 +86,12 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
       );
     `,
   },
+  {
+    version: 2,
+    name: 'run outcomes and file modification times',
+    sql: `
+      ALTER TABLE runs ADD COLUMN outcome TEXT;
+      ALTER TABLE ingested_files ADD COLUMN mtime_ms REAL;
+    `,
+  },
 ];

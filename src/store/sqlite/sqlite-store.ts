@@ -63,11 +63,11 @@ export class SqliteStore implements Store {
         )
         .run(ing.startedAt, ing.finishedAt, ing.filesIngested, ing.filesRejected, ing.filesSkipped, ing.rowsAdded, ing.rowsRejected, ing.duplicatesDropped, ing.datasetHash);
       const ins = this.db.prepare(
-        `INSERT INTO ingested_files (ingestion_id, name, path, size, sha256, status, rows_read, rows_accepted, rows_rejected, duplicates, rejected_by_reason, missing, reason, ingested_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ingested_files (ingestion_id, name, path, size, sha256, status, rows_read, rows_accepted, rows_rejected, duplicates, rejected_by_reason, missing, reason, ingested_at, mtime_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const f of files) {
-        ins.run(lastInsertRowid, f.name, f.path, f.size, f.sha256, f.status, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.duplicates, JSON.stringify(f.rejectedByReason), JSON.stringify(f.missing), f.reason ?? null, f.ingestedAt);
+        ins.run(lastInsertRowid, f.name, f.path, f.size, f.sha256, f.status, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.duplicates, JSON.stringify(f.rejectedByReason), JSON.stringify(f.missing), f.reason ?? null, f.ingestedAt, f.mtimeMs ?? null);
       }
       return Number(lastInsertRowid);
     });
@@ -164,10 +164,10 @@ export class SqliteStore implements Store {
     return Number(lastInsertRowid);
   }
 
-  async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>): Promise<void> {
+  async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
     this.db
-      .prepare('UPDATE runs SET status = ?, finished_at = ?, timings = ?, error = ?, detail = ? WHERE id = ?')
-      .run(status, finishedAt, JSON.stringify(timings), error, JSON.stringify(detail), id);
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, timings = ?, error = ?, detail = ?, outcome = ? WHERE id = ?')
+      .run(status, finishedAt, JSON.stringify(timings), error, JSON.stringify(detail), outcome ?? null, id);
   }
 
   async runs(limit = 100): Promise<RunRecord[]> {
@@ -177,6 +177,7 @@ export class SqliteStore implements Store {
       startedAt: r.started_at as string,
       finishedAt: (r.finished_at as string | null) ?? null,
       status: r.status as RunRecord['status'],
+      outcome: (r.outcome as string | null) ?? null,
       timings: JSON.parse(r.timings as string),
       error: (r.error as string | null) ?? null,
       detail: JSON.parse(r.detail as string),
@@ -205,6 +206,7 @@ function toFile(r: Row): IngestedFileRecord {
     missing: JSON.parse(r.missing as string),
     reason: (r.reason as string | null) ?? undefined,
     ingestedAt: r.ingested_at as string,
+    mtimeMs: (r.mtime_ms as number | null) ?? undefined,
   };
 }
 
