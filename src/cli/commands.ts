@@ -5,7 +5,7 @@ import { score } from '../model/score.js';
 import { predict } from '../model/predict.js';
 import { deploy, rollback } from '../registry/production.js';
 import { listModels } from '../registry/list-models.js';
-import { simulate } from '../simulate/generate.js';
+import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { runDemo, formatDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
@@ -103,9 +103,16 @@ export function registerCommands(program: Command): void {
     .option('--months <n>', 'number of monthly files', intArg('--months'), 12)
     .option('--seed <n>', 'random seed', intArg('--seed'), 42)
     .option('--force', 'overwrite an existing workspace config')
-    .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean }) =>
-      runPlain(g(), async () => simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`),
-    );
+    .option('--scenario <name>', 'append new months to an existing workspace: none | covariate | concept')
+    .option('--append <months>', 'how many months to append with --scenario', intArg('--append'), 1)
+    .option('--rows-per-month <n>', 'rows in each appended month', intArg('--rows-per-month'), 833)
+    .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number }) => {
+      if (o.scenario !== undefined) {
+        if (!['none', 'covariate', 'concept'].includes(o.scenario)) throw new UsageError(`--scenario: expected none, covariate or concept, got "${o.scenario}"`);
+        return runPlain(g(), async () => appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
+      }
+      return runPlain(g(), async () => simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
+    });
 
   program
     .command('demo')

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
@@ -43,13 +43,38 @@ interface Client {
   exited: 0 | 1;
 }
 
-export function makeClient(rng: Random, id: string): Client {
-  const employees = Math.max(1, Math.round(rng.lognormal(Math.log(40), 1.1)));
+/**
+ * The market the clients live in. `none` is the world the first months come from; the other
+ * scenarios are what `simulate --scenario` appends to show drift:
+ * - covariate: the inputs shift (bigger companies, activity falling more often), while the
+ *   relationship between inputs and leaving stays the same;
+ * - concept: the inputs look the same, but who leaves changes (a falling activity matters less,
+ *   big companies now leave more) — the model's learned relationship goes stale.
+ */
+export type Scenario = 'none' | 'covariate' | 'concept';
+
+interface World {
+  sizeMu: number;
+  declineMu: number;
+  intercept: number;
+  declineEffect: number;
+  sizeEffect: number;
+}
+
+const WORLDS: Record<Scenario, World> = {
+  none: { sizeMu: Math.log(40), declineMu: -0.1, intercept: -3.2, declineEffect: -4.5, sizeEffect: -0.5 },
+  covariate: { sizeMu: Math.log(90), declineMu: -0.45, intercept: -3.2, declineEffect: -4.5, sizeEffect: -0.5 },
+  concept: { sizeMu: Math.log(40), declineMu: -0.1, intercept: -1.6, declineEffect: -1.0, sizeEffect: 0.9 },
+};
+
+export function makeClient(rng: Random, id: string, scenario: Scenario = 'none'): Client {
+  const w = WORLDS[scenario];
+  const employees = Math.max(1, Math.round(rng.lognormal(w.sizeMu, 1.1)));
   const lastyear = Math.round(Math.pow(employees, 0.8) * rng.lognormal(Math.log(60), 0.7));
-  const decline = rng.lognormal(-0.1, 0.8);
+  const decline = rng.lognormal(w.declineMu, 0.8);
   const lastmonth = Math.round((lastyear / 12) * decline);
-  // Hidden truth: a drop in activity and a small company raise the risk.
-  const logit = -3.2 - 4.5 * Math.log(decline) - 0.5 * (Math.log(employees) - Math.log(40));
+  // Hidden truth (base world): a drop in activity and a small company raise the risk.
+  const logit = w.intercept + w.declineEffect * Math.log(decline) + w.sizeEffect * (Math.log(employees) - Math.log(40));
   const exited = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
   return { id, lastmonth, lastyear, employees, exited };
 }
@@ -129,4 +154,60 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   };
   writeFileAtomicSync(configPath, JSON.stringify(config, null, 2) + '\n');
   return { out, config: configPath, files, testFile, testRows, clients, positiveRate: positives / clients, duplicateRows: duplicates, missingCells: counter.missing };
+}
+
+export interface AppendOptions {
+  out: string;
+  scenario: Scenario;
+  /** How many new monthly files. */
+  months: number;
+  /** Rows per new month (default 833, a 10,000-client book over 12 months). */
+  rowsPerMonth?: number;
+  seed?: number;
+}
+
+export interface AppendResult {
+  out: string;
+  scenario: Scenario;
+  files: Array<{ name: string; rows: number }>;
+  positiveRate: number;
+}
+
+const MONTH_FILE = /^clients-(\d{4})-(\d{2})\.csv$/;
+
+/**
+ * Add the next months to an existing workspace's input folder, drawn from a scenario's world:
+ * what the scheduled run then finds as new data. File names continue after the latest month.
+ */
+export function appendMonths(opts: AppendOptions): AppendResult {
+  const out = resolve(opts.out);
+  const configPath = join(out, 'config.json');
+  if (!existsSync(configPath)) throw new DataError(`${configPath} not found; create the workspace first with \`riskwatch simulate --out ${opts.out}\``);
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { input_folder_path: string };
+  const source = resolve(out, config.input_folder_path);
+  let last = 2025 * 12 - 1; // December 2024: the first month written is January 2025
+  for (const name of readdirSync(source)) {
+    const m = MONTH_FILE.exec(name);
+    if (m) last = Math.max(last, Number(m[1]) * 12 + Number(m[2]) - 1);
+  }
+  const rows = opts.rowsPerMonth ?? 833;
+  // A different stream per starting month, so appending twice does not repeat rows.
+  const rng = new Random(((opts.seed ?? 42) * 1_000_003 + last) >>> 0);
+  const counter = { missing: 0 };
+  const files: AppendResult['files'] = [];
+  let positives = 0;
+  for (let k = 1; k <= opts.months; k++) {
+    const month = last + k;
+    const tag = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+    const lines = [HEADER];
+    for (let i = 0; i < rows; i++) {
+      const c = makeClient(rng, `corp-${tag}-${String(i + 1).padStart(5, '0')}`, opts.scenario);
+      positives += c.exited;
+      lines.push(row(rng, c, 0.01, counter));
+    }
+    const name = `clients-${tag}.csv`;
+    writeFileAtomicSync(join(source, name), lines.join('\n') + '\n');
+    files.push({ name, rows });
+  }
+  return { out, scenario: opts.scenario, files, positiveRate: positives / Math.max(1, rows * opts.months) };
 }

@@ -76,3 +76,29 @@ test('demo (npm start) builds a workspace and runs ingest → train → score �
   assert.equal(second.ingest.newData, false);
   assert.equal(second.production, r.production);
 });
+
+test('--scenario appends the next months; covariate shifts inputs, concept keeps inputs but changes who leaves', async () => {
+  const { appendMonths, makeClient } = await import('../../src/simulate/generate.ts');
+  const { Random } = await import('../../src/simulate/random.ts');
+  const dir = tmp();
+  simulate({ out: dir, clients: 600, months: 3, seed: 5 });
+  const a = appendMonths({ out: dir, scenario: 'none', months: 2, rowsPerMonth: 50 });
+  assert.deepEqual(a.files.map((f) => f.name), ['clients-2025-04.csv', 'clients-2025-05.csv']);
+  const b = appendMonths({ out: dir, scenario: 'covariate', months: 1, rowsPerMonth: 50 });
+  assert.deepEqual(b.files.map((f) => f.name), ['clients-2025-06.csv']);
+  assert.notEqual(readFileSync(join(dir, 'sourcedata', 'clients-2025-04.csv'), 'utf8'), readFileSync(join(dir, 'sourcedata', 'clients-2025-06.csv'), 'utf8'));
+
+  const draw = (s: 'none' | 'covariate' | 'concept') => {
+    const rng = new Random(11);
+    return Array.from({ length: 20_000 }, (_, i) => makeClient(rng, String(i), s));
+  };
+  const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
+  const base = draw('none'), cov = draw('covariate'), con = draw('concept');
+  assert.ok(mean(cov.map((c) => Math.log1p(c.employees))) > mean(base.map((c) => Math.log1p(c.employees))) + 0.5);
+  // Concept: identical inputs for the same random stream, different labels.
+  assert.deepEqual(con.slice(0, 50).map((c) => c.employees), base.slice(0, 50).map((c) => c.employees));
+  const agree = con.filter((c, i) => c.exited === base[i].exited).length / con.length;
+  assert.ok(agree < 0.85, `labels agree on ${agree}`);
+  const bigLeave = (cs: typeof base) => mean(cs.filter((c) => c.employees > 200).map((c) => c.exited));
+  assert.ok(bigLeave(con) > bigLeave(base) + 0.1);
+});
