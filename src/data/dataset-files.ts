@@ -180,7 +180,12 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   if (!existsSync(csvPath)) return undefined;
   const csvHash = await sha256File(csvPath);
   if (existsSync(binPath)) {
-    const loaded = readBin(binPath, opts.ids !== false);
+    let loaded: ReturnType<typeof readBin>;
+    try {
+      loaded = readBin(binPath, opts.ids !== false);
+    } catch {
+      loaded = undefined; // damaged or cut short: the CSV is the source of truth
+    }
     if (loaded && loaded.hash === csvHash && sameList(loaded.dataset.features, schema.features)) return { ...loaded, source: 'bin' };
   }
   const b = new DatasetBuilder(schema.features);

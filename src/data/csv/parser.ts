@@ -317,11 +317,18 @@ function countLf(buf: Buffer): number {
 }
 
 function countLfIn(buf: Buffer, from: number, to: number): number {
+  // Look only at [from, to): an unbounded indexOf scans on to the next line break, which made a
+  // long line with many doubled quotes quadratic. Short spans (the usual quoted field) by hand.
   let n = 0;
-  let i = buf.indexOf(LF, from);
-  while (i >= 0 && i < to) {
+  if (to - from <= 64) {
+    for (let k = from; k < to; k++) if (buf[k] === LF) n++;
+    return n;
+  }
+  const view = buf.subarray(from, to);
+  let i = view.indexOf(LF);
+  while (i >= 0) {
     n++;
-    i = buf.indexOf(LF, i + 1);
+    i = view.indexOf(LF, i + 1);
   }
   return n;
 }
