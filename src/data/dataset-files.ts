@@ -38,6 +38,9 @@ export interface DatasetColumns {
 class BufferedOut {
   buf: Buffer;
   off = 0;
+  /** The previous buffer, being written while this one fills (double buffering hides the I/O). */
+  private inflight: Promise<void> | null = null;
+  private inflightBuf: Buffer | null = null;
   constructor(
     private readonly sink: AtomicFileWriter,
     private readonly hash: ReturnType<typeof createHash> | null,
@@ -51,39 +54,111 @@ class BufferedOut {
     await this.flush();
     if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
   }
+  /** Hand the filled part to the writer and continue in the other buffer. */
   async flush(): Promise<void> {
     if (this.off === 0) return;
     const part = this.buf.subarray(0, this.off);
     this.hash?.update(part);
-    await this.sink.write(part); // written through before the buffer is reused
+    await this.drain();
+    const free = this.inflightBuf;
+    this.inflightBuf = this.buf;
+    this.inflight = this.sink.write(part);
+    // Mark it handled now; the error still surfaces at the next drain(), which awaits it.
+    this.inflight.catch(() => {});
+    this.buf = free && free.length >= this.size ? free : Buffer.allocUnsafe(this.size);
     this.off = 0;
+  }
+  /** Wait for the write in flight (before commit). */
+  async drain(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    this.inflight = null;
   }
   str(s: string): void {
     this.off += this.buf.utf8Write(s, this.off);
-  }
-  byte(b: number): void {
-    this.buf[this.off++] = b;
-  }
-  /** A non-negative integer below 2^53 in decimal, without a string. */
-  uint(v: number): void {
-    if (v < 10) {
-      this.buf[this.off++] = 48 + v;
-      return;
-    }
-    let digits = 0;
-    for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
-    let at = this.off + digits;
-    this.off = at;
-    while (v >= 1) {
-      const q = Math.floor(v / 10);
-      this.buf[--at] = 48 + (v - q * 10);
-      v = q;
-    }
   }
 }
 
 const COMMA = 44;
 const LF = 10;
+
+interface IdSink {
+  chunks: Buffer[];
+  buf: Buffer;
+  off: number;
+  bytes: number;
+  lens: Uint32Array;
+}
+
+/**
+ * Format rows from `start` into `out` until its buffer is nearly full; returns the next row.
+ * Synchronous with everything in locals: this loop runs once per row of the dataset.
+ */
+function formatRows(ds: Dataset, start: number, out: BufferedOut, ids: IdSink): number {
+  const o = out.buf;
+  const limit = o.length;
+  let off = out.off;
+  const nf = ds.features.length;
+  const x = ds.x;
+  const y = ds.y;
+  let i = start;
+  for (; i < ds.rows; i++) {
+    const id = ds.ids[i];
+    const maxIdBytes = id.length * 3;
+    if (off + 2 * maxIdBytes + 16 + nf * 26 > limit) break;
+    if (ids.off + maxIdBytes > ids.buf.length) {
+      ids.chunks.push(ids.buf.subarray(0, ids.off));
+      ids.buf = Buffer.allocUnsafe(Math.max(4 << 20, maxIdBytes));
+      ids.off = 0;
+    }
+    // The id's bytes go to the CSV and (for the .bin) to the id buffer. ASCII ids — nearly all —
+    // are copied char by char (a native utf8Write call per id costs 3× more); an id with other
+    // characters, or one that needs quoting, takes the general path.
+    const ib = ids.buf;
+    const io = ids.off;
+    const n = id.length;
+    let simple = n > 0 && id.charCodeAt(0) !== 32 && id.charCodeAt(n - 1) !== 32;
+    for (let k = 0; k < n && simple; k++) {
+      const c = id.charCodeAt(k);
+      if (c >= 128 || c === 44 || c === 34 || c === 10 || c === 13) simple = false;
+      else o[off + k] = ib[io + k] = c;
+    }
+    let idLen: number;
+    if (simple) {
+      idLen = n;
+      off += n;
+    } else {
+      idLen = ib.utf8Write(id, io);
+      off += o.utf8Write(csvField(id), off);
+    }
+    ids.lens[i] = idLen;
+    ids.off = io + idLen;
+    ids.bytes += idLen;
+    for (let j = 0; j < nf; j++) {
+      o[off++] = COMMA;
+      const v = x[j][i];
+      if (v !== v) continue;
+      if (v >= 0 && v < 2147483648 && (v | 0) === v) {
+        // Non-negative int32: digits by multiply-shift arithmetic, no string.
+        let n = v | 0;
+        const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+        let at = off + digits;
+        off = at;
+        do {
+          const q = (n / 10) | 0;
+          o[--at] = 48 + n - q * 10;
+          n = q;
+        } while (n > 0);
+      } else {
+        off += o.utf8Write(String(v), off);
+      }
+    }
+    o[off++] = COMMA;
+    if (y[i] !== NO_LABEL) o[off++] = 48 + y[i];
+    o[off++] = LF;
+  }
+  out.off = off;
+  return i;
+}
 
 /** Write `ds` as finaldata.csv + finaldata.bin into `dir`; returns the dataset hash. */
 export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns): Promise<{ hash: string; csvPath: string; binPath: string }> {
@@ -94,67 +169,30 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
   try {
     const hash = createHash('sha256');
     const out = new BufferedOut(csv, hash);
-    // Id bytes for the .bin go to a second buffer in the same pass.
-    const idLens = new Uint32Array(ds.rows);
-    const idChunks: Buffer[] = [];
-    let idBuf = Buffer.allocUnsafe(4 << 20);
-    let idOff = 0;
-    let idBytes = 0;
-
+    // Id bytes for the .bin are collected in the same pass.
+    const ids: IdSink = { chunks: [], buf: Buffer.allocUnsafe(4 << 20), off: 0, bytes: 0, lens: new Uint32Array(ds.rows) };
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
-    const nf = ds.features.length;
-    for (let i = 0; i < ds.rows; i++) {
-      const id = ds.ids[i];
-      const maxIdBytes = id.length * 3;
-      // Only await when the buffer is full: an await per row costs more than the row itself.
-      const need = 2 * maxIdBytes + 2 + nf * 26 + 8;
-      if (out.off + need > out.buf.length) await out.room(need);
-      if (idOff + maxIdBytes > idBuf.length) {
-        idChunks.push(idBuf.subarray(0, idOff));
-        idBuf = Buffer.allocUnsafe(Math.max(4 << 20, maxIdBytes));
-        idOff = 0;
-      }
-      const idLen = idBuf.utf8Write(id, idOff);
-      idLens[i] = idLen;
-      idBytes += idLen;
-      // Copy the id's bytes by hand (ids are short; Buffer.copy's call costs more), watching
-      // for a byte that needs quoting; such ids (rare) are written again, quoted.
-      const o = out.buf;
-      let plain = idLen > 0 && idBuf[idOff] !== 32 && idBuf[idOff + idLen - 1] !== 32;
-      for (let k = 0; k < idLen; k++) {
-        const c = idBuf[idOff + k];
-        if (c === 44 || c === 34 || c === 10 || c === 13 || c === 9) plain = false;
-        o[out.off + k] = c;
-      }
-      if (plain || idLen === 0) out.off += idLen;
-      else out.str(csvField(id));
-      idOff += idLen;
-      for (let j = 0; j < nf; j++) {
-        out.byte(COMMA);
-        const v = ds.x[j][i];
-        if (v !== v) continue;
-        if (Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER) out.uint(v);
-        else out.str(String(v));
-      }
-      out.byte(COMMA);
-      if (ds.y[i] !== NO_LABEL) out.byte(48 + ds.y[i]);
-      out.byte(LF);
+    for (let i = 0; i < ds.rows; ) {
+      i = formatRows(ds, i, out, ids);
+      // The buffer is full (or one row is larger than it): flush, growing it if needed.
+      if (i < ds.rows) await out.room(ds.ids[i].length * 6 + 16 + ds.features.length * 26);
     }
     await out.flush();
-    idChunks.push(idBuf.subarray(0, idOff));
+    await out.drain();
+    ids.chunks.push(ids.buf.subarray(0, ids.off));
     const digest = hash.digest('hex');
 
     // Binary form: magic, header length, JSON header, then columns, labels, id lengths, id bytes.
-    const head = Buffer.from(JSON.stringify({ hash: digest, rows: ds.rows, features: ds.features, id: cols.id, target: cols.target, idBytes }), 'utf8');
+    const head = Buffer.from(JSON.stringify({ hash: digest, rows: ds.rows, features: ds.features, id: cols.id, target: cols.target, idBytes: ids.bytes }), 'utf8');
     const lenBuf = Buffer.alloc(4);
     lenBuf.writeUInt32LE(head.length);
     await bin.write(Buffer.concat([Buffer.from(MAGIC), lenBuf, head]));
     for (const col of ds.x) await bin.write(Buffer.from(col.buffer, col.byteOffset, ds.rows * 8));
     await bin.write(Buffer.from(ds.y.buffer, ds.y.byteOffset, ds.rows));
-    await bin.write(Buffer.from(idLens.buffer, idLens.byteOffset, ds.rows * 4));
-    for (const c of idChunks) await bin.write(c);
+    await bin.write(Buffer.from(ids.lens.buffer, ids.lens.byteOffset, ds.rows * 4));
+    for (const c of ids.chunks) await bin.write(c);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await bin.commit();
