@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { readDataset, sha256File, writeDataset } from '../data/dataset-files.js';
-import { DuplicateIndex } from '../data/dedup.js';
+import { compactRows, findDuplicates } from '../data/find-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
 import type { IngestedFileRecord } from '../store/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
@@ -84,42 +84,28 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
 
   const previousRows = existing?.dataset.rows ?? 0;
   const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
-  const dedup = new DuplicateIndex(builder, previousRows + toRead.reduce((s, f) => s + f.size / 24, 0));
-  // Index the rows we already have so new rows that repeat them count as duplicates.
-  let existingDuplicates = 0;
-  if (existing) {
-    const rows = builder.rows;
-    builder.truncate(0);
-    const ids = existing.dataset.ids;
-    for (let r = 0; r < rows; r++) {
-      const at = builder.rows;
-      if (at !== r) for (let j = 0; j < builder.x.length; j++) builder.x[j][at] = builder.x[j][r];
-      builder.y[at] = builder.y[r];
-      builder.ids[at] = ids[r];
-      if (dedup.addOrFind(at) >= 0) existingDuplicates++;
-      else builder.commit(ids[r]);
-    }
-    if (existingDuplicates) log.warn({ duplicates: existingDuplicates }, `existing dataset held ${existingDuplicates} duplicate rows; dropped`);
-  }
 
+  // Read every new or changed file, all valid rows appended; duplicates are found afterwards in
+  // one pass over the whole dataset (existing rows first, then files in name order, so the first
+  // occurrence is the one kept).
   const totalBytes = toRead.reduce((s, f) => s + f.size, 0);
   let doneBytes = 0;
   progress.start(totalBytes, 'ingest');
+  const read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string }> = [];
   const records: IngestedFileRecord[] = [];
   for (const f of toRead) {
     const ingestedAt = nowIso();
+    const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, dedup, { log, onBytes: (b) => progress.update(doneBytes + b) });
-      const added = r.rowsAccepted - r.duplicates;
-      log.info({ file: f.name, rowsRead: r.rowsRead, rowsAdded: added, rejected: r.rowsRejected, duplicates: r.duplicates }, `ingested ${f.name}`);
+      const r = await readDataFile(f.path, schema, builder, null, { log, onBytes: (b) => progress.update(doneBytes + b) });
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
         rowsRead: r.rowsRead,
         rowsAccepted: r.rowsAccepted,
         rowsRejected: r.rowsRejected,
-        duplicates: r.duplicates,
-        rowsAdded: added,
+        duplicates: 0,
+        rowsAdded: 0,
         rejectedByReason: r.rejectedByReason as Record<string, number>,
         missing: r.missing,
         size: r.size,
@@ -127,7 +113,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
       results.push(res);
-      records.push({ ...toRecord(res, f.path, ingestedAt), mtimeMs: f.mtimeMs });
+      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt });
     } catch (err) {
       if (!(err instanceof FileRejectedError)) throw err;
       const where = err.line ? ` (line ${err.line})` : '';
@@ -140,6 +126,22 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     doneBytes += f.size;
   }
   progress.stop();
+
+  const duplicate = findDuplicates(builder.build());
+  const countIn = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n += duplicate[i];
+    return n;
+  };
+  const existingDuplicates = countIn(0, previousRows);
+  if (existingDuplicates) log.warn({ duplicates: existingDuplicates }, `existing dataset held ${existingDuplicates} duplicate rows; dropped`);
+  for (const { res, start, end, path, mtimeMs, ingestedAt } of read) {
+    res.duplicates = countIn(start, end);
+    res.rowsAdded = res.rowsAccepted - res.duplicates;
+    log.info({ file: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested ${res.name}`);
+    records.push({ ...toRecord(res, path, ingestedAt), mtimeMs });
+  }
+  builder.truncate(compactRows(builder, duplicate));
 
   const rowsAdded = builder.rows - (previousRows - existingDuplicates);
   let datasetHash = existing?.hash ?? null;
