@@ -1,0 +1,96 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compactRows, findDuplicates } from '../../src/data/find-duplicates.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
+
+const FEATURES = ['a', 'b', 'c'];
+
+interface Row {
+  id: string;
+  x: number[];
+  y: number;
+}
+
+/** pandas drop_duplicates equality: NaN equals NaN, -0 equals 0, everything else exact. */
+const key = (r: Row) => JSON.stringify([r.id, r.x.map((v) => (Number.isNaN(v) ? 'NaN' : v === 0 ? 0 : v)), r.y]);
+
+/** The reference: first occurrence kept, order preserved. */
+function reference(rows: Row[]): Row[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(key(r)) && (seen.add(key(r)), true));
+}
+
+function toDataset(rows: Row[]): Dataset {
+  return {
+    features: FEATURES,
+    rows: rows.length,
+    ids: rows.map((r) => r.id),
+    x: FEATURES.map((_, j) => Float64Array.from(rows.map((r) => r.x[j]))),
+    y: Uint8Array.from(rows.map((r) => r.y)),
+  };
+}
+
+function dedup(rows: Row[]): { kept: Row[]; mask: Uint8Array } {
+  const ds = toDataset(rows);
+  const mask = findDuplicates(ds);
+  const n = compactRows(ds, mask);
+  const kept = Array.from({ length: n }, (_, i) => ({ id: ds.ids[i], x: ds.x.map((c) => c[i]), y: ds.y[i] }));
+  return { kept, mask };
+}
+
+const rowArb = (ids: number, values: number[]) =>
+  fc.record({
+    id: fc.integer({ min: 0, max: ids - 1 }).map((i) => (i % 5 === 4 ? `c${i} ` : `c${i}`)),
+    x: fc.array(fc.constantFrom(...values), { minLength: 3, maxLength: 3 }),
+    y: fc.constantFrom(0, 1),
+  });
+
+describe('findDuplicates + compactRows against a reference dedup', () => {
+  test('property: tiny domains (most rows are duplicates), NaN and -0 included', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb(4, [0, 1, Number.NaN, -0, 2.5]), { maxLength: 150, size: 'max' }), (rows) => {
+        assert.deepEqual(dedup(rows).kept.map(key), reference(rows).map(key));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('property: larger inputs with planted repeats', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb(200, [0, 1, 2, 3, 1e9, Number.NaN]), { minLength: 500, maxLength: 3000, size: 'max' }), fc.array(fc.nat(), { maxLength: 500 }), (rows, picks) => {
+        const planted = [...rows, ...picks.map((p) => rows[p % rows.length])];
+        assert.deepEqual(dedup(planted).kept.map(key), reference(planted).map(key));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('200,000 distinct rows (≈5 colliding 32-bit hashes expected) all kept, every repeat found', () => {
+    const rows: Row[] = Array.from({ length: 200_000 }, (_, i) => ({ id: `id${i % 997}`, x: [i % 1000, Math.floor(i / 1000), i % 7], y: i % 2 }));
+    const withRepeats = [...rows, ...rows.filter((_, i) => i % 10 === 0)];
+    const { kept, mask } = dedup(withRepeats);
+    assert.equal(kept.length, 200_000);
+    assert.equal(mask.reduce((s, v) => s + v, 0), 20_000);
+    assert.ok(mask.subarray(0, 200_000).every((v) => v === 0), 'first occurrences are kept');
+  });
+});
+
+describe('equality rules', () => {
+  test('missing equals missing but not 0; -0 equals 0; id, label and each feature all count', () => {
+    const base: Row = { id: 'acme', x: [1, 2, 3], y: 0 };
+    const rows: Row[] = [
+      base,
+      { id: 'a', x: [1, Number.NaN, 3], y: 0 },
+      { id: 'a', x: [1, 0, 3], y: 0 },
+      { id: 'a', x: [1, Number.NaN, 3], y: 0 }, // dup of 1
+      { id: 'a', x: [1, -0, 3], y: 0 }, // dup of 2
+      { ...base, id: 'Acme' },
+      { ...base, id: 'acme ' },
+      { ...base, y: 1 },
+      { ...base, x: [3, 2, 1] },
+      { ...base }, // dup of 0
+    ];
+    assert.deepEqual(Array.from(findDuplicates(toDataset(rows))), [0, 0, 0, 1, 1, 0, 0, 0, 0, 1]);
+  });
+});
