@@ -1,0 +1,176 @@
+/**
+ * Reference profile of one numeric column, computed once at training time and stored as JSON, and
+ * the comparison of a current batch against it — so drift checks never re-read the training set.
+ *
+ * Profile contents, and why:
+ * - `n` (non-missing count), `missingRate` (missing / rows): missingness is tracked separately
+ *   because every distribution statistic drops missing values (NaN).
+ * - `mean`, `std` (sample, ddof = 1, as numpy `std(ddof=1)`; null when n < 2), `min`, `max`,
+ *   `median` (numpy definition): a human-readable summary; `std` also normalises Wasserstein so a
+ *   single threshold works for every column, and `min`/`max` give the out-of-range share.
+ * - `deciles` (9 reference quantiles at 10%..90%, numpy 'linear'), `psiEdges` (the deciles with
+ *   duplicates merged) and `binProportions` (the reference's own shares in those bins): PSI
+ *   needs nothing else (definition in psi.ts).
+ * - `distribution`: the full sorted sample when n <= 1,000 (small enough to store, and it lets KS
+ *   use the exact reference — p-value by scipy's 'auto' rule, i.e. exact while the current batch
+ *   has <= 10,000 rows), otherwise a sketch of 1,001 quantiles at probabilities k/1000,
+ *   k = 0..1000 (constant size whatever the training set; approximation errors documented in
+ *   ks.ts and wasserstein.ts).
+ * A column with no non-missing value cannot be profiled: `referenceProfile` throws.
+ *
+ * Comparison (`compareToProfile`), and why:
+ * - `method`: 'ks' when the reference has <= 1,000 non-missing rows — the KS test is exact there
+ *   and its p-value is meaningful at small n; otherwise 'wasserstein' — with large samples KS
+ *   flags practically irrelevant shifts as significant, so the decision uses the effect size
+ *   W / std_ref instead. `drift` applies the method's rule: Wasserstein >= 0.1 (W normalised by
+ *   the reference std), or KS p-value < `ksAlpha` (default 0.05 — an assumption; pass another).
+ *   Both statistics are always reported.
+ * - `ks`: exact-reference KS (ks.ts) for a sample profile; for a sketch, D against the sketch's
+ *   midpoint step CDF (|error| <= 0.0005 + 1/n_ref) and p = scipy's asymptotic formula with the
+ *   true reference n.
+ * - `wasserstein`: W1 / std_ref; when std_ref is 0 or undefined (constant or single-row reference)
+ *   it is 0 if W = 0 and +Infinity otherwise (any spread away from a constant is unbounded drift
+ *   on that scale; note JSON.stringify writes Infinity as null).
+ * - `psi`: value and level with the stored edges and reference shares.
+ * - `missingRateChange` = current missing share - reference missing share (positive: more
+ *   missing now). `outOfRangeShare`: share of non-missing current values outside [min, max].
+ * - A current batch with no non-missing value gives NaN for every distribution statistic and
+ *   `drift: false`; `missingRateChange` still reports the change (NaN for a batch of 0 rows).
+ *
+ * Performance: the current column is filtered and sorted once (native typed-array sort) and
+ * shared by KS, Wasserstein, PSI and the range check, each one linear pass.
+ */
+
+import { compensatedSum, countNonMissing, medianSorted, sortedNonMissing } from './sorted.js';
+import { ksAgainstQuantiles, ksFromSorted } from './ks.js';
+import { quantileSketch, wassersteinSorted, wassersteinToQuantiles } from './wasserstein.js';
+import { binProportionsSorted, decilesSorted, mergeEdges, psiFromProportions, psiLevel, type PsiLevel } from './psi.js';
+
+export const PROFILE_SAMPLE_MAX = 1000;
+export const PROFILE_SKETCH_SIZE = 1001;
+export const WASSERSTEIN_DRIFT = 0.1;
+export const DEFAULT_KS_ALPHA = 0.05;
+
+export interface ReferenceProfile {
+  /** Non-missing values. */
+  n: number;
+  /** Missing / total rows. */
+  missingRate: number;
+  mean: number;
+  /** Sample standard deviation (ddof = 1); null when n < 2. */
+  std: number | null;
+  min: number;
+  max: number;
+  median: number;
+  /** Reference quantiles at 0.1, 0.2, ..., 0.9. */
+  deciles: number[];
+  /** `deciles` with duplicates merged: the PSI bin edges. */
+  psiEdges: number[];
+  /** Reference shares in the psiEdges.length + 1 bins. */
+  binProportions: number[];
+  /** Full sorted sample (n <= 1000) or quantiles at k/1000, k = 0..1000 (n > 1000). */
+  distribution: { kind: 'sample'; values: number[] } | { kind: 'quantiles'; values: number[] };
+}
+
+export interface ProfileComparison {
+  method: 'ks' | 'wasserstein';
+  drift: boolean;
+  ks: { statistic: number; pValue: number };
+  /** Wasserstein-1 distance divided by the reference std. */
+  wasserstein: number;
+  psi: { value: number; level: PsiLevel };
+  missingRateChange: number;
+  outOfRangeShare: number;
+}
+
+/** Profile of a training column (NaN = missing). Throws when no value is present. */
+export function referenceProfile(col: Float64Array): ReferenceProfile {
+  const sorted = sortedNonMissing(col);
+  const n = sorted.length;
+  if (n === 0) throw new RangeError('referenceProfile: the column has no non-missing value');
+  const mean = compensatedSum(sorted) / n;
+  let std: number | null = null;
+  if (n >= 2) {
+    let s = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const d = sorted[i] - mean;
+      const v = d * d;
+      const t = s + v;
+      c += s >= v ? s - t + v : v - t + s;
+      s = t;
+    }
+    std = Math.sqrt((s + c) / (n - 1));
+  }
+  const deciles = decilesSorted(sorted);
+  const psiEdges = mergeEdges(deciles);
+  return {
+    n,
+    missingRate: (col.length - n) / col.length,
+    mean,
+    std,
+    min: sorted[0],
+    max: sorted[n - 1],
+    median: medianSorted(sorted),
+    deciles,
+    psiEdges,
+    binProportions: binProportionsSorted(psiEdges, sorted),
+    distribution:
+      n <= PROFILE_SAMPLE_MAX
+        ? { kind: 'sample', values: Array.from(sorted) }
+        : { kind: 'quantiles', values: Array.from(quantileSketch(sorted, PROFILE_SKETCH_SIZE)) },
+  };
+}
+
+/** Compare a current column (NaN = missing) with a stored reference profile. */
+export function compareToProfile(
+  profile: ReferenceProfile,
+  current: Float64Array,
+  options: { ksAlpha?: number } = {},
+): ProfileComparison {
+  const ksAlpha = options.ksAlpha ?? DEFAULT_KS_ALPHA;
+  const method: ProfileComparison['method'] = profile.distribution.kind === 'sample' ? 'ks' : 'wasserstein';
+  const curMissingRate = current.length === 0 ? Number.NaN : (current.length - countNonMissing(current)) / current.length;
+  const missingRateChange = curMissingRate - profile.missingRate;
+  const cur = sortedNonMissing(current);
+  const m = cur.length;
+  if (m === 0) {
+    return {
+      method,
+      drift: false,
+      ks: { statistic: Number.NaN, pValue: Number.NaN },
+      wasserstein: Number.NaN,
+      psi: { value: Number.NaN, level: 'stable' },
+      missingRateChange,
+      outOfRangeShare: Number.NaN,
+    };
+  }
+  const ref = Float64Array.from(profile.distribution.values);
+  let ks: { statistic: number; pValue: number };
+  let w: number;
+  if (profile.distribution.kind === 'sample') {
+    const r = ksFromSorted(ref, cur, 'auto');
+    ks = { statistic: r.statistic, pValue: r.pValue };
+    w = wassersteinSorted(ref, cur);
+  } else {
+    const r = ksAgainstQuantiles(ref, profile.n, cur);
+    ks = { statistic: r.statistic, pValue: r.pValue };
+    w = wassersteinToQuantiles(ref, cur);
+  }
+  const std = profile.std;
+  const wNorm = std !== null && std > 0 ? w / std : w === 0 ? 0 : Number.POSITIVE_INFINITY;
+  const psiValue = psiFromProportions(profile.binProportions, binProportionsSorted(profile.psiEdges, cur));
+  let out = 0;
+  for (let i = 0; i < m && cur[i] < profile.min; i++) out++;
+  for (let i = m - 1; i >= 0 && cur[i] > profile.max; i--) out++;
+  const drift = method === 'wasserstein' ? wNorm >= WASSERSTEIN_DRIFT : ks.pValue < ksAlpha;
+  return {
+    method,
+    drift,
+    ks,
+    wasserstein: wNorm,
+    psi: { value: psiValue, level: psiLevel(psiValue) },
+    missingRateChange,
+    outOfRangeShare: out / m,
+  };
+}
