@@ -9,9 +9,10 @@ import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { runDemo, formatDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
-import { formatDeploy, formatIngest, formatScore, formatTrain } from './format.js';
+import { formatDeploy, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
 import { runPipeline } from '../pipeline/run.js';
+import { drift } from '../monitor/drift.js';
 import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
 
 /** Every command: parse flags → call the library → print. No logic lives here. */
@@ -71,6 +72,12 @@ export function registerCommands(program: Command): void {
         return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
       }),
     );
+
+  program
+    .command('drift')
+    .description('compare new data (or --data FILE) with the production model\'s training data')
+    .option('--data <path>', 'data file or folder (default: files not yet ingested)')
+    .action((o: { data?: string }) => runCommand('drift', g(), (ctx) => drift(ctx, o), formatDrift));
 
   program
     .command('run')

@@ -2,6 +2,7 @@ import type { IngestResult } from '../ingest/ingest.js';
 import type { TrainResult } from '../model/train.js';
 import type { ScoreResult } from '../model/score.js';
 import type { DeployResult } from '../registry/production.js';
+import type { DriftReport } from '../monitor/drift.js';
 
 /** Human summaries: short, one fact per line. --json gives the full objects. */
 const n = (v: number) => v.toLocaleString('en-US');
@@ -36,4 +37,21 @@ export function formatScore(r: ScoreResult): string {
 
 export function formatDeploy(r: DeployResult): string {
   return `${r.action === 'deploy' ? 'deployed' : 'rolled back to'} ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`;
+}
+
+export function formatDrift(r: DriftReport): string {
+  const lines = [`drift of ${n(r.current.rows)} rows (${r.current.source}) against ${r.reference.version}'s ${n(r.reference.rows)} training rows`];
+  for (const [f, d] of Object.entries(r.features)) {
+    lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'ks' ? `KS p ${d.ks.pValue.toExponential(2)}` : `W/σ ${d.wasserstein.toFixed(3)}`}  KS ${d.ks.statistic.toFixed(3)}  PSI ${d.psi.value.toFixed(3)} (${d.psi.level})`);
+  }
+  lines.push(`  ${'predicted risk'.padEnd(22)} ${r.predictionDrift.level.padEnd(8)} KS ${r.predictionDrift.ks.statistic.toFixed(3)}  PSI ${r.predictionDrift.psi.value.toFixed(3)}`);
+  lines.push(`dataset drift: ${r.datasetDrift ? `yes (${r.driftedFeatures.join(', ')})` : 'no'}`);
+  if (r.modelDrift) {
+    const m = r.modelDrift;
+    const t = m.thresholds[m.rule];
+    lines.push(`model drift (${m.rule} rule): ${m.drifted ? 'yes' : 'no'} — F1 ${f4(m.currentF1)} [95% CI ${f4(m.ci[0])}–${f4(m.ci[1])}] vs threshold ${t === null ? 'n/a (no history)' : f4(t)}`);
+  }
+  if (r.estimated) lines.push(`estimated (no labels needed): F1 ${f4(r.estimated.f1)}, ROC AUC ${f4(r.estimated.rocAuc)}${r.estimated.calibrated ? '' : ` — model not calibrated (ECE ${f4(r.estimated.ece)}), treat as rough`}`);
+  if (r.realised) lines.push(`realised: F1 ${f4(r.realised.f1)}, ROC AUC ${f4(r.realised.rocAuc)}`);
+  return lines.join('\n');
 }

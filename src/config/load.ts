@@ -21,6 +21,7 @@ export interface Config {
   id: string;
   model: ParsedConfig['model'];
   topK: number;
+  drift: ParsedConfig['drift'];
   store: { type: 'sqlite'; path: string };
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
@@ -75,6 +76,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     id: c.id_column,
     model: c.model,
     topK: c.top_k,
+    drift: c.drift,
     store: { type: 'sqlite', path: at(c.store.path) },
     logLevel: c.log_level,
     raw: c,

@@ -4,7 +4,8 @@ import { readDataset } from '../data/dataset-files.js';
 import { saveModelVersion } from '../registry/versions.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
-import { fitLogistic } from './logistic.js';
+import { fitLogistic, predictProba } from './logistic.js';
+import { buildReference, writeReference } from '../monitor/reference.js';
 import { median } from './median.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
 import { selectRows } from '../data/dataset.js';
@@ -72,6 +73,8 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     hyperParameters: { penalty: 'l2', C: config.model.C, fitIntercept: true, maxIter: config.model.max_iter, tol: config.model.tol, threshold: config.model.threshold },
     training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
   };
+  // The drift reference is written first: once model.json exists, its reference does too.
+  writeReference(config, buildReference(version, ds, predictProba(x, ds.rows, fit.coef, fit.intercept, medians)));
   const path = saveModelVersion(config, doc);
   if (!(await store.getDataset(loaded.hash))) {
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });

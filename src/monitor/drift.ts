@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import type { Context } from '../context.js';
+import type { Config } from '../config/load.js';
+import { predictionSchema } from '../data/columns.js';
+import { NO_LABEL, DatasetBuilder, selectRows, type Dataset } from '../data/dataset.js';
+import { readDataFile } from '../data/read-data-file.js';
+import { sha256File } from '../data/dataset-files.js';
+import { readTable } from '../data/read-table.js';
+import { listDataFiles } from '../ingest/list-files.js';
+import { predictProba } from '../model/logistic.js';
+import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import { computeMetrics } from '../model/metrics.js';
+import { readProduction } from '../registry/production.js';
+import { DataError } from '../util/errors.js';
+import { nowIso } from '../util/time.js';
+import { estimatePerformance } from './estimate.js';
+import { modelDrift, type ModelDriftResult } from './model-drift.js';
+import { readReference, type ModelReference } from './reference.js';
+import { compareToProfile, type ProfileComparison } from './stats/profile.js';
+
+export type DriftLevel = 'none' | 'possible' | 'drift';
+
+export interface FeatureDrift extends ProfileComparison {
+  level: DriftLevel;
+  drifted: boolean;
+}
+
+export interface DriftReport {
+  reference: { version: string; rows: number };
+  current: { rows: number; labeled: number; source: string; hash: string };
+  features: Record<string, FeatureDrift>;
+  datasetDrift: boolean;
+  driftedFeatures: string[];
+  predictionDrift: FeatureDrift;
+  modelDrift: ModelDriftResult | null;
+  estimated: { f1: number; rocAuc: number; calibrated: boolean; ece: number } | null;
+  realised: { f1: number; rocAuc: number | null } | null;
+}
+
+/**
+ * Levels. When p-values decide (reference of ≤ 1,000 rows) a feature drifts when its KS p-value is
+ * below alpha / features (Bonferroni, by default: several features are tested at once); it is
+ * "possible" when only the uncorrected test or PSI (≥ 0.1) flags it. On larger references the
+ * normalised Wasserstein distance decides (≥ threshold), "possible" from half the threshold or
+ * PSI ≥ 0.1 — with a million rows, p-values flag shifts too small to matter.
+ */
+function level(c: ProfileComparison, config: Config, tests: number): FeatureDrift {
+  const d = config.drift;
+  let drifted: boolean;
+  let possible: boolean;
+  if (c.method === 'ks') {
+    const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
+    drifted = c.ks.pValue < alpha;
+    possible = c.ks.pValue < d.ks_alpha || c.psi.value >= 0.1;
+  } else {
+    drifted = c.wasserstein >= d.wasserstein_threshold;
+    possible = c.wasserstein >= d.wasserstein_threshold / 2 || c.psi.value >= 0.1;
+  }
+  return { ...c, drift: drifted, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
+}
+
+/** The drift report of `current` against the production model's reference. */
+export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
+  const features: Record<string, FeatureDrift> = {};
+  doc.features.forEach((f, j) => (features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length)));
+  const driftedFeatures = doc.features.filter((f) => features[f].drifted);
+  const { coef, medians } = modelArrays(doc);
+  const prob = predictProba(current.x, current.rows, coef, doc.intercept, medians);
+  const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha }), config, 1);
+
+  const labeledMask = new Uint8Array(current.rows);
+  let labeled = 0;
+  for (let i = 0; i < current.rows; i++) if (current.y[i] !== NO_LABEL) (labeledMask[i] = 1, labeled++);
+  const threshold = doc.hyperParameters.threshold;
+  let modelDriftResult: ModelDriftResult | null = null;
+  let realised: DriftReport['realised'] = null;
+  if (labeled > 0) {
+    const lab = selectRows(current, labeledMask, 1);
+    const p = predictProba(lab.x, lab.rows, coef, doc.intercept, medians);
+    const pred = new Uint8Array(lab.rows);
+    for (let i = 0; i < lab.rows; i++) pred[i] = p[i] > threshold ? 1 : 0;
+    modelDriftResult = modelDrift(lab.y, pred, history, config.drift.model_rule, config.drift.bootstrap);
+    const m = computeMetrics(lab.y, p, threshold, config.topK);
+    realised = { f1: m.f1, rocAuc: m.rocAuc };
+  }
+  const est = current.rows ? estimatePerformance(prob, threshold) : null;
+  return {
+    reference: { version: doc.version, rows: ref.rows },
+    current: { rows: current.rows, labeled, source, hash },
+    features,
+    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * doc.features.length,
+    driftedFeatures,
+    predictionDrift,
+    modelDrift: modelDriftResult,
+    estimated: est && { f1: est.f1, rocAuc: est.rocAuc, calibrated: ref.calibration.calibrated, ece: ref.calibration.ece },
+    realised,
+  };
+}
+
+/** Rows of the files in the input folder that are new or changed since they were last ingested. */
+export async function pendingData(ctx: Context, features: string[]): Promise<{ dataset: Dataset; files: string[]; hash: string }> {
+  const known = new Map((await ctx.store.latestFileRecords()).map((r) => [r.name, r]));
+  const b = new DatasetBuilder(features);
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  const schema = { ...predictionSchema(ctx.config), features };
+  for (const c of await listDataFiles(ctx.config.inputFolder, ctx.config.extension)) {
+    if (c.problem) continue;
+    const sha = await sha256File(c.path);
+    if (known.get(c.name)?.sha256 === sha) continue;
+    try {
+      await readDataFile(c.path, schema, b, null, { log: ctx.log });
+      files.push(c.name);
+      hash.update(sha);
+    } catch (err) {
+      ctx.log.warn({ file: c.name }, `drift: skipping ${c.name}: ${(err as Error).message}`);
+    }
+  }
+  return { dataset: b.build(), files, hash: hash.digest('hex') };
+}
+
+/** F1 history of a model version: every score recorded for it, oldest first. */
+export async function f1History(ctx: Context, version: string): Promise<number[]> {
+  return (await ctx.store.scores(version)).map((s) => s.f1);
+}
+
+/** `riskwatch drift`: new data (or --data FILE) against the production model. */
+export async function drift(ctx: Context, opts: { data?: string } = {}): Promise<DriftReport> {
+  const doc = readProduction(ctx.config);
+  if (!doc) throw new DataError('no model in production to compare with; run `riskwatch deploy` first');
+  const ref = readReference(ctx.config, doc.version);
+  if (!ref) throw new DataError(`model ${doc.version} has no drift reference (trained before drift checks existed); train a new version`);
+  let current: Dataset;
+  let source: string;
+  let hash: string;
+  if (opts.data) {
+    const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: doc.features }, ctx.log);
+    current = t.dataset;
+    source = opts.data;
+    hash = t.hash;
+  } else {
+    const p = await pendingData(ctx, doc.features);
+    current = p.dataset;
+    source = p.files.length ? `new files: ${p.files.join(', ')}` : 'no new files';
+    hash = p.hash;
+  }
+  const report = analyseDrift(ctx.config, doc, ref, current, await f1History(ctx, doc.version), source, hash);
+  // A labelled batch's F1 joins the model's score history (once per batch).
+  if (report.modelDrift && !(await ctx.store.scores(doc.version)).some((s) => s.dataHash === hash)) {
+    await ctx.store.recordScore({ version: doc.version, dataHash: hash, dataPath: source, rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
+  }
+  return report;
+}

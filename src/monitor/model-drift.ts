@@ -1,0 +1,78 @@
+import { Random } from '../simulate/random.js';
+
+/**
+ * Model drift: is the production model's F1 on newly labelled rows worse than its history? The
+ * three rules taught with the original project, plus a bootstrap confidence interval so a small
+ * batch does not trigger retraining on noise: drift is declared only when the configured rule
+ * fires AND the whole 95% interval lies below that rule's threshold.
+ */
+export type ModelRule = 'raw' | 'parametric' | 'nonparametric';
+
+export interface ModelDriftResult {
+  rule: ModelRule;
+  currentF1: number;
+  ci: [number, number];
+  history: number[];
+  /** The F1 below which each rule fires (null without enough history). */
+  thresholds: Record<ModelRule, number | null>;
+  fired: Record<ModelRule, boolean>;
+  drifted: boolean;
+}
+
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** F1 from labels and 0/1 predictions. */
+function f1Of(y: Uint8Array, pred: Uint8Array, idx?: Uint32Array): number {
+  let tp = 0, fp = 0, fn = 0;
+  const n = idx ? idx.length : y.length;
+  for (let k = 0; k < n; k++) {
+    const i = idx ? idx[k] : k;
+    if (pred[i]) y[i] ? tp++ : fp++;
+    else if (y[i]) fn++;
+  }
+  return 2 * tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0;
+}
+
+/** Percentile bootstrap 95% interval of F1 (deterministic: seeded). */
+export function bootstrapF1(y: Uint8Array, pred: Uint8Array, resamples: number, seed = 7): [number, number] {
+  const n = y.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const rng = new Random(seed);
+  const idx = new Uint32Array(n);
+  const stats = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    for (let k = 0; k < n; k++) idx[k] = rng.int(n);
+    stats[b] = f1Of(y, pred, idx);
+  }
+  stats.sort();
+  const s = Array.from(stats);
+  return [quantile(s, 0.025), quantile(s, 0.975)];
+}
+
+export function ruleThresholds(history: number[]): Record<ModelRule, number | null> {
+  if (history.length === 0) return { raw: null, parametric: null, nonparametric: null };
+  const sorted = [...history].sort((a, b) => a - b);
+  const mean = history.reduce((s, v) => s + v, 0) / history.length;
+  const std = history.length > 1 ? Math.sqrt(history.reduce((s, v) => s + (v - mean) ** 2, 0) / (history.length - 1)) : 0;
+  const q1 = quantile(sorted, 0.25);
+  const q3 = quantile(sorted, 0.75);
+  return { raw: sorted[0], parametric: history.length > 1 ? mean - 2 * std : null, nonparametric: history.length > 1 ? q1 - 1.5 * (q3 - q1) : null };
+}
+
+export function modelDrift(y: Uint8Array, pred: Uint8Array, history: number[], rule: ModelRule, resamples: number): ModelDriftResult {
+  const currentF1 = f1Of(y, pred);
+  const ci = bootstrapF1(y, pred, resamples);
+  const thresholds = ruleThresholds(history);
+  const fired = {
+    raw: thresholds.raw !== null && currentF1 < thresholds.raw,
+    parametric: thresholds.parametric !== null && currentF1 < thresholds.parametric,
+    nonparametric: thresholds.nonparametric !== null && currentF1 < thresholds.nonparametric,
+  };
+  const t = thresholds[rule];
+  return { rule, currentF1, ci, history, thresholds, fired, drifted: fired[rule] && t !== null && ci[1] < t };
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/load.js';
+import type { Dataset } from '../data/dataset.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { referenceProfile, type ReferenceProfile } from './stats/profile.js';
+
+/**
+ * What a drift check compares against, computed once when a model version is trained and stored
+ * beside it (models/<version>/reference.json), so a check never re-reads the training set:
+ * a profile of every feature, of the model's predicted risk, and the model's calibration on its
+ * training rows (which says whether its probabilities can estimate performance before labels).
+ */
+export const REFERENCE_FILE = 'reference.json';
+
+export interface CalibrationBin {
+  lo: number;
+  hi: number;
+  count: number;
+  meanPredicted: number;
+  observedRate: number;
+}
+
+export interface ModelReference {
+  format: 'riskwatch.reference/1';
+  version: string;
+  rows: number;
+  features: Record<string, ReferenceProfile>;
+  prediction: ReferenceProfile;
+  calibration: { bins: CalibrationBin[]; ece: number; calibrated: boolean };
+}
+
+/** Expected calibration error above which probabilities are not trusted to estimate performance. */
+export const CALIBRATION_TOLERANCE = 0.05;
+
+/** Reliability over 10 equal-width probability bins; ECE = Σ (count/n)·|mean predicted − observed|. */
+export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['calibration'] {
+  const bins: CalibrationBin[] = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, count: 0, meanPredicted: 0, observedRate: 0 }));
+  for (let i = 0; i < prob.length; i++) {
+    const b = bins[Math.min(9, Math.floor(prob[i] * 10))];
+    b.count++;
+    b.meanPredicted += prob[i];
+    b.observedRate += y[i];
+  }
+  let ece = 0;
+  for (const b of bins) {
+    if (b.count === 0) continue;
+    b.meanPredicted /= b.count;
+    b.observedRate /= b.count;
+    ece += (b.count / prob.length) * Math.abs(b.meanPredicted - b.observedRate);
+  }
+  return { bins, ece, calibrated: ece <= CALIBRATION_TOLERANCE };
+}
+
+export function buildReference(version: string, ds: Dataset, prob: Float64Array): ModelReference {
+  const features: Record<string, ReferenceProfile> = {};
+  ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j])));
+  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob), calibration: calibration(ds.y, prob) };
+}
+
+export function writeReference(config: Config, ref: ModelReference): string {
+  const path = join(config.modelFolder, ref.version, REFERENCE_FILE);
+  writeFileAtomicSync(path, JSON.stringify(ref) + '\n');
+  return path;
+}
+
+export function readReference(config: Config, version: string): ModelReference | undefined {
+  const path = join(config.modelFolder, version, REFERENCE_FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ModelReference) : undefined;
+}
