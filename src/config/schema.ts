@@ -42,12 +42,12 @@ export const configSchema = z.strictObject({
       ks_alpha: z.number().gt(0).lt(1).default(0.05).describe('KS significance level (references of 1,000 rows or fewer), before correction.'),
       correction: z.enum(['bonferroni', 'none']).default('bonferroni').describe('Multiple-testing correction when p-values decide.'),
       dataset_share: z.number().gt(0).max(1).default(0.5).describe('Dataset drift when at least this share of features drift.'),
-      model_rule: z.enum(['raw', 'parametric', 'nonparametric']).default('parametric').describe('Which rule decides model drift from the F1 history.'),
+      model_rule: z.enum(['raw', 'parametric', 'nonparametric']).default('nonparametric').describe('Which rule decides model drift from the F1 history.'),
       retrain_on_data_drift: z.boolean().default(false).describe('Also retrain when the data drifts but no model drift is measured.'),
       margin: z.number().min(0).max(1).default(0).describe('Deploy the challenger unless its F1 is worse than the champion by more than this.'),
       bootstrap: z.int().min(100).default(1000).describe('Bootstrap resamples for the F1 confidence interval.'),
     })
-    .default({ wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'parametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000 }),
+    .default({ wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000 }),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({

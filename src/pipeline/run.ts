@@ -12,6 +12,8 @@ import { nowIso } from '../util/time.js';
 import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquireRunLock, LockedError } from './lock.js';
+import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
+import { readReference } from '../monitor/reference.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -38,8 +40,6 @@ export function runLockPath(ctx: Context): string {
 
 /** Every 4th row of the newest batch is held out of the challenger's training. */
 const HOLDOUT_EVERY = 4;
-/** The challenger is deployed unless its holdout F1 is worse than the champion's by more than this. */
-const DEFAULT_MARGIN = 0;
 
 /**
  * The full process, what the original fullprocess.py + cron did: look for new data, ingest it,
@@ -109,9 +109,36 @@ export async function runPipeline(ctx: Context, opts: { margin?: number } = {}):
       return result;
     }
 
-    // Champion/challenger on the newest rows, held out of the challenger's training.
+    // Drift of the new batch (the rows this ingest added) against the production reference.
     const loaded = await step('load', async () => readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
     const total = loaded!.dataset.rows;
+    const batchMask = new Uint8Array(total);
+    batchMask.fill(1, total - ing.rowsAdded);
+    const batch = selectRows(loaded!.dataset, batchMask, 1);
+    const reference = readReference(config, production.version);
+    let report: DriftReport | null = null;
+    if (reference) {
+      const batchHash = ing.datasetHash ?? '';
+      report = await step('drift', async () => analyseDrift(config, production, reference, batch, await f1History(ctx, production.version), 'new rows', batchHash));
+      result.drift = { dataset: report.datasetDrift, prediction: report.predictionDrift.drifted, model: report.modelDrift?.drifted ?? null };
+      if (report.modelDrift) {
+        await store.recordScore({ version: production.version, dataHash: batchHash, dataPath: 'run batch', rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
+      }
+    }
+    const retrainBecause = !reference
+      ? `${production.version} has no drift reference`
+      : report?.modelDrift?.drifted
+        ? `model drift: F1 ${report.modelDrift.currentF1.toFixed(4)} on ${report.current.labeled} new rows (${report.modelDrift.rule} rule)`
+        : report?.datasetDrift && config.drift.retrain_on_data_drift
+          ? `data drift in ${report.driftedFeatures.join(', ')}`
+          : null;
+    if (!retrainBecause) {
+      const why = report?.datasetDrift ? `data drift in ${report.driftedFeatures.join(', ')} but no model drift` : 'no drift';
+      result.reason = `${why}; ${production.version} stays in production (${ing.rowsAdded} new rows ingested)`;
+      return result;
+    }
+
+    // Champion/challenger on the newest rows, held out of the challenger's training.
     const holdout = newestRowsHoldout(total, total - ing.rowsAdded, HOLDOUT_EVERY);
     const heldOut = selectRows(loaded!.dataset, holdout, 1);
     const trained = await step('train', () => train(ctx, { holdout }));
@@ -121,13 +148,17 @@ export async function runPipeline(ctx: Context, opts: { margin?: number } = {}):
     const [cm, ch] = await step('compare', async () => [evaluateModel(champion, heldOut, config.topK), evaluateModel(challenger, heldOut, config.topK)]);
     result.champion = { version: champion.version, f1: cm.f1 };
     result.challenger = { version: challenger.version, f1: ch.f1 };
-    const margin = opts.margin ?? DEFAULT_MARGIN;
+    // Both holdout scores join the models' histories: the challenger's first, should it deploy.
+    for (const [v, m] of [[champion.version, cm], [challenger.version, ch]] as const) {
+      await store.recordScore({ version: v, dataHash: `holdout:${ing.datasetHash}`, dataPath: 'run holdout', rows: heldOut.rows, f1: m.f1, metrics: { ...m, kind: 'holdout' }, createdAt: nowIso() });
+    }
+    const margin = opts.margin ?? config.drift.margin;
     if (ch.f1 >= cm.f1 - margin) {
-      await step('deploy', () => deploy(ctx, challenger.version, `challenger F1 ${ch.f1.toFixed(4)} vs champion ${cm.f1.toFixed(4)} on ${heldOut.rows} newest rows`));
+      await step('deploy', () => deploy(ctx, challenger.version, `${retrainBecause}; challenger F1 ${ch.f1.toFixed(4)} vs champion ${cm.f1.toFixed(4)} on ${heldOut.rows} newest rows`));
       result.deployed = challenger.version;
-      result.reason = `deployed ${challenger.version}: F1 ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows, champion ${champion.version} had ${cm.f1.toFixed(4)}`;
+      result.reason = `${retrainBecause}; deployed ${challenger.version}: F1 ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows, champion ${champion.version} had ${cm.f1.toFixed(4)}`;
     } else {
-      result.reason = `kept ${champion.version}: F1 ${cm.f1.toFixed(4)} beats challenger ${challenger.version}'s ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows by more than ${margin}`;
+      result.reason = `${retrainBecause}; kept ${champion.version}: F1 ${cm.f1.toFixed(4)} beats challenger ${challenger.version}'s ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows by more than ${margin}`;
     }
     return result;
   } catch (err) {

@@ -22,7 +22,7 @@ const run = (config: string) => {
   return { ...r, json: JSON.parse(r.stdout) };
 };
 
-test('run: first model deployed, then no-op, then a challenger judged on the newest rows', () => {
+test('run: first model deployed, then no-op, then new data checked for drift and kept', () => {
   const ws = workspaceWithLaterMonths();
   const first = run(ws.config);
   assert.equal(first.status, 0, first.stderr);
@@ -37,14 +37,12 @@ test('run: first model deployed, then no-op, then a challenger judged on the new
 
   renameSync(...ws.later[0]);
   const third = run(ws.config);
+  // A month from the same world: ingested, checked for drift, no retraining.
   assert.equal(third.json.status, 'completed');
-  assert.equal(third.json.champion.version, first.json.deployed);
-  assert.ok(third.json.challenger.version !== first.json.deployed);
-  assert.equal(typeof third.json.challenger.f1, 'number');
-  const deployedOrKept = third.json.deployed === third.json.challenger.version || third.json.deployed === null;
-  assert.ok(deployedOrKept);
-  assert.match(third.json.reason, /held-out newest rows/);
-  assert.ok(third.json.timings.total > 0);
+  assert.equal(third.json.newData, true);
+  assert.deepEqual([third.json.drift.dataset, third.json.drift.model, third.json.retrained, third.json.deployed], [false, false, false, null]);
+  assert.match(third.json.reason, new RegExp(`no drift; ${first.json.deployed} stays in production`));
+  assert.ok(third.json.timings.drift > 0 && third.json.timings.total > 0);
 
   const runs = JSON.parse(cli(['--config', ws.config, 'runs', '--json']).stdout).runs;
   assert.deepEqual(runs.slice(0, 3).map((r: { outcome: string }) => r.outcome), ['completed', 'noop', 'completed']);
