@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendMonths, simulate } from '../../src/simulate/generate.ts';
+import { cli } from '../helpers/workspace.ts';
+
+test('drift --json: the contract shape, pending files by default, --data FILE, and the covariate story', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'rw-drift-')), 'ws');
+  simulate({ out: dir, clients: 4000, months: 4, seed: 8 });
+  const config = join(dir, 'config.json');
+  assert.equal(cli(['--config', config, 'run']).status, 0);
+  const none = cli(['--config', config, 'drift', '--json']);
+  assert.equal(none.status, 0, none.stderr);
+  const empty = JSON.parse(none.stdout);
+  assert.equal(empty.current.rows, 0);
+
+  appendMonths({ out: dir, scenario: 'covariate', months: 1, rowsPerMonth: 1500 });
+  const r = JSON.parse(cli(['--config', config, 'drift', '--json']).stdout);
+  assert.equal(r.reference.rows > 3000, true);
+  assert.deepEqual([r.current.rows, r.current.labeled], [1500, 1500]);
+  for (const f of ['lastmonth_activity', 'lastyear_activity', 'number_of_employees']) {
+    const d = r.features[f];
+    assert.equal(d.method, 'wasserstein');
+    assert.equal(typeof d.ks.statistic, 'number');
+    assert.equal(typeof d.ks.pValue, 'number');
+    assert.equal(typeof d.wasserstein, 'number');
+    assert.equal(typeof d.psi.value, 'number');
+    assert.ok(['none', 'possible', 'drift'].includes(d.level));
+    assert.equal(d.drifted, d.level === 'drift');
+  }
+  assert.equal(r.features.number_of_employees.level, 'drift');
+  assert.equal(r.datasetDrift, true);
+  assert.equal(typeof r.predictionDrift.ks.statistic, 'number');
+  assert.equal(typeof r.predictionDrift.psi.value, 'number');
+  assert.equal(typeof r.predictionDrift.drifted, 'boolean');
+  assert.equal(r.modelDrift.rule, 'nonparametric');
+  assert.equal(r.modelDrift.ci.length, 2);
+  assert.ok(Array.isArray(r.modelDrift.history));
+  assert.equal(typeof r.estimated.f1, 'number');
+  assert.equal(typeof r.estimated.rocAuc, 'number');
+
+  // Unlabelled data: no model drift, the estimate still comes.
+  const file = join(dir, 'unlabelled.csv');
+  writeFileSync(file, 'corporation,lastmonth_activity,lastyear_activity,number_of_employees\na,10,500,30\nb,200,2000,80\nc,,100,5\n');
+  const u = JSON.parse(cli(['--config', config, 'drift', '--data', file, '--json']).stdout);
+  assert.deepEqual([u.current.rows, u.current.labeled, u.modelDrift], [3, 0, null]);
+  assert.ok(u.estimated.f1 >= 0 && u.estimated.f1 <= 1);
+});
