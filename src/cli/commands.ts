@@ -82,7 +82,7 @@ export function registerCommands(program: Command): void {
   program
     .command('run')
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
-    .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this', floatArg('--margin'), 0)
+    .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))
     .action((o: { margin: number }) =>
       runCommand('run', g(), (ctx) => runPipeline(ctx, { margin: o.margin }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
