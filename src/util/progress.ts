@@ -1,4 +1,8 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressTypes from 'cli-progress';
+
+// Loaded only when a bar is actually drawn (a terminal, work over ~1 s).
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   start(total: number, label: string): void;
@@ -15,7 +19,7 @@ export const noProgress: Progress = { start() {}, update() {}, stop() {} };
  */
 export function terminalProgress(): Progress {
   if (!process.stderr.isTTY) return noProgress;
-  let bar: cliProgress.SingleBar | null = null;
+  let bar: cliProgressTypes.SingleBar | null = null;
   let startedAt = 0;
   let total = 0;
   let label = '';
@@ -30,6 +34,7 @@ export function terminalProgress(): Progress {
     update(v) {
       last = v;
       if (!bar && Date.now() - startedAt > 1000) {
+        const cliProgress = require('cli-progress') as typeof cliProgressTypes;
         bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% | {eta_formatted} left`, hideCursor: true }, cliProgress.Presets.shades_classic);
         bar.start(total, last);
       }
