@@ -10,23 +10,39 @@
  * - median() (src/model/median.ts) on the same columns, and the imputation pass, which `train`
  *   runs before the fit.
  *
- *   node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup]
+ *   node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup] [--src DIR]
  *
- * With --dedup the rows are first deduplicated with riskwatch's own DuplicateIndex (what `train`
- * sees after `ingest`). Prints one JSON object.
+ * With --dedup the rows are first deduplicated with riskwatch's own findDuplicates (what `train`
+ * sees after `ingest`). --src DIR takes the riskwatch modules from DIR instead of ../src (bench/run.ts
+ * passes its snapshot, so the kernels and the CLI measure the same code). Prints one JSON object.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DatasetBuilder } from '../src/data/dataset.ts';
-import { DuplicateIndex } from '../src/data/dedup.ts';
-import { readDataFile } from '../src/data/read-data-file.ts';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TableSchema } from '../src/data/columns.ts';
-import { fitLogistic, predictProba } from '../src/model/logistic.ts';
-import { median } from '../src/model/median.ts';
+
+type DatasetModule = typeof import('../src/data/dataset.ts');
+type DedupModule = typeof import('../src/data/find-duplicates.ts');
+type ReadModule = typeof import('../src/data/read-data-file.ts');
+type LogisticModule = typeof import('../src/model/logistic.ts');
+type MedianModule = typeof import('../src/model/median.ts');
+
+/** The riskwatch modules measured: from `srcDir` (bench/run.ts passes its snapshot of src/). */
+async function load(srcDir: string) {
+  const imp = <T>(rel: string) => import(pathToFileURL(join(srcDir, rel)).href) as Promise<T>;
+  const [{ DatasetBuilder }, { findDuplicates, compactRows }, { readDataFile }, { fitLogistic, predictProba }, { median }] = await Promise.all([
+    imp<DatasetModule>('data/dataset.ts'),
+    imp<DedupModule>('data/find-duplicates.ts'),
+    imp<ReadModule>('data/read-data-file.ts'),
+    imp<LogisticModule>('model/logistic.ts'),
+    imp<MedianModule>('model/median.ts'),
+  ]);
+  return { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, median };
+}
 
 export const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
 
 export interface KernelResult {
+  src: string;
   data: string;
   rows: number;
   dedup: boolean;
@@ -54,7 +70,9 @@ function medianOf(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export async function runKernelBench(opts: { data: string; runs?: number; fitRuns?: number; dedup?: boolean }): Promise<KernelResult> {
+export async function runKernelBench(opts: { data: string; runs?: number; fitRuns?: number; dedup?: boolean; src?: string }): Promise<KernelResult> {
+  const srcDir = resolve(opts.src ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'src'));
+  const { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, median } = await load(srcDir);
   const runs = opts.runs ?? 25;
   const fitRuns = Math.max(1, opts.fitRuns ?? 3);
   const warmup = 5;
@@ -68,7 +86,8 @@ export async function runKernelBench(opts: { data: string; runs?: number; fitRun
   };
   let t = performance.now();
   const b = new DatasetBuilder(FEATURES);
-  await readDataFile(opts.data, schema, b, opts.dedup ? new DuplicateIndex(b, 1 << 20) : null);
+  await readDataFile(opts.data, schema, b);
+  if (opts.dedup) b.truncate(compactRows(b, findDuplicates(b.build())));
   const ds = b.build();
   const x = ds.x.map((c) => Float64Array.from(c));
   const y = Uint8Array.from(ds.y);
@@ -91,7 +110,7 @@ export async function runKernelBench(opts: { data: string; runs?: number; fitRun
   // Fits: the first one is cold (as in the CLI), then more for a median.
   const fitOpts = { C: 1, maxIter: 100, tol: 1e-12 };
   const fitMs: number[] = [];
-  let fit!: ReturnType<typeof fitLogistic>;
+  let fit!: ReturnType<LogisticModule['fitLogistic']>;
   for (let r = 0; r < fitRuns; r++) {
     t = performance.now();
     fit = fitLogistic(xi, y, fitOpts);
@@ -112,6 +131,7 @@ export async function runKernelBench(opts: { data: string; runs?: number; fitRun
   }
 
   return {
+    src: srcDir,
     data: opts.data,
     rows: n,
     dedup: Boolean(opts.dedup),
@@ -143,7 +163,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const argv = process.argv.slice(2);
   const data = arg(argv, '--data');
   if (!data) {
-    process.stderr.write('usage: node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup]\n');
+    process.stderr.write('usage: node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup] [--src DIR]\n');
     process.exit(2);
   }
   const r = await runKernelBench({
@@ -151,6 +171,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     runs: Number(arg(argv, '--runs') ?? 25),
     fitRuns: Number(arg(argv, '--fit-runs') ?? 3),
     dedup: argv.includes('--dedup'),
+    src: arg(argv, '--src'),
   });
   process.stdout.write(JSON.stringify(r) + '\n');
 }

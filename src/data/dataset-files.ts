@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
 import { DatasetBuilder, NO_LABEL, type Dataset } from './dataset.js';
+import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
 import type { TableSchema } from './columns.js';
 
@@ -81,58 +82,34 @@ class BufferedOut {
 const COMMA = 44;
 const LF = 10;
 
-interface IdSink {
-  chunks: Buffer[];
-  buf: Buffer;
-  off: number;
-  bytes: number;
-  lens: Uint32Array;
-}
-
 /**
  * Format rows from `start` into `out` until its buffer is nearly full; returns the next row.
- * Synchronous with everything in locals: this loop runs once per row of the dataset.
+ * Synchronous with everything in locals: this loop runs once per row of the dataset. Ids are
+ * copied as bytes from the id column; an id that needs quoting (rare) is written as a string.
  */
-function formatRows(ds: Dataset, start: number, out: BufferedOut, ids: IdSink): number {
+function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
   const o = out.buf;
   const limit = o.length;
   let off = out.off;
   const nf = ds.features.length;
   const x = ds.x;
   const y = ds.y;
+  const idBytes = ds.ids.bytes;
+  const idStarts = ds.ids.starts;
+  const idLens = ds.ids.lens;
   let i = start;
   for (; i < ds.rows; i++) {
-    const id = ds.ids[i];
-    const maxIdBytes = id.length * 3;
-    if (off + 2 * maxIdBytes + 16 + nf * 26 > limit) break;
-    if (ids.off + maxIdBytes > ids.buf.length) {
-      ids.chunks.push(ids.buf.subarray(0, ids.off));
-      ids.buf = Buffer.allocUnsafe(Math.max(4 << 20, maxIdBytes));
-      ids.off = 0;
+    const s = idStarts[i];
+    const n = idLens[i];
+    if (off + 2 * n + 16 + nf * 26 > limit) break;
+    let simple = n > 0 && idBytes[s] !== 32 && idBytes[s + n - 1] !== 32 && idBytes[s] !== 9 && idBytes[s + n - 1] !== 9;
+    for (let k = 0; k < n; k++) {
+      const c = idBytes[s + k];
+      if (c === 44 || c === 34 || c === 10 || c === 13) simple = false;
+      o[off + k] = c;
     }
-    // The id's bytes go to the CSV and (for the .bin) to the id buffer. ASCII ids — nearly all —
-    // are copied char by char (a native utf8Write call per id costs 3× more); an id with other
-    // characters, or one that needs quoting, takes the general path.
-    const ib = ids.buf;
-    const io = ids.off;
-    const n = id.length;
-    let simple = n > 0 && id.charCodeAt(0) !== 32 && id.charCodeAt(n - 1) !== 32;
-    for (let k = 0; k < n && simple; k++) {
-      const c = id.charCodeAt(k);
-      if (c >= 128 || c === 44 || c === 34 || c === 10 || c === 13) simple = false;
-      else o[off + k] = ib[io + k] = c;
-    }
-    let idLen: number;
-    if (simple) {
-      idLen = n;
-      off += n;
-    } else {
-      idLen = ib.utf8Write(id, io);
-      off += o.utf8Write(csvField(id), off);
-    }
-    ids.lens[i] = idLen;
-    ids.off = io + idLen;
-    ids.bytes += idLen;
+    if (simple || n === 0) off += n;
+    else off += o.utf8Write(csvField(ds.ids.get(i)), off);
     for (let j = 0; j < nf; j++) {
       o[off++] = COMMA;
       const v = x[j][i];
@@ -169,30 +146,39 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
   try {
     const hash = createHash('sha256');
     const out = new BufferedOut(csv, hash);
-    // Id bytes for the .bin are collected in the same pass.
-    const ids: IdSink = { chunks: [], buf: Buffer.allocUnsafe(4 << 20), off: 0, bytes: 0, lens: new Uint32Array(ds.rows) };
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
     for (let i = 0; i < ds.rows; ) {
-      i = formatRows(ds, i, out, ids);
+      i = formatRows(ds, i, out);
       // The buffer is full (or one row is larger than it): flush, growing it if needed.
-      if (i < ds.rows) await out.room(ds.ids[i].length * 6 + 16 + ds.features.length * 26);
+      if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
     }
     await out.flush();
     await out.drain();
-    ids.chunks.push(ids.buf.subarray(0, ids.off));
     const digest = hash.digest('hex');
 
-    // Binary form: magic, header length, JSON header, then columns, labels, id lengths, id bytes.
-    const head = Buffer.from(JSON.stringify({ hash: digest, rows: ds.rows, features: ds.features, id: cols.id, target: cols.target, idBytes: ids.bytes }), 'utf8');
+    // Binary form: magic, header length, JSON header, then columns, labels, id lengths, id bytes
+    // (row order, compacted: the id column's buffer may hold bytes of dropped rows).
+    const ids = ds.ids;
+    let idBytes = 0;
+    for (let i = 0; i < ds.rows; i++) idBytes += ids.lens[i];
+    const head = Buffer.from(JSON.stringify({ hash: digest, rows: ds.rows, features: ds.features, id: cols.id, target: cols.target, idBytes }), 'utf8');
     const lenBuf = Buffer.alloc(4);
     lenBuf.writeUInt32LE(head.length);
     await bin.write(Buffer.concat([Buffer.from(MAGIC), lenBuf, head]));
     for (const col of ds.x) await bin.write(Buffer.from(col.buffer, col.byteOffset, ds.rows * 8));
     await bin.write(Buffer.from(ds.y.buffer, ds.y.byteOffset, ds.rows));
     await bin.write(Buffer.from(ids.lens.buffer, ids.lens.byteOffset, ds.rows * 4));
-    for (const c of ids.chunks) await bin.write(c);
+    const packed = Buffer.allocUnsafe(idBytes);
+    for (let i = 0, at = 0; i < ds.rows; i++) {
+      const s = ids.starts[i];
+      const n = ids.lens[i];
+      if (n < 32) for (let k = 0; k < n; k++) packed[at + k] = ids.bytes[s + k];
+      else ids.bytes.copy(packed, at, s, s + n);
+      at += n;
+    }
+    await bin.write(packed);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await bin.commit();
@@ -227,7 +213,7 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
     if (loaded && loaded.hash === csvHash && sameList(loaded.dataset.features, schema.features)) return { ...loaded, source: 'bin' };
   }
   const b = new DatasetBuilder(schema.features);
-  await readDataFile(csvPath, schema, b, null);
+  await readDataFile(csvPath, schema, b);
   return { dataset: b.build(), hash: csvHash, source: 'csv' };
 }
 
@@ -260,13 +246,7 @@ function readBin(path: string, withIds: boolean): { dataset: Dataset; hash: stri
   let idBytes = 0;
   for (let i = 0; i < n; i++) idBytes += lens[i];
   if (off + idBytes !== buf.length) return undefined;
-  const ids: string[] = withIds ? new Array<string>(n) : [];
-  if (withIds) {
-    for (let i = 0; i < n; i++) {
-      ids[i] = buf.utf8Slice(off, off + lens[i]);
-      off += lens[i];
-    }
-  }
+  const ids = withIds ? IdColumn.fromLengths(lens, buf.subarray(off, off + idBytes)) : new IdColumn(0);
   return { dataset: { features: h.features, rows: n, ids, x, y }, hash: h.hash };
 }
 

@@ -1,3 +1,5 @@
+import { IdColumn } from './id-column.js';
+
 /**
  * A dataset in memory: columnar, typed. Missing feature values are NaN; labels are 0/1, or
  * NO_LABEL where a file has no label column (prediction input).
@@ -7,7 +9,8 @@ export const NO_LABEL = 255;
 export interface Dataset {
   features: string[];
   rows: number;
-  ids: string[];
+  /** Row ids as UTF-8 bytes (see id-column.ts); empty when loaded without ids. */
+  ids: IdColumn;
   /** One column per feature, `rows` long. */
   x: Float64Array[];
   y: Uint8Array;
@@ -16,7 +19,7 @@ export interface Dataset {
 /** Grows columns by doubling; `truncate` undoes a file that turned out unusable. */
 export class DatasetBuilder {
   rows = 0;
-  ids: string[] = [];
+  ids: IdColumn;
   x: Float64Array[];
   y: Uint8Array;
   private capacity: number;
@@ -28,31 +31,32 @@ export class DatasetBuilder {
     this.capacity = capacity;
     this.x = features.map(() => new Float64Array(capacity));
     this.y = new Uint8Array(capacity);
+    this.ids = new IdColumn(capacity);
   }
 
   static from(ds: Dataset): DatasetBuilder {
     const b = new DatasetBuilder(ds.features, Math.max(1024, ds.rows * 2));
     for (let f = 0; f < ds.features.length; f++) b.x[f].set(ds.x[f].subarray(0, ds.rows));
     b.y.set(ds.y.subarray(0, ds.rows));
-    b.ids = ds.ids.slice(0, ds.rows);
+    b.ids = ds.ids.select(new Uint8Array(ds.rows), 0);
     b.rows = ds.rows;
     return b;
   }
 
-  /** Make room for one more row and return its index; the caller fills x/y/ids at that index. */
+  /** Make room for one more row and return its index; the caller fills x/y at that index. */
   next(): number {
     if (this.rows === this.capacity) this.grow();
     return this.rows;
   }
 
-  commit(id: string): void {
-    this.ids[this.rows] = id;
+  /** The row at `next()` is complete: its id was pushed onto `ids` last. */
+  commit(): void {
     this.rows++;
   }
 
   truncate(rows: number): void {
     this.rows = rows;
-    this.ids.length = rows;
+    this.ids.truncate(rows);
   }
 
   private grow(): void {
@@ -97,14 +101,12 @@ export function selectRows(ds: Dataset, mask: Uint8Array, keep: 0 | 1): Dataset 
   for (let i = 0; i < ds.rows; i++) if (mask[i] === keep) n++;
   const x = ds.features.map(() => new Float64Array(n));
   const y = new Uint8Array(n);
-  const ids: string[] = [];
-  const withIds = ds.ids.length === ds.rows;
   for (let i = 0, k = 0; i < ds.rows; i++) {
     if (mask[i] !== keep) continue;
     for (let j = 0; j < x.length; j++) x[j][k] = ds.x[j][i];
     y[k] = ds.y[i];
-    if (withIds) ids.push(ds.ids[i]);
     k++;
   }
+  const ids = ds.ids.length === ds.rows ? ds.ids.select(mask, keep) : new IdColumn(0);
   return { features: ds.features, rows: n, ids, x, y };
 }

@@ -1,4 +1,5 @@
 import type { Dataset } from './dataset.js';
+import type { IdColumn } from './id-column.js';
 
 /**
  * Exact duplicate rows, pandas' drop_duplicates() on the dataset's columns: two rows are
@@ -62,10 +63,7 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 
 function hashRow(ds: Dataset, r: number): number {
-  let h = 0x811c9dc5 | 0;
-  const id = ds.ids[r];
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ id.length, 0x01000193);
+  let h = ds.ids.hash(r, 0x811c9dc5 | 0);
   const x = ds.x;
   for (let f = 0; f < x.length; f++) {
     const v = x[f][r];
@@ -97,21 +95,20 @@ function sameRow(ds: Dataset, a: number, b: number): boolean {
     const v = ds.x[f][b];
     if (u !== v && !(u !== u && v !== v)) return false;
   }
-  return ds.ids[a] === ds.ids[b];
+  return ds.ids.equals(a, b);
 }
 
 /** Drop the masked rows in place (order kept); returns the new row count. */
-export function compactRows(ds: { rows: number; ids: string[]; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array): number {
+export function compactRows(ds: { rows: number; ids: IdColumn; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array): number {
   let w = 0;
   for (let r = 0; r < ds.rows; r++) {
     if (mask[r]) continue;
     if (w !== r) {
       for (let f = 0; f < ds.x.length; f++) ds.x[f][w] = ds.x[f][r];
       ds.y[w] = ds.y[r];
-      ds.ids[w] = ds.ids[r];
+      ds.ids.move(r, w);
     }
     w++;
   }
-  ds.ids.length = w;
   return w;
 }

@@ -2,11 +2,10 @@ import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
-import { CsvFormatError, CsvParser, type CsvRecord } from './csv/parser.js';
+import { CsvFormatError, CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
 import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
-import type { DuplicateIndex } from './dedup.js';
 
 /** The file cannot be used at all; `reason` is one line for the user. Nothing from it was kept. */
 export class FileRejectedError extends Error {
@@ -24,11 +23,9 @@ export interface FileReadResult {
   size: number;
   sha256: string;
   rowsRead: number;
-  /** Rows that passed validation (duplicates included). */
+  /** Rows that passed validation (appended to the builder). */
   rowsAccepted: number;
   rowsRejected: number;
-  /** Accepted rows equal to an earlier row; not added. */
-  duplicates: number;
   rejectedByReason: Partial<Record<RejectReason, number>>;
   /** Missing feature cells among accepted rows. */
   missing: Record<string, number>;
@@ -53,7 +50,6 @@ export async function readDataFile(
   path: string,
   schema: TableSchema,
   builder: DatasetBuilder,
-  dedup: DuplicateIndex | null,
   opts: ReadOptions = {},
 ): Promise<FileReadResult> {
   const name = basename(path);
@@ -68,7 +64,6 @@ export async function readDataFile(
   let map: ColumnMap | null = null;
   let rowsRead = 0;
   let rowsRejected = 0;
-  let duplicates = 0;
   let logged = 0;
   const rowMissing = new Uint8Array(nf);
 
@@ -135,21 +130,16 @@ export async function readDataFile(
         return reject(rec, 'invalid_label', schema.target, rec.text(map.target));
       }
     }
-    let id: string;
     if (map.id >= 0) {
-      id = rec.text(map.id);
-      if (id.length === 0 && schema.requireId) return reject(rec, 'missing_id', schema.id);
-    } else {
-      id = `line-${rec.line}`;
+      if (rec.ends[map.id] === rec.starts[map.id] && schema.requireId) return reject(rec, 'missing_id', schema.id);
     }
     builder.y[r] = label;
     for (let j = 0; j < nf; j++) missing[j] += rowMissing[j];
-    builder.ids[r] = id;
-    if (dedup && dedup.addOrFind(r) >= 0) {
-      duplicates++;
-      return;
-    }
-    builder.commit(id);
+    // The id goes in as bytes straight from the record, unless quotes need unescaping.
+    if (map.id < 0) builder.ids.pushString(`line-${rec.line}`);
+    else if (rec.flags[map.id] & ESCAPED_QUOTES) builder.ids.pushString(rec.text(map.id));
+    else builder.ids.pushBytes(buf, rec.starts[map.id], rec.ends[map.id]);
+    builder.commit();
   };
 
   const parser = new CsvParser(onRecord);
@@ -191,7 +181,6 @@ export async function readDataFile(
     rowsRead,
     rowsAccepted: rowsRead - rowsRejected,
     rowsRejected,
-    duplicates,
     rejectedByReason: rejected,
     missing: missingOut,
     extraColumns: m.extra,

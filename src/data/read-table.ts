@@ -37,7 +37,7 @@ export async function readTable(path: string, extension: string, schema: TableSc
   progress.start(sizes.reduce((s, v) => s + v, 0), 'read');
   for (const [k, f] of files.entries()) {
     try {
-      const r = await readDataFile(f, schema, b, null, { log, onBytes: (n) => progress.update(done + n) });
+      const r = await readDataFile(f, schema, b, { log, onBytes: (n) => progress.update(done + n) });
       done += sizes[k];
       rowsRejected += r.rowsRejected;
       hash.update(r.sha256);

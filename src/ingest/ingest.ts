@@ -72,8 +72,10 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       results.push(emptyResult(c.name, 'rejected', c.problem));
       continue;
     }
-    const sha256 = await sha256File(c.path);
     const prev = known.get(c.name);
+    // Only a file that could be unchanged (same size as when recorded) is hashed up front; any
+    // other is new or changed for certain, and is hashed while it is parsed.
+    const sha256 = prev && prev.size === c.size ? await sha256File(c.path) : '';
     if (prev && prev.sha256 === sha256) {
       const reason = prev.status === 'rejected' ? `unchanged since it was rejected: ${prev.reason}` : 'unchanged since last ingest';
       results.push({ ...emptyResult(c.name, 'skipped', reason), size: c.size, sha256 });
@@ -97,7 +99,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     const ingestedAt = nowIso();
     const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, null, { log, onBytes: (b) => progress.update(doneBytes + b) });
+      const r = await readDataFile(f.path, schema, builder, { log, onBytes: (b) => progress.update(doneBytes + b) });
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
@@ -118,7 +120,9 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       if (!(err instanceof FileRejectedError)) throw err;
       const where = err.line ? ` (line ${err.line})` : '';
       log.warn({ file: f.name, line: err.line, reason: err.reason }, `file rejected: ${f.name}${where}: ${err.reason}`);
-      const res: IngestFileResult = { ...emptyResult(f.name, 'rejected', `${err.reason}${where}`), size: f.size, sha256: f.sha256 };
+      // A rejected file is recorded by hash too, so it is not re-read until it changes.
+      const sha256 = f.sha256 || (await sha256File(f.path).catch(() => ''));
+      const res: IngestFileResult = { ...emptyResult(f.name, 'rejected', `${err.reason}${where}`), size: f.size, sha256 };
       results.push(res);
       // Not recorded when it was still being written: it must be read again next time.
       if (!err.reason.startsWith('file changed while')) records.push({ ...toRecord(res, f.path, ingestedAt), mtimeMs: f.mtimeMs });

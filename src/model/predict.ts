@@ -42,7 +42,7 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
       const BATCH = 8192;
       for (let s = 0; s < ds.rows; s += BATCH) {
         let chunk = '';
-        for (let i = s; i < Math.min(ds.rows, s + BATCH); i++) chunk += `${csvField(ds.ids[i])},${prob[i]},${prob[i] > threshold ? 1 : 0}\n`;
+        for (let i = s; i < Math.min(ds.rows, s + BATCH); i++) chunk += `${csvField(ds.ids.get(i))},${prob[i]},${prob[i] > threshold ? 1 : 0}\n`;
         await w.write(chunk);
       }
       await w.commit();
@@ -54,7 +54,7 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
   }
   if (!opts.out || ds.rows <= INLINE_PREDICTIONS_LIMIT) {
     result.predictions = new Array(ds.rows);
-    for (let i = 0; i < ds.rows; i++) result.predictions[i] = { id: ds.ids[i], probability: prob[i], prediction: prob[i] > threshold ? 1 : 0 };
+    for (let i = 0; i < ds.rows; i++) result.predictions[i] = { id: ds.ids.get(i), probability: prob[i], prediction: prob[i] > threshold ? 1 : 0 };
   }
   return result;
 }

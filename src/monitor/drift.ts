@@ -109,7 +109,7 @@ export async function pendingData(ctx: Context, features: string[]): Promise<{ d
     const sha = await sha256File(c.path);
     if (known.get(c.name)?.sha256 === sha) continue;
     try {
-      await readDataFile(c.path, schema, b, null, { log: ctx.log });
+      await readDataFile(c.path, schema, b, { log: ctx.log });
       files.push(c.name);
       hash.update(sha);
     } catch (err) {

@@ -35,13 +35,14 @@ function dataset(rows: Row[], features = FEATURES): Dataset {
     const i = b.next();
     r.x.forEach((v, j) => (b.x[j][i] = v));
     b.y[i] = r.y;
-    b.commit(r.id);
+    b.ids.pushString(r.id);
+    b.commit();
   }
   return b.build();
 }
 
 function rowsOf(ds: Dataset): Row[] {
-  return Array.from({ length: ds.rows }, (_, i) => ({ id: ds.ids[i], x: ds.x.map((c) => c[i]), y: ds.y[i] }));
+  return Array.from({ length: ds.rows }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'riskwatch-dsfiles-'));
@@ -203,7 +204,7 @@ describe('writeDataset → readDataset', () => {
     const r = await readDataset(dir, schema(), { ids: false });
     assert.equal(r?.source, 'bin');
     assert.equal(r!.dataset.rows, tricky.length);
-    assert.deepEqual(r!.dataset.ids, []);
+    assert.equal(r!.dataset.ids.length, 0);
     assert.deepEqual(
       r!.dataset.x.map((c) => Array.from(c)),
       FEATURES.map((_, j) => tricky.map((t) => t.x[j])),

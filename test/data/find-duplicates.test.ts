@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compactRows, findDuplicates } from '../../src/data/find-duplicates.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
+import { IdColumn } from '../../src/data/id-column.ts';
 
 const FEATURES = ['a', 'b', 'c'];
 
@@ -25,7 +26,7 @@ function toDataset(rows: Row[]): Dataset {
   return {
     features: FEATURES,
     rows: rows.length,
-    ids: rows.map((r) => r.id),
+    ids: IdColumn.from(rows.map((r) => r.id)),
     x: FEATURES.map((_, j) => Float64Array.from(rows.map((r) => r.x[j]))),
     y: Uint8Array.from(rows.map((r) => r.y)),
   };
@@ -35,7 +36,7 @@ function dedup(rows: Row[]): { kept: Row[]; mask: Uint8Array } {
   const ds = toDataset(rows);
   const mask = findDuplicates(ds);
   const n = compactRows(ds, mask);
-  const kept = Array.from({ length: n }, (_, i) => ({ id: ds.ids[i], x: ds.x.map((c) => c[i]), y: ds.y[i] }));
+  const kept = Array.from({ length: n }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));
   return { kept, mask };
 }
 

@@ -15,7 +15,7 @@ const SCHEMA = { id: 'corporation', features: FEATURES, featureTypes: {}, target
 
 async function load(name: string) {
   const b = new DatasetBuilder(FEATURES);
-  await readDataFile(join(FIXTURES, 'model', `${name}.csv`), SCHEMA, b, null);
+  await readDataFile(join(FIXTURES, 'model', `${name}.csv`), SCHEMA, b);
   const expected = JSON.parse(readFileSync(join(FIXTURES, 'model', `${name}.expected.json`), 'utf8'));
   return { ds: b.build(), expected };
 }
