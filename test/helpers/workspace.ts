@@ -50,6 +50,6 @@ export async function context(configPath: string): Promise<Context> {
 
 /** Run the built CLI (dist/) as a user would. */
 export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
