@@ -48,8 +48,8 @@ export function formatDrift(r: DriftReport): string {
   lines.push(`dataset drift: ${r.datasetDrift ? `yes (${r.driftedFeatures.join(', ')})` : 'no'}`);
   if (r.modelDrift) {
     const m = r.modelDrift;
-    const t = m.thresholds[m.rule];
-    lines.push(`model drift (${m.rule} rule): ${m.drifted ? 'yes' : 'no'} — F1 ${f4(m.currentF1)} [95% CI ${f4(m.ci[0])}–${f4(m.ci[1])}] vs threshold ${t === null ? 'n/a (no history)' : f4(t)}`);
+    const t = m.thresholds[m.ruleUsed];
+    lines.push(`model drift (${m.ruleUsed} rule): ${m.drifted ? 'yes' : 'no'} — F1 ${f4(m.currentF1)} [95% CI ${f4(m.ci[0])}–${f4(m.ci[1])}] vs threshold ${t === null ? 'n/a (no history)' : f4(t)}`);
   }
   if (r.estimated) lines.push(`estimated (no labels needed): F1 ${f4(r.estimated.f1)}, ROC AUC ${f4(r.estimated.rocAuc)}${r.estimated.calibrated ? '' : ` — model not calibrated (ECE ${f4(r.estimated.ece)}), treat as rough`}`);
   if (r.realised) lines.push(`realised: F1 ${f4(r.realised.f1)}, ROC AUC ${f4(r.realised.rocAuc)}`);

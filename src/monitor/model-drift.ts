@@ -10,6 +10,8 @@ export type ModelRule = 'raw' | 'parametric' | 'nonparametric';
 
 export interface ModelDriftResult {
   rule: ModelRule;
+  /** The rule that decided: `rule`, or `raw` while the history is too short for the others. */
+  ruleUsed: ModelRule;
   currentF1: number;
   ci: [number, number];
   history: number[];
@@ -73,6 +75,9 @@ export function modelDrift(y: Uint8Array, pred: Uint8Array, history: number[], r
     parametric: thresholds.parametric !== null && currentF1 < thresholds.parametric,
     nonparametric: thresholds.nonparametric !== null && currentF1 < thresholds.nonparametric,
   };
-  const t = thresholds[rule];
-  return { rule, currentF1, ci, history, thresholds, fired, drifted: fired[rule] && t !== null && ci[1] < t };
+  // mean − 2·std and the IQR need two scores or more; until then the raw rule decides, so a
+  // change right after the first deployment is still caught.
+  const ruleUsed: ModelRule = thresholds[rule] === null ? 'raw' : rule;
+  const t = thresholds[ruleUsed];
+  return { rule, ruleUsed, currentF1, ci, history, thresholds, fired, drifted: fired[ruleUsed] && t !== null && ci[1] < t };
 }

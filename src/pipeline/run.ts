@@ -128,7 +128,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number } = {}):
     const retrainBecause = !reference
       ? `${production.version} has no drift reference`
       : report?.modelDrift?.drifted
-        ? `model drift: F1 ${report.modelDrift.currentF1.toFixed(4)} on ${report.current.labeled} new rows (${report.modelDrift.rule} rule)`
+        ? `model drift: F1 ${report.modelDrift.currentF1.toFixed(4)} on ${report.current.labeled} new rows (${report.modelDrift.ruleUsed} rule)`
         : report?.datasetDrift && config.drift.retrain_on_data_drift
           ? `data drift in ${report.driftedFeatures.join(', ')}`
           : null;

@@ -71,3 +71,12 @@ test('with labels drawn from calibrated probabilities, the estimate matches the 
   assert.ok(calibration(y, p).ece < 0.03);
   assert.equal(calibration(y, p.map((v) => Math.min(1, v + 0.3))).calibrated, false);
 });
+
+test('with a single score in the history the raw rule decides', () => {
+  const y = Uint8Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const bad = Uint8Array.from(y, (v, i) => (i % 2 ? v : 1 - v));
+  const r = modelDrift(y, bad, [0.9], 'nonparametric', 300);
+  assert.equal(r.thresholds.nonparametric, null);
+  assert.equal(r.ruleUsed, 'raw');
+  assert.equal(r.drifted, true);
+});
