@@ -9,6 +9,7 @@ import { train } from '../model/train.js';
 import { deploy, readProduction } from '../registry/production.js';
 import { loadModelVersion } from '../registry/versions.js';
 import { nowIso } from '../util/time.js';
+import { RiskwatchError } from '../util/errors.js';
 import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquireRunLock, LockedError } from './lock.js';
@@ -46,11 +47,13 @@ const HOLDOUT_EVERY = 4;
  * train a challenger when needed, compare it with the champion on the newest rows neither trained
  * on, and deploy only what is not worse. One run at a time per workspace.
  */
-export async function runPipeline(ctx: Context, opts: { margin?: number } = {}): Promise<RunResult> {
+export async function runPipeline(ctx: Context, opts: { margin?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
   const { store, config, log } = ctx;
   const timings: Record<string, number> = {};
   const result: RunResult = { runId: null, status: 'noop', newData: false, ingested: null, drift: { dataset: null, prediction: null, model: null }, retrained: false, challenger: null, champion: null, deployed: null, reason: '', timings };
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    // A stop request (SIGTERM) is honoured between steps: every step leaves consistent state.
+    if (opts.signal?.aborted) throw new RiskwatchError(`run stopped before ${name}: ${String(opts.signal.reason ?? 'aborted')}`, 1);
     const t0 = performance.now();
     try {
       return await fn();
