@@ -123,7 +123,7 @@ export function registerCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('create ./demo if absent, then ingest → train → score → deploy (what `npm start` runs)')
+    .description('create ./demo if absent and play months of market change through run (what `npm start` runs)')
     .option('--dir <dir>', 'demo workspace folder', 'demo')
     .action((o: { dir: string }) => runPlain(g(), (log) => runDemo(o.dir, log), formatDemo));
 

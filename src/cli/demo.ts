@@ -2,27 +2,35 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { makeContext } from '../context.js';
-import { ingest, type IngestResult } from '../ingest/ingest.js';
-import { score, type ScoreResult } from '../model/score.js';
-import { train, type TrainResult } from '../model/train.js';
-import { deploy, readProduction, type DeployResult } from '../registry/production.js';
-import { simulate } from '../simulate/generate.js';
+import { runPipeline, type RunResult } from '../pipeline/run.js';
+import { readProduction } from '../registry/production.js';
+import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { openStore } from '../store/open.js';
 import type { Logger } from '../util/log.js';
 import { terminalProgress } from '../util/progress.js';
 
+export interface DemoStep {
+  month: string;
+  scenario: Scenario | 'initial';
+  run: RunResult;
+}
+
 export interface DemoResult {
   workspace: string;
   created: boolean;
-  ingest: IngestResult;
-  train?: TrainResult;
-  score?: ScoreResult;
-  deploy?: DeployResult;
+  steps: DemoStep[];
   production: string | null;
-  decision: string;
 }
 
-/** `npm start`: a workspace from the generator if there is none, then ingest → train → score → deploy. */
+/** The story a new workspace plays: a year of history, then months in which the market moves. */
+const STORY: Scenario[] = ['none', 'none', 'covariate', 'concept', 'concept', 'none'];
+
+/**
+ * `npm start`: create a workspace from the generator if there is none and play the story through
+ * `run` — the first model is deployed, quiet months keep it, shifted inputs are noticed without
+ * retraining, and a changed relationship triggers retraining and a champion/challenger decision.
+ * In an existing workspace: one run.
+ */
 export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
   const workspace = resolve(dir);
   const configPath = join(workspace, 'config.json');
@@ -34,29 +42,16 @@ export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
   const config = loadConfig(configPath);
   const store = await openStore(config);
   const ctx = makeContext(config, store, log, terminalProgress());
+  const steps: DemoStep[] = [];
   try {
-    const ing = await ingest(ctx);
-    const prod = readProduction(config);
-    if (!ing.newData && prod) {
-      return { workspace, created, ingest: ing, production: prod.version, decision: `no new data; ${prod.version} stays in production` };
-    }
-    const trained = await train(ctx);
-    const scored = await score(ctx, { model: trained.version });
-    let decision: string;
-    let deployed: DeployResult | undefined;
-    if (!prod) {
-      deployed = await deploy(ctx, trained.version, 'first model');
-      decision = `deployed ${trained.version} (first model)`;
-    } else {
-      const champion = await score(ctx, { model: prod.version });
-      if (scored.f1 >= champion.f1) {
-        deployed = await deploy(ctx, trained.version, `F1 ${scored.f1.toFixed(4)} ≥ ${prod.version}'s ${champion.f1.toFixed(4)}`);
-        decision = `deployed ${trained.version}: F1 ${scored.f1.toFixed(4)} ≥ ${champion.f1.toFixed(4)} of ${prod.version}`;
-      } else {
-        decision = `kept ${prod.version}: its F1 ${champion.f1.toFixed(4)} beats ${trained.version}'s ${scored.f1.toFixed(4)}`;
+    steps.push({ month: 'clients-2025-01 … 12', scenario: 'initial', run: await runPipeline(ctx) });
+    if (created) {
+      for (const scenario of STORY) {
+        const added = appendMonths({ out: workspace, scenario, months: 1 });
+        steps.push({ month: added.files[0].name.replace(/\.csv$/, ''), scenario, run: await runPipeline(ctx) });
       }
     }
-    return { workspace, created, ingest: ing, train: trained, score: scored, deploy: deployed, production: readProduction(config)?.version ?? null, decision };
+    return { workspace, created, steps, production: readProduction(config)?.version ?? null };
   } finally {
     await store.close();
   }
@@ -64,13 +59,11 @@ export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
 
 export function formatDemo(r: DemoResult): string {
   const lines = [`workspace: ${r.workspace}${r.created ? ' (created from the generator)' : ''}`];
-  lines.push(`ingest: ${r.ingest.files.filter((f) => f.status === 'ingested').length} files read, dataset ${r.ingest.rowsTotal} rows (${r.ingest.rowsAdded} new, ${r.ingest.duplicatesDropped} duplicates dropped, ${r.ingest.rowsRejected} rejected)`);
-  if (r.train) lines.push(`train: ${r.train.version} on ${r.train.trainingRows} rows, ${r.train.iterations} iterations`);
-  if (r.score) {
-    const s = r.score;
-    lines.push(`score: F1 ${s.f1.toFixed(4)}, ROC AUC ${s.rocAuc?.toFixed(4) ?? 'n/a'}, top-${s.topK.k} precision ${s.topK.precision.toFixed(4)} on ${s.rows} test rows`);
+  for (const s of r.steps) {
+    const what = s.scenario === 'initial' ? 'history' : s.scenario === 'none' ? 'nothing changes' : s.scenario === 'covariate' ? 'inputs shift' : 'who leaves changes';
+    lines.push(`  ${s.month.padEnd(22)} ${what.padEnd(18)} → ${s.run.status}: ${s.run.reason}`);
   }
-  lines.push(`decision: ${r.decision}`);
   lines.push(`production: ${r.production ?? 'none'}`);
+  if (r.created) lines.push(`next: riskwatch --config ${join(r.workspace, 'config.json')} drift | run | runs | models`);
   return lines.join('\n');
 }

@@ -62,18 +62,25 @@ test('simulate refuses to overwrite a workspace without --force; bad flags are u
   assert.equal(cli(['simulate', '--out', dir, '--clients', 'many']).status, 2);
 });
 
-test('demo (npm start) builds a workspace and runs ingest → train → score → deploy; a second run keeps production', () => {
+test('demo (npm start) builds a workspace and plays the story through run; a second start runs once', () => {
   const dir = join(tmp(), 'demo');
   const first = cli(['demo', '--dir', dir, '--json']);
   assert.equal(first.status, 0, first.stderr);
   const r = JSON.parse(first.stdout);
   assert.equal(r.created, true);
-  assert.equal(r.ingest.rowsTotal, 10_000);
-  assert.equal(r.production, r.train.version);
-  assert.ok(r.score.f1 > 0.5 && r.score.rocAuc > 0.8, `demo model quality F1 ${r.score.f1} AUC ${r.score.rocAuc}`);
+  const [initial, ...months] = r.steps;
+  assert.equal(initial.run.deployed, 'v1');
+  assert.deepEqual(months.map((m: { scenario: string }) => m.scenario), ['none', 'none', 'covariate', 'concept', 'concept', 'none']);
+  const none = months.filter((m: { scenario: string }) => m.scenario === 'none');
+  assert.ok(none.every((m: { run: { retrained: boolean } }) => !m.run.retrained), 'quiet months keep the model');
+  const cov = months.find((m: { scenario: string }) => m.scenario === 'covariate');
+  assert.deepEqual([cov.run.drift.dataset, cov.run.retrained], [true, false]);
+  const concept = months.find((m: { scenario: string }) => m.scenario === 'concept');
+  assert.deepEqual([concept.run.drift.model, concept.run.retrained], [true, true]);
   const second = JSON.parse(cli(['demo', '--dir', dir, '--json']).stdout);
   assert.equal(second.created, false);
-  assert.equal(second.ingest.newData, false);
+  assert.equal(second.steps.length, 1);
+  assert.equal(second.steps[0].run.status, 'noop');
   assert.equal(second.production, r.production);
 });
 
