@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
-import { saveModelVersion } from '../registry/versions.js';
+import { saveModelVersion, versionPath } from '../registry/versions.js';
+import { existsSync } from 'node:fs';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogistic, predictProba } from './logistic.js';
@@ -57,7 +58,9 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
 
   const createdAt = nowIso();
-  const version = await store.reserveModelVersion(createdAt);
+  // A version folder left by a store that was since replaced is never overwritten: skip its id.
+  let version = await store.reserveModelVersion(createdAt);
+  while (existsSync(versionPath(config, version))) version = await store.reserveModelVersion(createdAt);
   const rec = <T>(vals: ArrayLike<T>) => Object.fromEntries(ds.features.map((f, j) => [f, vals[j]]));
   const doc: ModelDocument = {
     format: MODEL_FORMAT,
