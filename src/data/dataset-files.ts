@@ -181,8 +181,9 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     await bin.write(packed);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
-    await bin.commit();
-    await csv.commit();
+    await Promise.all([bin.sync(), csv.sync()]);
+    await bin.publish();
+    await csv.publish();
     return { hash: digest, csvPath, binPath };
   } catch (err) {
     await csv.abort();

@@ -147,14 +147,20 @@ export async function readDataFile(
   let size = 0;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
-    for (;;) {
-      // A fresh buffer per chunk: the parser may hold the previous one until the next push.
+    // Read-ahead: the next chunk is being read (in libuv's thread pool) while this one is parsed.
+    // A fresh buffer per chunk: the parser may hold the previous one until the next push.
+    const readChunk = () => {
       const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await fh.read(chunk, 0, chunkBytes, null);
-      if (bytesRead === 0) break;
-      const part = bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead);
+      return fh.read(chunk, 0, chunkBytes, null).then(({ bytesRead }) => (bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead)));
+    };
+    let pending = readChunk();
+    for (;;) {
+      const part = await pending;
+      if (part.length === 0) break;
+      pending = readChunk();
+      pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
       hash.update(part);
-      size += bytesRead;
+      size += part.length;
       parser.push(part);
       opts.onBytes?.(size);
     }

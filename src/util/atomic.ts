@@ -100,11 +100,26 @@ export class AtomicFileWriter {
   }
 
   async commit(): Promise<void> {
+    await this.sync();
+    await this.publish();
+  }
+
+  /** Flush and fsync the temp file (nothing visible yet). Split from publish() so two files can sync in parallel. */
+  async sync(): Promise<void> {
     try {
       await this.flush();
       await this.fh!.sync();
       await this.fh!.close();
       this.fh = undefined;
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+  }
+
+  /** Rename the synced temp file over the target: the atomic step. */
+  async publish(): Promise<void> {
+    try {
       await rename(this.tmp, this.target);
     } catch (err) {
       await this.abort();
