@@ -76,6 +76,12 @@ export async function readDataFile(
     }
   };
 
+  // Column positions, copied out of the header map into plain locals once it is known: this
+  // callback runs once per row and property lookups through `map` showed in profiles.
+  let fieldCount = 0;
+  let featCols = new Int32Array(0);
+  let idCol = -1;
+  let targetCol = -1;
   const onRecord = (rec: CsvRecord) => {
     if (!map) {
       try {
@@ -83,25 +89,31 @@ export async function readDataFile(
       } catch (err) {
         throw new FileRejectedError(name, (err as Error).message, rec.line);
       }
+      fieldCount = map.count;
+      featCols = Int32Array.from(map.features);
+      idCol = map.id;
+      targetCol = map.target;
       if (map.extra.length && opts.log) opts.log.warn({ file: name, columns: map.extra }, `ignoring extra columns in ${name}: ${map.extra.join(', ')}`);
       return;
     }
     rowsRead++;
-    if (rec.count !== map.count) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${map.count}`);
+    if (rec.count !== fieldCount) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${fieldCount}`);
     if (rec.malformed) return reject(rec, 'malformed_quotes');
     const r = builder.next();
     const buf = rec.buf;
+    const starts = rec.starts;
+    const ends = rec.ends;
+    const x = builder.x;
     for (let j = 0; j < nf; j++) {
-      const c = map.features[j];
+      const c = featCols[j];
       let v: number;
       if (counts[j]) {
-        v = parseCount(buf, rec.starts[c], rec.ends[c]);
+        v = parseCount(buf, starts[c], ends[c]);
         if (v === EMPTY) {
           v = Number.NaN;
           rowMissing[j] = 1;
         } else if (v === INVALID) {
           const text = rec.text(c);
-          resetMissing(rowMissing);
           return reject(rec, classifyCount(text), schema.features[j], text);
         } else rowMissing[j] = 0;
       } else {
@@ -111,34 +123,29 @@ export async function readDataFile(
           rowMissing[j] = 1;
         } else {
           v = parseNumber(text);
-          if (v !== v) {
-            resetMissing(rowMissing);
-            return reject(rec, classifyNumber(text), schema.features[j], text);
-          }
+          if (v !== v) return reject(rec, classifyNumber(text), schema.features[j], text);
           rowMissing[j] = 0;
         }
       }
-      builder.x[j][r] = v;
+      x[j][r] = v;
     }
     let label = NO_LABEL;
-    if (map.target >= 0) {
-      label = parseLabel(buf, rec.starts[map.target], rec.ends[map.target]);
+    if (targetCol >= 0) {
+      label = parseLabel(buf, starts[targetCol], ends[targetCol]);
       if (label === EMPTY) {
         if (schema.requireTarget) return reject(rec, 'missing_label', schema.target);
         label = NO_LABEL;
       } else if (label === INVALID) {
-        return reject(rec, 'invalid_label', schema.target, rec.text(map.target));
+        return reject(rec, 'invalid_label', schema.target, rec.text(targetCol));
       }
     }
-    if (map.id >= 0) {
-      if (rec.ends[map.id] === rec.starts[map.id] && schema.requireId) return reject(rec, 'missing_id', schema.id);
-    }
+    if (idCol >= 0 && ends[idCol] === starts[idCol] && schema.requireId) return reject(rec, 'missing_id', schema.id);
     builder.y[r] = label;
     for (let j = 0; j < nf; j++) missing[j] += rowMissing[j];
     // The id goes in as bytes straight from the record, unless quotes need unescaping.
-    if (map.id < 0) builder.ids.pushString(`line-${rec.line}`);
-    else if (rec.flags[map.id] & ESCAPED_QUOTES) builder.ids.pushString(rec.text(map.id));
-    else builder.ids.pushBytes(buf, rec.starts[map.id], rec.ends[map.id]);
+    if (idCol < 0) builder.ids.pushString(`line-${rec.line}`);
+    else if (rec.flags[idCol] & ESCAPED_QUOTES) builder.ids.pushString(rec.text(idCol));
+    else builder.ids.pushBytes(buf, starts[idCol], ends[idCol]);
     builder.commit();
   };
 
@@ -191,8 +198,4 @@ export async function readDataFile(
     missing: missingOut,
     extraColumns: m.extra,
   };
-}
-
-function resetMissing(m: Uint8Array): void {
-  m.fill(0);
 }
