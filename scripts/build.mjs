@@ -21,6 +21,8 @@ await build({
   external: ['better-sqlite3'],
   // Bundled CommonJS dependencies (pino, commander) call require(); give ESM one.
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
+  minify: true,
+  sourcemap: true, // dist/cli/riskwatch.mjs.map: stack traces map back with node --enable-source-maps
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
