@@ -80,3 +80,29 @@ test('with a single score in the history the raw rule decides', () => {
   assert.equal(r.ruleUsed, 'raw');
   assert.equal(r.drifted, true);
 });
+
+test('the multinomial bootstrap matches a direct row-resampling bootstrap', () => {
+  const rng = new Random(5);
+  for (const n of [40, 400, 5000]) {
+    const y = Uint8Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+    const pred = Uint8Array.from(y, (v) => (rng.next() < 0.8 ? v : 1 - v));
+    // Reference: resample rows directly, 4,000 times.
+    const stats: number[] = [];
+    const r2 = new Random(99);
+    for (let b = 0; b < 4000; b++) {
+      let tp = 0, fp = 0, fn = 0;
+      for (let k = 0; k < n; k++) {
+        const i = r2.int(n);
+        if (pred[i]) y[i] ? tp++ : fp++;
+        else if (y[i]) fn++;
+      }
+      stats.push((2 * tp) / (2 * tp + fp + fn || 1));
+    }
+    stats.sort((a, b) => a - b);
+    const q = (p: number) => stats[Math.round(p * (stats.length - 1))];
+    const [lo, hi] = bootstrapF1(y, pred, 4000);
+    const width = q(0.975) - q(0.025);
+    assert.ok(Math.abs(lo - q(0.025)) < 0.1 * width + 1e-9, `n=${n}: lo ${lo} vs ${q(0.025)}`);
+    assert.ok(Math.abs(hi - q(0.975)) < 0.1 * width + 1e-9, `n=${n}: hi ${hi} vs ${q(0.975)}`);
+  }
+});
