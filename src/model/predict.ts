@@ -3,6 +3,7 @@ import { predictionSchema } from '../data/columns.js';
 import { csvField } from '../data/dataset-files.js';
 import { readTable } from '../data/read-table.js';
 import { AtomicFileWriter } from '../util/atomic.js';
+import type { IdColumn } from '../data/id-column.js';
 import { modelArrays } from './model-document.js';
 import { predictProba } from './logistic.js';
 import { resolveModel } from './resolve.js';
@@ -36,20 +37,7 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
   const threshold = doc.hyperParameters.threshold;
   const result: PredictResult = { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected };
   if (opts.out) {
-    const w = await AtomicFileWriter.open(opts.out);
-    try {
-      await w.write(`${csvField(doc.idColumn)},probability,prediction\n`);
-      const BATCH = 8192;
-      for (let s = 0; s < ds.rows; s += BATCH) {
-        let chunk = '';
-        for (let i = s; i < Math.min(ds.rows, s + BATCH); i++) chunk += `${csvField(ds.ids.get(i))},${prob[i]},${prob[i] > threshold ? 1 : 0}\n`;
-        await w.write(chunk);
-      }
-      await w.commit();
-    } catch (err) {
-      await w.abort();
-      throw err;
-    }
+    await writePredictions(opts.out, doc.idColumn, ds.ids, prob, threshold);
     result.out = opts.out;
   }
   if (!opts.out || ds.rows <= INLINE_PREDICTIONS_LIMIT) {
@@ -57,4 +45,45 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
     for (let i = 0; i < ds.rows; i++) result.predictions[i] = { id: ds.ids.get(i), probability: prob[i], prediction: prob[i] > threshold ? 1 : 0 };
   }
   return result;
+}
+
+/**
+ * id,probability,prediction as CSV, atomically. Ids are copied as bytes from the id column and
+ * rows are formatted into a large buffer (no string per row); the probability keeps full
+ * precision (shortest round-trip form, as in the JSON output).
+ */
+async function writePredictions(path: string, idColumn: string, ids: IdColumn, prob: Float64Array, threshold: number): Promise<void> {
+  const w = await AtomicFileWriter.open(path);
+  try {
+    await w.write(`${csvField(idColumn)},probability,prediction\n`);
+    const size = 4 << 20;
+    let buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    for (let i = 0; i < prob.length; i++) {
+      const s = ids.starts[i];
+      const n = ids.lens[i];
+      if (off + 2 * n + 64 > buf.length) {
+        await w.write(buf.subarray(0, off));
+        buf = Buffer.allocUnsafe(Math.max(size, 2 * n + 64));
+        off = 0;
+      }
+      let plain = n > 0 && ids.bytes[s] !== 32 && ids.bytes[s + n - 1] !== 32;
+      for (let k = 0; k < n; k++) {
+        const c = ids.bytes[s + k];
+        if (c === 44 || c === 34 || c === 10 || c === 13) plain = false;
+        buf[off + k] = c;
+      }
+      off += plain || n === 0 ? n : buf.utf8Write(csvField(ids.get(i)), off);
+      buf[off++] = 44;
+      off += buf.latin1Write(String(prob[i]), off);
+      buf[off++] = 44;
+      buf[off++] = prob[i] > threshold ? 49 : 48;
+      buf[off++] = 10;
+    }
+    await w.write(buf.subarray(0, off));
+    await w.commit();
+  } catch (err) {
+    await w.abort();
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@ declare global {
   interface Buffer {
     utf8Slice(start: number, end: number): string;
     utf8Write(text: string, offset: number): number;
+    latin1Write(text: string, offset: number): number;
   }
 }
 export {};
