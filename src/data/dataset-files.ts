@@ -94,22 +94,11 @@ function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
   const nf = ds.features.length;
   const x = ds.x;
   const y = ds.y;
-  const idBytes = ds.ids.bytes;
-  const idStarts = ds.ids.starts;
-  const idLens = ds.ids.lens;
+  const ids = ds.ids;
   let i = start;
   for (; i < ds.rows; i++) {
-    const s = idStarts[i];
-    const n = idLens[i];
-    if (off + 2 * n + 16 + nf * 26 > limit) break;
-    let simple = n > 0 && idBytes[s] !== 32 && idBytes[s + n - 1] !== 32 && idBytes[s] !== 9 && idBytes[s + n - 1] !== 9;
-    for (let k = 0; k < n; k++) {
-      const c = idBytes[s + k];
-      if (c === 44 || c === 34 || c === 10 || c === 13) simple = false;
-      o[off + k] = c;
-    }
-    if (simple || n === 0) off += n;
-    else off += o.utf8Write(csvField(ds.ids.get(i)), off);
+    if (off + 2 * ids.lens[i] + 16 + nf * 26 > limit) break;
+    off = ids.writeCsvField(i, o, off);
     for (let j = 0; j < nf; j++) {
       o[off++] = COMMA;
       const v = x[j][i];

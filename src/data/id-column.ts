@@ -122,6 +122,34 @@ export class IdColumn {
     return Math.imul(h ^ n, 0x01000193);
   }
 
+  /**
+   * Write row i's id into `out` at `off` as a CSV field and return the new offset: the bytes are
+   * copied as they are, unless the id needs RFC 4180 quoting (a comma, quote, line break, or
+   * leading/trailing blank), then it is written quoted. `out` must have room for 2·len + 2 bytes.
+   */
+  writeCsvField(i: number, out: Buffer, off: number): number {
+    const bytes = this.bytes;
+    const s = this.starts[i];
+    const n = this.lens[i];
+    let plain = n === 0 || (bytes[s] !== 32 && bytes[s] !== 9 && bytes[s + n - 1] !== 32 && bytes[s + n - 1] !== 9);
+    for (let k = 0; k < n; k++) {
+      const c = bytes[s + k];
+      if (c === 44 || c === 34 || c === 10 || c === 13) plain = false;
+      out[off + k] = c;
+    }
+    if (plain) return off + n;
+    // Rare: quote it, doubling inner quotes.
+    let at = off;
+    out[at++] = 34;
+    for (let k = 0; k < n; k++) {
+      const c = bytes[s + k];
+      if (c === 34) out[at++] = 34;
+      out[at++] = c;
+    }
+    out[at++] = 34;
+    return at;
+  }
+
   /** A new column holding the rows where mask[i] === keep, in order. */
   select(mask: Uint8Array, keep: 0 | 1): IdColumn {
     let rows = 0;

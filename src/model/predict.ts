@@ -60,20 +60,13 @@ async function writePredictions(path: string, idColumn: string, ids: IdColumn, p
     let buf = Buffer.allocUnsafe(size);
     let off = 0;
     for (let i = 0; i < prob.length; i++) {
-      const s = ids.starts[i];
       const n = ids.lens[i];
       if (off + 2 * n + 64 > buf.length) {
         await w.write(buf.subarray(0, off));
         buf = Buffer.allocUnsafe(Math.max(size, 2 * n + 64));
         off = 0;
       }
-      let plain = n > 0 && ids.bytes[s] !== 32 && ids.bytes[s + n - 1] !== 32;
-      for (let k = 0; k < n; k++) {
-        const c = ids.bytes[s + k];
-        if (c === 44 || c === 34 || c === 10 || c === 13) plain = false;
-        buf[off + k] = c;
-      }
-      off += plain || n === 0 ? n : buf.utf8Write(csvField(ids.get(i)), off);
+      off = ids.writeCsvField(i, buf, off);
       buf[off++] = 44;
       off += buf.latin1Write(String(prob[i]), off);
       buf[off++] = 44;
