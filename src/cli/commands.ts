@@ -14,6 +14,7 @@ import { UsageError } from '../util/errors.js';
 import { runPipeline } from '../pipeline/run.js';
 import { drift } from '../monitor/drift.js';
 import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
+import { gracefulStop } from './stop.js';
 
 /** Every command: parse flags → call the library → print. No logic lives here. */
 export function registerCommands(program: Command): void {
@@ -84,7 +85,7 @@ export function registerCommands(program: Command): void {
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))
     .action((o: { margin: number }) =>
-      runCommand('run', g(), (ctx) => runPipeline(ctx, { margin: o.margin, signal: stopSignal() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+      runCommand('run', g(), (ctx) => runPipeline(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
         exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
       }),
@@ -133,12 +134,6 @@ export function registerCommands(program: Command): void {
     .action(() => runPlain({ ...g(), json: true }, async () => configJsonSchema(), () => ''));
 }
 
-/** Aborted on SIGTERM or SIGINT: the run stops between steps, records why and releases its lock. */
-function stopSignal(): AbortSignal {
-  const ctl = new AbortController();
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ctl.abort(sig));
-  return ctl.signal;
-}
 
 function floatArg(flag: string) {
   return (v: string) => {

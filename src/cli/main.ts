@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCommands } from './commands.js';
 import { RiskwatchError } from '../util/errors.js';
+import { installStopHandlers } from './stop.js';
+
+installStopHandlers();
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
