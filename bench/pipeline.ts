@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendMonths, simulate } from '../src/simulate/generate.ts';
+import { workspaceConfig } from '../src/config/workspace-config.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
@@ -39,7 +40,7 @@ mkdirSync(join(big, 'sourcedata'), { recursive: true });
 mkdirSync(join(big, 'testdata'), { recursive: true });
 cpSync(BIG, join(big, 'sourcedata', 'clients.csv'));
 writeFileSync(join(big, 'testdata', 'testdata.csv'), 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited\na,1,100,5,1\nb,100,1200,40,0\n');
-writeFileSync(join(big, 'config.json'), JSON.stringify({ input_folder_path: 'sourcedata', output_folder_path: 'ingesteddata', test_data_path: 'testdata', output_model_path: 'models', prod_deployment_path: 'production_deployment' }));
+writeFileSync(join(big, 'config.json'), JSON.stringify(workspaceConfig()));
 const bc = ['--config', join(big, 'config.json')];
 for (const cmd of ['ingest', 'train', 'deploy']) time([...bc, cmd], 1);
 const drift = time([...bc, 'drift', '--data', BIG, '--json']);

@@ -33,6 +33,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { BENCH_DIR, OUT_DIR, defaultDataPath, generate } from './generate.ts';
+import { workspaceConfig } from '../src/config/workspace-config.ts';
 
 const ROOT = join(BENCH_DIR, '..');
 /**
@@ -243,15 +244,7 @@ async function main(): Promise<void> {
   rmSync(ws, { recursive: true, force: true });
   mkdirSync(join(ws, 'sourcedata'), { recursive: true });
   mkdirSync(join(ws, 'testdata'), { recursive: true });
-  const config = {
-    input_folder_path: 'sourcedata',
-    output_folder_path: 'ingesteddata',
-    test_data_path: 'testdata',
-    output_model_path: 'models',
-    prod_deployment_path: 'production_deployment',
-    input_file_extension: 'csv',
-    url: 'http://127.0.0.1:8000/',
-  };
+  const config = workspaceConfig();
   const configPath = join(ws, 'config.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
   const wsData = join(ws, 'sourcedata', basename(dataPath));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import { workspaceConfig } from '../config/workspace-config.js';
 import { DataError } from '../util/errors.js';
 import { Random } from './random.js';
 
@@ -141,17 +142,7 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   const testFile = join(test, 'testdata.csv');
   writeFileAtomicSync(testFile, [HEADER, ...testLines].join('\n') + '\n');
 
-  const config = {
-    input_folder_path: 'sourcedata',
-    output_folder_path: 'ingesteddata',
-    test_data_path: 'testdata',
-    output_model_path: 'models',
-    prod_deployment_path: 'production_deployment',
-    input_file_extension: 'csv',
-    url: 'http://127.0.0.1:8000/',
-    top_k: Math.max(10, Math.round(clients / 100)),
-    store: { type: 'sqlite', path: 'riskwatch.db' },
-  };
+  const config = workspaceConfig({ top_k: Math.max(10, Math.round(clients / 100)), store: { type: 'sqlite', path: 'riskwatch.db' } });
   writeFileAtomicSync(configPath, JSON.stringify(config, null, 2) + '\n');
   return { out, config: configPath, files, testFile, testRows, clients, positiveRate: positives / clients, duplicateRows: duplicates, missingCells: counter.missing };
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../src/config/load.ts';
 import { makeContext, type Context } from '../../src/context.ts';
 import { openStore } from '../../src/store/open.ts';
+import { workspaceConfig } from '../../src/config/workspace-config.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 // The original project's sample data and config (copied from shared/seed/data: the tests must
@@ -23,16 +24,7 @@ export function makeWorkspace(extraConfig: Record<string, unknown> = {}): { dir:
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
-    JSON.stringify({
-      input_folder_path: 'sourcedata',
-      output_folder_path: 'ingesteddata',
-      test_data_path: 'testdata',
-      output_model_path: 'models',
-      prod_deployment_path: 'production_deployment',
-      input_file_extension: 'csv',
-      url: 'http://127.0.0.1:8000/',
-      ...extraConfig,
-    }),
+    JSON.stringify(workspaceConfig(extraConfig)),
   );
   return { dir, config, source, test };
 }
