@@ -11,7 +11,8 @@ import { runDemo, formatDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
-import { runPipeline } from '../pipeline/run.js';
+import { runAndNotify } from '../pipeline/notify.js';
+import { runSchedule } from '../pipeline/run-schedule.js';
 import { drift } from '../monitor/drift.js';
 import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
 import { gracefulStop } from './stop.js';
@@ -85,11 +86,17 @@ export function registerCommands(program: Command): void {
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))
     .action((o: { margin: number }) =>
-      runCommand('run', g(), (ctx) => runPipeline(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+      runCommand('run', g(), (ctx) => runAndNotify(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
         exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
       }),
     );
+
+  program
+    .command('schedule')
+    .description('run the full process on the cron schedule in config, never overlapping, until stopped')
+    .option('--cron <expression>', 'override the config\'s "schedule"')
+    .action((o: { cron?: string }) => runCommand('schedule', g(), (ctx) => runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false }));
 
   program
     .command('runs')

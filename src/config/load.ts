@@ -22,6 +22,8 @@ export interface Config {
   model: ParsedConfig['model'];
   topK: number;
   drift: ParsedConfig['drift'];
+  schedule: string;
+  alerts: ParsedConfig['alerts'];
   store: { type: 'sqlite'; path: string };
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
@@ -77,6 +79,8 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     model: c.model,
     topK: c.top_k,
     drift: c.drift,
+    schedule: c.schedule,
+    alerts: c.alerts,
     store: { type: 'sqlite', path: at(c.store.path) },
     logLevel: c.log_level,
     raw: c,

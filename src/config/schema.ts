@@ -48,6 +48,25 @@ export const configSchema = z.strictObject({
       bootstrap: z.int().min(100).default(1000).describe('Bootstrap resamples for the F1 confidence interval.'),
     })
     .default({ wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000 }),
+  schedule: z.string().min(1).default('*/10 * * * *').describe('Cron expression for `riskwatch schedule` (5 fields, or 6 with seconds). Default: every 10 minutes, as the original brief asked.'),
+  alerts: z
+    .strictObject({
+      webhooks: z
+        .array(
+          z
+            .strictObject({
+              url: z.url().optional().describe('Webhook URL (Slack-compatible: the payload has a `text` field).'),
+              url_env: z.string().min(1).optional().describe('Name of an environment variable holding the URL (keeps tokens out of the file).'),
+              headers: z.record(z.string(), z.string()).optional(),
+            })
+            .refine((w) => (w.url === undefined) !== (w.url_env === undefined), 'expected exactly one of "url" or "url_env"'),
+        )
+        .default([]),
+      timeout_ms: z.int().positive().default(5000).describe('Per request.'),
+      retries: z.int().min(0).max(10).default(2).describe('Extra attempts on network errors, timeouts, 5xx and 429.'),
+    })
+    .default({ webhooks: [], timeout_ms: 5000, retries: 2 })
+    .describe('POST a JSON alert on drift, a deployment or a failed run.'),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({

@@ -1,0 +1,33 @@
+import type { Context } from '../context.js';
+import { DataError } from '../util/errors.js';
+import { runAndNotify } from './notify.js';
+import { startSchedule, validateSchedule } from './schedule.js';
+
+/**
+ * `riskwatch schedule`: `run` (with its alerts) on the configured cron expression, in this
+ * process, until `signal` aborts (SIGTERM/SIGINT); then the tick in progress stops between steps
+ * and the schedule ends. A run that is still going when the next tick is due makes that tick
+ * skip (logged); the workspace lock also keeps out any other process's run.
+ */
+export async function runSchedule(ctx: Context, opts: { cron?: string; signal: AbortSignal }): Promise<{ ticks: number; cron: string }> {
+  const cron = opts.cron ?? ctx.config.schedule;
+  try {
+    validateSchedule(cron);
+  } catch (err) {
+    throw new DataError(`${opts.cron ? '--cron' : `${ctx.config.file}: key "schedule"`}: ${(err as Error).message}`);
+  }
+  let ticks = 0;
+  const schedule = startSchedule(
+    cron,
+    async (tickSignal) => {
+      ticks++;
+      await runAndNotify(ctx, { signal: AbortSignal.any([tickSignal, opts.signal]) });
+    },
+    { log: ctx.log, onError: (err) => ctx.log.error({ err: (err as Error).message }, `scheduled run failed: ${(err as Error).message}`) },
+  );
+  ctx.log.info({ cron, next: schedule.nextRun()?.toISOString() }, `schedule started: ${cron}`);
+  await new Promise<void>((resolve) => (opts.signal.aborted ? resolve() : opts.signal.addEventListener('abort', () => resolve(), { once: true })));
+  ctx.log.info('stopping the schedule');
+  await schedule.stop({ abort: true });
+  return { ticks, cron };
+}
