@@ -16,22 +16,27 @@ export function alertTargets(ctx: Context): AlertTarget[] {
   return out;
 }
 
-/** How long a run may spend on alerts after its work is recorded (all retries included). */
-const MAX_ALERT_WAIT_MS = 15_000;
+/**
+ * How long a run may spend on alerts after its work is recorded. With the defaults one dead target
+ * costs up to 3 × 5 s + 1.5 s per event, so 40 s lets two events to it run their retries.
+ */
+const MAX_ALERT_WAIT_MS = 40_000;
 
 /**
  * `run` and its alerts: drift, a deployment or a failure is POSTed to the configured webhooks
  * after the run is recorded and its lock released, bounded in time and never failing the run.
  */
-export async function runAndNotify(ctx: Context, opts: { margin?: number; signal?: AbortSignal } = {}): Promise<RunResult & { alerts?: NotifyOutcome }> {
+export async function runAndNotify(ctx: Context, opts: { margin?: number; signal?: AbortSignal; alertSignal?: AbortSignal } = {}): Promise<RunResult & { alerts?: NotifyOutcome }> {
   const targets = alertTargets(ctx);
+  // Alerts are not aborted by a stop request for the run itself: a run that failed or deployed is
+  // worth telling about, and the send is bounded anyway.
   const send = (events: ReturnType<typeof alertsFor>) =>
-    notifyInBackground(events, targets, { timeoutMs: ctx.config.alerts.timeout_ms, retries: ctx.config.alerts.retries, log: ctx.log, maxWaitMs: MAX_ALERT_WAIT_MS });
+    notifyInBackground(events, targets, { timeoutMs: ctx.config.alerts.timeout_ms, retries: ctx.config.alerts.retries, log: ctx.log, maxWaitMs: MAX_ALERT_WAIT_MS, signal: opts.alertSignal });
   let result: RunResult;
   try {
     result = await runPipeline(ctx, opts);
   } catch (err) {
-    if (targets.length) await send([failureAlert(err, null)]);
+    if (targets.length) await send([failureAlert(err, (err as { runId?: number }).runId ?? null)]);
     throw err;
   }
   const events = alertsFor(result);

@@ -21,9 +21,12 @@ export async function runSchedule(ctx: Context, opts: { cron?: string; signal: A
     cron,
     async (tickSignal) => {
       ticks++;
-      await runAndNotify(ctx, { signal: AbortSignal.any([tickSignal, opts.signal]) });
+      // Stopping the schedule also cuts short alerts still being retried.
+      const stop = AbortSignal.any([tickSignal, opts.signal]);
+      await runAndNotify(ctx, { signal: stop, alertSignal: stop });
     },
-    { log: ctx.log, onError: (err) => ctx.log.error({ err: (err as Error).message }, `scheduled run failed: ${(err as Error).message}`) },
+    // The scheduler logs a failed tick itself; nothing more to do here.
+    { log: ctx.log },
   );
   ctx.log.info({ cron, next: schedule.nextRun()?.toISOString() }, `schedule started: ${cron}`);
   await new Promise<void>((resolve) => (opts.signal.aborted ? resolve() : opts.signal.addEventListener('abort', () => resolve(), { once: true })));

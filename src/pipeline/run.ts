@@ -167,6 +167,8 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   } catch (err) {
     result.status = 'failed';
     result.error = (err as Error).message;
+    // The caller (alerts) can name the run that failed.
+    if (err && typeof err === 'object') (err as { runId?: number }).runId = runId;
     throw err;
   } finally {
     timings.total = Math.round(performance.now() - t0) / 1000;

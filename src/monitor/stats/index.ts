@@ -6,3 +6,4 @@ export { wasserstein, wassersteinFromSorted, wassersteinToQuantiles, quantileSke
 export { psi, psiFromSorted, psiFromProportions, psiLevel, PSI_EPSILON, type PsiLevel, type PsiResult } from './psi.js';
 export { referenceProfile, compareToProfile, type ReferenceProfile, type ProfileComparison } from './profile.js';
 export { sortedNonMissing, quantileSorted } from './sorted.js';
+export { sketchTails, tailSize, TAIL_MAX, type QuantileTails } from './tails.js';

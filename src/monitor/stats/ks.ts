@@ -42,6 +42,7 @@
 
 import { assertSorted, sortedNonMissing } from './sorted.js';
 import { kstwoSf } from './kstwo.js';
+import { checkTails, type QuantileTails } from './tails.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
 
@@ -211,9 +212,10 @@ export function ks2samp(a: Float64Array, b: Float64Array, method: KsMethod = 'au
 /**
  * KS statistic of a sorted current sample against a quantile sketch of the reference:
  * `quantiles[k]` = reference quantile at probability k/K (K = quantiles.length - 1, evenly spaced,
- * numpy 'linear'), e.g. 1,001 quantiles at 0, 0.001, ..., 1.
+ * numpy 'linear'), e.g. 1,001 quantiles at 0, 0.001, ..., 1 — optionally with the reference's exact
+ * tails (the T smallest and T largest values and the reference size n; tails.ts).
  *
- * The reference CDF is replaced by the sketch's midpoint step CDF
+ * Without tails the reference CDF is replaced by the sketch's midpoint step CDF
  *   G(x) = 0 for x < q_0;  (k + 1/2)/K for q_k <= x < q_{k+1} (k = largest such index);  1 for x >= q_K,
  * i.e. the CDF of the discrete distribution with mass 1/K on q_1..q_{K-1} and 1/(2K) on q_0, q_K.
  * Why the midpoint: the true reference CDF F satisfies k/K - 1/n <= F(x) <= (k+1)/K + 1/n on
@@ -221,40 +223,99 @@ export function ks2samp(a: Float64Array, b: Float64Array, method: KsMethod = 'au
  *   |G - F| <= 1/(2K) + 1/n_ref   and hence   |D_sketch - D_exact| <= 1/(2K) + 1/n_ref,
  * i.e. <= 0.0005 + 1/n_ref for a 1,001-quantile sketch (<= 0.001 once n_ref >= 2,000; at most
  * 0.0015 at the smallest sketched reference, n_ref = 1,001). Using the left end k/K instead would
- * double the 1/(2K) part. The statistic is the max of |F_cur - G| over all sketch points and
- * current values (both step functions are right-continuous, so the sup is attained there).
+ * double the 1/(2K) part.
+ *
+ * With tails (lower = x_(1..T), upper = x_(n-T+1..n)) the reference CDF is known exactly in both tails:
+ *   x < x_(T):       F(x) = #{lower <= x}/n         (every value <= x < x_(T) is among the lowest T);
+ *   x >= x_(n-T+1):  F(x) = (n - T + #{upper <= x})/n (every value > x >= x_(n-T+1) is among the top T);
+ * and in between G = the midpoint step CDF clamped to [T/n, (n-T)/n] — the range F must lie in there
+ * (F(x) >= T/n once x >= x_(T), F(x) <= (n-T)/n while x < x_(n-T+1)), so clamping never moves G
+ * away from F and keeps G non-decreasing. The error is then 0 in the tails and at most
+ * 1/(2K) + 1/n_ref in between: the same bound, now attained only by the interior.
+ *
+ * The statistic is the max of |F_cur - G| over all sketch points, tail values and current values
+ * (all step functions here are right-continuous, so the sup is attained there).
  */
-export function ksStatisticAgainstQuantiles(quantiles: Float64Array, sortedCur: Float64Array): number {
+export function ksStatisticAgainstQuantiles(quantiles: Float64Array, sortedCur: Float64Array, tails?: QuantileTails): number {
   const K = quantiles.length - 1;
   if (K < 1) throw new RangeError('need at least 2 quantiles');
   const m = sortedCur.length;
+  const q = quantiles;
   let i = 0; // sketch points <= x
   let j = 0; // current values <= x
   let d = 0;
-  while (i <= K || j < m) {
-    const v = j >= m || (i <= K && quantiles[i] <= sortedCur[j]) ? quantiles[i] : sortedCur[j];
-    while (i <= K && quantiles[i] <= v) i++;
+  if (!tails) {
+    while (i <= K || j < m) {
+      const v = j >= m || (i <= K && q[i] <= sortedCur[j]) ? q[i] : sortedCur[j];
+      while (i <= K && q[i] <= v) i++;
+      while (j < m && sortedCur[j] <= v) j++;
+      const k = i - 1; // largest index with q_k <= v (-1 when v < q_0)
+      const G = k < 0 ? 0 : k >= K ? 1 : (k + 0.5) / K;
+      const diff = Math.abs(j / m - G);
+      if (diff > d) d = diff;
+    }
+    return d;
+  }
+  const t = checkTails(tails, 'ksStatisticAgainstQuantiles');
+  const n = tails.n;
+  const lo = tails.lower;
+  const hi = tails.upper;
+  assertSortedLike(lo, 'ksStatisticAgainstQuantiles(tails.lower)');
+  assertSortedLike(hi, 'ksStatisticAgainstQuantiles(tails.upper)');
+  const loT = lo[t - 1];
+  const hi1 = hi[0];
+  const gMin = t / n;
+  const gMax = (n - t) / n;
+  let a = 0; // lower-tail values <= x
+  let b = 0; // upper-tail values <= x
+  for (;;) {
+    // next breakpoint: the smallest unconsumed value of the four sorted lists
+    let v = Infinity;
+    let any = false;
+    if (i <= K && q[i] <= v) ((v = q[i]), (any = true));
+    if (j < m && sortedCur[j] <= v) ((v = sortedCur[j]), (any = true));
+    if (a < t && lo[a] <= v) ((v = lo[a]), (any = true));
+    if (b < t && hi[b] <= v) ((v = hi[b]), (any = true));
+    if (!any) break;
+    while (i <= K && q[i] <= v) i++;
     while (j < m && sortedCur[j] <= v) j++;
-    const k = i - 1; // largest index with q_k <= v (-1 when v < q_0)
-    const G = k < 0 ? 0 : k >= K ? 1 : (k + 0.5) / K;
+    while (a < t && lo[a] <= v) a++;
+    while (b < t && hi[b] <= v) b++;
+    let G: number;
+    if (v < loT) G = a / n;
+    else if (v >= hi1) G = (n - t + b) / n;
+    else {
+      const k = i - 1;
+      G = k < 0 ? 0 : k >= K ? 1 : (k + 0.5) / K;
+      if (G < gMin) G = gMin;
+      else if (G > gMax) G = gMax;
+    }
     const diff = Math.abs(j / m - G);
     if (diff > d) d = diff;
   }
   return d;
 }
 
+function assertSortedLike(x: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) throw new RangeError(`${name}: missing value (NaN) at index ${i}`);
+    if (i > 0 && x[i] < x[i - 1]) throw new RangeError(`${name}: not sorted ascending at index ${i}`);
+  }
+}
+
 /**
- * KS of a current sample against a reference known only through its quantile sketch and true
- * size `refN`: statistic from `ksStatisticAgainstQuantiles`, p-value from scipy's asymptotic
- * formula kstwo.sf(D, round(refN m / (refN + m))) — the exact method needs the full reference.
- * The sketch error in D (<= 1/(2K) + 1/refN) carries into p: at large n the p-value is sensitive
- * to such shifts, so treat it as indicative; drift decisions for sketched references use
- * Wasserstein (see profile.ts).
+ * KS of a current sample against a reference known only through its quantile sketch (and, when
+ * given, its exact tails) and true size `refN`: statistic from `ksStatisticAgainstQuantiles`,
+ * p-value from scipy's asymptotic formula kstwo.sf(D, round(refN m / (refN + m))) — the exact
+ * method needs the full reference. The sketch error in D (<= 1/(2K) + 1/refN) carries into p: at
+ * large n the p-value is sensitive to such shifts, so treat it as indicative; drift decisions for
+ * sketched references use Wasserstein (see profile.ts). `tails.n` must equal `refN`.
  */
-export function ksAgainstQuantiles(quantiles: Float64Array, refN: number, sortedCur: Float64Array): KsResult {
+export function ksAgainstQuantiles(quantiles: Float64Array, refN: number, sortedCur: Float64Array, tails?: QuantileTails): KsResult {
   assertSorted(quantiles, 'ksAgainstQuantiles(quantiles)');
   assertSorted(sortedCur, 'ksAgainstQuantiles(sortedCur)');
   if (sortedCur.length === 0 || !(refN >= 1)) throw new RangeError('ksAgainstQuantiles: empty sample');
-  const d = ksStatisticAgainstQuantiles(quantiles, sortedCur);
+  if (tails && tails.n !== refN) throw new RangeError(`ksAgainstQuantiles: tails.n = ${tails.n} differs from refN = ${refN}`);
+  const d = ksStatisticAgainstQuantiles(quantiles, sortedCur, tails);
   return { statistic: d, pValue: ksAsympPValue(d, refN, sortedCur.length), method: 'asymp' };
 }

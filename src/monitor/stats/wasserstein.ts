@@ -15,29 +15,47 @@
  * - Units are those of the data; `profile.ts` divides by the reference standard deviation so
  *   one drift threshold (0.1) fits every column.
  *
- * `wassersteinToQuantiles(quantiles, sortedCur)` replaces the reference by a quantile sketch
- * q_0..q_K at probabilities k/K (numpy 'linear'; K = 1000 for the 1,001-point profile sketch), so a
- * drift check never re-reads the training set. The reference is modelled by the piecewise-linear
- * quantile function through (k/K, q_k) — equivalently the CDF that rises linearly from k/K to
- * (k+1)/K between q_k and q_{k+1} (a jump where quantiles tie) — and W is integrated *exactly*
- * against the current step CDF (closed-form area of |linear - constant| on every piece).
+ * `wassersteinToQuantiles(quantiles, sortedCur, tails?)` replaces the reference by a quantile sketch
+ * q_0..q_K at probabilities k/K (numpy 'linear'; K = 1000 for the 1,001-point profile sketch) and,
+ * when given, the reference's exact tails (the T smallest and T largest values, T = min(1000,
+ * ceil(n/1000)); tails.ts), so a drift check never re-reads the training set. The reference is
+ * modelled by the piecewise-linear quantile function through knots (P_j, X_j) (`sketchKnots`):
+ * without tails (k/K, q_k) — equivalently the CDF that rises linearly from k/K to (k+1)/K between
+ * q_k and q_{k+1} (a jump where quantiles tie); with tails, the exact empirical quantile function on
+ * p ∈ [0, T/n] and [1 - T/n, 1] (each stored value an atom of mass 1/n) and the sketch knots in
+ * between. W is integrated *exactly* against the current step CDF (closed-form area of
+ * |linear - constant| on every piece between consecutive knots and current values).
  *
- * Approximation error (documented bound, tested in test/monitor/wasserstein.test.ts): by the
- * triangle inequality |W(sketch, cur) - W(ref, cur)| <= W(ref, sketch) = ∫_0^1 |Q_ref - Q_sketch| dp.
- * On each slab p ∈ [k/K, (k+1)/K] both quantile functions are non-decreasing and lie within
- * [q_k, q_{k+1}] (up to one neighbouring order statistic at the slab edges), and a non-decreasing
- * function inside that box differs from the straight line through its corners by at most half the
- * box area, so
- *     |error| <= Σ_k (q_{k+1} - q_k) / (2K) = (max - min) / (2K)      (= range/2000 for K = 1000),
- * plus O(1/n_ref) edge terms. The bound is computable from the sketch alone
- * (`quantileSketchErrorBound`). In practice the error is smaller — a fraction of each slab —
- * and concentrates in heavy tails, where the extreme slabs are wide. Measured in
- * test/monitor/wasserstein.test.ts against the exact distance on the full reference, in units of
- * the reference std: normal ≈ 1e-3, integers 0–3 ≈ 2e-4, lognormal ≈ 5e-3, rounded lognormal
- * activity counts ≈ 9e-3 (bound 1.8e-2) — at most a tenth of the 0.1 drift threshold.
+ * Approximation error (documented bound, tested in test/monitor/wasserstein.test.ts and
+ * profile.test.ts): by the triangle inequality
+ *     |W(model, cur) - W(ref, cur)| <= W(ref, model) = ∫_0^1 |Q_ref(p) - Q_model(p)| dp.
+ * Where the model holds the tails, Q_model = Q_ref exactly: no error. On every other slab
+ * p ∈ [P_j, P_j+1] (width <= 1/K), Q_model is the straight line from X_j to X_j+1 and Q_ref is
+ * non-decreasing; a non-decreasing function inside the box [P_j, P_j+1] × [X_j, X_j+1] differs from
+ * the box's diagonal by at most half the box area, (X_j+1 - X_j)(P_j+1 - P_j)/2. Q_ref leaves that box
+ * only near sketch knots: with q_k at type-7 virtual index h = (n-1)k/K (between x[⌊h⌋] and x[⌈h⌉],
+ * 0-based), Q_ref(p) = x[⌈pn⌉ - 1] is below q_k only for p ∈ [k/K, (⌊h⌋+1)/n] (length <= (1-k/K)/n)
+ * and above it only for p ∈ (⌈h⌉/n, k/K] (length <= k/(Kn)), each time by at most the gap
+ * g_k = x[⌈h⌉] - x[⌊h⌋]; so knot k adds at most g_k/n, and the gaps of distinct knots are disjoint
+ * (n - 1 >= K), summing to at most the interior range. The tail/interior junction knots (T/n, x_(T))
+ * and ((n-T)/n, x_(n-T+1)) are order statistics, where Q_ref equals the knot: no gap. Hence
+ *     |error| <= Σ_j (X_j+1 - X_j)(P_j+1 - P_j)/2 + (x_(n-T+1) - x_(T))/n
+ *             <= (x_(n-T+1) - x_(T)) · (1/(2K) + 1/n)                       (with tails)
+ *     |error| <= (max - min) · (1/(2K) + 1/n)                              (sketch only),
+ * i.e. with tails the bound is governed by the interior quantile spacing only: the first and last
+ * slabs — from the min to q(0.001) and from q(0.999) to the max, where heavy tails put nearly all
+ * of the sketch-only error — no longer count (tail pieces have ΔX = 0 or ΔP = 0). For n > 1,000,000
+ * the tails hold 1,000 values (< 0.1%) and the rest of the first/last slab, from x_(1000) to q_1,
+ * is an ordinary interpolated piece of width 1/K - 1000/n, already included in the sum.
+ * `quantileSketchErrorBound(quantiles, tails)` computes the first form from the profile alone.
+ * Measured (test/monitor/wasserstein.test.ts, profile.test.ts; W(ref, model) in units of the
+ * reference std, sketch only → with tails): normal 1.0e-3 → 1.5e-4; rounded lognormal activity
+ * counts 1.1e-2 → 1.1e-3; 1,000,000 heavy-tailed counts (sigma 1.1-1.5) compared with themselves
+ * ~0.05 → <= 1e-3; lognormal sigma 1.5, 1.2M rows 0.11 → 4e-4 — against the 0.1 drift threshold.
  */
 
 import { Accumulator, assertSorted, quantileSorted, sortedNonMissing } from './sorted.js';
+import { sketchKnots, type QuantileTails } from './tails.js';
 
 /** W1 between two ascending, NaN-free, non-empty samples (scipy's formula). */
 export function wassersteinSorted(a: Float64Array, b: Float64Array): number {
@@ -87,10 +105,21 @@ export function quantileSketch(sorted: Float64Array, size = 1001): Float64Array 
   return q;
 }
 
-/** Upper bound (max - min) / (2K) on |W(sketch, cur) - W(full reference, cur)|, in data units. */
-export function quantileSketchErrorBound(quantiles: Float64Array): number {
+/**
+ * Upper bound on |W(sketch model, cur) - W(full reference, cur)|, in data units, computable from the
+ * profile alone. Without tails: (max - min)/(2K), the slab term only (the O(1/n) edge term needs
+ * n, which a bare sketch does not carry; add (max - min)/n for it). With tails:
+ * Σ_j (X_j+1 - X_j)(P_j+1 - P_j)/2 over the model's knots (tail pieces contribute 0) plus the edge
+ * term (x_(n-T+1) - x_(T))/n — see the header.
+ */
+export function quantileSketchErrorBound(quantiles: Float64Array, tails?: QuantileTails): number {
   const K = quantiles.length - 1;
-  return (quantiles[K] - quantiles[0]) / (2 * K);
+  if (!tails) return (quantiles[K] - quantiles[0]) / (2 * K);
+  const { x, p } = sketchKnots(quantiles, tails);
+  const acc = new Accumulator();
+  for (let i = 1; i < x.length; i++) acc.add(((x[i] - x[i - 1]) * (p[i] - p[i - 1])) / 2);
+  const t = tails.lower.length;
+  return acc.value + (tails.upper[0] - tails.lower[t - 1]) / tails.n;
 }
 
 /** ∫ over a piece of width w of |u(x) - c| where u is linear from u0 to u1. */
@@ -101,44 +130,66 @@ function pieceArea(w: number, u0: number, u1: number, c: number): number {
   return (w * (a0 * a0 + a1 * a1)) / (2 * Math.abs(a1 - a0));
 }
 
+/** Linear interpolation from p0 (at t = 0) to p1 (at t = 1), exact at both ends (numpy's lerp). */
+function lerp(p0: number, p1: number, t: number): number {
+  const d = p1 - p0;
+  return t >= 0.5 ? p1 - d * (1 - t) : p0 + d * t;
+}
+
 /**
- * W1 between a reference given by quantiles q_0..q_K at k/K (ascending) and an ascending NaN-free
- * current sample; see the header for the model and its error bound.
+ * W1 between a reference given by quantiles q_0..q_K at k/K (ascending) — optionally with the exact
+ * tails of the reference (tails.ts; a profile stores them for n > 1,000) — and an ascending NaN-free
+ * current sample; see the header for the model and its error bound. Without `tails` this is the
+ * sketch-only model (profiles written before tails existed).
  */
-export function wassersteinToQuantiles(quantiles: Float64Array, sortedCur: Float64Array): number {
+export function wassersteinToQuantiles(quantiles: Float64Array, sortedCur: Float64Array, tails?: QuantileTails): number {
   assertSorted(quantiles, 'wassersteinToQuantiles(quantiles)');
   assertSorted(sortedCur, 'wassersteinToQuantiles(sortedCur)');
-  const K = quantiles.length - 1;
-  if (K < 1) throw new RangeError('wassersteinToQuantiles: need at least 2 quantiles');
+  if (quantiles.length < 2) throw new RangeError('wassersteinToQuantiles: need at least 2 quantiles');
+  if (sortedCur.length === 0) throw new RangeError('wassersteinToQuantiles: empty current sample');
+  const { x, p } = sketchKnots(quantiles, tails);
+  return wassersteinToKnots(x, p, sortedCur);
+}
+
+/**
+ * W1 = ∫ |F_ref(x) - F_cur(x)| dx between the reference model through knots (P_j, X_j) (both
+ * non-decreasing; tails.ts) and an ascending NaN-free current sample.
+ */
+function wassersteinToKnots(X: Float64Array, P: Float64Array, sortedCur: Float64Array): number {
+  const N = X.length;
   const m = sortedCur.length;
-  if (m === 0) throw new RangeError('wassersteinToQuantiles: empty current sample');
-  const q = quantiles;
   // Reference CDF at x, right-continuous: with s = number of knots <= x,
-  //   s = 0 → 0;  s = K+1 → 1;  else within segment k = s-1: (k + (x - q_k)/(q_{k+1} - q_k)) / K.
+  //   s = 0 → 0;  s = N → 1;  else within segment s-1: P linear in x from (X_{s-1}, P_{s-1}) to
+  //   (X_s, P_s) (X_s > x >= X_{s-1}, so the denominator is positive). Tied X (an atom) are all
+  //   counted in s, so the CDF takes the largest P there; tied P give a flat piece.
   // Between consecutive breakpoints (knots and current values) the segment is fixed, the current
   // CDF is constant, and the reference CDF is linear, so each piece has a closed-form area.
-  const refCdfIn = (s: number, x: number): number => {
-    if (s === 0) return 0;
-    if (s > K) return 1;
-    const k = s - 1;
-    return (k + (x - q[k]) / (q[k + 1] - q[k])) / K;
-  };
   const acc = new Accumulator();
   let s = 0; // knots <= prev
   let j = 0; // current values <= prev
-  let prev = Math.min(q[0], sortedCur[0]);
-  while (s <= K && q[s] <= prev) s++;
+  let prev = Math.min(X[0], sortedCur[0]);
+  while (s < N && X[s] <= prev) s++;
   while (j < m && sortedCur[j] <= prev) j++;
-  while (s <= K || j < m) {
-    const v = j >= m || (s <= K && q[s] <= sortedCur[j]) ? q[s] : sortedCur[j];
+  while (s < N || j < m) {
+    const v = j >= m || (s < N && X[s] <= sortedCur[j]) ? X[s] : sortedCur[j];
     const w = v - prev;
     if (w > 0) {
       const c = j / m;
-      const u0 = refCdfIn(s, prev);
-      const u1 = s === 0 || s > K ? u0 : (s - 1 + (v - q[s - 1]) / (q[s] - q[s - 1])) / K;
+      let u0: number;
+      let u1: number;
+      if (s === 0) u0 = u1 = 0;
+      else if (s >= N) u0 = u1 = 1;
+      else {
+        const x0 = X[s - 1];
+        const dx = X[s] - x0;
+        const p0 = P[s - 1];
+        const p1 = P[s];
+        u0 = p0 === p1 ? p0 : lerp(p0, p1, (prev - x0) / dx);
+        u1 = p0 === p1 ? p0 : lerp(p0, p1, (v - x0) / dx);
+      }
       acc.add(pieceArea(w, u0, u1, c));
     }
-    while (s <= K && q[s] <= v) s++;
+    while (s < N && X[s] <= v) s++;
     while (j < m && sortedCur[j] <= v) j++;
     prev = v;
   }
