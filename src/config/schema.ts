@@ -46,8 +46,12 @@ export const configSchema = z.strictObject({
       retrain_on_data_drift: z.boolean().default(false).describe('Also retrain when the data drifts but no model drift is measured.'),
       margin: z.number().min(0).max(1).default(0).describe('Deploy the challenger unless its F1 is worse than the champion by more than this.'),
       bootstrap: z.int().min(100).default(1000).describe('Bootstrap resamples for the F1 confidence interval.'),
+      methods: z
+        .record(z.string(), z.enum(['auto', 'ks', 'wasserstein']))
+        .default({})
+        .describe('Per feature, the test that decides: "auto" (by reference size, the default), "ks" or "wasserstein".'),
     })
-    .default({ wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000 }),
+    .default({ wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000, methods: {} }),
   schedule: z.string().min(1).default('*/10 * * * *').describe('Cron expression for `riskwatch schedule` (5 fields, or 6 with seconds). Default: every 10 minutes, as the original brief asked.'),
   alerts: z
     .strictObject({

@@ -17,10 +17,15 @@ import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
 import { readReference, type ModelReference } from './reference.js';
 import { compareToProfile, type ProfileComparison } from './stats/profile.js';
+import type { PsiLevel } from './stats/psi.js';
 
 export type DriftLevel = 'none' | 'possible' | 'drift';
 
-export interface FeatureDrift extends ProfileComparison {
+export interface FeatureDrift extends Omit<ProfileComparison, 'psi' | 'drift' | 'method'> {
+  /** Which test decided: by reference size, or as configured in drift.methods. */
+  method: 'ks' | 'wasserstein';
+  psi: number;
+  psiLevel: PsiLevel;
   level: DriftLevel;
   drifted: boolean;
 }
@@ -44,11 +49,12 @@ export interface DriftReport {
  * normalised Wasserstein distance decides (≥ threshold), "possible" from half the threshold or
  * PSI ≥ 0.1 — with a million rows, p-values flag shifts too small to matter.
  */
-function level(c: ProfileComparison, config: Config, tests: number): FeatureDrift {
+function level(c: ProfileComparison, config: Config, tests: number, configured?: 'ks' | 'wasserstein'): FeatureDrift {
   const d = config.drift;
+  const method = configured ?? c.method;
   let drifted: boolean;
   let possible: boolean;
-  if (c.method === 'ks') {
+  if (method === 'ks') {
     const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
     drifted = c.ks.pValue < alpha;
     possible = c.ks.pValue < d.ks_alpha || c.psi.value >= 0.1;
@@ -56,13 +62,18 @@ function level(c: ProfileComparison, config: Config, tests: number): FeatureDrif
     drifted = c.wasserstein >= d.wasserstein_threshold;
     possible = c.wasserstein >= d.wasserstein_threshold / 2 || c.psi.value >= 0.1;
   }
-  return { ...c, drift: drifted, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
+  const { drift: _ignored, psi, ...rest } = c;
+  return { ...rest, method, psi: psi.value, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
 }
 
 /** The drift report of `current` against the production model's reference. */
 export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
   const features: Record<string, FeatureDrift> = {};
-  doc.features.forEach((f, j) => (features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length)));
+  const methods = config.drift.methods;
+  doc.features.forEach((f, j) => {
+    const m = methods[f];
+    features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length, m === 'auto' ? undefined : m);
+  });
   const driftedFeatures = doc.features.filter((f) => features[f].drifted);
   const { coef, medians } = modelArrays(doc);
   const prob = predictProba(current.x, current.rows, coef, doc.intercept, medians);

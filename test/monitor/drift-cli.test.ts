@@ -26,14 +26,15 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
     assert.equal(typeof d.ks.statistic, 'number');
     assert.equal(typeof d.ks.pValue, 'number');
     assert.equal(typeof d.wasserstein, 'number');
-    assert.equal(typeof d.psi.value, 'number');
+    assert.equal(typeof d.psi, 'number');
+    assert.ok(['stable', 'moderate', 'major'].includes(d.psiLevel));
     assert.ok(['none', 'possible', 'drift'].includes(d.level));
     assert.equal(d.drifted, d.level === 'drift');
   }
   assert.equal(r.features.number_of_employees.level, 'drift');
   assert.equal(r.datasetDrift, true);
   assert.equal(typeof r.predictionDrift.ks.statistic, 'number');
-  assert.equal(typeof r.predictionDrift.psi.value, 'number');
+  assert.equal(typeof r.predictionDrift.psi, 'number');
   assert.equal(typeof r.predictionDrift.drifted, 'boolean');
   assert.equal(r.modelDrift.rule, 'nonparametric');
   assert.equal(r.modelDrift.ci.length, 2);
@@ -47,4 +48,26 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
   const u = JSON.parse(cli(['--config', config, 'drift', '--data', file, '--json']).stdout);
   assert.deepEqual([u.current.rows, u.current.labeled, u.modelDrift], [3, 0, null]);
   assert.ok(u.estimated.f1 >= 0 && u.estimated.f1 <= 1);
+});
+
+test('drift.methods overrides the deciding test per feature', async () => {
+  const { analyseDrift } = await import('../../src/monitor/drift.ts');
+  const { parseConfig } = await import('../../src/config/load.ts');
+  const { buildReference } = await import('../../src/monitor/reference.ts');
+  const { IdColumn } = await import('../../src/data/id-column.ts');
+  const { makeWorkspace } = await import('../helpers/workspace.ts');
+  const ws = makeWorkspace();
+  const base = JSON.parse((await import('node:fs')).readFileSync(ws.config, 'utf8'));
+  const n = 3000;
+  const col = (shift: number) => Float64Array.from({ length: n }, (_, i) => (i % 100) + shift);
+  const ds = (shift: number) => ({ features: ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'], rows: n, ids: IdColumn.from([]), x: [col(shift), col(0), col(0)], y: new Uint8Array(n) });
+  const prob = new Float64Array(n).fill(0.2);
+  const ref = buildReference('v1', { ...ds(0), y: Uint8Array.from({ length: n }, (_, i) => i % 5 === 0 ? 1 : 0) }, prob);
+  const doc = { version: 'v1', features: ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'], coefficients: { lastmonth_activity: 0, lastyear_activity: 0, number_of_employees: 0 }, medians: { lastmonth_activity: 0, lastyear_activity: 0, number_of_employees: 0 }, intercept: -1.4, hyperParameters: { threshold: 0.5 } } as never;
+  const current = { ...ds(4), y: new Uint8Array(n).fill(255) };
+  const auto = analyseDrift(parseConfig(base, ws.config), doc, ref, current, [], 'x', 'h');
+  assert.equal(auto.features.lastmonth_activity.method, 'wasserstein');
+  const ks = analyseDrift(parseConfig({ ...base, drift: { methods: { lastmonth_activity: 'ks' } } }, ws.config), doc, ref, current, [], 'x', 'h');
+  assert.equal(ks.features.lastmonth_activity.method, 'ks');
+  assert.equal(ks.features.lastmonth_activity.drifted, ks.features.lastmonth_activity.ks.pValue < 0.05 / 3);
 });

@@ -39,3 +39,10 @@ export function std(x: Float64Array): number {
   for (const v of x) s += (v - m) ** 2;
   return Math.sqrt(s / (x.length - 1));
 }
+
+/** Heavy-tailed activity counts: round(exp(mu + sigma·N(0,1))), no forced zeros. */
+export function lognormalCounts(n: number, seed: number, sigma: number, mu = Math.log(40)): Float64Array {
+  const z = normals(n, seed);
+  for (let i = 0; i < n; i++) z[i] = Math.round(Math.exp(mu + sigma * z[i]));
+  return z;
+}

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { attemptExactTwoSided, ks2samp, ksFromSorted, ksAsympPValue, ksAgainstQuantiles, ksStatisticAgainstQuantiles, type KsMethod } from '../../src/monitor/stats/ks.ts';
+import { attemptExactTwoSided, ks2samp, ksFromSorted, ksAsympPValue, ksAgainstQuantiles, ksStatisticAgainstQuantiles, ksStatisticSorted, type KsMethod } from '../../src/monitor/stats/ks.ts';
 import { kstwoSf } from '../../src/monitor/stats/kstwo.ts';
 import { quantileSketch } from '../../src/monitor/stats/wasserstein.ts';
 import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
+import { sketchTails, type QuantileTails } from '../../src/monitor/stats/tails.ts';
 import { MaxDev, close, num, readFixture, sample } from './fixtures.ts';
-import { activity, normals, smallInts } from './gen.ts';
+import { activity, lognormalCounts, normals, smallInts } from './gen.ts';
 
 // Reference values: scipy 1.10.1 (test/fixtures/drift/README.md). Tolerances from the brief:
 // statistic 1e-12, p-value 1e-6 absolute; kstwo.sf is checked tighter (1e-10) since it is a port.
@@ -157,15 +158,18 @@ test('asymptotic p-value is monotone non-increasing in D', () => {
   }
 });
 
-test('sketch KS: |D_sketch - D_exact| <= 1/(2K) + 1/n_ref (K = 1000)', () => {
+test('sketch KS (without and with exact tails): |D_sketch - D_exact| <= 1/(2K) + 1/n_ref (K = 1000)', () => {
   const cases: [string, Float64Array, Float64Array][] = [
     ['normal 1001 vs shifted 700', normals(1001, 1), normals(700, 2, 0.1)],
     ['normal 50k vs same law 20k', normals(50000, 3), normals(20000, 4)],
     ['normal 50k vs shifted 20k', normals(50000, 5), normals(20000, 6, 0.05)],
     ['activity 100k vs drifted 30k', activity(100000, 7), activity(30000, 8, Math.log(44))],
     ['integers 0..3 heavy ties 5000 vs 4000', smallInts(5000, 9), smallInts(4000, 10, 0.3)],
+    ['heavy counts 1.2M vs same law 1000 (T/n < 1/K)', lognormalCounts(1200000, 13, 1.4), lognormalCounts(1000, 14, 1.4)],
+    ['heavy counts 2500 vs tail-only change', lognormalCounts(2500, 15, 1.4), Float64Array.from(lognormalCounts(3000, 16, 1.4), (v) => (v > 1500 ? v * 5 : v))],
   ];
   let worst = 0;
+  let worstT = 0;
   for (const [label, ref, cur] of cases) {
     const sr = sortedNonMissing(ref);
     const sc = sortedNonMissing(cur);
@@ -177,8 +181,48 @@ test('sketch KS: |D_sketch - D_exact| <= 1/(2K) + 1/n_ref (K = 1000)', () => {
     assert.ok(Math.abs(approx - exact) <= bound + 1e-12, `${label}: sketch ${approx} vs exact ${exact} (bound ${bound})`);
     const r = ksAgainstQuantiles(q, sr.length, sc);
     assert.equal(r.pValue, ksAsympPValue(approx, sr.length, sc.length));
+    // with the exact tails: same bound (the interior midpoint CDF still errs by up to 1/(2K) + 1/n)
+    const tails: QuantileTails = { n: sr.length, ...sketchTails(sr) };
+    const approxT = ksStatisticAgainstQuantiles(q, sc, tails);
+    worstT = Math.max(worstT, Math.abs(approxT - exact));
+    assert.ok(Math.abs(approxT - exact) <= bound + 1e-12, `${label} (tails): sketch ${approxT} vs exact ${exact} (bound ${bound})`);
+    const rT = ksAgainstQuantiles(q, sr.length, sc, tails);
+    assert.equal(rT.statistic, approxT);
+    assert.equal(rT.pValue, ksAsympPValue(approxT, sr.length, sc.length));
+    assert.throws(() => ksAgainstQuantiles(q, sr.length + 1, sc, tails), /differs/);
   }
-  console.log(`# max |D_sketch - D_exact| = ${worst.toExponential(3)}`);
+  console.log(`# max |D_sketch - D_exact| = ${worst.toExponential(3)}; with tails ${worstT.toExponential(3)}`);
+});
+
+test('sketch KS with tails covering the whole reference (2T = n) equals the exact statistic', () => {
+  // Every reference value is stored: the CDF is exact below x_(T) and from x_(T+1) on, and between
+  // the clamp [T/n, (n-T)/n] = {1/2} is exact too — so D must equal the full-sample statistic.
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -100, max: 100, noNaN: true })), { minLength: 1, maxLength: 30 }),
+      fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -100, max: 100, noNaN: true })), { minLength: 1, maxLength: 30 }),
+      fc.integer({ min: 1, max: 9 }),
+      (half, xc, K) => {
+        const ref = sortedNonMissing(Float64Array.from([...half, ...half.map((v) => v + 1)]));
+        const t = ref.length / 2;
+        const cur = sortedNonMissing(Float64Array.from(xc));
+        const tails: QuantileTails = { n: ref.length, lower: ref.subarray(0, t), upper: ref.subarray(t) };
+        const got = ksStatisticAgainstQuantiles(quantileSketch(ref, K + 1), cur, tails);
+        assert.ok(Math.abs(got - ksStatisticSorted(ref, cur)) <= 1e-15, `${got} vs ${ksStatisticSorted(ref, cur)}`);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+test('sketch KS with tails: identical heavy-tailed data gives D <= 1/(2K) + 1/n; malformed tails throw', () => {
+  const sr = sortedNonMissing(lognormalCounts(1000000, 17, 1.5));
+  const q = quantileSketch(sr, 1001);
+  const tails: QuantileTails = { n: sr.length, ...sketchTails(sr) };
+  const d = ksStatisticAgainstQuantiles(q, sr, tails);
+  assert.ok(d <= 1 / 2000 + 1 / sr.length, `D = ${d}`);
+  assert.throws(() => ksStatisticAgainstQuantiles(q, sr, { ...tails, upper: tails.upper.slice(1) }), /same number/);
+  assert.throws(() => ksStatisticAgainstQuantiles(q, sr, { ...tails, lower: [tails.lower[0] + 1000, ...tails.lower.slice(1)] }), /not sorted/);
 });
 
 test('performance: 1,000,000 current rows vs a 20,000-row reference', () => {

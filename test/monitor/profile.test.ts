@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compareToProfile, referenceProfile, type ReferenceProfile } from '../../src/monitor/stats/profile.ts';
 import { ks2samp } from '../../src/monitor/stats/ks.ts';
-import { wasserstein } from '../../src/monitor/stats/wasserstein.ts';
+import { quantileSketchErrorBound, wasserstein, wassersteinFromSorted } from '../../src/monitor/stats/wasserstein.ts';
+import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
 import { MaxDev, close, readFixture, sample } from './fixtures.ts';
-import { activity, normals } from './gen.ts';
+import { activity, lognormalCounts, normals } from './gen.ts';
 
 // Expected values: numpy/scipy (test/fixtures/drift/README.md, "profiles.json").
 type Expected = Omit<ReferenceProfile, 'std'> & { std: number | null };
@@ -17,6 +18,10 @@ type Comparison = {
   missingRateChange: number;
   outOfRangeShare: number;
   fullSample: { ksStatistic: number; ksPValue: number; wasserstein: number };
+  /** quantile profiles: the same comparison for the profile without `tails` */
+  sketchOnly?: { ks: { statistic: number; pValue: number }; wasserstein: number };
+  /** quantile profiles: documented bound on |W_model - W_exact| / std (tails.ts) */
+  modelBound?: number;
 };
 type ProfileCase = { reference: string; expected: Expected; comparisons: { current: string; expected: Comparison | null }[] };
 
@@ -49,6 +54,14 @@ test('referenceProfile agrees with numpy (summary, deciles, PSI bins, sample or 
     assert.equal(p.distribution.kind, e.distribution.kind);
     assert.deepEqual(p.distribution.values, e.distribution.values);
     assert.equal(p.distribution.values.length, p.n <= 1000 ? p.n : 1001);
+    if (p.distribution.kind === 'quantiles') {
+      // exact tails: T = min(1000, ceil(n/1000)) smallest and largest values (numpy sorted slices)
+      const t = Math.min(1000, Math.ceil(p.n / 1000));
+      assert.ok(e.distribution.kind === 'quantiles' && e.distribution.tails, label);
+      assert.deepEqual(p.distribution.tails, e.distribution.tails, label);
+      assert.equal(p.distribution.tails!.lower.length, t);
+      assert.equal(p.distribution.tails!.upper.length, t);
+    } else assert.ok(!('tails' in p.distribution));
   }
   console.log(`# ${cases.length} profiles; max ${dev.report()}`);
 });
@@ -88,14 +101,125 @@ test('compareToProfile agrees with scipy/numpy (KS, normalised Wasserstein, PSI,
       if (e.method === 'wasserstein') {
         // sketch KS vs the exact KS on the full reference (README "fullSample"): within 1/2000 + 1/n
         assert.ok(Math.abs(r.ks.statistic - e.fullSample.ksStatistic) <= 1 / 2000 + 1 / profile.n + 1e-12, label);
+        // sketch + tails W vs the exact W (scipy, full reference): within the documented bound
+        // W(reference, model)/std <= (Σ ΔX·ΔP/2 + interior range/n)/std, computed by numpy
+        dev.see('wasserstein.model-exact', r.wasserstein, e.fullSample.wasserstein);
+        assert.ok(Math.abs(r.wasserstein - e.fullSample.wasserstein) <= e.modelBound! * (1 + 1e-9), `${label}: |W - exact| > bound ${e.modelBound}`);
+        // backward compatibility: a profile stored without tails is compared with the sketch alone
+        const legacy = JSON.parse(JSON.stringify(profile)) as ReferenceProfile;
+        if (legacy.distribution.kind === 'quantiles') delete legacy.distribution.tails;
+        const r0 = compareToProfile(legacy, sample(cmp.current));
+        const e0 = e.sketchOnly!;
+        dev.see('sketchOnly.wasserstein.rel', rel(r0.wasserstein, e0.wasserstein), 0);
+        assert.ok(rel(r0.wasserstein, e0.wasserstein) <= 1e-9, `${label} sketch-only W ${r0.wasserstein} vs ${e0.wasserstein}`);
+        assert.ok(close(r0.ks.statistic, e0.ks.statistic, 1e-12), `${label} sketch-only D ${r0.ks.statistic} vs ${e0.ks.statistic}`);
+        assert.ok(close(r0.ks.pValue, e0.ks.pValue, 1e-6), `${label} sketch-only p ${r0.ks.pValue} vs ${e0.ks.pValue}`);
+        assert.equal(r0.psi.value, r.psi.value);
       } else {
         assert.equal(r.ks.statistic, e.fullSample.ksStatistic);
         assert.equal(r.wasserstein, compareToProfile(profile, sample(cmp.current)).wasserstein);
       }
     }
   }
-  assert.ok(n >= 15);
+  assert.ok(n >= 19);
   console.log(`# ${n} comparisons; max ${dev.report()}`);
+});
+
+test('heavy-tailed fixture (1,000,000 lognormal counts): sketch + tails within the bound of the exact W; sketch alone is not', () => {
+  // Exact W: scipy.stats.wasserstein_distance on the full 1,000,000-row reference (profiles.json).
+  // Tolerance: the documented bound of the sketch + tails model, |W_model - W_exact| <=
+  // W(reference, model) <= Σ ΔX·ΔP/2 + (x_(n-T+1) - x_(T))/n (tails.ts), here 0.0058 std — computed
+  // from the profile by numpy (`modelBound`) and checked to equal ours.
+  const c = readFixture<ProfileCase[]>('profiles.json').find((x) => x.reference === 'heavy_ref1m')!;
+  const ref = sample('heavy_ref1m');
+  const profile = referenceProfile(ref);
+  assert.equal(profile.n, 1000000);
+  const lines: string[] = [];
+  for (const cmp of c.comparisons) {
+    const e = cmp.expected!;
+    const r = compareToProfile(profile, sample(cmp.current));
+    const err = Math.abs(r.wasserstein - e.fullSample.wasserstein);
+    const err0 = Math.abs(e.sketchOnly!.wasserstein - e.fullSample.wasserstein);
+    assert.ok(err <= e.modelBound!, `${cmp.current}: |${r.wasserstein} - ${e.fullSample.wasserstein}| > ${e.modelBound}`);
+    assert.ok(err0 > 0.02, `${cmp.current}: the sketch alone was expected to be off by > 0.02 std here (${err0})`);
+    assert.equal(r.drift, e.fullSample.wasserstein >= 0.1, cmp.current); // same decision as the exact W
+    lines.push(`${cmp.current}: exact ${e.fullSample.wasserstein.toFixed(5)}, sketch+tails ${r.wasserstein.toFixed(5)} (|err| ${err.toExponential(2)}), sketch only ${e.sketchOnly!.wasserstein.toFixed(5)} (|err| ${err0.toExponential(2)}), bound ${e.modelBound!.toExponential(2)}`);
+  }
+  const self = compareToProfile(profile, ref);
+  assert.ok(self.wasserstein <= 0.005, `identical data: W/std = ${self.wasserstein}`);
+  console.log(lines.map((l) => `# ${l}`).join('\n'));
+});
+
+test('regression: 1,000,000 heavy-tailed counts against their own profile give W/std <= 0.005 (was ~0.05), in < 200 ms', () => {
+  // Math.round(exp(log 40 + sigma·N(0,1))), sigma 1.1-1.5: max ~8-16x q(0.999). Without the exact
+  // tails the straight line from q(0.999) to the max gave W/std 0.03-0.08 for identical data.
+  const lines: string[] = [];
+  for (const [sigma, seed] of [[1.1, 71], [1.3, 72], [1.5, 73]]) {
+    const col = lognormalCounts(1000000, seed, sigma);
+    const profile = JSON.parse(JSON.stringify(referenceProfile(col))) as ReferenceProfile;
+    const times: number[] = [];
+    let r = compareToProfile(profile, col);
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      r = compareToProfile(profile, col);
+      times.push(performance.now() - t0);
+    }
+    const legacy = JSON.parse(JSON.stringify(profile)) as ReferenceProfile;
+    if (legacy.distribution.kind === 'quantiles') delete legacy.distribution.tails;
+    const r0 = compareToProfile(legacy, col);
+    const sr = sortedNonMissing(col);
+    lines.push(`sigma ${sigma}: max/q(0.999) ${(sr[sr.length - 1] / sr[Math.floor(0.999 * sr.length)]).toFixed(1)}, W/std sketch+tails ${r.wasserstein.toExponential(3)}, sketch only ${r0.wasserstein.toExponential(3)}; D ${r.ks.statistic.toExponential(3)} (sketch only ${r0.ks.statistic.toExponential(3)}); compareToProfile(1e6) ${times.map((t) => t.toFixed(0)).join('/')} ms`);
+    assert.ok(r.wasserstein <= 0.005, `sigma ${sigma}: W/std = ${r.wasserstein}`);
+    assert.ok(r.ks.statistic <= 1 / 2000 + 1 / profile.n);
+    assert.equal(r.drift, false);
+    assert.ok(Math.min(...times) < 200, `compareToProfile on 1,000,000 rows took ${Math.min(...times)} ms`);
+  }
+  console.log(lines.map((l) => `# ${l}`).join('\n'));
+});
+
+test('sketch + tails against the exact W on generated references: n just above 1,000, not a multiple of 1,000, above 1,000,000', () => {
+  // n = 1001 (T = 2, tails cover 2/1001 > 1/1000), n = 123,457 (T = 124), n = 1,500,000 (T = 1000 <
+  // n/1000: the tails cover 1/1500 and the sketch interpolates the rest of the first and last slab).
+  // Tolerance: the documented bound (tails.ts), computed from the profile by quantileSketchErrorBound.
+  const lines: string[] = [];
+  for (const [label, ref, cur] of [
+    ['lognormal counts n=1001', lognormalCounts(1001, 81, 1.3), lognormalCounts(900, 82, 1.3, Math.log(44))],
+    ['lognormal counts n=123457', lognormalCounts(123457, 83, 1.5), lognormalCounts(50000, 84, 1.5)],
+    ['lognormal counts n=1.5e6', lognormalCounts(1500000, 85, 1.2), lognormalCounts(300000, 86, 1.2, Math.log(43))],
+  ] as const) {
+    const p = referenceProfile(ref);
+    assert.ok(p.distribution.kind === 'quantiles' && p.distribution.tails);
+    assert.equal(p.distribution.tails.lower.length, Math.min(1000, Math.ceil(p.n / 1000)));
+    const sr = sortedNonMissing(ref);
+    const exact = wassersteinFromSorted(sr, sortedNonMissing(cur)) / p.std!;
+    const self = compareToProfile(p, ref).wasserstein;
+    const got = compareToProfile(p, cur).wasserstein;
+    const t = p.distribution.tails;
+    const bound = (quantileSketchErrorBound(Float64Array.from(p.distribution.values), { n: p.n, lower: t.lower, upper: t.upper })) / p.std!;
+    assert.ok(Math.abs(got - exact) <= bound, `${label}: ${got} vs exact ${exact}, bound ${bound}`);
+    assert.ok(self <= bound, `${label}: W(ref, model) = ${self} > bound ${bound}`);
+    lines.push(`${label}: |W - exact|/std ${Math.abs(got - exact).toExponential(2)}, W(ref, model)/std ${self.toExponential(2)}, bound ${bound.toExponential(2)}`);
+  }
+  console.log(lines.map((l) => `# ${l}`).join('\n'));
+});
+
+test('profile tails: malformed tails in a stored profile throw; a legacy profile (no tails) still compares', () => {
+  const ref = activity(5000, 91);
+  const p = referenceProfile(ref);
+  assert.ok(p.distribution.kind === 'quantiles' && p.distribution.tails);
+  const bad = (f: (t: { lower: number[]; upper: number[] }) => void) => {
+    const q = JSON.parse(JSON.stringify(p)) as ReferenceProfile;
+    if (q.distribution.kind === 'quantiles') f(q.distribution.tails!);
+    return () => compareToProfile(q, ref);
+  };
+  assert.throws(bad((t) => t.upper.pop()), /same number/);
+  assert.throws(bad((t) => (t.lower = [])), /same number/);
+  assert.throws(bad((t) => t.upper.reverse()), /not (sorted )?ascending/);
+  assert.throws(bad((t) => (t.lower[0] = p.max + 1)), /not (sorted )?ascending/);
+  const legacy = JSON.parse(JSON.stringify(p)) as ReferenceProfile;
+  if (legacy.distribution.kind === 'quantiles') delete legacy.distribution.tails;
+  const r = compareToProfile(legacy, ref);
+  assert.ok(r.wasserstein >= 0 && r.wasserstein < 0.1);
 });
 
 test('sample profile (n <= 1000) uses the exact reference; 1001 rows switch to the sketch', () => {
