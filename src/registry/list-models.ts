@@ -10,11 +10,12 @@ export interface ModelListing {
   deployed: boolean;
 }
 
-/** Every ready model version, oldest first, with its latest F1 and whether it is in production. */
+/** Every ready model version, oldest first, with its latest scored F1 and whether it is in production. */
 export async function listModels(ctx: Context): Promise<{ models: ModelListing[]; production: string | null }> {
   const prod = readProduction(ctx.config)?.version ?? null;
   const latestF1 = new Map<string, number>();
-  for (const s of await ctx.store.scores()) latestF1.set(s.version, s.f1);
+  // The F1 shown is the latest `score` (test data or --data), not a run's batch or holdout check.
+  for (const s of await ctx.store.scores()) if (!('kind' in s.metrics)) latestF1.set(s.version, s.f1);
   const models = (await ctx.store.listModels()).map((m) => {
     const out: ModelListing = { version: m.version, createdAt: m.createdAt, trainingRows: m.trainingRows, datasetHash: m.datasetHash, deployed: m.version === prod };
     const f1 = latestF1.get(m.version);
