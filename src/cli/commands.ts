@@ -9,11 +9,12 @@ import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { runDemo, formatDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
-import { formatDeploy, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
+import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
 import { runAndNotify } from '../pipeline/notify.js';
 import { runSchedule } from '../pipeline/run-schedule.js';
 import { drift } from '../monitor/drift.js';
+import { diagnose } from '../report/diagnose.js';
 import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
 import { gracefulStop } from './stop.js';
 
@@ -80,6 +81,13 @@ export function registerCommands(program: Command): void {
     .description('compare new data (or --data FILE) with the production model\'s training data')
     .option('--data <path>', 'data file or folder (default: files not yet ingested)')
     .action((o: { data?: string }) => runCommand('drift', g(), (ctx) => drift(ctx, o), formatDrift));
+
+  program
+    .command('diagnose')
+    .description('summary statistics, missing data, timings, dependency health and model health, from what was recorded')
+    .option('--no-dependencies', 'skip the npm registry checks (outdated, audit)')
+    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout'), 15000)
+    .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), (ctx) => diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
 
   program
     .command('run')

@@ -3,6 +3,7 @@ import type { TrainResult } from '../model/train.js';
 import type { ScoreResult } from '../model/score.js';
 import type { DeployResult } from '../registry/production.js';
 import type { DriftReport } from '../monitor/drift.js';
+import type { Diagnosis } from '../report/diagnose.js';
 
 /** Human summaries: short, one fact per line. --json gives the full objects. */
 const n = (v: number) => v.toLocaleString('en-US');
@@ -53,5 +54,24 @@ export function formatDrift(r: DriftReport): string {
   }
   if (r.estimated) lines.push(`estimated (no labels needed): F1 ${f4(r.estimated.f1)}, ROC AUC ${f4(r.estimated.rocAuc)}${r.estimated.calibrated ? '' : ` — model not calibrated (ECE ${f4(r.estimated.ece)}), treat as rough`}`);
   if (r.realised) lines.push(`realised: F1 ${f4(r.realised.f1)}, ROC AUC ${f4(r.realised.rocAuc)}`);
+  return lines.join('\n');
+}
+
+export function formatDiagnosis(r: Diagnosis): string {
+  const g = (v: number | null) => (v === null ? 'n/a' : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(4));
+  const lines = [r.dataset ? `dataset ${r.dataset.hash.slice(0, 12)}: ${n(r.dataset.rows)} rows` : 'no dataset yet'];
+  lines.push(`  ${'column'.padEnd(22)} ${'count'.padStart(9)} ${'mean'.padStart(9)} ${'std'.padStart(9)} ${'min'.padStart(7)} ${'25%'.padStart(7)} ${'median'.padStart(7)} ${'75%'.padStart(7)} ${'max'.padStart(9)}  missing`);
+  for (const [c, s] of Object.entries(r.summary)) {
+    lines.push(`  ${c.padEnd(22)} ${n(s.count).padStart(9)} ${g(s.mean).padStart(9)} ${g(s.std).padStart(9)} ${g(s.min).padStart(7)} ${g(s.q25).padStart(7)} ${g(s.median).padStart(7)} ${g(s.q75).padStart(7)} ${g(s.max).padStart(9)}  ${((r.missing[c] ?? 0) * 100).toFixed(2)}%`);
+  }
+  const rej = Object.entries(r.rejected);
+  lines.push(`rejected rows in the last ingestion: ${rej.length ? rej.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
+  for (const [step, t] of Object.entries(r.timings)) lines.push(`timing ${step.padEnd(7)} last ${t.last.toFixed(3)} s, p50 ${t.p50.toFixed(3)} s, p95 ${t.p95.toFixed(3)} s over ${t.runs} runs${t.trend ? ` (${t.trend})` : ''}`);
+  lines.push(`dependencies: ${r.dependencies.status}${r.dependencies.problems.length ? ` — ${r.dependencies.problems.join('; ')}` : ''}`);
+  for (const p of r.dependencies.packages) if (p.latest && p.current !== p.latest) lines.push(`  ${p.name} ${p.current} → latest ${p.latest}`);
+  if (r.model) {
+    const d = r.model.lastDrift;
+    lines.push(`model ${r.model.version}: ${r.model.ageDays.toFixed(1)} days old, ${n(r.model.trainingRows)} training rows, F1 ${f4(r.model.f1)}${d ? `; last drift check ${d.at}: data ${d.dataset ? 'drift' : 'none'}, model ${d.model ? 'drift' : d.model === null ? 'n/a' : 'none'}` : ''}`);
+  } else lines.push('no model in production');
   return lines.join('\n');
 }

@@ -43,7 +43,7 @@ export async function context(configPath: string): Promise<Context> {
 }
 
 /** Run the built CLI (dist/) as a user would. */
-export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1' } });
+export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

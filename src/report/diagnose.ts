@@ -1,0 +1,65 @@
+import type { Context } from '../context.js';
+import { trainingSchema } from '../data/columns.js';
+import { readDataset } from '../data/dataset-files.js';
+import { readProduction } from '../registry/production.js';
+import { dependencyHealth, type DependencyHealth } from './dependencies.js';
+import { summaryStatistics, type ColumnSummary } from './summary.js';
+import { stepTimings, type StepTimings } from './timings.js';
+
+export interface Diagnosis {
+  dataset: { hash: string; rows: number } | null;
+  summary: Record<string, ColumnSummary>;
+  /** Share of missing cells per column in the ingested dataset (before imputation). */
+  missing: Record<string, number>;
+  /** Rows rejected by reason in the last ingestion that read files. */
+  rejected: Record<string, number>;
+  timings: Record<string, StepTimings>;
+  dependencies: DependencyHealth | { status: 'skipped'; packages: []; problems: string[] };
+  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; lastDrift: { at: string; dataset: boolean | null; prediction: boolean | null; model: boolean | null } | null } | null;
+}
+
+/**
+ * `riskwatch diagnose`: what a reviewer of the production model wants to know, from what the
+ * pipeline recorded — the dataset as ingested, run timings, dependency health, model health.
+ * Nothing is re-run to produce it.
+ */
+export async function diagnose(ctx: Context, opts: { dependencies?: boolean; timeoutMs?: number } = {}): Promise<Diagnosis> {
+  const { config, store } = ctx;
+  const loaded = await readDataset(config.outputFolder, trainingSchema(config), { ids: false });
+  const summary = loaded ? summaryStatistics(loaded.dataset, config.target) : {};
+  const missing: Record<string, number> = {};
+  if (loaded) {
+    const ds = loaded.dataset;
+    missing[config.id] = 0;
+    ds.features.forEach((f, j) => {
+      let n = 0;
+      for (let i = 0; i < ds.rows; i++) if (ds.x[j][i] !== ds.x[j][i]) n++;
+      missing[f] = ds.rows ? n / ds.rows : 0;
+    });
+    missing[config.target] = 0;
+  }
+  const files = await store.latestFileRecords();
+  const lastIngestion = Math.max(0, ...files.map((f) => f.ingestionId ?? 0));
+  const rejected: Record<string, number> = {};
+  for (const f of files) {
+    if (f.ingestionId !== lastIngestion) continue;
+    for (const [reason, n] of Object.entries(f.rejectedByReason)) rejected[reason] = (rejected[reason] ?? 0) + n;
+  }
+  const runs = await store.runs(1000);
+  const prod = readProduction(config);
+  let model: Diagnosis['model'] = null;
+  if (prod) {
+    const scored = (await store.scores(prod.version)).filter((s) => !('kind' in s.metrics));
+    const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && (r.detail as { drift?: unknown }).drift);
+    const drift = lastDriftRun ? ((lastDriftRun.detail as { drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null } }).drift) : null;
+    model = {
+      version: prod.version,
+      ageDays: (Date.now() - Date.parse(prod.createdAt)) / 86_400_000,
+      trainingRows: prod.training.rows,
+      f1: scored.length ? scored[scored.length - 1].f1 : null,
+      lastDrift: lastDriftRun && drift ? { at: lastDriftRun.startedAt, ...drift } : null,
+    };
+  }
+  const dependencies = opts.dependencies === false ? { status: 'skipped' as const, packages: [] as [], problems: ['skipped (--no-dependencies)'] } : await dependencyHealth({ timeoutMs: opts.timeoutMs });
+  return { dataset: loaded ? { hash: loaded.hash, rows: loaded.dataset.rows } : null, summary, missing, rejected, timings: stepTimings(runs), dependencies, model };
+}

@@ -1,0 +1,48 @@
+import type { RunRecord } from '../store/types.js';
+
+export interface StepTimings {
+  last: number;
+  p50: number;
+  p95: number;
+  runs: number;
+  /** Median of the last 5 against the 5 before, when there are 10: 'slower' / 'faster' beyond ±20%. */
+  trend: 'slower' | 'faster' | 'stable' | null;
+}
+
+/**
+ * Timings of ingestion, training, scoring and the whole run, in seconds, as recorded by every
+ * command and pipeline run (never by re-running anything). A step's samples come from the
+ * command of that name and from the step inside `run`.
+ */
+export function stepTimings(runs: RunRecord[]): Record<string, StepTimings> {
+  const samples: Record<string, number[]> = { ingest: [], train: [], score: [], run: [] };
+  for (const r of [...runs].sort((a, b) => a.id - b.id)) {
+    if (r.status !== 'ok') continue;
+    if (r.command === 'run') {
+      // Pipeline runs record seconds per step and their total.
+      for (const step of ['ingest', 'train', 'score'] as const) if (typeof r.timings[step] === 'number') samples[step].push(r.timings[step]);
+      if (typeof r.timings.total === 'number' && r.outcome !== 'noop') samples.run.push(r.timings.total);
+    } else if (r.command in samples && typeof r.timings[r.command] === 'number') {
+      samples[r.command].push(r.timings[r.command] / 1000); // commands record milliseconds
+    }
+  }
+  const out: Record<string, StepTimings> = {};
+  for (const [step, xs] of Object.entries(samples)) {
+    if (!xs.length) continue;
+    const sorted = [...xs].sort((a, b) => a - b);
+    const q = (p: number) => {
+      const pos = (sorted.length - 1) * p;
+      const lo = Math.floor(pos);
+      return sorted[lo] + (sorted[Math.ceil(pos)] - sorted[lo]) * (pos - lo);
+    };
+    let trend: StepTimings['trend'] = null;
+    if (xs.length >= 10) {
+      const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+      const recent = med(xs.slice(-5));
+      const before = med(xs.slice(-10, -5));
+      trend = recent > before * 1.2 ? 'slower' : recent < before / 1.2 ? 'faster' : 'stable';
+    }
+    out[step] = { last: xs[xs.length - 1], p50: q(0.5), p95: q(0.95), runs: xs.length, trend };
+  }
+  return out;
+}
