@@ -12,8 +12,13 @@ const root = new URL('..', import.meta.url).pathname;
 const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 await build({
-  entryPoints: [`${root}dist/cli/main.js`],
-  outfile: `${root}dist/cli/riskwatch.mjs`,
+  entryPoints: { riskwatch: `${root}dist/cli/main.js` },
+  outdir: `${root}dist/cli`,
+  outExtension: { '.js': '.mjs' },
+  // Code loaded only by some commands (the HTTP server) goes to its own chunk, so the others
+  // do not parse it at start.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,0 +1,196 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Context } from '../context.js';
+import { listModels } from '../registry/list-models.js';
+import { loadModelVersion } from '../registry/versions.js';
+import { predictProba } from '../model/logistic.js';
+import { readDataset } from '../data/dataset-files.js';
+import { trainingSchema } from '../data/columns.js';
+import { csvField } from '../data/dataset-files.js';
+import { RiskwatchError } from '../util/errors.js';
+import { ModelHolder, type LoadedModel } from './model-holder.js';
+import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
+
+export const BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface ServerOptions {
+  /** Poll interval of the production-model watcher fallback (ms). Default 500. */
+  pollMs?: number;
+  bodyLimit?: number;
+}
+
+export interface RiskwatchServer {
+  app: FastifyInstance;
+  holder: ModelHolder;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
+}
+
+const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Spreadsheet formula injection: a cell starting with = + - @ (or tab / CR) becomes text. */
+export function neutraliseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+function score(model: LoadedModel, input: ParsedRecords) {
+  const prob = predictProba(input.x, input.rows, model.coef, model.doc.intercept, model.medians);
+  const predictions = new Array(input.rows);
+  for (let i = 0; i < input.rows; i++) predictions[i] = { id: input.ids[i], probability: prob[i], prediction: prob[i] > model.threshold ? 1 : 0 };
+  return { version: model.version, predictions };
+}
+
+function wantsCsv(req: FastifyRequest): boolean {
+  const accept = String(req.headers.accept ?? '').toLowerCase();
+  const csv = accept.indexOf('text/csv');
+  if (csv < 0) return false;
+  const json = accept.indexOf('application/json');
+  return json < 0 || csv < json;
+}
+
+/**
+ * The HTTP API over the library: thin routes, one production model held in memory and swapped
+ * on deploy/rollback. Errors are `{error:{message}}` (validation: `{errors:[{record, field, message}]}`).
+ */
+export async function createServer(ctx: Context, opts: ServerOptions = {}): Promise<RiskwatchServer> {
+  const { config, store, log } = ctx;
+  const holder = new ModelHolder(config, { pollMs: opts.pollMs, log });
+  holder.start();
+
+  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? BODY_LIMIT, return503OnClosing: true });
+
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onResponse', async (req, reply) => {
+    log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+    let status = err instanceof HttpError ? err.statusCode : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    let message = err.message;
+    if (err instanceof RiskwatchError && !(err instanceof HttpError)) status = 500;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `request body is larger than ${(opts.bodyLimit ?? BODY_LIMIT) / (1024 * 1024)} MB`;
+    if (status >= 500 && !(err instanceof HttpError)) {
+      // A bug or an unexpected failure: logged with its stack, answered without it.
+      log.error({ err, url: req.url }, 'request failed');
+      message = err instanceof RiskwatchError ? err.message : 'internal error';
+    }
+    void reply.status(status).type('application/json').send({ error: { message } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: { message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  const requireModel = (): LoadedModel => {
+    const m = holder.current;
+    if (!m) throw new HttpError(503, 'no model in production; run `riskwatch deploy`');
+    return m;
+  };
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_req, reply) => {
+    const m = holder.current;
+    if (!m) return reply.status(503).send({ ready: false, version: null });
+    return { ready: true, version: m.version };
+  });
+
+  app.post('/prediction', async (req, reply) => {
+    // One read of the holder: the whole request is scored by this version, even across a swap.
+    const model = requireModel();
+    const features = model.doc.features;
+    const type = String(req.headers['content-type'] ?? '');
+    const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
+    if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });
+    return score(model, parsed.value);
+  });
+
+  app.get('/models', async () => listModels(ctx));
+
+  app.get<{ Params: { version: string } }>('/models/:version', async (req) => {
+    const { version } = req.params;
+    if (!VERSION_ID.test(version) || !(await store.getModel(version))) throw new HttpError(404, `model version "${version}" not found`);
+    return loadModelVersion(config, version);
+  });
+
+  app.get('/scoring', async () => {
+    const m = holder.current;
+    if (!m) return { version: null, scores: [] };
+    const scores = (await store.scores(m.version)).slice().reverse();
+    return { version: m.version, scores };
+  });
+
+  const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional() });
+
+  app.get('/risk', async (req, reply) => {
+    const q = riskQuery.safeParse(req.query);
+    if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
+    const top = q.data.top ?? config.topK;
+    const model = requireModel();
+    const loaded = await readDataset(config.outputFolder, { ...trainingSchema(config), features: model.doc.features }, { ids: true });
+    if (!loaded) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
+    const ds = loaded.dataset;
+    const prob = predictProba(ds.x, ds.rows, model.coef, model.doc.intercept, model.medians);
+    const order = Array.from({ length: ds.rows }, (_, i) => i);
+    order.sort((a, b) => prob[b] - prob[a] || a - b);
+    const rows = order.slice(0, Math.min(top, ds.rows)).map((i, r) => ({ rank: r + 1, id: ds.ids.get(i), probability: prob[i] }));
+    if (wantsCsv(req)) {
+      const lines = [`rank,${csvField(config.id)},probability`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}`)];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('x-model-version', model.version)
+        .send(lines.join('\n') + '\n');
+    }
+    return { version: model.version, datasetHash: loaded.hash, rows };
+  });
+
+  await app.ready();
+  return {
+    app,
+    holder,
+    async close() {
+      holder.stop();
+      await app.close();
+    },
+  };
+}
+
+/** Listen on host:port (defaults from config `url`); resolves once listening. */
+export async function startServer(ctx: Context, opts: ServerOptions & { host?: string; port?: number } = {}): Promise<RiskwatchServer & { url: string }> {
+  const server = await createServer(ctx, opts);
+  const { host, port } = listenAddress(ctx, opts);
+  await server.app.listen({ host, port });
+  const addr = server.app.server.address();
+  const bound = typeof addr === 'object' && addr ? addr.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { ...server, url: `http://${shownHost}:${bound}` };
+}
+
+export function listenAddress(ctx: Context, opts: { host?: string; port?: number }): { host: string; port: number } {
+  const u = ctx.config.url;
+  const host = opts.host ?? (u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1');
+  const port = opts.port ?? Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return { host, port };
+}
+
+/** `riskwatch serve`: run until the signal aborts, then close cleanly. */
+export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal }): Promise<{ url: string; stopped: true }> {
+  const server = await startServer(ctx, opts);
+  ctx.log.info({ url: server.url, version: server.holder.current?.version ?? null }, `listening on ${server.url}`);
+  process.stderr.write(`riskwatch: listening on ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    if (!opts.signal || opts.signal.aborted) {
+      if (opts.signal?.aborted) resolve();
+      return; // no signal: runs until the process exits
+    }
+    opts.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  return { url: server.url, stopped: true };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { Config } from '../config/load.js';
+import type { FeatureType } from '../config/schema.js';
+import { CsvFormatError, parseCsv } from '../data/csv/parser.js';
+import { classifyCount, classifyNumber, parseNumber, REJECT_REASONS } from '../data/csv/cells.js';
+import { mapHeader, predictionSchema } from '../data/columns.js';
+
+/** One bad field of a prediction request. `record` is the 0-based record index (null: the request as a whole). */
+export interface FieldError {
+  record: number | null;
+  field: string | null;
+  message: string;
+  line?: number;
+}
+
+/** Prediction input in columns, ready for predictProba (missing = NaN). */
+export interface ParsedRecords {
+  ids: string[];
+  x: Float64Array[];
+  rows: number;
+}
+
+export type ParseOutcome = { ok: true; value: ParsedRecords } | { ok: false; errors: FieldError[] };
+
+const MAX_RECORDS = 1_000_000;
+
+function featureSchema(type: FeatureType) {
+  const n = type === 'count'
+    ? z.number({ error: 'expected a number or null' }).int('expected a whole number').nonnegative('expected a non-negative number').max(Number.MAX_SAFE_INTEGER, 'too large')
+    : z.number({ error: 'expected a number or null' }).finite('expected a finite number');
+  return n.nullable().optional();
+}
+
+/** The zod schema of a JSON request for these features: `{records:[{<id>?, <feature>?: number|null}]}`. */
+export function requestSchema(config: Config, features: string[]) {
+  const shape: Record<string, z.ZodType> = { [config.id]: z.union([z.string(), z.number()], { error: 'expected a string' }).optional() };
+  for (const f of features) shape[f] = featureSchema(config.featureTypes[f] ?? 'count');
+  const record = z.object(shape, { error: 'expected an object' });
+  return z.object({ records: z.array(record, { error: 'expected an array of records' }).max(MAX_RECORDS, `at most ${MAX_RECORDS} records`) }, { error: 'expected a JSON object with "records"' });
+}
+
+/** Validate a JSON body; every bad field is listed, not only the first. */
+export function parseJsonRecords(body: unknown, config: Config, features: string[]): ParseOutcome {
+  const parsed = requestSchema(config, features).safeParse(body);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue): FieldError => {
+      const [top, index, field] = issue.path;
+      if (top === 'records' && typeof index === 'number') {
+        return { record: index, field: field === undefined ? null : String(field), message: issue.message };
+      }
+      return { record: null, field: top === undefined ? null : String(top), message: issue.message };
+    });
+    return { ok: false, errors };
+  }
+  const records = parsed.data.records as Array<Record<string, unknown>>;
+  const rows = records.length;
+  const x = features.map(() => new Float64Array(rows));
+  const ids: string[] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const r = records[i];
+    const id = r[config.id];
+    ids[i] = id === undefined ? `record-${i}` : String(id);
+    for (let j = 0; j < features.length; j++) {
+      const v = r[features[j]];
+      x[j][i] = typeof v === 'number' ? v : Number.NaN;
+    }
+  }
+  return { ok: true, value: { ids, x, rows } };
+}
+
+/** Validate a CSV body (header row; columns by name; the id column optional). */
+export function parseCsvRecords(body: Buffer, config: Config, features: string[]): ParseOutcome {
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(body);
+  } catch (err) {
+    const line = err instanceof CsvFormatError ? err.line : undefined;
+    return { ok: false, errors: [{ record: null, field: null, message: (err as Error).message, ...(line ? { line } : {}) }] };
+  }
+  if (!records.length) return { ok: false, errors: [{ record: null, field: null, message: 'the CSV body is empty (expected a header row)' }] };
+  const [header, ...data] = records;
+  let map: ReturnType<typeof mapHeader>;
+  try {
+    map = mapHeader(header.fields, { ...predictionSchema(config), features });
+  } catch (err) {
+    return { ok: false, errors: [{ record: null, field: null, message: (err as Error).message, line: header.line }] };
+  }
+  const rows = data.length;
+  if (rows > MAX_RECORDS) return { ok: false, errors: [{ record: null, field: null, message: `at most ${MAX_RECORDS} records` }] };
+  const x = features.map(() => new Float64Array(rows));
+  const ids: string[] = new Array(rows);
+  const errors: FieldError[] = [];
+  for (let i = 0; i < rows; i++) {
+    const rec = data[i];
+    if (rec.malformed) errors.push({ record: i, field: null, line: rec.line, message: REJECT_REASONS.malformed_quotes });
+    if (rec.fields.length !== map.count) {
+      errors.push({ record: i, field: null, line: rec.line, message: `expected ${map.count} fields, got ${rec.fields.length}` });
+      continue;
+    }
+    ids[i] = map.id >= 0 ? rec.fields[map.id] : `line-${rec.line}`;
+    for (let j = 0; j < features.length; j++) {
+      const f = features[j];
+      const text = rec.fields[map.features[j]];
+      if (text.trim() === '') {
+        x[j][i] = Number.NaN;
+        continue;
+      }
+      const type = config.featureTypes[f] ?? 'count';
+      const t = text.replace(/^[ \t]+|[ \t]+$/g, '');
+      const v = type === 'count' ? (/^\d+$/.test(t) ? Number(t) : Number.NaN) : parseNumber(text);
+      if (Number.isNaN(v) || v > Number.MAX_SAFE_INTEGER) {
+        const reason = type === 'count' ? classifyCount(text) : classifyNumber(text);
+        errors.push({ record: i, field: f, line: rec.line, message: `${REJECT_REASONS[reason]} (got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)})` });
+        continue;
+      }
+      x[j][i] = v;
+    }
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, value: { ids, x, rows } };
+}
