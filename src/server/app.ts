@@ -8,6 +8,7 @@ import { readDataset } from '../data/dataset-files.js';
 import { trainingSchema } from '../data/columns.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
+import { diagnose } from '../report/diagnose.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
 
@@ -124,6 +125,29 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     if (!m) return { version: null, scores: [] };
     const scores = (await store.scores(m.version)).slice().reverse();
     return { version: m.version, scores };
+  });
+
+  const limitQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional() });
+
+  // Recorded results only: none of these re-runs ingestion, training or the registry checks.
+  app.get('/runs', async (req) => {
+    const q = limitQuery.safeParse(req.query);
+    if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
+    return { runs: await store.runs(q.data.limit ?? 100) };
+  });
+
+  app.get('/diagnostics', async () => diagnose(ctx, { dependencies: false }));
+
+  app.get('/summarystats', async () => {
+    const d = await diagnose(ctx, { dependencies: false });
+    return { dataset: d.dataset, summary: d.summary, missing: d.missing };
+  });
+
+  app.get('/drift', async () => {
+    const run = (await store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && (r.detail as { drift?: unknown }).drift);
+    if (!run) return { latest: null };
+    const detail = run.detail as { drift: unknown; reason?: string; deployed?: string | null };
+    return { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } };
   });
 
   const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional() });

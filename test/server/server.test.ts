@@ -239,3 +239,23 @@ test('hot reload: a deploy during a stream of requests switches versions within 
   // Once switched, every later response names the new version.
   assert.ok(seen.filter((s) => s.t > switchedAt! + 50).every((s) => s.version === v2));
 });
+
+test('recorded results: /runs, /summarystats, /diagnostics, /drift answer from the store and dataset', async () => {
+  const runs = (await (await fetch(`${base}/runs?limit=5`)).json()) as { runs: Array<{ command: string; status: string }> };
+  assert.ok(Array.isArray(runs.runs) && runs.runs.length <= 5);
+  assert.equal((await fetch(`${base}/runs?limit=0`)).status, 400);
+
+  const stats = (await (await fetch(`${base}/summarystats`)).json()) as { dataset: { rows: number }; summary: Record<string, { count: number; mean: number }>; missing: Record<string, number> };
+  const features = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
+  for (const f of features) {
+    assert.ok(stats.summary[f].count > 0 && stats.summary[f].count <= stats.dataset.rows);
+    assert.equal(typeof stats.missing[f], 'number');
+  }
+
+  const diag = (await (await fetch(`${base}/diagnostics`)).json()) as { dependencies: { status: string }; model: { version: string } | null; timings: Record<string, unknown> };
+  assert.equal(diag.dependencies.status, 'skipped');
+  assert.ok(diag.model && typeof diag.model.version === 'string');
+
+  const drift = (await (await fetch(`${base}/drift`)).json()) as { latest: unknown };
+  assert.ok('latest' in drift);
+});
