@@ -9,6 +9,9 @@ import { trainingSchema } from '../data/columns.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
 import { diagnose } from '../report/diagnose.js';
+import { resolveDataPath } from './safe-path.js';
+import { readTable } from '../data/read-table.js';
+import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
 
@@ -100,6 +103,24 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const m = holder.current;
     if (!m) return reply.status(503).send({ ready: false, version: null });
     return { ready: true, version: m.version };
+  });
+
+  // The original project's call, confined to the data folders (see safe-path.ts).
+  app.get('/prediction', async (req, reply) => {
+    const filepath = (req.query as { filepath?: unknown }).filepath;
+    if (typeof filepath !== 'string' || !filepath) throw new HttpError(400, 'filepath: expected a relative path to a data file');
+    const model = requireModel();
+    const safe = await resolveDataPath(filepath, config.dir, [config.inputFolder, config.testDataPath, config.outputFolder]);
+    if (!safe.ok) return reply.status(safe.status).send({ error: { message: safe.message } });
+    let table;
+    try {
+      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features });
+    } catch (err) {
+      if (err instanceof RiskwatchError) throw new HttpError(400, err.message.replace(safe.path, filepath));
+      throw err;
+    }
+    const ds = table.dataset;
+    return score(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
   });
 
   app.post('/prediction', async (req, reply) => {
