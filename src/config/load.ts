@@ -24,6 +24,7 @@ export interface Config {
   drift: ParsedConfig['drift'];
   schedule: string;
   alerts: ParsedConfig['alerts'];
+  api: ParsedConfig['api'];
   store: { type: 'sqlite'; path: string };
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
@@ -81,6 +82,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     drift: c.drift,
     schedule: c.schedule,
     alerts: c.alerts,
+    api: c.api,
     store: { type: 'sqlite', path: at(c.store.path) },
     logLevel: c.log_level,
     raw: c,

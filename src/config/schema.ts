@@ -71,6 +71,11 @@ export const configSchema = z.strictObject({
     })
     .default({ webhooks: [], timeout_ms: 5000, retries: 2 })
     .describe('POST a JSON alert on drift, a deployment or a failed run.'),
+  api: z
+    .strictObject({
+      token_env: z.string().min(1).optional().describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.'),
+    })
+    .default({}),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({

@@ -10,6 +10,9 @@ import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
 import { diagnose } from '../report/diagnose.js';
 import { resolveDataPath } from './safe-path.js';
+import { checkBearer } from './auth.js';
+import { deploy, rollback } from '../registry/production.js';
+import { runAndNotify } from '../pipeline/notify.js';
 import { readTable } from '../data/read-table.js';
 import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
@@ -47,6 +50,16 @@ function score(model: LoadedModel, input: ParsedRecords) {
   const predictions = new Array(input.rows);
   for (let i = 0; i < input.rows; i++) predictions[i] = { id: input.ids[i], probability: prob[i], prediction: prob[i] > model.threshold ? 1 : 0 };
   return { version: model.version, predictions };
+}
+
+/** A user error from the library (unknown version, nothing to roll back to) is the client's, not a 500. */
+async function userErrorsAs<T>(status: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RiskwatchError && !(err instanceof HttpError)) throw new HttpError(status, err.message);
+    throw err;
+  }
 }
 
 function wantsCsv(req: FastifyRequest): boolean {
@@ -103,6 +116,31 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const m = holder.current;
     if (!m) return reply.status(503).send({ ready: false, version: null });
     return { ready: true, version: m.version };
+  });
+
+  // Routes that change production: bearer token required (auth.ts); each records itself as the
+  // CLI commands do, and the model holder picks the new production model up on its own.
+  const guard = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    const tokenEnv = config.api.token_env;
+    const auth = checkBearer(req.headers.authorization, tokenEnv ? process.env[tokenEnv] : undefined);
+    if (!auth.ok) void reply.status(auth.status).send({ error: { message: auth.message } });
+    return auth.ok;
+  };
+  const deployBody = z.object({ version: z.string().regex(VERSION_ID, 'version: expected a version id such as v3').optional(), reason: z.string().max(500).optional() }).strict();
+  app.post('/deploy', async (req, reply) => {
+    if (!guard(req, reply)) return reply;
+    const body = deployBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, body.error.issues.map((i) => i.message).join('; '));
+    return userErrorsAs(409, () => deploy(ctx, body.data.version, body.data.reason ?? 'deployed through the API'));
+  });
+  app.post('/rollback', async (req, reply) => {
+    if (!guard(req, reply)) return reply;
+    return userErrorsAs(409, () => rollback(ctx, 'rolled back through the API'));
+  });
+  app.post('/run', async (req, reply) => {
+    if (!guard(req, reply)) return reply;
+    const result = await runAndNotify(ctx);
+    return result.status === 'locked' ? reply.status(409).send(result) : result;
   });
 
   // The original project's call, confined to the data folders (see safe-path.ts).
