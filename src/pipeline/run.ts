@@ -24,6 +24,8 @@ export interface RunResult {
   newData: boolean;
   ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number } | null;
   drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null };
+  /** Level per feature of this run's drift check (none | possible | drift), when one ran. */
+  featureDrift?: Record<string, string>;
   retrained: boolean;
   challenger: { version: string; f1: number } | null;
   champion: { version: string; f1: number } | null;
@@ -124,6 +126,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       const batchHash = ing.datasetHash ?? '';
       report = await step('drift', async () => analyseDrift(config, production, reference, batch, await f1History(ctx, production.version), 'new rows', batchHash));
       result.drift = { dataset: report.datasetDrift, prediction: report.predictionDrift.drifted, model: report.modelDrift?.drifted ?? null };
+      result.featureDrift = Object.fromEntries(Object.entries(report.features).map(([f, d]) => [f, d.level]));
       if (report.modelDrift) {
         await store.recordScore({ version: production.version, dataHash: batchHash, dataPath: 'run batch', rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
       }

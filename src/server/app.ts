@@ -11,6 +11,7 @@ import { RiskwatchError } from '../util/errors.js';
 import { diagnose } from '../report/diagnose.js';
 import { resolveDataPath } from './safe-path.js';
 import { checkBearer } from './auth.js';
+import { Metrics } from './metrics.js';
 import { deploy, rollback } from '../registry/production.js';
 import { runAndNotify } from '../pipeline/notify.js';
 import { readTable } from '../data/read-table.js';
@@ -83,8 +84,29 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  const metrics = new Metrics();
   app.addHook('onResponse', async (req, reply) => {
     log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  const scored = (model: LoadedModel, input: ParsedRecords) => {
+    const r = score(model, input);
+    let positive = 0;
+    for (const p of r.predictions) positive += p.prediction;
+    metrics.observePredictions(positive, r.predictions.length - positive);
+    return r;
+  };
+
+  app.get('/metrics', async (_req, reply) => {
+    const runs = (await store.runs(200)).filter((r) => r.command === 'run' && r.status !== 'running');
+    const last = runs[0];
+    const withDrift = runs.find((r) => (r.detail as { featureDrift?: unknown }).featureDrift);
+    const text = metrics.render({
+      version: holder.current?.version ?? null,
+      lastRun: last ? { status: last.outcome ?? last.status, finishedAt: last.finishedAt } : null,
+      drift: withDrift ? ((withDrift.detail as { featureDrift: Record<string, string> }).featureDrift) : null,
+    });
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
@@ -158,7 +180,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
       throw err;
     }
     const ds = table.dataset;
-    return score(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    return scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
   });
 
   app.post('/prediction', async (req, reply) => {
@@ -168,7 +190,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const type = String(req.headers['content-type'] ?? '');
     const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
     if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });
-    return score(model, parsed.value);
+    return scored(model, parsed.value);
   });
 
   app.get('/models', async () => listModels(ctx));
