@@ -114,7 +114,10 @@ export function registerCommands(program: Command): void {
     .description('serve the HTTP API (health, prediction, models, scoring, risk) until SIGTERM/SIGINT')
     .option('--host <host>', 'interface to listen on (default: the host of config "url")')
     .option('--port <n>', 'port to listen on (default: the port of config "url")', intArg('--port'))
-    .action((o: { host?: string; port?: number }) => runCommand('serve', g(), async (ctx) => (await import('../server/app.js')).serve(ctx, { host: o.host, port: o.port, signal: gracefulStop() }), (r) => `server on ${r.url} stopped`, { record: false }));
+    .option('--schedule', 'also run the pipeline on config "schedule", in this process')
+    .action((o: { host?: string; port?: number; schedule?: boolean }) =>
+      runCommand('serve', g(), async (ctx) => (await import('../server/app.js')).serve(ctx, { host: o.host, port: o.port, schedule: o.schedule, signal: gracefulStop() }), (r) => `server on ${r.url} stopped${r.ticks === undefined ? '' : ` after ${r.ticks} scheduled runs`}`, { record: false }),
+    );
 
   program
     .command('runs')

@@ -12,6 +12,7 @@ import { diagnose } from '../report/diagnose.js';
 import { resolveDataPath } from './safe-path.js';
 import { checkBearer } from './auth.js';
 import { Metrics } from './metrics.js';
+import { runSchedule } from '../pipeline/run-schedule.js';
 import { deploy, rollback } from '../registry/production.js';
 import { runAndNotify } from '../pipeline/notify.js';
 import { readTable } from '../data/read-table.js';
@@ -285,8 +286,15 @@ export function listenAddress(ctx: Context, opts: { host?: string; port?: number
 }
 
 /** `riskwatch serve`: run until the signal aborts, then close cleanly. */
-export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal }): Promise<{ url: string; stopped: true }> {
+export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal; schedule?: boolean }): Promise<{ url: string; stopped: true; ticks?: number }> {
   const server = await startServer(ctx, opts);
+  // --schedule: the pipeline on config "schedule", in this process; the model holder serves what
+  // each run deploys. Stopped (between steps) with the server.
+  let scheduled: Promise<{ ticks: number }> | undefined;
+  if (opts.schedule) {
+    const stop = opts.signal ?? new AbortController().signal;
+    scheduled = runSchedule(ctx, { signal: stop });
+  }
   ctx.log.info({ url: server.url, version: server.holder.current?.version ?? null }, `listening on ${server.url}`);
   process.stderr.write(`riskwatch: listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {
@@ -296,6 +304,7 @@ export async function serve(ctx: Context, opts: { host?: string; port?: number; 
     }
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  const ticks = scheduled ? (await scheduled).ticks : undefined;
   await server.close();
-  return { url: server.url, stopped: true };
+  return { url: server.url, stopped: true, ...(ticks === undefined ? {} : { ticks }) };
 }

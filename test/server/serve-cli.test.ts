@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { simulate } from '../../src/simulate/generate.ts';
+import { ROOT } from '../helpers/workspace.ts';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+test('serve --schedule: the scheduled run deploys the first model and the server serves it; SIGTERM stops both', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'rw-serve-')), 'ws');
+  simulate({ out: dir, clients: 2000, months: 2, seed: 13 });
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), schedule: '* * * * * *' }));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', config, 'serve', '--port', String(port), '--schedule', '--json', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  let ready: { ready: boolean; version: string | null } = { ready: false, version: null };
+  while (Date.now() - t0 < 10_000) {
+    try {
+      ready = (await (await fetch(`${base}/ready`)).json()) as typeof ready;
+      if (ready.ready) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(ready, { ready: true, version: 'v1' }, err);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, err);
+  const summary = JSON.parse(out);
+  assert.ok(summary.ticks >= 1);
+  assert.equal(summary.stopped, true);
+});
