@@ -12,6 +12,7 @@ import { diagnose } from '../report/diagnose.js';
 import { resolveDataPath } from './safe-path.js';
 import { checkBearer } from './auth.js';
 import { Metrics } from './metrics.js';
+import { fromMlflow } from './mlflow.js';
 import { runSchedule } from '../pipeline/run-schedule.js';
 import { deploy, rollback } from '../registry/production.js';
 import { runAndNotify } from '../pipeline/notify.js';
@@ -182,6 +183,24 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     }
     const ds = table.dataset;
     return scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+  });
+
+  // MLflow scoring-server compatible: JSON (dataframe_split / dataframe_records / instances /
+  // inputs) or CSV in, {predictions:[probability, ...]} out.
+  app.post('/invocations', async (req, reply) => {
+    const model = requireModel();
+    const features = model.doc.features;
+    const type = String(req.headers['content-type'] ?? '');
+    let parsed;
+    if (Buffer.isBuffer(req.body) && /csv/i.test(type)) parsed = parseCsvRecords(req.body, config, features);
+    else {
+      const converted = fromMlflow(req.body, features);
+      if (!converted.ok) return reply.status(400).send({ error_code: 'BAD_REQUEST', message: converted.message });
+      parsed = parseJsonRecords(converted.body, config, features);
+    }
+    if (!parsed.ok) return reply.status(400).send({ error_code: 'BAD_REQUEST', message: parsed.errors.map((e) => `${e.record === null ? '' : `record ${e.record}`}${e.field ? ` ${e.field}` : ''}: ${e.message}`).join('; ') });
+    const r = scored(model, parsed.value);
+    return { predictions: r.predictions.map((p) => p.probability) };
   });
 
   app.post('/prediction', async (req, reply) => {
