@@ -13,6 +13,20 @@ import { resolveDataPath } from './safe-path.js';
 import { checkBearer } from './auth.js';
 import { Metrics } from './metrics.js';
 import { fromMlflow } from './mlflow.js';
+import { docsPage, openApiDocument } from './openapi.js';
+import { readFileSync } from 'node:fs';
+
+const PACKAGE_VERSION = (() => {
+  // dist/server/app.js, dist/cli/chunks/*.mjs and src/server/app.ts all sit below the package root.
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name: string; version: string }).version;
+    } catch {
+      // try the next level
+    }
+  }
+  return '0.0.0';
+})();
 import { runSchedule } from '../pipeline/run-schedule.js';
 import { deploy, rollback } from '../registry/production.js';
 import { runAndNotify } from '../pipeline/notify.js';
@@ -32,6 +46,7 @@ export interface ServerOptions {
 export interface RiskwatchServer {
   app: FastifyInstance;
   holder: ModelHolder;
+  routes: Array<{ method: string; path: string }>;
   close(): Promise<void>;
 }
 
@@ -84,6 +99,12 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? BODY_LIMIT, return503OnClosing: true });
 
+  // Every route as registered (method, path): the OpenAPI test checks each is documented.
+  const routes: Array<{ method: string; path: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, path: r.url });
+  });
+
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const metrics = new Metrics();
@@ -135,6 +156,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   };
 
   app.get('/health', async () => ({ status: 'ok' }));
+
+  const document = () => openApiDocument(config, holder.current?.doc.features ?? config.features, PACKAGE_VERSION);
+  app.get('/openapi.json', async () => document());
+  app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(docsPage(document())));
 
   app.get('/ready', async (_req, reply) => {
     const m = holder.current;
@@ -279,6 +304,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   return {
     app,
     holder,
+    routes,
     async close() {
       holder.stop();
       await app.close();

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Config } from '../config/load.js';
+import { requestSchema } from './records.js';
+
+/**
+ * The API's OpenAPI 3.1 document. Request bodies come from the same zod schemas the routes
+ * validate with (z.toJSONSchema), so the document cannot drift from the validation; a test checks
+ * that every registered route is documented.
+ */
+interface Op {
+  summary: string;
+  auth?: boolean;
+  body?: Record<string, unknown>;
+  csv?: boolean;
+  query?: Array<{ name: string; description: string; required?: boolean }>;
+  path?: Array<{ name: string; description: string }>;
+  produces?: string[];
+}
+
+export function openApiDocument(config: Config, features: string[], version: string): Record<string, unknown> {
+  const prediction = z.toJSONSchema(requestSchema(config, features), { io: 'input' });
+  const ops: Record<string, Record<string, Op>> = {
+    '/health': { get: { summary: 'The process is alive.' } },
+    '/ready': { get: { summary: 'A production model is loaded (503 otherwise).' } },
+    '/prediction': {
+      get: { summary: 'Predictions for a data file inside the configured data folders (403 outside).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
+      post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
+    },
+    '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: { type: 'object' }, csv: true } },
+    '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.' } },
+    '/models/{version}': { get: { summary: 'One model version\'s document.', path: [{ name: 'version', description: 'A version id such as v3.' }] } },
+    '/scoring': { get: { summary: 'Recorded scores of the production model, latest first.' } },
+    '/summarystats': { get: { summary: 'Summary statistics and missing shares of the ingested dataset.' } },
+    '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
+    '/drift': { get: { summary: 'The last run\'s drift verdict.' } },
+    '/runs': { get: { summary: 'Recent runs, newest first.', query: [{ name: 'limit', description: 'How many (default 100).' }] } },
+    '/risk': { get: { summary: 'Clients ranked by risk of leaving (JSON, or CSV with Accept: text/csv).', query: [{ name: 'top', description: 'How many (default: config top_k).' }], produces: ['application/json', 'text/csv'] } },
+    '/metrics': { get: { summary: 'Prometheus metrics.', produces: ['text/plain'] } },
+    '/deploy': { post: { summary: 'Promote a model version (default: the newest) to production.', auth: true, body: { type: 'object', properties: { version: { type: 'string' }, reason: { type: 'string' } }, additionalProperties: false } } },
+    '/rollback': { post: { summary: 'Return to the version in production before the current one.', auth: true } },
+    '/run': { post: { summary: 'Run the full process now (409 when another run holds the lock).', auth: true } },
+    '/openapi.json': { get: { summary: 'This document.' } },
+    '/docs': { get: { summary: 'A human-readable page of this document.', produces: ['text/html'] } },
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of Object.entries(ops)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(methods)) {
+      const parameters = [
+        ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, description: q.description, schema: { type: 'string' } })),
+        ...(op.path ?? []).map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' } })),
+      ];
+      const content: Record<string, unknown> = {};
+      if (op.body) content['application/json'] = { schema: op.body };
+      if (op.csv) content['text/csv'] = { schema: { type: 'string' } };
+      paths[path][method] = {
+        summary: op.summary,
+        ...(parameters.length ? { parameters } : {}),
+        ...(op.body || op.csv ? { requestBody: { required: true, content } } : {}),
+        ...(op.auth ? { security: [{ bearer: [] }] } : {}),
+        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, {}])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'riskwatch', version, description: 'Client-attrition risk: predictions, model, drift and run results.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `Token from the environment variable named in config api.token_env${config.api.token_env ? ` (${config.api.token_env})` : ' (not configured: these routes answer 403)'}.` } } },
+    paths,
+  };
+}
+
+/** A self-contained page listing the routes (no scripts from a CDN: it works offline). */
+export function docsPage(doc: Record<string, unknown>): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const rows = Object.entries(doc.paths as Record<string, Record<string, { summary: string; security?: unknown }>>)
+    .flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => `<tr><td><code>${m.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary)}${op.security ? ' <em>(bearer token)</em>' : ''}</td></tr>`))
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>riskwatch API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}table{border-collapse:collapse;width:100%}td{border-bottom:1px solid #ddd;padding:.4rem .6rem;vertical-align:top}code{background:#f4f4f4;padding:0 .2rem}</style></head>
+<body><h1>riskwatch API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p><table>${rows}</table></body></html>`;
+}
