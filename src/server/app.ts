@@ -63,12 +63,6 @@ export function neutraliseFormula(s: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-function score(model: LoadedModel, input: ParsedRecords) {
-  const prob = predictProba(input.x, input.rows, model.coef, model.doc.intercept, model.medians);
-  const predictions = new Array(input.rows);
-  for (let i = 0; i < input.rows; i++) predictions[i] = { id: input.ids[i], probability: prob[i], prediction: prob[i] > model.threshold ? 1 : 0 };
-  return { version: model.version, predictions };
-}
 
 /** A user error from the library (unknown version, nothing to roll back to) is the client's, not a 500. */
 async function userErrorsAs<T>(status: number, fn: () => Promise<T>): Promise<T> {
@@ -112,12 +106,18 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
+  /** Score a batch with one model version; counts the predicted classes for /metrics. */
   const scored = (model: LoadedModel, input: ParsedRecords) => {
-    const r = score(model, input);
+    const prob = predictProba(input.x, input.rows, model.coef, model.doc.intercept, model.medians);
+    const predictions = new Array<{ id: string; probability: number; prediction: 0 | 1 }>(input.rows);
     let positive = 0;
-    for (const p of r.predictions) positive += p.prediction;
-    metrics.observePredictions(positive, r.predictions.length - positive);
-    return r;
+    for (let i = 0; i < input.rows; i++) {
+      const prediction = prob[i] > model.threshold ? 1 : 0;
+      positive += prediction;
+      predictions[i] = { id: input.ids[i], probability: prob[i], prediction };
+    }
+    metrics.observePredictions(positive, input.rows - positive);
+    return { version: model.version, predictions };
   };
 
   app.get('/metrics', async (_req, reply) => {

@@ -47,3 +47,23 @@ export function cli(args: string[], opts: { cwd?: string; input?: string; env?: 
   const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * A seed workspace with `versions` model versions trained (each after one more small data file)
+ * and the first deployed (unless `deploy: false`): the starting point of the registry and server tests.
+ */
+export async function seedWithModels(versions = 1, opts: { deploy?: boolean } = {}): Promise<{ ws: ReturnType<typeof seedWorkspace>; ctx: Context; versions: string[] }> {
+  const { ingest } = await import('../../src/ingest/ingest.ts');
+  const { train } = await import('../../src/model/train.ts');
+  const { deploy } = await import('../../src/registry/production.ts');
+  const ws = seedWorkspace();
+  const ctx = await context(ws.config);
+  const out: string[] = [];
+  for (let i = 0; i < versions; i++) {
+    if (i > 0) writeFileSync(join(ws.source, `more${i}.csv`), `${HEADER}\nextra${i},${i},${i * 10},${i + 1},${i % 2}\n`);
+    await ingest(ctx);
+    out.push((await train(ctx)).version);
+  }
+  if (opts.deploy !== false) await deploy(ctx, out[0]);
+  return { ws, ctx, versions: out };
+}

@@ -6,17 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy, rollback, readProduction } from '../../src/registry/production.ts';
-import { context, seedWorkspace, HEADER } from '../helpers/workspace.ts';
+import { context, seedWorkspace, seedWithModels, HEADER } from '../helpers/workspace.ts';
 
 test('a reader in another process never sees a half-written production model', async () => {
-  const ws = seedWorkspace();
-  const ctx = await context(ws.config);
-  await ingest(ctx);
-  const a = (await train(ctx)).version;
-  writeFileSync(join(ws.source, 'more.csv'), `${HEADER}\nzzz,1,2,3,1\n`);
-  await ingest(ctx);
-  const b = (await train(ctx)).version;
-  await deploy(ctx, a);
+  const {
+    ws,
+    ctx,
+    versions: [a, b],
+  } = await seedWithModels(2);
   const prodFile = join(ws.dir, 'production_deployment', 'model.json');
   // The reader parses the file as fast as it can and counts versions and failures.
   const reader = spawn(process.execPath, ['-e', `

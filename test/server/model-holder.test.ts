@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy, rollback } from '../../src/registry/production.ts';
 import { ModelHolder, type LoadedModel } from '../../src/server/model-holder.ts';
 import { startServer } from '../../src/server/app.ts';
-import { context, seedWorkspace, HEADER } from '../helpers/workspace.ts';
+import { context, seedWorkspace, seedWithModels } from '../helpers/workspace.ts';
 
 async function until(cond: () => boolean, ms: number): Promise<number> {
   const t0 = performance.now();
@@ -19,13 +17,10 @@ async function until(cond: () => boolean, ms: number): Promise<number> {
 }
 
 test('the 500 ms poll alone picks up deploys and rollbacks (no fs.watch)', async () => {
-  const ws = seedWorkspace();
-  const ctx = await context(ws.config);
-  await ingest(ctx);
-  const a = (await train(ctx)).version;
-  writeFileSync(join(ws.source, 'more.csv'), `${HEADER}\nzzz,1,2,3,1\n`);
-  await ingest(ctx);
-  const b = (await train(ctx)).version;
+  const {
+    ctx,
+    versions: [a, b],
+  } = await seedWithModels(2, { deploy: false });
   const holder = new ModelHolder(ctx.config, { watch: false });
   holder.start();
   try {

@@ -1,19 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
-import { context, seedWorkspace } from '../helpers/workspace.ts';
+import { seedWithModels } from '../helpers/workspace.ts';
 
 let ctx: Context;
 let server: Awaited<ReturnType<typeof startServer>>;
 before(async () => {
-  ctx = await context(seedWorkspace().config);
-  await ingest(ctx);
-  await train(ctx);
-  await deploy(ctx);
+  ({ ctx } = await seedWithModels());
   server = await startServer(ctx, { host: '127.0.0.1', port: 0 });
 });
 after(async () => {
