@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
-import { readDataset } from '../data/dataset-files.js';
+import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { saveModelVersion, versionPath } from '../registry/versions.js';
 import { existsSync } from 'node:fs';
 import { DataError } from '../util/errors.js';
@@ -28,12 +28,14 @@ export interface TrainResult {
 export interface TrainOptions {
   /** Rows (1 = held out) kept out of training, e.g. the pipeline's holdout of the newest rows. */
   holdout?: Uint8Array;
+  /** The dataset when the caller already read it (the pipeline does): not read again. */
+  loaded?: LoadedDataset;
 }
 
 /** Fit a new immutable model version on the current dataset (minus any holdout). */
 export async function train(ctx: Context, opts: TrainOptions = {}): Promise<TrainResult> {
   const { config, store, log } = ctx;
-  const loaded = await readDataset(config.outputFolder, trainingSchema(config), { ids: false });
+  const loaded = opts.loaded ?? (await readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
   if (!loaded) throw new DataError(`no dataset in ${config.outputFolder}; run \`riskwatch ingest\` first`);
   const ds = opts.holdout ? selectRows(loaded.dataset, opts.holdout, 0) : loaded.dataset;
   let positives = 0;

@@ -147,7 +147,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     // Champion/challenger on the newest rows, held out of the challenger's training.
     const holdout = newestRowsHoldout(total, total - ing.rowsAdded, HOLDOUT_EVERY);
     const heldOut = selectRows(loaded!.dataset, holdout, 1);
-    const trained = await step('train', () => train(ctx, { holdout }));
+    const trained = await step('train', () => train(ctx, { holdout, loaded: loaded! }));
     result.retrained = true;
     const champion = loadModelVersion(config, production.version);
     const challenger = loadModelVersion(config, trained.version);
