@@ -1,4 +1,5 @@
 import { solveSpd } from './linalg.js';
+import { sigmoid } from './sigmoid.js';
 
 /**
  * Binary logistic regression with an L2 penalty, exactly scikit-learn's LogisticRegression()
@@ -227,7 +228,7 @@ export function predictProba(x: Float64Array[], rows: number, coef: ArrayLike<nu
     for (let i = 0; i < rows; i++) {
       const a = x0[i], b = x1[i], c = x2[i];
       const t = intercept + w0 * (a === a ? a : m0) + w1 * (b === b ? b : m1) + w2 * (c === c ? c : m2);
-      out[i] = 1 / (1 + Math.exp(-t));
+      out[i] = sigmoid(t);
     }
     return out;
   }
@@ -237,7 +238,7 @@ export function predictProba(x: Float64Array[], rows: number, coef: ArrayLike<nu
       const v = x[j][i];
       t += coef[j] * (v === v ? v : medians[j]);
     }
-    out[i] = 1 / (1 + Math.exp(-t));
+    out[i] = sigmoid(t);
   }
   return out;
 }
