@@ -1,42 +1,49 @@
 /**
- * Connection URLs carry passwords. Anything shown to a person or written to a log goes through
- * maskUrl; error messages from drivers go through redact, which also removes the password when it
- * appears on its own (some drivers echo parts of the URL back).
+ * URLs carry secrets (a database password, a webhook token). Anything shown to a person or written
+ * to a log goes through maskUrl; a driver's error message goes through redact, which also removes
+ * the password where it appears on its own.
  */
-const MASK = '****';
+const SECRET_PARAM = /token|key|secret|sig|pass|auth|code/i;
 
-/** The URL with its password replaced by ****; a string that does not parse as a URL is masked whole after the scheme. */
+/** `https://user:***@host/path?token=***` — safe to log. Anything else that looks like `user:pass@` is masked too. */
 export function maskUrl(url: string): string {
+  // Catches userinfo the URL parser does not see as such (`htp:/u:pw@host`, unparseable text).
+  const loose = (s: string) => s.replace(/(^|[/\s])([^/@:\s?#]*):([^/@\s?#]+)@/g, '$1$2:***@');
+  let u: URL;
   try {
-    const u = new URL(url);
-    if (u.password) u.password = MASK;
-    // A query string may carry the password too (libpq's ?password=...).
-    for (const k of [...u.searchParams.keys()]) if (/pass|secret|token|key/i.test(k)) u.searchParams.set(k, MASK);
-    return u.toString();
+    u = new URL(url);
   } catch {
-    // Unparseable: keep only what is surely not a secret.
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
-    return scheme ? `${scheme}${MASK}` : MASK;
+    return loose(url).slice(0, 200);
   }
+  if (u.password) u.password = '***';
+  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
+  // URLSearchParams percent-encodes `*`; keep the mask readable.
+  return loose(u.toString().replace(/%2A%2A%2A/g, '***'));
 }
 
-/** The password in a URL, decoded ('' when none or unparseable). */
+/** The password of a URL, decoded, from its userinfo or a ?password= parameter ('' when none). */
 export function urlPassword(url: string): string {
   try {
     const u = new URL(url);
-    const p = u.password ? decodeURIComponent(u.password) : '';
+    const p = u.password ? safeDecode(u.password) : '';
     return p || (u.searchParams.get('password') ?? '');
   } catch {
     return '';
   }
 }
 
-/** `text` with every occurrence of the URL, its password (raw and percent-encoded) replaced. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** `text` with the URL masked and its password (raw and percent-encoded) replaced by ***. */
 export function redact(text: string, url: string): string {
   let out = text.split(url).join(maskUrl(url));
   const password = urlPassword(url);
-  if (password) {
-    for (const p of new Set([password, encodeURIComponent(password)])) out = out.split(p).join(MASK);
-  }
+  if (password) for (const p of new Set([password, encodeURIComponent(password)])) out = out.split(p).join('***');
   return out;
 }
