@@ -132,7 +132,10 @@ export class PostgresStore implements Store, SharedStore {
     // here, and the second finds every migration applied (CREATE ... IF NOT EXISTS alone races).
     await this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_MIGRATE, this.key]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      // CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even when it exists: ask first,
+      // so a role that was given its schema by an administrator needs no more than that.
+      const exists = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (!exists.rowCount) await c.query(`CREATE SCHEMA ${this.schema}`);
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
       const done = new Set((await c.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number));
       for (const m of migrations) {
@@ -140,6 +143,10 @@ export class PostgresStore implements Store, SharedStore {
         await c.query(m.sql);
         await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
       }
+    }).catch((err: unknown) => {
+      if (err instanceof RiskwatchError) throw err;
+      // A server-side refusal (no privilege, read-only replica): one line naming the store.
+      throw new RiskwatchError(`cannot prepare the ${this.describe()}: ${redact((err as Error).message, this.url)}`, 1);
     });
   }
 
