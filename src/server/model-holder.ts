@@ -43,6 +43,7 @@ export class ModelHolder {
   private readonly useWatch: boolean;
   private checking: Promise<void> | undefined;
   private again = false;
+  private failing = false;
 
   /** `source`: a ProductionSource (productionOf(ctx)), or a config for the file workspace's production folder. */
   constructor(source: ProductionSource | Config, opts: ModelHolderOptions = {}) {
@@ -113,9 +114,13 @@ export class ModelHolder {
     try {
       fp = await this.source.stamp();
     } catch (err) {
-      this.log?.warn({ err: (err as Error).message }, 'cannot check the production model; keeping the loaded one');
+      // Once per outage, not twice a second: the store may be down for a while.
+      if (!this.failing) this.log?.warn({ err: (err as Error).message }, 'cannot check the production model; keeping the loaded one');
+      this.failing = true;
       return;
     }
+    if (this.failing) this.log?.info('production model reachable again');
+    this.failing = false;
     if (fp === undefined) return; // nothing deployed yet, or the folder is being replaced: keep what we have
     if (!force && fp === this.fingerprint) return;
     let doc: ModelDocument | undefined;

@@ -2,13 +2,16 @@ import type { Config } from '../config/load.js';
 import type { Store } from './types.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { DataError } from '../util/errors.js';
+import { maskUrl } from '../util/mask-url.js';
 
 /** Open (and migrate) the store named in config. The one place that picks a backend. */
 export async function openStore(config: Config): Promise<Store> {
   const sc = config.store;
   if (sc.type === 'postgres') {
     const url = sc.url ?? process.env[sc.urlEnv ?? ''];
-    if (!url) throw new DataError(`${config.file}: key "store.url_env": environment variable ${sc.urlEnv} is not set (it should hold the PostgreSQL connection URL)`);
+    const key = sc.url !== undefined ? 'store.url' : 'store.url_env';
+    if (!url) throw new DataError(`${config.file}: key "${key}": environment variable ${sc.urlEnv} is not set (it should hold the PostgreSQL connection URL)`);
+    if (!/^postgres(ql)?:\/\//i.test(url)) throw new DataError(`${config.file}: key "${key}": expected a postgres:// or postgresql:// URL, got ${maskUrl(url)}`);
     // Loaded only when asked for: SQLite users do not pay for parsing the pg driver at start.
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     const store = new PostgresStore({ url, schema: sc.schema });
