@@ -68,11 +68,12 @@ test('two `riskwatch run` on two machines sharing one PostgreSQL store: one runs
 
 test('a run killed with SIGKILL (while frozen holding the lock) leaves no lock behind: the server drops it with the connection, the next run gets it', async () => {
   const schema = randomSchema();
+  let child: ReturnType<typeof spawn> | undefined;
   try {
-    const a = machine(schema);
+    const a = machine(schema, 20000); // a run long enough (seconds) to be caught holding the lock
     const b = machine(schema);
-    const child = spawn(process.execPath, [BIN, '--config', a, 'run', '--log-level', 'silent'], { env, stdio: 'ignore' });
-    const exited = new Promise((r) => child.on('exit', r));
+    child = spawn(process.execPath, [BIN, '--config', a, 'run', '--log-level', 'silent'], { env, stdio: 'ignore' });
+    const exited = new Promise((r) => child!.on('exit', r));
     const t0 = performance.now();
     while (!(await holdsLock(child.pid!))) {
       if (performance.now() - t0 > 15000) throw new Error('the child never took the lock');
@@ -90,6 +91,7 @@ test('a run killed with SIGKILL (while frozen holding the lock) leaves no lock b
     assert.equal(next.status, 0, next.stderr);
     assert.notEqual(JSON.parse(next.stdout).status, 'locked');
   } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await dropSchema(schema);
   }
 });

@@ -50,6 +50,7 @@ test('the postgres schema has every sqlite table and column', async () => {
 
 test('migrations racing: four processes and two in-process stores migrate one new schema at once, each migration applied once', async () => {
   const schema = randomSchema();
+  const local = [0, 1].map(() => new PostgresStore({ url: PG_URL, schema }));
   try {
     const module = new URL('../../src/store/postgres/postgres-store.ts', import.meta.url).pathname;
     const script = `import('${module}').then(async (m) => { const s = new m.PostgresStore({ url: ${JSON.stringify(PG_URL)}, schema: ${JSON.stringify(schema)} }); await s.migrate(); await s.close(); console.log('migrated'); })`;
@@ -63,16 +64,17 @@ test('migrations racing: four processes and two in-process stores migrate one ne
           p.on('exit', (code) => resolve({ code, out }));
         }),
     );
-    const local = [0, 1].map(() => new PostgresStore({ url: PG_URL, schema }));
-    await Promise.all(local.map((s) => s.migrate()));
-    for (const r of await Promise.all(procs)) assert.equal(r.code, 0, r.out);
+    // Settle everything before asserting, so a failure cannot leave a process migrating after the drop.
+    const [done, mine] = await Promise.all([Promise.all(procs), Promise.allSettled(local.map((s) => s.migrate()))]);
+    for (const r of done) assert.equal(r.code, 0, r.out);
+    for (const r of mine) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String(r.reason) : '');
     const applied = await pgQuery(`SELECT version, COUNT(*) AS n FROM ${schema}.schema_migrations GROUP BY version ORDER BY version`);
     assert.deepEqual(applied.rows.map((r) => [r.version, Number(r.n)]), migrations.map((m) => [m.version, 1]));
     // And the store works after the race.
     const v = await local[0].reserveModelVersion('t');
     assert.equal(v, 'v1');
-    for (const s of local) await s.close();
   } finally {
+    for (const s of local) await s.close();
     await dropSchema(schema);
   }
 });
