@@ -73,10 +73,10 @@ export function runLockPath(ctx: Pick<Context, 'config'>): string {
  * an advisory lock in the server), else the file lock beside the sqlite store. Same refusal either
  * way: LockedError, exit code 3, naming the holder when it can be told.
  */
-export async function acquirePipelineLock(ctx: Pick<Context, 'config' | 'store'>, what = 'run'): Promise<RunLock> {
+export async function acquirePipelineLock(ctx: Pick<Context, 'config' | 'store'> & Partial<Pick<Context, 'log'>>, what = 'run'): Promise<RunLock> {
   const shared = ctx.store.shared;
   if (!shared) return acquireRunLock(runLockPath(ctx), what);
-  const got = await shared.tryRunLock(what);
+  const got = await shared.tryRunLock(what, (why) => ctx.log?.warn({ why }, `lost the run lock of the ${shared.describe()} (${why}); another run may start before this one ends`));
   if ('holder' in got) throw new LockedError(`another run holds the run lock of the ${shared.describe()} (${got.holder}); try again when it finishes`);
   return got.lock;
 }

@@ -109,8 +109,11 @@ export interface SharedStore {
    * record the deployment of `version` (which must have a stored model artifact), return it.
    */
   promote(version: string, action: 'deploy' | 'rollback', reason: string, deployedAt: string): Promise<DeploymentRecord>;
-  /** Take the run lock for every machine sharing the store, or say who holds it. */
-  tryRunLock(what: string): Promise<{ lock: HeldLock } | { holder: string }>;
+  /**
+   * Take the run lock for every machine sharing the store, or say who holds it. `onLost` is
+   * called if the lock's connection breaks while held (the server has then dropped the lock).
+   */
+  tryRunLock(what: string, onLost?: (why: string) => void): Promise<{ lock: HeldLock } | { holder: string }>;
 }
 
 export interface Store {

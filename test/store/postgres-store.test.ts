@@ -157,3 +157,23 @@ test('config: store.type postgres with url_env; the URL is read when the store o
   assert.throws(() => parseConfig({ ...base, store: { url: PG_URL } }, '/tmp/config.json', { checkFolders: false }), /key "store.url": only for "type": "postgres"/);
   assert.throws(() => parseConfig({ ...base, store: { type: 'postgres', url: PG_URL, schema: 'Bad-Name' } }, '/tmp/config.json', { checkFolders: false }), /key "store.schema"/);
 });
+
+test('run lock: when the server ends the holder\'s connection, the holder is told (onLost) and the lock is free', async () => {
+  const { store, drop } = await freshPostgresStore();
+  try {
+    let lost = '';
+    const held = await store.tryRunLock('run', (why) => (lost = why));
+    assert.ok('lock' in held);
+    const killed = await pgQuery(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name LIKE $1`, [`riskwatch run pid ${process.pid} on %`]);
+    assert.equal(killed.rowCount, 1);
+    const t0 = performance.now();
+    while (!lost && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(lost, 'onLost was called');
+    const next = await store.tryRunLock('run');
+    assert.ok('lock' in next);
+    await next.lock.release();
+    await held.lock.release(); // releasing a lost lock is harmless
+  } finally {
+    await drop();
+  }
+});

@@ -350,19 +350,28 @@ export class PostgresStore implements Store, SharedStore {
    * dies, its connection closes and the server drops the lock: nothing goes stale. The holder is
    * recognised by the application_name of the connection that holds the lock.
    */
-  async tryRunLock(what: string): Promise<{ lock: HeldLock } | { holder: string }> {
+  async tryRunLock(what: string, onLost?: (why: string) => void): Promise<{ lock: HeldLock } | { holder: string }> {
     const key = this.key;
     const client = new pg.Client(this.clientConfig(`riskwatch ${what} pid ${process.pid} on ${hostname()}`));
-    client.on('error', () => {}); // a dropped connection means the lock is gone; the run finishes regardless
+    let released = false;
+    // A dropped connection means the server dropped the lock: say so (the run itself goes on).
+    client.on('error', (err) => {
+      if (!released) onLost?.(redact(err.message, this.url));
+    });
+    client.on('end', () => {
+      if (!released) onLost?.('connection closed');
+    });
     try {
       await client.connect();
     } catch (err) {
+      released = true;
       throw this.connectError(err);
     }
     let got: boolean;
     try {
       got = (await client.query('SELECT pg_try_advisory_lock($1, $2) AS got', [LOCK_RUN, this.key])).rows[0].got as boolean;
     } catch (err) {
+      released = true;
       await client.end().catch(() => {});
       throw err;
     }
@@ -379,10 +388,10 @@ export class PostgresStore implements Store, SharedStore {
       } catch {
         // Who holds it is informational only (pg_stat_activity may be restricted).
       }
+      released = true;
       await client.end().catch(() => {});
       return { holder };
     }
-    let released = false;
     return {
       lock: {
         async release() {
