@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { makeContext } from '../context.js';
 import { runPipeline, type RunResult } from '../pipeline/run.js';
-import { readProduction } from '../registry/production.js';
+import { currentProduction } from '../registry/production.js';
 import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { openStore } from '../store/open.js';
 import type { Logger } from '../util/log.js';
@@ -51,7 +51,7 @@ export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
         steps.push({ month: added.files[0].name.replace(/\.csv$/, ''), scenario, run: await runPipeline(ctx) });
       }
     }
-    return { workspace, created, steps, production: readProduction(config)?.version ?? null };
+    return { workspace, created, steps, production: (await currentProduction(ctx))?.version ?? null };
   } finally {
     await store.close();
   }

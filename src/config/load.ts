@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { configSchema, type FeatureType, type ParsedConfig } from './schema.js';
 import { DataError } from '../util/errors.js';
 
+/**
+ * Where the metadata store lives. A postgres URL stays unresolved here (url_env is read when the
+ * store opens), so loading a config never needs the secret and never holds it longer than needed.
+ */
+export type StoreConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url?: string; urlEnv?: string; schema: string };
+
 /** Config after validation, with every path absolute. */
 export interface Config {
   file: string;
@@ -25,7 +31,7 @@ export interface Config {
   schedule: string;
   alerts: ParsedConfig['alerts'];
   api: ParsedConfig['api'];
-  store: { type: 'sqlite'; path: string };
+  store: StoreConfig;
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
 }
@@ -83,7 +89,10 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     schedule: c.schedule,
     alerts: c.alerts,
     api: c.api,
-    store: { type: 'sqlite', path: at(c.store.path) },
+    store:
+      c.store.type === 'postgres'
+        ? { type: 'postgres', ...(c.store.url !== undefined && { url: c.store.url }), ...(c.store.url_env !== undefined && { urlEnv: c.store.url_env }), schema: c.store.schema ?? 'public' }
+        : { type: 'sqlite', path: at(c.store.path ?? 'riskwatch.db') },
     logLevel: c.log_level,
     raw: c,
   };

@@ -79,10 +79,26 @@ export const configSchema = z.strictObject({
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({
-      type: z.literal('sqlite').default('sqlite'),
-      path: nonEmpty.default('riskwatch.db').describe('SQLite file (relative to the config file).'),
+      type: z.enum(['sqlite', 'postgres']).default('sqlite').describe('"sqlite" (one file, one machine; the default) or "postgres" (several machines share one store, model artifacts and run lock).'),
+      path: nonEmpty.optional().describe('sqlite: the file (relative to the config file). Default riskwatch.db.'),
+      url: nonEmpty.optional().describe('postgres: connection URL, postgres://user:password@host:5432/db. Prefer url_env: a password in this file is readable by anyone who can read the file.'),
+      url_env: z.string().min(1).optional().describe('postgres: name of an environment variable holding the connection URL.'),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters)')
+        .optional()
+        .describe('postgres: schema holding riskwatch\'s tables (created if missing). Default public.'),
     })
-    .default({ type: 'sqlite', path: 'riskwatch.db' }),
+    .superRefine((s, ctx) => {
+      const pgKeys = (['url', 'url_env', 'schema'] as const).filter((k) => s[k] !== undefined);
+      if (s.type === 'sqlite') {
+        if (pgKeys.length) ctx.addIssue({ code: 'custom', path: [pgKeys[0]], message: `only for "type": "postgres"` });
+      } else {
+        if (s.path !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: 'only for "type": "sqlite"' });
+        if ((s.url === undefined) === (s.url_env === undefined)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected exactly one of "url" or "url_env" for a postgres store' });
+      }
+    })
+    .default({ type: 'sqlite' }),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,20 +1,19 @@
 import type { Context } from '../context.js';
-import { readProduction } from '../registry/production.js';
-import { loadModelVersion } from '../registry/versions.js';
+import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import type { ModelDocument } from './model-document.js';
 
 /** `production` (the default) or a version id → the model document. */
 export async function resolveModel(ctx: Context, which: string = 'production'): Promise<ModelDocument> {
   if (which === 'production') {
-    const prod = readProduction(ctx.config);
+    const prod = await productionOf(ctx).current();
     if (!prod) throw new DataError('no model in production; run `riskwatch deploy` or pass --model VERSION');
     return prod;
   }
   if (which === 'latest') {
     const models = await ctx.store.listModels();
     if (!models.length) throw new DataError('no model version yet; run `riskwatch train` first');
-    return loadModelVersion(ctx.config, models[models.length - 1].version);
+    return artifactsOf(ctx).loadModel(models[models.length - 1].version);
   }
-  return loadModelVersion(ctx.config, which);
+  return artifactsOf(ctx).loadModel(which);
 }

@@ -10,7 +10,7 @@ import { modelArrays, type ModelDocument } from './model-document.js';
 import type { Dataset } from '../data/dataset.js';
 import { predictProba } from './logistic.js';
 import { resolveModel } from './resolve.js';
-import { readProduction } from '../registry/production.js';
+import { currentProduction } from '../registry/production.js';
 
 export interface ScoreResult extends Metrics {
   version: string;
@@ -44,5 +44,5 @@ export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): Me
 
 /** Production if there is one, else the newest version. */
 async function defaultModel(ctx: Context): Promise<string> {
-  return readProduction(ctx.config) ? 'production' : 'latest';
+  return (await currentProduction(ctx)) ? 'production' : 'latest';
 }

@@ -1,12 +1,11 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
-import { saveModelVersion, versionPath } from '../registry/versions.js';
-import { existsSync } from 'node:fs';
+import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogistic, predictProba } from './logistic.js';
-import { buildReference, writeReference } from '../monitor/reference.js';
+import { buildReference } from '../monitor/reference.js';
 import { median } from './median.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
 import { selectRows } from '../data/dataset.js';
@@ -62,7 +61,8 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   const createdAt = nowIso();
   // A version folder left by a store that was since replaced is never overwritten: skip its id.
   let version = await store.reserveModelVersion(createdAt);
-  while (existsSync(versionPath(config, version))) version = await store.reserveModelVersion(createdAt);
+  const artifacts = artifactsOf(ctx);
+  while (await artifacts.has(version)) version = await store.reserveModelVersion(createdAt);
   const rec = <T>(vals: ArrayLike<T>) => Object.fromEntries(ds.features.map((f, j) => [f, vals[j]]));
   const doc: ModelDocument = {
     format: MODEL_FORMAT,
@@ -79,8 +79,8 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
   };
   // The drift reference is written first: once model.json exists, its reference does too.
-  writeReference(config, buildReference(version, ds, predictProba(x, ds.rows, fit.coef, fit.intercept, medians)));
-  const path = saveModelVersion(config, doc);
+  await artifacts.saveReference(buildReference(version, ds, predictProba(x, ds.rows, fit.coef, fit.intercept, medians)));
+  const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });
   }

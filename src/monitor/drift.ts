@@ -10,12 +10,12 @@ import { listDataFiles } from '../ingest/list-files.js';
 import { predictProba } from '../model/logistic.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
 import { computeMetrics } from '../model/metrics.js';
-import { readProduction } from '../registry/production.js';
+import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
-import { readReference, type ModelReference } from './reference.js';
+import type { ModelReference } from './reference.js';
 import { compareToProfile, type ProfileComparison } from './stats/profile.js';
 import type { PsiLevel } from './stats/psi.js';
 
@@ -137,9 +137,9 @@ export async function f1History(ctx: Context, version: string): Promise<number[]
 
 /** `riskwatch drift`: new data (or --data FILE) against the production model. */
 export async function drift(ctx: Context, opts: { data?: string } = {}): Promise<DriftReport> {
-  const doc = readProduction(ctx.config);
+  const doc = await productionOf(ctx).current();
   if (!doc) throw new DataError('no model in production to compare with; run `riskwatch deploy` first');
-  const ref = readReference(ctx.config, doc.version);
+  const ref = await artifactsOf(ctx).loadReference(doc.version);
   if (!ref) throw new DataError(`model ${doc.version} has no drift reference (trained before drift checks existed); train a new version`);
   let current: Dataset;
   let source: string;

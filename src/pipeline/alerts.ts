@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '../util/log.js';
 import type { RunResult } from './run.js';
+import { maskUrl } from '../util/mask-url.js';
 
 /**
  * Webhook alerts: a finished run tells people what happened (drift, a new model deployed, a
@@ -70,23 +71,8 @@ const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_BACKOFF_MS = 500;
 const MAX_TEXT = 1000;
-const SECRET_PARAM = /token|key|secret|sig|pass|auth|code/i;
-
-/** `https://user:***@host/path?token=***` — safe to log. Anything else that looks like `user:pass@` is masked too. */
-export function maskUrl(url: string): string {
-  // Catches userinfo the URL parser does not see as such (`htp:/u:pw@host`, unparseable text).
-  const loose = (s: string) => s.replace(/(^|[/\s])([^/@:\s?#]*):([^/@\s?#]+)@/g, '$1$2:***@');
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return loose(url).slice(0, 200);
-  }
-  if (u.password) u.password = '***';
-  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
-  // URLSearchParams percent-encodes `*`; keep the mask readable.
-  return loose(u.toString().replace(/%2A%2A%2A/g, '***'));
-}
+// maskUrl moved to src/util/mask-url.ts (the PostgreSQL store masks its URL the same way); re-exported for existing imports.
+export { maskUrl };
 
 /** The one-line Slack-compatible summary: `riskwatch: <message>`. */
 export function alertText(event: AlertEvent): string {

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { RiskwatchError } from '../util/errors.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import type { Context } from '../context.js';
 
 /** Exit code of a command that found another run holding the lock. */
 export const LOCKED_EXIT_CODE = 3;
@@ -16,7 +17,8 @@ export class LockedError extends RiskwatchError {
 }
 
 export interface RunLock {
-  release(): void;
+  /** Synchronous for the file lock; a store's lock returns a promise: await it either way. */
+  release(): void | Promise<void>;
 }
 
 /**
@@ -58,4 +60,23 @@ export function acquireRunLock(path: string, what = 'run'): RunLock {
       }
     },
   };
+}
+
+/** Where the run lock of a sqlite workspace lives: beside the store. (A postgres store locks in the server.) */
+export function runLockPath(ctx: Pick<Context, 'config'>): string {
+  const sc = ctx.config.store;
+  return join(sc.type === 'sqlite' ? dirname(sc.path) : ctx.config.dir, 'riskwatch.run.lock');
+}
+
+/**
+ * The lock a pipeline run takes: the store's own when it is shared by several machines (postgres:
+ * an advisory lock in the server), else the file lock beside the sqlite store. Same refusal either
+ * way: LockedError, exit code 3, naming the holder when it can be told.
+ */
+export async function acquirePipelineLock(ctx: Pick<Context, 'config' | 'store'> & Partial<Pick<Context, 'log'>>, what = 'run'): Promise<RunLock> {
+  const shared = ctx.store.shared;
+  if (!shared) return acquireRunLock(runLockPath(ctx), what);
+  const got = await shared.tryRunLock(what, (why) => ctx.log?.warn({ why }, `lost the run lock of the ${shared.describe()} (${why}); another run may start before this one ends`));
+  if ('holder' in got) throw new LockedError(`another run holds the run lock of the ${shared.describe()} (${got.holder}); try again when it finishes`);
+  return got.lock;
 }

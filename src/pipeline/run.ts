@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
@@ -6,15 +5,14 @@ import { selectRows } from '../data/dataset.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { evaluateModel, score } from '../model/score.js';
 import { train } from '../model/train.js';
-import { deploy, readProduction } from '../registry/production.js';
-import { loadModelVersion } from '../registry/versions.js';
+import { deploy } from '../registry/production.js';
+import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { nowIso } from '../util/time.js';
 import { RiskwatchError } from '../util/errors.js';
 import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
-import { acquireRunLock, LockedError } from './lock.js';
+import { acquirePipelineLock, LockedError, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
-import { readReference } from '../monitor/reference.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -36,10 +34,7 @@ export interface RunResult {
   error?: string;
 }
 
-/** Where the run lock lives: beside the store, one per workspace. */
-export function runLockPath(ctx: Context): string {
-  return join(dirname(ctx.config.store.path), 'riskwatch.run.lock');
-}
+export { runLockPath } from './lock.js';
 
 /** Every 4th row of the newest batch is held out of the challenger's training. */
 const HOLDOUT_EVERY = 4;
@@ -64,9 +59,9 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     }
   };
 
-  let lock;
+  let lock: RunLock;
   try {
-    lock = acquireRunLock(runLockPath(ctx));
+    lock = await acquirePipelineLock(ctx);
   } catch (err) {
     if (err instanceof LockedError) {
       result.status = 'locked';
@@ -84,7 +79,8 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   const t0 = performance.now();
   try {
     const detection = await step('detect', () => detectNewData(ctx));
-    const production = readProduction(config);
+    const artifacts = artifactsOf(ctx);
+    const production = await productionOf(ctx).current();
     if (detection.changed.length === 0 && production) {
       result.reason = `no new data; ${production.version} stays in production`;
       return result;
@@ -120,7 +116,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     const batchMask = new Uint8Array(total);
     batchMask.fill(1, total - ing.rowsAdded);
     const batch = selectRows(loaded!.dataset, batchMask, 1);
-    const reference = readReference(config, production.version);
+    const reference = await artifacts.loadReference(production.version);
     let report: DriftReport | null = null;
     if (reference) {
       const batchHash = ing.datasetHash ?? '';
@@ -149,8 +145,8 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     const heldOut = selectRows(loaded!.dataset, holdout, 1);
     const trained = await step('train', () => train(ctx, { holdout, loaded: loaded! }));
     result.retrained = true;
-    const champion = loadModelVersion(config, production.version);
-    const challenger = loadModelVersion(config, trained.version);
+    const champion = await artifacts.loadModel(production.version);
+    const challenger = await artifacts.loadModel(trained.version);
     const [cm, ch] = await step('compare', async () => [evaluateModel(champion, heldOut, config.topK), evaluateModel(challenger, heldOut, config.topK)]);
     result.champion = { version: champion.version, f1: cm.f1 };
     result.challenger = { version: challenger.version, f1: ch.f1 };
@@ -177,6 +173,6 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     timings.total = Math.round(performance.now() - t0) / 1000;
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
-    lock.release();
+    await lock.release();
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { readProduction } from './production.js';
+import { currentProduction } from './production.js';
 
 export interface ModelListing {
   version: string;
@@ -12,7 +12,7 @@ export interface ModelListing {
 
 /** Every ready model version, oldest first, with its latest scored F1 and whether it is in production. */
 export async function listModels(ctx: Context): Promise<{ models: ModelListing[]; production: string | null }> {
-  const prod = readProduction(ctx.config)?.version ?? null;
+  const prod = (await currentProduction(ctx))?.version ?? null;
   const latestF1 = new Map<string, number>();
   // The F1 shown is the latest `score` (test data or --data), not a run's batch or holdout check.
   for (const s of await ctx.store.scores()) if (!('kind' in s.metrics)) latestF1.set(s.version, s.f1);

@@ -27,10 +27,15 @@ export function readModelFile(path: string): ModelDocument {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DataError(`${path}: cannot read model (${code === 'ENOENT' ? 'no such file' : (err as Error).message})`);
   }
+  return parseModelDocument(json, path);
+}
+
+/** Validate a parsed model document; `where` names its origin (a file, a store row) in errors. */
+export function parseModelDocument(json: unknown, where: string): ModelDocument {
   const parsed = modelDocumentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DataError(`${path}: not a riskwatch model (field "${issue.path.join('.')}": ${issue.message})`);
+    throw new DataError(`${where}: not a riskwatch model (field "${issue.path.join('.')}": ${issue.message})`);
   }
   return parsed.data;
 }

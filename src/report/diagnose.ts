@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
-import { readProduction } from '../registry/production.js';
+import { currentProduction } from '../registry/production.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';
@@ -46,7 +46,7 @@ export async function diagnose(ctx: Context, opts: { dependencies?: boolean; tim
     for (const [reason, n] of Object.entries(f.rejectedByReason)) rejected[reason] = (rejected[reason] ?? 0) + n;
   }
   const runs = await store.runs(1000);
-  const prod = readProduction(config);
+  const prod = await currentProduction(ctx);
   let model: Diagnosis['model'] = null;
   if (prod) {
     const scored = (await store.scores(prod.version)).filter((s) => !('kind' in s.metrics));

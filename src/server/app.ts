@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
-import { loadModelVersion } from '../registry/versions.js';
+import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { predictProba } from '../model/logistic.js';
 import { readDataset } from '../data/dataset-files.js';
 import { trainingSchema } from '../data/columns.js';
@@ -88,8 +88,8 @@ function wantsCsv(req: FastifyRequest): boolean {
  */
 export async function createServer(ctx: Context, opts: ServerOptions = {}): Promise<RiskwatchServer> {
   const { config, store, log } = ctx;
-  const holder = new ModelHolder(config, { pollMs: opts.pollMs, log });
-  holder.start();
+  const holder = new ModelHolder(productionOf(ctx), { pollMs: opts.pollMs, log });
+  await holder.start();
 
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? BODY_LIMIT, return503OnClosing: true });
 
@@ -243,7 +243,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.get<{ Params: { version: string } }>('/models/:version', async (req) => {
     const { version } = req.params;
     if (!VERSION_ID.test(version) || !(await store.getModel(version))) throw new HttpError(404, `model version "${version}" not found`);
-    return loadModelVersion(config, version);
+    return artifactsOf(ctx).loadModel(version);
   });
 
   app.get('/scoring', async () => {

@@ -1,9 +1,9 @@
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../util/log.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
-import { productionPath } from '../registry/production.js';
-import { readModelFile } from '../registry/versions.js';
+import type { ProductionSource } from '../registry/deployment.js';
+import { FileProductionSource } from '../registry/file-deployment.js';
 
 /** One production model ready to score: the document and its arrays in feature order. Immutable. */
 export interface LoadedModel {
@@ -16,32 +16,38 @@ export interface LoadedModel {
 }
 
 export interface ModelHolderOptions {
-  /** Poll interval for the mtime/version fallback (fs.watch can miss events). Default 500 ms. */
+  /** Poll interval for the stamp (fs.watch can miss events; a store has none). Default 500 ms. */
   pollMs?: number;
-  /** Use fs.watch as well as the poll. Default true (false: the poll alone, e.g. to test it). */
+  /** Use fs.watch as well as the poll, where production is a file. Default true (false: the poll alone, e.g. to test it). */
   watch?: boolean;
   log?: Logger;
 }
 
 /**
- * Holds the production model in memory and swaps it when prod_deployment_path/model.json changes.
- * The model is one object reference replaced in a single assignment: a request that reads
- * `current` once is scored entirely by one version. Deploy and rollback replace the file by an
- * atomic rename, so the folder is watched (a watch on the file itself would follow the old inode),
- * and a poll of the file's identity (inode, size, mtime) catches anything the watcher misses.
+ * Holds the production model in memory and swaps it when production changes. The model is one
+ * object reference replaced in a single assignment: a request that reads `current` once is scored
+ * entirely by one version. What changes is told by the source's stamp, polled: for a file
+ * workspace the identity of prod_deployment_path/model.json (inode, size, mtime; deploy replaces
+ * it by an atomic rename, so the folder is also watched — a watch on the file itself would follow
+ * the old inode); for a postgres store the latest deployment's id, so a deploy made on any machine
+ * reaches every server within one poll.
  */
 export class ModelHolder {
   private model: LoadedModel | undefined;
   private fingerprint = '';
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly path: string;
+  private readonly source: ProductionSource;
   private readonly pollMs: number;
   private readonly log?: Logger;
   private readonly useWatch: boolean;
+  private checking: Promise<void> | undefined;
+  private again = false;
+  private failing = false;
 
-  constructor(private readonly config: Config, opts: ModelHolderOptions = {}) {
-    this.path = productionPath(config);
+  /** `source`: a ProductionSource (productionOf(ctx)), or a config for the file workspace's production folder. */
+  constructor(source: ProductionSource | Config, opts: ModelHolderOptions = {}) {
+    this.source = 'current' in source ? source : new FileProductionSource(source);
     this.pollMs = opts.pollMs ?? 500;
     this.log = opts.log;
     this.useWatch = opts.watch !== false;
@@ -52,14 +58,16 @@ export class ModelHolder {
     return this.model;
   }
 
-  start(): void {
-    this.check(true);
+  /** Starts watching; the returned promise settles once the first check is done. */
+  start(): Promise<void> {
+    const first = this.check(true);
     this.ensureWatcher();
     this.timer = setInterval(() => {
       this.ensureWatcher();
-      this.check(false);
+      void this.check(false);
     }, this.pollMs);
     this.timer.unref();
+    return first;
   }
 
   stop(): void {
@@ -70,10 +78,11 @@ export class ModelHolder {
   }
 
   private ensureWatcher(): void {
-    if (!this.useWatch || this.watcher || !existsSync(this.config.productionFolder)) return;
+    const folder = this.source.watchFolder;
+    if (!this.useWatch || !folder || this.watcher || !existsSync(folder)) return;
     try {
-      this.watcher = watch(this.config.productionFolder, { persistent: false }, (_event, name) => {
-        if (name === null || name === 'model.json') this.check(true);
+      this.watcher = watch(folder, { persistent: false }, (_event, name) => {
+        if (name === null || name === 'model.json') void this.check(true);
       });
       this.watcher.on('error', () => {
         this.watcher?.close();
@@ -84,23 +93,44 @@ export class ModelHolder {
     }
   }
 
-  /** Re-read the file when its identity changed (or `force`); swap only if the content is valid. */
-  check(force: boolean): void {
-    let fp: string;
-    try {
-      const st = statSync(this.path, { bigint: true });
-      fp = `${st.ino}:${st.size}:${st.mtimeNs}`;
-    } catch {
-      return; // nothing deployed yet, or the folder is being replaced: keep what we have
+  /** Re-read production when its stamp changed (or `force`); swap only if the content is valid. One check at a time. */
+  check(force: boolean): Promise<void> {
+    if (this.checking) {
+      if (force) this.again = true;
+      return this.checking;
     }
-    if (!force && fp === this.fingerprint) return;
-    let doc: ModelDocument;
+    this.checking = this.checkOnce(force).finally(() => {
+      this.checking = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.check(true);
+      }
+    });
+    return this.checking;
+  }
+
+  private async checkOnce(force: boolean): Promise<void> {
+    let fp: string | undefined;
     try {
-      doc = readModelFile(this.path);
+      fp = await this.source.stamp();
+    } catch (err) {
+      // Once per outage, not twice a second: the store may be down for a while.
+      if (!this.failing) this.log?.warn({ err: (err as Error).message }, 'cannot check the production model; keeping the loaded one');
+      this.failing = true;
+      return;
+    }
+    if (this.failing) this.log?.info('production model reachable again');
+    this.failing = false;
+    if (fp === undefined) return; // nothing deployed yet, or the folder is being replaced: keep what we have
+    if (!force && fp === this.fingerprint) return;
+    let doc: ModelDocument | undefined;
+    try {
+      doc = await this.source.current();
     } catch (err) {
       this.log?.warn({ err: (err as Error).message }, 'production model unreadable; keeping the loaded one');
       return;
     }
+    if (!doc) return;
     this.fingerprint = fp;
     const prev = this.model;
     if (prev && prev.version === doc.version && prev.doc.createdAt === doc.createdAt) return;

@@ -1,6 +1,6 @@
 /**
  * The metadata store: what riskwatch did and when. One interface, one folder per backend
- * (sqlite/ now; postgres/ later). Methods are async so a networked backend fits the same shape.
+ * (sqlite/, postgres/). Methods are async so a networked backend fits the same shape.
  */
 
 export interface IngestedFileRecord {
@@ -83,7 +83,42 @@ export interface RunRecord {
   detail: Record<string, unknown>;
 }
 
+/** A lock held until released (or until the process holding it dies). */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * What a store shared by several machines (postgres) also keeps, so that any machine can load
+ * the production model and only one pipeline run happens at a time: model artifacts keyed by
+ * version, the production pointer (the latest deployment) and the run lock. A store without it
+ * (sqlite) leaves those to files in the workspace. src/registry/deployment.ts and
+ * src/pipeline/lock.ts pick one or the other; nothing else asks.
+ */
+export interface SharedStore {
+  /** Where the store is, for messages: never contains a password. */
+  describe(): string;
+  /** Store an artifact (a JSON document) of a version; artifacts are immutable: an existing one is an error. */
+  saveArtifact(version: string, name: string, content: string): Promise<void>;
+  loadArtifact(version: string, name: string): Promise<string | undefined>;
+  hasArtifacts(version: string): Promise<boolean>;
+  /** The version in production: the latest deployment (its id changes with every deploy/rollback). */
+  productionVersion(): Promise<{ version: string; deploymentId: number } | undefined>;
+  /**
+   * One transaction, serialised against every other deploy: read the version in production,
+   * record the deployment of `version` (which must have a stored model artifact), return it.
+   */
+  promote(version: string, action: 'deploy' | 'rollback', reason: string, deployedAt: string): Promise<DeploymentRecord>;
+  /**
+   * Take the run lock for every machine sharing the store, or say who holds it. `onLost` is
+   * called if the lock's connection breaks while held (the server has then dropped the lock).
+   */
+  tryRunLock(what: string, onLost?: (why: string) => void): Promise<{ lock: HeldLock } | { holder: string }>;
+}
+
 export interface Store {
+  /** Set by stores shared by several machines; absent for the single-machine sqlite store. */
+  readonly shared?: SharedStore;
   /** Apply pending migrations (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;

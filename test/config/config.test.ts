@@ -17,7 +17,7 @@ test("the seed's config.json loads as is, paths resolved against its folder", ()
   assert.equal(c.id, 'corporation');
   assert.equal(c.model.C, 1);
   assert.equal(c.url.port, '8000');
-  assert.equal(c.store.path, join(SEED, 'riskwatch.db'));
+  assert.deepEqual(c.store, { type: 'sqlite', path: join(SEED, 'riskwatch.db') });
 });
 
 function expectError(json: unknown, pattern: RegExp) {

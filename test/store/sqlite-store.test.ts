@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
+import { storeContract } from './contract.ts';
 
 const fresh = () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'rw-store-')), 'riskwatch.db'));
 
@@ -62,4 +63,10 @@ test('model versions are reserved uniquely and only listed once complete', async
   const [r] = await s.runs(1);
   assert.deepEqual([r.status, r.timings.train, r.detail.version], ['ok', 12.5, b]);
   await s.close();
+});
+
+storeContract('sqlite', async () => {
+  const store = fresh();
+  await store.migrate();
+  return { store, dispose: () => store.close() };
 });
