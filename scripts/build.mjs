@@ -23,7 +23,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', 'pg-native'],
   // Bundled CommonJS dependencies (pino, commander) call require(); give ESM one.
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   minify: true,
