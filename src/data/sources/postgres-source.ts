@@ -159,13 +159,16 @@ export class PostgresSource implements DatabaseSource {
 
   /**
    * Wait until every transaction holding a write lock on the table (any table of the database, for
-   * a query source) when the upper bound was read has finished: their rows are then visible.
+   * a view or a query source) when the upper bound was read has finished: their rows are then visible.
    */
   private async waitForWriters(client: pg.Client): Promise<void> {
+    // A plain or partitioned table: its own lock. A view (or a query) hides which tables it reads:
+    // every write lock in the database counts.
+    const database = 'database = (SELECT oid FROM pg_database WHERE datname = current_database())';
     const target =
       this.cfg.table !== undefined
-        ? { sql: 'relation = to_regclass($1)', params: [qualified(client, this.cfg.table)] }
-        : { sql: 'database = (SELECT oid FROM pg_database WHERE datname = current_database())', params: [] as string[] };
+        ? { sql: `CASE WHEN (SELECT relkind FROM pg_class WHERE oid = to_regclass($1)) IN ('r', 'p') THEN relation = to_regclass($1) ELSE ${database} END`, params: [qualified(client, this.cfg.table)] }
+        : { sql: database, params: [] as string[] };
     const holders = await client.query(
       `SELECT coalesce(array_agg(DISTINCT virtualtransaction), '{}') AS v FROM pg_locks
         WHERE locktype = 'relation' AND ${target.sql} AND granted AND pid <> pg_backend_pid()

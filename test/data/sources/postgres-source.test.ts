@@ -142,6 +142,28 @@ describe('postgres source', () => {
     assert.deepEqual(dataset(ws).map((x) => x[0]).slice(-2).sort(), ['early', 'late']);
   });
 
+  test('a view or a query source waits for writers on any table of the database', async () => {
+    const t = await makeTable('viewed');
+    await db.client.query(`CREATE VIEW ${db.schema}.viewed_v AS SELECT * FROM ${t}`);
+    const ws = makeWorkspace({
+      sources: [
+        { type: 'postgres', name: 'view', url: PG_URL, table: `${db.schema}.viewed_v`, watermark: 'id', timeout_ms: 5000 },
+        { type: 'postgres', name: 'query', url: PG_URL, query: `SELECT * FROM ${t}`, watermark: 'id', timeout_ms: 5000 },
+      ],
+    } as never);
+    const a = await db.connect();
+    await a.query('BEGIN');
+    await insert(t, [['late', 1, 1, 1, 0]], a);
+    await insert(t, [['early', 2, 2, 2, 1]]);
+    const running = run(ws);
+    await new Promise((r) => setTimeout(r, 300));
+    await a.query('COMMIT');
+    const r = await running;
+    assert.equal(source(r, 'view').rowsRead, 2);
+    assert.equal(source(r, 'query').rowsRead, 2);
+    assert.equal(source(r, 'view').watermark, '2');
+  });
+
   test('a writer that does not finish in timeout_ms fails the read; its rows and the others come next time', async () => {
     const t = await makeTable('race2');
     const ws = makeWorkspace({ sources: [{ type: 'postgres', name: 'crm', url: PG_URL, table: t, watermark: 'id', timeout_ms: 300 }] } as never);
