@@ -76,7 +76,7 @@ const INGESTED_FILES_JSON = 'ingestedfiles.json';
  * read twice and a changed one is.
  */
 export async function ingest(ctx: Context): Promise<IngestResult> {
-  const { config, store, log, progress } = ctx;
+  const { config, store, log } = ctx;
   const startedAt = nowIso();
   const schema = trainingSchema(config);
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
