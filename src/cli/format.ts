@@ -20,7 +20,7 @@ export function formatIngest(r: IngestResult): string {
   // Database sources (and any failed source) get a line each; a lone folder source shows as before.
   for (const src of r.sources ?? []) {
     if (src.type === 'folder' && src.status !== 'failed') continue;
-    if (src.status === 'failed') lines.push(`  failed    ${src.name}: ${src.error}`);
+    if (src.status === 'failed') lines.push(`  failed    ${src.error ?? src.name}`);
     else if (src.status === 'unchanged') lines.push(`  unchanged ${src.name}: no new rows`);
     else {
       const extra = [src.rowsRejected ? `${n(src.rowsRejected)} rejected` : '', src.duplicates ? `${n(src.duplicates)} duplicates` : ''].filter(Boolean).join(', ');
