@@ -13,7 +13,8 @@
  *  2. full ingest: a fresh workspace whose only source is that table (watermark id), `ingest()`
  *     in this process, R runs, each from an empty workspace; then once as a whole CLI process;
  *  3. incremental: after a full ingest, 1,000 new rows are inserted and `ingest()` timed (R runs);
- *     the source's read alone (connect, watermark, COPY, parse) is timed too;
+ *     the source's read alone (connect, watermark, COPY, parse) is timed too, and `run`'s
+ *     check for new rows when there are none;
  *  4. scoring: train and deploy a model on the ingested dataset, create the `export --format sql`
  *     view over the table, time `SELECT sum(probability), count(*)` over all N rows and
  *     `CREATE TABLE ... AS SELECT * FROM view`; beside `predict()` on finaldata.csv (N rows, with
@@ -135,6 +136,19 @@ try {
     incr.push((performance.now() - t) / 1000);
     if (res.sources[0].rowsRead !== 1000) throw new Error(`incremental ingest read ${res.sources[0].rowsRead}`);
   }
+  // what `run` asks first: anything past the watermark? (nothing new here)
+  const detect: number[] = [];
+  {
+    const state = (await ctx.store.latestSourceReads()).find((s) => s.source === 'crm')!;
+    const src = new PostgresSource({ name: 'crm', url: PG_URL, table, watermark: 'id', timeoutMs: 60000 });
+    for (let r = 0; r < 5; r++) {
+      t = performance.now();
+      if (await src.hasNew(state)) throw new Error('expected nothing new');
+      detect.push((performance.now() - t) / 1000);
+    }
+  }
+  results.detectNothingNew = detect;
+  console.log(`run's check for new rows (connect + SELECT 1 past the watermark), nothing new: ${fmt(detect)}`);
   results.incrementalIngest = incr;
   results.incrementalSourceRead = readOnly;
   console.log(`incremental ingest of 1,000 new rows (dataset ${ROWS}+): ${fmt(incr)}`);
