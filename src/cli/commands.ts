@@ -3,6 +3,8 @@ import { ingest } from '../ingest/ingest.js';
 import { train } from '../model/train.js';
 import { score } from '../model/score.js';
 import { predict } from '../model/predict.js';
+import { exportSql } from '../model/export-sql.js';
+import { resolveModel } from '../model/resolve.js';
 import { deploy, rollback } from '../registry/production.js';
 import { listModels } from '../registry/list-models.js';
 import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
@@ -78,6 +80,21 @@ export function registerCommands(program: Command): void {
         return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
       }),
     );
+
+  program
+    .command('export')
+    .description('print the production model as SQL (a view scoring a table where the data lives)')
+    .requiredOption('--format <format>', 'output format: sql')
+    .option('--dialect <dialect>', 'postgres or sqlite', 'postgres')
+    .option('--table <name>', 'table (or view) holding the id and feature columns, optionally schema.table', 'clients')
+    .option('--view <name>', 'name of the view created', 'riskwatch_scores')
+    .option('--model <version>', 'a version id, "production" (default) or "latest"')
+    .action((o: { format: string; dialect: string; table: string; view: string; model?: string }) => {
+      if (o.format !== 'sql') throw new UsageError(`--format: expected sql, got "${o.format}"`);
+      if (o.dialect !== 'postgres' && o.dialect !== 'sqlite') throw new UsageError(`--dialect: expected postgres or sqlite, got "${o.dialect}"`);
+      const dialect = o.dialect;
+      return runCommand('export', g(), async (ctx) => exportSql(await resolveModel(ctx, o.model ?? 'production'), { dialect, table: o.table, view: o.view }), (r) => r.sql.trimEnd(), { record: false });
+    });
 
   program
     .command('drift')

@@ -17,7 +17,17 @@ export function formatIngest(r: IngestResult): string {
     }
     return `  ${f.status.padEnd(8)}  ${f.name}: ${f.reason}`;
   });
-  const head = r.files.length ? lines.join('\n') : '  no data files found';
+  // Database sources (and any failed source) get a line each; a lone folder source shows as before.
+  for (const src of r.sources ?? []) {
+    if (src.type === 'folder' && src.status !== 'failed') continue;
+    if (src.status === 'failed') lines.push(`  failed    ${src.error ?? src.name}`);
+    else if (src.status === 'unchanged') lines.push(`  unchanged ${src.name}: no new rows`);
+    else {
+      const extra = [src.rowsRejected ? `${n(src.rowsRejected)} rejected` : '', src.duplicates ? `${n(src.duplicates)} duplicates` : ''].filter(Boolean).join(', ');
+      lines.push(`  ingested  ${src.name}: ${n(src.rowsAdded)} rows added${extra ? ` (${extra})` : ''}`);
+    }
+  }
+  const head = lines.length ? lines.join('\n') : '  no data files found';
   return `${head}\ndataset: ${n(r.rowsTotal)} rows (${n(r.rowsAdded)} new, ${n(r.duplicatesDropped)} duplicates dropped, ${n(r.rowsRejected)} rows rejected)${r.newData ? '' : ' — no new data'}`;
 }
 

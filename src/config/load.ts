@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { configSchema, type FeatureType, type ParsedConfig } from './schema.js';
+import { configSchema, type FeatureType, type ParsedConfig, type SourceConfigInput } from './schema.js';
 import { DataError } from '../util/errors.js';
 
 /**
@@ -9,6 +9,11 @@ import { DataError } from '../util/errors.js';
  * store opens), so loading a config never needs the secret and never holds it longer than needed.
  */
 export type StoreConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url?: string; urlEnv?: string; schema: string };
+/** A source after validation: named, paths absolute, timeouts filled in. */
+export type SourceConfig =
+  | { type: 'folder'; name: string; path: string; extension: string }
+  | { type: 'sqlite'; name: string; path: string; table?: string; query?: string; watermark?: string; timeoutMs: number }
+  | { type: 'postgres'; name: string; url?: string; urlEnv?: string; table?: string; query?: string; watermark?: string; timeoutMs: number };
 
 /** Config after validation, with every path absolute. */
 export interface Config {
@@ -32,6 +37,8 @@ export interface Config {
   alerts: ParsedConfig['alerts'];
   api: ParsedConfig['api'];
   store: StoreConfig;
+  /** Where new data comes from, in ingest order; without `sources` in the file, one folder source built from input_folder_path. */
+  sources: SourceConfig[];
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
 }
@@ -93,14 +100,33 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
       c.store.type === 'postgres'
         ? { type: 'postgres', ...(c.store.url !== undefined && { url: c.store.url }), ...(c.store.url_env !== undefined && { urlEnv: c.store.url_env }), schema: c.store.schema ?? 'public' }
         : { type: 'sqlite', path: at(c.store.path ?? 'riskwatch.db') },
+    sources: [],
     logLevel: c.log_level,
     raw: c,
   };
+  cfg.sources = c.sources ? c.sources.map((s, i) => toSource(file, s, i, at)) : [{ type: 'folder', name: 'folder', path: cfg.inputFolder, extension: cfg.extension }];
+  const seen = new Set<string>();
+  cfg.sources.forEach((s, i) => {
+    if (seen.has(s.name)) throw new DataError(`${file}: key "sources.${i}.name": "${s.name}" names two sources; give each a distinct "name"`);
+    seen.add(s.name);
+  });
   if (opts.checkFolders !== false) {
     requireFolder(file, 'input_folder_path', cfg.inputFolder);
     requireExists(file, 'test_data_path', cfg.testDataPath);
+    cfg.sources.forEach((s, i) => {
+      if (s.type === 'folder' && s.path !== cfg.inputFolder) requireFolder(file, `sources.${i}.path`, s.path);
+    });
   }
   return cfg;
+}
+
+function toSource(file: string, s: SourceConfigInput, i: number, at: (p: string) => string): SourceConfig {
+  if (s.type === 'folder') return { type: 'folder', name: s.name ?? (i === 0 ? 'folder' : `folder:${s.path}`), path: at(s.path), extension: s.extension.replace(/^\./, '') };
+  const what = s.table ?? 'query';
+  const common = { table: s.table, query: s.query, watermark: s.watermark, timeoutMs: s.timeout_ms };
+  if (s.type === 'sqlite') return { type: 'sqlite', name: s.name ?? `sqlite:${what}`, path: at(s.path), ...common };
+  if (s.url !== undefined && !/^postgres(ql)?:\/\//.test(s.url)) throw new DataError(`${file}: key "sources.${i}.url": expected a postgres:// or postgresql:// URL`);
+  return { type: 'postgres', name: s.name ?? `postgres:${what}`, url: s.url, urlEnv: s.url_env, ...common };
 }
 
 function requireFolder(file: string, key: string, path: string): void {

@@ -11,6 +11,36 @@ const nonEmpty = z.string().min(1, 'expected a non-empty string');
 
 export const featureType = z.enum(['count', 'number']);
 
+const sourceName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 letters, digits, "_", ".", ":" or "-"').optional().describe('Name shown in output and recorded in the store (default: derived from the type and table).');
+const tableOrQuery = {
+  table: z.string().min(1).optional().describe('Table (or view) to read, optionally schema-qualified ("schema.table").'),
+  query: z.string().min(1).optional().describe('A SELECT whose result is read instead of a table.'),
+  watermark: z.string().min(1).optional().describe('A column that only grows (an id, an updated_at): each ingest reads only rows past the last recorded value. Without it the whole result is read and compared by content hash.'),
+  timeout_ms: z.int().positive().default(30000).describe('Connect timeout, query timeout, and the longest wait for the next rows while reading.'),
+};
+const exactlyOne = (s: { table?: string; query?: string }) => (s.table === undefined) !== (s.query === undefined);
+
+export const folderSource = z.strictObject({
+  type: z.literal('folder'),
+  name: sourceName,
+  path: nonEmpty.describe('Folder of data files (relative to the config file).'),
+  extension: nonEmpty.default('csv').describe('Data file extension, without the dot.'),
+});
+export const sqliteSource = z
+  .strictObject({ type: z.literal('sqlite'), name: sourceName, path: nonEmpty.describe('SQLite database file (relative to the config file).'), ...tableOrQuery })
+  .refine(exactlyOne, 'expected exactly one of "table" or "query"');
+export const postgresSource = z
+  .strictObject({
+    type: z.literal('postgres'),
+    name: sourceName,
+    url: z.string().min(1).optional().describe('postgres://user:password@host:port/database (prefer url_env: keeps the password out of the file).'),
+    url_env: z.string().min(1).optional().describe('Name of an environment variable holding the connection URL.'),
+    ...tableOrQuery,
+  })
+  .refine(exactlyOne, 'expected exactly one of "table" or "query"')
+  .refine((s) => (s.url === undefined) !== (s.url_env === undefined), 'expected exactly one of "url" or "url_env"');
+export const sourceSchema = z.discriminatedUnion('type', [folderSource, sqliteSource, postgresSource]);
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
   input_folder_path: nonEmpty.describe('Folder scanned for new data files (relative to the config file).'),
@@ -76,6 +106,11 @@ export const configSchema = z.strictObject({
       token_env: z.string().min(1).optional().describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.'),
     })
     .default({}),
+  sources: z
+    .array(sourceSchema)
+    .min(1)
+    .optional()
+    .describe('Where new data comes from. Default: one folder source, input_folder_path with input_file_extension.'),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({
@@ -105,3 +140,4 @@ export const configSchema = z.strictObject({
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type FeatureType = z.infer<typeof featureType>;
+export type SourceConfigInput = z.output<typeof sourceSchema>;

@@ -41,38 +41,82 @@ export interface ReadOptions {
   chunkBytes?: number;
 }
 
+/** Rows validated so far by a CsvRowSink; the same counts a file's ingest reports. */
+export interface RowCounts {
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  missing: Record<string, number>;
+  extraColumns: string[];
+}
+
 /**
- * Stream one data file into `builder`, validating every row against `schema` and dropping
- * duplicates through `dedup` (when given). All or nothing: if the file turns out unusable the
- * builder is truncated back and FileRejectedError names the reason.
+ * The one row builder every source feeds: CSV bytes in (a file's, or a database's rows as CSV),
+ * validated rows appended to `builder`, rejects counted by reason. Header first, then rows.
+ * `push` may throw FileRejectedError (unusable header) or CsvFormatError.
  */
-export async function readDataFile(
-  path: string,
+export class CsvRowSink {
+  private readonly parser: CsvParser;
+  private readonly state: { map: ColumnMap | null; rowsRead: number; rowsRejected: number };
+  private readonly missing: Float64Array;
+  private readonly rejected: Partial<Record<RejectReason, number>> = {};
+
+  constructor(
+    readonly name: string,
+    readonly schema: TableSchema,
+    builder: DatasetBuilder,
+    opts: Pick<ReadOptions, 'log' | 'maxLoggedRejects'> & { where?: string } = {},
+  ) {
+    const nf = schema.features.length;
+    this.missing = new Float64Array(nf);
+    this.state = { map: null, rowsRead: 0, rowsRejected: 0 };
+    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected));
+  }
+
+  push(chunk: Buffer): void {
+    this.parser.push(chunk);
+  }
+
+  /** Flush the last record; false when no header was ever seen. */
+  end(): boolean {
+    this.parser.end();
+    return this.state.map !== null;
+  }
+
+  counts(): RowCounts {
+    const missingOut: Record<string, number> = {};
+    this.schema.features.forEach((f, j) => (missingOut[f] = this.missing[j]));
+    const { rowsRead, rowsRejected, map } = this.state;
+    return { rowsRead, rowsAccepted: rowsRead - rowsRejected, rowsRejected, rejectedByReason: this.rejected, missing: missingOut, extraColumns: map?.extra ?? [] };
+  }
+}
+
+function rowHandler(
+  name: string,
   schema: TableSchema,
   builder: DatasetBuilder,
-  opts: ReadOptions = {},
-): Promise<FileReadResult> {
-  const name = basename(path);
-  const startRows = builder.rows;
-  const before = await stat(path);
-  const hash = createHash('sha256');
+  opts: Pick<ReadOptions, 'log' | 'maxLoggedRejects'> & { where?: string },
+  state: { map: ColumnMap | null; rowsRead: number; rowsRejected: number },
+  missing: Float64Array,
+  rejected: Partial<Record<RejectReason, number>>,
+): (rec: CsvRecord) => void {
   const maxLogged = opts.maxLoggedRejects ?? 20;
   const nf = schema.features.length;
   const counts = schema.features.map((f) => schema.featureTypes[f] !== 'number');
-  const missing = new Float64Array(nf);
-  const rejected: Partial<Record<RejectReason, number>> = {};
   let map: ColumnMap | null = null;
-  let rowsRead = 0;
-  let rowsRejected = 0;
   let logged = 0;
   const rowMissing = new Uint8Array(nf);
+  // A file's rejects name its line; a database source's name the row of the result ("row").
+  const where = opts.where ?? 'line';
 
   const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string) => {
-    rowsRejected++;
+    state.rowsRejected++;
     rejected[reason] = (rejected[reason] ?? 0) + 1;
     if (logged < maxLogged && opts.log) {
       logged++;
-      opts.log.warn({ file: name, line: rec.line, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value }, `row rejected: ${name}:${rec.line}`);
+      const at = where === 'line' ? rec.line : rec.line - 1;
+      opts.log.warn({ file: name, [where]: at, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value }, `row rejected: ${name}${where === 'line' ? ':' : ' row '}${at}`);
     }
   };
 
@@ -82,13 +126,14 @@ export async function readDataFile(
   let featCols = new Int32Array(0);
   let idCol = -1;
   let targetCol = -1;
-  const onRecord = (rec: CsvRecord) => {
+  return (rec: CsvRecord) => {
     if (!map) {
       try {
         map = mapHeader(rec.texts(), schema);
       } catch (err) {
         throw new FileRejectedError(name, (err as Error).message, rec.line);
       }
+      state.map = map;
       fieldCount = map.count;
       featCols = Int32Array.from(map.features);
       idCol = map.id;
@@ -96,7 +141,7 @@ export async function readDataFile(
       if (map.extra.length && opts.log) opts.log.warn({ file: name, columns: map.extra }, `ignoring extra columns in ${name}: ${map.extra.join(', ')}`);
       return;
     }
-    rowsRead++;
+    state.rowsRead++;
     if (rec.count !== fieldCount) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${fieldCount}`);
     if (rec.malformed) return reject(rec, 'malformed_quotes');
     const r = builder.next();
@@ -148,8 +193,23 @@ export async function readDataFile(
     else builder.ids.pushBytes(buf, starts[idCol], ends[idCol]);
     builder.commit();
   };
+}
 
-  const parser = new CsvParser(onRecord);
+/**
+ * Stream one data file into `builder`, validating every row against `schema`. All or nothing: if
+ * the file turns out unusable the builder is truncated back and FileRejectedError names the reason.
+ */
+export async function readDataFile(
+  path: string,
+  schema: TableSchema,
+  builder: DatasetBuilder,
+  opts: ReadOptions = {},
+): Promise<FileReadResult> {
+  const name = basename(path);
+  const startRows = builder.rows;
+  const before = await stat(path);
+  const hash = createHash('sha256');
+  const sink = new CsvRowSink(name, schema, builder, opts);
   const fh = await open(path, 'r');
   let size = 0;
   try {
@@ -168,11 +228,10 @@ export async function readDataFile(
       pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
       hash.update(part);
       size += part.length;
-      parser.push(part);
+      sink.push(part);
       opts.onBytes?.(size);
     }
-    parser.end();
-    if (!map) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
+    if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
     const after = await stat(path);
     if (after.size !== size || after.mtimeMs !== before.mtimeMs) {
       throw new FileRejectedError(name, 'file changed while it was being read (still being written?); it will be read again next time');
@@ -185,17 +244,5 @@ export async function readDataFile(
   } finally {
     await fh.close();
   }
-  const m: ColumnMap = map;
-  const missingOut: Record<string, number> = {};
-  schema.features.forEach((f, j) => (missingOut[f] = missing[j]));
-  return {
-    size,
-    sha256: hash.digest('hex'),
-    rowsRead,
-    rowsAccepted: rowsRead - rowsRejected,
-    rowsRejected,
-    rejectedByReason: rejected,
-    missing: missingOut,
-    extraColumns: m.extra,
-  };
+  return { size, sha256: hash.digest('hex'), ...sink.counts() };
 }

@@ -5,7 +5,10 @@ import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { readDataset, sha256File, writeDataset } from '../data/dataset-files.js';
 import { compactRows, findDuplicates } from '../data/find-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
-import type { IngestedFileRecord } from '../store/types.js';
+import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
+import type { SourceConfig } from '../config/load.js';
+import { openDatabaseSource } from '../data/sources/open-source.js';
+import type { SourceRead } from '../data/sources/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
 import { listDataFiles } from './list-files.js';
@@ -26,8 +29,33 @@ export interface IngestFileResult {
   reason?: string;
 }
 
+/** One configured source's part in an ingest (`sources` in `ingest --json`). */
+export interface IngestSourceResult {
+  name: string;
+  type: SourceConfig['type'];
+  status: 'ingested' | 'unchanged' | 'failed';
+  /** Folder path, SQLite file, or PostgreSQL URL with the password masked. */
+  location: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  duplicates: number;
+  rowsAdded: number;
+  rejectedByReason: Record<string, number>;
+  missing: Record<string, number>;
+  /** Folder sources: files read this time. */
+  files?: number;
+  /** Database sources with a watermark column: where the next read starts. */
+  watermark?: string | null;
+  /** Why the source failed (or a note, e.g. ignored columns); never holds a password. */
+  error?: string;
+}
+
 export interface IngestResult {
   files: IngestFileResult[];
+  /** Every configured source, in config order, with its status and counts. */
+  sources: IngestSourceResult[];
+  sourcesFailed: number;
   /** Rows in the combined dataset after this ingest. */
   rowsTotal: number;
   rowsAdded: number;
@@ -48,53 +76,209 @@ const INGESTED_FILES_JSON = 'ingestedfiles.json';
  * read twice and a changed one is.
  */
 export async function ingest(ctx: Context): Promise<IngestResult> {
-  const { config, store, log, progress } = ctx;
+  const { config, store, log } = ctx;
   const startedAt = nowIso();
   const schema = trainingSchema(config);
-  const candidates = await listDataFiles(config.inputFolder, config.extension);
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
+  const sourceStates = new Map((await store.latestSourceReads()).map((r) => [r.source, r]));
 
   const existing = await readDataset(config.outputFolder, schema);
   const recorded = await store.latestDataset();
   if (recorded && existing?.hash !== recorded.hash) {
     // The dataset on disk is not the one the store last recorded (deleted, replaced, or a crash
-    // between writing it and recording it): read every file again. Dedup makes this exact, and
-    // rows already on disk are kept, so nothing ingested before is lost.
-    log.warn({ onDisk: existing?.hash ?? null, recorded: recorded.hash }, 'dataset on disk differs from the last recorded one; re-reading every source file');
+    // between writing it and recording it): read every source again, from the start. Dedup makes
+    // this exact, and rows already on disk are kept, so nothing ingested before is lost.
+    log.warn({ onDisk: existing?.hash ?? null, recorded: recorded.hash }, 'dataset on disk differs from the last recorded one; re-reading every source');
     known.clear();
+    sourceStates.clear();
   }
 
+  const previousRows = existing?.dataset.rows ?? 0;
+  const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
   const results: IngestFileResult[] = [];
-  const toRead: Array<{ name: string; path: string; size: number; sha256: string; mtimeMs: number }> = [];
-  for (const c of candidates) {
-    if (c.problem) {
-      log.warn({ file: c.name }, `file rejected: ${c.name} ${c.problem}`);
-      results.push(emptyResult(c.name, 'rejected', c.problem));
+  const sources: IngestSourceResult[] = [];
+  const records: IngestedFileRecord[] = [];
+  // Rows appended per file and per database source, to count their duplicates afterwards.
+  const read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }> = [];
+  const dbReads: Array<{ res: IngestSourceResult; start: number; end: number; read: SourceRead | null }> = [];
+
+  // Sources in config order, each all-or-nothing; one that fails is reported and the others go on.
+  let firstFolder = true;
+  for (const src of config.sources) {
+    if (src.type === 'folder') {
+      // The first folder source's files keep their bare names (as before `sources` existed).
+      const prefix = firstFolder ? '' : `${src.name}/`;
+      firstFolder = false;
+      const res = emptySource(src.name, 'folder', src.path, schema.features);
+      sources.push(res);
+      try {
+        await ingestFolder(ctx, src.path, src.extension, prefix, { known, builder, results, records, read, source: res, schema });
+      } catch (err) {
+        res.status = 'failed';
+        res.error = `folder ${src.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        log.error({ source: src.name }, `source failed: ${src.name}: ${res.error}`);
+      }
       continue;
     }
-    const prev = known.get(c.name);
+    const source = await openDatabaseSource(src);
+    const res = emptySource(src.name, src.type, source.location, schema.features);
+    sources.push(res);
+    const start = builder.rows;
+    const state = sourceStates.get(src.name) ?? null;
+    try {
+      const t0 = performance.now();
+      const r = await source.read(state, schema, builder, log);
+      Object.assign(res, { rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsRejected: r.rowsRejected, rejectedByReason: r.rejectedByReason as Record<string, number>, missing: r.missing });
+      res.status = r.unchanged ? 'unchanged' : 'ingested';
+      if (src.watermark) res.watermark = r.watermark;
+      if (r.extraColumns.length) log.info({ source: src.name, columns: r.extraColumns }, `source ${src.name}: columns not read: ${r.extraColumns.join(', ')}`);
+      dbReads.push({ res, start, end: builder.rows, read: r });
+      log.debug({ source: src.name, ms: Math.round(performance.now() - t0) }, `read source ${src.name}`);
+    } catch (err) {
+      builder.truncate(start);
+      res.status = 'failed';
+      res.error = (err as Error).message;
+      log.error({ source: src.name }, `source failed: ${res.error}`);
+      dbReads.push({ res, start, end: start, read: null });
+    } finally {
+      await source.close();
+    }
+  }
+
+  // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
+  // config order, a folder's files in name order), so the first occurrence is the one kept.
+  const duplicate = findDuplicates(builder.build());
+  const countIn = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n += duplicate[i];
+    return n;
+  };
+  const existingDuplicates = countIn(0, previousRows);
+  if (existingDuplicates) log.warn({ duplicates: existingDuplicates }, `existing dataset held ${existingDuplicates} duplicate rows; dropped`);
+  for (const { res, start, end, path, mtimeMs, ingestedAt, source } of read) {
+    res.duplicates = countIn(start, end);
+    res.rowsAdded = res.rowsAccepted - res.duplicates;
+    source.duplicates += res.duplicates;
+    source.rowsAdded += res.rowsAdded;
+    log.info({ file: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested ${res.name}`);
+    records.push({ ...toRecord(res, path, ingestedAt), mtimeMs });
+  }
+  for (const { res, start, end } of dbReads) {
+    res.duplicates = countIn(start, end);
+    res.rowsAdded = res.rowsAccepted - res.duplicates;
+    if (res.status === 'ingested') log.info({ source: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested source ${res.name}`);
+  }
+  builder.truncate(compactRows(builder, duplicate));
+
+  const rowsAdded = builder.rows - (previousRows - existingDuplicates);
+  let datasetHash = existing?.hash ?? null;
+  let datasetPath: string | null = existing ? join(config.outputFolder, 'finaldata.csv') : null;
+  const ingestedAny = results.some((r) => r.status === 'ingested') || dbReads.some((d) => d.res.status === 'ingested');
+  const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!existing && ingestedAny);
+  let datasetRecord = null;
+  if (mustWrite) {
+    const ds = builder.build();
+    const written = await writeDataset(config.outputFolder, ds, { id: config.id, target: config.target });
+    datasetHash = written.hash;
+    datasetPath = written.csvPath;
+    datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
+  }
+
+  const readAt = nowIso();
+  const sourceRecords: SourceReadRecord[] = sources.map((res) => {
+    const db = dbReads.find((d) => d.res === res);
+    return {
+      source: res.name,
+      type: res.type,
+      status: res.status,
+      rowsRead: res.rowsRead,
+      rowsAccepted: res.rowsAccepted,
+      rowsRejected: res.rowsRejected,
+      duplicates: res.duplicates,
+      rowsAdded: res.rowsAdded,
+      rejectedByReason: res.rejectedByReason,
+      // The new watermark is recorded with the dataset, in one transaction: a crash before this
+      // means the rows are read again next time, and dedup keeps the dataset exact.
+      watermark: db?.read?.watermark ?? null,
+      contentHash: db?.read?.contentHash ?? null,
+      error: res.status === 'failed' ? (res.error ?? null) : null,
+      readAt,
+    };
+  });
+  const rowsRejected = results.reduce((s, r) => s + (r.status === 'ingested' ? r.rowsRejected : 0), 0) + dbReads.reduce((s, d) => s + d.res.rowsRejected, 0);
+  const duplicatesDropped = results.reduce((s, r) => s + r.duplicates, 0) + dbReads.reduce((s, d) => s + d.res.duplicates, 0) + existingDuplicates;
+  await store.recordIngestion(
+    {
+      startedAt,
+      finishedAt: nowIso(),
+      filesIngested: results.filter((r) => r.status === 'ingested').length,
+      filesRejected: results.filter((r) => r.status === 'rejected').length,
+      filesSkipped: results.filter((r) => r.status === 'skipped').length,
+      rowsAdded,
+      rowsRejected,
+      duplicatesDropped,
+      datasetHash,
+    },
+    records,
+    datasetRecord,
+    sourceRecords,
+  );
+  // The seed's list of ingested file names, kept for compatibility.
+  const ingestedNames = (await store.latestFileRecords()).filter((r) => r.status === 'ingested').map((r) => r.name);
+  writeFileAtomicSync(join(config.outputFolder, INGESTED_FILES_JSON), JSON.stringify(ingestedNames, null, 2) + '\n');
+
+  return {
+    files: results,
+    sources,
+    sourcesFailed: sources.filter((x) => x.status === 'failed').length,
+    rowsTotal: builder.rows,
+    rowsAdded,
+    duplicatesDropped,
+    rowsRejected,
+    newData: rowsAdded > 0,
+    datasetHash,
+    datasetPath,
+  };
+}
+
+interface FolderWork {
+  known: Map<string, IngestedFileRecord>;
+  builder: DatasetBuilder;
+  results: IngestFileResult[];
+  records: IngestedFileRecord[];
+  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }>;
+  source: IngestSourceResult;
+  schema: ReturnType<typeof trainingSchema>;
+}
+
+/** Every new or changed data file of one folder, in name order, each all-or-nothing. */
+async function ingestFolder(ctx: Context, folder: string, extension: string, prefix: string, w: FolderWork): Promise<void> {
+  const { log, progress } = ctx;
+  const { known, builder, results, records, read, source, schema } = w;
+  const candidates = await listDataFiles(folder, extension);
+  const toRead: Array<{ name: string; path: string; size: number; sha256: string; mtimeMs: number }> = [];
+  for (const c of candidates) {
+    const name = prefix + c.name;
+    if (c.problem) {
+      log.warn({ file: name }, `file rejected: ${name} ${c.problem}`);
+      results.push(emptyResult(name, 'rejected', c.problem));
+      continue;
+    }
+    const prev = known.get(name);
     // Only a file that could be unchanged (same size as when recorded) is hashed up front; any
     // other is new or changed for certain, and is hashed while it is parsed.
     const sha256 = prev && prev.size === c.size ? await sha256File(c.path) : '';
     if (prev && prev.sha256 === sha256) {
       const reason = prev.status === 'rejected' ? `unchanged since it was rejected: ${prev.reason}` : 'unchanged since last ingest';
-      results.push({ ...emptyResult(c.name, 'skipped', reason), size: c.size, sha256 });
+      results.push({ ...emptyResult(name, 'skipped', reason), size: c.size, sha256 });
       continue;
     }
-    toRead.push({ name: c.name, path: c.path, size: c.size, sha256, mtimeMs: c.mtimeMs });
+    toRead.push({ name, path: c.path, size: c.size, sha256, mtimeMs: c.mtimeMs });
   }
 
-  const previousRows = existing?.dataset.rows ?? 0;
-  const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
-
-  // Read every new or changed file, all valid rows appended; duplicates are found afterwards in
-  // one pass over the whole dataset (existing rows first, then files in name order, so the first
-  // occurrence is the one kept).
   const totalBytes = toRead.reduce((s, f) => s + f.size, 0);
   let doneBytes = 0;
   progress.start(totalBytes, 'ingest');
-  const read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string }> = [];
-  const records: IngestedFileRecord[] = [];
   for (const f of toRead) {
     const ingestedAt = nowIso();
     const start = builder.rows;
@@ -115,7 +299,14 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
       results.push(res);
-      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt });
+      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source });
+      source.status = 'ingested';
+      source.files = (source.files ?? 0) + 1;
+      source.rowsRead += r.rowsRead;
+      source.rowsAccepted += r.rowsAccepted;
+      source.rowsRejected += r.rowsRejected;
+      for (const [k, v] of Object.entries(r.rejectedByReason)) source.rejectedByReason[k] = (source.rejectedByReason[k] ?? 0) + (v ?? 0);
+      for (const [k, v] of Object.entries(r.missing)) source.missing[k] = (source.missing[k] ?? 0) + v;
     } catch (err) {
       if (!(err instanceof FileRejectedError)) throw err;
       const where = err.line ? ` (line ${err.line})` : '';
@@ -130,68 +321,10 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     doneBytes += f.size;
   }
   progress.stop();
+}
 
-  const duplicate = findDuplicates(builder.build());
-  const countIn = (from: number, to: number) => {
-    let n = 0;
-    for (let i = from; i < to; i++) n += duplicate[i];
-    return n;
-  };
-  const existingDuplicates = countIn(0, previousRows);
-  if (existingDuplicates) log.warn({ duplicates: existingDuplicates }, `existing dataset held ${existingDuplicates} duplicate rows; dropped`);
-  for (const { res, start, end, path, mtimeMs, ingestedAt } of read) {
-    res.duplicates = countIn(start, end);
-    res.rowsAdded = res.rowsAccepted - res.duplicates;
-    log.info({ file: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested ${res.name}`);
-    records.push({ ...toRecord(res, path, ingestedAt), mtimeMs });
-  }
-  builder.truncate(compactRows(builder, duplicate));
-
-  const rowsAdded = builder.rows - (previousRows - existingDuplicates);
-  let datasetHash = existing?.hash ?? null;
-  let datasetPath: string | null = existing ? join(config.outputFolder, 'finaldata.csv') : null;
-  const ingestedAny = results.some((r) => r.status === 'ingested');
-  const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!existing && ingestedAny);
-  let datasetRecord = null;
-  if (mustWrite) {
-    const ds = builder.build();
-    const written = await writeDataset(config.outputFolder, ds, { id: config.id, target: config.target });
-    datasetHash = written.hash;
-    datasetPath = written.csvPath;
-    datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
-  }
-
-  const rowsRejected = results.reduce((s, r) => s + (r.status === 'ingested' ? r.rowsRejected : 0), 0);
-  const duplicatesDropped = results.reduce((s, r) => s + r.duplicates, 0) + existingDuplicates;
-  await store.recordIngestion(
-    {
-      startedAt,
-      finishedAt: nowIso(),
-      filesIngested: results.filter((r) => r.status === 'ingested').length,
-      filesRejected: results.filter((r) => r.status === 'rejected').length,
-      filesSkipped: results.filter((r) => r.status === 'skipped').length,
-      rowsAdded,
-      rowsRejected,
-      duplicatesDropped,
-      datasetHash,
-    },
-    records,
-    datasetRecord,
-  );
-  // The seed's list of ingested file names, kept for compatibility.
-  const ingestedNames = (await store.latestFileRecords()).filter((r) => r.status === 'ingested').map((r) => r.name);
-  writeFileAtomicSync(join(config.outputFolder, INGESTED_FILES_JSON), JSON.stringify(ingestedNames, null, 2) + '\n');
-
-  return {
-    files: results,
-    rowsTotal: builder.rows,
-    rowsAdded,
-    duplicatesDropped,
-    rowsRejected,
-    newData: rowsAdded > 0,
-    datasetHash,
-    datasetPath,
-  };
+function emptySource(name: string, type: SourceConfig['type'], location: string, features: string[]): IngestSourceResult {
+  return { name, type, status: 'unchanged', location, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, rowsAdded: 0, rejectedByReason: {}, missing: Object.fromEntries(features.map((f) => [f, 0])) };
 }
 
 function emptyResult(name: string, status: IngestFileResult['status'], reason: string): IngestFileResult {

@@ -20,7 +20,7 @@ export interface RunResult {
   runId: number | null;
   status: RunStatus;
   newData: boolean;
-  ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number } | null;
+  ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number; sourcesFailed?: string[] } | null;
   drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null };
   /** Level per feature of this run's drift check (none | possible | drift), when one ran. */
   featureDrift?: Record<string, string>;
@@ -93,6 +93,9 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       rowsRejected: ing.rowsRejected,
       filesRejected: ing.files.filter((f) => f.status === 'rejected').length,
     };
+    // A source that failed does not stop the run; its error (password masked) is in the run's record.
+    const failed = ing.sources.filter((x) => x.status === 'failed');
+    if (failed.length) result.ingested.sourcesFailed = failed.map((x) => x.error ?? x.name);
     if (!ing.newData && production) {
       result.reason = `no new rows; ${production.version} stays in production`;
       return result;

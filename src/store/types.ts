@@ -42,6 +42,29 @@ export interface IngestionRecord {
   datasetHash: string | null;
 }
 
+/**
+ * One source's part in one ingestion. For a database source, `watermark` / `contentHash` are where
+ * its next read starts (written in the same transaction as the dataset record, so a crash before
+ * it means the rows are read again and dedup keeps the dataset exact).
+ */
+export interface SourceReadRecord {
+  source: string;
+  type: 'folder' | 'sqlite' | 'postgres';
+  status: 'ingested' | 'unchanged' | 'failed';
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  duplicates: number;
+  rowsAdded: number;
+  rejectedByReason: Record<string, number>;
+  /** Opaque text encoded by the source; null without a watermark column. */
+  watermark: string | null;
+  contentHash: string | null;
+  /** Why a failed read failed (passwords masked). */
+  error: string | null;
+  readAt: string;
+}
+
 export interface ModelRecord {
   version: string;
   createdAt: string;
@@ -126,7 +149,9 @@ export interface Store {
   /** The latest record per file name, ingested or rejected. */
   latestFileRecords(): Promise<IngestedFileRecord[]>;
   /** One transaction: the ingestion, its files and (when written) the new dataset. */
-  recordIngestion(ingestion: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null): Promise<number>;
+  recordIngestion(ingestion: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null, sources?: SourceReadRecord[]): Promise<number>;
+  /** Per source name, its latest read that did not fail (where the next read starts). */
+  latestSourceReads(): Promise<SourceReadRecord[]>;
   latestDataset(): Promise<DatasetRecord | undefined>;
   getDataset(hash: string): Promise<DatasetRecord | undefined>;
   recordDataset(dataset: DatasetRecord): Promise<void>;

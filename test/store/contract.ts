@@ -92,6 +92,32 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
       assert.equal((await s.latestFileRecords()).length, 1);
     });
 
+    withStore('source reads: recorded with their ingestion; latest non-failed read per source, field for field', async (s) => {
+      const read = (source: string, status: 'ingested' | 'unchanged' | 'failed', watermark: string | null, at: string) => ({
+        source,
+        type: 'postgres' as const,
+        status,
+        rowsRead: 7,
+        rowsAccepted: 6,
+        rowsRejected: 1,
+        duplicates: 2,
+        rowsAdded: 4,
+        rejectedByReason: { invalid_label: 1 },
+        watermark,
+        contentHash: status === 'failed' ? null : `sha-${watermark}`,
+        error: status === 'failed' ? 'postgres:clients: connection refused' : null,
+        readAt: at,
+      });
+      await s.recordIngestion(ingestion('h1'), [], dataset('h1'), [read('db:a', 'ingested', '10', '2026-01-01T00:00:00Z'), read('db:b', 'ingested', '3', '2026-01-01T00:00:00Z')]);
+      await s.recordIngestion(ingestion('h2'), [], dataset('h2'), [read('db:a', 'ingested', '25', '2026-01-02T00:00:00Z'), read('db:b', 'failed', null, '2026-01-02T00:00:00Z')]);
+      const latest = await s.latestSourceReads();
+      assert.deepEqual(latest, [read('db:a', 'ingested', '25', '2026-01-02T00:00:00Z'), read('db:b', 'ingested', '3', '2026-01-01T00:00:00Z')]);
+      // One transaction: a bad source read leaves no ingestion and no watermark behind.
+      await assert.rejects(s.recordIngestion(ingestion('h3'), [], dataset('h3'), [{ ...read('db:a', 'ingested', '99', '2026-01-03T00:00:00Z'), status: 'bogus' as never }]));
+      assert.equal((await s.latestSourceReads())[0].watermark, '25');
+      assert.equal(await s.getDataset('h3'), undefined);
+    });
+
     withStore('recordDataset / getDataset / latestDataset: re-recording a hash makes it the latest again', async (s) => {
       await s.recordDataset(dataset('h1', 5));
       await s.recordDataset(dataset('h2', 6));

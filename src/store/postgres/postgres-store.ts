@@ -6,6 +6,7 @@ import { maskUrl, redact } from '../../util/mask-url.js';
 import { DataError, RiskwatchError } from '../../util/errors.js';
 import type {
   DatasetRecord,
+  SourceReadRecord,
   DeploymentRecord,
   HeldLock,
   IngestedFileRecord,
@@ -163,7 +164,7 @@ export class PostgresStore implements Store, SharedStore {
     return (await this.query('SELECT DISTINCT ON (name) * FROM ingested_files ORDER BY name, id DESC')).map(toFile);
   }
 
-  async recordIngestion(ing: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null): Promise<number> {
+  async recordIngestion(ing: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null, sources: SourceReadRecord[] = []): Promise<number> {
     return this.tx(async (c) => {
       if (dataset) await this.insertDataset(c, dataset);
       const [{ id }] = (
@@ -180,8 +181,34 @@ export class PostgresStore implements Store, SharedStore {
           [id, f.name, f.path, f.size, f.sha256, f.status, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.duplicates, JSON.stringify(f.rejectedByReason), JSON.stringify(f.missing), f.reason ?? null, f.ingestedAt, f.mtimeMs ?? null],
         );
       }
+      for (const s of sources) {
+        await c.query(
+          `INSERT INTO source_reads (ingestion_id, source, type, status, rows_read, rows_accepted, rows_rejected, duplicates, rows_added, rejected_by_reason, watermark, content_hash, error, read_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+          [id, s.source, s.type, s.status, s.rowsRead, s.rowsAccepted, s.rowsRejected, s.duplicates, s.rowsAdded, JSON.stringify(s.rejectedByReason), s.watermark, s.contentHash, s.error, s.readAt],
+        );
+      }
       return id as number;
     });
+  }
+
+  async latestSourceReads(): Promise<SourceReadRecord[]> {
+    const rows = await this.query("SELECT DISTINCT ON (source) * FROM source_reads WHERE status <> 'failed' ORDER BY source, id DESC");
+    return rows.map((r) => ({
+      source: r.source as string,
+      type: r.type as SourceReadRecord['type'],
+      status: r.status as SourceReadRecord['status'],
+      rowsRead: Number(r.rows_read),
+      rowsAccepted: Number(r.rows_accepted),
+      rowsRejected: Number(r.rows_rejected),
+      duplicates: Number(r.duplicates),
+      rowsAdded: Number(r.rows_added),
+      rejectedByReason: JSON.parse(r.rejected_by_reason as string),
+      watermark: (r.watermark as string | null) ?? null,
+      contentHash: (r.content_hash as string | null) ?? null,
+      error: (r.error as string | null) ?? null,
+      readAt: r.read_at as string,
+    }));
   }
 
   private async insertDataset(c: pg.PoolClient, d: DatasetRecord): Promise<void> {

@@ -94,4 +94,28 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
       ALTER TABLE ingested_files ADD COLUMN mtime_ms REAL;
     `,
   },
+  {
+    version: 3,
+    name: 'source reads: per-source status, counts, watermark and content hash',
+    sql: `
+      CREATE TABLE source_reads (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ingestion_id INTEGER NOT NULL REFERENCES ingestions(id),
+        source TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ingested', 'unchanged', 'failed')),
+        rows_read INTEGER NOT NULL,
+        rows_accepted INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        rows_added INTEGER NOT NULL,
+        rejected_by_reason TEXT NOT NULL,
+        watermark TEXT,
+        content_hash TEXT,
+        error TEXT,
+        read_at TEXT NOT NULL
+      );
+      CREATE INDEX source_reads_source ON source_reads(source, id);
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import type {
   ModelRecord,
   RunRecord,
   ScoreRecord,
+  SourceReadRecord,
   Store,
 } from '../types.js';
 
@@ -53,7 +54,7 @@ export class SqliteStore implements Store {
     return rows.map(toFile);
   }
 
-  async recordIngestion(ing: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null): Promise<number> {
+  async recordIngestion(ing: IngestionRecord, files: IngestedFileRecord[], dataset: DatasetRecord | null, sources: SourceReadRecord[] = []): Promise<number> {
     const tx = this.db.transaction(() => {
       if (dataset) this.insertDataset(dataset);
       const { lastInsertRowid } = this.db
@@ -69,9 +70,37 @@ export class SqliteStore implements Store {
       for (const f of files) {
         ins.run(lastInsertRowid, f.name, f.path, f.size, f.sha256, f.status, f.rowsRead, f.rowsAccepted, f.rowsRejected, f.duplicates, JSON.stringify(f.rejectedByReason), JSON.stringify(f.missing), f.reason ?? null, f.ingestedAt, f.mtimeMs ?? null);
       }
+      const src = this.db.prepare(
+        `INSERT INTO source_reads (ingestion_id, source, type, status, rows_read, rows_accepted, rows_rejected, duplicates, rows_added, rejected_by_reason, watermark, content_hash, error, read_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const s of sources) {
+        src.run(lastInsertRowid, s.source, s.type, s.status, s.rowsRead, s.rowsAccepted, s.rowsRejected, s.duplicates, s.rowsAdded, JSON.stringify(s.rejectedByReason), s.watermark, s.contentHash, s.error, s.readAt);
+      }
       return Number(lastInsertRowid);
     });
     return tx.immediate();
+  }
+
+  async latestSourceReads(): Promise<SourceReadRecord[]> {
+    const rows = this.db
+      .prepare("SELECT s.* FROM source_reads s JOIN (SELECT source, MAX(id) AS id FROM source_reads WHERE status <> 'failed' GROUP BY source) l ON l.id = s.id ORDER BY s.source")
+      .all() as Row[];
+    return rows.map((r) => ({
+      source: r.source as string,
+      type: r.type as SourceReadRecord['type'],
+      status: r.status as SourceReadRecord['status'],
+      rowsRead: r.rows_read as number,
+      rowsAccepted: r.rows_accepted as number,
+      rowsRejected: r.rows_rejected as number,
+      duplicates: r.duplicates as number,
+      rowsAdded: r.rows_added as number,
+      rejectedByReason: JSON.parse(r.rejected_by_reason as string),
+      watermark: (r.watermark as string | null) ?? null,
+      contentHash: (r.content_hash as string | null) ?? null,
+      error: (r.error as string | null) ?? null,
+      readAt: r.read_at as string,
+    }));
   }
 
   private insertDataset(d: DatasetRecord): void {

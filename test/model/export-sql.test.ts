@@ -1,0 +1,88 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { predict } from '../../src/model/predict.ts';
+import { cli, seedWithModels, HEADER } from '../helpers/workspace.ts';
+import { pgSchema } from '../helpers/postgres.ts';
+
+// Rows with missing cells (→ the model's medians), zeros, and values that push z far past the
+// range where exp() overflows or underflows in PostgreSQL.
+const ROWS: Array<[string, number | null, number | null, number | null, number]> = [
+  ['a', 1, 2, 3, 0],
+  ['b', null, 250, 40, 1],
+  ['c', 12, null, null, 0],
+  ['d', null, null, null, 1],
+  ['e', 0, 0, 0, 0],
+  ['f', 1_000_000_000, 3, 5, 1],
+  ['g', 3, 1_000_000_000, 5, 0],
+  ['h', 2, 7, 1_000_000_000, 1],
+  ['i', 98765, 123456, 789, 0],
+  ...Array.from({ length: 200 }, (_, i): [string, number | null, number | null, number | null, number] => [`r${i}`, (i * 37) % 300, i % 11 === 0 ? null : (i * 53) % 900, (i * 7) % 120, i % 2]),
+];
+
+const fixture = await seedWithModels(1);
+after(() => fixture.ctx.store.close());
+const csvPath = join(fixture.ws.dir, 'score-me.csv');
+writeFileSync(csvPath, [HEADER, ...ROWS.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n');
+const expected = new Map((await predict(fixture.ctx, { data: csvPath })).predictions!.map((p) => [p.id, p]));
+
+function exportSql(dialect: string, table: string): { sql: string; version: string } {
+  const r = cli(['--config', fixture.ws.config, '--json', 'export', '--format', 'sql', '--dialect', dialect, '--table', table]);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function compare(got: Array<{ corporation: string; probability: number; prediction: number }>): number {
+  assert.equal(got.length, ROWS.length);
+  let worst = 0;
+  for (const g of got) {
+    const e = expected.get(g.corporation)!;
+    const diff = Math.abs(Number(g.probability) - e.probability);
+    worst = Math.max(worst, diff);
+    assert.ok(diff <= 1e-9, `${g.corporation}: SQL ${g.probability} vs predict ${e.probability}`);
+    assert.equal(Number(g.prediction), e.prediction, g.corporation);
+  }
+  return worst;
+}
+
+describe('export --format sql scores as predict does', () => {
+  test('the extremes really are extreme (the test covers overflow)', () => {
+    const ps = [...expected.values()].map((p) => p.probability);
+    assert.ok(ps.some((p) => p < 1e-12) || ps.some((p) => p > 1 - 1e-12), `min ${Math.min(...ps)} max ${Math.max(...ps)}`);
+  });
+
+  test('sqlite: same probabilities as predict to 1e-9', () => {
+    const db = new Database(join(fixture.ws.dir, 'warehouse.db'));
+    db.exec(`CREATE TABLE clients (corporation TEXT, lastmonth_activity INTEGER, lastyear_activity INTEGER, number_of_employees REAL, exited INTEGER)`);
+    const st = db.prepare('INSERT INTO clients VALUES (?, ?, ?, ?, ?)');
+    for (const r of ROWS) st.run(...r);
+    const { sql } = exportSql('sqlite', 'clients');
+    db.exec(sql);
+    compare(db.prepare('SELECT corporation, probability, prediction FROM riskwatch_scores').all() as never);
+    db.close();
+  });
+
+  test('postgres: same probabilities as predict to 1e-9', async () => {
+    const pg = await pgSchema('rw_export');
+    try {
+      const t = `${pg.schema}.clients`;
+      await pg.client.query(`CREATE TABLE ${t} (corporation text, lastmonth_activity bigint, lastyear_activity integer, number_of_employees numeric, exited smallint)`);
+      for (const r of ROWS) await pg.client.query(`INSERT INTO ${t} VALUES ($1, $2, $3, $4, $5)`, r);
+      const { sql } = exportSql('postgres', t);
+      await pg.client.query(`SET search_path = ${pg.schema}`);
+      await pg.client.query(sql);
+      const res = await pg.client.query('SELECT corporation, probability, prediction FROM riskwatch_scores');
+      compare(res.rows);
+    } finally {
+      await pg.drop();
+    }
+  });
+
+  test('a bad dialect or format is a usage error', () => {
+    const r = cli(['--config', fixture.ws.config, 'export', '--format', 'sql', '--dialect', 'oracle']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--dialect: expected postgres or sqlite, got "oracle"/);
+  });
+});
