@@ -113,7 +113,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
         size: r.size,
         sha256: r.sha256,
       };
-      if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
+      if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);
       read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt });
     } catch (err) {
@@ -192,6 +192,11 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     datasetHash,
     datasetPath,
   };
+}
+
+/** A list of names for a one-line message: the first ten, then how many more (a file may have 10,000 columns). */
+export function namesShort(names: string[], shown = 10): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
 function emptyResult(name: string, status: IngestFileResult['status'], reason: string): IngestFileResult {
