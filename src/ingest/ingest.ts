@@ -159,6 +159,11 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     datasetHash = written.hash;
     datasetPath = written.csvPath;
     datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
+  } else if (existing && existing.hash !== recorded?.hash) {
+    // The dataset on disk was written but never recorded (a crash between the two): record it
+    // now, or the store would go on naming an older dataset than the one models train on.
+    const ds = builder.build();
+    datasetRecord = { hash: existing.hash, rows: ds.rows, path: join(config.outputFolder, 'finaldata.csv'), createdAt: nowIso(), missing: countMissing(ds) };
   }
 
   const rowsRejected = results.reduce((s, r) => s + (r.status === 'ingested' ? r.rowsRejected : 0), 0);

@@ -85,6 +85,12 @@ export function sqliteIntegrity(dir: string, dbName = 'riskwatch.db'): string[] 
     if (ic !== 'ok') problems.push(`integrity_check: ${String(ic)}`);
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length) problems.push(`foreign_key_check: ${JSON.stringify(fk)}`);
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+    if (!tables.has('model_versions')) {
+      // Killed before the first migration committed: nothing else may exist yet.
+      if (existsSync(join(dir, 'production_deployment', 'model.json'))) problems.push('production model without a migrated store');
+      return problems;
+    }
     const ready = db.prepare("SELECT version FROM model_versions WHERE status = 'ready'").all() as Array<{ version: string }>;
     for (const { version } of ready) if (!existsSync(join(dir, 'models', version, 'model.json'))) problems.push(`ready version ${version} has no models/${version}/model.json`);
     const known = new Set((db.prepare('SELECT version FROM model_versions').all() as Array<{ version: string }>).map((r) => r.version));
