@@ -3,7 +3,7 @@
  * for secrets), figures written for RELIABILITY.md, store integrity checks, and the list of store
  * backends the store-level tests iterate.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -120,4 +120,25 @@ export function sqliteIntegrity(dir: string, dbName = 'riskwatch.db'): string[] 
     db.close();
   }
   return problems;
+}
+
+/**
+ * Secrets the suite sets (API token, a password inside a webhook URL): built at run time so they
+ * appear in no source file, and recognisable so a grep of every captured log and response finds
+ * any leak. Children inherit them through the environment.
+ */
+export const TEST_TOKEN = (process.env.RISKWATCH_TEST_SECRET_TOKEN ??= `rwtok-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`);
+export const TEST_PASSWORD = (process.env.RISKWATCH_TEST_SECRET_PASSWORD ??= `rwpw-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`);
+export const TOKEN_ENV = 'RISKWATCH_TEST_SECRET_TOKEN';
+
+/** Captured files (this process's, or all in RISKWATCH_CAPTURE_DIR) that contain a test secret. */
+export function capturedSecrets(texts: string[] = []): string[] {
+  const hits: string[] = [];
+  const look = (where: string, text: string) => {
+    for (const s of [TEST_TOKEN, TEST_PASSWORD, encodeURIComponent(TEST_PASSWORD)]) if (text.includes(s)) hits.push(`${where} holds ${s === TEST_TOKEN ? 'the API token' : 'the webhook password'}`);
+  };
+  texts.forEach((t, i) => look(`text ${i}`, t));
+  const dir = process.env.RISKWATCH_CAPTURE_DIR;
+  if (dir && existsSync(dir)) for (const f of readdirSync(dir)) look(f, readFileSync(join(dir, f), 'utf8'));
+  return hits;
 }
