@@ -110,8 +110,8 @@ function stageOf(logged: string[]): string {
   if (last.startsWith('ingested')) return 'after ingest (dataset, store, drift, train)';
   if (last.startsWith('trained')) return 'after train (score / compare)';
   if (last.startsWith('scored')) return 'after score (deploy)';
-  if (last.startsWith('deployed')) return 'after deploy (finish)';
-  return 'finished';
+  // After the deployment the run logs its result, then records it and releases the lock.
+  return 'after deploy (recording the run)';
 }
 
 /** Checks after a kill, before anything repairs it. */
@@ -218,7 +218,7 @@ test('kills covered every step', () => {
     backends: STORE_BACKENDS.map((b) => b.name),
   });
   assert.ok(survived.length >= 50, `${survived.length} kills survived`);
-  for (const s of ['start-up / lock / detect / ingest', 'after ingest (dataset, store, drift, train)', 'after train (score / compare)', 'after deploy (finish)']) assert.ok(stages.has(s), `a kill landed ${s}: saw ${[...stages].join(', ')}`);
+  for (const s of ['start-up / lock / detect / ingest', 'after ingest (dataset, store, drift, train)', 'after train (score / compare)', 'after score (deploy)', 'after deploy (recording the run)']) assert.ok(stages.has(s), `a kill landed ${s}: saw ${[...stages].join(', ')}`);
 });
 
 /**
