@@ -14,12 +14,12 @@ const lines = (...ls) => ls.join('\n') + '\n';
 const cases = [];
 /** name, title, files {name: content}, expect {file: outcome}, extra fields. */
 const add = (name, title, files, expect, extra = {}) => cases.push({ name, title, files, expect, ...extra });
-const ok = (rows, more = {}) => ({ status: 'ingested', rowsRead: rows, rowsAccepted: rows, rowsRejected: 0, rejectedByReason: {}, rowsAdded: rows, ...more });
+const ok = (rows, more = {}) => ({ outcome: 'accepted', status: 'ingested', rowsRead: rows, rowsAccepted: rows, rowsRejected: 0, rejectedByReason: {}, rowsAdded: rows, ...more });
 const rows = (read, rejectedByReason, more = {}) => {
   const rejected = Object.values(rejectedByReason).reduce((a, b) => a + b, 0);
-  return { status: 'ingested', rowsRead: read, rowsAccepted: read - rejected, rowsRejected: rejected, rejectedByReason, rowsAdded: read - rejected, ...more };
+  return { outcome: rejected ? 'rows_rejected' : 'accepted', status: 'ingested', rowsRead: read, rowsAccepted: read - rejected, rowsRejected: rejected, rejectedByReason, rowsAdded: read - rejected, ...more };
 };
-const fileRejected = (reason) => ({ status: 'rejected', rowsAccepted: 0, rowsAdded: 0, reason });
+const fileRejected = (reason) => ({ outcome: 'file_rejected', status: 'rejected', rowsAccepted: 0, rowsAdded: 0, reason });
 
 // --- empty and header-only
 add('empty-file', 'a zero-byte file', { 'data.csv': '' }, { 'data.csv': fileRejected('^file is empty$') });
@@ -82,7 +82,7 @@ add('field-1mb-number', 'a 1 MB run of digits in a count', {}, { 'data.csv': row
 add('columns-10000', '10,000 columns, the required five among them', {}, { 'data.csv': ok(2, { reason: '^ignored extra columns: c0, c1, .* and 9985 more$' }) }, { generate: 'columns-10000' });
 add('formula-ids', 'ids that look like spreadsheet formulas are data: kept exactly, neutralised in CSV exports', { 'data.csv': lines(H, '"=cmd|\' /C calc\'!A0",9000,9000,1,1', '+SUM(1+1),8000,8000,1,1', '-2+3,7000,7000,1,1', '@SUM(A1),6000,6000,1,1', 'rw-safe,1,2,3,0') }, { 'data.csv': ok(5) }, { formula: ["=cmd|' /C calc'!A0", '+SUM(1+1)', '-2+3', '@SUM(A1)'], roundTrip: { "=cmd|' /C calc'!A0": ["=cmd|' /C calc'!A0", '9000', '9000', '1', '1'] } });
 // --- names
-add('not-listed', 'a dot-file and another extension are not data files', { '.hidden.csv': lines(H, 'rw-hid,1,2,3,0'), 'notes.txt': 'hello\n' }, { '.hidden.csv': { status: 'absent' }, 'notes.txt': { status: 'absent' } });
+add('not-listed', 'a dot-file and another extension are not data files', { '.hidden.csv': lines(H, 'rw-hid,1,2,3,0'), 'notes.txt': 'hello\n' }, { '.hidden.csv': { outcome: 'not_a_data_file', status: 'absent' }, 'notes.txt': { outcome: 'not_a_data_file', status: 'absent' } });
 add('uppercase-extension', 'DATA.CSV is a data file (extension matched in any case)', { 'DATA.CSV': lines(H, 'rw-up,1,2,3,0') }, { 'DATA.CSV': ok(1) });
 
 rmSync(root, { recursive: true, force: true });

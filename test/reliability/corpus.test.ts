@@ -30,6 +30,7 @@ import { capture, capturingLogger, sha256File, sqliteIntegrity, writeFigures } f
 const CORPUS = new URL('./corpus/', import.meta.url).pathname;
 
 interface FileExpectation {
+  outcome: 'accepted' | 'rows_rejected' | 'file_rejected' | 'not_a_data_file';
   status: 'ingested' | 'rejected' | 'absent';
   rowsRead?: number;
   rowsAccepted?: number;
@@ -187,6 +188,8 @@ async function runCase(c: Case): Promise<void> {
       }
       assert.ok(f, `${name} in the result (have ${r.files.map((x) => x.name).join(', ')})`);
       assert.equal(f.status, e.status, `${name}: ${f.reason ?? ''}`);
+      const outcome = f.status === 'rejected' ? 'file_rejected' : f.rowsRejected > 0 ? 'rows_rejected' : 'accepted';
+      assert.equal(outcome, e.outcome, `${name} outcome`);
       for (const k of ['rowsRead', 'rowsAccepted', 'rowsRejected', 'rowsAdded', 'duplicates'] as const) if (e[k] !== undefined) assert.equal(f[k], e[k], `${name} ${k}`);
       if (e.rejectedByReason) assert.deepEqual(f.rejectedByReason, e.rejectedByReason, `${name} rejectedByReason`);
       if (e.missing) assert.deepEqual(f.missing, e.missing, `${name} missing`);
