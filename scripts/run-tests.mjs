@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const args = process.argv.slice(2);
+// --long: the reliability suite's long part (*.long.test.ts: kills, concurrent runs, load) is
+// included; without it those files are left out, so `npm test` stays fast.
+const argv = process.argv.slice(2);
+const long = argv.includes('--long');
+const args = argv.filter((a) => a !== '--long');
 const dirs = args.length ? args : ['test'];
 const skip = new Set(process.env.RISKWATCH_TEST_SKIP?.split(',').filter(Boolean) ?? []);
 
@@ -15,7 +19,7 @@ function walk(p, out) {
   const st = statSync(p);
   if (st.isDirectory()) {
     for (const name of readdirSync(p).sort()) if (!skip.has(name)) walk(join(p, name), out);
-  } else if (p.endsWith('.test.ts')) out.push(p);
+  } else if (p.endsWith('.test.ts') && (long || !p.endsWith('.long.test.ts'))) out.push(p);
   return out;
 }
 const files = dirs.flatMap((d) => walk(join(root, d), []));
@@ -28,5 +32,6 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // Tests run through tsx, which strips types without checking them: check them here.
 const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
 if (types.status !== 0) process.exit(types.status ?? 1);
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+// The long part measures (kills by timing, load): one file at a time, so they do not load each other.
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${long ? 1 : 2}`, ...files], { cwd: root, stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -138,7 +138,11 @@ function rowHandler(
       featCols = Int32Array.from(map.features);
       idCol = map.id;
       targetCol = map.target;
-      if (map.extra.length && opts.log) opts.log.warn({ file: name, columns: map.extra }, `ignoring extra columns in ${name}: ${map.extra.join(', ')}`);
+      if (map.extra.length && opts.log) {
+        // Bounded: a file with 10,000 columns must not put 10,000 names in one log line.
+        const shown = map.extra.length <= 10 ? map.extra.join(', ') : `${map.extra.slice(0, 10).join(', ')} and ${map.extra.length - 10} more`;
+        opts.log.warn({ file: name, columns: map.extra.slice(0, 10), extraColumns: map.extra.length }, `ignoring extra columns in ${name}: ${shown}`);
+      }
       return;
     }
     state.rowsRead++;

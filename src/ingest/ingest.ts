@@ -182,6 +182,11 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     datasetHash = written.hash;
     datasetPath = written.csvPath;
     datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
+  } else if (existing && existing.hash !== recorded?.hash) {
+    // The dataset on disk was written but never recorded (a crash between the two): record it
+    // now, or the store would go on naming an older dataset than the one models train on.
+    const ds = builder.build();
+    datasetRecord = { hash: existing.hash, rows: ds.rows, path: join(config.outputFolder, 'finaldata.csv'), createdAt: nowIso(), missing: countMissing(ds) };
   }
 
   const readAt = nowIso();
@@ -297,7 +302,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
         size: r.size,
         sha256: r.sha256,
       };
-      if (r.extraColumns.length) res.reason = `ignored extra columns: ${r.extraColumns.join(', ')}`;
+      if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);
       read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source });
       source.status = 'ingested';
@@ -325,6 +330,11 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
 
 function emptySource(name: string, type: SourceConfig['type'], location: string, features: string[]): IngestSourceResult {
   return { name, type, status: 'unchanged', location, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, rowsAdded: 0, rejectedByReason: {}, missing: Object.fromEntries(features.map((f) => [f, 0])) };
+}
+
+/** A list of names for a one-line message: the first ten, then how many more (a file may have 10,000 columns). */
+export function namesShort(names: string[], shown = 10): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
 function emptyResult(name: string, status: IngestFileResult['status'], reason: string): IngestFileResult {

@@ -66,7 +66,11 @@ async function writePredictions(path: string, idColumn: string, ids: IdColumn, p
         buf = Buffer.allocUnsafe(Math.max(size, 2 * n + 64));
         off = 0;
       }
-      off = ids.writeCsvField(i, buf, off);
+      // Spreadsheet formula injection: an id starting with = + - @ (or tab / CR) is written as
+      // text ('-prefixed), as GET /risk does; the dataset itself keeps ids exactly.
+      const first = ids.bytes[ids.starts[i]];
+      if (n > 0 && (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13)) off += buf.write(csvField(`'${ids.get(i)}`), off);
+      else off = ids.writeCsvField(i, buf, off);
       buf[off++] = 44;
       off += buf.latin1Write(String(prob[i]), off);
       buf[off++] = 44;

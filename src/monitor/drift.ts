@@ -131,8 +131,10 @@ export async function pendingData(ctx: Context, features: string[]): Promise<{ d
 }
 
 /** F1 history of a model version: every score recorded for it, oldest first. */
-export async function f1History(ctx: Context, version: string): Promise<number[]> {
-  return (await ctx.store.scores(version)).map((s) => s.f1);
+export async function f1History(ctx: Context, version: string, excludeDataHash?: string): Promise<number[]> {
+  // The batch being judged is left out: a run retried after a crash (or a second `drift` on the
+  // same data) must not compare the batch's F1 with itself, nor with its holdout's.
+  return (await ctx.store.scores(version)).filter((s) => excludeDataHash === undefined || (s.dataHash !== excludeDataHash && s.dataHash !== `holdout:${excludeDataHash}`)).map((s) => s.f1);
 }
 
 /** `riskwatch drift`: new data (or --data FILE) against the production model. */
@@ -155,7 +157,7 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
     source = p.files.length ? `new files: ${p.files.join(', ')}` : 'no new files';
     hash = p.hash;
   }
-  const report = analyseDrift(ctx.config, doc, ref, current, await f1History(ctx, doc.version), source, hash);
+  const report = analyseDrift(ctx.config, doc, ref, current, await f1History(ctx, doc.version, hash), source, hash);
   // A labelled batch's F1 joins the model's score history (once per batch).
   if (report.modelDrift && !(await ctx.store.scores(doc.version)).some((s) => s.dataHash === hash)) {
     await ctx.store.recordScore({ version: doc.version, dataHash: hash, dataPath: source, rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });

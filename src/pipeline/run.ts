@@ -32,6 +32,8 @@ export interface RunResult {
   /** Seconds per step. */
   timings: Record<string, number>;
   error?: string;
+  /** The dataset this run's decision covered (recorded so the next run can tell what is left undecided). */
+  datasetHash?: string | null;
 }
 
 export { runLockPath } from './lock.js';
@@ -81,7 +83,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     const detection = await step('detect', () => detectNewData(ctx));
     const artifacts = artifactsOf(ctx);
     const production = await productionOf(ctx).current();
-    if (detection.changed.length === 0 && production) {
+    // Rows ingested by a run that died or was stopped before deciding on them (or by a manual
+    // `ingest`) are still undecided: without this they would never be checked for drift.
+    const decided = production ? await lastDecidedDataset(ctx) : undefined;
+    const latest = await store.latestDataset();
+    const undecided = Boolean(decided && latest && latest.hash !== decided.hash);
+    if (detection.changed.length === 0 && production && !undecided) {
       result.reason = `no new data; ${production.version} stays in production`;
       return result;
     }
@@ -96,10 +103,13 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     // A source that failed does not stop the run; its error (password masked) is in the run's record.
     const failed = ing.sources.filter((x) => x.status === 'failed');
     if (failed.length) result.ingested.sourcesFailed = failed.map((x) => x.error ?? x.name);
-    if (!ing.newData && production) {
+    // The batch: rows added since the last decided dataset (this ingest's, and any left undecided).
+    const batchRows = decided && ing.rowsTotal - decided.rows >= ing.rowsAdded ? ing.rowsTotal - decided.rows : ing.rowsAdded;
+    if (batchRows === 0 && production) {
       result.reason = `no new rows; ${production.version} stays in production`;
       return result;
     }
+    if (batchRows > ing.rowsAdded) log.warn({ rows: batchRows - ing.rowsAdded }, `${batchRows - ing.rowsAdded} rows ingested earlier were never decided on (an interrupted run?): checking them now`);
     result.status = 'completed';
 
     if (!production) {
@@ -117,16 +127,17 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     const loaded = await step('load', async () => readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
     const total = loaded!.dataset.rows;
     const batchMask = new Uint8Array(total);
-    batchMask.fill(1, total - ing.rowsAdded);
+    batchMask.fill(1, total - batchRows);
     const batch = selectRows(loaded!.dataset, batchMask, 1);
     const reference = await artifacts.loadReference(production.version);
     let report: DriftReport | null = null;
     if (reference) {
       const batchHash = ing.datasetHash ?? '';
-      report = await step('drift', async () => analyseDrift(config, production, reference, batch, await f1History(ctx, production.version), 'new rows', batchHash));
+      report = await step('drift', async () => analyseDrift(config, production, reference, batch, await f1History(ctx, production.version, batchHash), 'new rows', batchHash));
       result.drift = { dataset: report.datasetDrift, prediction: report.predictionDrift.drifted, model: report.modelDrift?.drifted ?? null };
       result.featureDrift = Object.fromEntries(Object.entries(report.features).map(([f, d]) => [f, d.level]));
-      if (report.modelDrift) {
+      // Once per batch: a run retried after a crash does not record the same batch twice.
+      if (report.modelDrift && !(await store.scores(production.version)).some((s) => s.dataHash === batchHash)) {
         await store.recordScore({ version: production.version, dataHash: batchHash, dataPath: 'run batch', rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
       }
     }
@@ -139,12 +150,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
           : null;
     if (!retrainBecause) {
       const why = report?.datasetDrift ? `data drift in ${report.driftedFeatures.join(', ')} but no model drift` : 'no drift';
-      result.reason = `${why}; ${production.version} stays in production (${ing.rowsAdded} new rows ingested)`;
+      result.reason = `${why}; ${production.version} stays in production (${batchRows} new rows ingested)`;
       return result;
     }
 
     // Champion/challenger on the newest rows, held out of the challenger's training.
-    const holdout = newestRowsHoldout(total, total - ing.rowsAdded, HOLDOUT_EVERY);
+    const holdout = newestRowsHoldout(total, total - batchRows, HOLDOUT_EVERY);
     const heldOut = selectRows(loaded!.dataset, holdout, 1);
     const trained = await step('train', () => train(ctx, { holdout, loaded: loaded! }));
     result.retrained = true;
@@ -155,6 +166,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     result.challenger = { version: challenger.version, f1: ch.f1 };
     // Both holdout scores join the models' histories: the challenger's first, should it deploy.
     for (const [v, m] of [[champion.version, cm], [challenger.version, ch]] as const) {
+      if ((await store.scores(v)).some((s) => s.dataHash === `holdout:${ing.datasetHash}`)) continue; // retried run
       await store.recordScore({ version: v, dataHash: `holdout:${ing.datasetHash}`, dataPath: 'run holdout', rows: heldOut.rows, f1: m.f1, metrics: { ...m, kind: 'holdout' }, createdAt: nowIso() });
     }
     const margin = opts.margin ?? config.drift.margin;
@@ -174,8 +186,18 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     throw err;
   } finally {
     timings.total = Math.round(performance.now() - t0) / 1000;
+    if (result.status !== 'failed') result.datasetHash = (await store.latestDataset().catch(() => undefined))?.hash ?? null;
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
   }
+}
+
+/** The dataset the last finished run decided on (undefined before any run recorded one). */
+async function lastDecidedDataset(ctx: Context): Promise<{ hash: string; rows: number } | undefined> {
+  const last = (await ctx.store.runs(500)).find((r) => r.command === 'run' && r.status === 'ok' && (r.outcome === 'completed' || r.outcome === 'noop'));
+  const hash = (last?.detail as { datasetHash?: string | null } | undefined)?.datasetHash;
+  if (!hash) return undefined;
+  const ds = await ctx.store.getDataset(hash);
+  return ds ? { hash, rows: ds.rows } : undefined;
 }

@@ -41,7 +41,15 @@ export interface ServerOptions {
   /** Poll interval of the production-model watcher fallback (ms). Default 500. */
   pollMs?: number;
   bodyLimit?: number;
+  /** A client must send its whole request head within this (slowloris). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** ... and its whole request, body included, within this. Default 30 s. */
+  requestTimeoutMs?: number;
 }
+
+/** Defaults of the slow-client limits (Fastify's own default requestTimeout is 0: none). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RiskwatchServer {
   app: FastifyInstance;
@@ -91,7 +99,17 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   const holder = new ModelHolder(productionOf(ctx), { pollMs: opts.pollMs, log });
   await holder.start();
 
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? BODY_LIMIT, return503OnClosing: true });
+  // Slow clients: without a request timeout (Fastify's default is none) a client trickling its
+  // body one byte at a time holds a connection open forever. Timeouts are checked every second.
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? BODY_LIMIT,
+    return503OnClosing: true,
+    requestTimeout,
+    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+  });
 
   // Every route as registered (method, path): the OpenAPI test checks each is documented.
   const routes: Array<{ method: string; path: string }> = [];

@@ -21,6 +21,16 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * write() and fsync() errors (ENOSPC, EIO, EDQUOT) carry no path: name the file being written,
+ * so the user's one error line says where the disk is full.
+ */
+function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && !e.path) e.path = path;
+  return err;
+}
+
 /** Write a whole file atomically: temp file + fsync + rename. Readers see old or new, never half. */
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
   mkdirSync(dirname(target), { recursive: true });
@@ -34,7 +44,7 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    throw withPath(err, target);
   }
   closeSync(fd);
   try {
@@ -93,9 +103,13 @@ export class AtomicFileWriter {
 
   private async writeAll(buf: Buffer): Promise<void> {
     let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await this.fh!.write(buf, off, buf.length - off);
-      off += bytesWritten;
+    try {
+      while (off < buf.length) {
+        const { bytesWritten } = await this.fh!.write(buf, off, buf.length - off);
+        off += bytesWritten;
+      }
+    } catch (err) {
+      throw withPath(err, this.target);
     }
   }
 
@@ -113,7 +127,7 @@ export class AtomicFileWriter {
       this.fh = undefined;
     } catch (err) {
       await this.abort();
-      throw err;
+      throw withPath(err, this.target);
     }
   }
 
