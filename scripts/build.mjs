@@ -23,7 +23,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3'],
+  // Reporting libraries read files from their package folders (fonts, AFM metrics) or load a native
+  // addon (resvg): they stay external, and the report code imports them on first use.
+  external: ['better-sqlite3', 'vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit'],
   // Bundled CommonJS dependencies (pino, commander) call require(); give ESM one.
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   minify: true,

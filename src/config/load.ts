@@ -25,6 +25,7 @@ export interface Config {
   schedule: string;
   alerts: ParsedConfig['alerts'];
   api: ParsedConfig['api'];
+  report: ParsedConfig['report'];
   store: { type: 'sqlite'; path: string };
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
@@ -83,6 +84,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     schedule: c.schedule,
     alerts: c.alerts,
     api: c.api,
+    report: c.report,
     store: { type: 'sqlite', path: at(c.store.path) },
     logLevel: c.log_level,
     raw: c,

@@ -76,6 +76,14 @@ export const configSchema = z.strictObject({
       token_env: z.string().min(1).optional().describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.'),
     })
     .default({}),
+  report: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Write the report (charts, PDF, diagnostics) after every completed `riskwatch run`.'),
+      keep: z.int().min(1).default(10).describe('How many per-run report folders to keep (the newest; older ones are deleted).'),
+      path: nonEmpty.default('reports').describe('Folder of the reports (relative to the config file): run-<id>/ per run, latest/ for `riskwatch report`.'),
+    })
+    .default({ enabled: true, keep: 10, path: 'reports' })
+    .describe('Reports: charts (SVG, PNG) and a PDF for the production model.'),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({
