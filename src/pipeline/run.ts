@@ -15,6 +15,7 @@ import { newestRowsHoldout } from './holdout.js';
 import { acquireRunLock, LockedError } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { readReference } from '../monitor/reference.js';
+import { refreshRunReport, type RunReport } from '../report/run-report.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -34,6 +35,8 @@ export interface RunResult {
   /** Seconds per step. */
   timings: Record<string, number>;
   error?: string;
+  /** The report written after a completed run (config report.enabled), or why it was not. */
+  report?: RunReport;
 }
 
 /** Where the run lock lives: beside the store, one per workspace. */
@@ -175,6 +178,13 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     throw err;
   } finally {
     timings.total = Math.round(performance.now() - t0) / 1000;
+    // Diagnostics and the report, while the lock is held (retention never races another run).
+    // A failed report is a warning recorded in the run, never a failed run.
+    if (result.status === 'completed' && config.report.enabled) {
+      const r0 = performance.now();
+      result.report = await refreshRunReport(ctx, result);
+      timings.report = Math.round(performance.now() - r0) / 1000;
+    }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     lock.release();

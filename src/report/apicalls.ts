@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { listDataFiles } from '../ingest/list-files.js';
 import type { Context } from '../context.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
@@ -29,8 +31,11 @@ export async function apiCalls(ctx: Context, opts: { url?: string; out?: string;
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const out = opts.out ?? join(config.modelFolder, 'apireturns.json');
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  // The original's call: predictions for the test data, by a path relative to the config's folder.
-  const testPath = relative(config.dir, config.testDataPath).split(sep).join('/');
+  // The original's call: predictions for the test data file, by a path relative to the config's
+  // folder (the API takes files, not folders: the first test file by name).
+  const testFile = statSync(config.testDataPath).isDirectory() ? (await listDataFiles(config.testDataPath, config.extension)).find((f) => !f.problem)?.path : config.testDataPath;
+  if (!testFile) throw new DataError(`${config.testDataPath}: no .${config.extension} test data file to send to /prediction`);
+  const testPath = relative(config.dir, testFile).split(sep).join('/');
   const endpoints: Array<[string, string]> = [
     ['prediction', `prediction?filepath=${encodeURIComponent(testPath)}`],
     ['scoring', 'scoring'],
