@@ -9,10 +9,37 @@ let libs: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite');
 
 function load() {
   libs ??= (async () => {
-    const [vega, vl, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+    const [vega, vl, resvg, pdfkit] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js'), import('pdfkit')]);
+    measureWithBundledFont(vega, pdfkit.default);
     return { vega, vl, Resvg: resvg.Resvg };
   })();
   return libs;
+}
+
+/**
+ * Without a canvas, vega estimates text as 0.8 em a character — about 1.6× DejaVu Sans's real
+ * width — so long titles made charts wide with empty space on the right. Measure with the font's
+ * own metrics instead (fontkit, through pdfkit, which the PDF loads anyway), as vl-convert does.
+ */
+function measureWithBundledFont(vega: typeof import('vega'), PDFDocument: typeof import('pdfkit')): void {
+  const f = fontFiles();
+  const m = new PDFDocument({ autoFirstPage: false });
+  m.registerFont('regular', f.regular);
+  m.registerFont('bold', f.bold);
+  const cache = new Map<string, number>();
+  ((vega as unknown as { textMetrics: object }).textMetrics as { width: (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => number }).width = (item, text) => {
+    const s = text == null ? '' : String(text).trim();
+    if (!s) return 0;
+    const size = item.fontSize != null ? +item.fontSize || 0 : 11;
+    const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+    const key = `${bold ? 'b' : 'r'}${size} ${s}`;
+    let w = cache.get(key);
+    if (w === undefined) {
+      w = m.font(bold ? 'bold' : 'regular').fontSize(size).widthOfString(s);
+      cache.set(key, w);
+    }
+    return w;
+  };
 }
 
 export async function specToSvg(spec: VegaLiteSpec): Promise<string> {

@@ -27,6 +27,7 @@ export async function refreshRunReport(ctx: Context, run: RunResult): Promise<Ru
     renameSync(partial, final);
     fsyncDir(root);
     pruneRunReports(root, ctx.config.report.keep);
+    removeStalePartials(root);
     return { dir: final, pdf: join(final, 'report.pdf'), files: r.files.length, ms: Math.round(performance.now() - t0) };
   } catch (err) {
     const error = `report not written: ${(err as Error).message}`;
@@ -45,4 +46,12 @@ export function pruneRunReports(root: string, keep: number): string[] {
   const removed = runs.slice(keep).map((r) => join(root, r.name));
   for (const dir of removed) rmSync(dir, { recursive: true, force: true });
   return removed;
+}
+
+/**
+ * Folders left by a run killed while writing its report. Reports are written under the run lock,
+ * so once this run's folder is renamed into place, any partial folder left is stale.
+ */
+function removeStalePartials(root: string): void {
+  for (const name of readdirSync(root)) if (/^\.run-\d+\.partial-\d+$/.test(name)) rmSync(join(root, name), { recursive: true, force: true });
 }

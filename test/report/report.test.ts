@@ -12,7 +12,7 @@ import { featureHistogram } from '../../src/report/charts/feature-distribution.t
 import { referenceProfile } from '../../src/monitor/stats/profile.ts';
 import { score } from '../../src/model/score.ts';
 import type { Context } from '../../src/context.ts';
-import { cli, context } from '../helpers/workspace.ts';
+import { cli, context, FIXTURES } from '../helpers/workspace.ts';
 
 let ctx: Context;
 let ws: string;
@@ -136,6 +136,21 @@ test('rankCurves: each point is exact at its threshold (checked by counting), at
   }
   const last = c.points[c.points.length - 1];
   assert.deepEqual([last.tpr, last.fpr, last.share], [1, 1, 1]);
+});
+
+test('rankCurves agrees with scikit-learn roc_curve / precision_recall_curve at every threshold it keeps (fixture)', () => {
+  const fx = JSON.parse(readFileSync(join(FIXTURES, 'report', 'curves.json'), 'utf8')) as { y: number[]; p: number[]; roc: { thresholds: number[]; fpr: number[]; tpr: number[] }; pr: { thresholds: number[]; precision: number[]; recall: number[] } };
+  const c = rankCurves(Uint8Array.from(fx.y), Float64Array.from(fx.p), 200);
+  assert.ok(c.points.length > 100 && c.points.length <= 202);
+  const roc = new Map(fx.roc.thresholds.map((t, i) => [t, i]));
+  const pr = new Map(fx.pr.thresholds.map((t, i) => [t, i]));
+  for (const pt of c.points.slice(1)) {
+    const i = roc.get(pt.threshold)!;
+    assert.ok(i !== undefined, `threshold ${pt.threshold} is one of sklearn's`);
+    assert.ok(Math.abs(pt.fpr - fx.roc.fpr[i]) < 1e-12 && Math.abs(pt.tpr - fx.roc.tpr[i]) < 1e-12, `roc at ${pt.threshold}`);
+    const j = pr.get(pt.threshold)!;
+    assert.ok(Math.abs(pt.precision - fx.pr.precision[j]) < 1e-12 && Math.abs(pt.tpr - fx.pr.recall[j]) < 1e-12, `pr at ${pt.threshold}`);
+  }
 });
 
 test('featureHistogram: shares sum to 1, at most 40 bins, counts by hand', () => {

@@ -36,7 +36,7 @@ export function gainsChart(curves: RankCurves, topK: number): ChartSpec {
         },
       },
       { data: { values: [{ share: round(at.share), series: 'top-K capacity' }] }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'share', type: 'quantitative' }, color: { field: 'series', type: 'nominal' }, strokeDash: { field: 'series', type: 'nominal' } } },
-      { data: { values: [{ share: round(at.share), captured: round(at.captured), label }] }, mark: { type: 'text', align: 'left', dx: 6, dy: 14, fontSize: 11, color: COLORS.alert }, encoding: { x: { field: 'share', type: 'quantitative' }, y: { field: 'captured', type: 'quantitative' }, text: { field: 'label' } } },
+      { data: { values: [{ share: round(at.share), captured: 0.97, label }] }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, fontSize: 11, color: COLORS.alert }, encoding: { x: { field: 'share', type: 'quantitative' }, y: { field: 'captured', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   });
   return { name: 'cumulative-gains', title: 'Cumulative gains', spec };

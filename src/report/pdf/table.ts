@@ -17,11 +17,12 @@ export function drawTable(doc: PDFKit.PDFDocument, x: number, y: number, columns
   };
   // Headers may wrap (long feature names); the header row grows to fit.
   doc.font(FONT_BOLD).fontSize(size);
-  const hh = Math.max(h, ...columns.map((c) => doc.heightOfString(c.header, { width: c.width - 8 }) + 7));
+  const hh = Math.max(h, ...columns.map((c) => doc.heightOfString(c.header.replace(/_/g, '_\u200b'), { width: c.width - 8 }) + 7));
   doc.rect(x, y, total, hh).fill('#E8EEF4');
   let cx = x;
   for (const c of columns) {
-    doc.font(FONT_BOLD).fontSize(size).fillColor('#222222').text(c.header, cx + 4, y + 4, { width: c.width - 8, align: c.align ?? 'left' });
+    // A zero-width space after '_' lets snake_case names wrap at a word, not mid-word.
+    doc.font(FONT_BOLD).fontSize(size).fillColor('#222222').text(c.header.replace(/_/g, '_\u200b'), cx + 4, y + 4, { width: c.width - 8, align: c.align ?? 'left' });
     cx += c.width;
   }
   y += hh;
