@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { RunResult } from '../pipeline/run.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import { DataError } from '../util/errors.js';
 import { reportCharts } from './charts/index.js';
 import { collectReportData, type Verdict } from './data.js';
 import { specToSvg, svgToPng } from './render.js';
@@ -43,7 +44,11 @@ export function reportsFolder(ctx: Context): string {
 export async function report(ctx: Context, opts: { out?: string; dependencies?: boolean; timeoutMs?: number; run?: RunResult } = {}): Promise<ReportResult> {
   const t0 = performance.now();
   const dir = resolve(opts.out ?? join(reportsFolder(ctx), 'latest'));
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DataError(`${dir}: cannot create the report folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const data = await collectReportData(ctx, { run: opts.run, dependencies: opts.dependencies, timeoutMs: opts.timeoutMs });
   const files: ReportFile[] = [];
   const write = (name: string, body: string | Uint8Array, meta: Omit<ReportFile, 'path' | 'bytes'>) => {

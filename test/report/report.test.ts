@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -187,5 +187,14 @@ test('report without a model in production: one line, exit 1', () => {
   const res = cli(['report', '--config', join(empty, 'config.json'), '--no-dependencies']);
   assert.equal(res.status, 1);
   assert.match(res.stderr, /no model in production/);
+  assert.equal(res.stderr.trim().split('\n').length, 1);
+});
+
+test('report --out on a file: one line naming the folder, exit 1, no stack trace', () => {
+  const blocker = join(ws, 'not-a-folder');
+  writeFileSync(blocker, 'x');
+  const res = cli(['report', '--config', join(ws, 'config.json'), '--no-dependencies', '--out', join(blocker, 'sub')]);
+  assert.equal(res.status, 1);
+  assert.match(res.stderr, /not-a-folder\/sub: cannot create the report folder \(ENOTDIR\)/);
   assert.equal(res.stderr.trim().split('\n').length, 1);
 });
