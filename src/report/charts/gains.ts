@@ -28,8 +28,8 @@ export function gainsChart(curves: RankCurves, topK: number): ChartSpec {
         data: { values: [...values, ...random] },
         mark: { type: 'line', strokeWidth: 2.5, clip: true },
         encoding: {
-          x: { field: 'share', type: 'quantitative', title: 'Share of rows contacted, highest risk first', scale: { domain: [0, 1] }, axis: { format: '%' } },
-          y: { field: 'captured', type: 'quantitative', title: 'Share of leavers found', scale: { domain: [0, 1] }, axis: { format: '%' } },
+          x: { field: 'share', type: 'quantitative', title: 'Share of rows contacted, highest risk first', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
+          y: { field: 'captured', type: 'quantitative', title: 'Share of leavers found', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
           color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random order', 'top-K capacity'], range: [COLORS.primary, COLORS.baseline, COLORS.alert] } },
           strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random order', 'top-K capacity'], range: [[1, 0], [5, 4], [2, 2]] } },
           order: { field: 'share', type: 'quantitative' },
@@ -53,7 +53,7 @@ export function liftChart(curves: RankCurves, topK: number): ChartSpec {
         data: { values: [...values, { share: 0, lift: 1, series: 'random order' }, { share: 1, lift: 1, series: 'random order' }] },
         mark: { type: 'line', strokeWidth: 2.5 },
         encoding: {
-          x: { field: 'share', type: 'quantitative', title: 'Share of rows contacted, highest risk first', scale: { domain: [0, 1] }, axis: { format: '%' } },
+          x: { field: 'share', type: 'quantitative', title: 'Share of rows contacted, highest risk first', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
           y: { field: 'lift', type: 'quantitative', title: 'Lift (× random)', scale: { zero: true } },
           color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random order', 'top-K capacity'], range: [COLORS.primary, COLORS.baseline, COLORS.alert] } },
           strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random order', 'top-K capacity'], range: [[1, 0], [5, 4], [2, 2]] } },

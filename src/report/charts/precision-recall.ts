@@ -13,8 +13,8 @@ export function precisionRecallChart(curves: RankCurves, averagePrecision: numbe
     data: { values: [...values, ...baseline] },
     mark: { type: 'line', strokeWidth: 2.5, clip: true },
     encoding: {
-      x: { field: 'recall', type: 'quantitative', title: 'Recall (leavers caught)', scale: { domain: [0, 1] }, axis: { format: '%' } },
-      y: { field: 'precision', type: 'quantitative', title: 'Precision (flagged who left)', scale: { domain: [0, 1] }, axis: { format: '%' } },
+      x: { field: 'recall', type: 'quantitative', title: 'Recall (leavers caught)', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
+      y: { field: 'precision', type: 'quantitative', title: 'Precision (flagged who left)', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'no skill (share who left)'], range: [COLORS.primary, COLORS.baseline] } },
       strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'no skill (share who left)'], range: [[1, 0], [5, 4]] } },
       order: { field: 'recall', type: 'quantitative' },

@@ -12,8 +12,8 @@ export function rocChart(curves: RankCurves, auc: number | null): ChartSpec {
     data: { values: [...values, ...diagonal] },
     mark: { type: 'line', strokeWidth: 2.5, clip: true },
     encoding: {
-      x: { field: 'fpr', type: 'quantitative', title: 'False positive rate (stayers flagged)', scale: { domain: [0, 1] }, axis: { format: '%' } },
-      y: { field: 'tpr', type: 'quantitative', title: 'True positive rate (leavers caught)', scale: { domain: [0, 1] }, axis: { format: '%' } },
+      x: { field: 'fpr', type: 'quantitative', title: 'False positive rate (stayers flagged)', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
+      y: { field: 'tpr', type: 'quantitative', title: 'True positive rate (leavers caught)', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random ranking'], range: [COLORS.primary, COLORS.baseline] } },
       strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['model', 'random ranking'], range: [[1, 0], [5, 4]] } },
       order: { field: 'fpr', type: 'quantitative' },
