@@ -67,7 +67,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       // Feature and prediction drift only: the labels are hidden so the check does not bootstrap
       // model drift again (the run already decided it, and a 1M-row bootstrap costs seconds).
       const unlabeled: Dataset = { ...batch, y: new Uint8Array(batch.rows).fill(NO_LABEL) };
-      const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} rows`, loaded.hash);
+      const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} ${batch.rows === 1 ? 'row' : 'rows'}`, loaded.hash);
       const histograms: Record<string, Histogram> = {};
       doc.features.forEach((f, j) => (histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count')));
       drift = { ...report, histograms };
