@@ -23,7 +23,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'pg-native'],
+  // Reporting libraries read files from their package folders (fonts, AFM metrics) or load a native
+  // addon (resvg): they stay external, and the report code imports them on first use. pg's optional
+  // native binding is never installed.
+  external: ['better-sqlite3', 'pg-native', 'vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit'],
   // Bundled CommonJS dependencies (pino, commander) call require(); give ESM one.
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   minify: true,

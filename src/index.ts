@@ -26,3 +26,8 @@ export { maskUrl } from './util/mask-url.js';
 export { drift, analyseDrift, type DriftReport } from './monitor/drift.js';
 export { diagnose, type Diagnosis } from './report/diagnose.js';
 export { appendMonths } from './simulate/generate.js';
+export { report, type ReportResult, type ReportFile } from './report/report.js';
+export { collectReportData, type ReportData, type Verdict } from './report/data.js';
+export { reportCharts, type ChartSpec } from './report/charts/index.js';
+export { specToSvg, svgToPng } from './report/render.js';
+export { apiCalls, type ApiCallsResult } from './report/apicalls.js';

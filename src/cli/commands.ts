@@ -110,6 +110,30 @@ export function registerCommands(program: Command): void {
     .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), (ctx) => diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
 
   program
+    .command('report')
+    .description('charts (SVG, PNG) and a PDF report of the production model and the newest data')
+    .option('--out <dir>', 'folder to write to (default: <report.path>/latest)')
+    .option('--no-dependencies', 'skip the npm registry checks (outdated, audit) in the dependency table')
+    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout'), 15000)
+    .action((o: { out?: string; dependencies: boolean; timeout: number }) =>
+      runCommand('report', g(), async (ctx) => (await import('../report/report.js')).report(ctx, { out: o.out, dependencies: o.dependencies, timeoutMs: o.timeout }), (r) =>
+        [`report for ${r.version} (${r.verdict}): ${r.pdf}`, `${r.files.length} files, ${r.pages.length} PDF pages, in ${r.dir}`].join('\n'),
+      ),
+    );
+
+  program
+    .command('apicalls')
+    .description('call the running API\'s endpoints and store the answers in apireturns.json (as the original project did)')
+    .option('--url <url>', 'the API\'s base URL (default: config "url")')
+    .option('--out <file>', 'where to write (default: <output_model_path>/apireturns.json)')
+    .option('--timeout <ms>', 'time limit for each request', intArg('--timeout'), 30000)
+    .action((o: { url?: string; out?: string; timeout: number }) =>
+      runCommand('apicalls', g(), async (ctx) => (await import('../report/apicalls.js')).apiCalls(ctx, { url: o.url, out: o.out, timeoutMs: o.timeout }), (r) =>
+        [`called ${r.calls.length} endpoints of ${r.url} → ${r.out}`, ...r.calls.map((c) => `  ${String(c.status).padStart(3)}  ${c.name.padEnd(13)} ${c.ms} ms`)].join('\n'),
+      ),
+    );
+
+  program
     .command('run')
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))

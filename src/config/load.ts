@@ -36,6 +36,7 @@ export interface Config {
   schedule: string;
   alerts: ParsedConfig['alerts'];
   api: ParsedConfig['api'];
+  report: ParsedConfig['report'];
   store: StoreConfig;
   /** Where new data comes from, in ingest order; without `sources` in the file, one folder source built from input_folder_path. */
   sources: SourceConfig[];
@@ -96,6 +97,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     schedule: c.schedule,
     alerts: c.alerts,
     api: c.api,
+    report: c.report,
     store:
       c.store.type === 'postgres'
         ? { type: 'postgres', ...(c.store.url !== undefined && { url: c.store.url }), ...(c.store.url_env !== undefined && { urlEnv: c.store.url_env }), schema: c.store.schema ?? 'public' }

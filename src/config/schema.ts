@@ -111,6 +111,14 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Where new data comes from. Default: one folder source, input_folder_path with input_file_extension.'),
+  report: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Write the report (charts, PDF, diagnostics) after every completed `riskwatch run`.'),
+      keep: z.int().min(1).default(10).describe('How many per-run report folders to keep (the newest; older ones are deleted).'),
+      path: nonEmpty.default('reports').describe('Folder of the reports (relative to the config file): run-<id>/ per run, latest/ for `riskwatch report`.'),
+    })
+    .default({ enabled: true, keep: 10, path: 'reports' })
+    .describe('Reports: charts (SVG, PNG) and a PDF for the production model.'),
   top_k: z.int().positive().default(100).describe('How many clients the client managers can call: the size of the top-K list.'),
   store: z
     .strictObject({

@@ -13,6 +13,7 @@ import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquirePipelineLock, LockedError, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
+import { refreshRunReport, type RunReport } from '../report/run-report.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -34,6 +35,8 @@ export interface RunResult {
   error?: string;
   /** The dataset this run's decision covered (recorded so the next run can tell what is left undecided). */
   datasetHash?: string | null;
+  /** The report written after a completed run (config report.enabled), or why it was not. */
+  report?: RunReport;
 }
 
 export { runLockPath } from './lock.js';
@@ -187,6 +190,13 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   } finally {
     timings.total = Math.round(performance.now() - t0) / 1000;
     if (result.status !== 'failed') result.datasetHash = (await store.latestDataset().catch(() => undefined))?.hash ?? null;
+    // Diagnostics and the report, while the lock is held (retention never races another run).
+    // A failed report is a warning recorded in the run, never a failed run.
+    if (result.status === 'completed' && config.report.enabled) {
+      const r0 = performance.now();
+      result.report = await refreshRunReport(ctx, result);
+      timings.report = Math.round(performance.now() - r0) / 1000;
+    }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();

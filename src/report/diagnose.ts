@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
-import { readDataset } from '../data/dataset-files.js';
+import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { currentProduction } from '../registry/production.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
@@ -23,9 +23,10 @@ export interface Diagnosis {
  * pipeline recorded — the dataset as ingested, run timings, dependency health, model health.
  * Nothing is re-run to produce it.
  */
-export async function diagnose(ctx: Context, opts: { dependencies?: boolean; timeoutMs?: number } = {}): Promise<Diagnosis> {
+export async function diagnose(ctx: Context, opts: { dependencies?: boolean; timeoutMs?: number; loaded?: LoadedDataset } = {}): Promise<Diagnosis> {
   const { config, store } = ctx;
-  const loaded = await readDataset(config.outputFolder, trainingSchema(config), { ids: false });
+  // The report passes the dataset it already read: one read of the binary per report.
+  const loaded = opts.loaded ?? (await readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
   const summary = loaded ? summaryStatistics(loaded.dataset, config.target) : {};
   const missing: Record<string, number> = {};
   if (loaded) {

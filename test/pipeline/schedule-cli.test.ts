@@ -54,7 +54,9 @@ test('run posts a Slack-compatible alert to a real webhook when it deploys; a de
 });
 
 test('schedule runs on its cron, never overlapping, and stops cleanly on SIGTERM', async () => {
-  const ws = workspace({ schedule: '* * * * * *' });
+  // Scheduling under test, not reporting: a completed run's report (seconds on a loaded machine)
+  // would leave room for a single tick in the window.
+  const ws = workspace({ schedule: '* * * * * *', report: { enabled: false } });
   const child = spawn(process.execPath, [BIN, '--config', ws.config, 'schedule', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -1,0 +1,29 @@
+import type { ReportData } from '../data.js';
+import { calibrationChart } from './calibration.js';
+import { confusionMatrixChart } from './confusion-matrix.js';
+import { featureDistributionChart } from './feature-distribution.js';
+import { gainsChart, liftChart } from './gains.js';
+import { precisionRecallChart } from './precision-recall.js';
+import { rocChart } from './roc.js';
+import { scoreHistoryChart } from './score-history.js';
+import type { ChartSpec } from './theme.js';
+
+export type { ChartSpec } from './theme.js';
+
+/** Every chart of the report, in report order. */
+export function reportCharts(d: ReportData, modelRule: Parameters<typeof scoreHistoryChart>[2]): ChartSpec[] {
+  const m = d.test.metrics;
+  const charts = [
+    confusionMatrixChart(m.confusionMatrix, m.threshold),
+    rocChart(d.test.curves, m.rocAuc),
+    precisionRecallChart(d.test.curves, m.prAuc),
+    gainsChart(d.test.curves, d.topK),
+    calibrationChart(d.test.calibration, d.reference?.calibration),
+    liftChart(d.test.curves, d.topK),
+    scoreHistoryChart(d.scores, d.model.version, modelRule),
+  ];
+  if (d.drift) {
+    for (const f of d.model.features) charts.push(featureDistributionChart(f, d.drift.histograms[f], d.drift.features[f], `current (${d.drift.current.source})`));
+  }
+  return charts;
+}

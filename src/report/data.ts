@@ -1,0 +1,157 @@
+import type { Context } from '../context.js';
+import { trainingSchema } from '../data/columns.js';
+import { readDataset } from '../data/dataset-files.js';
+import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
+import { readTable } from '../data/read-table.js';
+import { predictProba } from '../model/logistic.js';
+import { computeMetrics, topKIndices, type Metrics } from '../model/metrics.js';
+import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
+import { calibration, type ModelReference } from '../monitor/reference.js';
+import type { RunResult } from '../pipeline/run.js';
+import { currentProduction } from '../registry/production.js';
+import { artifactsOf } from '../registry/deployment.js';
+import { DataError } from '../util/errors.js';
+import { rankCurves, type RankCurves } from './charts/curves.js';
+import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
+import type { ScorePoint } from './charts/score-history.js';
+import { diagnose, type Diagnosis } from './diagnose.js';
+
+export type Verdict = 'healthy' | 'drift detected' | 'retrained and deployed';
+
+/** Everything the report shows, aggregated: no row-level data beyond the top-20 clients. */
+export interface ReportData {
+  generatedAt: string;
+  model: ModelDocument;
+  verdict: Verdict;
+  /** The run the verdict comes from (null: no completed run; the verdict is this report's own drift check). */
+  run: { id: number | null; at: string | null; reason: string } | null;
+  test: { path: string; metrics: Metrics; curves: RankCurves; calibration: ReturnType<typeof calibration> };
+  reference: ModelReference | null;
+  drift: (DriftReport & { histograms: Record<string, Histogram> }) | null;
+  scores: ScorePoint[];
+  diagnosis: Diagnosis;
+  topClients: Array<{ rank: number; id: string; probability: number; features: Record<string, number | null> }>;
+  topK: number;
+}
+
+const TOP_CLIENTS = 20;
+
+/**
+ * Read once, aggregate everything: the test data (scored by the production model), the dataset
+ * binary (summary statistics, the newest batch's drift, the highest-risk clients), the store.
+ * `run` is the pipeline run that just finished, when the report is part of it.
+ */
+export async function collectReportData(ctx: Context, opts: { run?: RunResult; dependencies?: boolean; timeoutMs?: number } = {}): Promise<ReportData> {
+  const { config, store, log } = ctx;
+  const doc = await currentProduction(ctx);
+  if (!doc) throw new DataError('no model in production to report on; run `riskwatch run` or `riskwatch deploy` first');
+  const { coef, medians } = modelArrays(doc);
+  const threshold = doc.hyperParameters.threshold;
+
+  const table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features: doc.features, requireId: false }, log);
+  if (table.dataset.rows === 0) throw new DataError(`${config.testDataPath}: no valid labelled rows to evaluate the model on`);
+  const testProb = predictProba(table.dataset.x, table.dataset.rows, coef, doc.intercept, medians);
+  const metrics = computeMetrics(table.dataset.y, testProb, threshold, config.topK);
+
+  const schema = trainingSchema(config);
+  const loaded = await readDataset(config.outputFolder, schema, { ids: true });
+  const diagnosis = await diagnose(ctx, { dependencies: opts.dependencies ?? false, timeoutMs: opts.timeoutMs, loaded });
+  const reference = (await artifactsOf(ctx).loadReference(doc.version)) ?? null;
+
+  let drift: ReportData['drift'] = null;
+  let topClients: ReportData['topClients'] = [];
+  if (loaded && sameFeatures(loaded.dataset.features, doc.features)) {
+    const ds = loaded.dataset;
+    if (reference) {
+      const batch = await newestBatch(ctx, ds);
+      // Feature and prediction drift only: the labels are hidden so the check does not bootstrap
+      // model drift again (the run already decided it, and a 1M-row bootstrap costs seconds).
+      const unlabeled: Dataset = { ...batch, y: new Uint8Array(batch.rows).fill(NO_LABEL) };
+      const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} ${batch.rows === 1 ? 'row' : 'rows'}`, loaded.hash);
+      const histograms: Record<string, Histogram> = {};
+      doc.features.forEach((f, j) => (histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count')));
+      drift = { ...report, histograms };
+    }
+    topClients = highestRisk(ds, predictProba(ds.x, ds.rows, coef, doc.intercept, medians), TOP_CLIENTS);
+  }
+
+  const scores: ScorePoint[] = (await store.scores()).map((s) => ({ version: s.version, f1: s.f1, at: s.createdAt, kind: String((s.metrics as { kind?: string }).kind ?? 'test') }));
+  const { verdict, run } = await decideVerdict(ctx, opts.run, drift);
+  return {
+    generatedAt: new Date().toISOString(),
+    model: doc,
+    verdict,
+    run,
+    test: { path: config.testDataPath, metrics, curves: rankCurves(table.dataset.y, testProb), calibration: calibration(table.dataset.y, testProb) },
+    reference,
+    drift,
+    scores,
+    diagnosis,
+    topClients,
+    topK: config.topK,
+  };
+}
+
+function sameFeatures(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * The rows the latest ingestion added (the dataset only grows, so they are its last rows): what
+ * the latest drift check compared. The whole dataset when nothing tells otherwise.
+ */
+async function newestBatch(ctx: Context, ds: Dataset): Promise<Dataset> {
+  const byIngestion = new Map<number, number>();
+  for (const f of await ctx.store.latestFileRecords()) {
+    if (f.status !== 'ingested' || f.ingestionId === undefined) continue;
+    byIngestion.set(f.ingestionId, (byIngestion.get(f.ingestionId) ?? 0) + f.rowsAccepted - f.duplicates);
+  }
+  const latest = [...byIngestion.entries()].filter(([, n]) => n > 0).sort((a, b) => b[0] - a[0])[0];
+  const added = latest ? latest[1] : ds.rows;
+  if (added <= 0 || added >= ds.rows) return ds;
+  const mask = new Uint8Array(ds.rows);
+  mask.fill(1, ds.rows - added);
+  return selectRows(ds, mask, 1);
+}
+
+/** The `k` highest-risk distinct clients (a client's highest-risk row), highest first. */
+function highestRisk(ds: Dataset, prob: Float64Array, k: number): ReportData['topClients'] {
+  const out: ReportData['topClients'] = [];
+  const seen = new Set<string>();
+  for (let want = k * 4; out.length < k; want *= 4) {
+    out.length = 0;
+    seen.clear();
+    for (const i of topKIndices(prob, want)) {
+      const id = ds.ids.length ? ds.ids.get(i) : `row ${i + 1}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const features: Record<string, number | null> = {};
+      ds.features.forEach((f, j) => (features[f] = Number.isNaN(ds.x[j][i]) ? null : ds.x[j][i]));
+      out.push({ rank: out.length + 1, id, probability: prob[i], features });
+      if (out.length === k) break;
+    }
+    if (want >= ds.rows) break;
+  }
+  return out;
+}
+
+/** Verdict of the run that just finished, else of the latest completed run, else of this drift check. */
+async function decideVerdict(ctx: Context, current: RunResult | undefined, drift: DriftReport | null): Promise<{ verdict: Verdict; run: ReportData['run'] }> {
+  type Detail = Pick<RunResult, 'drift' | 'deployed' | 'retrained' | 'reason'>;
+  let detail: Detail | undefined = current;
+  let run: ReportData['run'] = current ? { id: current.runId, at: new Date().toISOString(), reason: current.reason } : null;
+  if (!detail) {
+    const last = (await ctx.store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed');
+    if (last) {
+      detail = last.detail as unknown as Detail;
+      run = { id: last.id, at: last.startedAt, reason: detail.reason ?? '' };
+    }
+  }
+  if (detail) {
+    if (detail.retrained && detail.deployed) return { verdict: 'retrained and deployed', run };
+    if (detail.drift && (detail.drift.dataset || detail.drift.prediction || detail.drift.model)) return { verdict: 'drift detected', run };
+    return { verdict: 'healthy', run };
+  }
+  return { verdict: drift && (drift.datasetDrift || drift.predictionDrift.drifted) ? 'drift detected' : 'healthy', run };
+}

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../config/load.js';
+import { packageRoot } from '../dependencies.js';
+import type { ChartSpec } from '../charts/theme.js';
+import type { ReportData, Verdict } from '../data.js';
+import { fontFiles } from '../fonts.js';
+import { drawTable, FONT, FONT_BOLD, type Column } from './table.js';
+
+type Chart = ChartSpec & { svg: string };
+
+const PAGE = { width: 595.28, height: 841.89, margin: 50 };
+const CONTENT = PAGE.width - 2 * PAGE.margin;
+const VERDICT_COLORS: Record<Verdict, string> = { healthy: '#2E7D32', 'drift detected': '#C77700', 'retrained and deployed': '#1565C0' };
+const LEVEL_COLORS: Record<string, string> = { drift: '#C62828', possible: '#C77700', none: '#2E7D32' };
+
+const num = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+const int = (v: number) => v.toLocaleString('en-US');
+/** Summary figures: integers with separators, otherwise as many decimals as the magnitude allows. */
+const fmtStat = (v: number | null) => {
+  if (v === null || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e9) return v.toExponential(3);
+  if (Number.isInteger(v) || a >= 1000) return v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return v.toFixed(a >= 100 ? 1 : 3);
+};
+const fmtRisk = (p: number) => (p > 0.9999 ? '> 99.99%' : `${(p * 100).toFixed(2)}%`);
+
+/**
+ * The PDF report: a title page with the verdict and the metrics, the charts two to a page, then
+ * the tables. The same bundled font as the charts, embedded, so the text is selectable and
+ * extractable. Returns the bytes and the page titles (tests check the pages against them).
+ */
+export async function writePdf(d: ReportData, charts: Chart[], config: Config): Promise<{ bytes: Buffer; pages: string[] }> {
+  const [{ default: PDFDocument }, { default: SVGtoPDF }] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
+  const fonts = fontFiles();
+  const date = d.generatedAt.slice(0, 10);
+  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, bufferPages: true, info: { Title: `riskwatch model report — ${d.model.version} — ${date}`, Author: 'riskwatch', Subject: `Client attrition model ${d.model.version}: ${d.verdict}`, CreationDate: new Date(d.generatedAt) } });
+  doc.registerFont(FONT, fonts.regular);
+  doc.registerFont(FONT_BOLD, fonts.bold);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((res, rej) => (doc.on('end', () => res(Buffer.concat(chunks))), doc.on('error', rej)));
+  const pages: string[] = [];
+  const byName = new Map(charts.map((c) => [c.name, c]));
+
+  const newPage = (title: string): number => {
+    if (pages.length) doc.addPage();
+    pages.push(title);
+    doc.font(FONT).fontSize(8).fillColor('#777777').text(`riskwatch · model ${d.model.version} · ${date}`, PAGE.margin, 28, { width: CONTENT, lineBreak: false });
+    doc.font(FONT_BOLD).fontSize(17).fillColor('#1A1A1A').text(title, PAGE.margin, PAGE.margin, { width: CONTENT });
+    return doc.y + 10;
+  };
+  const heading = (text: string, y: number): number => {
+    doc.font(FONT_BOLD).fontSize(12).fillColor('#1A1A1A').text(text, PAGE.margin, y, { width: CONTENT });
+    return doc.y + 6;
+  };
+  const note = (text: string, y: number, size = 9): number => {
+    doc.font(FONT).fontSize(size).fillColor('#555555').text(text, PAGE.margin, y, { width: CONTENT });
+    return doc.y + 6;
+  };
+  const chart = (c: Chart | undefined, y: number, maxHeight: number): number => {
+    if (!c) return y;
+    const w = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(c.svg)?.[1] ?? 600);
+    const h = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(c.svg)?.[1] ?? 400);
+    const scale = Math.min(CONTENT / w, maxHeight / h);
+    const x = PAGE.margin + (CONTENT - w * scale) / 2;
+    // vega writes a solid line in a dashed legend as dasharray "1,0", which pdfkit refuses.
+    const svg = c.svg.replace(/ stroke-dasharray="1,0"/g, '');
+    SVGtoPDF(doc, svg, x, y, { width: w * scale, height: h * scale, assumePt: true, preserveAspectRatio: 'xMidYMid meet', fontCallback: (_f, bold) => (bold ? FONT_BOLD : FONT) });
+    return y + h * scale + 14;
+  };
+  const chartsPage = (title: string, names: string[], intro?: string) => {
+    let y = newPage(title);
+    if (intro) y = note(intro, y);
+    const each = (PAGE.height - PAGE.margin - 20 - y) / names.length - 14;
+    for (const n of names) y = chart(byName.get(n), y, each);
+  };
+
+  // 1. Title page: what a manager reads first.
+  const m = d.test.metrics;
+  let y = newPage('Client attrition risk model — report');
+  doc.font(FONT).fontSize(11).fillColor('#333333');
+  const facts: Array<[string, string]> = [
+    ['Model in production', `${d.model.version} (trained ${d.model.createdAt.slice(0, 10)} on ${int(d.model.training.rows)} rows)`],
+    ['Report date', `${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC`],
+    ['Latest run', d.run ? `#${d.run.id ?? '–'} at ${(d.run.at ?? '').slice(0, 16).replace('T', ' ')}` : 'no completed run recorded'],
+    ['Evaluated on', `${int(m.rows)} test rows (${int(m.positives)} left) from ${d.test.path}`],
+  ];
+  for (const [k, v] of facts) {
+    doc.font(FONT_BOLD).fontSize(10).fillColor('#333333').text(k, PAGE.margin, y, { width: 140, lineBreak: false });
+    doc.font(FONT).fontSize(10).text(v, PAGE.margin + 145, y, { width: CONTENT - 145 });
+    y = Math.max(doc.y, y + 14) + 2;
+  }
+  y += 8;
+  const color = VERDICT_COLORS[d.verdict];
+  doc.roundedRect(PAGE.margin, y, CONTENT, 56, 6).fill(color);
+  doc.font(FONT).fontSize(10).fillColor('white').text('VERDICT', PAGE.margin + 16, y + 10, { lineBreak: false });
+  doc.font(FONT_BOLD).fontSize(20).fillColor('white').text(d.verdict.charAt(0).toUpperCase() + d.verdict.slice(1), PAGE.margin + 16, y + 24, { lineBreak: false });
+  y += 66;
+  if (d.run?.reason) y = note(`Why: ${d.run.reason}.`, y, 10);
+  if (d.drift) {
+    const drifted = d.drift.driftedFeatures;
+    y = note(`Newest data (${d.drift.current.source}): ${drifted.length ? `drift in ${drifted.join(', ')}` : 'no feature drifts'}; predicted risk ${d.drift.predictionDrift.level === 'none' ? 'stable' : d.drift.predictionDrift.level === 'drift' ? 'drifts' : 'possibly drifting'}.`, y, 10);
+  }
+  y = heading('Key metrics on the test data', y + 10);
+  const metricRows: string[][] = [
+    ['F1', num(m.f1), 'balance of precision and recall at the threshold'],
+    ['Precision', num(m.precision), 'of clients predicted to leave, the share who left'],
+    ['Recall', num(m.recall), 'of clients who left, the share predicted'],
+    ['Accuracy', num(m.accuracy), 'share of all predictions that were right'],
+    ['ROC AUC', num(m.rocAuc), 'chance a leaver ranks above a stayer (0.5 = random)'],
+    ['Average precision', num(m.prAuc), 'area under the precision–recall curve'],
+    ['Log loss', num(m.logLoss), 'probability quality (lower is better)'],
+    ['Brier score', num(m.brier), 'mean squared probability error (lower is better)'],
+    [`Top-${m.topK.k} precision`, num(m.topK.precision), `share of the ${m.topK.k} highest-risk rows who left`],
+    [`Top-${m.topK.k} recall`, num(m.topK.recall), 'share of all leavers found in that list'],
+    ['Threshold', String(m.threshold), 'predicted to leave when risk is above it'],
+  ];
+  y = drawTable(doc, PAGE.margin, y, [{ header: 'Metric', width: 120 }, { header: 'Value', width: 70, align: 'right' }, { header: 'Meaning', width: CONTENT - 190 }], metricRows);
+  y = heading('Contents', y + 16);
+  // Filled in below once the pages exist.
+  const contentsY = y;
+
+  // 2–5. Charts.
+  chartsPage('Classification quality', ['confusion-matrix', 'roc-curve'], 'How the model separates clients who left from those who stayed, on the test data (never used for training).');
+  chartsPage('Ranking quality', ['precision-recall', 'cumulative-gains'], `Client managers call the highest-risk clients first; their capacity is the top-K = ${d.topK} list (config top_k).`);
+  chartsPage('Calibration and lift', ['calibration', 'lift'], 'Whether a predicted risk of 30% means 30% of such clients leave, and how much better than random the ranking is.');
+  y = newPage('Model history and drift');
+  y = chart(byName.get('score-history'), y, 330);
+  if (d.drift) {
+    y = heading(`Drift of the newest data against ${d.model.version}'s training data`, y);
+    y = note(`${d.drift.current.source.charAt(0).toUpperCase()}${d.drift.current.source.slice(1)} against a reference of ${int(d.drift.reference.rows)} rows. A feature drifts when its deciding test says so (config drift.*); PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 major.`, y, 8.5);
+    const cols: Column[] = [{ header: 'Feature', width: 118 }, { header: 'Deciding test', width: 70 }, { header: 'KS D', width: 40, align: 'right' }, { header: 'KS p', width: 46, align: 'right' }, { header: 'W/std', width: 40, align: 'right' }, { header: 'PSI', width: 40, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 50, align: 'right' }, { header: 'Level', width: CONTENT - 454, align: 'center' }];
+    const entries = [...Object.entries(d.drift.features), ['predicted risk', d.drift.predictionDrift] as const];
+    const rows = entries.map(([f, r]) => [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), r.ks.pValue < 0.001 ? '<0.001' : num(r.ks.pValue, 3), num(r.wasserstein, 3), num(r.psi, 3), `${(r.missingRateChange * 100).toFixed(1)} pp`, `${(r.outOfRangeShare * 100).toFixed(1)}%`, r.level]);
+    drawTable(doc, PAGE.margin, y, cols, rows, { fontSize: 8.5, colors: entries.map(([, r]) => LEVEL_COLORS[r.level] ?? null) });
+  } else {
+    note('No drift reference is stored for this model version, or no dataset is ingested: no drift figures.', y);
+  }
+
+  // 6… Feature distributions, two per page.
+  const featureCharts = charts.filter((c) => c.name.startsWith('feature-'));
+  for (let i = 0; i < featureCharts.length; i += 2) {
+    const part = featureCharts.length > 2 ? ` (${i / 2 + 1} of ${Math.ceil(featureCharts.length / 2)})` : '';
+    chartsPage(`Feature distributions${part}`, featureCharts.slice(i, i + 2).map((c) => c.name), i === 0 ? 'Each feature in the production model\'s training data (reference) and in the newest rows ingested (current), as shares of rows.' : undefined);
+  }
+
+  // Tables.
+  const dg = d.diagnosis;
+  y = newPage('Data summary');
+  y = note(dg.dataset ? `The ingested dataset: ${int(dg.dataset.rows)} rows (sha256 ${dg.dataset.hash.slice(0, 12)}…). Statistics as pandas describe(): missing values excluded, sample standard deviation.` : 'No dataset ingested yet.', y);
+  const sumCols: Column[] = [{ header: 'Column', width: 127 }, ...['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'].map((h) => ({ header: h, width: (CONTENT - 127) / 8, align: 'right' as const }))];
+  y = drawTable(doc, PAGE.margin, y, sumCols, Object.entries(dg.summary).map(([c, s]) => [c, int(s.count), fmtStat(s.mean), fmtStat(s.std), fmtStat(s.min), fmtStat(s.q25), fmtStat(s.median), fmtStat(s.q75), fmtStat(s.max)]));
+  y = heading('Missing data', y + 18);
+  y = drawTable(doc, PAGE.margin, y, [{ header: 'Column', width: 200 }, { header: 'Missing share', width: 100, align: 'right' }], Object.entries(dg.missing).map(([c, v]) => [c, `${(v * 100).toFixed(2)}%`]));
+  y = heading('Rows rejected by the last ingestion', y + 18);
+  const rejected = Object.entries(dg.rejected).filter(([, n]) => n > 0);
+  if (rejected.length) drawTable(doc, PAGE.margin, y, [{ header: 'Reason', width: 200 }, { header: 'Rows', width: 100, align: 'right' }], rejected.map(([r, n]) => [r, int(n)]));
+  else note('None.', y);
+
+  y = newPage('Operations');
+  y = heading('Step timings (seconds, as recorded by each run)', y);
+  const timingRows = Object.entries(dg.timings).map(([s, t]) => [s, num(t.last, 3), num(t.p50, 3), num(t.p95, 3), int(t.runs), t.trend ?? '–']);
+  y = timingRows.length ? drawTable(doc, PAGE.margin, y, [{ header: 'Step', width: 135 }, { header: 'Last', width: 72, align: 'right' }, { header: 'p50', width: 72, align: 'right' }, { header: 'p95', width: 72, align: 'right' }, { header: 'Runs', width: 60, align: 'right' }, { header: 'Trend', width: CONTENT - 411 }], timingRows) : note('No timings recorded yet.', y);
+  y = heading('Dependencies', y + 18);
+  const deps = dg.dependencies;
+  y = note(deps.status === 'skipped' ? 'Registry checks skipped (run `riskwatch report` without --no-dependencies, or `riskwatch diagnose`); installed versions only.' : `Registry check: ${deps.status}.${deps.problems.length ? ' ' + deps.problems.join(' ') : ''}`, y, 8.5);
+  const pkgs = deps.packages.length ? deps.packages : installed();
+  const depRows = pkgs.slice(0, 30).map((p) => [p.name, p.current ?? '–', p.wanted ?? '–', p.latest ?? '–', p.advisories === null ? '–' : String(p.advisories)]);
+  drawTable(doc, PAGE.margin, y, [{ header: 'Package', width: 175 }, { header: 'Installed', width: 80, align: 'right' }, { header: 'Wanted', width: 80, align: 'right' }, { header: 'Latest', width: 80, align: 'right' }, { header: 'Advisories', width: CONTENT - 415, align: 'right' }], depRows, { fontSize: 8.5, rowHeight: 15 });
+
+  y = newPage('Highest-risk clients');
+  y = note(`The ${d.topClients.length} clients of the ingested dataset with the highest predicted risk of leaving under ${d.model.version} (each client's highest-risk row). Missing values are shown as –; the model imputes its training medians.`, y);
+  const feats = d.model.features;
+  const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
+  drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, fmtRisk(c.probability), ...feats.map((f) => (c.features[f] === null ? '–' : fmtStat(c.features[f])))]), { fontSize: 8.5, rowHeight: 16 });
+
+  // Contents on the title page, page numbers in every footer.
+  doc.switchToPage(0);
+  let cy = contentsY;
+  pages.forEach((t, i) => {
+    if (i === 0) return;
+    doc.font(FONT).fontSize(10).fillColor('#333333').text(t, PAGE.margin, cy, { width: CONTENT - 40, lineBreak: false });
+    doc.text(String(i + 1), PAGE.margin + CONTENT - 40, cy, { width: 40, align: 'right', lineBreak: false });
+    cy += 15;
+  });
+  for (let i = 0; i < pages.length; i++) {
+    doc.switchToPage(i);
+    doc.font(FONT).fontSize(8).fillColor('#777777').text(`page ${i + 1} of ${pages.length}`, PAGE.margin, PAGE.height - 34, { width: CONTENT, align: 'right', lineBreak: false, height: 10 });
+  }
+  doc.end();
+  return { bytes: await done, pages };
+}
+
+/** Installed versions of the runtime dependencies, when the registry checks were skipped. */
+function installed(): Array<{ name: string; current: string | null; wanted: null; latest: null; advisories: null }> {
+  const root = packageRoot();
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    return Object.keys(pkg.dependencies ?? {}).sort().map((name) => {
+      let current: string | null = null;
+      try {
+        current = (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      } catch {
+        current = null;
+      }
+      return { name, current, wanted: null, latest: null, advisories: null };
+    });
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import type { RunResult } from '../pipeline/run.js';
+import { fsyncDir } from '../util/atomic.js';
+
+export type RunReport = { dir: string; pdf: string; files: number; ms: number } | { error: string };
+
+const RUN_DIR = /^run-(\d+)$/;
+
+/**
+ * After a completed run: diagnostics and the report into <report.path>/run-<id>/, built in a
+ * temporary folder and renamed into place (a reader never sees half a report), then only the
+ * `report.keep` newest run folders are kept. A failure is returned (and logged), never thrown:
+ * the run's outcome does not depend on its report.
+ */
+export async function refreshRunReport(ctx: Context, run: RunResult): Promise<RunReport> {
+  const t0 = performance.now();
+  try {
+    const { report, reportsFolder } = await import('./report.js');
+    const root = reportsFolder(ctx);
+    const final = join(root, `run-${run.runId}`);
+    const partial = join(root, `.run-${run.runId}.partial-${process.pid}`);
+    rmSync(partial, { recursive: true, force: true });
+    const r = await report(ctx, { out: partial, dependencies: false, run });
+    rmSync(final, { recursive: true, force: true });
+    renameSync(partial, final);
+    fsyncDir(root);
+    pruneRunReports(root, ctx.config.report.keep);
+    removeStalePartials(root);
+    return { dir: final, pdf: join(final, 'report.pdf'), files: r.files.length, ms: Math.round(performance.now() - t0) };
+  } catch (err) {
+    const error = `report not written: ${(err as Error).message}`;
+    ctx.log.warn({ runId: run.runId }, error);
+    return { error };
+  }
+}
+
+/** Delete all but the `keep` newest run-<id> folders (newest = highest run id). */
+export function pruneRunReports(root: string, keep: number): string[] {
+  if (!existsSync(root)) return [];
+  const runs = readdirSync(root)
+    .map((name) => ({ name, id: Number(RUN_DIR.exec(name)?.[1] ?? Number.NaN) }))
+    .filter((r) => Number.isFinite(r.id))
+    .sort((a, b) => b.id - a.id);
+  const removed = runs.slice(keep).map((r) => join(root, r.name));
+  for (const dir of removed) rmSync(dir, { recursive: true, force: true });
+  return removed;
+}
+
+/**
+ * Folders left by a run killed while writing its report. Reports are written under the run lock,
+ * so once this run's folder is renamed into place, any partial folder left is stale.
+ */
+function removeStalePartials(root: string): void {
+  for (const name of readdirSync(root)) if (/^\.run-\d+\.partial-\d+$/.test(name)) rmSync(join(root, name), { recursive: true, force: true });
+}
