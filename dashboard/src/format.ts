@@ -28,3 +28,5 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (s < 129600) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} days ago`;
 }
+/** A risk as a percentage; values that round to 100% say so honestly (">99.9%"). */
+export const risk = (v: number): string => (v >= 0.9995 ? '>99.9%' : v < 0.0005 ? '<0.1%' : `${(v * 100).toFixed(1)}%`);

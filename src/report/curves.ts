@@ -62,14 +62,13 @@ export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoint
   return thin(pts, maxPoints);
 }
 
-/** Precision–recall curve from recall 0 (precision 1, as sklearn) up to recall 1, recall increasing. */
+/** Precision–recall curve from recall 0 (precision 1, as sklearn) to the lowest score, recall increasing (every threshold, as sklearn ≥ 1.1). */
 export function prCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): PrPoint[] {
   const { tps, fps, thresholds } = cumulativeCounts(y, prob);
   const P = tps.length ? tps[tps.length - 1] : 0;
   const pts: PrPoint[] = [{ recall: 0, precision: 1, threshold: Infinity }];
   for (let k = 0; k < tps.length; k++) {
     pts.push({ recall: P ? tps[k] / P : 0, precision: tps[k] / (tps[k] + fps[k]), threshold: thresholds[k] });
-    if (P && tps[k] === P) break; // sklearn stops at full recall
   }
   return thin(pts, maxPoints);
 }

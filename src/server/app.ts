@@ -357,20 +357,33 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
 
   const evaluations = new KeyedCache<Evaluation>(60_000);
-  app.get('/evaluation', async () => {
+  const evaluation = async () => {
     const versions = (await store.listModels()).map((m) => ({ version: m.version, createdAt: m.createdAt }));
     const prod = holder.current;
     return evaluations.get(`${prod?.version ?? '-'}|${versions.map((v) => v.version).join(',')}`, () => evaluate(ctx, versions, prod?.doc));
-  });
+  };
+  app.get('/evaluation', evaluation);
 
   const dists = new KeyedCache<Distributions | null>(60_000);
+  const distributionsOf = async (model: LoadedModel) => {
+    const files = (await store.latestFileRecords()).map((f) => `${f.name}:${f.sha256}`).join(',');
+    return dists.get(`${model.version}|${files}`, () => distributions(ctx, model.doc));
+  };
   app.get('/distributions', async () => {
     const model = requireModel();
-    const files = (await store.latestFileRecords()).map((f) => `${f.name}:${f.sha256}`).join(',');
-    const d = await dists.get(`${model.version}|${files}`, () => distributions(ctx, model.doc));
+    const d = await distributionsOf(model);
     if (!d) throw new HttpError(404, `model ${model.version} has no drift reference; train a new version`);
     return d;
   });
+
+  /** Fill the dashboard's caches once the server is up, so the first visitor does not wait for them. */
+  const warmUp = async () => {
+    const model = holder.current;
+    if (!model) return;
+    await population.get(model);
+    await evaluation();
+    await distributionsOf(model);
+  };
 
   const deps = dependencyCache(opts.dependencyTimeoutMs ?? 15_000);
   app.get('/dependencies', async () => deps());
@@ -391,12 +404,14 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
 
   await app.ready();
+  const warming = warmUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'dashboard cache warm-up failed'));
   return {
     app,
     holder,
     routes,
     async close() {
       holder.stop();
+      await warming;
       await app.close();
     },
   };

@@ -34,7 +34,8 @@ const TYPES: Record<string, string> = {
 export function dashboardFolder(): string | undefined {
   for (const up of ['../dashboard/', '../../dashboard/', '../../dist/dashboard/']) {
     const dir = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(join(dir, 'index.html'))) return dir;
+    // assets/ tells the build output from the source folder (dashboard/index.html) two levels up from src/server.
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return undefined;
 }

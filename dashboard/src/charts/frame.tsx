@@ -118,7 +118,7 @@ export function Axes(props: {
       <text class="axis-label" x={(m.left + width - m.right) / 2} y={height - 6} text-anchor="middle">
         {xLabel}
       </text>
-      <text class="axis-label" transform={`translate(14 ${(m.top + bottom) / 2}) rotate(-90)`} text-anchor="middle">
+      <text class="axis-label" transform={`translate(12 ${(m.top + bottom) / 2}) rotate(-90)`} text-anchor="middle">
         {yLabel}
       </text>
     </g>

@@ -28,7 +28,7 @@ export function HistogramChart(props: {
 }) {
   const width = 480;
   const height = props.compactSize ? 240 : 300;
-  const m = { top: 16, right: 18, bottom: 44, left: 52 };
+  const m = { top: 16, right: 18, bottom: 44, left: 62 };
   const { edges } = props;
   const lo = edges[0];
   const hi = edges[edges.length - 1];

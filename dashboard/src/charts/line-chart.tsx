@@ -29,7 +29,7 @@ export function LineChart(props: {
 }) {
   const width = 480;
   const height = props.square ? 400 : 300;
-  const m = { top: 14, right: 18, bottom: 44, left: 52 };
+  const m = { top: 14, right: 18, bottom: 44, left: 56 };
   const all = props.series.flatMap((s) => s.points);
   const xd = props.xDomain ?? [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
   const yd = props.yDomain ?? [Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];

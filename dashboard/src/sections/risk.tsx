@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadRiskCsv, getJson, type Population, type RiskList } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
-import { int, pct } from '../format';
+import { int, pct, risk } from '../format';
 
 const MAX_CAPACITY = 10_000;
 
@@ -95,7 +95,7 @@ export function RiskSection({ population, initial }: { population?: Population; 
                   <td>{r.id}</td>
                   <td class="num">
                     <span class="risk-bar" style={{ width: `${Math.round(r.probability * 100)}%` }} />
-                    {pct(r.probability)}
+                    {risk(r.probability)}
                   </td>
                 </tr>
               ))}
