@@ -421,7 +421,12 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 export async function startServer(ctx: Context, opts: ServerOptions & { host?: string; port?: number } = {}): Promise<RiskwatchServer & { url: string }> {
   const server = await createServer(ctx, opts);
   const { host, port } = listenAddress(ctx, opts);
-  await server.app.listen({ host, port });
+  try {
+    await server.app.listen({ host, port });
+  } catch (err) {
+    await server.close(); // e.g. the port is taken: stop the model watcher too
+    throw err;
+  }
   const addr = server.app.server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -436,8 +441,9 @@ export function listenAddress(ctx: Context, opts: { host?: string; port?: number
 }
 
 /** `riskwatch serve`: run until the signal aborts, then close cleanly. */
-export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal; schedule?: boolean }): Promise<{ url: string; stopped: true; ticks?: number }> {
+export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal; schedule?: boolean; onListening?: (url: string) => void }): Promise<{ url: string; stopped: true; ticks?: number }> {
   const server = await startServer(ctx, opts);
+  opts.onListening?.(server.url);
   // --schedule: the pipeline on config "schedule", in this process; the model holder serves what
   // each run deploys. Stopped (between steps) with the server.
   let scheduled: Promise<{ ticks: number }> | undefined;
