@@ -62,10 +62,6 @@ function App() {
 
   useEffect(() => {
     void load();
-    // Slow (npm over the network) and cached by the server: never holds up the page.
-    getJson<DependencyHealth>('dependencies')
-      .then((health) => setDeps({ health }))
-      .catch((e: Error) => setDeps({ error: e.message }));
   }, []);
 
   useEffect(() => {
@@ -73,6 +69,11 @@ function App() {
       requestAnimationFrame(() => {
         window.__riskwatchRendered = performance.now();
         document.body.dataset.ready = 'true';
+        // Dependency health runs npm (network, two child processes) on the server the first time:
+        // asked for only after the first render so it never competes with it.
+        getJson<DependencyHealth>('dependencies')
+          .then((health) => setDeps({ health }))
+          .catch((e: Error) => setDeps({ error: e.message }));
       });
     }
   }, [state]);

@@ -13,6 +13,9 @@ import { Metrics } from './metrics.js';
 import { fromMlflow } from './mlflow.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DATASET_CSV } from '../data/dataset-files.js';
 import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter } from './security.js';
 import { PopulationCache } from './population.js';
 import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from './insights.js';
@@ -304,10 +307,30 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return { runs: await store.runs(q.data.limit ?? 100) };
   });
 
-  app.get('/diagnostics', async () => diagnose(ctx, { dependencies: false }));
+  // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).
+  const diagnoses = new KeyedCache<Awaited<ReturnType<typeof diagnose>>>();
+  const diagnosis = async () => {
+    let fp = 'none';
+    try {
+      const st = await stat(join(config.outputFolder, DATASET_CSV), { bigint: true });
+      fp = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    } catch {
+      // nothing ingested yet
+    }
+    const last = (await store.runs(1))[0];
+    const files = await store.latestFileRecords();
+    const lastIngestion = Math.max(0, ...files.map((f) => f.ingestionId ?? 0));
+    const model = holder.current;
+    const key = `${fp}|${files.length}:${lastIngestion}|${last?.id ?? '-'}:${last?.status ?? ''}|${model?.version ?? '-'}:${model?.doc.createdAt ?? ''}|${(await store.scores()).length}`;
+    const d = await diagnoses.get(key, () => diagnose(ctx, { dependencies: false }));
+    // The model's age is the one figure that changes with the clock alone.
+    if (d.model && model && d.model.version === model.version) return { ...d, model: { ...d.model, ageDays: (Date.now() - Date.parse(model.doc.createdAt)) / 86_400_000 } };
+    return d;
+  };
+  app.get('/diagnostics', diagnosis);
 
   app.get('/summarystats', async () => {
-    const d = await diagnose(ctx, { dependencies: false });
+    const d = await diagnosis();
     return { dataset: d.dataset, summary: d.summary, missing: d.missing };
   });
 
@@ -381,6 +404,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const model = holder.current;
     if (!model) return;
     await population.get(model);
+    await diagnosis();
     await evaluation();
     await distributionsOf(model);
   };
