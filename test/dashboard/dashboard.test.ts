@@ -99,6 +99,7 @@ test('the dashboard loads, draws every chart from the API data, offline, with no
     assert.equal(runRows, 7);
     // Offline: nothing but this server (and blob:/data: URLs) is requested.
     for (const u of requests) assert.ok(u.startsWith(base) || u.startsWith('data:') || u.startsWith('blob:'), `only same-origin requests (${u})`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="dependencies"]')?.textContent?.includes('checking'), undefined, { timeout: 30_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     assert.deepEqual(problems, []);
   } finally {

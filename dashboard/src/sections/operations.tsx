@@ -15,7 +15,7 @@ export function Timings({ diagnosis }: { diagnosis?: Diagnosis }) {
         { name: 'median (p50)', values: t.map(([, v]) => v.p50), color: '#2563eb' },
         { name: '95th percentile', values: t.map(([, v]) => v.p95), color: '#93c5fd' },
       ]}
-      xLabel="seconds"
+      xLabel="duration per run"
       yLabel="step"
       format={seconds}
     />
@@ -67,6 +67,7 @@ function decision(r: RunRecord): string {
   if (d.deployed) return `deployed ${d.deployed}`;
   if (d.retrained) return 'retrained, kept champion';
   if (r.outcome === 'noop') return 'no new data';
+  if (r.outcome === 'completed') return 'no change';
   return r.outcome ?? r.status;
 }
 
