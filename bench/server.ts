@@ -1,8 +1,8 @@
 /**
  * The API server under load: riskwatch's POST /prediction against a bare fastify route (the
  * framework's ceiling) and against a Flask + gunicorn (2 workers) service with a scikit-learn
- * model (bench/python_server.py), side by side in one run; a 10,000-record batch; memory over
- * 1,000,000 requests.
+ * model (bench/python_server.py; gthread workers, 4 threads each), side by side in one run; memory over
+ * 1,000,000 requests; a 10,000-record batch.
  *
  *   npm run bench:server                       # everything (about 5 minutes)
  *   npm run bench:server -- --duration 5 --million 100000 --skip-python   # quick check
@@ -138,7 +138,9 @@ async function main() {
   let pyPort = 0;
   if (!SKIP_PYTHON) {
     pyPort = await freePort();
-    const py = start('/usr/bin/gunicorn', ['-w', '2', '-b', `127.0.0.1:${pyPort}`, '--chdir', BENCH_DIR, '--log-level', 'warning', 'python_server:app'], { RW_DATA: data });
+    // gthread workers keep connections alive (as behind a proxy); the default sync workers close
+    // every connection, which autocannon counts as errors with ~1 s reconnect stalls (see BENCHMARKS.md).
+    const py = start('/usr/bin/gunicorn', ['-w', '2', '-k', 'gthread', '--threads', '4', '-b', `127.0.0.1:${pyPort}`, '--chdir', BENCH_DIR, '--log-level', 'warning', 'python_server:app'], { RW_DATA: data });
     await waitFor(`http://127.0.0.1:${pyPort}/health`, py, 'gunicorn');
   }
   const targets: Array<[string, string]> = [
@@ -160,6 +162,32 @@ async function main() {
       (single[name] ??= []).push(r);
       console.log(`round ${round + 1} ${name}: ${r.reqPerSec} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, errors ${r.errors} (connection ${r.connectionErrors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}), load ${loadavg()[0].toFixed(1)}`);
     }
+  }
+
+  // Memory over MILLION single-record requests (RSS of the riskwatch process).
+  let memory = null;
+  if (MILLION > 0) {
+    // RSS once the process has served a first 100,000 requests (JIT, pools and heap grown), then
+    // over MILLION more.
+    await autocannon({ url: `http://127.0.0.1:${rwPort}/prediction`, method: 'POST', headers: { 'content-type': 'application/json' }, body: oneRecord, connections: CONNECTIONS, amount: 100_000 });
+    await new Promise((res) => setTimeout(res, 3000));
+    const before = rssMb(rw.pid!);
+    let peak = before;
+    const samples: number[] = [];
+    const timer = setInterval(() => {
+      const v = rssMb(rw.pid!);
+      samples.push(v);
+      peak = Math.max(peak, v);
+    }, 2000);
+    const t0 = Date.now();
+    const r = await autocannon({ url: `http://127.0.0.1:${rwPort}/prediction`, method: 'POST', headers: { 'content-type': 'application/json' }, body: oneRecord, connections: CONNECTIONS, amount: MILLION });
+    clearInterval(timer);
+    const seconds = (Date.now() - t0) / 1000;
+    const after = rssMb(rw.pid!);
+    await new Promise((res) => setTimeout(res, 3000));
+    const settled = rssMb(rw.pid!);
+    memory = { requests: r.requests.total, seconds: +seconds.toFixed(1), errors: r.errors + r.timeouts + r.non2xx, rssBeforeMb: +before.toFixed(1), rssAfterMb: +after.toFixed(1), rssSettledMb: +settled.toFixed(1), rssPeakMb: +peak.toFixed(1), changePct: +(((after - before) / before) * 100).toFixed(1), reqPerSec: Math.round(r.requests.average), p99ms: r.latency.p99, samples: samples.map((s) => +s.toFixed(1)) };
+    console.log(`memory over ${r.requests.total} requests (${memory.seconds} s): RSS ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (${memory.changePct}%), peak ${memory.rssPeakMb} MB, errors ${memory.errors}`);
   }
 
   // A 10,000-record batch, one request at a time.
@@ -187,28 +215,6 @@ async function main() {
   console.log(`10,000-record batch, riskwatch: median ${batchRw.medianMs} ms, p95 ${batchRw.p95Ms} ms`);
   const batchPy = SKIP_PYTHON ? null : await batch(`http://127.0.0.1:${pyPort}/prediction`, 10);
   if (batchPy) console.log(`10,000-record batch, Flask: median ${batchPy.medianMs} ms, p95 ${batchPy.p95Ms} ms`);
-
-  // Memory over MILLION single-record requests (RSS of the riskwatch process).
-  let memory = null;
-  if (MILLION > 0) {
-    const before = rssMb(rw.pid!);
-    let peak = before;
-    const samples: number[] = [];
-    const timer = setInterval(() => {
-      const v = rssMb(rw.pid!);
-      samples.push(v);
-      peak = Math.max(peak, v);
-    }, 2000);
-    const t0 = Date.now();
-    const r = await autocannon({ url: `http://127.0.0.1:${rwPort}/prediction`, method: 'POST', headers: { 'content-type': 'application/json' }, body: oneRecord, connections: CONNECTIONS, amount: MILLION });
-    clearInterval(timer);
-    const seconds = (Date.now() - t0) / 1000;
-    const after = rssMb(rw.pid!);
-    await new Promise((res) => setTimeout(res, 3000));
-    const settled = rssMb(rw.pid!);
-    memory = { requests: r.requests.total, seconds: +seconds.toFixed(1), errors: r.errors + r.timeouts + r.non2xx, rssBeforeMb: +before.toFixed(1), rssAfterMb: +after.toFixed(1), rssSettledMb: +settled.toFixed(1), rssPeakMb: +peak.toFixed(1), changePct: +(((after - before) / before) * 100).toFixed(1), reqPerSec: Math.round(r.requests.average), p99ms: r.latency.p99, samples: samples.map((s) => +s.toFixed(1)) };
-    console.log(`memory over ${r.requests.total} requests (${memory.seconds} s): RSS ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (${memory.changePct}%), peak ${memory.rssPeakMb} MB, errors ${memory.errors}`);
-  }
 
   // Cost of per-request logging: the same server at --log-level info, log lines to a pipe.
   rw.kill('SIGTERM');
