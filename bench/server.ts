@@ -174,11 +174,19 @@ async function main() {
     const before = rssMb(rw.pid!);
     let peak = before;
     const samples: number[] = [];
+    // V8 heap used, from the server's /metrics: its floor (the lowest values, just after
+    // collections) rises only if something is kept per request.
+    const heap: number[] = [];
+    const heapNow = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${rwPort}/metrics`)).text();
+      return Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1]) / 2 ** 20;
+    };
     const timer = setInterval(() => {
       const v = rssMb(rw.pid!);
       samples.push(v);
       peak = Math.max(peak, v);
-    }, 2000);
+      heapNow().then((h) => heap.push(h), () => undefined);
+    }, 1000);
     const t0 = Date.now();
     const r = await autocannon({ url: `http://127.0.0.1:${rwPort}/prediction`, method: 'POST', headers: { 'content-type': 'application/json' }, body: oneRecord, connections: CONNECTIONS, amount: MILLION });
     clearInterval(timer);
@@ -186,7 +194,11 @@ async function main() {
     const after = rssMb(rw.pid!);
     await new Promise((res) => setTimeout(res, 3000));
     const settled = rssMb(rw.pid!);
-    memory = { requests: r.requests.total, seconds: +seconds.toFixed(1), errors: r.errors + r.timeouts + r.non2xx, rssBeforeMb: +before.toFixed(1), rssAfterMb: +after.toFixed(1), rssSettledMb: +settled.toFixed(1), rssPeakMb: +peak.toFixed(1), changePct: +(((after - before) / before) * 100).toFixed(1), reqPerSec: Math.round(r.requests.average), p99ms: r.latency.p99, samples: samples.map((s) => +s.toFixed(1)) };
+    const tenth = Math.max(1, Math.floor(heap.length / 10));
+    const floor = (xs: number[]) => +Math.min(...xs).toFixed(1);
+    const heapFloor = { firstTenthMb: floor(heap.slice(0, tenth)), lastTenthMb: floor(heap.slice(-tenth)), samples: heap.length, min: floor(heap), max: +Math.max(...heap).toFixed(1) };
+    console.log(`heap used floor: first tenth of the run ${heapFloor.firstTenthMb} MB, last tenth ${heapFloor.lastTenthMb} MB (${heap.length} samples, range ${heapFloor.min}–${heapFloor.max} MB)`);
+    memory = { heapFloor, requests: r.requests.total, seconds: +seconds.toFixed(1), errors: r.errors + r.timeouts + r.non2xx, rssBeforeMb: +before.toFixed(1), rssAfterMb: +after.toFixed(1), rssSettledMb: +settled.toFixed(1), rssPeakMb: +peak.toFixed(1), changePct: +(((after - before) / before) * 100).toFixed(1), reqPerSec: Math.round(r.requests.average), p99ms: r.latency.p99, samples: samples.map((s) => +s.toFixed(1)) };
     console.log(`memory over ${r.requests.total} requests (${memory.seconds} s): RSS ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (${memory.changePct}%), peak ${memory.rssPeakMb} MB, errors ${memory.errors}`);
   }
 

@@ -157,3 +157,12 @@ test('the ranked population is computed once per (production version, dataset ha
     await c.store.close();
   }
 });
+
+test('/metrics carries the process memory gauges (RSS, heap used and total, external) the server bench samples', async () => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+  assert.ok(value('process_resident_memory_bytes') > 10 * 2 ** 20);
+  assert.ok(value('nodejs_heap_size_used_bytes') > 0 && value('nodejs_heap_size_used_bytes') <= value('nodejs_heap_size_total_bytes'));
+  assert.ok(value('nodejs_external_memory_bytes') >= 0);
+  assert.ok(value('process_resident_memory_bytes') > value('nodejs_heap_size_used_bytes'));
+});
