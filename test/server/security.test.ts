@@ -70,7 +70,9 @@ test('request ids: generated or taken from a well-formed x-request-id, echoed, a
   const { base, lines } = await serveWith({});
   const a = await fetch(`${base}/health`);
   const id = a.headers.get('x-request-id');
-  assert.match(id ?? '', /^[0-9a-f]{16}$/);
+  assert.match(id ?? '', /^[0-9a-f]{8}-[0-9a-z]+$/);
+  const next = (await fetch(`${base}/health`)).headers.get('x-request-id');
+  assert.notEqual(next, id, 'a new id per request');
   const b = await fetch(`${base}/health`, { headers: { 'x-request-id': 'proxy-42.abc' } });
   assert.equal(b.headers.get('x-request-id'), 'proxy-42.abc');
   // A forged id (a newline could fake log lines) is replaced.
