@@ -122,20 +122,28 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   const corsOrigins = config.api.cors_origins;
   const limiter = new RateLimiter({ burst: config.api.rate_limit.burst, perMinute: config.api.rate_limit.per_minute });
   const LIMITED = new Set(['/deploy', '/rollback', '/run']);
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks (not async): no promise per request on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     const cors = corsHeaders(typeof req.headers.origin === 'string' ? req.headers.origin : undefined, corsOrigins);
     if (cors) void reply.headers(cors);
-    if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) return reply.status(204).send();
+    if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
+      void reply.status(204).send();
+      return;
+    }
     if (req.method === 'POST' && LIMITED.has(req.routeOptions.url ?? '')) {
       const t = limiter.take(req.ip);
-      if (!t.ok) return reply.status(429).header('retry-after', String(t.retryAfterSeconds)).send({ error: { message: `too many requests to ${req.routeOptions.url}; retry in ${t.retryAfterSeconds} s` } });
+      if (!t.ok) {
+        void reply.status(429).header('retry-after', String(t.retryAfterSeconds)).send({ error: { message: `too many requests to ${req.routeOptions.url}; retry in ${t.retryAfterSeconds} s` } });
+        return;
+      }
     }
+    done();
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     void reply.headers(SECURITY_HEADERS);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   // Every route as registered (method, path): the OpenAPI test checks each is documented.
@@ -147,9 +155,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const metrics = new Metrics();
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     log.info({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   /** Score a batch with one model version; counts the predicted classes for /metrics. */
   const scored = (model: LoadedModel, input: ParsedRecords) => {
