@@ -56,6 +56,8 @@ export interface RiskwatchServer {
   app: FastifyInstance;
   holder: ModelHolder;
   routes: Array<{ method: string; path: string }>;
+  /** Resolves once the dashboard's caches are filled after start (never rejects). */
+  warmed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -442,6 +444,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     app,
     holder,
     routes,
+    warmed: warming,
     async close() {
       holder.stop();
       await warming;

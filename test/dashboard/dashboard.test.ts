@@ -65,9 +65,12 @@ async function open(viewport: { width: number; height: number }): Promise<{ page
 const EXPECTED_CHARTS = ['population', 'trend', 'confusion', 'roc', 'pr', 'drift-lastmonth_activity', 'drift-lastyear_activity', 'drift-number_of_employees', 'drift-predicted risk', 'missing', 'timings'];
 
 test('the dashboard loads, draws every chart from the API data, offline, with no console errors', async (t) => {
+  // The first visit to a server that is up (its start-up cache fill done), as a manager would
+  // open it; the time is reported, not asserted (BENCHMARKS.md).
+  await server.warmed;
   const { page, problems, requests, renderedMs } = await open({ width: 1366, height: 900 });
   try {
-    t.diagnostic(`first render with data: ${Math.round(renderedMs)} ms after navigation start (cold server caches)`);
+    t.diagnostic(`first render with data: ${Math.round(renderedMs)} ms after navigation start (first visit, server caches filled at start)`);
     // Every chart: an SVG with a title, axis or legend text, and data marks.
     const charts = await page.$$eval('svg.chart', (svgs) =>
       svgs.map((s) => ({ id: (s as SVGElement).dataset.chart, title: s.querySelector('title')?.textContent ?? '', datums: s.querySelectorAll('.datum').length, legend: s.closest('figure')?.querySelectorAll('.legend li').length ?? 0, labels: s.querySelectorAll('.axis-label').length })),
