@@ -9,7 +9,7 @@ import { deploy, rollback } from '../registry/production.js';
 import { listModels } from '../registry/list-models.js';
 import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { configJsonSchema } from '../config/json-schema.js';
-import { runDemo, formatDemo } from './demo.js';
+import { runDemo, formatDemo, serveDemo } from './demo.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
@@ -193,9 +193,28 @@ export function registerCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('create ./demo if absent and play months of market change through run (what `npm start` runs)')
+    .description('create ./demo if absent, play months of market change through run, then serve the dashboard (what `npm start` runs)')
     .option('--dir <dir>', 'demo workspace folder', 'demo')
-    .action((o: { dir: string }) => runPlain(g(), (log) => runDemo(o.dir, log), formatDemo));
+    .option('--no-serve', 'stop after the story instead of serving the API and dashboard (tests, CI)')
+    .option('--host <host>', 'interface to serve on (default: the host of config "url")')
+    .option('--port <n>', 'port to serve on (default: the port of config "url", or a free one if taken)', intArg('--port'))
+    .action(async (o: { dir: string; serve: boolean; host?: string; port?: number }) => {
+      await runPlain(g(), (log) => runDemo(o.dir, log), formatDemo);
+      if (!o.serve || process.exitCode) return;
+      // The dashboard address on stdout (stderr with --json, which keeps stdout one JSON object).
+      const json = Boolean(g().json);
+      await runPlain(
+        { ...g(), json: false },
+        (log) =>
+          serveDemo(o.dir, log, {
+            host: o.host,
+            port: o.port,
+            signal: gracefulStop(),
+            onDashboard: (url) => (json ? process.stderr : process.stdout).write(`dashboard: ${url}  (Ctrl-C to stop)\n`),
+          }),
+        (r) => (json ? '' : `server on ${r.url} stopped`),
+      );
+    });
 
   program
     .command('schema')

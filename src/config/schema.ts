@@ -104,8 +104,16 @@ export const configSchema = z.strictObject({
   api: z
     .strictObject({
       token_env: z.string().min(1).optional().describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.'),
+      cors_origins: z.array(nonEmpty).default([]).describe('Origins allowed to call the API from a browser (CORS), e.g. ["https://intranet.example"]; empty (the default): no CORS headers, cross-origin browser calls are refused.'),
+      rate_limit: z
+        .strictObject({
+          burst: z.int().positive().default(10).describe('Requests a client (IP) may make at once to POST /deploy, /rollback and /run.'),
+          per_minute: z.number().positive().default(30).describe('Sustained requests per minute per client (IP) to those routes; beyond it 429.'),
+        })
+        .default({ burst: 10, per_minute: 30 })
+        .describe('Token bucket per client IP on the routes that change production.'),
     })
-    .default({}),
+    .default({ cors_origins: [], rate_limit: { burst: 10, per_minute: 30 } }),
   sources: z
     .array(sourceSchema)
     .min(1)

@@ -4,8 +4,6 @@ import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { predictProba } from '../model/logistic.js';
-import { readDataset } from '../data/dataset-files.js';
-import { trainingSchema } from '../data/columns.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
 import { diagnose } from '../report/diagnose.js';
@@ -15,6 +13,13 @@ import { Metrics } from './metrics.js';
 import { fromMlflow } from './mlflow.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DATASET_CSV } from '../data/dataset-files.js';
+import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter } from './security.js';
+import { PopulationCache } from './population.js';
+import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from './insights.js';
+import { dashboardFolder, loadDashboardFiles } from './dashboard-files.js';
 
 const PACKAGE_VERSION = (() => {
   // dist/server/app.js, dist/cli/chunks/*.mjs and src/server/app.ts all sit below the package root.
@@ -45,6 +50,10 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** ... and its whole request, body included, within this. Default 30 s. */
   requestTimeoutMs?: number;
+  /** Folder of the built dashboard (default: dist/dashboard found beside the code). */
+  dashboardDir?: string;
+  /** Time limit of each npm call of GET /dependencies (ms). Default 15000. */
+  dependencyTimeoutMs?: number;
 }
 
 /** Defaults of the slow-client limits (Fastify's own default requestTimeout is 0: none). */
@@ -55,6 +64,8 @@ export interface RiskwatchServer {
   app: FastifyInstance;
   holder: ModelHolder;
   routes: Array<{ method: string; path: string }>;
+  /** Resolves once the dashboard's caches are filled after start (never rejects). */
+  warmed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +76,15 @@ class HttpError extends Error {
 }
 
 const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Messages from the library can name files; a response names them relative to the workspace and
+ * never shows another absolute path (internal layout stays private).
+ */
+export function redactPaths(message: string, workspaceDir: string): string {
+  const root = workspaceDir.endsWith('/') ? workspaceDir : workspaceDir + '/';
+  return message.split(root).join('').replace(/(^|[\s"'(=:])(?:\/[^\s"'()/:,;]+){2,}\/?/g, '$1<path>');
+}
 
 /** Spreadsheet formula injection: a cell starting with = + - @ (or tab / CR) becomes text. */
 export function neutraliseFormula(s: string): string {
@@ -109,6 +129,37 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return503OnClosing: true,
     requestTimeout,
     http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    genReqId: (req) => requestId(req.headers['x-request-id']),
+  });
+
+  // Security (security.ts): request id echoed, CORS only for configured origins (preflights
+  // answered here), a token bucket per client IP on the routes that change production, and the
+  // security headers on every response, errors included.
+  const corsOrigins = config.api.cors_origins;
+  const limiter = new RateLimiter({ burst: config.api.rate_limit.burst, perMinute: config.api.rate_limit.per_minute });
+  const LIMITED = new Set(['/deploy', '/rollback', '/run']);
+  // Callback-style hooks (not async): no promise per request on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    const cors = corsHeaders(typeof req.headers.origin === 'string' ? req.headers.origin : undefined, corsOrigins);
+    if (cors) void reply.headers(cors);
+    if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
+      void reply.status(204).send();
+      return;
+    }
+    if (req.method === 'POST' && LIMITED.has(req.routeOptions.url ?? '')) {
+      const t = limiter.take(req.ip);
+      if (!t.ok) {
+        void reply.status(429).header('retry-after', String(t.retryAfterSeconds)).send({ error: { message: `too many requests to ${req.routeOptions.url}; retry in ${t.retryAfterSeconds} s` } });
+        return;
+      }
+    }
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    void reply.headers(SECURITY_HEADERS);
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
   // Every route as registered (method, path): the OpenAPI test checks each is documented.
@@ -120,9 +171,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const metrics = new Metrics();
-  app.addHook('onResponse', async (req, reply) => {
-    log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  app.addHook('onResponse', (req, reply, done) => {
+    log.info({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   /** Score a batch with one model version; counts the predicted classes for /metrics. */
   const scored = (model: LoadedModel, input: ParsedRecords) => {
@@ -157,10 +209,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `request body is larger than ${(opts.bodyLimit ?? BODY_LIMIT) / (1024 * 1024)} MB`;
     if (status >= 500 && !(err instanceof HttpError)) {
       // A bug or an unexpected failure: logged with its stack, answered without it.
-      log.error({ err, url: req.url }, 'request failed');
+      log.error({ err, reqId: req.id, url: req.url }, 'request failed');
       message = err instanceof RiskwatchError ? err.message : 'internal error';
     }
-    void reply.status(status).type('application/json').send({ error: { message } });
+    void reply.status(status).type('application/json').send({ error: { message: redactPaths(message, config.dir) } });
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -280,10 +332,30 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return { runs: await store.runs(q.data.limit ?? 100) };
   });
 
-  app.get('/diagnostics', async () => diagnose(ctx, { dependencies: false }));
+  // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).
+  const diagnoses = new KeyedCache<Awaited<ReturnType<typeof diagnose>>>();
+  const diagnosis = async () => {
+    let fp = 'none';
+    try {
+      const st = await stat(join(config.outputFolder, DATASET_CSV), { bigint: true });
+      fp = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    } catch {
+      // nothing ingested yet
+    }
+    const last = (await store.runs(1))[0];
+    const files = await store.latestFileRecords();
+    const lastIngestion = Math.max(0, ...files.map((f) => f.ingestionId ?? 0));
+    const model = holder.current;
+    const key = `${fp}|${files.length}:${lastIngestion}|${last?.id ?? '-'}:${last?.status ?? ''}|${model?.version ?? '-'}:${model?.doc.createdAt ?? ''}|${(await store.scores()).length}`;
+    const d = await diagnoses.get(key, () => diagnose(ctx, { dependencies: false }));
+    // The model's age is the one figure that changes with the clock alone.
+    if (d.model && model && d.model.version === model.version) return { ...d, model: { ...d.model, ageDays: (Date.now() - Date.parse(model.doc.createdAt)) / 86_400_000 } };
+    return d;
+  };
+  app.get('/diagnostics', diagnosis);
 
   app.get('/summarystats', async () => {
-    const d = await diagnose(ctx, { dependencies: false });
+    const d = await diagnosis();
     return { dataset: d.dataset, summary: d.summary, missing: d.missing };
   });
 
@@ -296,35 +368,100 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 
   const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional() });
 
+  const population = new PopulationCache(config);
+  const rankedPopulation = async (model: LoadedModel) => {
+    const p = await population.get(model);
+    if (!p) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
+    return p;
+  };
+
+  // Ranked once per (production version, dataset hash) by PopulationCache, not per request.
   app.get('/risk', async (req, reply) => {
     const q = riskQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
     const top = q.data.top ?? config.topK;
     const model = requireModel();
-    const loaded = await readDataset(config.outputFolder, { ...trainingSchema(config), features: model.doc.features }, { ids: true });
-    if (!loaded) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
-    const ds = loaded.dataset;
-    const prob = predictProba(ds.x, ds.rows, model.coef, model.doc.intercept, model.medians);
-    const order = Array.from({ length: ds.rows }, (_, i) => i);
-    order.sort((a, b) => prob[b] - prob[a] || a - b);
-    const rows = order.slice(0, Math.min(top, ds.rows)).map((i, r) => ({ rank: r + 1, id: ds.ids.get(i), probability: prob[i] }));
+    const p = await rankedPopulation(model);
+    const n = Math.min(top, p.rows);
+    const rows = new Array<{ rank: number; id: string; probability: number }>(n);
+    for (let r = 0; r < n; r++) rows[r] = { rank: r + 1, id: p.ids.get(p.order[r]), probability: p.prob[p.order[r]] };
     if (wantsCsv(req)) {
       const lines = [`rank,${csvField(config.id)},probability`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}`)];
       return reply
         .type('text/csv; charset=utf-8')
         .header('x-model-version', model.version)
+        .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}.csv"`)
         .send(lines.join('\n') + '\n');
     }
-    return { version: model.version, datasetHash: loaded.hash, rows };
+    return { version: model.version, datasetHash: p.datasetHash, rows };
+  });
+
+  // Dashboard data (insights.ts): aggregated server-side, cached per what they depend on.
+  app.get('/population', async () => {
+    const model = requireModel();
+    const p = await rankedPopulation(model);
+    const h = riskHistogram(p, model.threshold);
+    return { version: model.version, datasetHash: p.datasetHash, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+  });
+
+  const evaluations = new KeyedCache<Evaluation>(60_000);
+  const evaluation = async () => {
+    const versions = (await store.listModels()).map((m) => ({ version: m.version, createdAt: m.createdAt }));
+    const prod = holder.current;
+    return evaluations.get(`${prod?.version ?? '-'}|${versions.map((v) => v.version).join(',')}`, () => evaluate(ctx, versions, prod?.doc));
+  };
+  app.get('/evaluation', evaluation);
+
+  const dists = new KeyedCache<Distributions | null>(60_000);
+  const distributionsOf = async (model: LoadedModel) => {
+    const files = (await store.latestFileRecords()).map((f) => `${f.name}:${f.sha256}`).join(',');
+    return dists.get(`${model.version}|${files}`, () => distributions(ctx, model.doc));
+  };
+  app.get('/distributions', async () => {
+    const model = requireModel();
+    const d = await distributionsOf(model);
+    if (!d) throw new HttpError(404, `model ${model.version} has no drift reference; train a new version`);
+    return d;
+  });
+
+  /** Fill the dashboard's caches once the server is up, so the first visitor does not wait for them. */
+  const warmUp = async () => {
+    const model = holder.current;
+    if (!model) return;
+    await population.get(model);
+    await diagnosis();
+    await evaluation();
+    await distributionsOf(model);
+  };
+
+  const deps = dependencyCache(opts.dependencyTimeoutMs ?? 15_000);
+  app.get('/dependencies', async () => deps());
+
+  // The dashboard: built files held in memory (dashboard-files.ts); /dashboard → /dashboard/.
+  const dashboard = loadDashboardFiles(opts.dashboardDir ?? dashboardFolder());
+  app.get('/dashboard', async (_req, reply) => reply.redirect('/dashboard/', 301));
+  app.get<{ Params: { '*': string } }>('/dashboard/*', async (req, reply) => {
+    const name = req.params['*'] || 'index.html';
+    const file = dashboard.get(name);
+    if (!file) {
+      if (!dashboard.size) throw new HttpError(404, 'the dashboard is not built; run `npm run build`');
+      throw new HttpError(404, `no dashboard file ${name}`);
+    }
+    void reply.header('etag', file.etag).header('cache-control', file.cacheControl).type(file.type);
+    if (req.headers['if-none-match'] === file.etag) return reply.status(304).send();
+    return reply.send(file.body);
   });
 
   await app.ready();
+  const warming = warmUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'dashboard cache warm-up failed'));
   return {
     app,
     holder,
     routes,
+    warmed: warming,
     async close() {
       holder.stop();
+      await warming;
       await app.close();
     },
   };
@@ -334,7 +471,12 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 export async function startServer(ctx: Context, opts: ServerOptions & { host?: string; port?: number } = {}): Promise<RiskwatchServer & { url: string }> {
   const server = await createServer(ctx, opts);
   const { host, port } = listenAddress(ctx, opts);
-  await server.app.listen({ host, port });
+  try {
+    await server.app.listen({ host, port });
+  } catch (err) {
+    await server.close(); // e.g. the port is taken: stop the model watcher too
+    throw err;
+  }
   const addr = server.app.server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -349,8 +491,9 @@ export function listenAddress(ctx: Context, opts: { host?: string; port?: number
 }
 
 /** `riskwatch serve`: run until the signal aborts, then close cleanly. */
-export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal; schedule?: boolean }): Promise<{ url: string; stopped: true; ticks?: number }> {
+export async function serve(ctx: Context, opts: { host?: string; port?: number; signal?: AbortSignal; schedule?: boolean; onListening?: (url: string) => void }): Promise<{ url: string; stopped: true; ticks?: number }> {
   const server = await startServer(ctx, opts);
+  opts.onListening?.(server.url);
   // --schedule: the pipeline on config "schedule", in this process; the model holder serves what
   // each run deploys. Stopped (between steps) with the server.
   let scheduled: Promise<{ ticks: number }> | undefined;

@@ -64,6 +64,13 @@ export class Metrics {
       out.push('# HELP riskwatch_feature_drift_level Drift level per feature in the last drift check: 0 none, 1 possible, 2 drift.', '# TYPE riskwatch_feature_drift_level gauge');
       for (const [feature, level] of Object.entries(state.drift)) out.push(`riskwatch_feature_drift_level${labels({ feature })} ${level === 'drift' ? 2 : level === 'possible' ? 1 : 0}`);
     }
+    // The process's memory (names as prom-client's defaults), so a leak shows on the dashboards
+    // that scrape this: heap used climbing from one post-GC floor to the next.
+    const mem = process.memoryUsage();
+    out.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
+    out.push('# HELP nodejs_heap_size_used_bytes V8 heap used in bytes.', '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${mem.heapUsed}`);
+    out.push('# HELP nodejs_heap_size_total_bytes V8 heap size in bytes.', '# TYPE nodejs_heap_size_total_bytes gauge', `nodejs_heap_size_total_bytes ${mem.heapTotal}`);
+    out.push('# HELP nodejs_external_memory_bytes Memory of C++ objects bound to JavaScript objects (buffers).', '# TYPE nodejs_external_memory_bytes gauge', `nodejs_external_memory_bytes ${mem.external}`);
     return out.join('\n') + '\n';
   }
 }

@@ -39,9 +39,27 @@ export function requestSchema(config: Config, features: string[]) {
   return z.object({ records: z.array(record, { error: 'expected an array of records' }).max(MAX_RECORDS, `at most ${MAX_RECORDS} records`) }, { error: 'expected a JSON object with "records"' });
 }
 
+/**
+ * Schemas built once per (config, feature list): building a zod object schema (and its first,
+ * compiling parse) costs far more than validating a one-record body, so a per-request build made
+ * single-record predictions several times slower.
+ */
+const schemas = new WeakMap<Config, Map<string, ReturnType<typeof requestSchema>>>();
+function cachedSchema(config: Config, features: string[]) {
+  let byFeatures = schemas.get(config);
+  if (!byFeatures) schemas.set(config, (byFeatures = new Map()));
+  const key = features.join('\u0000');
+  let schema = byFeatures.get(key);
+  if (!schema) {
+    if (byFeatures.size > 16) byFeatures.clear(); // feature lists change only with new model versions
+    byFeatures.set(key, (schema = requestSchema(config, features)));
+  }
+  return schema;
+}
+
 /** Validate a JSON body; every bad field is listed, not only the first. */
 export function parseJsonRecords(body: unknown, config: Config, features: string[]): ParseOutcome {
-  const parsed = requestSchema(config, features).safeParse(body);
+  const parsed = cachedSchema(config, features).safeParse(body);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue): FieldError => {
       const [top, index, field] = issue.path;

@@ -139,7 +139,7 @@ test('rankCurves: each point is exact at its threshold (checked by counting), at
 });
 
 test('rankCurves agrees with scikit-learn roc_curve / precision_recall_curve at every threshold it keeps (fixture)', () => {
-  const fx = JSON.parse(readFileSync(join(FIXTURES, 'report', 'curves.json'), 'utf8')) as { y: number[]; p: number[]; roc: { thresholds: number[]; fpr: number[]; tpr: number[] }; pr: { thresholds: number[]; precision: number[]; recall: number[] } };
+  const fx = JSON.parse(readFileSync(join(FIXTURES, 'report', 'report-curves.json'), 'utf8')) as { y: number[]; p: number[]; roc: { thresholds: number[]; fpr: number[]; tpr: number[] }; pr: { thresholds: number[]; precision: number[]; recall: number[] } };
   const c = rankCurves(Uint8Array.from(fx.y), Float64Array.from(fx.p), 200);
   assert.ok(c.points.length > 100 && c.points.length <= 202);
   const roc = new Map(fx.roc.thresholds.map((t, i) => [t, i]));

@@ -64,7 +64,7 @@ test('simulate refuses to overwrite a workspace without --force; bad flags are u
 
 test('demo (npm start) builds a workspace and plays the story through run; a second start runs once', () => {
   const dir = join(tmp(), 'demo');
-  const first = cli(['demo', '--dir', dir, '--json']);
+  const first = cli(['demo', '--dir', dir, '--json', '--no-serve']);
   assert.equal(first.status, 0, first.stderr);
   const r = JSON.parse(first.stdout);
   assert.equal(r.created, true);
@@ -77,7 +77,7 @@ test('demo (npm start) builds a workspace and plays the story through run; a sec
   assert.deepEqual([cov.run.drift.dataset, cov.run.retrained], [true, false]);
   const concept = months.find((m: { scenario: string }) => m.scenario === 'concept');
   assert.deepEqual([concept.run.drift.model, concept.run.retrained], [true, true]);
-  const second = JSON.parse(cli(['demo', '--dir', dir, '--json']).stdout);
+  const second = JSON.parse(cli(['demo', '--dir', dir, '--json', '--no-serve']).stdout);
   assert.equal(second.created, false);
   assert.equal(second.steps.length, 1);
   assert.equal(second.steps[0].run.status, 'noop');

@@ -1,0 +1,53 @@
+import type { Diagnosis } from '../api';
+import { BarChart } from '../charts/bar-chart';
+import { compact, int, pct } from '../format';
+
+export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
+  if (!diagnosis) return null;
+  const cols = Object.entries(diagnosis.summary);
+  const missing = Object.entries(diagnosis.missing);
+  const rejected = Object.entries(diagnosis.rejected ?? {});
+  return (
+    <section id="data" class="card" aria-labelledby="data-h">
+      <h2 id="data-h">Data</h2>
+      <p class="muted">{diagnosis.dataset ? `${int(diagnosis.dataset.rows)} rows ingested · dataset ${diagnosis.dataset.hash.slice(0, 12)}` : 'nothing ingested yet'}</p>
+      <div class="grid-2">
+        <div class="table-wrap">
+          <table data-testid="summary-table">
+            <caption>Summary statistics</caption>
+            <thead>
+              <tr>
+                <th>column</th>
+                <th class="num">count</th>
+                <th class="num">mean</th>
+                <th class="num">std</th>
+                <th class="num">min</th>
+                <th class="num">25%</th>
+                <th class="num">median</th>
+                <th class="num">75%</th>
+                <th class="num">max</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cols.map(([name, s]) => (
+                <tr key={name}>
+                  <td>{name}</td>
+                  <td class="num">{int(s.count)}</td>
+                  <td class="num">{compact(s.mean)}</td>
+                  <td class="num">{s.std === null ? '—' : compact(s.std)}</td>
+                  <td class="num">{compact(s.min)}</td>
+                  <td class="num">{compact(s.q25)}</td>
+                  <td class="num">{compact(s.median)}</td>
+                  <td class="num">{compact(s.q75)}</td>
+                  <td class="num">{compact(s.max)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {rejected.length > 0 && <p class="muted">{`Last ingestion rejected: ${rejected.map(([k, v]) => `${k} ${v}`).join(', ')}`}</p>}
+        </div>
+        <BarChart id="missing" title="Missing data" subtitle="share of rows with an empty cell" categories={missing.map(([k]) => k)} series={[{ name: 'missing share', values: missing.map(([, v]) => v), color: '#9333ea' }]} xLabel="share of rows" yLabel="column" format={(v) => pct(v, 1)} maxValue={0.02} />
+      </div>
+    </section>
+  );
+}

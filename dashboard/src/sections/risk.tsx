@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'preact/hooks';
+import { downloadRiskCsv, getJson, type Population, type RiskList } from '../api';
+import { HistogramChart } from '../charts/histogram-chart';
+import { int, pct, risk } from '../format';
+
+const MAX_CAPACITY = 10_000;
+
+/**
+ * The call list: the top-K clients by risk, K set by how many the managers can call (default:
+ * config top_k). The list is fetched again when K changes; CSV comes from the same route.
+ */
+export function RiskSection({ population, initial }: { population?: Population; initial?: RiskList }) {
+  const [capacity, setCapacity] = useState<number>(initial?.rows.length ?? population?.topK ?? 100);
+  const [list, setList] = useState<RiskList | undefined>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [downloading, setDownloading] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const maxK = Math.max(1, Math.min(MAX_CAPACITY, population?.rows ?? MAX_CAPACITY));
+
+  useEffect(() => {
+    if (list && list.rows.length === Math.min(capacity, population?.rows ?? capacity)) return;
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      getJson<RiskList>(`risk?top=${capacity}`, ctl.signal)
+        .then((r) => {
+          setList(r);
+          setError(null);
+        })
+        .catch((e: Error) => {
+          if (e.name !== 'AbortError') setError(e.message);
+        });
+    }, 150); // typing 250 fetches once, not three times
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [capacity]);
+
+  const rows = list?.rows ?? [];
+  const shown = rows.slice(0, capacity);
+  const cutoff = shown.length ? shown[shown.length - 1].probability : null;
+  const expected = shown.reduce((s, r) => s + r.probability, 0);
+  const setK = (v: number) => setCapacity(Math.max(1, Math.min(maxK, Math.round(Number.isFinite(v) ? v : 1))));
+
+  return (
+    <section id="risk" class="card" aria-labelledby="risk-h">
+      <div class="section-head">
+        <h2 id="risk-h">Clients to call</h2>
+        <div class="controls">
+          <label class="capacity">
+            <span>Calls the team can make</span>
+            <input type="range" min="1" max={Math.min(maxK, 1000)} value={Math.min(capacity, 1000)} onInput={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity slider" />
+            <input type="number" min="1" max={maxK} value={capacity} data-testid="capacity" onChange={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity" />
+          </label>
+          <button
+            type="button"
+            class="button"
+            data-testid="download-csv"
+            disabled={downloading}
+            onClick={async () => {
+              setDownloading(true);
+              try {
+                setNote(`downloaded ${await downloadRiskCsv(capacity)}`);
+              } catch (e) {
+                setNote((e as Error).message);
+              } finally {
+                setDownloading(false);
+              }
+            }}
+          >
+            {downloading ? 'Preparing…' : 'Download CSV'}
+          </button>
+        </div>
+      </div>
+      <p class="muted">
+        {`${int(shown.length)} highest-risk of ${int(population?.rows)} clients, scored by ${list?.version ?? '—'}`}
+        {cutoff !== null && ` · lowest risk on the list ${pct(cutoff)} · about ${int(expected)} expected leavers among them`}
+        {note && ` · ${note}`}
+      </p>
+      {error && <p class="error">{error}</p>}
+      <div class="grid-2 risk-grid">
+        <div class="table-wrap risk-table">
+          <table data-testid="risk-table">
+            <thead>
+              <tr>
+                <th class="num">rank</th>
+                <th>client</th>
+                <th class="num">risk of leaving</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr key={r.rank}>
+                  <td class="num">{r.rank}</td>
+                  <td>{r.id}</td>
+                  <td class="num">
+                    <span class="risk-bar" style={{ width: `${Math.round(r.probability * 100)}%` }} />
+                    {risk(r.probability)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {population && (
+          <HistogramChart
+            id="population"
+            title="Risk across all clients"
+            subtitle={`${int(population.rows)} clients scored by ${population.version}`}
+            edges={population.histogram.edges}
+            series={[{ name: 'clients', shares: population.histogram.counts, color: '#2563eb' }]}
+            xLabel="predicted risk of leaving"
+            yLabel="clients"
+            yFormat={(v) => int(v)}
+            marks={[
+              { x: population.threshold, label: `threshold ${population.threshold}`, color: '#dc2626' },
+              ...(cutoff !== null ? [{ x: cutoff, label: `call-list cut-off (top ${shown.length})`, color: '#16a34a' }] : []),
+            ]}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

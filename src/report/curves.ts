@@ -1,0 +1,144 @@
+/**
+ * Chart data, aggregated so a page or a report draws a bounded number of points whatever the
+ * number of rows: ROC and precision–recall curves (at most `maxPoints` points) and histograms
+ * (at most 50 bins). The full curves follow scikit-learn's roc_curve / precision_recall_curve
+ * (one point per distinct score, highest first); thinning keeps both ends and evenly spaced
+ * points in between.
+ */
+
+export interface RocPoint {
+  fpr: number;
+  tpr: number;
+  /** Predicted positive when probability ≥ threshold. */
+  threshold: number;
+}
+
+export interface PrPoint {
+  recall: number;
+  precision: number;
+  threshold: number;
+}
+
+export const MAX_CURVE_POINTS = 200;
+export const MAX_BINS = 50;
+
+/** Cumulative true / false positives at each distinct score, scores descending (sklearn's _binary_clf_curve). */
+function cumulativeCounts(y: ArrayLike<number>, prob: ArrayLike<number>): { tps: number[]; fps: number[]; thresholds: number[] } {
+  const n = prob.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => prob[b] - prob[a]);
+  const tps: number[] = [];
+  const fps: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (y[i] === 1) tp++;
+    else fp++;
+    if (k === n - 1 || prob[order[k + 1]] !== prob[i]) {
+      tps.push(tp);
+      fps.push(fp);
+      thresholds.push(prob[i]);
+    }
+  }
+  return { tps, fps, thresholds };
+}
+
+/** Keep at most `max` items: the first, the last and evenly spaced ones between. */
+export function thin<T>(points: T[], max: number): T[] {
+  if (points.length <= max) return points;
+  const out: T[] = [];
+  for (let k = 0; k < max; k++) out.push(points[Math.round((k * (points.length - 1)) / (max - 1))]);
+  return out;
+}
+
+/** ROC curve from (0,0) (threshold +∞, written as Infinity → null in JSON) to (1,1). */
+export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): RocPoint[] {
+  const { tps, fps, thresholds } = cumulativeCounts(y, prob);
+  const P = tps.length ? tps[tps.length - 1] : 0;
+  const N = fps.length ? fps[fps.length - 1] : 0;
+  const pts: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
+  for (let k = 0; k < tps.length; k++) pts.push({ fpr: N ? fps[k] / N : 0, tpr: P ? tps[k] / P : 0, threshold: thresholds[k] });
+  return thin(pts, maxPoints);
+}
+
+/** Precision–recall curve from recall 0 (precision 1, as sklearn) to the lowest score, recall increasing (every threshold, as sklearn ≥ 1.1). */
+export function prCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): PrPoint[] {
+  const { tps, fps, thresholds } = cumulativeCounts(y, prob);
+  const P = tps.length ? tps[tps.length - 1] : 0;
+  const pts: PrPoint[] = [{ recall: 0, precision: 1, threshold: Infinity }];
+  for (let k = 0; k < tps.length; k++) {
+    pts.push({ recall: P ? tps[k] / P : 0, precision: tps[k] / (tps[k] + fps[k]), threshold: thresholds[k] });
+  }
+  return thin(pts, maxPoints);
+}
+
+/** Trapezoidal area under a curve given as points with increasing x. */
+export function area(xs: number[], ys: number[]): number {
+  let a = 0;
+  for (let k = 1; k < xs.length; k++) a += ((xs[k] - xs[k - 1]) * (ys[k] + ys[k - 1])) / 2;
+  return a;
+}
+
+export interface Histogram {
+  /** Bin edges, bins + 1 long; the last bin also holds everything above its upper edge (`openEnded`). */
+  edges: number[];
+  /** Share of the non-missing values in each bin (sums to 1 when there are any). */
+  shares: number[];
+  /** Non-missing values counted. */
+  n: number;
+}
+
+/**
+ * Edges shared by the series to compare: from the lowest value to the highest — or, when the
+ * values have a long right tail (max beyond 3× the 99th percentile's distance), to the 99th
+ * percentile, the last bin then holding the tail. Whole-number data gets whole-number bin widths.
+ */
+export function sharedEdges(series: Array<{ values: ArrayLike<number>; weights?: ArrayLike<number> }>, bins = 30, integer = false): { edges: number[]; openEnded: boolean } {
+  bins = Math.max(1, Math.min(MAX_BINS, Math.floor(bins)));
+  let lo = Infinity;
+  let hi = -Infinity;
+  let p99 = -Infinity;
+  for (const s of series) {
+    const sorted = Array.from(s.values).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    if (!sorted.length) continue;
+    lo = Math.min(lo, sorted[0]);
+    hi = Math.max(hi, sorted[sorted.length - 1]);
+    p99 = Math.max(p99, sorted[Math.min(sorted.length - 1, Math.floor(0.99 * (sorted.length - 1)))]);
+  }
+  if (!Number.isFinite(lo)) return { edges: [0, 1], openEnded: false };
+  let top = hi;
+  let openEnded = false;
+  if (hi - lo > 3 * (p99 - lo) && p99 > lo) {
+    top = p99;
+    openEnded = true;
+  }
+  if (top <= lo) top = lo + 1;
+  let width = (top - lo) / bins;
+  if (integer) {
+    width = Math.max(1, Math.ceil(width));
+    bins = Math.max(1, Math.min(MAX_BINS, Math.ceil((top - lo + (openEnded ? 0 : 1)) / width)));
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, k) => lo + k * width);
+  return { edges, openEnded };
+}
+
+/** Shares of (optionally weighted) values in the bins; values past the last edge fall in the last bin. */
+export function histogram(values: ArrayLike<number>, edges: number[], weights?: ArrayLike<number>): Histogram {
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  let total = 0;
+  let n = 0;
+  const lo = edges[0];
+  const width = (edges[bins] - lo) / bins;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    const w = weights ? weights[i] : 1;
+    const b = Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)));
+    counts[b] += w;
+    total += w;
+    n++;
+  }
+  return { edges, shares: counts.map((c) => (total ? c / total : 0)), n };
+}
