@@ -33,7 +33,9 @@ const REQUEST_MS = 1500;
 
 before(async () => {
   ws = makeWorkspace({
-    api: { token_env: TOKEN_ENV },
+    // The per-IP rate limit on the mutating routes has its own test (test/server/security.test.ts);
+    // here every request must reach the token check.
+    api: { token_env: TOKEN_ENV, rate_limit: { burst: 100_000, per_minute: 1_000_000 } },
     // A webhook whose URL carries a password; nothing listens on port 9, so delivery fails and logs.
     alerts: { webhooks: [{ url: `http://alerts:${TEST_PASSWORD}@127.0.0.1:9/hook?token=${TEST_PASSWORD}` }], timeout_ms: 300, retries: 0 },
   } as Record<string, unknown>);

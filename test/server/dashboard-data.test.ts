@@ -126,7 +126,7 @@ test('the ranked population is computed once per (production version, dataset ha
   const { ws, ctx: c, versions } = await seedWithModels(2);
   try {
     const holder = new ModelHolder(c.config, { watch: false });
-    holder.check(true);
+    await holder.check(true);
     const cache = new PopulationCache(c.config);
     const first = await cache.get(holder.current!);
     await Promise.all([cache.get(holder.current!), cache.get(holder.current!)]);
@@ -147,7 +147,7 @@ test('the ranked population is computed once per (production version, dataset ha
     assert.equal(second.rows, first!.rows + 1);
     // Another production version: ranked again.
     await deploy(c, versions[1]);
-    holder.check(true);
+    await holder.check(true);
     const third = (await cache.get(holder.current!))!;
     assert.equal(third.version, versions[1]);
     assert.equal(cache.computations, 3);
