@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { migrations } from './migrations.js';
+import { toDataset, toDeployment, toFile, toModel, toSourceRead, type Row } from '../rows.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
 import { DataError, RiskwatchError } from '../../util/errors.js';
 import type {
@@ -18,7 +19,6 @@ import type {
   Store,
 } from '../types.js';
 
-type Row = Record<string, unknown>;
 
 /** Advisory lock namespaces (first key of the two-key form); the second key is the schema's hash. */
 const LOCK_MIGRATE = 0x52574d47; // 'RWMG'
@@ -194,21 +194,7 @@ export class PostgresStore implements Store, SharedStore {
 
   async latestSourceReads(): Promise<SourceReadRecord[]> {
     const rows = await this.query("SELECT DISTINCT ON (source) * FROM source_reads WHERE status <> 'failed' ORDER BY source, id DESC");
-    return rows.map((r) => ({
-      source: r.source as string,
-      type: r.type as SourceReadRecord['type'],
-      status: r.status as SourceReadRecord['status'],
-      rowsRead: Number(r.rows_read),
-      rowsAccepted: Number(r.rows_accepted),
-      rowsRejected: Number(r.rows_rejected),
-      duplicates: Number(r.duplicates),
-      rowsAdded: Number(r.rows_added),
-      rejectedByReason: JSON.parse(r.rejected_by_reason as string),
-      watermark: (r.watermark as string | null) ?? null,
-      contentHash: (r.content_hash as string | null) ?? null,
-      error: (r.error as string | null) ?? null,
-      readAt: r.read_at as string,
-    }));
+    return rows.map(toSourceRead);
   }
 
   private async insertDataset(c: pg.PoolClient, d: DatasetRecord): Promise<void> {
@@ -430,50 +416,4 @@ export class PostgresStore implements Store, SharedStore {
       },
     };
   }
-}
-
-function toFile(r: Row): IngestedFileRecord {
-  return {
-    ingestionId: r.ingestion_id as number,
-    name: r.name as string,
-    path: r.path as string,
-    size: r.size as number,
-    sha256: r.sha256 as string,
-    status: r.status as IngestedFileRecord['status'],
-    rowsRead: r.rows_read as number,
-    rowsAccepted: r.rows_accepted as number,
-    rowsRejected: r.rows_rejected as number,
-    duplicates: r.duplicates as number,
-    rejectedByReason: JSON.parse(r.rejected_by_reason as string),
-    missing: JSON.parse(r.missing as string),
-    reason: (r.reason as string | null) ?? undefined,
-    ingestedAt: r.ingested_at as string,
-    mtimeMs: (r.mtime_ms as number | null) ?? undefined,
-  };
-}
-
-function toDataset(r: Row): DatasetRecord {
-  return { hash: r.hash as string, rows: r.rows as number, path: r.path as string, createdAt: r.created_at as string, missing: JSON.parse(r.missing as string) };
-}
-
-function toModel(r: Row): ModelRecord {
-  return {
-    version: r.version as string,
-    createdAt: r.created_at as string,
-    datasetHash: r.dataset_hash as string,
-    path: r.path as string,
-    trainingRows: r.training_rows as number,
-    trainingMs: r.training_ms as number,
-  };
-}
-
-function toDeployment(r: Row): DeploymentRecord {
-  return {
-    id: r.id as number,
-    version: r.version as string,
-    previous: (r.previous as string | null) ?? null,
-    action: r.action as DeploymentRecord['action'],
-    reason: r.reason as string,
-    deployedAt: r.deployed_at as string,
-  };
 }

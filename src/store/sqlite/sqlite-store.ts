@@ -13,8 +13,8 @@ import type {
   SourceReadRecord,
   Store,
 } from '../types.js';
+import { toDataset, toFile, toModel, toSourceRead, type Row } from '../rows.js';
 
-type Row = Record<string, unknown>;
 
 /** The default store: one SQLite file in the workspace, WAL mode, every write in a transaction. */
 export class SqliteStore implements Store {
@@ -86,21 +86,7 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare("SELECT s.* FROM source_reads s JOIN (SELECT source, MAX(id) AS id FROM source_reads WHERE status <> 'failed' GROUP BY source) l ON l.id = s.id ORDER BY s.source")
       .all() as Row[];
-    return rows.map((r) => ({
-      source: r.source as string,
-      type: r.type as SourceReadRecord['type'],
-      status: r.status as SourceReadRecord['status'],
-      rowsRead: r.rows_read as number,
-      rowsAccepted: r.rows_accepted as number,
-      rowsRejected: r.rows_rejected as number,
-      duplicates: r.duplicates as number,
-      rowsAdded: r.rows_added as number,
-      rejectedByReason: JSON.parse(r.rejected_by_reason as string),
-      watermark: (r.watermark as string | null) ?? null,
-      contentHash: (r.content_hash as string | null) ?? null,
-      error: (r.error as string | null) ?? null,
-      readAt: r.read_at as string,
-    }));
+    return rows.map(toSourceRead);
   }
 
   private insertDataset(d: DatasetRecord): void {
@@ -217,39 +203,4 @@ export class SqliteStore implements Store {
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
   }
-}
-
-function toFile(r: Row): IngestedFileRecord {
-  return {
-    ingestionId: r.ingestion_id as number,
-    name: r.name as string,
-    path: r.path as string,
-    size: r.size as number,
-    sha256: r.sha256 as string,
-    status: r.status as IngestedFileRecord['status'],
-    rowsRead: r.rows_read as number,
-    rowsAccepted: r.rows_accepted as number,
-    rowsRejected: r.rows_rejected as number,
-    duplicates: r.duplicates as number,
-    rejectedByReason: JSON.parse(r.rejected_by_reason as string),
-    missing: JSON.parse(r.missing as string),
-    reason: (r.reason as string | null) ?? undefined,
-    ingestedAt: r.ingested_at as string,
-    mtimeMs: (r.mtime_ms as number | null) ?? undefined,
-  };
-}
-
-function toDataset(r: Row): DatasetRecord {
-  return { hash: r.hash as string, rows: r.rows as number, path: r.path as string, createdAt: r.created_at as string, missing: JSON.parse(r.missing as string) };
-}
-
-function toModel(r: Row): ModelRecord {
-  return {
-    version: r.version as string,
-    createdAt: r.created_at as string,
-    datasetHash: r.dataset_hash as string,
-    path: r.path as string,
-    trainingRows: r.training_rows as number,
-    trainingMs: r.training_ms as number,
-  };
 }
