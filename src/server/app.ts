@@ -1,3 +1,4 @@
+import { growYoungGeneration } from './young-generation.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
@@ -470,6 +471,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 /** Listen on host:port (defaults from config `url`); resolves once listening. */
 export async function startServer(ctx: Context, opts: ServerOptions & { host?: string; port?: number } = {}): Promise<RiskwatchServer & { url: string }> {
   const server = await createServer(ctx, opts);
+  const young = growYoungGeneration();
+  ctx.log.debug({ youngGenerationBytes: young.bytes, ms: young.ms }, 'young generation sized for serving');
   const { host, port } = listenAddress(ctx, opts);
   try {
     await server.app.listen({ host, port });
