@@ -221,6 +221,8 @@ async function main(): Promise<void> {
     cpSync(join(ROOT, 'src'), join(SNAP, 'src'), { recursive: true });
     for (const f of ['package.json', 'tsconfig.json']) copyFileSync(join(ROOT, f), join(SNAP, f));
     cpSync(join(ROOT, 'scripts'), join(SNAP, 'scripts'), { recursive: true });
+    // The one build step also builds the dashboard (and the report needs its font).
+    for (const d of ['dashboard', 'assets']) cpSync(join(ROOT, d), join(SNAP, d), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(SNAP, 'node_modules'), 'dir');
     source = fingerprint(join(SNAP, 'src'));
     process.stderr.write(`snapshot of src/ (sha256 ${source.sha256.slice(0, 12)}…, git ${source.gitHead.slice(0, 10)}${source.dirty ? ' + uncommitted changes' : ''}) → building ${SNAP}/dist\n`);
