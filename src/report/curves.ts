@@ -6,6 +6,8 @@
  * points in between.
  */
 
+import { cumulativeByScore } from './charts/curves.js';
+
 export interface RocPoint {
   fpr: number;
   tpr: number;
@@ -22,28 +24,6 @@ export interface PrPoint {
 export const MAX_CURVE_POINTS = 200;
 export const MAX_BINS = 50;
 
-/** Cumulative true / false positives at each distinct score, scores descending (sklearn's _binary_clf_curve). */
-function cumulativeCounts(y: ArrayLike<number>, prob: ArrayLike<number>): { tps: number[]; fps: number[]; thresholds: number[] } {
-  const n = prob.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => prob[b] - prob[a]);
-  const tps: number[] = [];
-  const fps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    if (y[i] === 1) tp++;
-    else fp++;
-    if (k === n - 1 || prob[order[k + 1]] !== prob[i]) {
-      tps.push(tp);
-      fps.push(fp);
-      thresholds.push(prob[i]);
-    }
-  }
-  return { tps, fps, thresholds };
-}
-
 /** Keep at most `max` items: the first, the last and evenly spaced ones between. */
 export function thin<T>(points: T[], max: number): T[] {
   if (points.length <= max) return points;
@@ -54,7 +34,7 @@ export function thin<T>(points: T[], max: number): T[] {
 
 /** ROC curve from (0,0) (threshold +∞, written as Infinity → null in JSON) to (1,1). */
 export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): RocPoint[] {
-  const { tps, fps, thresholds } = cumulativeCounts(y, prob);
+  const { tps, fps, thresholds } = cumulativeByScore(y, prob);
   const P = tps.length ? tps[tps.length - 1] : 0;
   const N = fps.length ? fps[fps.length - 1] : 0;
   const pts: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
@@ -64,7 +44,7 @@ export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoint
 
 /** Precision–recall curve from recall 0 (precision 1, as sklearn) to the lowest score, recall increasing (every threshold, as sklearn ≥ 1.1). */
 export function prCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): PrPoint[] {
-  const { tps, fps, thresholds } = cumulativeCounts(y, prob);
+  const { tps, fps, thresholds } = cumulativeByScore(y, prob);
   const P = tps.length ? tps[tps.length - 1] : 0;
   const pts: PrPoint[] = [{ recall: 0, precision: 1, threshold: Infinity }];
   for (let k = 0; k < tps.length; k++) {

@@ -19,29 +19,49 @@ export interface RankCurves {
   points: CurvePoint[];
 }
 
-export function rankCurves(y: Uint8Array, prob: Float64Array, maxPoints = 200): RankCurves {
+/**
+ * Cumulative true and false positives at each distinct score, highest score first (what
+ * scikit-learn's _binary_clf_curve computes): positives and negatives are sorted apart (two native
+ * typed-array sorts, no comparator) and merged from the top, one tie group at a time — a
+ * threshold never splits rows of equal risk. Every curve here (ROC, precision–recall, gains,
+ * lift) is read off these three arrays.
+ */
+export function cumulativeByScore(y: ArrayLike<number>, prob: ArrayLike<number>): { tps: Float64Array; fps: Float64Array; thresholds: Float64Array; positives: number; negatives: number } {
+  const n = prob.length;
   let np = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] === 1) np++;
-  const n = y.length;
+  for (let i = 0; i < n; i++) if (y[i] === 1) np++;
   const nn = n - np;
-  // Positives and negatives sorted apart (two native typed sorts), then merged from the top.
   const pos = new Float64Array(np);
   const neg = new Float64Array(nn);
   let a = 0, b = 0;
   for (let i = 0; i < n; i++) (y[i] === 1 ? (pos[a++] = prob[i]) : (neg[b++] = prob[i]));
   pos.sort();
   neg.sort();
-  const step = Math.max(1, Math.floor(n / maxPoints));
-  const points: CurvePoint[] = [{ share: 0, threshold: 1, tpr: 0, fpr: 0, precision: 1 }];
-  let i = np - 1, j = nn - 1, tp = 0, fp = 0, next = step;
+  const tps = new Float64Array(n);
+  const fps = new Float64Array(n);
+  const thresholds = new Float64Array(n);
+  let i = np - 1, j = nn - 1, tp = 0, fp = 0, k = 0;
   while (i >= 0 || j >= 0) {
-    // One tie group at a time: a threshold cannot split rows of equal risk.
     const v = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
     while (i >= 0 && pos[i] === v) (tp++, i--);
     while (j >= 0 && neg[j] === v) (fp++, j--);
-    const done = tp + fp;
-    if (done >= next || (i < 0 && j < 0)) {
-      points.push({ share: done / n, threshold: v, tpr: np ? tp / np : 0, fpr: nn ? fp / nn : 0, precision: tp / done });
+    tps[k] = tp;
+    fps[k] = fp;
+    thresholds[k++] = v;
+  }
+  return { tps: tps.subarray(0, k), fps: fps.subarray(0, k), thresholds: thresholds.subarray(0, k), positives: np, negatives: nn };
+}
+
+export function rankCurves(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = 200): RankCurves {
+  const { tps, fps, thresholds, positives: np, negatives: nn } = cumulativeByScore(y, prob);
+  const n = np + nn;
+  const step = Math.max(1, Math.floor(n / maxPoints));
+  const points: CurvePoint[] = [{ share: 0, threshold: 1, tpr: 0, fpr: 0, precision: 1 }];
+  let next = step;
+  for (let k = 0; k < tps.length; k++) {
+    const done = tps[k] + fps[k];
+    if (done >= next || k === tps.length - 1) {
+      points.push({ share: done / n, threshold: thresholds[k], tpr: np ? tps[k] / np : 0, fpr: nn ? fps[k] / nn : 0, precision: tps[k] / done });
       while (next <= done) next += step;
     }
   }
