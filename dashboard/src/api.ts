@@ -2,21 +2,9 @@
  * The JSON routes the dashboard reads, with the shapes it uses. Paths are relative to
  * /dashboard/ ("../risk" → /risk), so the page also works behind a path prefix.
  */
-export interface Metrics {
-  rows: number;
-  positives: number;
-  f1: number;
-  precision: number;
-  recall: number;
-  accuracy: number;
-  rocAuc: number | null;
-  prAuc: number | null;
-  logLoss: number;
-  brier: number;
-  confusionMatrix: [[number, number], [number, number]];
-  threshold: number;
-  topK: { k: number; precision: number; recall: number };
-}
+// The server's own type (src/model/metrics.ts imports nothing, so the page's build can share it).
+export type { Metrics } from '../../src/model/metrics.js';
+import type { Metrics } from '../../src/model/metrics.js';
 export interface Evaluation {
   data: { path: string; hash: string; rows: number; positives: number } | null;
   production: string | null;

@@ -19,17 +19,10 @@ export class FileRejectedError extends Error {
   }
 }
 
-export interface FileReadResult {
+/** A whole file's counts (RowCounts) with its identity. */
+export interface FileReadResult extends RowCounts {
   size: number;
   sha256: string;
-  rowsRead: number;
-  /** Rows that passed validation (appended to the builder). */
-  rowsAccepted: number;
-  rowsRejected: number;
-  rejectedByReason: Partial<Record<RejectReason, number>>;
-  /** Missing feature cells among accepted rows. */
-  missing: Record<string, number>;
-  extraColumns: string[];
 }
 
 export interface ReadOptions {

@@ -13,36 +13,33 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
 import { listDataFiles } from './list-files.js';
 
-export interface IngestFileResult {
-  name: string;
-  status: 'ingested' | 'skipped' | 'rejected';
+/** What a file or a source contributed to an ingest. */
+export interface IngestCounts {
   rowsRead: number;
   rowsAccepted: number;
   rowsRejected: number;
   duplicates: number;
-  /** Rows this file added to the dataset (accepted minus duplicates). */
+  /** Rows added to the dataset (accepted minus duplicates). */
   rowsAdded: number;
   rejectedByReason: Record<string, number>;
   missing: Record<string, number>;
+}
+
+export interface IngestFileResult extends IngestCounts {
+  name: string;
+  status: 'ingested' | 'skipped' | 'rejected';
   size?: number;
   sha256?: string;
   reason?: string;
 }
 
 /** One configured source's part in an ingest (`sources` in `ingest --json`). */
-export interface IngestSourceResult {
+export interface IngestSourceResult extends IngestCounts {
   name: string;
   type: SourceConfig['type'];
   status: 'ingested' | 'unchanged' | 'failed';
   /** Folder path, SQLite file, or PostgreSQL URL with the password masked. */
   location: string;
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  duplicates: number;
-  rowsAdded: number;
-  rejectedByReason: Record<string, number>;
-  missing: Record<string, number>;
   /** Folder sources: files read this time. */
   files?: number;
   /** Database sources with a watermark column: where the next read starts. */

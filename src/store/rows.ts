@@ -2,7 +2,7 @@
  * Table rows → records: the same columns in both backends (their migrations mirror each other), so
  * one mapping serves both. Counts go through Number() because PostgreSQL may hand BIGINT back as text.
  */
-import type { DatasetRecord, DeploymentRecord, IngestedFileRecord, ModelRecord, SourceReadRecord } from './types.js';
+import type { DatasetRecord, DeploymentRecord, IngestedFileRecord, ModelRecord, ScoreRecord, SourceReadRecord } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -67,5 +67,17 @@ export function toSourceRead(r: Row): SourceReadRecord {
     contentHash: (r.content_hash as string | null) ?? null,
     error: (r.error as string | null) ?? null,
     readAt: r.read_at as string,
+  };
+}
+
+export function toScore(r: Row): ScoreRecord {
+  return {
+    version: r.version as string,
+    dataHash: r.data_hash as string,
+    dataPath: r.data_path as string,
+    rows: r.rows as number,
+    f1: r.f1 as number,
+    metrics: JSON.parse(r.metrics as string),
+    createdAt: r.created_at as string,
   };
 }

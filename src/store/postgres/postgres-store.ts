@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import { toDataset, toDeployment, toFile, toModel, toSourceRead, type Row } from '../rows.js';
+import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
 import { DataError, RiskwatchError } from '../../util/errors.js';
 import type {
@@ -267,15 +267,7 @@ export class PostgresStore implements Store, SharedStore {
 
   async scores(version?: string): Promise<ScoreRecord[]> {
     const rows = version === undefined ? await this.query('SELECT * FROM scores ORDER BY id') : await this.query('SELECT * FROM scores WHERE version = $1 ORDER BY id', [version]);
-    return rows.map((r) => ({
-      version: r.version as string,
-      dataHash: r.data_hash as string,
-      dataPath: r.data_path as string,
-      rows: r.rows as number,
-      f1: r.f1 as number,
-      metrics: JSON.parse(r.metrics as string),
-      createdAt: r.created_at as string,
-    }));
+    return rows.map(toScore);
   }
 
   async recordDeployment(d: DeploymentRecord): Promise<void> {

@@ -13,7 +13,7 @@ import type {
   SourceReadRecord,
   Store,
 } from '../types.js';
-import { toDataset, toFile, toModel, toSourceRead, type Row } from '../rows.js';
+import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 
 
 /** The default store: one SQLite file in the workspace, WAL mode, every write in a transaction. */
@@ -146,15 +146,7 @@ export class SqliteStore implements Store {
     const rows = (version === undefined
       ? this.db.prepare('SELECT * FROM scores ORDER BY id').all()
       : this.db.prepare('SELECT * FROM scores WHERE version = ? ORDER BY id').all(version)) as Row[];
-    return rows.map((r) => ({
-      version: r.version as string,
-      dataHash: r.data_hash as string,
-      dataPath: r.data_path as string,
-      rows: r.rows as number,
-      f1: r.f1 as number,
-      metrics: JSON.parse(r.metrics as string),
-      createdAt: r.created_at as string,
-    }));
+    return rows.map(toScore);
   }
 
   async recordDeployment(d: DeploymentRecord): Promise<void> {
@@ -164,14 +156,7 @@ export class SqliteStore implements Store {
   }
 
   async deployments(): Promise<DeploymentRecord[]> {
-    return (this.db.prepare('SELECT * FROM deployments ORDER BY id').all() as Row[]).map((r) => ({
-      id: r.id as number,
-      version: r.version as string,
-      previous: (r.previous as string | null) ?? null,
-      action: r.action as DeploymentRecord['action'],
-      reason: r.reason as string,
-      deployedAt: r.deployed_at as string,
-    }));
+    return (this.db.prepare('SELECT * FROM deployments ORDER BY id').all() as Row[]).map(toDeployment);
   }
 
   async startRun(command: string, startedAt: string): Promise<number> {
