@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
-import { DatasetBuilder, NO_LABEL, type Dataset } from './dataset.js';
+import { DatasetBuilder, NO_LABEL, countMissing, type Dataset } from './dataset.js';
+import { SegmentFile, decodeSegment, encodeSegment, type Segment } from './dataset-bin.js';
+import { hashRows } from './find-new-duplicates.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
 import type { TableSchema } from './columns.js';
@@ -11,14 +13,24 @@ import type { TableSchema } from './columns.js';
  * The combined dataset on disk, in two forms written from the same rows:
  * - finaldata.csv — the seed's name and format, for people and other tools; its sha256 is the
  *   dataset's identity (the "dataset hash");
- * - finaldata.bin — the same columns as raw little-endian arrays, so train/drift load 1,000,000
- *   rows in milliseconds instead of re-parsing text.
- * Both are written to temp files first; the .bin is renamed before the .csv, and each carries the
- * hash, so a crash between the two renames is detected (the hashes differ) and the CSV wins.
+ * - finaldata.bin (+ append segments finaldata.bin.1, .2, …) — the same columns as raw arrays with
+ *   each row's hash (see dataset-bin.ts), so train/drift load 1,000,000 rows in milliseconds and
+ *   an ingest checks new rows for duplicates without re-hashing the old ones.
+ * Two ways to write:
+ * - writeDataset: both forms from scratch (first ingest, recovery, compaction);
+ * - appendDataset: new rows only — the CSV is copied to a temp file in the kernel, the rows are
+ *   appended, and the hash continues from the state left by reading it; the rows go to a new
+ *   .bin segment. An ingest of 1,000 rows on a 1,000,000-row dataset then costs a file copy
+ *   instead of re-formatting a million rows.
+ * In both, everything goes to temp files first and is fsynced; the .bin parts are renamed before
+ * the .csv, whose rename is the commit point. Each .bin part carries the CSV hash it belongs to,
+ * so a crash between renames is detected (the chain does not reach the CSV's hash) and the CSV
+ * wins.
  */
 export const DATASET_CSV = 'finaldata.csv';
 export const DATASET_BIN = 'finaldata.bin';
-const MAGIC = 'RWDS1\n';
+/** Append segments after which the next ingest rewrites the dataset in one .bin (compaction). */
+export const MAX_SEGMENTS = 16;
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
@@ -126,10 +138,11 @@ function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
   return i;
 }
 
-/** Write `ds` as finaldata.csv + finaldata.bin into `dir`; returns the dataset hash. */
-export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns): Promise<{ hash: string; csvPath: string; binPath: string }> {
+/** Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash. */
+export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array): Promise<{ hash: string; csvPath: string; binPath: string }> {
   const csvPath = join(dir, DATASET_CSV);
   const binPath = join(dir, DATASET_BIN);
+  const hashes = rowHashes ?? hashRows(ds);
   const csv = await AtomicFileWriter.open(csvPath);
   const bin = await AtomicFileWriter.open(binPath);
   try {
@@ -138,46 +151,151 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
-    for (let i = 0; i < ds.rows; ) {
-      i = formatRows(ds, i, out);
-      // The buffer is full (or one row is larger than it): flush, growing it if needed.
-      if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
-    }
-    await out.flush();
-    await out.drain();
+    await writeRows(ds, out);
     const digest = hash.digest('hex');
 
-    // Binary form: magic, header length, JSON header, then columns, labels, id lengths, id bytes
-    // (row order, compacted: the id column's buffer may hold bytes of dropped rows).
-    const ids = ds.ids;
-    let idBytes = 0;
-    for (let i = 0; i < ds.rows; i++) idBytes += ids.lens[i];
-    const head = Buffer.from(JSON.stringify({ hash: digest, rows: ds.rows, features: ds.features, id: cols.id, target: cols.target, idBytes }), 'utf8');
-    const lenBuf = Buffer.alloc(4);
-    lenBuf.writeUInt32LE(head.length);
-    await bin.write(Buffer.concat([Buffer.from(MAGIC), lenBuf, head]));
-    for (const col of ds.x) await bin.write(Buffer.from(col.buffer, col.byteOffset, ds.rows * 8));
-    await bin.write(Buffer.from(ds.y.buffer, ds.y.byteOffset, ds.rows));
-    await bin.write(Buffer.from(ids.lens.buffer, ids.lens.byteOffset, ds.rows * 4));
-    const packed = Buffer.allocUnsafe(idBytes);
-    for (let i = 0, at = 0; i < ds.rows; i++) {
-      const s = ids.starts[i];
-      const n = ids.lens[i];
-      if (n < 32) for (let k = 0; k < n; k++) packed[at + k] = ids.bytes[s + k];
-      else ids.bytes.copy(packed, at, s, s + n);
-      at += n;
-    }
-    await bin.write(packed);
+    const head = { hash: digest, prev: null, id: cols.id, target: cols.target, missing: countMissing(ds) };
+    for (const part of encodeSegment(ds, hashes, head)) await bin.write(part);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await Promise.all([bin.sync(), csv.sync()]);
     await bin.publish();
     await csv.publish();
+    removeSegments(dir, 1);
     return { hash: digest, csvPath, binPath };
   } catch (err) {
     await csv.abort();
     await bin.abort();
     throw err;
+  }
+}
+
+/** Format every row of `ds` into `out`, flushing as the buffer fills. */
+async function writeRows(ds: Dataset, out: BufferedOut): Promise<void> {
+  for (let i = 0; i < ds.rows; ) {
+    i = formatRows(ds, i, out);
+    // The buffer is full (or one row is larger than it): flush, growing it if needed.
+    if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
+  }
+  await out.flush();
+  await out.drain();
+}
+
+/**
+ * The dataset on disk as an ingest sees it before appending: finaldata.csv hashed (with the hash
+ * state kept, to continue), and — when its .bin chain is intact, current and holds row hashes —
+ * the segment files opened in place (nothing loaded). `segments` is null when the dataset must
+ * be rewritten instead (no usable chain: RWDS1 files, a crash between renames, a hand edit,
+ * other feature columns).
+ */
+export interface DatasetOnDisk {
+  hash: string;
+  csvBytes: number;
+  hashState: Hash;
+  segments: SegmentFile[] | null;
+  /** Rows and missing cells per feature, from the segment headers (when `segments`). */
+  rows: number;
+  missing: Record<string, number>;
+  /** finaldata.csv copied to a temp file, ready for appendDataset (when `segments`). */
+  copy: AtomicFileWriter | null;
+  /** Close the segment files and drop the copy if appendDataset did not use it. */
+  close(): Promise<void>;
+}
+
+export async function openDatasetOnDisk(dir: string, features: string[]): Promise<DatasetOnDisk | undefined> {
+  const csvPath = join(dir, DATASET_CSV);
+  if (!existsSync(csvPath)) return undefined;
+  // The kernel copies the CSV (for an append) on a libuv thread while this thread hashes it.
+  const copying = existsSync(join(dir, DATASET_BIN)) ? AtomicFileWriter.openCopy(csvPath) : null;
+  copying?.catch(() => {}); // a failed copy only means no append (awaited below)
+  const { state, bytes } = hashFileState(csvPath);
+  const hash = state.copy().digest('hex');
+  const segments: SegmentFile[] = [];
+  const dropCopy = async () => {
+    const c = await copying?.catch(() => null);
+    await c?.abort();
+  };
+  const none = async (): Promise<DatasetOnDisk> => {
+    segments.forEach((s) => s.close());
+    await dropCopy();
+    return { hash, csvBytes: bytes, hashState: state, segments: null, rows: 0, missing: {}, copy: null, close: async () => {} };
+  };
+  try {
+    let at: string | null = null;
+    while (at !== hash) {
+      const path = join(dir, segments.length === 0 ? DATASET_BIN : `${DATASET_BIN}.${segments.length}`);
+      const seg = existsSync(path) ? SegmentFile.open(path) : undefined;
+      if (!seg) break;
+      segments.push(seg);
+      const h = seg.header;
+      if (h.prev !== at || !sameList(h.features, features) || !h.missing) break;
+      at = h.hash;
+    }
+    if (at !== hash) return await none();
+  } catch {
+    return await none();
+  }
+  const copy = await copying!.catch(() => null);
+  // The copy must hold the bytes that were hashed (nothing else writes the dataset while an
+  // ingest holds the run lock; this catches a hand edit in between).
+  if (!copy || copy.copiedBytes !== bytes) {
+    await copy?.abort();
+    return await none();
+  }
+  const missing: Record<string, number> = Object.fromEntries(features.map((f) => [f, 0]));
+  for (const s of segments) for (const f of features) missing[f] += s.header.missing?.[f] ?? 0;
+  const close = async () => {
+    segments.forEach((s) => s.close());
+    await copy.abort(); // removes the temp file unless appendDataset published it
+  };
+  return { hash, csvBytes: bytes, hashState: state, segments, rows: segments.reduce((n, s) => n + s.rows, 0), missing, copy, close };
+}
+
+/**
+ * Append `added` (rows not yet in the dataset, already deduplicated) to the dataset on disk:
+ * finaldata.csv gains the rows (copied to a temp file in the kernel, rows appended, hash
+ * continued from the state left by reading it), and a new .bin segment holds them.
+ */
+export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns): Promise<{ hash: string; csvPath: string }> {
+  if (!base.segments || !base.copy) throw new Error('appendDataset needs the dataset\'s .bin chain and its copy');
+  const csvPath = join(dir, DATASET_CSV);
+  const segPath = join(dir, `${DATASET_BIN}.${base.segments.length}`);
+  const csv = base.copy;
+  const seg = await AtomicFileWriter.open(segPath);
+  try {
+    const hash = base.hashState.copy();
+    const out = new BufferedOut(csv, hash);
+    await writeRows(added, out);
+    const digest = hash.digest('hex');
+    const head = { hash: digest, prev: base.hash, id: cols.id, target: cols.target, missing: countMissing(added) };
+    for (const part of encodeSegment(added, addedHashes, head)) await seg.write(part);
+    await Promise.all([seg.sync(), csv.sync()]);
+    await seg.publish();
+    await csv.publish();
+    // A stale segment from an earlier crash may sit past this one; it no longer chains, but
+    // remove it so the folder shows only what the dataset is made of.
+    removeSegments(dir, base.segments.length + 1);
+    return { hash: digest, csvPath };
+  } catch (err) {
+    await csv.abort();
+    await seg.abort();
+    throw err;
+  }
+}
+
+/** Delete append segments numbered `from` and up (after a rewrite, or stale ones). */
+function removeSegments(dir: string, from: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `${DATASET_BIN}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const k = Number(name.slice(prefix.length));
+    if (Number.isInteger(k) && k >= from) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -187,62 +305,107 @@ export interface LoadedDataset {
   source: 'bin' | 'csv';
 }
 
-/** Read finaldata.bin when it matches finaldata.csv; else re-read the CSV. Undefined if neither. */
+/** Read the .bin chain when it matches finaldata.csv; else re-read the CSV. Undefined if neither. */
 export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean } = {}): Promise<LoadedDataset | undefined> {
   const csvPath = join(dir, DATASET_CSV);
-  const binPath = join(dir, DATASET_BIN);
   if (!existsSync(csvPath)) return undefined;
-  const csvHash = await sha256File(csvPath);
-  if (existsSync(binPath)) {
-    let loaded: ReturnType<typeof readBin>;
-    try {
-      loaded = readBin(binPath, opts.ids !== false);
-    } catch {
-      loaded = undefined; // damaged or cut short: the CSV is the source of truth
-    }
-    if (loaded && loaded.hash === csvHash && sameList(loaded.dataset.features, schema.features)) return { ...loaded, source: 'bin' };
+  const csvHash = hashFileState(csvPath).state.digest('hex');
+  const withIds = opts.ids !== false;
+  let chain: Segment[] | undefined;
+  try {
+    chain = readChain(dir, csvHash);
+  } catch {
+    chain = undefined; // damaged or cut short: the CSV is the source of truth
+  }
+  if (chain && chain.every((s) => sameList(s.header.features, schema.features))) {
+    const parts = chain.map((seg): Dataset => ({ features: schema.features, rows: seg.header.rows, ids: withIds ? IdColumn.fromLengths(seg.lens, seg.idBytes) : new IdColumn(0), x: seg.x, y: seg.y }));
+    return { dataset: parts.length === 1 ? parts[0] : joinParts(parts), hash: csvHash, source: 'bin' };
   }
   const b = new DatasetBuilder(schema.features);
   await readDataFile(csvPath, schema, b);
   return { dataset: b.build(), hash: csvHash, source: 'csv' };
 }
 
+/** The base .bin and the segments after it, up to the one whose hash is the CSV's; undefined if the chain breaks. */
+function readChain(dir: string, csvHash: string): Segment[] | undefined {
+  const chain: Segment[] = [];
+  let at: string | null = null;
+  while (at !== csvHash) {
+    const path = join(dir, chain.length === 0 ? DATASET_BIN : `${DATASET_BIN}.${chain.length}`);
+    if (!existsSync(path)) return undefined;
+    const seg = decodeSegment(readFileSync(path));
+    if (!seg || seg.header.prev !== at) return undefined;
+    chain.push(seg);
+    at = seg.header.hash;
+  }
+  return chain;
+}
+
+function joinParts(parts: Dataset[]): Dataset {
+  const features = parts[0].features;
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const x = features.map(() => new Float64Array(rows));
+  const y = new Uint8Array(rows);
+  let at = 0;
+  for (const p of parts) {
+    for (let j = 0; j < features.length; j++) x[j].set(p.x[j].subarray(0, p.rows), at);
+    y.set(p.y.subarray(0, p.rows), at);
+    at += p.rows;
+  }
+  const withIds = parts.every((p) => p.ids.length === p.rows);
+  const ids = withIds ? joinIds(parts.map((p) => p.ids)) : new IdColumn(0);
+  return { features, rows, ids, x, y };
+}
+
+function joinIds(cols: IdColumn[]): IdColumn {
+  const lens = concatU32(cols.map((c) => c.lens.subarray(0, c.length)));
+  const bytes = Buffer.allocUnsafe(cols.reduce((n, c) => n + c.end, 0));
+  let at = 0;
+  for (const c of cols) {
+    // fromLengths columns keep their rows' bytes contiguous and in order.
+    c.bytes.copy(bytes, at, 0, c.end);
+    at += c.end;
+  }
+  return IdColumn.fromLengths(lens, bytes);
+}
+
+function concatU32(parts: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** `withIds: false` leaves `ids` empty: training never looks at them, and decoding 1M strings costs. */
-function readBin(path: string, withIds: boolean): { dataset: Dataset; hash: string } | undefined {
-  const buf = readFileSync(path);
-  if (buf.subarray(0, MAGIC.length).toString() !== MAGIC) return undefined;
-  const hlen = buf.readUInt32LE(MAGIC.length);
-  let off = MAGIC.length + 4;
-  const h = JSON.parse(buf.subarray(off, off + hlen).toString('utf8')) as { hash: string; rows: number; features: string[]; idBytes: number };
-  off += hlen;
-  const n = h.rows;
-  const x: Float64Array[] = [];
-  for (let j = 0; j < h.features.length; j++) {
-    const col = new Float64Array(n);
-    Buffer.from(col.buffer).set(buf.subarray(off, off + n * 8));
-    x.push(col);
-    off += n * 8;
+/**
+ * sha256 of a file, left open (not digested) so a writer can continue it; and the bytes hashed.
+ * Synchronous reads into one reused buffer: the file is usually in the page cache, and fresh
+ * buffers per chunk cost more in page faults than the reads.
+ */
+function hashFileState(path: string): { state: Hash; bytes: number } {
+  const state = createHash('sha256');
+  const fd = openSync(path, 'r');
+  let bytes = 0;
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      state.update(buf.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    closeSync(fd);
   }
-  const y = new Uint8Array(n);
-  y.set(buf.subarray(off, off + n));
-  off += n;
-  const lens = new Uint32Array(n);
-  Buffer.from(lens.buffer).set(buf.subarray(off, off + n * 4));
-  off += n * 4;
-  let idBytes = 0;
-  for (let i = 0; i < n; i++) idBytes += lens[i];
-  if (off + idBytes !== buf.length) return undefined;
-  const ids = withIds ? IdColumn.fromLengths(lens, buf.subarray(off, off + idBytes)) : new IdColumn(0);
-  return { dataset: { features: h.features, rows: n, ids, x, y }, hash: h.hash };
+  return { state, bytes };
 }
 
 export async function sha256File(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return hashFileState(path).state.digest('hex');
 }

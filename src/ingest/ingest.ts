@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
-import { readDataset, sha256File, writeDataset } from '../data/dataset-files.js';
+import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk } from '../data/dataset-files.js';
 import { compactRows, findDuplicates } from '../data/find-duplicates.js';
+import { findNewDuplicates } from '../data/find-new-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
 import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
 import type { SourceConfig } from '../config/load.js';
@@ -73,23 +74,48 @@ const INGESTED_FILES_JSON = 'ingestedfiles.json';
  * read twice and a changed one is.
  */
 export async function ingest(ctx: Context): Promise<IngestResult> {
-  const { config, store, log } = ctx;
+  const { config, store } = ctx;
   const startedAt = nowIso();
   const schema = trainingSchema(config);
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
   const sourceStates = new Map((await store.latestSourceReads()).map((r) => [r.source, r]));
 
-  const existing = await readDataset(config.outputFolder, schema);
+  const onDisk = await openDatasetOnDisk(config.outputFolder, schema.features);
+  try {
+    return await ingestInto(ctx, startedAt, schema, known, sourceStates, onDisk);
+  } finally {
+    await onDisk?.close();
+  }
+}
+
+async function ingestInto(
+  ctx: Context,
+  startedAt: string,
+  schema: ReturnType<typeof trainingSchema>,
+  known: Map<string, IngestedFileRecord>,
+  sourceStates: Map<string, SourceReadRecord>,
+  onDisk: DatasetOnDisk | undefined,
+): Promise<IngestResult> {
+  const { config, store, log } = ctx;
   const recorded = await store.latestDataset();
-  if (recorded && existing?.hash !== recorded.hash) {
+  let recovering = false;
+  if (recorded && onDisk?.hash !== recorded.hash) {
+    recovering = true;
     // The dataset on disk is not the one the store last recorded (deleted, replaced, or a crash
     // between writing it and recording it): read every source again, from the start. Dedup makes
     // this exact, and rows already on disk are kept, so nothing ingested before is lost.
-    log.warn({ onDisk: existing?.hash ?? null, recorded: recorded.hash }, 'dataset on disk differs from the last recorded one; re-reading every source');
+    log.warn({ onDisk: onDisk?.hash ?? null, recorded: recorded.hash }, 'dataset on disk differs from the last recorded one; re-reading every source');
     known.clear();
     sourceStates.clear();
   }
 
+  // Append (the usual case): the builder holds only the rows read now, which are checked against
+  // the stored rows' hashes and appended as a new segment. Otherwise (first ingest, recovery, a
+  // dataset read back from its CSV, or MAX_SEGMENTS reached) the builder starts with the existing
+  // rows and the whole dataset is deduplicated and rewritten — which also compacts the segments.
+  const segments = !recovering && onDisk?.segments && onDisk.segments.length < MAX_SEGMENTS ? onDisk.segments : null;
+  const append = segments !== null;
+  const existing = onDisk && !append ? await readDataset(config.outputFolder, schema) : undefined;
   const previousRows = existing?.dataset.rows ?? 0;
   const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
   const results: IngestFileResult[] = [];
@@ -144,7 +170,8 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
 
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
-  const duplicate = findDuplicates(builder.build());
+  let rowHashes: Uint32Array = new Uint32Array(builder.rows);
+  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : findDuplicates(builder.build(), rowHashes);
   const countIn = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) n += duplicate[i];
@@ -165,25 +192,29 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     res.rowsAdded = res.rowsAccepted - res.duplicates;
     if (res.status === 'ingested') log.info({ source: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested source ${res.name}`);
   }
+  rowHashes = keepUnmasked(rowHashes, duplicate);
   builder.truncate(compactRows(builder, duplicate));
 
   const rowsAdded = builder.rows - (previousRows - existingDuplicates);
-  let datasetHash = existing?.hash ?? null;
-  let datasetPath: string | null = existing ? join(config.outputFolder, 'finaldata.csv') : null;
+  const rowsTotal = append ? onDisk!.rows + builder.rows : builder.rows;
+  let datasetHash = onDisk?.hash ?? null;
+  let datasetPath: string | null = onDisk ? join(config.outputFolder, 'finaldata.csv') : null;
   const ingestedAny = results.some((r) => r.status === 'ingested') || dbReads.some((d) => d.res.status === 'ingested');
-  const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!existing && ingestedAny);
+  const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!onDisk && ingestedAny);
   let datasetRecord = null;
+  const cols = { id: config.id, target: config.target };
   if (mustWrite) {
     const ds = builder.build();
-    const written = await writeDataset(config.outputFolder, ds, { id: config.id, target: config.target });
+    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols) : await writeDataset(config.outputFolder, ds, cols, rowHashes);
+    const missing = append ? addCounts(onDisk!.missing, countMissing(ds)) : countMissing(ds);
     datasetHash = written.hash;
     datasetPath = written.csvPath;
-    datasetRecord = { hash: written.hash, rows: ds.rows, path: written.csvPath, createdAt: nowIso(), missing: countMissing(ds) };
-  } else if (existing && existing.hash !== recorded?.hash) {
+    datasetRecord = { hash: written.hash, rows: rowsTotal, path: written.csvPath, createdAt: nowIso(), missing };
+    log.debug({ mode: append ? 'append' : 'rewrite', segments: segments ? segments.length + 1 : 1 }, 'dataset written');
+  } else if (onDisk && onDisk.hash !== recorded?.hash) {
     // The dataset on disk was written but never recorded (a crash between the two): record it
     // now, or the store would go on naming an older dataset than the one models train on.
-    const ds = builder.build();
-    datasetRecord = { hash: existing.hash, rows: ds.rows, path: join(config.outputFolder, 'finaldata.csv'), createdAt: nowIso(), missing: countMissing(ds) };
+    datasetRecord = { hash: onDisk.hash, rows: rowsTotal, path: join(config.outputFolder, 'finaldata.csv'), createdAt: nowIso(), missing: append ? onDisk.missing : countMissing(builder.build()) };
   }
 
   const readAt = nowIso();
@@ -233,7 +264,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
     files: results,
     sources,
     sourcesFailed: sources.filter((x) => x.status === 'failed').length,
-    rowsTotal: builder.rows,
+    rowsTotal,
     rowsAdded,
     duplicatesDropped,
     rowsRejected,
@@ -323,6 +354,19 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     doneBytes += f.size;
   }
   progress.stop();
+}
+
+/** The values whose mask entry is 0, in order (the row hashes of the rows compactRows keeps). */
+function keepUnmasked(values: Uint32Array, mask: Uint8Array): Uint32Array {
+  let w = 0;
+  for (let i = 0; i < values.length; i++) if (!mask[i]) values[w++] = values[i];
+  return values.subarray(0, w);
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 function emptySource(name: string, type: SourceConfig['type'], location: string, features: string[]): IngestSourceResult {

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { copyFile, open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -65,6 +65,8 @@ export class AtomicFileWriter {
   private fh: import('node:fs/promises').FileHandle | undefined;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** openCopy: the size of the copied file the writes are appended to. */
+  copiedBytes = 0;
 
   private constructor(readonly target: string) {
     this.tmp = tempPathFor(target);
@@ -76,6 +78,29 @@ export class AtomicFileWriter {
     w.fh = await open(w.tmp, 'w', 0o644);
     return w;
   }
+
+  /**
+   * Like open(), but the temp file starts as a copy of `target` (copied in the kernel) and writes
+   * are appended after it: growing a large file atomically without rewriting its contents.
+   */
+  static async openCopy(target: string): Promise<AtomicFileWriter> {
+    const w = new AtomicFileWriter(target);
+    try {
+      await copyFile(target, w.tmp);
+      w.fh = await open(w.tmp, 'a');
+      w.copiedBytes = (await w.fh.stat()).size;
+      // Start writing the copy back to disk now, while the caller prepares what to append: the
+      // final fsync then only has the appended bytes left to flush.
+      w.presync = w.fh.datasync();
+      w.presync.catch(() => {}); // awaited (and its error raised) in sync()
+    } catch (err) {
+      await w.abort();
+      throw withPath(err, target);
+    }
+    return w;
+  }
+
+  private presync: Promise<void> | null = null;
 
   /**
    * Small writes are gathered into ~1 MiB blocks; a large chunk is written straight through.
@@ -122,6 +147,7 @@ export class AtomicFileWriter {
   async sync(): Promise<void> {
     try {
       await this.flush();
+      if (this.presync) await this.presync;
       await this.fh!.sync();
       await this.fh!.close();
       this.fh = undefined;
@@ -143,6 +169,7 @@ export class AtomicFileWriter {
   }
 
   async abort(): Promise<void> {
+    if (this.presync) await this.presync.catch(() => {});
     if (this.fh) {
       await this.fh.close().catch(() => {});
       this.fh = undefined;

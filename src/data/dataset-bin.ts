@@ -1,0 +1,276 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ROW_HASH_VERSION } from './find-duplicates.js';
+import type { Dataset } from './dataset.js';
+
+/**
+ * finaldata.bin and its append segments (finaldata.bin.1, .2, …): the dataset's rows as raw
+ * little-endian columns, so train/drift load 1,000,000 rows in milliseconds instead of
+ * re-parsing finaldata.csv, and an ingest checks new rows for duplicates by reading only the
+ * stored row hashes.
+ *
+ * Layout (RWDS2): magic, u32 header length, JSON header padded with spaces to a multiple of 8
+ * bytes, then per feature `rows` f64, the id end offsets (u32, cumulative), the rows' hashRow
+ * values (u32), labels (u8), id bytes. Every typed section starts aligned, so a full load views
+ * the columns in the file's buffer instead of copying them, and one row can be read on its own
+ * (SegmentFile.readRow).
+ * RWDS1 (older): no padding, no row hashes, labels then id lengths (u32) then id bytes.
+ *
+ * The header's `hash` is the sha256 of finaldata.csv once these rows are in it; an append
+ * segment's `prev` is the hash before them. The segments form a chain from the base file to the
+ * CSV's current hash; any break (a crash between writing a segment and the CSV, a hand-edited
+ * CSV) makes readers fall back to the CSV, which is always the source of truth.
+ */
+export const MAGIC_V1 = 'RWDS1\n';
+export const MAGIC_V2 = 'RWDS2\n';
+const PRELUDE = MAGIC_V2.length + 4;
+
+export interface SegmentHeader {
+  /** sha256 of finaldata.csv with this segment's rows. */
+  hash: string;
+  /** sha256 of finaldata.csv before this segment's rows; null for the base file. */
+  prev: string | null;
+  rows: number;
+  features: string[];
+  id: string;
+  target: string;
+  idBytes: number;
+  /** ROW_HASH_VERSION of the stored row hashes; absent in RWDS1 files (no hashes). */
+  rowHash?: string;
+  /** Missing cells per feature in these rows (RWDS2). */
+  missing?: Record<string, number>;
+}
+
+export interface Segment {
+  header: SegmentHeader;
+  x: Float64Array[];
+  y: Uint8Array;
+  lens: Uint32Array;
+  /** The id bytes, in row order (a view into the file's buffer). */
+  idBytes: Buffer;
+  /** Row hashes when stored with the current ROW_HASH_VERSION. */
+  rowHashes: Uint32Array | null;
+}
+
+/** Byte offsets of an RWDS2 file's sections. */
+interface Layout {
+  x: number;
+  ends: number;
+  hashes: number;
+  y: number;
+  ids: number;
+  size: number;
+}
+
+function layoutOf(bodyStart: number, h: SegmentHeader): Layout {
+  const n = h.rows;
+  const x = bodyStart;
+  const ends = x + n * 8 * h.features.length;
+  const hashes = ends + n * 4;
+  const y = hashes + n * 4;
+  const ids = y + n;
+  return { x, ends, hashes, y, ids, size: ids + h.idBytes };
+}
+
+/** The parts of a segment file, to be written in order. */
+export function encodeSegment(
+  ds: Dataset,
+  rowHashes: Uint32Array,
+  head: Omit<SegmentHeader, 'rows' | 'features' | 'idBytes' | 'rowHash'>,
+): Buffer[] {
+  const ids = ds.ids;
+  const ends = new Uint32Array(ds.rows);
+  let idBytes = 0;
+  for (let i = 0; i < ds.rows; i++) ends[i] = idBytes += ids.lens[i];
+  const header: SegmentHeader = { ...head, rows: ds.rows, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION };
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - ((PRELUDE + json.length) % 8)) % 8;
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const lenBuf = Buffer.alloc(4);
+  lenBuf.writeUInt32LE(json.length);
+  const parts: Buffer[] = [Buffer.concat([Buffer.from(MAGIC_V2), lenBuf, json])];
+  for (const col of ds.x) parts.push(Buffer.from(col.buffer, col.byteOffset, ds.rows * 8));
+  parts.push(Buffer.from(ends.buffer, 0, ds.rows * 4));
+  parts.push(Buffer.from(rowHashes.buffer, rowHashes.byteOffset, ds.rows * 4));
+  parts.push(Buffer.from(ds.y.buffer, ds.y.byteOffset, ds.rows));
+  // Row order, compacted: the id column's buffer may hold bytes of dropped rows.
+  const packed = Buffer.allocUnsafe(idBytes);
+  for (let i = 0, at = 0; i < ds.rows; i++) {
+    const s = ids.starts[i];
+    const n = ids.lens[i];
+    if (n < 32) for (let k = 0; k < n; k++) packed[at + k] = ids.bytes[s + k];
+    else ids.bytes.copy(packed, at, s, s + n);
+    at += n;
+  }
+  parts.push(packed);
+  return parts;
+}
+
+function parseHeader(buf: Buffer): { magic: string; header: SegmentHeader; bodyStart: number } | undefined {
+  if (buf.length < PRELUDE) return undefined;
+  const magic = buf.subarray(0, MAGIC_V2.length).toString('latin1');
+  if (magic !== MAGIC_V1 && magic !== MAGIC_V2) return undefined;
+  const hlen = buf.readUInt32LE(MAGIC_V2.length);
+  if (PRELUDE + hlen > buf.length) return undefined;
+  const header = JSON.parse(buf.subarray(PRELUDE, PRELUDE + hlen).toString('utf8')) as SegmentHeader;
+  if (magic === MAGIC_V1) header.prev = null;
+  return { magic, header, bodyStart: PRELUDE + hlen };
+}
+
+/** Decode a whole segment file; undefined when it is not one, or is cut short or padded. */
+export function decodeSegment(file: Buffer): Segment | undefined {
+  const parsed = parseHeader(file);
+  if (!parsed) return undefined;
+  const { magic, header: h, bodyStart } = parsed;
+  if (magic === MAGIC_V1) return decodeV1(file, bodyStart, h);
+  const at = layoutOf(bodyStart, h);
+  if (bodyStart % 8 !== 0 || at.size !== file.length) return undefined;
+  const n = h.rows;
+  // Views need an 8-byte aligned start; a small file may sit unaligned in Node's buffer pool.
+  const buf = file.byteOffset % 8 === 0 ? file : alignedCopy(file);
+  const ab = buf.buffer;
+  const base = buf.byteOffset;
+  const x = h.features.map((_, j) => new Float64Array(ab, base + at.x + j * n * 8, n));
+  const ends = new Uint32Array(ab, base + at.ends, n);
+  const lens = new Uint32Array(n);
+  for (let i = 0, prev = 0; i < n; i++) {
+    if (ends[i] < prev) return undefined;
+    lens[i] = ends[i] - prev;
+    prev = ends[i];
+  }
+  if (n > 0 && ends[n - 1] !== h.idBytes) return undefined;
+  const hashes = new Uint32Array(ab, base + at.hashes, n);
+  const y = new Uint8Array(ab, base + at.y, n);
+  return { header: h, x, y, lens, idBytes: buf.subarray(at.ids, at.ids + h.idBytes), rowHashes: h.rowHash === ROW_HASH_VERSION ? hashes : null };
+}
+
+/** RWDS1: unaligned, no row hashes — columns are copied out. */
+function decodeV1(buf: Buffer, off: number, h: SegmentHeader): Segment | undefined {
+  const n = h.rows;
+  if (off + n * 8 * h.features.length + n + n * 4 + h.idBytes !== buf.length) return undefined;
+  const x: Float64Array[] = [];
+  for (let j = 0; j < h.features.length; j++) {
+    const col = new Float64Array(n);
+    Buffer.from(col.buffer).set(buf.subarray(off, off + n * 8));
+    x.push(col);
+    off += n * 8;
+  }
+  const y = new Uint8Array(n);
+  y.set(buf.subarray(off, off + n));
+  off += n;
+  const lens = new Uint32Array(n);
+  Buffer.from(lens.buffer).set(buf.subarray(off, off + n * 4));
+  off += n * 4;
+  let idBytes = 0;
+  for (let i = 0; i < n; i++) idBytes += lens[i];
+  if (idBytes !== h.idBytes) return undefined;
+  return { header: h, x, y, lens, idBytes: buf.subarray(off, off + idBytes), rowHashes: null };
+}
+
+function alignedCopy(file: Buffer): Buffer {
+  const copy = Buffer.from(new ArrayBuffer(file.length));
+  file.copy(copy);
+  return copy;
+}
+
+/** One stored row, read on its own. */
+export interface StoredRow {
+  x: Float64Array;
+  y: number;
+  id: Buffer;
+}
+
+/**
+ * An RWDS2 segment read in place: its header, its row hashes streamed through one small buffer,
+ * and single rows by position. An ingest that appends 1,000 rows to a 1,000,000-row dataset
+ * touches 4 MB of hashes and a few rows this way, instead of loading (and page-faulting in)
+ * 40 MB of columns it does not need.
+ */
+export class SegmentFile {
+  private constructor(
+    private readonly fd: number,
+    readonly header: SegmentHeader,
+    private readonly at: Layout,
+  ) {}
+
+  /** Undefined when the file is not a complete RWDS2 segment with current row hashes. */
+  static open(path: string): SegmentFile | undefined {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.allocUnsafe(64 * 1024);
+      let n = readSync(fd, head, 0, head.length, 0);
+      let buf = head.subarray(0, n);
+      if (n >= PRELUDE) {
+        const need = PRELUDE + buf.readUInt32LE(MAGIC_V2.length);
+        if (need > n && need < 64 << 20) {
+          buf = Buffer.allocUnsafe(need);
+          n = readSync(fd, buf, 0, need, 0);
+          buf = buf.subarray(0, n);
+        }
+      }
+      const parsed = parseHeader(buf);
+      if (!parsed || parsed.magic !== MAGIC_V2 || parsed.header.rowHash !== ROW_HASH_VERSION) return close(fd);
+      const at = layoutOf(parsed.bodyStart, parsed.header);
+      if (fstatSync(fd).size !== at.size) return close(fd);
+      return new SegmentFile(fd, parsed.header, at);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  get rows(): number {
+    return this.header.rows;
+  }
+
+  /** Call `visit` with consecutive slices of the row hashes (`first` = row index of slice[0]). */
+  scanHashes(visit: (slice: Uint32Array, first: number) => void): void {
+    const chunkRows = 1 << 16;
+    const buf = new Uint32Array(chunkRows);
+    const bytes = Buffer.from(buf.buffer);
+    for (let first = 0; first < this.rows; first += chunkRows) {
+      const count = Math.min(chunkRows, this.rows - first);
+      this.readAt(bytes, count * 4, this.at.hashes + first * 4);
+      visit(buf.subarray(0, count), first);
+    }
+  }
+
+  readRow(i: number): StoredRow {
+    const n = this.rows;
+    const nf = this.header.features.length;
+    const x = new Float64Array(nf);
+    const xb = Buffer.from(x.buffer);
+    for (let j = 0; j < nf; j++) this.readAt(xb.subarray(j * 8), 8, this.at.x + (j * n + i) * 8);
+    const small = Buffer.allocUnsafe(8);
+    this.readAt(small, 1, this.at.y + i);
+    const y = small[0];
+    let start = 0;
+    if (i > 0) {
+      this.readAt(small, 8, this.at.ends + (i - 1) * 4);
+      start = small.readUInt32LE(0);
+    } else {
+      this.readAt(small, 4, this.at.ends);
+    }
+    const end = small.readUInt32LE(i > 0 ? 4 : 0);
+    const id = Buffer.allocUnsafe(end - start);
+    this.readAt(id, end - start, this.at.ids + start);
+    return { x, y, id };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private readAt(buf: Buffer, length: number, position: number): void {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, buf, done, length - done, position + done);
+      if (n === 0) throw new Error(`segment file ended early at byte ${position + done}`);
+      done += n;
+    }
+  }
+}
+
+function close(fd: number): undefined {
+  closeSync(fd);
+  return undefined;
+}
