@@ -256,6 +256,35 @@ export class SegmentFile {
     return { x, y, id };
   }
 
+  /**
+   * Read this segment's feature columns and labels straight into `x`/`y` from row `at` on: no
+   * intermediate buffer, so a full load touches each byte of memory once (first touches of
+   * fresh memory are what loading costs on a VM: ~3 ms per MB measured here).
+   */
+  readColumnsInto(x: Float64Array[], y: Uint8Array, at: number): void {
+    const n = this.rows;
+    x.forEach((col, j) => this.readAt(Buffer.from(col.buffer, col.byteOffset + at * 8, n * 8), n * 8, this.at.x + j * n * 8));
+    this.readAt(Buffer.from(y.buffer, y.byteOffset + at, n), n, this.at.y);
+  }
+
+  /**
+   * Read this segment's ids into an id column's arrays from row `rowAt` and byte `byteAt` on
+   * (the end offsets are read into `starts` and turned into starts and lengths in place).
+   */
+  readIdsInto(starts: Uint32Array, lens: Uint32Array, bytes: Buffer, rowAt: number, byteAt: number): void {
+    const n = this.rows;
+    this.readAt(Buffer.from(starts.buffer, starts.byteOffset + rowAt * 4, n * 4), n * 4, this.at.ends);
+    // Backwards, so each end is still there when the next row needs it as its start.
+    for (let i = n - 1; i >= 0; i--) {
+      const end = starts[rowAt + i];
+      const start = i > 0 ? starts[rowAt + i - 1] : 0;
+      if (end < start || end > this.header.idBytes) throw new Error('segment id offsets out of order');
+      lens[rowAt + i] = end - start;
+      starts[rowAt + i] = byteAt + start;
+    }
+    this.readAt(bytes.subarray(byteAt), this.header.idBytes, this.at.ids);
+  }
+
   close(): void {
     closeSync(this.fd);
   }

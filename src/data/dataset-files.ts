@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, r
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
 import { DatasetBuilder, NO_LABEL, countMissing, type Dataset } from './dataset.js';
-import { SegmentFile, decodeSegment, encodeSegment, type Segment } from './dataset-bin.js';
+import { SegmentFile, decodeSegment, encodeSegment } from './dataset-bin.js';
 import { hashRows } from './find-new-duplicates.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
@@ -311,73 +311,72 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   if (!existsSync(csvPath)) return undefined;
   const csvHash = hashFileState(csvPath).state.digest('hex');
   const withIds = opts.ids !== false;
-  let chain: Segment[] | undefined;
+  let dataset: Dataset | undefined;
   try {
-    chain = readChain(dir, csvHash);
+    dataset = readChain(dir, csvHash, schema.features, withIds);
   } catch {
-    chain = undefined; // damaged or cut short: the CSV is the source of truth
+    dataset = undefined; // damaged or cut short: the CSV is the source of truth
   }
-  if (chain && chain.every((s) => sameList(s.header.features, schema.features))) {
-    const parts = chain.map((seg): Dataset => ({ features: schema.features, rows: seg.header.rows, ids: withIds ? IdColumn.fromLengths(seg.lens, seg.idBytes) : new IdColumn(0), x: seg.x, y: seg.y }));
-    return { dataset: parts.length === 1 ? parts[0] : joinParts(parts), hash: csvHash, source: 'bin' };
-  }
+  if (dataset) return { dataset, hash: csvHash, source: 'bin' };
   const b = new DatasetBuilder(schema.features);
   await readDataFile(csvPath, schema, b);
   return { dataset: b.build(), hash: csvHash, source: 'csv' };
 }
 
-/** The base .bin and the segments after it, up to the one whose hash is the CSV's; undefined if the chain breaks. */
-function readChain(dir: string, csvHash: string): Segment[] | undefined {
-  const chain: Segment[] = [];
-  let at: string | null = null;
-  while (at !== csvHash) {
-    const path = join(dir, chain.length === 0 ? DATASET_BIN : `${DATASET_BIN}.${chain.length}`);
-    if (!existsSync(path)) return undefined;
-    const seg = decodeSegment(readFileSync(path));
-    if (!seg || seg.header.prev !== at) return undefined;
-    chain.push(seg);
-    at = seg.header.hash;
+/**
+ * The rows of the base .bin and the segments after it, up to the one whose hash is the CSV's;
+ * undefined if the chain breaks or holds other features. RWDS2 segments are read column by
+ * column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
+ */
+function readChain(dir: string, csvHash: string, features: string[], withIds: boolean): Dataset | undefined {
+  const basePath = join(dir, DATASET_BIN);
+  if (!existsSync(basePath)) return undefined;
+  const base = SegmentFile.open(basePath);
+  if (!base) {
+    const old = decodeSegment(readFileSync(basePath));
+    if (!old || old.header.prev !== null || old.header.hash !== csvHash || !sameList(old.header.features, features)) return undefined;
+    return { features, rows: old.header.rows, ids: withIds ? IdColumn.fromLengths(old.lens, old.idBytes) : new IdColumn(0), x: old.x, y: old.y };
   }
-  return chain;
+  const chain: SegmentFile[] = [base];
+  try {
+    let at: string | null = null;
+    for (let seg: SegmentFile | undefined = base; ; ) {
+      if (seg.header.prev !== at || !sameList(seg.header.features, features)) return undefined;
+      at = seg.header.hash;
+      if (at === csvHash) break;
+      const path = join(dir, `${DATASET_BIN}.${chain.length}`);
+      seg = existsSync(path) ? SegmentFile.open(path) : undefined;
+      if (!seg) return undefined;
+      chain.push(seg);
+    }
+    const rows = chain.reduce((n, s) => n + s.rows, 0);
+    const x = features.map(() => new Float64Array(rows));
+    const y = new Uint8Array(rows);
+    let row = 0;
+    for (const seg of chain) {
+      seg.readColumnsInto(x, y, row);
+      row += seg.rows;
+    }
+    let ids = new IdColumn(0);
+    if (withIds) {
+      const starts = new Uint32Array(rows);
+      const lens = new Uint32Array(rows);
+      const bytes = Buffer.allocUnsafe(chain.reduce((n, s) => n + s.header.idBytes, 0));
+      let r = 0;
+      let b = 0;
+      for (const seg of chain) {
+        seg.readIdsInto(starts, lens, bytes, r, b);
+        r += seg.rows;
+        b += seg.header.idBytes;
+      }
+      ids = IdColumn.fromParts(starts, lens, bytes);
+    }
+    return { features, rows, ids, x, y };
+  } finally {
+    chain.forEach((s) => s.close());
+  }
 }
 
-function joinParts(parts: Dataset[]): Dataset {
-  const features = parts[0].features;
-  const rows = parts.reduce((n, p) => n + p.rows, 0);
-  const x = features.map(() => new Float64Array(rows));
-  const y = new Uint8Array(rows);
-  let at = 0;
-  for (const p of parts) {
-    for (let j = 0; j < features.length; j++) x[j].set(p.x[j].subarray(0, p.rows), at);
-    y.set(p.y.subarray(0, p.rows), at);
-    at += p.rows;
-  }
-  const withIds = parts.every((p) => p.ids.length === p.rows);
-  const ids = withIds ? joinIds(parts.map((p) => p.ids)) : new IdColumn(0);
-  return { features, rows, ids, x, y };
-}
-
-function joinIds(cols: IdColumn[]): IdColumn {
-  const lens = concatU32(cols.map((c) => c.lens.subarray(0, c.length)));
-  const bytes = Buffer.allocUnsafe(cols.reduce((n, c) => n + c.end, 0));
-  let at = 0;
-  for (const c of cols) {
-    // fromLengths columns keep their rows' bytes contiguous and in order.
-    c.bytes.copy(bytes, at, 0, c.end);
-    at += c.end;
-  }
-  return IdColumn.fromLengths(lens, bytes);
-}
-
-function concatU32(parts: Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);

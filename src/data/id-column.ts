@@ -41,6 +41,17 @@ export class IdColumn {
     return c;
   }
 
+  /** Wrap ready-made arrays (ids read from finaldata.bin): rows' bytes contiguous, in order. */
+  static fromParts(starts: Uint32Array, lens: Uint32Array, bytes: Buffer): IdColumn {
+    const c = new IdColumn(0, 0);
+    c.bytes = bytes;
+    c.starts = starts;
+    c.lens = lens;
+    c.length = lens.length;
+    c.end = bytes.length;
+    return c;
+  }
+
   get(i: number): string {
     const s = this.starts[i];
     return this.bytes.utf8Slice(s, s + this.lens[i]);
