@@ -136,6 +136,18 @@ try {
     incr.push((performance.now() - t) / 1000);
     if (res.sources[0].rowsRead !== 1000) throw new Error(`incremental ingest read ${res.sources[0].rowsRead}`);
   }
+  // the same as whole CLI processes (process start, store open and module loading included)
+  const incrCli: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    await fill(next, next + 1000);
+    next += 1000;
+    t = performance.now();
+    const c = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', lastConfig, '--json', 'ingest'], { encoding: 'utf8' });
+    incrCli.push((performance.now() - t) / 1000);
+    if (c.status !== 0) throw new Error(c.stderr);
+    if (JSON.parse(c.stdout).sources[0].rowsRead !== 1000) throw new Error('CLI incremental ingest did not read 1000 rows');
+  }
+  results.incrementalIngestCli = incrCli;
   // what `run` asks first: anything past the watermark? (nothing new here)
   const detect: number[] = [];
   {
@@ -153,6 +165,7 @@ try {
   results.incrementalSourceRead = readOnly;
   console.log(`incremental ingest of 1,000 new rows (dataset ${ROWS}+): ${fmt(incr)}`);
   console.log(`  of which the PostgreSQL read (connect, watermark, COPY, parse): ${fmt(readOnly)}`);
+  console.log(`incremental ingest of 1,000 new rows as a whole CLI process: ${fmt(incrCli)}`);
 
   // 4. scoring inside PostgreSQL vs predict
   const trained = await train(ctx);
