@@ -204,6 +204,7 @@ export async function readDataFile(
 ): Promise<FileReadResult> {
   const name = basename(path);
   const startRows = builder.rows;
+  const startIdBytes = builder.ids.end;
   const before = await stat(path);
   const hash = createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
@@ -237,7 +238,8 @@ export async function readDataFile(
         // still grow if the rest of the file has shorter rows.
         reserved = true;
         const rows = builder.rows - startRows;
-        if (rows > 0) builder.reserve(Math.ceil((rows / size) * (before.size - size) * 1.1) + 64, before.size - size);
+        const scale = ((before.size - size) / size) * 1.1;
+        if (rows > 0) builder.reserve(Math.ceil(rows * scale) + 64, Math.ceil((builder.ids.end - startIdBytes) * scale) + 1024);
       }
       opts.onBytes?.(size);
     }
