@@ -1,28 +1,16 @@
 import type { Command } from 'commander';
-import { ingest } from '../ingest/ingest.js';
-import { train } from '../model/train.js';
-import { score } from '../model/score.js';
-import { predict } from '../model/predict.js';
-import { exportSql } from '../model/export-sql.js';
-import { resolveModel } from '../model/resolve.js';
-import { deploy, rollback } from '../registry/production.js';
-import { listModels } from '../registry/list-models.js';
-import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
-import { configJsonSchema } from '../config/json-schema.js';
-import { runDemo, formatDemo, serveDemo } from './demo.js';
+import type { Scenario } from '../simulate/generate.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
 import { UsageError } from '../util/errors.js';
-import { runAndNotify } from '../pipeline/notify.js';
-import { runSchedule } from '../pipeline/run-schedule.js';
-import { drift } from '../monitor/drift.js';
-import { diagnose } from '../report/diagnose.js';
-import { LOCKED_EXIT_CODE } from '../pipeline/lock.js';
 import { gracefulStop } from './stop.js';
 
 /**
- * Every command: parse flags → call the library → print. No logic lives here. The server is
- * imported only by `serve`: fastify would otherwise add ~60 ms to every command's start.
+ * Every command: parse flags → call the library → print. No logic lives here. Each command
+ * imports its library code when it runs (`await import`): a process runs one command, and
+ * parsing and compiling every other command's code (the server, the simulator, the pipeline,
+ * reports…) at start cost every command tens of milliseconds. The bundle (scripts/build.mjs)
+ * puts each in its own chunk.
  */
 export function registerCommands(program: Command): void {
   const g = () => program.opts<GlobalOptions>();
@@ -30,37 +18,37 @@ export function registerCommands(program: Command): void {
   program
     .command('ingest')
     .description('read new or changed data files into the combined dataset')
-    .action(() => runCommand('ingest', g(), (ctx) => ingest(ctx), formatIngest));
+    .action(() => runCommand('ingest', g(), async (ctx) => (await import('../ingest/ingest.js')).ingest(ctx), formatIngest));
 
   program
     .command('train')
     .description('fit a new model version on the current dataset')
-    .action(() => runCommand('train', g(), (ctx) => train(ctx), formatTrain));
+    .action(() => runCommand('train', g(), async (ctx) => (await import('../model/train.js')).train(ctx), formatTrain));
 
   program
     .command('score')
     .description('score a model version on the test data (or --data FILE) and record the result')
     .option('--model <version>', 'a version id, "production" or "latest" (default: production, else latest)')
     .option('--data <path>', 'labelled data file or folder (default: test_data_path)')
-    .action((o: { model?: string; data?: string }) => runCommand('score', g(), (ctx) => score(ctx, o), formatScore));
+    .action((o: { model?: string; data?: string }) => runCommand('score', g(), async (ctx) => (await import('../model/score.js')).score(ctx, o), formatScore));
 
   program
     .command('deploy [version]')
     .description('promote a model version (default: the newest) to production')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual deploy')
-    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), (ctx) => deploy(ctx, version, o.reason), formatDeploy));
+    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), async (ctx) => (await import('../registry/production.js')).deploy(ctx, version, o.reason), formatDeploy));
 
   program
     .command('rollback')
     .description('return production to the version deployed before the current one')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual rollback')
-    .action((o: { reason: string }) => runCommand('rollback', g(), (ctx) => rollback(ctx, o.reason), formatDeploy));
+    .action((o: { reason: string }) => runCommand('rollback', g(), async (ctx) => (await import('../registry/production.js')).rollback(ctx, o.reason), formatDeploy));
 
   program
     .command('models')
     .description('list model versions, their latest F1 and which one is in production')
     .action(() =>
-      runCommand('models', g(), (ctx) => listModels(ctx), (r) =>
+      runCommand('models', g(), async (ctx) => (await import('../registry/list-models.js')).listModels(ctx), (r) =>
         r.models.length
           ? r.models.map((m) => `${m.deployed ? '*' : ' '} ${m.version.padEnd(6)} ${m.createdAt}  F1 ${m.f1 === undefined ? 'not scored' : m.f1.toFixed(4)}  ${m.trainingRows} rows`).join('\n')
           : 'no model versions yet',
@@ -74,7 +62,7 @@ export function registerCommands(program: Command): void {
     .option('--out <file>', 'write id, probability, prediction as CSV')
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
     .action((o: { data: string; out?: string; model?: string }) =>
-      runCommand('predict', g(), (ctx) => predict(ctx, o), (r) => {
+      runCommand('predict', g(), async (ctx) => (await import('../model/predict.js')).predict(ctx, o), (r) => {
         const head = `predicted ${r.rows} rows with ${r.version}${r.out ? ` → ${r.out}` : ''}`;
         if (r.out || !r.predictions) return head;
         return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
@@ -93,21 +81,24 @@ export function registerCommands(program: Command): void {
       if (o.format !== 'sql') throw new UsageError(`--format: expected sql, got "${o.format}"`);
       if (o.dialect !== 'postgres' && o.dialect !== 'sqlite') throw new UsageError(`--dialect: expected postgres or sqlite, got "${o.dialect}"`);
       const dialect = o.dialect;
-      return runCommand('export', g(), async (ctx) => exportSql(await resolveModel(ctx, o.model ?? 'production'), { dialect, table: o.table, view: o.view }), (r) => r.sql.trimEnd(), { record: false });
+      return runCommand('export', g(), async (ctx) => {
+          const [{ exportSql }, { resolveModel }] = await Promise.all([import('../model/export-sql.js'), import('../model/resolve.js')]);
+          return exportSql(await resolveModel(ctx, o.model ?? 'production'), { dialect, table: o.table, view: o.view });
+        }, (r) => r.sql.trimEnd(), { record: false });
     });
 
   program
     .command('drift')
     .description('compare new data (or --data FILE) with the production model\'s training data')
     .option('--data <path>', 'data file or folder (default: files not yet ingested)')
-    .action((o: { data?: string }) => runCommand('drift', g(), (ctx) => drift(ctx, o), formatDrift));
+    .action((o: { data?: string }) => runCommand('drift', g(), async (ctx) => (await import('../monitor/drift.js')).drift(ctx, o), formatDrift));
 
   program
     .command('diagnose')
     .description('summary statistics, missing data, timings, dependency health and model health, from what was recorded')
     .option('--no-dependencies', 'skip the npm registry checks (outdated, audit)')
     .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout'), 15000)
-    .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), (ctx) => diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
+    .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), async (ctx) => (await import('../report/diagnose.js')).diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
 
   program
     .command('report')
@@ -137,18 +128,19 @@ export function registerCommands(program: Command): void {
     .command('run')
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))
-    .action((o: { margin: number }) =>
-      runCommand('run', g(), (ctx) => runAndNotify(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+    .action(async (o: { margin: number }) => {
+      const { LOCKED_EXIT_CODE } = await import('../pipeline/lock.js');
+      return runCommand('run', g(), async (ctx) => (await import('../pipeline/notify.js')).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
         exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
-      }),
-    );
+      });
+    });
 
   program
     .command('schedule')
     .description('run the full process on the cron schedule in config, never overlapping, until stopped')
     .option('--cron <expression>', 'override the config\'s "schedule"')
-    .action((o: { cron?: string }) => runCommand('schedule', g(), (ctx) => runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false }));
+    .action((o: { cron?: string }) => runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false }));
 
   program
     .command('serve')
@@ -186,9 +178,9 @@ export function registerCommands(program: Command): void {
     .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number }) => {
       if (o.scenario !== undefined) {
         if (!['none', 'covariate', 'concept'].includes(o.scenario)) throw new UsageError(`--scenario: expected none, covariate or concept, got "${o.scenario}"`);
-        return runPlain(g(), async () => appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
+        return runPlain(g(), async () => (await import('../simulate/generate.js')).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
       }
-      return runPlain(g(), async () => simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
+      return runPlain(g(), async () => (await import('../simulate/generate.js')).simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
     });
 
   program
@@ -199,14 +191,15 @@ export function registerCommands(program: Command): void {
     .option('--host <host>', 'interface to serve on (default: the host of config "url")')
     .option('--port <n>', 'port to serve on (default: the port of config "url", or a free one if taken)', intArg('--port'))
     .action(async (o: { dir: string; serve: boolean; host?: string; port?: number }) => {
-      await runPlain(g(), (log) => runDemo(o.dir, log), formatDemo);
+      const demo = await import('./demo.js');
+      await runPlain(g(), (log) => demo.runDemo(o.dir, log), demo.formatDemo);
       if (!o.serve || process.exitCode) return;
       // The dashboard address on stdout (stderr with --json, which keeps stdout one JSON object).
       const json = Boolean(g().json);
       await runPlain(
         { ...g(), json: false },
         (log) =>
-          serveDemo(o.dir, log, {
+          demo.serveDemo(o.dir, log, {
             host: o.host,
             port: o.port,
             signal: gracefulStop(),
@@ -219,7 +212,7 @@ export function registerCommands(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of config.json')
-    .action(() => runPlain({ ...g(), json: true }, async () => configJsonSchema(), () => ''));
+    .action(() => runPlain({ ...g(), json: true }, async () => (await import('../config/json-schema.js')).configJsonSchema(), () => ''));
 }
 
 

@@ -54,20 +54,34 @@ export class DatasetBuilder {
     this.rows++;
   }
 
+  /**
+   * Make room for `rows` more rows (and `idBytes` more id bytes) at once. Capacity beyond what is
+   * filled costs address space only: fresh zeroed pages are not touched until written.
+   */
+  reserve(rows: number, idBytes = rows * 16): void {
+    if (this.rows + rows > this.capacity) this.resize(this.rows + rows);
+    this.ids.reserve(rows, idBytes);
+  }
+
   truncate(rows: number): void {
     this.rows = rows;
     this.ids.truncate(rows);
   }
 
   private grow(): void {
-    this.capacity *= 2;
+    this.resize(this.capacity * 2);
+  }
+
+  private resize(capacity: number): void {
+    this.capacity = capacity;
+    // Only the filled rows are copied: copying the whole old column would touch its unused pages.
     this.x = this.x.map((col) => {
-      const n = new Float64Array(this.capacity);
-      n.set(col);
+      const n = new Float64Array(capacity);
+      n.set(col.subarray(0, this.rows));
       return n;
     });
-    const y = new Uint8Array(this.capacity);
-    y.set(this.y);
+    const y = new Uint8Array(capacity);
+    y.set(this.y.subarray(0, this.rows));
     this.y = y;
   }
 

@@ -240,6 +240,71 @@ describe('CsvParser: not CSV text', () => {
   });
 });
 
+describe('CsvParser: chunks and its working buffer', () => {
+  /** Feed `bytes` in chunks through ONE caller buffer that is overwritten after every push. */
+  function parseReusingChunk(bytes: Buffer, size: number): Parsed[] {
+    const out: Parsed[] = [];
+    const p = new CsvParser((r) => out.push({ line: r.line, fields: r.texts(), malformed: r.malformed }));
+    const chunk = Buffer.alloc(size);
+    for (let at = 0; at < bytes.length; at += size) {
+      const n = bytes.copy(chunk, 0, at, at + size);
+      p.push(chunk.subarray(0, n));
+      chunk.fill(0x22); // quotes everywhere: any byte the parser kept a reference to would now lie
+    }
+    p.end();
+    return out;
+  }
+
+  test('the caller may reuse its chunk buffer at once (the parser copies what it keeps)', () => {
+    const bytes = Buffer.from('id,"name, quoted",n\n1,"multi\nline ""q""",3\n2,plain,4\n"3\r\n",x,5\r\nlast,"é€😀",6');
+    const want = parseCsv(bytes);
+    for (let size = 1; size <= bytes.length; size++) assert.deepEqual(parseReusingChunk(bytes, size), want, `chunk size ${size}`);
+  });
+
+  test('a record split at every byte position parses the same (two chunks)', () => {
+    const bytes = Buffer.from('h1,h2,h3\n"a,""b""\nc",2,x\r\nplain,"",\n"é\n€",4,"5"\nend,6,7');
+    const want = parseCsv(bytes);
+    for (let cut = 0; cut <= bytes.length; cut++) assert.deepEqual(parseChunked(bytes, [cut]), want, `cut at ${cut}`);
+    for (let a = 0; a <= bytes.length; a += 3) for (let b = a; b <= bytes.length; b += 5) assert.deepEqual(parseChunked(bytes, [a, b]), want, `cuts at ${a}, ${b}`);
+  });
+
+  test('stale bytes left in the working buffer are never read as data', () => {
+    // The first push leaves quotes in the working buffer beyond the carried-over "x"; the quote
+    // opened in the second push is never closed, which must stay an error at the end.
+    const p = new CsvParser(() => {});
+    p.push(Buffer.from('h\n"' + 'a'.repeat(40) + '",1\nx'));
+    p.push(Buffer.from(',"abc'));
+    const e = formatError(() => p.end());
+    assert.match(e.message, /unterminated quoted field/);
+    assert.equal(e.line, 3);
+  });
+
+  test('a long record over many small pushes: carried over whole, checked once, right line numbers', () => {
+    const long = 'y'.repeat(5000);
+    const bytes = Buffer.from(`id,v\n1,"${long}\n${long}"\n2,ok\n`);
+    const recs = parseChunked(bytes, Array.from({ length: Math.floor(bytes.length / 7) }, (_, i) => (i + 1) * 7));
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.fields[0], r.fields[1].length]),
+      [
+        [1, 'id', 1],
+        [2, '1', 10001],
+        [4, '2', 2],
+      ],
+    );
+  });
+
+  test('invalid UTF-8 inside a carried-over record names the line it is on', () => {
+    const bytes = Buffer.concat([Buffer.from('id,v\n1,"multi\nline\n'), Buffer.from([0xff]), Buffer.from('"\n2,x\n')]);
+    for (let size = 1; size <= bytes.length; size++) {
+      const cuts: number[] = [];
+      for (let c = size; c < bytes.length; c += size) cuts.push(c);
+      const e = formatError(() => parseChunked(bytes, cuts));
+      assert.match(e.message, /not UTF-8/, `chunk size ${size}`);
+      assert.equal(e.line, 4, `chunk size ${size}`);
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Property: any RFC 4180 table, serialised any valid way and fed in any chunking, parses to the
 // table itself and to what csv-parse (the oracle) reads.

@@ -271,7 +271,7 @@ describe('writeDataset → readDataset', () => {
       const id = i % 1000 === 7 ? `quoted, "${i}"\n${'é'.repeat(i % 50)}` : `client-${i}-${'x'.repeat(i % 90)}`;
       rows.push({ id, x: [i, i % 7 === 0 ? NaN_ : i * 31, 2 ** 40 + i], y: i % 3 === 0 ? 1 : 0 });
     }
-    // 1.8M UTF-16 units: its worst-case UTF-8 size (3 bytes a unit) is past the 4 MiB buffers.
+    // 1.8M UTF-16 units (3.6 MB of UTF-8): past the writer buffers (2 MiB), as CSV and in the .bin.
     rows.splice(30_000, 0, { id: 'é,"'.repeat(600_000), x: [1, 2, 3], y: 1 });
     const w = await writeDataset(dir, dataset(rows), COLS);
     assert.equal(w.hash, sha256(join(dir, DATASET_CSV)));

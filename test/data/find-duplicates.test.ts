@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compactRows, findDuplicates } from '../../src/data/find-duplicates.ts';
+import { compactRows, findDuplicates, markDuplicates } from '../../src/data/find-duplicates.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
 
@@ -74,6 +74,36 @@ describe('findDuplicates + compactRows against a reference dedup', () => {
     assert.equal(kept.length, 200_000);
     assert.equal(mask.reduce((s, v) => s + v, 0), 20_000);
     assert.ok(mask.subarray(0, 200_000).every((v) => v === 0), 'first occurrences are kept');
+  });
+});
+
+describe('hash collisions never drop a row', () => {
+  // markDuplicates takes the row hashes: degenerate ones (still equal for equal rows) force many
+  // rows through the "same hash, compare the rows" path, in one bucket or spread over a few.
+  const forced: Array<[string, (r: Row) => number]> = [
+    ['every row hashes to 0', () => 0],
+    ['the label picks one of two buckets', (r) => r.y * 0x80000000],
+    ['same bucket, slot from the id', (r) => Number(r.id.trim().slice(1))],
+    ['first feature only, top and low bits', (r) => (Number.isNaN(r.x[0]) ? 7 : r.x[0] === 0 ? 0 : r.x[0]) * 0x40000001],
+  ];
+  for (const [name, hashOf] of forced) {
+    test(`property: ${name}`, () => {
+      fc.assert(
+        fc.property(fc.array(rowArb(6, [0, 1, Number.NaN, -0]), { maxLength: 200, size: 'max' }), (rows) => {
+          const ds = toDataset(rows);
+          const mask = markDuplicates(ds, Uint32Array.from(rows, hashOf));
+          const n = compactRows(ds, mask);
+          const kept = Array.from({ length: n }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));
+          assert.deepEqual(kept.map(key), reference(rows).map(key));
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  test('many buckets (over 64 rows each on average) agree with the reference', () => {
+    const rows: Row[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `c${(i * 7919) % 4001}`, x: [i % 3, (i * 31) % 5, i % 2 ? Number.NaN : 1], y: (i >> 3) % 2 }));
+    assert.deepEqual(dedup(rows).kept.map(key), reference(rows).map(key));
   });
 });
 

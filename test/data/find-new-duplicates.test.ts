@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetBuilder, selectRows, type Dataset } from '../../src/data/dataset.ts';
-import { SegmentFile, encodeSegment } from '../../src/data/dataset-bin.ts';
+import { SegmentFile, writeSegment } from '../../src/data/dataset-bin.ts';
 import { findDuplicates } from '../../src/data/find-duplicates.ts';
 import { findNewDuplicates, hashRows } from '../../src/data/find-new-duplicates.ts';
 import { Random } from '../../src/simulate/random.ts';
@@ -40,7 +40,7 @@ function randomRows(rng: Random, n: number): Row[] {
 }
 
 /** Write `ds` as segment files of `parts` pieces and open them. */
-function segments(ds: Dataset, parts: number, hashes = hashRows(ds)): SegmentFile[] {
+async function segments(ds: Dataset, parts: number, hashes = hashRows(ds)): Promise<SegmentFile[]> {
   const dir = mkdtempSync(join(tmpdir(), 'riskwatch-seg-'));
   const out: SegmentFile[] = [];
   const size = Math.ceil(ds.rows / parts);
@@ -50,13 +50,16 @@ function segments(ds: Dataset, parts: number, hashes = hashRows(ds)): SegmentFil
     const part = selectRows(ds, mask, 1);
     const partHashes = hashes.filter((_, i) => mask[i] === 1);
     const path = join(dir, `seg${p}`);
-    writeFileSync(path, Buffer.concat(encodeSegment(part, partHashes, { hash: `h${p}`, prev: p ? `h${p - 1}` : null, id: 'id', target: 'y' })));
+    const bytes: Buffer[] = [];
+    // A small scratch buffer: the ids and offsets go out in several pieces.
+    await writeSegment(async (b) => void bytes.push(Buffer.from(b)), part, partHashes, { hash: `h${p}`, prev: p ? `h${p - 1}` : null, id: 'id', target: 'y' }, Buffer.allocUnsafe(64));
+    writeFileSync(path, Buffer.concat(bytes));
     out.push(SegmentFile.open(path)!);
   }
   return out;
 }
 
-test('findNewDuplicates marks exactly what findDuplicates over stored + added marks in the added rows', () => {
+test('findNewDuplicates marks exactly what findDuplicates over stored + added marks in the added rows', async () => {
   const rng = new Random(11);
   for (let trial = 0; trial < 40; trial++) {
     const raw = dataset(randomRows(rng, 20 + Math.floor(rng.next() * 300)));
@@ -64,7 +67,7 @@ test('findNewDuplicates marks exactly what findDuplicates over stored + added ma
     const stored = selectRows(raw, findDuplicates(raw), 0);
     const addedRows = randomRows(rng, Math.floor(rng.next() * 200));
     const added = dataset(addedRows);
-    const segs = segments(stored, 1 + (trial % 3));
+    const segs = await segments(stored, 1 + (trial % 3));
     const hashes = new Uint32Array(added.rows);
     const mask = findNewDuplicates(segs, added, hashes);
     segs.forEach((s) => s.close());
@@ -76,7 +79,7 @@ test('findNewDuplicates marks exactly what findDuplicates over stored + added ma
   }
 });
 
-test('equal stored hashes are confirmed against the stored row: a hash collision never drops a row', () => {
+test('equal stored hashes are confirmed against the stored row: a hash collision never drops a row', async () => {
   const added = dataset([
     { id: 'new', x: [1, 2, 3], y: 0 },
     { id: 'same', x: [4, Number.NaN, 6], y: 1 },
@@ -91,7 +94,7 @@ test('equal stored hashes are confirmed against the stored row: a hash collision
   // Every stored row claims the first added row's hash (forced collisions), except the real copy
   // of the second added row, which carries its true hash.
   const forced = new Uint32Array([h[0], h[0], h[1], h[0]]);
-  const segs = segments(stored, 2, forced);
+  const segs = await segments(stored, 2, forced);
   const mask = findNewDuplicates(segs, added, new Uint32Array(added.rows));
   segs.forEach((s) => s.close());
   assert.deepEqual(Array.from(mask), [0, 1]);

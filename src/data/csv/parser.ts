@@ -96,9 +96,18 @@ function startsWith(buf: Buffer, magic: number[]): boolean {
 }
 
 export class CsvParser {
-  private leftover: Buffer | null = null;
-  /** Bytes after the last LF seen, not yet UTF-8 checked (LF never occurs inside a UTF-8 sequence). */
-  private uncheckedTail: Buffer | null = null;
+  /**
+   * One reused working buffer: the unconsumed tail of the previous chunk (a record that continues)
+   * at its start, then the new chunk copied after it. Parsing and UTF-8 checks run on it in place.
+   * Joining chunks with Buffer.concat instead allocated two fresh buffers per chunk; on this kind of
+   * machine touching fresh memory (page faults) cost more than the parsing. Copying a chunk into
+   * memory that is already mapped is a plain memcpy.
+   */
+  private work: Buffer = Buffer.alloc(0);
+  /** Bytes of `work` in use: [0, used) is the unconsumed record(s) carried over. */
+  private used = 0;
+  /** Bytes of `work` before this offset were UTF-8 checked (the check stops after the last LF seen). */
+  private checked = 0;
   private line = 1;
   private started = false;
   /** First bytes held back until there are enough to recognise a BOM or compression magic. */
@@ -113,7 +122,7 @@ export class CsvParser {
     this.maxRecordBytes = opts.maxRecordBytes ?? 64 * 1024 * 1024;
   }
 
-  /** Feed the next chunk. The parser may keep a reference to `chunk` until the next call. */
+  /** Feed the next chunk. The parser copies what it needs: the caller may reuse `chunk` at once. */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     let data = chunk;
@@ -139,18 +148,39 @@ export class CsvParser {
     return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
   }
 
-  private feed(data: Buffer): void {
-    this.checkText(data, false);
-    if (this.leftover) data = Buffer.concat([this.leftover, data]);
-    this.leftover = null;
-    const used = this.parse(data, false);
-    if (used < data.length) {
-      if (data.length - used > this.maxRecordBytes) {
-        throw new CsvFormatError(`record longer than ${this.maxRecordBytes} bytes`, this.line);
-      }
-      // Copy: the caller may reuse its chunk buffer.
-      this.leftover = Buffer.from(data.subarray(used));
+  /** Append `data` after the carried-over bytes, growing the working buffer only when it is too small. */
+  private append(data: Buffer): void {
+    const need = this.used + data.length;
+    if (need > this.work.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2, 64 * 1024));
+      this.work.copy(grown, 0, 0, this.used);
+      this.work = grown;
     }
+    data.copy(this.work, this.used);
+    this.used = need;
+  }
+
+  private feed(data: Buffer): void {
+    const at = this.used;
+    this.append(data);
+    const work = this.work;
+    const len = this.used;
+    // Check up to the last LF (LF never occurs inside a UTF-8 sequence); the rest waits for more.
+    // Searched in the new bytes only: a long record arriving in many small chunks stays linear.
+    const lastLf = data.lastIndexOf(LF);
+    if (lastLf >= 0) {
+      this.checkText(work, this.checked, at + lastLf + 1);
+      this.checked = at + lastLf + 1;
+    }
+    const consumed = this.parse(work, len, false);
+    const rest = len - consumed;
+    if (rest > this.maxRecordBytes) {
+      throw new CsvFormatError(`record longer than ${this.maxRecordBytes} bytes`, this.line);
+    }
+    // Move the unfinished record to the front (never more than one record: a short copy).
+    if (rest > 0 && consumed > 0) work.copy(work, 0, consumed, len);
+    this.used = rest;
+    this.checked -= consumed;
   }
 
   /** No more input: parse what is left (a last line without a line break). */
@@ -160,40 +190,28 @@ export class CsvParser {
       this.head = null;
       if (data.length) this.feed(data);
     }
-    this.checkText(Buffer.alloc(0), true);
-    if (this.leftover) {
-      const data = this.leftover;
-      this.leftover = null;
-      this.parse(data, true);
+    const len = this.used;
+    if (len > this.checked) this.checkText(this.work, this.checked, len);
+    this.checked = len;
+    if (len > 0) {
+      this.used = 0;
+      this.checked = 0;
+      this.parse(this.work, len, true);
     }
   }
 
-  /** Binary bytes or invalid UTF-8 make the file unusable; report the line where they start. */
-  private checkText(chunk: Buffer, final: boolean): void {
-    let region: Buffer;
-    if (final) {
-      region = this.uncheckedTail ?? Buffer.alloc(0);
-      this.uncheckedTail = null;
-    } else {
-      const lastLf = chunk.lastIndexOf(LF);
-      if (lastLf < 0) {
-        this.uncheckedTail = this.uncheckedTail ? Buffer.concat([this.uncheckedTail, chunk]) : Buffer.from(chunk);
-        if (this.uncheckedTail.length > this.maxRecordBytes) region = this.uncheckedTail;
-        else return;
-        this.uncheckedTail = null;
-      } else {
-        const head = chunk.subarray(0, lastLf + 1);
-        region = this.uncheckedTail ? Buffer.concat([this.uncheckedTail, head]) : head;
-        this.uncheckedTail = lastLf + 1 < chunk.length ? Buffer.from(chunk.subarray(lastLf + 1)) : null;
-      }
-    }
-    if (region.length === 0) return;
+  /**
+   * Binary bytes or invalid UTF-8 make the file unusable; report the line where they start.
+   * `from` is a line start inside the unconsumed bytes, whose first line is `this.line`.
+   */
+  private checkText(buf: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    const region = buf.subarray(from, to);
     const nul = region.indexOf(0);
     const bad = nul >= 0 || !isUtf8(region);
     if (!bad) return;
-    // Rare path: find the first offending line for the message. `line` here is the parser's
-    // current line, i.e. the line where the unparsed region starts.
-    let line = this.line + (this.leftover ? countLf(this.leftover) : 0);
+    // Rare path: find the first offending line for the message.
+    let line = this.line + countLfIn(buf, 0, from);
     let start = 0;
     while (start < region.length) {
       let end = region.indexOf(LF, start);
@@ -211,10 +229,9 @@ export class CsvParser {
    * Parse complete records from `data`; return how many bytes were consumed. Without `final`, a
    * record that may continue in the next chunk is left unconsumed.
    */
-  private parse(data: Buffer, final: boolean): number {
+  private parse(data: Buffer, len: number, final: boolean): number {
     const rec = this.rec;
     rec.buf = data;
-    const len = data.length;
     let p = 0;
     outer: while (p < len) {
       const recordStart = p;
@@ -230,7 +247,9 @@ export class CsvParser {
           let q = p + 1;
           let flags = QUOTED;
           for (;;) {
-            const c = q < len ? data.indexOf(QUOTE, q) : -1;
+            // `data` is the working buffer: bytes from `len` on are stale, never part of this input.
+            let c = q < len ? data.indexOf(QUOTE, q) : -1;
+            if (c >= len) c = -1;
             if (c < 0) {
               if (!final) return this.keep(recordStart, startLine);
               throw new CsvFormatError('unterminated quoted field (a " opened here is never closed)', fieldLine);
@@ -310,10 +329,6 @@ export class CsvParser {
     this.line = startLine;
     return recordStart;
   }
-}
-
-function countLf(buf: Buffer): number {
-  return countLfIn(buf, 0, buf.length);
 }
 
 function countLfIn(buf: Buffer, from: number, to: number): number {
