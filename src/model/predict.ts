@@ -6,6 +6,7 @@ import { AtomicFileWriter } from '../util/atomic.js';
 import type { IdColumn } from '../data/id-column.js';
 import { modelArrays } from './model-document.js';
 import { predictProba } from './logistic.js';
+import { writeProbability } from './format-probability.js';
 import { resolveModel } from './resolve.js';
 
 export interface Prediction {
@@ -50,7 +51,8 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
 /**
  * id,probability,prediction as CSV, atomically. Ids are copied as bytes from the id column and
  * rows are formatted into a large buffer (no string per row); the probability keeps full
- * precision (shortest round-trip form, as in the JSON output).
+ * precision (shortest round-trip form, as in the JSON output), written byte for byte as String()
+ * would print it by writeProbability.
  */
 async function writePredictions(path: string, idColumn: string, ids: IdColumn, prob: Float64Array, threshold: number): Promise<void> {
   const w = await AtomicFileWriter.open(path);
@@ -72,7 +74,7 @@ async function writePredictions(path: string, idColumn: string, ids: IdColumn, p
       if (n > 0 && (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13)) off += buf.write(csvField(`'${ids.get(i)}`), off);
       else off = ids.writeCsvField(i, buf, off);
       buf[off++] = 44;
-      off += buf.latin1Write(String(prob[i]), off);
+      off = writeProbability(prob[i], buf, off);
       buf[off++] = 44;
       buf[off++] = prob[i] > threshold ? 49 : 48;
       buf[off++] = 10;
