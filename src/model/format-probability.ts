@@ -55,7 +55,11 @@ const LO = LITTLE ? 0 : 1;
 /** Digits of the chosen decimal, most significant first (at most 18). */
 const digits = new Uint8Array(20);
 
+/** How often String() was used: the tests check the fast path really carries the load. */
+export const fallbackCount = { n: 0 };
+
 function fallback(x: number, out: Buffer, off: number): number {
+  fallbackCount.n++;
   return off + out.latin1Write(String(x), off);
 }
 
