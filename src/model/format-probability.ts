@@ -52,8 +52,44 @@ const u32 = new Uint32Array(f64.buffer);
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE ? 1 : 0;
 const LO = LITTLE ? 0 : 1;
-/** Digits of the chosen decimal, most significant first (at most 18). */
-const digits = new Uint8Array(20);
+/** '00' … '99' as ASCII pairs: two digits per division. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) (PAIRS[2 * i] = 48 + Math.floor(i / 10)), (PAIRS[2 * i + 1] = 48 + (i % 10));
+
+/** Write v (0 ≤ v < 1e8) as exactly 8 ASCII digits at out[at]. */
+function put8(out: Buffer, at: number, v: number): void {
+  const hi = (v / 10000) | 0;
+  const lo = v - hi * 10000;
+  let p = (hi / 100) | 0;
+  let q = hi - p * 100;
+  out[at] = PAIRS[2 * p];
+  out[at + 1] = PAIRS[2 * p + 1];
+  out[at + 2] = PAIRS[2 * q];
+  out[at + 3] = PAIRS[2 * q + 1];
+  p = (lo / 100) | 0;
+  q = lo - p * 100;
+  out[at + 4] = PAIRS[2 * p];
+  out[at + 5] = PAIRS[2 * p + 1];
+  out[at + 6] = PAIRS[2 * q];
+  out[at + 7] = PAIRS[2 * q + 1];
+}
+
+/** The digits of a1·1e16 + a2·1e8 + b (1 ≤ a1 < 100) at out[at]; returns the end. */
+function putDigits(out: Buffer, at: number, a1: number, a2: number, b: number): number {
+  if (a1 >= 10) {
+    out[at++] = PAIRS[2 * a1];
+    out[at++] = PAIRS[2 * a1 + 1];
+  } else out[at++] = 48 + a1;
+  put8(out, at, a2);
+  put8(out, at + 8, b);
+  return at + 16;
+}
+
+/** Drop trailing '0' bytes of out[from, end); returns the new end. */
+function stripZeros(out: Buffer, from: number, end: number): number {
+  while (end > from && out[end - 1] === 48) end--;
+  return end;
+}
 
 /** How often String() was used: the tests check the fast path really carries the load. */
 export const fallbackCount = { n: 0 };
@@ -135,34 +171,26 @@ export function writeProbability(x: number, out: Buffer, off: number): number {
   let B = b + bestT;
   while (B < 0) (A--, (B += 1e8));
   while (B >= 1e8) (A++, (B -= 1e8));
-  // Digits of A (9 or 10 of them: N ≥ 1e16) then 8 of B.
-  let len = A >= 1e9 ? 10 : 9;
-  for (let i = len - 1; i >= 0; i--) {
-    const q = (A / 10) | 0;
-    digits[i] = A - q * 10;
-    A = q;
-  }
-  for (let i = len + 7; i >= len; i--) {
-    const q = (B / 10) | 0;
-    digits[i] = B - q * 10;
-    B = q;
-  }
-  const n = len + 8 - K; // x = 0.d1d2… · 10^n
-  let k = len + 8;
-  while (k > 1 && digits[k - 1] === 0) k--;
+  // N = A·1e8 + B ≥ 1e16 has 17 or 18 digits: A's top one or two, then A's last 8 and B's 8.
+  const A1 = (A / 100000000) | 0;
+  const A2 = A - A1 * 100000000;
+  const len = A1 >= 10 ? 18 : 17;
+  const n = len - K; // x = 0.d1d2… · 10^n
   if (n > 0) return fallback(x, out, off);
   if (n > -6) {
+    // Fixed: "0.", -n zeros, the digits without their trailing zeros.
     out[off++] = 48;
     out[off++] = 46;
     for (let i = 0; i < -n; i++) out[off++] = 48;
-    for (let i = 0; i < k; i++) out[off++] = 48 + digits[i];
-    return off;
+    const end = putDigits(out, off, A1, A2, B);
+    return stripZeros(out, off + 1, end); // the first digit is never 0
   }
-  out[off++] = 48 + digits[0];
-  if (k > 1) {
-    out[off++] = 46;
-    for (let i = 1; i < k; i++) out[off++] = 48 + digits[i];
-  }
+  // Exponential: the digits written one place to the right, the first moved left over a '.'.
+  let end = putDigits(out, off + 1, A1, A2, B);
+  out[off] = out[off + 1];
+  out[off + 1] = 46;
+  end = stripZeros(out, off + 2, end);
+  off = end === off + 2 ? off + 1 : end; // no digit after the point: no point
   out[off++] = 101; // e
   out[off++] = 45; // -
   let ex = 1 - n; // 7..324
