@@ -99,7 +99,10 @@ function fallback(x: number, out: Buffer, off: number): number {
   return off + out.latin1Write(String(x), off);
 }
 
-/** Write String(x) (ASCII) into `out` at `off`; returns the new offset. `out` needs 26 bytes of room. */
+/**
+ * Write String(x) (ASCII) into `out` at `off`; returns the new offset. `out` needs 26 bytes of
+ * room from `off`, all of which it may use as scratch (bytes past the returned end are garbage).
+ */
 export function writeProbability(x: number, out: Buffer, off: number): number {
   if (!(x > 0 && x < 1)) return fallback(x, out, off);
   f64[0] = x;
