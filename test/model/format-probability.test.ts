@@ -7,7 +7,7 @@ import { sigmoid } from '../../src/model/sigmoid.ts';
 // existed, so every check is byte equality with it.
 const buf = Buffer.alloc(64);
 function format(x: number): string {
-  return buf.latin1Slice(0, writeProbability(x, buf, 0));
+  return buf.toString('latin1', 0, writeProbability(x, buf, 0));
 }
 
 /** Deterministic 32-bit generator (mulberry32), so a failure can be reproduced. */
@@ -126,15 +126,15 @@ test('writes at the given offset and returns the end; bytes before it untouched,
   const out = Buffer.alloc(40, 120);
   const end = writeProbability(0.25, out, 5);
   assert.equal(end, 9);
-  assert.equal(out.latin1Slice(0, 9), 'xxxxx0.25');
+  assert.equal(out.toString('latin1', 0, 9), 'xxxxx0.25');
   // Past the end it may have used scratch room (trailing zeros it dropped), never beyond 26 bytes.
-  assert.equal(out.latin1Slice(5 + 26), 'x'.repeat(40 - 31));
+  assert.equal(out.toString('latin1', 5 + 26), 'x'.repeat(40 - 31));
   for (const x of [1.2345678901234567e-300, 0.000001234567890123456, 0.1234567890123456]) {
     const b = Buffer.alloc(60, 120);
     const e = writeProbability(x, b, 10);
-    assert.equal(b.latin1Slice(10, e), String(x));
-    assert.equal(b.latin1Slice(0, 10) + b.latin1Slice(36), 'x'.repeat(34));
+    assert.equal(b.toString('latin1', 10, e), String(x));
+    assert.equal(b.toString('latin1', 0, 10) + b.toString('latin1', 36), 'x'.repeat(34));
   }
   const end2 = writeProbability(5e-324, out, 10); // a fallback path writes the same way
-  assert.equal(out.latin1Slice(10, end2), '5e-324');
+  assert.equal(out.toString('latin1', 10, end2), '5e-324');
 });
