@@ -6,6 +6,7 @@ import { AtomicFileWriter } from '../util/atomic.js';
 import type { IdColumn } from '../data/id-column.js';
 import { modelArrays } from './model-document.js';
 import { predictProba } from './logistic.js';
+import { writeProbability } from './format-probability.js';
 import { resolveModel } from './resolve.js';
 
 export interface Prediction {
@@ -50,20 +51,28 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
 /**
  * id,probability,prediction as CSV, atomically. Ids are copied as bytes from the id column and
  * rows are formatted into a large buffer (no string per row); the probability keeps full
- * precision (shortest round-trip form, as in the JSON output).
+ * precision (shortest round-trip form, as in the JSON output), written byte for byte as String()
+ * would print it by writeProbability.
  */
 async function writePredictions(path: string, idColumn: string, ids: IdColumn, prob: Float64Array, threshold: number): Promise<void> {
   const w = await AtomicFileWriter.open(path);
+  let writing: Promise<void> = Promise.resolve();
   try {
     await w.write(`${csvField(idColumn)},probability,prediction\n`);
+    // Two buffers: one is written (in libuv's thread pool) while the next is formatted. Writes
+    // stay strictly in order: a write starts only after the previous one has finished.
     const size = 4 << 20;
     let buf = Buffer.allocUnsafe(size);
+    let spare = Buffer.allocUnsafe(size);
     let off = 0;
     for (let i = 0; i < prob.length; i++) {
       const n = ids.lens[i];
       if (off + 2 * n + 64 > buf.length) {
-        await w.write(buf.subarray(0, off));
-        buf = Buffer.allocUnsafe(Math.max(size, 2 * n + 64));
+        await writing;
+        writing = w.write(buf.subarray(0, off));
+        writing.catch(() => {}); // surfaces at the next await; never an unhandled rejection
+        [buf, spare] = [spare, buf];
+        if (buf.length < 2 * n + 64) buf = Buffer.allocUnsafe(2 * n + 64);
         off = 0;
       }
       // Spreadsheet formula injection: an id starting with = + - @ (or tab / CR) is written as
@@ -72,14 +81,16 @@ async function writePredictions(path: string, idColumn: string, ids: IdColumn, p
       if (n > 0 && (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13)) off += buf.write(csvField(`'${ids.get(i)}`), off);
       else off = ids.writeCsvField(i, buf, off);
       buf[off++] = 44;
-      off += buf.latin1Write(String(prob[i]), off);
+      off = writeProbability(prob[i], buf, off);
       buf[off++] = 44;
       buf[off++] = prob[i] > threshold ? 49 : 48;
       buf[off++] = 10;
     }
+    await writing;
     await w.write(buf.subarray(0, off));
     await w.commit();
   } catch (err) {
+    await writing.catch(() => {}); // no write may still be running when the temp file goes
     await w.abort();
     throw err;
   }

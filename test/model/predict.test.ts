@@ -1,0 +1,73 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedWithModels } from '../helpers/workspace.ts';
+import { predict } from '../../src/model/predict.ts';
+
+// `predict --out` is a file format contract: id,probability,prediction with the probability as
+// String() prints it. The reference below is that contract written out plainly, one string per
+// row, independent of the buffer writer and of writeProbability.
+const { ws, ctx } = await seedWithModels(1);
+after(() => ctx.store.close());
+
+function referenceCsv(idColumn: string, rows: { id: string; probability: number; prediction: number }[]): string {
+  const field = (s: string) => (/[",\r\n]|^[ \t]|[ \t]$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  const lines = [`${field(idColumn)},probability,prediction`];
+  for (const r of rows) {
+    const id = /^[=+\-@\t\r]/.test(r.id) ? `'${r.id}` : r.id;
+    lines.push(`${field(id)},${String(r.probability)},${r.prediction}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Deterministic generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+test('predict --out is byte-identical to String()-formatted rows, over probabilities from 1e-300 to 1', async () => {
+  const next = rng(11);
+  const lines = ['corporation,lastmonth_activity,lastyear_activity,number_of_employees'];
+  // Counts spread over many magnitudes (0 to 10^9) so the scores reach both saturated ends:
+  // fixed and exponential notation, and probabilities of exactly 1.
+  const count = () => (next() < 0.05 ? '' : String(Math.floor(10 ** (next() * 9) * next())));
+  const odd = ['=SUM(A1)', '+1', '-x', '@me', 'a,b', 'say "hi"', ' padded ', 'ünïcödé'];
+  for (let i = 0; i < 9_000; i++) {
+    const id = i < odd.length ? odd[i] : `c-${i}`;
+    const cell = /[",]|^ | $/.test(id) ? `"${id.replaceAll('"', '""')}"` : id;
+    lines.push(`${cell},${count()},${count()},${count()}`);
+  }
+  const data = join(ws.dir, 'spread.csv');
+  writeFileSync(data, lines.join('\n') + '\n');
+  const out = join(ws.dir, 'out', 'predictions.csv');
+  const r = await predict(ctx, { data, out });
+  assert.equal(r.rows, 9_000);
+  assert.ok(r.predictions, 'under the inline limit the predictions come back too');
+  const written = readFileSync(out, 'latin1');
+  const expected = Buffer.from(referenceCsv('corporation', r.predictions!), 'utf8').toString('latin1');
+  assert.equal(written, expected);
+  // The spread really covers both notations and the saturated end.
+  const probs = r.predictions!.map((p) => String(p.probability));
+  assert.ok(probs.some((s) => s.includes('e-')), 'some probabilities in exponential notation');
+  assert.ok(probs.some((s) => s.startsWith('0.')), 'some in fixed notation');
+  assert.ok(probs.some((s) => s === '1' || s === '0.9999999999999999'), 'some saturated');
+  // No temp file left next to the output.
+  assert.deepEqual(readdirSync(join(ws.dir, 'out')), ['predictions.csv']);
+});
+
+test('predict --out on an unusable file: one-line error, no output and no temp file', async () => {
+  const data = join(ws.dir, 'bad.csv');
+  writeFileSync(data, 'corporation,lastmonth_activity\nx,1\n');
+  const out = join(ws.dir, 'out-bad', 'predictions.csv');
+  await assert.rejects(predict(ctx, { data, out }), (err: Error) => !err.message.includes('\n') && /bad\.csv/.test(err.message));
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(existsSync(join(ws.dir, 'out-bad')) ? readdirSync(join(ws.dir, 'out-bad')) : [], []);
+});
