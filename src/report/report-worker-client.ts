@@ -44,6 +44,12 @@ export class ReportRenderer {
     const file = workerFile();
     if (!file) return undefined;
     try {
+      if (file.pathname.endsWith('.ts')) {
+        // Running from source under tsx (the tests): a worker does not inherit tsx's loader, so
+        // it registers it before importing the worker module.
+        const tsx = import.meta.resolve('tsx/esm/api');
+        return new ReportRenderer(new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true }));
+      }
       return new ReportRenderer(new Worker(file));
     } catch {
       return undefined;
