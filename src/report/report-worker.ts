@@ -17,8 +17,10 @@ export type RenderReply = { ok: true; pdf: string; pages: string[]; files: Await
 
 const port = parentPort;
 if (port) {
-  const warm = warmUp().catch(() => undefined);
+  let due = false;
+  const warm = warmUp(() => due).catch(() => undefined);
   port.once('message', async (req: RenderRequest) => {
+    due = true;
     await warm;
     let reply: RenderReply;
     try {
