@@ -25,7 +25,7 @@ function load(): Promise<Libs> {
     // fontkit is pdfkit's own font engine; imported by a computed name so the CLI bundle does not
     // inline a second copy of it beside the one pdfkit (external) loads.
     const fontkitName = 'fontkit';
-    const [vega, vl, resvg, pdfkit, fontkit] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js'), import('pdfkit'), import(fontkitName) as Promise<{ create: (buf: Uint8Array) => ParsedFont }>]);
+    const [{ vega, vl }, resvg, pdfkit, fontkit] = await Promise.all([import('./vega-libs.js'), import('@resvg/resvg-js'), import('pdfkit'), import(fontkitName) as Promise<{ create: (buf: Uint8Array) => ParsedFont }>]);
     // Decoding DejaVu's tables (cmap, GSUB, GPOS kerning) is the costly part of a font's first use:
     // done once here rather than once for the measurement and again for each PDF document.
     const f = fontFiles();
