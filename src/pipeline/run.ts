@@ -98,7 +98,8 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       return result;
     }
     // New data: this run most likely completes and ends with a report. The report's renderer
-    // loads and warms up on another thread meanwhile (stopped if the run ends otherwise).
+    // loads and warms up on another thread meanwhile (it stays for the process's next reports
+    // and never keeps the process alive by itself).
     if (config.report.enabled) renderer = await startRunReportRenderer();
     const ing: IngestResult = await step('ingest', () => ingest(ctx));
     result.newData = ing.newData;
@@ -201,8 +202,6 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       const r0 = performance.now();
       result.report = await refreshRunReport(ctx, result, renderer);
       timings.report = Math.round(performance.now() - r0) / 1000;
-    } else {
-      await renderer?.close();
     }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);

@@ -21,25 +21,52 @@ function workerFile(): URL | undefined {
   return existsSync(built) ? pathToFileURL(built) : undefined;
 }
 
+type Pending = { resolve: (r: { pdf: string; pages: string[]; files: ReportFile[] }) => void; reject: (err: Error) => void };
+
+let shared: ReportRenderer | undefined;
+
 /**
- * A report renderer on its own thread, started before the report is due (when a run knows it will
- * complete) so that loading vega, vega-lite, pdfkit and resvg and compiling their hot code happen
- * while the pipeline's steps run on the main thread (the machine has two cores). It renders one
- * report into the folder it is given — files written atomically there, as in the process — and
- * exits. A process killed meanwhile takes the thread with it: the folder is a partial one that
- * the caller only renames into place after `render` resolved.
+ * The report renderer on its own thread, one per process, started before the first report is due
+ * (when a run finds new data) so that loading vega, vega-lite, pdfkit and resvg and compiling
+ * their hot code happen while the pipeline's steps run on the main thread (the machine has two
+ * cores). It renders each report into the folder it is given — files written atomically there, as
+ * in the process — and stays, warm, for the process's next reports. It never keeps the process
+ * alive by itself (unref'd except while a render is pending). A process killed meanwhile takes the
+ * thread with it: the folder is a partial one that the caller only renames into place after
+ * `render` resolved.
  */
 export class ReportRenderer {
-  private readonly exited: Promise<number>;
-  private used = false;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead = false;
 
   private constructor(private readonly worker: Worker) {
-    this.exited = new Promise((res) => worker.once('exit', res));
-    // An error before `render` is asked for is reported by `render` (the exit it causes).
-    worker.on('error', () => undefined);
+    worker.unref();
+    let error: Error | undefined;
+    worker.on('error', (err) => (error = err));
+    worker.on('message', (reply: RenderReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.ok) p.resolve({ pdf: reply.pdf, pages: reply.pages, files: reply.files });
+      else p.reject(new Error(reply.error));
+    });
+    worker.once('exit', (code) => {
+      this.dead = true;
+      if (shared === this) shared = undefined;
+      for (const p of this.pending.values()) p.reject(error ?? new Error(`the report worker exited (code ${code}) without a report`));
+      this.pending.clear();
+    });
   }
 
-  /** Start the thread, or undefined when it cannot be (no worker file): the caller renders in process. */
+  /** The process's renderer (started now if there is none, or the last one died); undefined when no worker file is found. */
+  static shared(): ReportRenderer | undefined {
+    if (!shared || shared.dead) shared = ReportRenderer.start();
+    return shared;
+  }
+
+  /** A new renderer thread, or undefined when it cannot be started (no worker file). */
   static start(): ReportRenderer | undefined {
     const file = workerFile();
     if (!file) return undefined;
@@ -56,22 +83,22 @@ export class ReportRenderer {
     }
   }
 
-  /** Render the report of `data` into `dir` (which must exist). Once per renderer. */
+  /** Render the report of `data` into `dir` (which must exist). */
   render(data: ReportData, dir: string, modelRule: ModelRule): Promise<{ pdf: string; pages: string[]; files: ReportFile[] }> {
-    if (this.used) return Promise.reject(new Error('a report renderer renders one report'));
-    this.used = true;
+    if (this.dead) return Promise.reject(new Error('the report worker has stopped'));
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      let error: Error | undefined;
-      this.worker.once('error', (err) => (error = err));
-      this.worker.once('message', (reply: RenderReply) => (reply.ok ? resolve({ pdf: reply.pdf, pages: reply.pages, files: reply.files }) : reject(new Error(reply.error))));
-      void this.exited.then((code) => reject(error ?? new Error(`the report worker exited (code ${code}) without a report`)));
-      const req: RenderRequest = { data, dir, modelRule };
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref(); // a pending report keeps the process alive until it is written
+      const req: RenderRequest = { id, data, dir, modelRule };
       this.worker.postMessage(req);
     });
   }
 
-  /** Stop the thread (a run that will not report after all); resolves once it has exited. */
+  /** Stop the thread; resolves once it has exited. */
   async close(): Promise<void> {
+    this.dead = true;
+    if (shared === this) shared = undefined;
     await this.worker.terminate();
   }
 }

@@ -34,19 +34,18 @@ export async function refreshRunReport(ctx: Context, run: RunResult, renderer?: 
     const error = `report not written: ${(err as Error).message}`;
     ctx.log.warn({ runId: run.runId }, error);
     return { error };
-  } finally {
-    await renderer?.close();
   }
 }
 
 /**
- * Called as soon as a run knows it will complete (and write a report): the report's renderer
- * starts on its own thread and warms up while the pipeline's steps run. Undefined when no worker
- * can be started; the report is then rendered in the process, as `riskwatch report` does.
+ * Called as soon as a run finds new data (it will most likely write a report): the process's
+ * report renderer starts on its own thread, if it has not yet, and warms up while the pipeline's
+ * steps run. Undefined when no worker can be started; the report is then rendered in the
+ * process, as `riskwatch report` does.
  */
 export async function startRunReportRenderer(): Promise<ReportRenderer | undefined> {
   const { ReportRenderer } = await import('./report-worker-client.js');
-  return ReportRenderer.start();
+  return ReportRenderer.shared();
 }
 
 /** Delete all but the `keep` newest run-<id> folders (newest = highest run id). */
