@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -8,6 +9,19 @@ import { z } from 'zod';
 export const DEFAULT_FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'] as const;
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
+
+/**
+ * A trusted proxy as fastify's trustProxy (proxy-addr) takes it: an IP address, a CIDR range, or
+ * one of proxy-addr's names for a range (loopback, linklocal, uniquelocal). Checked here so a typo
+ * is a config error naming the key, not a server that fails to start.
+ */
+const trustedProxy = z.string().refine((v) => {
+  if (v === 'loopback' || v === 'linklocal' || v === 'uniquelocal') return true;
+  const [ip, bits, ...rest] = v.split('/');
+  const kind = isIP(ip);
+  if (!kind || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+}, 'expected an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback | linklocal | uniquelocal');
 
 export const featureType = z.enum(['count', 'number']);
 
@@ -112,8 +126,12 @@ export const configSchema = z.strictObject({
         })
         .default({ burst: 10, per_minute: 30 })
         .describe('Token bucket per client IP on the routes that change production.'),
+      trusted_proxies: z
+        .array(trustedProxy)
+        .default([])
+        .describe('Reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-For is believed: when one of them connects, the client IP (for the rate limit) is the rightmost address in X-Forwarded-For that is not itself a trusted proxy. Empty (the default): the connecting address is the client, X-Forwarded-For is ignored.'),
     })
-    .default({ cors_origins: [], rate_limit: { burst: 10, per_minute: 30 } }),
+    .default({ cors_origins: [], rate_limit: { burst: 10, per_minute: 30 }, trusted_proxies: [] }),
   sources: z
     .array(sourceSchema)
     .min(1)

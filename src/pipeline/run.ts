@@ -13,7 +13,8 @@ import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquirePipelineLock, LockedError, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
-import { refreshRunReport, type RunReport } from '../report/run-report.js';
+import { refreshRunReport, startRunReportRenderer, type RunReport } from '../report/run-report.js';
+import type { ReportRenderer } from '../report/report-worker-client.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -82,6 +83,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   const runId = await store.startRun('run', nowIso());
   result.runId = runId;
   const t0 = performance.now();
+  let renderer: ReportRenderer | undefined;
   try {
     const detection = await step('detect', () => detectNewData(ctx));
     const artifacts = artifactsOf(ctx);
@@ -95,6 +97,10 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       result.reason = `no new data; ${production.version} stays in production`;
       return result;
     }
+    // New data: this run most likely completes and ends with a report. The report's renderer
+    // loads and warms up on another thread meanwhile (it stays for the process's next reports
+    // and never keeps the process alive by itself).
+    if (config.report.enabled) renderer = await startRunReportRenderer();
     const ing: IngestResult = await step('ingest', () => ingest(ctx));
     result.newData = ing.newData;
     result.ingested = {
@@ -194,7 +200,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     // A failed report is a warning recorded in the run, never a failed run.
     if (result.status === 'completed' && config.report.enabled) {
       const r0 = performance.now();
-      result.report = await refreshRunReport(ctx, result);
+      result.report = await refreshRunReport(ctx, result, renderer);
       timings.report = Math.round(performance.now() - r0) / 1000;
     }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);

@@ -1,12 +1,11 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { RunResult } from '../pipeline/run.js';
-import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
-import { reportCharts } from './charts/index.js';
 import { collectReportData, type Verdict } from './data.js';
-import { specToSvg, svgToPng } from './render.js';
+import { renderReportFiles } from './render-files.js';
+import type { ReportRenderer } from './report-worker-client.js';
 
 export interface ReportFile {
   path: string;
@@ -40,8 +39,9 @@ export function reportsFolder(ctx: Context): string {
 /**
  * `riskwatch report`: charts (SVG + PNG at 2×) and one PDF for the production model and the
  * newest data, plus diagnostics.json and report.json. Every file is written atomically.
+ * File order in the result: each chart's SVG then PNG, then the PDF and the JSON files.
  */
-export async function report(ctx: Context, opts: { out?: string; dependencies?: boolean; timeoutMs?: number; run?: RunResult } = {}): Promise<ReportResult> {
+export async function report(ctx: Context, opts: { out?: string; dependencies?: boolean; timeoutMs?: number; run?: RunResult; renderer?: ReportRenderer } = {}): Promise<ReportResult> {
   const t0 = performance.now();
   const dir = resolve(opts.out ?? join(reportsFolder(ctx), 'latest'));
   try {
@@ -50,37 +50,7 @@ export async function report(ctx: Context, opts: { out?: string; dependencies?: 
     throw new DataError(`${dir}: cannot create the report folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const data = await collectReportData(ctx, { run: opts.run, dependencies: opts.dependencies, timeoutMs: opts.timeoutMs });
-  const files: ReportFile[] = [];
-  const write = (name: string, body: string | Uint8Array, meta: Omit<ReportFile, 'path' | 'bytes'>) => {
-    const path = join(dir, name);
-    writeFileAtomicSync(path, body);
-    files.push({ path, bytes: statSync(path).size, ...meta });
-    return path;
-  };
-  const charts = reportCharts(data, ctx.config.drift.model_rule);
-  const svgs = new Map<string, string>();
-  for (const c of charts) {
-    const svg = await specToSvg(c.spec);
-    svgs.set(c.name, svg);
-    write(`${c.name}.svg`, svg, { type: 'svg', chart: c.name, title: c.title });
-    const png = await svgToPng(svg);
-    write(`${c.name}.png`, png.png, { type: 'png', chart: c.name, title: c.title, width: png.width, height: png.height });
-  }
-  const { writePdf } = await import('./pdf/document.js');
-  const pdf = await writePdf(data, charts.map((c) => ({ ...c, svg: svgs.get(c.name)! })), ctx.config);
-  const pdfPath = write('report.pdf', pdf.bytes, { type: 'pdf', title: 'Model report' });
-  write('diagnostics.json', JSON.stringify(data.diagnosis, null, 2) + '\n', { type: 'json', title: 'riskwatch diagnose --json' });
-  const summary = {
-    format: 'riskwatch.report/1',
-    generatedAt: data.generatedAt,
-    version: data.model.version,
-    verdict: data.verdict,
-    run: data.run,
-    metrics: data.test.metrics,
-    drift: data.drift && { datasetDrift: data.drift.datasetDrift, driftedFeatures: data.drift.driftedFeatures, current: data.drift.current, features: data.drift.features, predictionDrift: data.drift.predictionDrift },
-    topClients: data.topClients,
-    pages: pdf.pages,
-  };
-  write('report.json', JSON.stringify(summary, null, 2) + '\n', { type: 'json', title: 'report summary' });
-  return { dir, pdf: pdfPath, version: data.model.version, verdict: data.verdict, generatedAt: data.generatedAt, pages: pdf.pages, files, ms: Math.round(performance.now() - t0) };
+  // Rendered on the renderer's thread when the caller started one (a run), else here.
+  const r = opts.renderer ? await opts.renderer.render(data, dir, ctx.config.drift.model_rule) : await renderReportFiles(data, dir, ctx.config.drift.model_rule);
+  return { dir, pdf: r.pdf, version: data.model.version, verdict: data.verdict, generatedAt: data.generatedAt, pages: r.pages, files: r.files, ms: Math.round(performance.now() - t0) };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import type { RunResult } from '../pipeline/run.js';
 import { fsyncDir } from '../util/atomic.js';
+import type { ReportRenderer } from './report-worker-client.js';
 
 export type RunReport = { dir: string; pdf: string; files: number; ms: number } | { error: string };
 
@@ -14,7 +15,7 @@ const RUN_DIR = /^run-(\d+)$/;
  * `report.keep` newest run folders are kept. A failure is returned (and logged), never thrown:
  * the run's outcome does not depend on its report.
  */
-export async function refreshRunReport(ctx: Context, run: RunResult): Promise<RunReport> {
+export async function refreshRunReport(ctx: Context, run: RunResult, renderer?: ReportRenderer): Promise<RunReport> {
   const t0 = performance.now();
   try {
     const { report, reportsFolder } = await import('./report.js');
@@ -22,7 +23,7 @@ export async function refreshRunReport(ctx: Context, run: RunResult): Promise<Ru
     const final = join(root, `run-${run.runId}`);
     const partial = join(root, `.run-${run.runId}.partial-${process.pid}`);
     rmSync(partial, { recursive: true, force: true });
-    const r = await report(ctx, { out: partial, dependencies: false, run });
+    const r = await report(ctx, { out: partial, dependencies: false, run, renderer });
     rmSync(final, { recursive: true, force: true });
     renameSync(partial, final);
     fsyncDir(root);
@@ -34,6 +35,17 @@ export async function refreshRunReport(ctx: Context, run: RunResult): Promise<Ru
     ctx.log.warn({ runId: run.runId }, error);
     return { error };
   }
+}
+
+/**
+ * Called as soon as a run finds new data (it will most likely write a report): the process's
+ * report renderer starts on its own thread, if it has not yet, and warms up while the pipeline's
+ * steps run. Undefined when no worker can be started; the report is then rendered in the
+ * process, as `riskwatch report` does.
+ */
+export async function startRunReportRenderer(): Promise<ReportRenderer | undefined> {
+  const { ReportRenderer } = await import('./report-worker-client.js');
+  return ReportRenderer.shared();
 }
 
 /** Delete all but the `keep` newest run-<id> folders (newest = highest run id). */

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATASET_CSV } from '../data/dataset-files.js';
-import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter } from './security.js';
+import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter, trustProxySetting } from './security.js';
 import { PopulationCache } from './population.js';
 import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from './insights.js';
 import { dashboardFolder, loadDashboardFiles } from './dashboard-files.js';
@@ -131,6 +131,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     requestTimeout,
     http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
     genReqId: (req) => requestId(req.headers['x-request-id']),
+    // req.ip (the rate limit's key) from X-Forwarded-For only when a configured proxy connects.
+    trustProxy: trustProxySetting(config.api.trusted_proxies),
   });
 
   // Security (security.ts): request id echoed, CORS only for configured origins (preflights

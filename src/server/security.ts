@@ -95,3 +95,15 @@ export class RateLimiter {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
   }
 }
+
+/**
+ * fastify's `trustProxy` for config `api.trusted_proxies`. With a list, fastify (proxy-addr)
+ * takes `req.ip` from X-Forwarded-For only when the connecting address is in it, walking the
+ * header from the right past trusted hops: the client is the rightmost untrusted address, so a
+ * client cannot pick its own rate-limit key by sending the header itself. Empty: `false`, the
+ * connecting address is the client and the header is ignored (one bucket for everyone behind an
+ * untrusted proxy). Never `true` or a hop count: those would trust any peer's header.
+ */
+export function trustProxySetting(trusted: readonly string[]): string[] | false {
+  return trusted.length ? [...trusted] : false;
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { simulate, appendMonths } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { pruneRunReports } from '../../src/report/run-report.ts';
+import { report } from '../../src/report/report.ts';
 import { context } from '../helpers/workspace.ts';
 
 test('pruneRunReports keeps the N newest run folders (by run id, not by name order) and nothing else is touched', () => {
@@ -56,4 +57,35 @@ test('run writes a report per completed run; retention keeps report.keep of them
   const off = await runPipeline(await context(cfgPath));
   assert.equal(off.status, 'completed');
   assert.equal(off.report, undefined);
+});
+
+test("a run's report, drawn on the report worker, has the same charts as `riskwatch report` drawn in the process", async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-runreport-same-'));
+  simulate({ out: ws, clients: 1500, months: 2, seed: 5 });
+  const ctx = await context(join(ws, 'config.json'));
+  const run = await runPipeline(ctx);
+  assert.ok(run.report && 'dir' in run.report, JSON.stringify(run.report));
+  const inProcess = await report(ctx, { out: join(ws, 'in-process'), dependencies: false });
+  const pngs = inProcess.files.filter((f) => f.type === 'png');
+  assert.equal(pngs.length, 10);
+  for (const f of pngs) assert.ok(readFileSync(f.path).equals(readFileSync(join(run.report.dir, `${f.chart}.png`))), `${f.chart}.png is the same`);
+  // Same PDF pages; no temporary files left beside the published folder.
+  const pdf = readFileSync(join(run.report.dir, 'report.pdf'));
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.deepEqual(JSON.parse(readFileSync(join(run.report.dir, 'report.json'), 'utf8')).pages, inProcess.pages);
+  assert.deepEqual(readdirSync(join(ws, 'reports')), [`run-${run.runId}`]);
+  assert.equal(readdirSync(run.report.dir).filter((n) => n.endsWith('.tmp')).length, 0);
+});
+
+test('ReportRenderer: a render that fails on the worker is an error naming the cause, not a hang', async () => {
+  const { ReportRenderer } = await import('../../src/report/report-worker-client.ts');
+  const renderer = ReportRenderer.start();
+  assert.ok(renderer, 'the worker starts from source');
+  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-renderer-'));
+  // Data without any of the fields the charts read.
+  await assert.rejects(renderer.render({} as never, ws, 'nonparametric'), (err: Error) => err.message.length > 0 && !/exited/.test(err.message));
+  // The same thread renders the next report (a failed one does not stop it); once closed, none.
+  await assert.rejects(renderer.render({} as never, ws, 'nonparametric'), (err: Error) => !/exited|stopped/.test(err.message));
+  await renderer.close();
+  await assert.rejects(renderer.render({} as never, ws, 'nonparametric'), /stopped|exited/);
 });

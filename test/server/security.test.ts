@@ -5,7 +5,8 @@ import { startServer, redactPaths } from '../../src/server/app.ts';
 import { RateLimiter, requestId, SECURITY_HEADERS } from '../../src/server/security.ts';
 import pino from 'pino';
 import { makeContext } from '../../src/context.ts';
-import { loadConfig } from '../../src/config/load.ts';
+import { loadConfig, parseConfig } from '../../src/config/load.ts';
+import { workspaceConfig } from '../../src/config/workspace-config.ts';
 import { openStore } from '../../src/store/open.ts';
 import { seedWithModels } from '../helpers/workspace.ts';
 
@@ -102,6 +103,51 @@ test('rate limit on the mutating routes: a burst, then 429 with Retry-After; rea
   assert.equal(retryAfter, '10'); // 6 per minute: one token every 10 s
   // The bucket is per route group, not global: reads still answer.
   for (let i = 0; i < 10; i++) assert.equal((await fetch(`${base}/health`)).status, 200);
+});
+
+/** Statuses of `n` POST /rollback requests (wrong token: 401 until the bucket is empty, then 429). */
+async function rollbacks(base: string, n: number, forwardedFor?: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const headers: Record<string, string> = { authorization: 'Bearer wrong' };
+    if (forwardedFor !== undefined) headers['x-forwarded-for'] = forwardedFor;
+    const r = await fetch(`${base}/rollback`, { method: 'POST', headers });
+    await r.arrayBuffer();
+    out.push(r.status);
+  }
+  return out;
+}
+
+test('trusted_proxies: X-Forwarded-For from a peer that is not a trusted proxy is ignored (one bucket per connecting IP)', async () => {
+  // The test connects from 127.0.0.1, which is not in the list.
+  const { base } = await serveWith({ token_env: 'RW_SEC_TOKEN', rate_limit: { burst: 2, per_minute: 1 }, trusted_proxies: ['10.1.2.3', '192.168.0.0/16'] }, { RW_SEC_TOKEN: 'sekrit' });
+  assert.deepEqual(await rollbacks(base, 2, '198.51.100.1'), [401, 401]);
+  // Another claimed client, same connecting address: the same (now empty) bucket.
+  assert.deepEqual(await rollbacks(base, 1, '198.51.100.2'), [429]);
+  assert.deepEqual(await rollbacks(base, 1), [429]);
+});
+
+test('trusted_proxies: behind a trusted proxy each forwarded client IP has its own bucket; the rightmost untrusted hop counts', async () => {
+  const { base } = await serveWith({ token_env: 'RW_SEC_TOKEN', rate_limit: { burst: 2, per_minute: 1 }, trusted_proxies: ['127.0.0.1', '10.0.0.0/8'] }, { RW_SEC_TOKEN: 'sekrit' });
+  assert.deepEqual(await rollbacks(base, 3, '198.51.100.1'), [401, 401, 429]);
+  // A second client behind the same proxy is not limited by the first one's requests.
+  assert.deepEqual(await rollbacks(base, 3, '198.51.100.2'), [401, 401, 429]);
+  // A client cannot escape its bucket by prepending addresses of its own: the proxy appends the
+  // address it saw, and the rightmost address not a trusted proxy is the client.
+  assert.deepEqual(await rollbacks(base, 1, '203.0.113.77, 198.51.100.1'), [429]);
+  // Trusted hops (an inner proxy in 10.0.0.0/8) are skipped.
+  assert.deepEqual(await rollbacks(base, 1, '198.51.100.2, 10.0.0.5'), [429]);
+  assert.deepEqual(await rollbacks(base, 1, '198.51.100.3, 10.0.0.5'), [401]);
+  // A request the proxy forwarded without the header: the proxy's own address is the key.
+  assert.deepEqual(await rollbacks(base, 3), [401, 401, 429]);
+});
+
+test('trusted_proxies: entries are checked when the config is read', () => {
+  assert.throws(() => parseConfig({ ...workspaceConfig(), api: { trusted_proxies: ['10.0.0.0/33'] } }, 'config.json', { checkFolders: false }), /trusted_proxies/);
+  assert.throws(() => parseConfig({ ...workspaceConfig(), api: { trusted_proxies: ['proxy.internal'] } }, 'config.json', { checkFolders: false }), /trusted_proxies/);
+  const ok = parseConfig({ ...workspaceConfig(), api: { trusted_proxies: ['10.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback'] } }, 'config.json', { checkFolders: false });
+  assert.deepEqual(ok.api.trusted_proxies, ['10.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  assert.deepEqual(parseConfig(workspaceConfig(), 'config.json', { checkFolders: false }).api.trusted_proxies, []);
 });
 
 test('RateLimiter: refills at the configured rate, at most burst; forgets the oldest clients', () => {

@@ -4,7 +4,7 @@ import type { Config } from '../../config/load.js';
 import { packageRoot } from '../dependencies.js';
 import type { ChartSpec } from '../charts/theme.js';
 import type { ReportData, Verdict } from '../data.js';
-import { fontFiles } from '../fonts.js';
+import { reportLibs } from '../render.js';
 import { drawTable, FONT, FONT_BOLD, type Column } from './table.js';
 
 type Chart = ChartSpec & { svg: string };
@@ -31,13 +31,13 @@ const fmtRisk = (p: number) => (p > 0.9999 ? '> 99.99%' : `${(p * 100).toFixed(2
  * the tables. The same bundled font as the charts, embedded, so the text is selectable and
  * extractable. Returns the bytes and the page titles (tests check the pages against them).
  */
-export async function writePdf(d: ReportData, charts: Chart[], config: Config): Promise<{ bytes: Buffer; pages: string[] }> {
-  const [{ default: PDFDocument }, { default: SVGtoPDF }] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
-  const fonts = fontFiles();
+export async function writePdf(d: ReportData, charts: Chart[], _config?: Config): Promise<{ bytes: Buffer; pages: string[] }> {
+  // The font parsed once for the charts' measurement (render.ts), not parsed again per document.
+  const [{ PDFDocument, fonts }, { default: SVGtoPDF }] = await Promise.all([reportLibs(), import('svg-to-pdfkit')]);
   const date = d.generatedAt.slice(0, 10);
   const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, bufferPages: true, info: { Title: `riskwatch model report — ${d.model.version} — ${date}`, Author: 'riskwatch', Subject: `Client attrition model ${d.model.version}: ${d.verdict}`, CreationDate: new Date(d.generatedAt) } });
-  doc.registerFont(FONT, fonts.regular);
-  doc.registerFont(FONT_BOLD, fonts.bold);
+  doc.registerFont(FONT, fonts.regular as never);
+  doc.registerFont(FONT_BOLD, fonts.bold as never);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((res, rej) => (doc.on('end', () => res(Buffer.concat(chunks))), doc.on('error', rej)));
