@@ -120,7 +120,7 @@ export function stageOf(logged: string[]): string {
   return STAGES[4];
 }
 
-/** Checks after a kill, before anything repairs it. */
+/** Checks after a kill, before anything repairs it (production as the first backend keeps it). */
 export async function checkAfterKill(dir: string, ref: Reference, what: string, backends: StoreBackend[]): Promise<void> {
   for (const backend of backends) assert.deepEqual(await backend.integrity(dir), [], `${backend.name} store integrity ${what}`);
   const prod = await productionContent(backends[0], dir);
