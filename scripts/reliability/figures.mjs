@@ -6,6 +6,7 @@ export function renderFigures(f) {
   const when = Object.values(f).map((v) => v?.measuredAt).filter(Boolean).sort().pop() ?? 'unknown';
   const c = f.corpus ?? {};
   const k = f.crash ?? {};
+  const kp = f['crash-postgres'] ?? {};
   const t = f.sigterm ?? {};
   const cc = f.concurrency ?? {};
   const l = f.load ?? {};
@@ -20,6 +21,7 @@ export function renderFigures(f) {
     ['Bad-input corpus', `${n(c.passed)} of ${n(c.cases)} cases passed${c.failed?.length ? ` (failed: ${c.failed.join(', ')})` : ''}`],
     ['Property tests', `${n(p.csvFiles)} generated CSV files (${n(p.csvRows)} rows) round-tripped, ${n(p.byteFiles)} arbitrary-byte files, ${n(p.apiBodies)} generated API bodies; 0 crashes, 0 unhandled rejections`],
     ['SIGKILL during `run`', `${n(k.kills)} kills survived (${Object.entries(k.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}); landed: ${Object.entries(k.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; store backends: ${(k.backends ?? []).join(', ')}`],
+    ['SIGKILL during `run`, PostgreSQL store', `${n(kp.kills)} kills survived (${Object.entries(kp.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}), each on a schema of its own; landed: ${Object.entries(kp.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; the next run was never refused by the killed run's advisory lock`],
     ['SIGTERM during `run`', `${n(t.stops)} stops, slowest ${n(t.maxStopMs)} ms (limit 5,000 ms)`],
     ['Write failures', [wr && `read-only output folder (${wr.how}): "${wr.error}"`, wf && `full output folder (${wf.how}): "${wf.error}"`].filter(Boolean).join('; ') || 'not run (needs root with mount, or a non-root user)'],
     ['Concurrent `run`s', Object.entries(cc.backends ?? {}).map(([b, v]) => `${b}: ${n(v.processes)} processes in ${n(v.rounds)} rounds of ${n(cc.runnersPerRound)} — ${n(v.winners)} worked, ${n(v.locked)} exited 3 \`locked\``).join('; ') || '—'],

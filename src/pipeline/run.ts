@@ -87,6 +87,10 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   try {
     const detection = await step('detect', () => detectNewData(ctx));
     const artifacts = artifactsOf(ctx);
+    // A run killed between the production file's rename and the deployment's record leaves the
+    // history behind the file; only deploy/rollback repaired it, and a run that then finds nothing
+    // new deploys nothing, so repair it here (a no-op where promote is one transaction: postgres).
+    await productionOf(ctx).reconcile();
     const production = await productionOf(ctx).current();
     // Rows ingested by a run that died or was stopped before deciding on them (or by a manual
     // `ingest`) are still undecided: without this they would never be checked for drift.

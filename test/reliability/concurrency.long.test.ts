@@ -63,7 +63,7 @@ for (const backend of STORE_BACKENDS) {
       for (const r of refused) assert.match(r.out.reason, /^another run holds the lock .*riskwatch\.run\.lock( \(pid \d+ on .*\))?; try again when it finishes$/);
       winners += done.length;
       locked += refused.length;
-      assert.deepEqual(backend.integrity(dir), []);
+      assert.deepEqual(await backend.integrity(dir), []);
       // The work was done once: a following run has nothing to do.
       const again = spawnSync(process.execPath, [BIN, '--config', join(dir, 'config.json'), 'run', '--json'], { encoding: 'utf8' });
       assert.equal(JSON.parse(again.stdout).status, 'noop');

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { migrations } from '../../src/store/postgres/migrations.ts';
+import { PG_URL, dropSchema, randomSchema } from '../helpers/postgres.ts';
 import type { Logger } from '../../src/util/log.ts';
 import { ROOT } from '../helpers/workspace.ts';
 
@@ -50,23 +53,34 @@ export function writeFigures(name: string, figures: Record<string, unknown>): vo
 
 /**
  * Store backends the store-level reliability tests iterate (integrity after kills, concurrent
- * runs). A backend names how to configure a workspace for it and how to check its integrity.
- * The PostgreSQL backend joins this list when its store lands.
+ * runs). A backend names how to configure a workspace for it, where its production model is and
+ * how to check its integrity.
  */
 export interface StoreBackend {
   name: string;
   /** Extra config keys for a workspace on this backend. */
   config(): Record<string, unknown>;
   /** Problems found in the store of workspace `dir` (empty: consistent). */
-  integrity(dir: string): string[];
+  integrity(dir: string): Promise<string[]>;
+  /** The production model document of workspace `dir` as stored (undefined: nothing deployed). */
+  production(dir: string): Promise<string | undefined>;
 }
 
 export const sqliteBackend: StoreBackend = {
   name: 'sqlite',
   config: () => ({}),
-  integrity: (dir) => sqliteIntegrity(dir),
+  integrity: async (dir) => sqliteIntegrity(dir),
+  production: async (dir) => {
+    const p = join(dir, 'production_deployment', 'model.json');
+    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  },
 };
 
+/**
+ * Backends a test can copy a whole workspace of with its folder (cpSync). The PostgreSQL backend
+ * (postgresBackend below) is not in this list: its store is a schema in the server, which a folder
+ * copy does not carry, so its tests build each workspace's state themselves.
+ */
 export const STORE_BACKENDS: StoreBackend[] = [sqliteBackend];
 
 /**
@@ -119,6 +133,131 @@ export function sqliteIntegrity(dir: string, dbName = 'riskwatch.db'): string[] 
   } finally {
     db.close();
   }
+  return problems;
+}
+
+/** Schemas postgresBackend.config() handed out and dropPostgresSchemas() has not dropped yet. */
+const pgSchemas = new Set<string>();
+
+/** The PostgreSQL schema a workspace's config.json names (undefined: not a postgres workspace). */
+export function workspaceSchema(dir: string): string | undefined {
+  const store = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { store?: { type?: string; schema?: string } }).store;
+  return store?.type === 'postgres' ? (store.schema ?? 'public') : undefined;
+}
+
+/**
+ * The PostgreSQL store: each config() is a schema of its own in the test server (created by the
+ * first run's migration), so workspaces never share state. Drop them with dropPostgresSchemas()
+ * (an after() hook) or dropSchema(workspaceSchema(dir)).
+ */
+export const postgresBackend: StoreBackend = {
+  name: 'postgres',
+  config: () => {
+    const schema = randomSchema('rw_rel');
+    pgSchemas.add(schema);
+    return { store: { type: 'postgres', url: PG_URL, schema } };
+  },
+  integrity: (dir) => postgresIntegrity(dir),
+  production: async (dir) => {
+    const schema = workspaceSchema(dir);
+    if (!schema) return undefined;
+    return withSchema(schema, async (c, tables) => {
+      if (!tables.has('deployments') || !tables.has('model_artifacts')) return undefined;
+      const r = await c.query(`SELECT a.content FROM ${schema}.deployments d JOIN ${schema}.model_artifacts a ON a.version = d.version AND a.name = 'model.json' ORDER BY d.id DESC LIMIT 1`);
+      return r.rows[0]?.content as string | undefined;
+    });
+  },
+};
+
+export async function dropPostgresSchemas(): Promise<void> {
+  for (const s of [...pgSchemas]) {
+    await dropSchema(s);
+    pgSchemas.delete(s);
+  }
+}
+
+/** Run `fn` on a connection, with the tables the schema holds (empty: no such schema). */
+async function withSchema<T>(schema: string, fn: (c: pg.Client, tables: Set<string>) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    const t = await c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema]);
+    return await fn(c, new Set(t.rows.map((r) => r.table_name as string)));
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * riskwatch's consistency in a PostgreSQL store, the same promises sqliteIntegrity checks, where
+ * this store keeps things (model artifacts and the production pointer are rows, not files): no
+ * half-applied migration; every ready model version has its whole artifacts (model.json naming
+ * the version, reference.json; content matching the recorded sha256); every deployment names a
+ * ready version with its model and the version deployed just before it as `previous`; production
+ * (the latest deployment) is therefore a whole ready version; the dataset the store last recorded
+ * is a real record (named by an ingestion or a model); a migrated store before any dataset file.
+ */
+export async function postgresIntegrity(dir: string): Promise<string[]> {
+  const schema = workspaceSchema(dir);
+  if (!schema) return [`${dir}/config.json does not name a postgres store`];
+  const problems: string[] = [];
+  const datasetOnDisk = existsSync(join(dir, 'ingesteddata', 'finaldata.csv'));
+  await withSchema(schema, async (c, tables) => {
+    const q = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as Array<Record<string, unknown>>;
+    if (!tables.has('schema_migrations')) {
+      // Killed before the first migration committed (it is one transaction): nothing may exist.
+      if (tables.size) problems.push(`tables without schema_migrations: ${[...tables].join(', ')}`);
+      if (datasetOnDisk) problems.push('a dataset on disk but no migrated store');
+      return;
+    }
+    const applied = (await q(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).map((r) => Number(r.version));
+    const all = migrations.map((m) => m.version);
+    if (JSON.stringify(applied) !== JSON.stringify(all)) problems.push(`migrations applied ${applied.join(',')}, expected ${all.join(',')}`);
+    const expected = ['schema_migrations', 'ingestions', 'ingested_files', 'datasets', 'model_versions', 'scores', 'deployments', 'runs', 'source_reads', 'model_artifacts'];
+    const missing = expected.filter((t) => !tables.has(t));
+    if (missing.length) return void problems.push(`tables missing after the migrations: ${missing.join(', ')}`);
+    const outcome = await q("SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'runs' AND column_name = 'outcome'", [schema]);
+    if (!outcome.length) problems.push('runs.outcome missing (migration 2 half applied)');
+
+    const artifacts = new Map<string, Map<string, string>>();
+    for (const a of await q(`SELECT version, name, content, sha256 FROM ${schema}.model_artifacts`)) {
+      const content = String(a.content);
+      if (createHash('sha256').update(content).digest('hex') !== a.sha256) problems.push(`artifact ${a.version}/${a.name} does not match its sha256`);
+      if (!artifacts.has(String(a.version))) artifacts.set(String(a.version), new Map());
+      artifacts.get(String(a.version))!.set(String(a.name), content);
+    }
+    const versions = new Map((await q(`SELECT version, status, dataset_hash FROM ${schema}.model_versions`)).map((r) => [String(r.version), r]));
+    for (const [version, row] of versions) {
+      if (row.status !== 'ready') continue;
+      const model = artifacts.get(version)?.get('model.json');
+      if (model === undefined) problems.push(`ready version ${version} has no model.json artifact`);
+      else {
+        try {
+          if ((JSON.parse(model) as { version?: string }).version !== version) problems.push(`model.json artifact of ${version} names another version`);
+        } catch {
+          problems.push(`model.json artifact of ${version} is not JSON`);
+        }
+      }
+      if (!artifacts.get(version)?.has('reference.json')) problems.push(`ready version ${version} has no reference.json artifact`);
+    }
+    let before: string | null = null;
+    for (const d of await q(`SELECT version, previous FROM ${schema}.deployments ORDER BY id`)) {
+      const v = String(d.version);
+      if (versions.get(v)?.status !== 'ready') problems.push(`deployment of ${v}, which is not a ready version (${String(versions.get(v)?.status ?? 'absent')})`);
+      if (!artifacts.get(v)?.has('model.json')) problems.push(`deployed version ${v} has no model artifact`);
+      if ((d.previous ?? null) !== before) problems.push(`deployment of ${v} names ${String(d.previous)} as previous, but ${String(before)} was in production`);
+      before = v;
+    }
+    const [latest] = await q(`SELECT hash, rows FROM ${schema}.datasets ORDER BY seq DESC LIMIT 1`);
+    if (latest) {
+      if (!/^[0-9a-f]{64}$/.test(String(latest.hash)) || !(Number(latest.rows) > 0)) problems.push(`latest dataset record ${JSON.stringify(latest)} is not a dataset`);
+      const named = await q(`SELECT 1 FROM ${schema}.ingestions WHERE dataset_hash = $1 UNION ALL SELECT 1 FROM ${schema}.model_versions WHERE dataset_hash = $1`, [latest.hash]);
+      if (!named.length) problems.push(`latest dataset ${String(latest.hash)} is named by no ingestion and no model`);
+    }
+    // Every ingestion naming a dataset names a recorded one (they are written in one transaction).
+    const orphans = await q(`SELECT i.id FROM ${schema}.ingestions i LEFT JOIN ${schema}.datasets d ON d.hash = i.dataset_hash WHERE i.dataset_hash IS NOT NULL AND d.hash IS NULL`);
+    if (orphans.length) problems.push(`ingestions naming unrecorded datasets: ${orphans.map((r) => r.id).join(', ')}`);
+  });
   return problems;
 }
 
