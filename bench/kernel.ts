@@ -7,8 +7,9 @@
  * - fitLogistic on the same rows after median imputation, with riskwatch's defaults
  *   (C = 1, max_iter = 100, tol = 1e-12). The first (cold) fit and the median of --fit-runs fits
  *   (default 3) are both reported: the CLI's `train` always runs the cold one.
- * - median() (src/model/median.ts) on the same columns, and the imputation pass, which `train`
- *   runs before the fit.
+ * - the features' reference profiles (src/monitor/reference.ts: each column sorted, the medians
+ *   read from them), which `train` computes before the fit, and an imputation pass (the fit here
+ *   gets imputed columns, as scikit-learn does; `train` imputes inside fitLogistic instead).
  *
  *   node --import tsx bench/kernel.ts --data FILE [--runs 25] [--fit-runs 3] [--dedup] [--src DIR]
  *
@@ -24,19 +25,19 @@ type DatasetModule = typeof import('../src/data/dataset.ts');
 type DedupModule = typeof import('../src/data/find-duplicates.ts');
 type ReadModule = typeof import('../src/data/read-data-file.ts');
 type LogisticModule = typeof import('../src/model/logistic.ts');
-type MedianModule = typeof import('../src/model/median.ts');
+type ReferenceModule = typeof import('../src/monitor/reference.ts');
 
 /** The riskwatch modules measured: from `srcDir` (bench/run.ts passes its snapshot of src/). */
 async function load(srcDir: string) {
   const imp = <T>(rel: string) => import(pathToFileURL(join(srcDir, rel)).href) as Promise<T>;
-  const [{ DatasetBuilder }, { findDuplicates, compactRows }, { readDataFile }, { fitLogistic, predictProba }, { median }] = await Promise.all([
+  const [{ DatasetBuilder }, { findDuplicates, compactRows }, { readDataFile }, { fitLogistic, predictProba }, { featureProfiles }] = await Promise.all([
     imp<DatasetModule>('data/dataset.ts'),
     imp<DedupModule>('data/find-duplicates.ts'),
     imp<ReadModule>('data/read-data-file.ts'),
     imp<LogisticModule>('model/logistic.ts'),
-    imp<MedianModule>('model/median.ts'),
+    imp<ReferenceModule>('monitor/reference.ts'),
   ]);
-  return { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, median };
+  return { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, featureProfiles };
 }
 
 export const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
@@ -73,7 +74,7 @@ function medianOf(xs: number[]): number {
 
 export async function runKernelBench(opts: { data: string; runs?: number; fitRuns?: number; dedup?: boolean; src?: string }): Promise<KernelResult> {
   const srcDir = resolve(opts.src ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'src'));
-  const { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, median } = await load(srcDir);
+  const { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, featureProfiles } = await load(srcDir);
   const runs = opts.runs ?? 25;
   const fitRuns = Math.max(1, opts.fitRuns ?? 3);
   const warmup = 5;
@@ -95,9 +96,10 @@ export async function runKernelBench(opts: { data: string; runs?: number; fitRun
   const n = ds.rows;
   const loadMs = performance.now() - t;
 
-  // median + imputation: what `train` does before fitting.
+  // feature profiles (sorted columns → medians): what `train` does before fitting.
   t = performance.now();
-  const medians = x.map((c) => median(c));
+  const profiles = featureProfiles({ ...ds, x });
+  const medians = FEATURES.map((f) => profiles[f].median);
   const medianMs = performance.now() - t;
   t = performance.now();
   const xi = x.map((col, j) => {

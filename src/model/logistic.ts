@@ -15,6 +15,8 @@ export interface FitOptions {
   maxIter: number;
   /** Stop when ‖gradient‖ ≤ tol · max(1, ‖initial gradient‖) in the scaled coordinates. */
   tol: number;
+  /** Per feature, the value a missing (NaN) cell takes (the training medians). */
+  impute?: ArrayLike<number>;
 }
 
 export interface FitResult {
@@ -147,7 +149,11 @@ function newton(z: Float64Array, y: Uint8Array, n: number, theta0: Float64Array<
   return { theta, cur: final, iterations, converged };
 }
 
-/** `x`: one column per feature, no NaN (impute first). `y`: 0/1 labels. */
+/**
+ * `x`: one column per feature; NaN cells take `opts.impute[j]` (without it, impute first). `y`:
+ * 0/1 labels. Imputing here, while the columns are centred and scaled into the fit's own block,
+ * saves the caller an imputed copy of every column (24 MB of fresh memory on 1,000,000 rows).
+ */
 export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions): FitResult {
   const d = x.length;
   const n = y.length;
@@ -159,16 +165,27 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   const z = new Float64Array(n * d);
   for (let j = 0; j < d; j++) {
     const col = x[j];
+    const fill = opts.impute ? opts.impute[j] : Number.NaN;
     let s = 0;
-    for (let i = 0; i < n; i++) s += col[i];
+    for (let i = 0; i < n; i++) {
+      const c = col[i];
+      s += c === c ? c : fill;
+    }
     const m = n ? s / n : 0;
     let v = 0;
-    for (let i = 0; i < n; i++) v += (col[i] - m) * (col[i] - m);
+    for (let i = 0; i < n; i++) {
+      const c = col[i];
+      const e = (c === c ? c : fill) - m;
+      v += e * e;
+    }
     const sd = n ? Math.sqrt(v / n) : 0;
     mean[j] = m;
     scale[j] = sd > 0 ? sd : 1;
     const inv = 1 / scale[j];
-    for (let i = 0, o = j; i < n; i++, o += d) z[o] = (col[i] - m) * inv;
+    for (let i = 0, o = j; i < n; i++, o += d) {
+      const c = col[i];
+      z[o] = ((c === c ? c : fill) - m) * inv;
+    }
   }
   // Parameters in scaled space: theta = [w'_0 .. w'_{d-1}, b'].  Penalty: 0.5 Σ (w'_j / s_j)².
   const pen = new Float64Array(d);

@@ -5,8 +5,8 @@ import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogistic, predictProba } from './logistic.js';
-import { buildReference } from '../monitor/reference.js';
-import { median } from './median.js';
+import { buildReference, featureProfiles } from '../monitor/reference.js';
+import { countNonMissing } from '../monitor/stats/sorted.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
 import { selectRows } from '../data/dataset.js';
 
@@ -43,18 +43,15 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     throw new DataError(`dataset ${loaded.hash.slice(0, 12)} has ${ds.rows} rows with ${positives} positive labels: training needs both classes`);
   }
   const t0 = performance.now();
-  const medians = ds.x.map((col, j) => {
-    const m = median(col);
-    if (Number.isNaN(m)) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
-    return m;
+  ds.x.forEach((col, j) => {
+    if (countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
   });
-  const x = ds.x.map((col, j) => {
-    const m = medians[j];
-    const out = new Float64Array(col.length);
-    for (let i = 0; i < col.length; i++) out[i] = col[i] === col[i] ? col[i] : m;
-    return out;
-  });
-  const fit = fitLogistic(x, ds.y, { C: config.model.C, maxIter: config.model.max_iter, tol: config.model.tol });
+  // The drift reference sorts every feature column anyway: the medians are read from those sorted
+  // columns (numpy's median of the non-missing values) instead of being selected separately, and
+  // the fit imputes them as it scales the columns — no imputed copy of the data.
+  const profiles = featureProfiles(ds);
+  const medians = ds.features.map((f) => profiles[f].median);
+  const fit = fitLogistic(ds.x, ds.y, { C: config.model.C, maxIter: config.model.max_iter, tol: config.model.tol, impute: medians });
   const ms = performance.now() - t0;
   if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
 
@@ -79,7 +76,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
   };
   // The drift reference is written first: once model.json exists, its reference does too.
-  await artifacts.saveReference(buildReference(version, ds, predictProba(x, ds.rows, fit.coef, fit.intercept, medians)));
+  await artifacts.saveReference(buildReference(version, ds, predictProba(ds.x, ds.rows, fit.coef, fit.intercept, medians), profiles));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });

@@ -52,9 +52,15 @@ export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['
   return { bins, ece, calibrated: ece <= CALIBRATION_TOLERANCE };
 }
 
-export function buildReference(version: string, ds: Dataset, prob: Float64Array): ModelReference {
+/** Each feature column's reference profile (missing cells excluded). */
+export function featureProfiles(ds: Dataset): Record<string, ReferenceProfile> {
   const features: Record<string, ReferenceProfile> = {};
   ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j])));
+  return features;
+}
+
+/** `features`: featureProfiles(ds) when the caller already has them (training does). */
+export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds)): ModelReference {
   return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob), calibration: calibration(ds.y, prob) };
 }
 

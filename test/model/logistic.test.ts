@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatasetBuilder } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
 import { fitLogistic, predictProba } from '../../src/model/logistic.ts';
-import { median } from '../../src/model/median.ts';
+import { featureProfiles } from '../../src/monitor/reference.ts';
 import { FIXTURES } from '../helpers/workspace.ts';
 
 // Fixtures: scikit-learn 1.2.1 LogisticRegression(C=1.0) fully converged, cross-checked with an
@@ -28,10 +28,16 @@ for (const name of ['seed', 'practice', 'skewed2000', 'large_scale']) {
   test(`coefficients agree with scikit-learn to 1e-6 relative: ${name}`, async () => {
     const { ds, expected } = await load(name);
     assert.equal(ds.rows, expected.rows);
-    const medians = ds.x.map(median);
+    // As train() does: medians from the features' reference profiles, imputed inside the fit.
+    const profiles = featureProfiles(ds);
+    const medians = FEATURES.map((f) => profiles[f].median);
     FEATURES.forEach((f, j) => assert.equal(medians[j], expected.medians[f], `median of ${f}`));
+    const fit = fitLogistic(ds.x, ds.y, { C: 1, maxIter: 100, tol: 1e-12, impute: medians });
+    // Imputing first gives the very same fit.
     const x = ds.x.map((c, j) => c.map((v) => (v !== v ? medians[j] : v)));
-    const fit = fitLogistic(x, ds.y, { C: 1, maxIter: 100, tol: 1e-12 });
+    const pre = fitLogistic(x, ds.y, { C: 1, maxIter: 100, tol: 1e-12 });
+    assert.deepEqual(Array.from(pre.coef), Array.from(fit.coef));
+    assert.equal(pre.intercept, fit.intercept);
     assert.ok(fit.converged);
     FEATURES.forEach((f, j) => assert.ok(relErr(fit.coef[j], expected.coefficients[f]) < 1e-6, `${f}: ${fit.coef[j]} vs ${expected.coefficients[f]}`));
     assert.ok(relErr(fit.intercept, expected.intercept) < 1e-6, `intercept ${fit.intercept} vs ${expected.intercept}`);
