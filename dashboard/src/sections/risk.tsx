@@ -15,6 +15,11 @@ export function RiskSection({ population, initial }: { population?: Population; 
   const [error, setError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  // What is typed in the number box, until Enter or leaving the box commits it. Bound to the
+  // input instead of `capacity`: a re-render while typing (a list arriving) would otherwise put
+  // the committed value back into the box and lose the keystrokes.
+  const [draft, setDraft] = useState<string>(String(capacity));
+  useEffect(() => setDraft(String(capacity)), [capacity]);
   const maxK = Math.max(1, Math.min(MAX_CAPACITY, population?.rows ?? MAX_CAPACITY));
 
   useEffect(() => {
@@ -40,7 +45,11 @@ export function RiskSection({ population, initial }: { population?: Population; 
   const shown = rows.slice(0, capacity);
   const cutoff = shown.length ? shown[shown.length - 1].probability : null;
   const expected = shown.reduce((s, r) => s + r.probability, 0);
-  const setK = (v: number) => setCapacity(Math.max(1, Math.min(maxK, Math.round(Number.isFinite(v) ? v : 1))));
+  const setK = (v: number) => {
+    const k = Math.max(1, Math.min(maxK, Math.round(Number.isFinite(v) ? v : 1)));
+    setCapacity(k);
+    setDraft(String(k)); // a clamped entry shows the value used
+  };
 
   return (
     <section id="risk" class="card" aria-labelledby="risk-h">
@@ -50,7 +59,7 @@ export function RiskSection({ population, initial }: { population?: Population; 
           <label class="capacity">
             <span>Calls the team can make</span>
             <input type="range" min="1" max={Math.min(maxK, 1000)} value={Math.min(capacity, 1000)} onInput={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity slider" />
-            <input type="number" min="1" max={maxK} value={capacity} data-testid="capacity" onChange={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity" />
+            <input type="number" min="1" max={maxK} value={draft} data-testid="capacity" onInput={(e) => setDraft((e.target as HTMLInputElement).value)} onChange={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity" />
           </label>
           <button
             type="button"
