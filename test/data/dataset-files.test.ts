@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { DatasetBuilder, type Dataset } from '../../src/data/dataset.ts';
 import { DATASET_BIN, DATASET_CSV, readDataset, writeDataset } from '../../src/data/dataset-files.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
+import { datasetOf } from '../helpers/dataset.ts';
 
 const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
 const COLS = { id: 'corporation', target: 'exited' };
@@ -29,17 +30,7 @@ interface Row {
   y: number;
 }
 
-function dataset(rows: Row[], features = FEATURES): Dataset {
-  const b = new DatasetBuilder(features, 2);
-  for (const r of rows) {
-    const i = b.next();
-    r.x.forEach((v, j) => (b.x[j][i] = v));
-    b.y[i] = r.y;
-    b.ids.pushString(r.id);
-    b.commit();
-  }
-  return b.build();
-}
+const dataset = (rows: Row[], features = FEATURES): Dataset => datasetOf(rows, features);
 
 function rowsOf(ds: Dataset): Row[] {
   return Array.from({ length: ds.rows }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetBuilder, selectRows, type Dataset } from '../../src/data/dataset.ts';
+import { selectRows, type Dataset } from '../../src/data/dataset.ts';
+import { datasetOf, type Row } from '../helpers/dataset.ts';
 import { SegmentFile, writeSegment } from '../../src/data/dataset-bin.ts';
 import { findDuplicates } from '../../src/data/find-duplicates.ts';
 import { findNewDuplicates, hashRows } from '../../src/data/find-new-duplicates.ts';
@@ -11,23 +12,7 @@ import { Random } from '../../src/simulate/random.ts';
 
 const FEATURES = ['a', 'b', 'c'];
 
-interface Row {
-  id: string;
-  x: number[];
-  y: number;
-}
-
-function dataset(rows: Row[]): Dataset {
-  const b = new DatasetBuilder(FEATURES, 2);
-  for (const r of rows) {
-    const i = b.next();
-    r.x.forEach((v, j) => (b.x[j][i] = v));
-    b.y[i] = r.y;
-    b.ids.pushString(r.id);
-    b.commit();
-  }
-  return b.build();
-}
+const dataset = (rows: Row[]): Dataset => datasetOf(rows, FEATURES);
 
 /** Small domains, NaN (missing) and −0 among the values, so rows repeat often. */
 function randomRows(rng: Random, n: number): Row[] {
