@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { dropSchema } from '../helpers/postgres.ts';
 import { BIN, dropPostgresSchemas, postgresBackend, workspaceSchema, writeFigures } from './helpers.ts';
-import { STAGES, checkAfterKill, checkNextRunCompletes, pointName, reference, runAndKill, runCli, spread, stageOf, tmp, type KillPoint, type Reference } from './kill.ts';
+import { STAGES, checkAfterKill, checkNextRunCompletes, killLanding, pointName, reference, runCli, spread, stageOf, tmp, type KillPoint, type Reference } from './kill.ts';
 
 const BACKENDS = [postgresBackend];
 // --margin 1: the challenger is deployed whatever its F1, so the retraining run always deploys.
@@ -86,7 +86,7 @@ const RETRAIN_POINTS: KillPoint[] = [
   ...spread(/^deployed v/, [0, 1]),
 ];
 
-const survived: Array<{ scenario: string; point: string; stage: string }> = [];
+const survived: Array<{ scenario: string; point: string; stage: string; retries: number }> = [];
 
 for (const [scenario, points] of [
   ['first run', FIRST_POINTS],
@@ -97,17 +97,22 @@ for (const [scenario, points] of [
     const ref = scenario === 'first run' ? firstRef : retrainRef;
     for (const point of points) {
       const what = `(postgres, ${scenario}, killed ${point.delayMs} ms after ${point.after ? point.after.source : 'spawn'})`;
-      const dir = pgWorkspace();
-      try {
+      const prepare = () => {
+        const dir = pgWorkspace();
         start(dir);
-        const k = await runAndKill(dir, point, 'SIGKILL', args);
-        assert.equal(k.signal, 'SIGKILL', `the run was still going when killed ${what}: exit ${k.code}, logged ${k.logged.join(' | ')}`);
-        await checkAfterKill(dir, ref, what, BACKENDS);
-        await checkNextRunCompletes(dir, ref, what, args, BACKENDS);
-        survived.push({ scenario, point: pointName(point), stage: stageOf(k.logged) });
-      } finally {
+        return dir;
+      };
+      const discard = async (dir: string) => {
         await dropSchema(workspaceSchema(dir)!);
         rmSync(join(dir, '..'), { recursive: true, force: true });
+      };
+      const { dir, k, point: landed, retries } = await killLanding(prepare, point, 'SIGKILL', args, what, discard);
+      try {
+        await checkAfterKill(dir, ref, what, BACKENDS);
+        await checkNextRunCompletes(dir, ref, what, args, BACKENDS);
+        survived.push({ scenario, point: pointName(landed), stage: stageOf(k.logged), retries });
+      } finally {
+        await discard(dir);
       }
     }
   });
@@ -117,6 +122,7 @@ test('PostgreSQL store: kills covered every step', () => {
   const stages = new Set(survived.map((s) => s.stage));
   writeFigures('crash-postgres', {
     kills: survived.length,
+    delaysHalved: survived.reduce((n, s) => n + s.retries, 0),
     byScenario: Object.fromEntries(Object.keys(SCENARIOS).map((s) => [s, survived.filter((x) => x.scenario === s).length])),
     byStage: Object.fromEntries([...stages].map((s) => [s, survived.filter((x) => x.stage === s).length])),
     backends: BACKENDS.map((b) => b.name),

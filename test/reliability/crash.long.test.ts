@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { BIN, STORE_BACKENDS, writeFigures } from './helpers.ts';
-import { STAGES, checkAfterKill, checkNextRunCompletes, dataFile, pointName, reference as referenceRun, runAndKill, runCli, spread, stageOf, tmp, type KillPoint, type Reference } from './kill.ts';
+import { STAGES, checkAfterKill, checkNextRunCompletes, dataFile, killLanding, pointName, reference as referenceRun, runAndKill, runCli, spread, stageOf, tmp, type KillPoint, type Reference } from './kill.ts';
 
 const prodFile = (dir: string) => join(dir, 'production_deployment', 'model.json');
 
@@ -60,7 +60,7 @@ const RETRAIN_POINTS: KillPoint[] = [
   ...spread(/^deployed v/, [0, 1, 2]),
 ];
 
-const survived: Array<{ scenario: string; point: string; stage: string }> = [];
+const survived: Array<{ scenario: string; point: string; stage: string; retries: number }> = [];
 
 for (const [scenario, points, args] of [
   ['first run', FIRST_POINTS, [] as string[]],
@@ -71,14 +71,17 @@ for (const [scenario, points, args] of [
     const ref = scenario === 'first run' ? firstRef : retrainRef;
     for (const point of points) {
       const what = `(${scenario}, killed ${point.delayMs} ms after ${point.after ? point.after.source : 'spawn'})`;
-      const dir = tmp('kill');
-      cpSync(base, dir, { recursive: true });
-      const k = await runAndKill(dir, point, 'SIGKILL', args);
-      assert.equal(k.signal, 'SIGKILL', `the run was still going when killed ${what}: exit ${k.code}, logged ${k.logged.join(' | ')}`);
+      const prepare = () => {
+        const dir = tmp('kill');
+        cpSync(base, dir, { recursive: true });
+        return dir;
+      };
+      const discard = (dir: string) => rmSync(join(dir, '..'), { recursive: true, force: true });
+      const { dir, k, point: landed, retries } = await killLanding(prepare, point, 'SIGKILL', args, what, discard);
       await checkAfterKill(dir, ref, what, STORE_BACKENDS);
       await checkNextRunCompletes(dir, ref, what, args, STORE_BACKENDS);
-      survived.push({ scenario, point: pointName(point), stage: stageOf(k.logged) });
-      rmSync(join(dir, '..'), { recursive: true, force: true });
+      survived.push({ scenario, point: pointName(landed), stage: stageOf(k.logged), retries });
+      discard(dir);
     }
   });
 }
@@ -107,6 +110,7 @@ test('kills covered every step', () => {
   const stages = new Set(survived.map((s) => s.stage));
   writeFigures('crash', {
     kills: survived.length,
+    delaysHalved: survived.reduce((n, s) => n + s.retries, 0),
     byScenario: Object.fromEntries(['first run', 'retraining run'].map((s) => [s, survived.filter((x) => x.scenario === s).length])),
     byStage: Object.fromEntries([...stages].map((s) => [s, survived.filter((x) => x.stage === s).length])),
     backends: STORE_BACKENDS.map((b) => b.name),

@@ -102,8 +102,42 @@ export async function runAndKill(dir: string, point: KillPoint, signal: NodeJS.S
   });
   child.stdout!.resume();
   if (!point.after) setTimeout(kill, point.delayMs);
+  // A run that hangs (its kill point never logged, or it never ends) fails the test after 3
+  // minutes instead of hanging the suite.
+  const hang = setTimeout(() => child.kill('SIGKILL'), 180_000);
   const [code, sig] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));
+  clearTimeout(hang);
+  assert.ok(killedAt !== null || code !== null, `the run hung: no exit within 180 s; logged ${logged.join(' | ')}`);
   return { logged, code, signal: sig, stopMs: killedAt === null ? null : Date.now() - killedAt, sawPoint };
+}
+
+/**
+ * Kill a run at `point`, in a workspace `prepare` makes. Delays are fitted to a typical machine;
+ * on a faster one (or a quiet one) the run can finish before a late kill lands. That is a missed
+ * kill point, not a failure of the run: the kill is tried again, in a fresh workspace, halfway
+ * to the step's log line (up to 4 times). A run that ends any other way before the kill — an
+ * error exit — fails the test. `retries` says how many halvings it took.
+ */
+export async function killLanding(
+  prepare: () => string,
+  point: KillPoint,
+  signal: NodeJS.Signals,
+  args: string[],
+  what: string,
+  discard: (dir: string) => Promise<void> | void,
+): Promise<{ dir: string; k: Awaited<ReturnType<typeof runAndKill>>; point: KillPoint; retries: number }> {
+  let p = point;
+  for (let retries = 0; ; retries++) {
+    const dir = prepare();
+    const k = await runAndKill(dir, p, signal, args);
+    if (k.signal === signal) return { dir, k, point: p, retries };
+    const finished = k.code === 0; // it completed before the kill landed
+    if (!finished || p.delayMs === 0 || retries === 4) {
+      assert.equal(k.signal, signal, `the run was still going when killed ${what}${retries ? ` (delay halved ${retries} times, to ${p.delayMs} ms)` : ''}: exit ${k.code}, logged ${k.logged.join(' | ')}`);
+    }
+    await discard(dir);
+    p = { ...p, delayMs: Math.floor(p.delayMs / 2) };
+  }
 }
 
 /** The steps a kill can land in (stageOf's answers), in run order. */
