@@ -5,6 +5,7 @@ import { RiskwatchError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { noProgress, terminalProgress } from '../util/progress.js';
 import { nowIso } from '../util/time.js';
+import { gracefulDone } from './stop.js';
 
 export interface GlobalOptions {
   config: string;
@@ -77,6 +78,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
     if (record) await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
     fail(err, log, Boolean(globals.json));
   } finally {
+    gracefulDone();
     await ctx.store.close();
   }
 }

@@ -12,6 +12,14 @@ export function gracefulStop(): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * The graceful part is over (the command's work is done, it is closing down): a signal from now
+ * on exits at once rather than aborting work that has already ended.
+ */
+export function gracefulDone(): void {
+  graceful = false;
+}
+
 export function installStopHandlers(): void {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.on(sig, () => {

@@ -41,7 +41,6 @@ export class ReportRenderer {
   private dead = false;
 
   private constructor(private readonly worker: Worker) {
-    worker.unref();
     let error: Error | undefined;
     worker.on('error', (err) => (error = err));
     worker.on('message', (reply: RenderReply) => {
@@ -58,6 +57,10 @@ export class ReportRenderer {
       for (const p of this.pending.values()) p.reject(error ?? new Error(`the report worker exited (code ${code}) without a report`));
       this.pending.clear();
     });
+    // Last: on Node 20, adding a 'message' listener refs the worker's port again, so an unref
+    // before the listeners kept a run that started the renderer but rendered nothing (new files,
+    // no new rows) alive forever after it finished.
+    worker.unref();
   }
 
   /** The process's renderer (started now if there is none, or the last one died); undefined when no worker file is found. */

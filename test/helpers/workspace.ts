@@ -43,10 +43,11 @@ export async function context(configPath: string): Promise<Context> {
 }
 
 /** Run the built CLI (dist/) as a user would. */
-export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
-  // A hung command fails its test (after 5 minutes) instead of hanging the whole suite.
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout: 300_000, killSignal: 'SIGKILL' });
-  const timedOut = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `\n[test helper] riskwatch ${args.join(' ')} was still running after 300 s and was killed\n` : '';
+export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): { status: number; stdout: string; stderr: string } {
+  // A hung command fails its test (after 5 minutes unless told) instead of hanging the whole suite.
+  const timeout = opts.timeoutMs ?? 300_000;
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout, killSignal: 'SIGKILL' });
+  const timedOut = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `\n[test helper] riskwatch ${args.join(' ')} was still running after ${timeout / 1000} s and was killed\n` : '';
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr + timedOut };
 }
 
