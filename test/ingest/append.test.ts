@@ -30,6 +30,17 @@ function randomFile(rng: Random, rows: number): string {
   return lines.join('\n') + '\n';
 }
 
+/** A workspace with a.csv then b.csv ingested (one row each): a dataset of one segment on the CSV. */
+async function ingestedAB() {
+  const ws = makeWorkspace();
+  const ctx = await context(ws.config);
+  writeFileSync(join(ws.source, 'a.csv'), `${HEADER}\na,1,2,3,0\n`);
+  await ingest(ctx);
+  writeFileSync(join(ws.source, 'b.csv'), `${HEADER}\nb,4,5,6,1\n`);
+  await ingest(ctx);
+  return { ws, ctx };
+}
+
 test('ingests that append give the same finaldata.csv, hash, counts and loaded rows as one ingest of every file', async () => {
   const rng = new Random(7);
   const files = Array.from({ length: 8 }, (_, k) => [`m${String(k).padStart(2, '0')}.csv`, randomFile(rng, 40)] as const);
@@ -94,12 +105,7 @@ test(`with ${MAX_SEGMENTS} .bin files (base + segments) the next ingest rewrites
 });
 
 test('a stale segment left by a crash (written, CSV not renamed) is ignored, then replaced', async () => {
-  const ws = makeWorkspace();
-  const ctx = await context(ws.config);
-  writeFileSync(join(ws.source, 'a.csv'), `${HEADER}\na,1,2,3,0\n`);
-  await ingest(ctx);
-  writeFileSync(join(ws.source, 'b.csv'), `${HEADER}\nb,4,5,6,1\n`);
-  await ingest(ctx);
+  const { ws, ctx } = await ingestedAB();
   // Put back the CSV as it was before b.csv, keeping finaldata.bin.1 (b's rows): the state a kill
   // between the segment's rename and the CSV's would leave, had the store not been told.
   const seg1 = readFileSync(join(data(ws), 'finaldata.bin.1'));
@@ -122,12 +128,7 @@ test('a stale segment left by a crash (written, CSV not renamed) is ignored, the
 });
 
 test('a hand-edited finaldata.csv breaks the chain: readers use the CSV and the next ingest rewrites both forms', async () => {
-  const ws = makeWorkspace();
-  const ctx = await context(ws.config);
-  writeFileSync(join(ws.source, 'a.csv'), `${HEADER}\na,1,2,3,0\n`);
-  await ingest(ctx);
-  writeFileSync(join(ws.source, 'b.csv'), `${HEADER}\nb,4,5,6,1\n`);
-  await ingest(ctx);
+  const { ws, ctx } = await ingestedAB();
   appendFileSync(join(data(ws), 'finaldata.csv'), 'edited,0,0,0,0\n');
   const loaded = await readDataset(data(ws), trainingSchema(ctx.config));
   assert.equal(loaded?.source, 'csv');
