@@ -17,11 +17,13 @@ export function renderFigures(f) {
   const tt = f['token-timing'] ?? {};
   const wr = f['write-read-only'];
   const wf = f['write-full'];
+  // Kill points whose run had already finished, retried at half the delay (kill.ts killLanding).
+  const halved = (x) => (x.delaysHalved ? `; ${n(x.delaysHalved)} kill delays halved because the run had finished first` : '');
   const rows = [
     ['Bad-input corpus', `${n(c.passed)} of ${n(c.cases)} cases passed${c.failed?.length ? ` (failed: ${c.failed.join(', ')})` : ''}`],
     ['Property tests', `${n(p.csvFiles)} generated CSV files (${n(p.csvRows)} rows) round-tripped, ${n(p.byteFiles)} arbitrary-byte files, ${n(p.apiBodies)} generated API bodies; 0 crashes, 0 unhandled rejections`],
-    ['SIGKILL during `run`', `${n(k.kills)} kills survived (${Object.entries(k.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}); landed: ${Object.entries(k.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; store backends: ${(k.backends ?? []).join(', ')}`],
-    ['SIGKILL during `run`, PostgreSQL store', `${n(kp.kills)} kills survived (${Object.entries(kp.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}), each on a schema of its own; landed: ${Object.entries(kp.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; the next run was never refused by the killed run's advisory lock`],
+    ['SIGKILL during `run`', `${n(k.kills)} kills survived (${Object.entries(k.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}); landed: ${Object.entries(k.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; store backends: ${(k.backends ?? []).join(', ')}${halved(k)}`],
+    ['SIGKILL during `run`, PostgreSQL store', `${n(kp.kills)} kills survived (${Object.entries(kp.byScenario ?? {}).map(([s, v]) => `${n(v)} in a ${s}`).join(', ')}), each on a schema of its own; landed: ${Object.entries(kp.byStage ?? {}).map(([s, v]) => `${s} ${n(v)}`).join('; ')}; the next run was never refused by the killed run's advisory lock${halved(kp)}`],
     ['SIGTERM during `run`', `${n(t.stops)} stops, slowest ${n(t.maxStopMs)} ms (limit 5,000 ms)`],
     ['Write failures', [wr && `read-only output folder (${wr.how}): "${wr.error}"`, wf && `full output folder (${wf.how}): "${wf.error}"`].filter(Boolean).join('; ') || 'not run (needs root with mount, or a non-root user)'],
     ['Concurrent `run`s', Object.entries(cc.backends ?? {}).map(([b, v]) => `${b}: ${n(v.processes)} processes in ${n(v.rounds)} rounds of ${n(cc.runnersPerRound)} — ${n(v.winners)} worked, ${n(v.locked)} exited 3 \`locked\``).join('; ') || '—'],
