@@ -4,6 +4,7 @@ import type { Config } from '../config/load.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { referenceProfile, type ReferenceProfile } from './stats/profile.js';
+import { SortScratch, type SortBuffers } from './stats/sorted.js';
 
 /**
  * What a drift check compares against, computed once when a model version is trained and stored
@@ -52,16 +53,24 @@ export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['
   return { bins, ece, calibrated: ece <= CALIBRATION_TOLERANCE };
 }
 
-/** Each feature column's reference profile (missing cells excluded). */
-export function featureProfiles(ds: Dataset): Record<string, ReferenceProfile> {
+/**
+ * Each feature column's reference profile (missing cells excluded). `buffers`: sorting space reused
+ * for every column (one SortScratch of ds.rows values by default, instead of a fresh copy each).
+ */
+export function featureProfiles(ds: Dataset, buffers: SortBuffers = new SortScratch(ds.rows)): Record<string, ReferenceProfile> {
   const features: Record<string, ReferenceProfile> = {};
-  ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j])));
+  ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j], buffers)));
   return features;
 }
 
-/** `features`: featureProfiles(ds) when the caller already has them (training does). */
-export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds)): ModelReference {
-  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob), calibration: calibration(ds.y, prob) };
+/**
+ * `features`: featureProfiles(ds) when the caller already has them (training does). `buffers`:
+ * sorting space for the predictions; its `tmp` may be `prob` itself when the caller no longer needs
+ * the predictions (training): the calibration reads them first, then the sort may overwrite them.
+ */
+export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds), buffers?: SortBuffers): ModelReference {
+  const cal = calibration(ds.y, prob);
+  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob, buffers), calibration: cal };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {
