@@ -34,15 +34,23 @@ export interface ModelReference {
 /** Expected calibration error above which probabilities are not trusted to estimate performance. */
 export const CALIBRATION_TOLERANCE = 0.05;
 
-/** Reliability over 10 equal-width probability bins; ECE = Σ (count/n)·|mean predicted − observed|. */
+/**
+ * Reliability over 10 equal-width probability bins; ECE = Σ (count/n)·|mean predicted − observed|.
+ * The sums run in typed arrays (one pass over ~1,000,000 training predictions without touching
+ * objects), in row order as before, so every figure is the same.
+ */
 export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['calibration'] {
-  const bins: CalibrationBin[] = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, count: 0, meanPredicted: 0, observedRate: 0 }));
+  const count = new Float64Array(10);
+  const predicted = new Float64Array(10);
+  const observed = new Float64Array(10);
   for (let i = 0; i < prob.length; i++) {
-    const b = bins[Math.min(9, Math.floor(prob[i] * 10))];
-    b.count++;
-    b.meanPredicted += prob[i];
-    b.observedRate += y[i];
+    const p = prob[i];
+    const k = Math.min(9, Math.floor(p * 10));
+    count[k]++;
+    predicted[k] += p;
+    observed[k] += y[i];
   }
+  const bins: CalibrationBin[] = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, count: count[k], meanPredicted: predicted[k], observedRate: observed[k] }));
   let ece = 0;
   for (const b of bins) {
     if (b.count === 0) continue;

@@ -35,21 +35,7 @@ export function radixSortFloat64(a: Float64Array, tmp: Float64Array = new Float6
   if (n < 2) return;
   if (tmp.length < n) throw new RangeError(`radixSortFloat64: scratch holds ${tmp.length} values, need ${n}`);
   if (tmp.buffer === a.buffer) throw new RangeError('radixSortFloat64: scratch must not share memory with the input');
-  // Little-endian (every platform Node runs on): word 2i is the low half of value i.
-  const counts = new Uint32Array(DIGITS.length * BUCKETS);
-  {
-    const w = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
-    for (let i = 0, k = 0; i < n; i++, k += 2) {
-      const lo = w[k];
-      const hi = w[k + 1];
-      counts[lo & 2047]++;
-      counts[2048 + ((lo >>> 11) & 2047)]++;
-      counts[4096 + (lo >>> 22)]++;
-      counts[6144 + (hi & 2047)]++;
-      counts[8192 + ((hi >>> 11) & 2047)]++;
-      counts[10240 + (hi >>> 22)]++;
-    }
-  }
+  const counts = histograms(new Uint32Array(a.buffer, a.byteOffset, 2 * n));
   let src = a;
   let dst = tmp.subarray(0, n);
   const offsets = new Uint32Array(BUCKETS);
@@ -66,10 +52,7 @@ export function radixSortFloat64(a: Float64Array, tmp: Float64Array = new Float6
       sum += c;
     }
     if (trivial) continue; // every value has this digit: the pass would not move anything
-    const w = new Uint32Array(src.buffer, src.byteOffset, 2 * n);
-    for (let i = 0, k = hi; i < n; i++, k += 2) {
-      dst[offsets[(w[k] >>> shift) & mask]++] = src[i];
-    }
+    scatter(src, dst, new Uint32Array(src.buffer, src.byteOffset, 2 * n), hi, shift, mask, offsets);
     const t = src;
     src = dst;
     dst = t;
@@ -86,4 +69,33 @@ export function radixSortFloat64(a: Float64Array, tmp: Float64Array = new Float6
     dst = t;
   }
   if (src !== a) a.set(src);
+}
+
+/**
+ * The six digit histograms in one pass over the values' 32-bit halves (little-endian, as on every
+ * platform Node runs on: word 2i is the low half of value i).
+ */
+function histograms(w: Uint32Array): Uint32Array {
+  const counts = new Uint32Array(DIGITS.length * BUCKETS);
+  for (let k = 0; k < w.length; k += 2) {
+    const lo = w[k];
+    const hi = w[k + 1];
+    counts[lo & 2047]++;
+    counts[2048 + ((lo >>> 11) & 2047)]++;
+    counts[4096 + (lo >>> 22)]++;
+    counts[6144 + (hi & 2047)]++;
+    counts[8192 + ((hi >>> 11) & 2047)]++;
+    counts[10240 + (hi >>> 22)]++;
+  }
+  return counts;
+}
+
+/**
+ * One stable counting pass: each value to its digit's next slot. A function of its own, called
+ * for every pass: the optimising compiler then compiles this loop once instead of once per pass
+ * (a long loop met for the first time runs unoptimised until its compiled code is ready).
+ */
+function scatter(src: Float64Array, dst: Float64Array, w: Uint32Array, hi: number, shift: number, mask: number, offsets: Uint32Array): void {
+  const n = src.length;
+  for (let i = 0, k = hi; i < n; i++, k += 2) dst[offsets[(w[k] >>> shift) & mask]++] = src[i];
 }
