@@ -52,7 +52,7 @@ const kernels = new Map<number, Kernel>();
  * row], where index d is the intercept (f is 0 without the loss).
  * Each cell is imputed, centred and scaled as it is read, ((x === x ? x : fill) − mean)·inv — the
  * same arithmetic that once filled a row-major copy of the data, so the sums are bit for bit the
- * same, without the 8·d bytes per row of fresh memory (~70 ms of page faults on 10^6 rows × 3).
+ * same, without 8·d bytes per row of fresh memory (24 MB on 10^6 rows × 3) and the pass filling it.
  * One function for both modes (a flag, not a second kernel): it is already optimised by the
  * warm-start passes when the full-data pass that wants the loss comes.
  */
@@ -96,7 +96,7 @@ function kernel(d: number): Kernel {
   // Run both modes once on a few rows before the kernel gets hot, through every branch (missing
   // cell, t of either sign, both labels): the optimising compiler then has type feedback for all
   // of it, and a later pass that takes a branch not seen yet (the loss, say) does not throw the
-  // optimised code away (measured: such deopts made the following full passes ~50% slower).
+  // optimised code away (seen with --trace-deopt: the next full pass then ran unoptimised).
   const probe = Float64Array.of(1, Number.NaN, -1.5, 0.5);
   const ones = new Float64Array(d).fill(1);
   const theta = new Float64Array(p).fill(0.5);

@@ -46,9 +46,10 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   ds.x.forEach((col, j) => {
     if (countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
   });
-  // The drift reference sorts every feature column anyway: the medians are read from those sorted
-  // columns (numpy's median of the non-missing values) instead of being selected separately, and
-  // the fit imputes them as it scales the columns — no imputed copy of the data.
+  // The drift reference profiles every feature column anyway (sorted, or from a histogram for
+  // count columns): the medians are read from those profiles (numpy's median of the non-missing
+  // values) instead of being selected separately, and the fit imputes them as it scales the
+  // columns — no imputed copy of the data.
   // One sorting buffer serves every feature column and then the predictions.
   const scratch = new SortScratch(ds.rows);
   const profiles = featureProfiles(ds, scratch);
