@@ -35,62 +35,17 @@ const MIN_ROWS = 1024;
  * `sketchSize`: profile.ts's PROFILE_SKETCH_SIZE (passed in: profile.ts imports this module).
  */
 export function countedProfile(col: Float64Array, sketchSize: number): ReferenceProfile | undefined {
-  let n = 0;
-  let max = 0;
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    if (v !== v) continue;
-    if (!(v >= 0 && (v | 0) === v)) return undefined;
-    if (v > max) max = v;
-    n++;
-  }
+  const found = countIntegers(col);
+  if (!found) return undefined;
+  const { n, max } = found;
   // n >= 1024 > PROFILE_SAMPLE_MAX: the stored distribution is always the quantile sketch.
   if (n < MIN_ROWS || max > 4 * n || max * n >= 2 ** 53) return undefined;
-  const counts = new Uint32Array(max + 1);
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    if (v === v) counts[v]++;
-  }
-  // Distinct values ascending, and how many values are <= each (the rank after its last copy).
-  let distinct = 0;
-  for (let v = 0; v <= max; v++) if (counts[v]) distinct++;
-  const vals = new Float64Array(distinct);
-  const ends = new Float64Array(distinct);
-  let sum = 0;
-  for (let v = 0, j = 0, cum = 0; v <= max; v++) {
-    const c = counts[v];
-    if (!c) continue;
-    cum += c;
-    vals[j] = v;
-    ends[j++] = cum;
-    sum += v * c;
-  }
+  const { vals, ends, sum } = distinct(histogram(col, max));
+  const size = vals.length;
   /** The value at rank r (0-based) of the sorted column. */
-  const at = (r: number): number => {
-    let lo = 0;
-    let hi = distinct - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ends[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    return vals[lo];
-  };
+  const at = (r: number): number => valueAt(vals, ends, r);
   const mean = sum / n;
-  // profile.ts's Neumaier loop over the sorted squared deviations, value by value.
-  let s = 0;
-  let c = 0;
-  for (let j = 0, prev = 0; j < distinct; j++) {
-    const d = vals[j] - mean;
-    const v = d * d;
-    for (let k = ends[j] - prev; k > 0; k--) {
-      const t = s + v;
-      c += s >= v ? s - t + v : v - t + s;
-      s = t;
-    }
-    prev = ends[j];
-  }
-  const std = n >= 2 ? Math.sqrt((s + c) / (n - 1)) : null;
+  const std = n >= 2 ? Math.sqrt(squaredDeviations(vals, ends, mean) / (n - 1)) : null;
   const deciles: number[] = [];
   for (let k = 1; k <= 9; k++) deciles.push(quantileAt(n, at, k / 10));
   const psiEdges = mergeEdges(deciles);
@@ -98,7 +53,7 @@ export function countedProfile(col: Float64Array, sketchSize: number): Reference
   const binCounts = new Array<number>(psiEdges.length + 1).fill(0);
   let below = 0;
   for (let b = 0, j = 0; b < psiEdges.length; b++) {
-    while (j < distinct && vals[j] <= psiEdges[b]) j++;
+    while (j < size && vals[j] <= psiEdges[b]) j++;
     const upTo = j > 0 ? ends[j - 1] : 0;
     binCounts[b] = upTo - below;
     below = upTo;
@@ -118,11 +73,87 @@ export function countedProfile(col: Float64Array, sketchSize: number): Reference
     mean,
     std,
     min: vals[0],
-    max: vals[distinct - 1],
+    max: vals[size - 1],
     median: n % 2 === 1 ? at(n >> 1) : (at((n >> 1) - 1) + at(n >> 1)) / 2,
     deciles,
     psiEdges,
     binProportions: binCounts.map((k) => k / n),
     distribution: { kind: 'quantiles', values, tails: { lower, upper } },
   };
+}
+
+// Each loop is a small function of its own, called once per column: the optimising compiler
+// compiles it once, where loops inline in one long function each ran unoptimised for a while
+// (and deoptimised on leaving) on every column.
+
+/** The count of non-missing values and their maximum; undefined unless all are integers in [0, 2^31). */
+function countIntegers(col: Float64Array): { n: number; max: number } | undefined {
+  let n = 0;
+  let max = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v !== v) continue;
+    if (!(v >= 0 && (v | 0) === v)) return undefined;
+    if (v > max) max = v;
+    n++;
+  }
+  return { n, max };
+}
+
+/** counts[v] = how many cells hold v (NaN cells skipped; −0 counts as 0). */
+function histogram(col: Float64Array, max: number): Uint32Array {
+  const counts = new Uint32Array(max + 1);
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v === v) counts[v]++;
+  }
+  return counts;
+}
+
+/** Distinct values ascending, how many values are <= each (the rank after its last copy), and Σ v·count(v). */
+function distinct(counts: Uint32Array): { vals: Float64Array; ends: Float64Array; sum: number } {
+  let size = 0;
+  for (let v = 0; v < counts.length; v++) if (counts[v]) size++;
+  const vals = new Float64Array(size);
+  const ends = new Float64Array(size);
+  let sum = 0;
+  for (let v = 0, j = 0, cum = 0; v < counts.length; v++) {
+    const c = counts[v];
+    if (!c) continue;
+    cum += c;
+    vals[j] = v;
+    ends[j++] = cum;
+    sum += v * c;
+  }
+  return { vals, ends, sum };
+}
+
+/** The value at rank r: binary search of the cumulative counts. */
+function valueAt(vals: Float64Array, ends: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = vals.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid] > r) hi = mid;
+    else lo = mid + 1;
+  }
+  return vals[lo];
+}
+
+/** profile.ts's Neumaier sum of the sorted squared deviations, value by value: s + c. */
+function squaredDeviations(vals: Float64Array, ends: Float64Array, mean: number): number {
+  let s = 0;
+  let c = 0;
+  for (let j = 0, prev = 0; j < vals.length; j++) {
+    const d = vals[j] - mean;
+    const v = d * d;
+    const end = ends[j];
+    for (let k = prev; k < end; k++) {
+      const t = s + v;
+      c += s >= v ? s - t + v : v - t + s;
+      s = t;
+    }
+    prev = end;
+  }
+  return s + c;
 }
