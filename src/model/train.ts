@@ -6,7 +6,7 @@ import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogistic, predictProba } from './logistic.js';
 import { buildReference, featureProfiles } from '../monitor/reference.js';
-import { countNonMissing } from '../monitor/stats/sorted.js';
+import { countNonMissing, SortScratch } from '../monitor/stats/sorted.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
 import { selectRows } from '../data/dataset.js';
 
@@ -46,10 +46,13 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   ds.x.forEach((col, j) => {
     if (countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
   });
-  // The drift reference sorts every feature column anyway: the medians are read from those sorted
-  // columns (numpy's median of the non-missing values) instead of being selected separately, and
-  // the fit imputes them as it scales the columns — no imputed copy of the data.
-  const profiles = featureProfiles(ds);
+  // The drift reference profiles every feature column anyway (sorted, or from a histogram for
+  // count columns): the medians are read from those profiles (numpy's median of the non-missing
+  // values) instead of being selected separately, and the fit imputes them as it scales the
+  // columns — no imputed copy of the data.
+  // One sorting buffer serves every feature column and then the predictions.
+  const scratch = new SortScratch(ds.rows);
+  const profiles = featureProfiles(ds, scratch);
   const medians = ds.features.map((f) => profiles[f].median);
   const fit = fitLogistic(ds.x, ds.y, { C: config.model.C, maxIter: config.model.max_iter, tol: config.model.tol, impute: medians });
   const ms = performance.now() - t0;
@@ -76,7 +79,9 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
   };
   // The drift reference is written first: once model.json exists, its reference does too.
-  await artifacts.saveReference(buildReference(version, ds, predictProba(ds.x, ds.rows, fit.coef, fit.intercept, medians), profiles));
+  // The predictions are needed for the reference only: they double as the radix sort's scratch.
+  const prob = predictProba(ds.x, ds.rows, fit.coef, fit.intercept, medians);
+  await artifacts.saveReference(buildReference(version, ds, prob, profiles, { out: scratch.out, tmp: prob }));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });

@@ -4,6 +4,7 @@ import type { Config } from '../config/load.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { referenceProfile, type ReferenceProfile } from './stats/profile.js';
+import { SortScratch, type SortBuffers } from './stats/sorted.js';
 
 /**
  * What a drift check compares against, computed once when a model version is trained and stored
@@ -33,15 +34,23 @@ export interface ModelReference {
 /** Expected calibration error above which probabilities are not trusted to estimate performance. */
 export const CALIBRATION_TOLERANCE = 0.05;
 
-/** Reliability over 10 equal-width probability bins; ECE = Σ (count/n)·|mean predicted − observed|. */
+/**
+ * Reliability over 10 equal-width probability bins; ECE = Σ (count/n)·|mean predicted − observed|.
+ * The sums run in typed arrays (one pass over ~1,000,000 training predictions without touching
+ * objects), in row order as before, so every figure is the same.
+ */
 export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['calibration'] {
-  const bins: CalibrationBin[] = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, count: 0, meanPredicted: 0, observedRate: 0 }));
+  const count = new Float64Array(10);
+  const predicted = new Float64Array(10);
+  const observed = new Float64Array(10);
   for (let i = 0; i < prob.length; i++) {
-    const b = bins[Math.min(9, Math.floor(prob[i] * 10))];
-    b.count++;
-    b.meanPredicted += prob[i];
-    b.observedRate += y[i];
+    const p = prob[i];
+    const k = Math.min(9, Math.floor(p * 10));
+    count[k]++;
+    predicted[k] += p;
+    observed[k] += y[i];
   }
+  const bins: CalibrationBin[] = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, count: count[k], meanPredicted: predicted[k], observedRate: observed[k] }));
   let ece = 0;
   for (const b of bins) {
     if (b.count === 0) continue;
@@ -52,16 +61,24 @@ export function calibration(y: Uint8Array, prob: Float64Array): ModelReference['
   return { bins, ece, calibrated: ece <= CALIBRATION_TOLERANCE };
 }
 
-/** Each feature column's reference profile (missing cells excluded). */
-export function featureProfiles(ds: Dataset): Record<string, ReferenceProfile> {
+/**
+ * Each feature column's reference profile (missing cells excluded). `buffers`: sorting space reused
+ * for every column (one SortScratch of ds.rows values by default, instead of a fresh copy each).
+ */
+export function featureProfiles(ds: Dataset, buffers: SortBuffers = new SortScratch(ds.rows)): Record<string, ReferenceProfile> {
   const features: Record<string, ReferenceProfile> = {};
-  ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j])));
+  ds.features.forEach((f, j) => (features[f] = referenceProfile(ds.x[j], buffers)));
   return features;
 }
 
-/** `features`: featureProfiles(ds) when the caller already has them (training does). */
-export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds)): ModelReference {
-  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob), calibration: calibration(ds.y, prob) };
+/**
+ * `features`: featureProfiles(ds) when the caller already has them (training does). `buffers`:
+ * sorting space for the predictions; its `tmp` may be `prob` itself when the caller no longer needs
+ * the predictions (training): the calibration reads them first, then the sort may overwrite them.
+ */
+export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds), buffers?: SortBuffers): ModelReference {
+  const cal = calibration(ds.y, prob);
+  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob, buffers), calibration: cal };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {

@@ -70,3 +70,32 @@ test('separable data still converges to the penalised optimum (no divergence)', 
   assert.ok(Number.isFinite(fit.coef[0]) && fit.coef[0] > 0);
   assert.ok(fit.gradNorm < 1e-6);
 });
+
+test('large data (warm start on a subsample, then full passes): the reported objective is the loss at the returned coefficients', () => {
+  // 250,000 rows: above the 200,000 where the fit starts from a subsample's optimum; the objective
+  // comes from the last Newton pass when that pass is predicted to be the last (logistic.ts).
+  let s = 12345;
+  const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const n = 250_000;
+  const x = [new Float64Array(n), new Float64Array(n)];
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    x[0][i] = u() < 0.01 ? Number.NaN : Math.floor(u() * 200);
+    x[1][i] = Math.floor(u() * u() * 5000);
+    const t = -1 + 0.01 * (x[0][i] === x[0][i] ? x[0][i] : 100) - 0.0004 * x[1][i];
+    y[i] = u() < 1 / (1 + Math.exp(-t)) ? 1 : 0;
+  }
+  const medians = [100, 1250];
+  const fit = fitLogistic(x, y, { C: 1, maxIter: 100, tol: 1e-12, impute: medians });
+  assert.ok(fit.converged);
+  assert.ok(fit.warmIterations > 0, 'the subsample warm start ran');
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let t = fit.intercept;
+    for (let j = 0; j < 2; j++) t += fit.coef[j] * (x[j][i] === x[j][i] ? x[j][i] : medians[j]);
+    loss += Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t))) - y[i] * t;
+  }
+  const objective = loss + 0.5 * (fit.coef[0] ** 2 + fit.coef[1] ** 2);
+  assert.ok(relErr(fit.objective, objective) < 1e-12, `objective ${fit.objective} vs ${objective}`);
+  assert.ok(Math.abs(fit.coef[0] - 0.01) < 0.002 && Math.abs(fit.coef[1] + 0.0004) < 0.0001, `coefficients ${fit.coef}`);
+});

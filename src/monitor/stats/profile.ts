@@ -50,10 +50,11 @@
  * shared by KS, Wasserstein, PSI and the range check, each one linear pass.
  */
 
-import { compensatedSum, countNonMissing, medianSorted, sortedNonMissing } from './sorted.js';
+import { compensatedSum, countNonMissing, medianSorted, sortedNonMissing, type SortBuffers } from './sorted.js';
 import { ksAgainstQuantiles, ksFromSorted } from './ks.js';
 import { quantileSketch, wassersteinSorted, wassersteinToQuantiles } from './wasserstein.js';
 import { sketchTails, type QuantileTails } from './tails.js';
+import { countedProfile } from './counted-profile.js';
 import { binProportionsSorted, decilesSorted, mergeEdges, psiFromProportions, psiLevel, type PsiLevel } from './psi.js';
 
 export const PROFILE_SAMPLE_MAX = 1000;
@@ -99,9 +100,18 @@ export interface ProfileComparison {
   outOfRangeShare: number;
 }
 
-/** Profile of a training column (NaN = missing). Throws when no value is present. */
-export function referenceProfile(col: Float64Array): ReferenceProfile {
-  const sorted = sortedNonMissing(col);
+/**
+ * Profile of a training column (NaN = missing). Throws when no value is present. `buffers`: where
+ * to sort (a `SortScratch` reused across columns); the profile keeps no reference to them.
+ */
+export function referenceProfile(col: Float64Array, buffers?: SortBuffers): ReferenceProfile {
+  // Count columns: the same profile from a histogram, without sorting a copy (counted-profile.ts).
+  return countedProfile(col, PROFILE_SKETCH_SIZE) ?? sortedProfile(col, buffers);
+}
+
+/** referenceProfile from a sorted copy of the column: any column (exported for the tests). */
+export function sortedProfile(col: Float64Array, buffers?: SortBuffers): ReferenceProfile {
+  const sorted = sortedNonMissing(col, buffers);
   const n = sorted.length;
   if (n === 0) throw new RangeError('referenceProfile: the column has no non-missing value');
   const mean = compensatedSum(sorted) / n;

@@ -7,10 +7,11 @@
  *   to NaN). ±Infinity is NOT missing: it is kept as an ordinary, extreme value (order-based
  *   statistics such as KS and PSI handle it; distances such as Wasserstein become Infinity/NaN,
  *   exactly as scipy's would).
- * - One pass to count, one to copy, then `Float64Array.prototype.sort()` with no comparator: V8's
- *   native numeric sort, far faster than a JS comparator on 1,000,000 values and allocation-free
- *   per element. The typed-array sort orders -0 before +0; every consumer here compares with
- *   `<`/`===`, for which -0 and +0 are the same value, as in numpy.
+ * - One pass to count, one to copy, then a counting sort (small non-negative integers), an LSD
+ *   radix sort on the bit patterns (long columns) or `Float64Array.prototype.sort()` (short ones);
+ *   all three give the same array. The typed-array sort orders -0 before +0 (the radix sort too);
+ *   every consumer here compares with `<`/`===`, for which -0 and +0 are the same value, as in
+ *   numpy.
  * - Quantiles reproduce numpy.quantile(method="linear") (Hyndman–Fan type 7) bit for bit,
  *   including numpy's two-sided lerp (`b - (b-a)*(1-t)` when t >= 0.5), so that PSI edges agree
  *   with the fixture script exactly and a value lying exactly on an edge is binned the same way.
@@ -19,6 +20,8 @@
  *   over 10^6 terms could drift by ~1e-10.
  */
 
+import { radixSortFloat64 } from './radix-sort.js';
+
 /** Number of non-missing (non-NaN) entries. */
 export function countNonMissing(x: Float64Array): number {
   let n = 0;
@@ -26,18 +29,54 @@ export function countNonMissing(x: Float64Array): number {
   return n;
 }
 
-/** A new ascending Float64Array holding the non-missing values of `x` (`x` is not modified). */
-export function sortedNonMissing(x: Float64Array): Float64Array {
+/**
+ * Buffers a caller sorting many long columns reuses (see `SortScratch`): `out` receives the sorted
+ * values (its first n entries; the result is a view of it), `tmp` is the radix sort's scratch.
+ */
+export interface SortBuffers {
+  out?: Float64Array;
+  tmp?: Float64Array;
+}
+
+/** Below this many values the native sort is as fast as the radix sort and needs no scratch. */
+const RADIX_MIN = 4096;
+
+/**
+ * An ascending Float64Array holding the non-missing values of `x` (`x` is not modified): a new
+ * array, or a view of `buffers.out` when it is given (valid until the buffer is reused).
+ */
+export function sortedNonMissing(x: Float64Array, buffers: SortBuffers = {}): Float64Array {
   const n = countNonMissing(x);
-  const out = new Float64Array(n);
+  const out = buffers.out && buffers.out.length >= n ? buffers.out.subarray(0, n) : new Float64Array(n);
   if (n === x.length) {
     out.set(x);
   } else {
     let k = 0;
     for (let i = 0; i < x.length; i++) if (x[i] === x[i]) out[k++] = x[i];
   }
-  if (!countingSort(out)) out.sort();
+  if (!countingSort(out)) {
+    // Same order as the native sort (radix-sort.ts), in O(n): ~40 instead of ~110 ms on 10^6.
+    if (n >= RADIX_MIN) radixSortFloat64(out, buffers.tmp && buffers.tmp.length >= n && buffers.tmp.buffer !== out.buffer ? buffers.tmp : undefined);
+    else out.sort();
+  }
   return out;
+}
+
+/**
+ * Two lazily allocated buffers of one capacity, reused for every column sorted through them:
+ * first touching fresh memory costs page faults (~4 ms per 8 MB column measured here), and a
+ * fresh copy per column is garbage the collector must then free.
+ */
+export class SortScratch implements SortBuffers {
+  private outBuf?: Float64Array;
+  private tmpBuf?: Float64Array;
+  constructor(readonly capacity: number) {}
+  get out(): Float64Array {
+    return (this.outBuf ??= new Float64Array(this.capacity));
+  }
+  get tmp(): Float64Array {
+    return (this.tmpBuf ??= new Float64Array(this.capacity));
+  }
 }
 
 /**
@@ -91,6 +130,16 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
   if (v < 0) return sorted[0];
   const lo = Math.floor(v);
   return lerp(sorted[lo], sorted[lo + 1], v - lo);
+}
+
+/** quantileSorted for a sorted sample of n values given by rank (`at(r)`, r = 0..n-1). */
+export function quantileAt(n: number, at: (rank: number) => number, p: number): number {
+  if (n === 0) return Number.NaN;
+  const v = (n - 1) * p;
+  if (v >= n - 1) return at(n - 1);
+  if (v < 0) return at(0);
+  const lo = Math.floor(v);
+  return lerp(at(lo), at(lo + 1), v - lo);
 }
 
 /** numpy.median of an ascending, NaN-free array: the middle value, or the mean of the middle two. */
