@@ -1,0 +1,79 @@
+import { writeSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { IdColumn } from '../data/id-column.js';
+import { formatPredictionRows, rowRoom } from './prediction-rows.js';
+
+/**
+ * The predictions thread (started by predictions-writer.ts for `predict --out` on large input):
+ * formats each batch of scored rows it is sent and writes it to the output's temp file, while the
+ * main thread parses the next part of the CSV (the machine has two cores). Batches arrive in
+ * shared memory slots, in order; a slot is handed back as soon as its rows are formatted. The
+ * main thread owns the temp file (open, fsync, rename, remove): this thread only writes to its
+ * descriptor, and is terminated before the file is closed or removed.
+ */
+export type PredictionsRequest =
+  | { type: 'start'; fd: number; header: string; threshold: number; bufferBytes: number }
+  | { type: 'slot'; slot: number; prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }
+  | { type: 'rows'; slot: number; rows: number; idBytes: number }
+  | { type: 'end' };
+export type PredictionsReply = { type: 'free'; slot: number } | { type: 'done' } | { type: 'error'; message: string; code?: string };
+
+const port = parentPort;
+if (port) {
+  let fd = -1;
+  let threshold = 0.5;
+  let out = Buffer.alloc(0);
+  const cursor = { off: 0 };
+  // Slots are sent once (and again only when one grows): posting shared buffers with every batch
+  // cost the main thread ~5 ms a message.
+  const slots: { prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }[] = [];
+  let failed = false;
+
+  const writeOut = () => {
+    let at = 0;
+    while (at < cursor.off) at += writeSync(fd, out, at, cursor.off - at);
+    cursor.off = 0;
+  };
+
+  const handle = (req: PredictionsRequest) => {
+    if (req.type === 'start') {
+      fd = req.fd;
+      threshold = req.threshold;
+      out = Buffer.allocUnsafe(req.bufferBytes);
+      cursor.off = out.write(req.header, 0);
+      return;
+    }
+    if (req.type === 'end') {
+      writeOut();
+      port.postMessage({ type: 'done' } satisfies PredictionsReply);
+      return;
+    }
+    if (req.type === 'slot') {
+      slots[req.slot] = req;
+      return;
+    }
+    const rows = req.rows;
+    const s = slots[req.slot];
+    const ids = IdColumn.fromParts(new Uint32Array(s.starts, 0, rows), new Uint32Array(s.lens, 0, rows), Buffer.from(s.bytes, 0, req.idBytes));
+    const prob = new Float64Array(s.prob, 0, rows);
+    let i = 0;
+    while ((i = formatPredictionRows(ids, prob, threshold, i, rows, out, cursor)) < rows) {
+      if (cursor.off > 0) writeOut();
+      else out = Buffer.allocUnsafe(rowRoom(ids.lens[i])); // one id longer than the whole buffer
+    }
+    port.postMessage({ type: 'free', slot: req.slot } satisfies PredictionsReply);
+    // Written once the buffer is nearly full, not per batch: fewer, larger writes.
+    if (cursor.off > out.length >> 1) writeOut();
+  };
+
+  port.on('message', (req: PredictionsRequest) => {
+    if (failed) return;
+    try {
+      handle(req);
+    } catch (err) {
+      failed = true;
+      const e = err as NodeJS.ErrnoException;
+      port.postMessage({ type: 'error', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined } satisfies PredictionsReply);
+    }
+  });
+}
