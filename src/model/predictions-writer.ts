@@ -22,8 +22,12 @@ export interface PredictionsWriter {
 }
 
 const BUFFER_BYTES = 4 << 20;
-/** Batches in flight to the thread: enough to ride out its start without stalling the parser. */
-const SLOTS = 4;
+/**
+ * Batches in flight to the thread: enough to ride out its start (40-60 ms, longer on a busy
+ * machine) without stalling the parser. Slots are allocated on first use, and the one freed last
+ * is reused first, so the ones beyond the steady state cost memory only when they were needed.
+ */
+const SLOTS = 8;
 
 /**
  * The worker file: beside this module in the tsc output (dist/model) and under tsx (src/model,
@@ -190,7 +194,11 @@ class ThreadWriter implements PredictionsWriter {
     await this.w.commit();
   }
 
-  /** The thread is gone before the file is closed: no write can reach a reused descriptor. */
+  /**
+   * The thread is gone before the file is closed: no write can reach a reused descriptor. (On
+   * abort, an early fdatasync of its may still sit in the thread pool: at worst it syncs whatever
+   * file took the number, which changes nothing in it.)
+   */
   private async stop(): Promise<void> {
     this.stopped = true;
     await this.thread.terminate();
