@@ -34,6 +34,8 @@ export interface TableStream {
 /**
  * Read scoring or prediction input: one file, or every data file in a folder. Unlike ingest,
  * nothing is deduplicated (every row gets an answer) and an unusable file is an error.
+ * With `stream`, the rows go to stream.onRows as each chunk is parsed and `dataset` ends empty
+ * (`rows` counts them): predict --out scores and writes while the rest is still being read.
  */
 export async function readTable(path: string, extension: string, schema: TableSchema, log?: Logger, progress: Progress = noProgress, stream?: TableStream): Promise<Table> {
   let st;

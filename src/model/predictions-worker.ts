@@ -15,8 +15,10 @@ export type PredictionsRequest =
   | { type: 'start'; fd: number; header: string; threshold: number; bufferBytes: number }
   | { type: 'slot'; slot: number; prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }
   | { type: 'rows'; slot: number; rows: number; idBytes: number }
+  | { type: 'textSlot'; slot: number; text: SharedArrayBuffer }
+  | { type: 'text'; slot: number; bytes: number }
   | { type: 'end' };
-export type PredictionsReply = { type: 'free'; slot: number } | { type: 'done' } | { type: 'error'; message: string; code?: string };
+export type PredictionsReply = { type: 'free'; slot: number } | { type: 'freeText'; slot: number } | { type: 'done' } | { type: 'error'; message: string; code?: string };
 
 const SYNC_BYTES = 8 << 20;
 
@@ -29,6 +31,8 @@ if (port) {
   // Slots are sent once (and again only when one grows): posting shared buffers with every batch
   // cost the main thread ~5 ms a message.
   const slots: { prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }[] = [];
+  /** Batches the main thread formatted itself (while this thread was behind): bytes to write in turn. */
+  const texts: SharedArrayBuffer[] = [];
   let failed = false;
 
   // Writeback starts while the rest is formatted: every SYNC_BYTES, an fdatasync in the thread
@@ -43,10 +47,13 @@ if (port) {
     const e = err as NodeJS.ErrnoException;
     port.postMessage({ type: 'error', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined } satisfies PredictionsReply);
   };
-  const writeOut = () => {
+  const writeAll = (buf: Buffer, n: number) => {
     let at = 0;
-    while (at < cursor.off) at += writeSync(fd, out, at, cursor.off - at);
-    unsynced += cursor.off;
+    while (at < n) at += writeSync(fd, buf, at, n - at);
+    unsynced += n;
+  };
+  const writeOut = () => {
+    writeAll(out, cursor.off);
     cursor.off = 0;
     if (unsynced >= SYNC_BYTES && !syncing) {
       unsynced = 0;
@@ -77,6 +84,19 @@ if (port) {
     }
     if (req.type === 'slot') {
       slots[req.slot] = req;
+      return;
+    }
+    if (req.type === 'textSlot') {
+      texts[req.slot] = req.text;
+      return;
+    }
+    if (req.type === 'text') {
+      // In order: what this thread formatted before goes out first.
+      writeAll(out, cursor.off);
+      cursor.off = 0;
+      writeAll(Buffer.from(texts[req.slot], 0, req.bytes), req.bytes);
+      port.postMessage({ type: 'freeText', slot: req.slot } satisfies PredictionsReply);
+      writeOut(); // nothing left to write: only the writeback check
       return;
     }
     const rows = req.rows;

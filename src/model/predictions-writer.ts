@@ -54,8 +54,12 @@ export function startPredictionsThread(): Worker | undefined {
   return new Worker(file);
 }
 
-/** Open `path`'s temp file; batches go to `thread` when given (it is then owned, and stopped, by the writer). */
-export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker): Promise<PredictionsWriter> {
+/**
+ * Open `path`'s temp file; batches go to `thread` when given (it is then owned, and stopped, by
+ * the writer). `slots`: batches in flight to the thread (tests use 1, to make the main thread
+ * share the formatting).
+ */
+export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker, opts: { slots?: number } = {}): Promise<PredictionsWriter> {
   let w: AtomicFileWriter;
   try {
     w = await AtomicFileWriter.open(path);
@@ -63,7 +67,7 @@ export async function openPredictionsWriter(path: string, idColumn: string, thre
     await thread?.terminate();
     throw err;
   }
-  if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold);
+  if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold, opts.slots ?? SLOTS);
   await w.write(predictionsHeader(idColumn));
   return new LocalWriter(w, threshold);
 }
@@ -109,10 +113,23 @@ interface Slot {
   bytes: SharedArrayBuffer;
 }
 
-/** Hands batches to the predictions thread through reused shared-memory slots (fresh memory costs page faults here). */
+/** Formatted batches the main thread may have waiting for the thread to write. */
+const TEXT_SLOTS = 2;
+
+/**
+ * Hands batches to the predictions thread through reused shared-memory slots (fresh memory costs
+ * page faults here). When every slot is taken — the thread is behind, typically because another
+ * process has the second core — the main thread formats the batch itself into a text slot, which
+ * the thread writes in its turn, instead of waiting: with no core to spare this costs about what
+ * formatting on one thread does, and the file's bytes are the same.
+ */
 class ThreadWriter implements PredictionsWriter {
-  private readonly slots: (Slot | undefined)[] = new Array(SLOTS).fill(undefined);
+  private readonly slots: (Slot | undefined)[];
   private readonly free: number[] = [];
+  private readonly texts: (Buffer | undefined)[] = new Array(TEXT_SLOTS).fill(undefined);
+  private readonly freeTexts: number[] = [];
+  /** Batches the main thread formatted itself (tests check the path is taken). */
+  sharedBatches = 0;
   private waiting: (() => void)[] = [];
   private error: Error | undefined;
   private onDone: (() => void) | undefined;
@@ -122,11 +139,15 @@ class ThreadWriter implements PredictionsWriter {
     private readonly w: AtomicFileWriter,
     private readonly thread: Worker,
     header: string,
-    threshold: number,
+    private readonly threshold: number,
+    slots: number,
   ) {
-    for (let k = SLOTS - 1; k >= 0; k--) this.free.push(k);
+    this.slots = new Array(slots).fill(undefined);
+    for (let k = slots - 1; k >= 0; k--) this.free.push(k);
+    for (let k = TEXT_SLOTS - 1; k >= 0; k--) this.freeTexts.push(k);
     thread.on('message', (m: PredictionsReply) => {
       if (m.type === 'free') this.free.push(m.slot);
+      else if (m.type === 'freeText') this.freeTexts.push(m.slot);
       else if (m.type === 'done') this.onDone?.();
       else this.fail(Object.assign(new Error(m.message), m.code ? { code: m.code, path: w.target } : {}));
       this.wake();
@@ -162,7 +183,8 @@ class ThreadWriter implements PredictionsWriter {
 
   async push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void> {
     if (rows === 0) return;
-    await this.until(() => this.free.length > 0);
+    await this.until(() => this.free.length > 0 || this.freeTexts.length > 0);
+    if (this.free.length === 0) return this.formatHere(ids, prob, rows);
     const k = this.free.pop()!;
     const idBytes = ids.end;
     let s = this.slots[k];
@@ -178,6 +200,25 @@ class ThreadWriter implements PredictionsWriter {
     new Uint32Array(s.lens, 0, rows).set(ids.lens.subarray(0, rows));
     new Uint8Array(s.bytes, 0, idBytes).set(ids.bytes.subarray(0, idBytes));
     this.send({ type: 'rows', slot: k, rows, idBytes });
+  }
+
+  /** Format the batch on this thread into a free text slot; the predictions thread writes it in turn. */
+  private formatHere(ids: IdColumn, prob: Float64Array, rows: number): void {
+    const k = this.freeTexts.pop()!;
+    // Room for every row at its widest (rowRoom): one call formats the whole batch. Pages beyond
+    // what is written are never touched.
+    const need = 2 * ids.end + 64 * rows;
+    let text = this.texts[k];
+    if (!text || text.length < need) {
+      const sab = new SharedArrayBuffer(Math.ceil(need * 1.25));
+      text = Buffer.from(sab);
+      this.texts[k] = text;
+      this.send({ type: 'textSlot', slot: k, text: sab });
+    }
+    const cursor = { off: 0 };
+    if (formatPredictionRows(ids, prob, this.threshold, 0, rows, text, cursor) < rows) throw new Error('predictions: a batch did not fit its text slot'); // cannot happen: sized by rowRoom
+    this.sharedBatches++;
+    this.send({ type: 'text', slot: k, bytes: cursor.off });
   }
 
   async commit(): Promise<void> {

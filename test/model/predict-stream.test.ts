@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { seedWithModels } from '../helpers/workspace.ts';
 import { INLINE_PREDICTIONS_LIMIT, predict } from '../../src/model/predict.ts';
+import { openPredictionsWriter, startPredictionsThread } from '../../src/model/predictions-writer.ts';
+import { IdColumn } from '../../src/data/id-column.ts';
 
 // predict --out streams: each parsed chunk is scored and written (on the predictions thread for
 // large input) while the next is read. The file must be the same bytes as the plain reference —
@@ -86,6 +88,20 @@ test('predict --out with the thread, under the inline limit: the --json list is 
   assert.equal(readFileSync(out, 'utf8'), referenceCsv('corporation', whole.predictions!));
 });
 
+test('predict --out on a folder: its files streamed in order, byte-identical to the reference', async () => {
+  const dir = join(ws.dir, 'folder-in');
+  mkdirSync(dir, { recursive: true });
+  for (const [k, seed] of [[1, 21], [2, 22]]) {
+    const { path } = writeInput(`part${k}.csv`, 6_000, seed);
+    writeFileSync(join(dir, `part${k}.csv`), readFileSync(path));
+  }
+  const whole = await predict(ctx, { data: dir });
+  const out = join(ws.dir, 'folder-out', 'predictions.csv');
+  const r = await predict(ctx, { data: dir, out, thread: true, chunkBytes: 4096 });
+  assert.equal(r.rows, whole.rows);
+  assert.equal(readFileSync(out, 'latin1'), Buffer.from(referenceCsv('corporation', whole.predictions!), 'utf8').toString('latin1'));
+});
+
 test('predict --out on a file that turns out unusable after batches were written: one-line error, no output, no temp file', async () => {
   const { path } = writeInput('late-nul.csv', 20_000, 3);
   writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from('c-x,1,2\u0000,3\n')]));
@@ -97,4 +113,32 @@ test('predict --out on a file that turns out unusable after batches were written
     assert.equal(existsSync(out), false);
     assert.deepEqual(readdirSync(dir), []);
   }
+});
+
+test('predictions thread behind: the main thread formats batches itself, written in their turn, same bytes', async () => {
+  // One slot for the thread: while it starts (hundreds of ms under tsx) every further batch is
+  // formatted here, into the text slots, then the thread catches up; the order must hold throughout.
+  const next = rng(5);
+  const batches = Array.from({ length: 60 }, (_, b) => {
+    const rows = 200 + Math.floor(next() * 800);
+    const ids = IdColumn.from(Array.from({ length: rows }, (_, i) => (i % 97 === 3 ? `=b${b},"${i}"` : `id-${b}-${i}`)));
+    const prob = Float64Array.from({ length: rows }, () => (next() < 0.1 ? next() * 1e-9 : next()));
+    return { ids, prob, rows };
+  });
+  const dir = join(ws.dir, 'shared');
+  const files = { local: join(dir, 'local.csv'), thread: join(dir, 'thread.csv') };
+  const local = await openPredictionsWriter(files.local, 'corporation', 0.5);
+  for (const b of batches) await local.push(b.ids, b.prob, b.rows);
+  await local.commit();
+  const thread = startPredictionsThread();
+  assert.ok(thread);
+  const writer = await openPredictionsWriter(files.thread, 'corporation', 0.5, thread, { slots: 1 });
+  for (const b of batches) await writer.push(b.ids, b.prob, b.rows);
+  const shared = (writer as unknown as { sharedBatches: number }).sharedBatches;
+  await writer.commit();
+  assert.ok(shared > 0 && shared < batches.length, `${shared} of ${batches.length} batches formatted on the main thread`);
+  const expected = referenceCsv('corporation', batches.flatMap((b) => Array.from({ length: b.rows }, (_, i) => ({ id: b.ids.get(i), probability: b.prob[i], prediction: b.prob[i] > 0.5 ? 1 : 0 }))));
+  assert.equal(readFileSync(files.local, 'utf8'), expected);
+  assert.ok(readFileSync(files.thread).equals(readFileSync(files.local)));
+  assert.deepEqual(readdirSync(dir).sort(), ['local.csv', 'thread.csv']);
 });
