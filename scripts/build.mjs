@@ -51,6 +51,18 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
+// predict --out's predictions thread (src/model/predictions-worker.ts) as one file beside the
+// bundle: the worker loads one module instead of five while the main thread starts reading.
+await build({
+  entryPoints: [`${root}dist/model/predictions-worker.js`],
+  outfile: `${root}dist/cli/predictions-worker.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+});
 
 // The dashboard: type-checked, then bundled by vite (configured here; no vite.config file to load).
 const dashTsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}dashboard/tsconfig.json`], { stdio: 'inherit' });

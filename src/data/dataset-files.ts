@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
+import { csvField } from './csv-field.js';
 import { DatasetBuilder, NO_LABEL, countMissing, type Dataset } from './dataset.js';
 import { SegmentFile, decodeSegment, writeSegment } from './dataset-bin.js';
 import { hashRows } from './find-new-duplicates.js';
@@ -32,12 +33,8 @@ export const DATASET_BIN = 'finaldata.bin';
 /** Append segments after which the next ingest rewrites the dataset in one .bin (compaction). */
 export const MAX_SEGMENTS = 16;
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-/** RFC 4180 quoting, only where needed. */
-export function csvField(s: string): string {
-  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+/** Re-exported: callers have long imported it from here. */
+export { csvField };
 
 export interface DatasetColumns {
   id: string;

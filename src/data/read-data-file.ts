@@ -32,6 +32,16 @@ export interface ReadOptions {
   /** Rejected rows logged one by one, per file; the rest are only counted. Default 20. */
   maxLoggedRejects?: number;
   chunkBytes?: number;
+  /**
+   * Called after each chunk's rows went into the builder (the next chunk is being read
+   * meanwhile); the file waits for it. A streaming reader takes the rows and truncates the
+   * builder here, so the file is never held in memory whole.
+   */
+  onChunk?: () => void | Promise<void>;
+  /** Size the builder for the whole file after the first chunk (default true); off when it is emptied per chunk. */
+  reserve?: boolean;
+  /** Compute the file's sha256 (default true); `sha256` is '' without. */
+  hash?: boolean;
 }
 
 /** Rows validated so far by a CsvRowSink; the same counts a file's ingest reports. */
@@ -206,7 +216,7 @@ export async function readDataFile(
   const startRows = builder.rows;
   const startIdBytes = builder.ids.end;
   const before = await stat(path);
-  const hash = createHash('sha256');
+  const hash = opts.hash === false ? undefined : createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
   const fh = await open(path, 'r');
   let size = 0;
@@ -223,13 +233,13 @@ export async function readDataFile(
       return fh.read(chunk, 0, chunkBytes, null).then(({ bytesRead }) => (bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead)));
     };
     let pending = readChunk();
-    let reserved = false;
+    let reserved = opts.reserve === false;
     for (;;) {
       const part = await pending;
       if (part.length === 0) break;
       pending = readChunk();
       pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
-      hash.update(part);
+      hash?.update(part);
       size += part.length;
       sink.push(part);
       if (!reserved && size < before.size) {
@@ -242,6 +252,7 @@ export async function readDataFile(
         if (rows > 0) builder.reserve(Math.ceil(rows * scale) + 64, Math.ceil((builder.ids.end - startIdBytes) * scale) + 1024);
       }
       opts.onBytes?.(size);
+      if (opts.onChunk) await opts.onChunk();
     }
     if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
     const after = await stat(path);
@@ -256,5 +267,5 @@ export async function readDataFile(
   } finally {
     await fh.close();
   }
-  return { size, sha256: hash.digest('hex'), ...sink.counts() };
+  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts() };
 }

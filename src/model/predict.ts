@@ -1,12 +1,11 @@
+import { stat } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { predictionSchema } from '../data/columns.js';
-import { csvField } from '../data/dataset-files.js';
+import type { Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
-import { AtomicFileWriter } from '../util/atomic.js';
-import type { IdColumn } from '../data/id-column.js';
 import { modelArrays } from './model-document.js';
 import { predictProba } from './logistic.js';
-import { writeProbability } from './format-probability.js';
+import { openPredictionsWriter, startPredictionsThread, type PredictionsWriter } from './predictions-writer.js';
 import { resolveModel } from './resolve.js';
 
 export interface Prediction {
@@ -26,8 +25,22 @@ export interface PredictResult {
 /** Above this many rows, --json leaves the list out when the predictions went to --out. */
 export const INLINE_PREDICTIONS_LIMIT = 10_000;
 
+/** Input this large (bytes) gets the predictions thread: below it, starting a thread costs more than it saves. */
+const THREAD_MIN_BYTES = 4 << 20;
+
+export interface PredictOptions {
+  data: string;
+  out?: string;
+  model?: string;
+  /** --out only: format and write on a second thread (default: for input of THREAD_MIN_BYTES or more). */
+  thread?: boolean;
+  /** --out only: bytes read per batch (tests use small ones to get many batches). */
+  chunkBytes?: number;
+}
+
 /** Risk of leaving for every valid row of a file; optionally written as CSV (id, probability, prediction). */
-export async function predict(ctx: Context, opts: { data: string; out?: string; model?: string }): Promise<PredictResult> {
+export async function predict(ctx: Context, opts: PredictOptions): Promise<PredictResult> {
+  if (opts.out) return predictToFile(ctx, opts, opts.out);
   const { config, log } = ctx;
   const doc = await resolveModel(ctx, opts.model ?? 'production');
   const schema = { ...predictionSchema(config), features: doc.features };
@@ -35,63 +48,67 @@ export async function predict(ctx: Context, opts: { data: string; out?: string; 
   const ds = table.dataset;
   const { coef, medians } = modelArrays(doc);
   const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
-  const threshold = doc.hyperParameters.threshold;
-  const result: PredictResult = { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected };
-  if (opts.out) {
-    await writePredictions(opts.out, doc.idColumn, ds.ids, prob, threshold);
-    result.out = opts.out;
-  }
-  if (!opts.out || ds.rows <= INLINE_PREDICTIONS_LIMIT) {
-    result.predictions = new Array(ds.rows);
-    for (let i = 0; i < ds.rows; i++) result.predictions[i] = { id: ds.ids.get(i), probability: prob[i], prediction: prob[i] > threshold ? 1 : 0 };
-  }
-  return result;
+  const predictions = collect(ds, prob, doc.hyperParameters.threshold, ds.rows, []);
+  return { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected, predictions };
 }
 
 /**
- * id,probability,prediction as CSV, atomically. Ids are copied as bytes from the id column and
- * rows are formatted into a large buffer (no string per row); the probability keeps full
- * precision (shortest round-trip form, as in the JSON output), written byte for byte as String()
- * would print it by writeProbability.
+ * --out: the file is written as the input is read. Each parsed chunk is scored and handed to the
+ * predictions writer (formatted on a second thread for large input) while the next chunk is read
+ * and parsed, so the command takes about as long as reading the CSV; and no whole-file columns,
+ * probability array or prediction list is built (their fresh memory alone cost ~3 ms/MB in page
+ * faults here). The list for --json is kept only while the rows stay within the inline limit.
  */
-async function writePredictions(path: string, idColumn: string, ids: IdColumn, prob: Float64Array, threshold: number): Promise<void> {
-  const w = await AtomicFileWriter.open(path);
-  let writing: Promise<void> = Promise.resolve();
+async function predictToFile(ctx: Context, opts: PredictOptions, out: string): Promise<PredictResult> {
+  const { config, log } = ctx;
+  // Started first: the thread boots while the model is resolved.
+  const thread = (opts.thread ?? (await inputBytes(opts.data)) >= THREAD_MIN_BYTES) ? startPredictionsThread() : undefined;
+  let writer: PredictionsWriter | undefined;
   try {
-    await w.write(`${csvField(idColumn)},probability,prediction\n`);
-    // Two buffers: one is written (in libuv's thread pool) while the next is formatted. Writes
-    // stay strictly in order: a write starts only after the previous one has finished.
-    const size = 4 << 20;
-    let buf = Buffer.allocUnsafe(size);
-    let spare = Buffer.allocUnsafe(size);
-    let off = 0;
-    for (let i = 0; i < prob.length; i++) {
-      const n = ids.lens[i];
-      if (off + 2 * n + 64 > buf.length) {
-        await writing;
-        writing = w.write(buf.subarray(0, off));
-        writing.catch(() => {}); // surfaces at the next await; never an unhandled rejection
-        [buf, spare] = [spare, buf];
-        if (buf.length < 2 * n + 64) buf = Buffer.allocUnsafe(2 * n + 64);
-        off = 0;
-      }
-      // Spreadsheet formula injection: an id starting with = + - @ (or tab / CR) is written as
-      // text ('-prefixed), as GET /risk does; the dataset itself keeps ids exactly.
-      const first = ids.bytes[ids.starts[i]];
-      if (n > 0 && (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13)) off += buf.write(csvField(`'${ids.get(i)}`), off);
-      else off = ids.writeCsvField(i, buf, off);
-      buf[off++] = 44;
-      off = writeProbability(prob[i], buf, off);
-      buf[off++] = 44;
-      buf[off++] = prob[i] > threshold ? 49 : 48;
-      buf[off++] = 10;
-    }
-    await writing;
-    await w.write(buf.subarray(0, off));
+    const doc = await resolveModel(ctx, opts.model ?? 'production');
+    const threshold = doc.hyperParameters.threshold;
+    const schema = { ...predictionSchema(config), features: doc.features };
+    const { coef, medians } = modelArrays(doc);
+    const w = await openPredictionsWriter(out, doc.idColumn, threshold, thread);
+    writer = w;
+    log.debug({ out, thread: thread !== undefined }, thread ? 'predictions formatted on a second thread' : 'predictions formatted on the main thread');
+    let prob = new Float64Array(0);
+    const inline: Prediction[] = [];
+    let seen = 0;
+    const table = await readTable(opts.data, config.extension, schema, log, ctx.progress, {
+      chunkBytes: opts.chunkBytes,
+      hash: false,
+      onRows: (ds) => {
+        if (prob.length < ds.rows) prob = new Float64Array(Math.ceil(ds.rows * 1.25)); // reused across chunks
+        predictProba(ds.x, ds.rows, coef, doc.intercept, medians, prob);
+        if (seen <= INLINE_PREDICTIONS_LIMIT) collect(ds, prob, threshold, Math.min(ds.rows, INLINE_PREDICTIONS_LIMIT + 1 - seen), inline);
+        seen += ds.rows;
+        return w.push(ds.ids, prob, ds.rows);
+      },
+    });
     await w.commit();
+    const result: PredictResult = { version: doc.version, rows: table.rows, rowsRejected: table.rowsRejected, out };
+    if (table.rows <= INLINE_PREDICTIONS_LIMIT) result.predictions = inline;
+    return result;
   } catch (err) {
-    await writing.catch(() => {}); // no write may still be running when the temp file goes
-    await w.abort();
+    if (writer) await writer.abort();
+    else await thread?.terminate();
     throw err;
+  }
+}
+
+/** Append rows [0, n) of `ds` as predictions to `into`. */
+function collect(ds: Dataset, prob: Float64Array, threshold: number, n: number, into: Prediction[]): Prediction[] {
+  for (let i = 0; i < n; i++) into.push({ id: ds.ids.get(i), probability: prob[i], prediction: prob[i] > threshold ? 1 : 0 });
+  return into;
+}
+
+/** The input's size: a file's, or for a folder a size that counts as large (its files are listed later). */
+async function inputBytes(path: string): Promise<number> {
+  try {
+    const st = await stat(path);
+    return st.isDirectory() ? Number.POSITIVE_INFINITY : st.size;
+  } catch {
+    return 0; // readTable reports it in its own words
   }
 }

@@ -103,6 +103,14 @@ export class AtomicFileWriter {
   private presync: Promise<void> | null = null;
 
   /**
+   * The temp file's descriptor, for a writer on another thread (predict's predictions thread).
+   * Writes through it and through write() must not be mixed; the writer stops before commit/abort.
+   */
+  get fd(): number {
+    return this.fh!.fd;
+  }
+
+  /**
    * Small writes are gathered into ~1 MiB blocks; a large chunk is written straight through.
    * The caller may reuse a chunk once the returned promise has resolved.
    */

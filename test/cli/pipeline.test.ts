@@ -102,6 +102,28 @@ test('predict --json keeps ids; --out writes CSV; a file without labels or ids s
   assert.equal(b.predictions[0].id, 'line-2');
 });
 
+test('predict --out on input over 4 MiB: the bundled CLI formats on its predictions thread, same bytes as in-process on the main thread', async () => {
+  const big = join(ws.dir, 'big.csv');
+  const lines = ['corporation,lastmonth_activity,lastyear_activity,number_of_employees'];
+  for (let i = 0; i < 170_000; i++) lines.push(`${i % 5000 === 1 ? `"q,${i}"` : `client-${i}`},${(i * 7) % 400},${(i * 13) % 5000},${i % 90}`);
+  writeFileSync(big, lines.join('\n') + '\n');
+  const out = join(ws.dir, 'big-preds.csv');
+  const r = cli(['--config', ws.config, 'predict', '--data', big, '--out', out, '--json', '--log-level', 'debug']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['version', 'rows', 'rowsRejected', 'out']);
+  assert.match(r.stderr, /"thread":true/, 'the worker file was found beside the bundle');
+  const { context } = await import('../helpers/workspace.ts');
+  const { predict } = await import('../../src/model/predict.ts');
+  const ctx = await context(ws.config);
+  try {
+    const ref = join(ws.dir, 'big-ref.csv');
+    await predict(ctx, { data: big, out: ref, thread: false });
+    assert.ok(readFileSync(out).equals(readFileSync(ref)));
+  } finally {
+    ctx.store.close();
+  }
+});
+
 test('predict on a file missing a feature column: exit 1, one line naming file and column', () => {
   const bad = join(ws.dir, 'bad.csv');
   writeFileSync(bad, 'corporation,lastmonth_activity\nx,1\n');

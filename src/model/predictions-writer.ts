@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { IdColumn } from '../data/id-column.js';
+import { AtomicFileWriter } from '../util/atomic.js';
+import { formatPredictionRows, predictionsHeader, rowRoom } from './prediction-rows.js';
+import type { PredictionsReply, PredictionsRequest } from './predictions-worker.js';
+
+/**
+ * `predict --out`'s file, written atomically while the input is still being read: each batch of
+ * scored rows is pushed as soon as it is parsed. With a predictions thread (large input), the
+ * batches are formatted and written there, beside the parsing on the main thread; without one,
+ * here. The bytes are the same either way (formatPredictionRows).
+ */
+export interface PredictionsWriter {
+  /** Rows [0, rows) of `ids` with their probabilities; both may be reused once this resolves. */
+  push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void>;
+  /** Everything written, synced and renamed into place. */
+  commit(): Promise<void>;
+  /** Nothing is left behind (no temp file, no thread). */
+  abort(): Promise<void>;
+}
+
+const BUFFER_BYTES = 4 << 20;
+/**
+ * Batches in flight to the thread: enough to ride out its start (40-60 ms, longer on a busy
+ * machine) without stalling the parser. Slots are allocated on first use, and the one freed last
+ * is reused first, so the ones beyond the steady state cost memory only when they were needed.
+ */
+const SLOTS = 8;
+
+/**
+ * The worker file: beside this module in the tsc output (dist/model) and under tsx (src/model,
+ * .ts); from the CLI bundle, its own bundle dist/cli/predictions-worker.mjs (scripts/build.mjs),
+ * found from the bundle (dist/cli) or from the chunk this module went into (dist/cli/chunks).
+ */
+function workerFile(): URL | undefined {
+  for (const name of ['./predictions-worker.js', './predictions-worker.ts', './predictions-worker.mjs', '../predictions-worker.mjs']) {
+    const url = new URL(name, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/** Start the predictions thread early (it boots while the model is resolved); undefined when there is no worker file. */
+export function startPredictionsThread(): Worker | undefined {
+  const file = workerFile();
+  if (!file) return undefined;
+  if (file.pathname.endsWith('.ts')) {
+    // Running from source under tsx (the tests): a worker does not inherit tsx's loader.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true });
+  }
+  return new Worker(file);
+}
+
+/**
+ * Open `path`'s temp file; batches go to `thread` when given (it is then owned, and stopped, by
+ * the writer). `slots`: batches in flight to the thread (tests use 1, to make the main thread
+ * share the formatting).
+ */
+export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker, opts: { slots?: number } = {}): Promise<PredictionsWriter> {
+  let w: AtomicFileWriter;
+  try {
+    w = await AtomicFileWriter.open(path);
+  } catch (err) {
+    await thread?.terminate();
+    throw err;
+  }
+  if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold, opts.slots ?? SLOTS);
+  await w.write(predictionsHeader(idColumn));
+  return new LocalWriter(w, threshold);
+}
+
+/** Formats on the calling thread: small input, or no worker file. */
+class LocalWriter implements PredictionsWriter {
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private readonly cursor = { off: 0 };
+
+  constructor(
+    private readonly w: AtomicFileWriter,
+    private readonly threshold: number,
+  ) {}
+
+  async push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void> {
+    let i = 0;
+    while ((i = formatPredictionRows(ids, prob, this.threshold, i, rows, this.buf, this.cursor)) < rows) {
+      if (this.cursor.off === 0) this.buf = Buffer.allocUnsafe(rowRoom(ids.lens[i]));
+      else await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    // write() has copied a small chunk, or finished writing a large one, once it resolves: the buffer is free again.
+    await this.w.write(this.buf.subarray(0, this.cursor.off));
+    this.cursor.off = 0;
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    await this.w.commit();
+  }
+
+  async abort(): Promise<void> {
+    await this.w.abort();
+  }
+}
+
+interface Slot {
+  prob: SharedArrayBuffer;
+  starts: SharedArrayBuffer;
+  lens: SharedArrayBuffer;
+  bytes: SharedArrayBuffer;
+}
+
+/** Formatted batches the main thread may have waiting for the thread to write. */
+const TEXT_SLOTS = 2;
+
+/**
+ * Hands batches to the predictions thread through reused shared-memory slots (fresh memory costs
+ * page faults here). When every slot is taken — the thread is behind, typically because another
+ * process has the second core — the main thread formats the batch itself into a text slot, which
+ * the thread writes in its turn, instead of waiting: with no core to spare this costs about what
+ * formatting on one thread does, and the file's bytes are the same.
+ */
+class ThreadWriter implements PredictionsWriter {
+  private readonly slots: (Slot | undefined)[];
+  private readonly free: number[] = [];
+  private readonly texts: (Buffer | undefined)[] = new Array(TEXT_SLOTS).fill(undefined);
+  private readonly freeTexts: number[] = [];
+  /** Batches the main thread formatted itself (tests check the path is taken). */
+  sharedBatches = 0;
+  private waiting: (() => void)[] = [];
+  private error: Error | undefined;
+  private onDone: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly w: AtomicFileWriter,
+    private readonly thread: Worker,
+    header: string,
+    private readonly threshold: number,
+    slots: number,
+  ) {
+    this.slots = new Array(slots).fill(undefined);
+    for (let k = slots - 1; k >= 0; k--) this.free.push(k);
+    for (let k = TEXT_SLOTS - 1; k >= 0; k--) this.freeTexts.push(k);
+    thread.on('message', (m: PredictionsReply) => {
+      if (m.type === 'free') this.free.push(m.slot);
+      else if (m.type === 'freeText') this.freeTexts.push(m.slot);
+      else if (m.type === 'done') this.onDone?.();
+      else this.fail(Object.assign(new Error(m.message), m.code ? { code: m.code, path: w.target } : {}));
+      this.wake();
+    });
+    thread.on('error', (err) => this.fail(err));
+    thread.on('exit', (code) => this.fail(new Error(`the predictions thread exited (code ${code}) before the file was written`)));
+    this.send({ type: 'start', fd: w.fd, header, threshold, bufferBytes: BUFFER_BYTES });
+  }
+
+  private send(req: PredictionsRequest): void {
+    this.thread.postMessage(req);
+  }
+
+  private fail(err: Error): void {
+    if (this.stopped) return;
+    this.error ??= err;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = [];
+    for (const f of w) f();
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!ready()) {
+      if (this.error) throw this.error;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    if (this.error) throw this.error;
+  }
+
+  async push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void> {
+    if (rows === 0) return;
+    await this.until(() => this.free.length > 0 || this.freeTexts.length > 0);
+    if (this.free.length === 0) return this.formatHere(ids, prob, rows);
+    const k = this.free.pop()!;
+    const idBytes = ids.end;
+    let s = this.slots[k];
+    if (!s || s.prob.byteLength < rows * 8 || s.bytes.byteLength < idBytes) {
+      // Sized with headroom so that batches of similar size reuse the slot.
+      const cap = Math.ceil(rows * 1.25);
+      s = { prob: new SharedArrayBuffer(cap * 8), starts: new SharedArrayBuffer(cap * 4), lens: new SharedArrayBuffer(cap * 4), bytes: new SharedArrayBuffer(Math.max(64, Math.ceil(idBytes * 1.25))) };
+      this.slots[k] = s;
+      this.send({ type: 'slot', slot: k, ...s });
+    }
+    new Float64Array(s.prob, 0, rows).set(prob.subarray(0, rows));
+    new Uint32Array(s.starts, 0, rows).set(ids.starts.subarray(0, rows));
+    new Uint32Array(s.lens, 0, rows).set(ids.lens.subarray(0, rows));
+    new Uint8Array(s.bytes, 0, idBytes).set(ids.bytes.subarray(0, idBytes));
+    this.send({ type: 'rows', slot: k, rows, idBytes });
+  }
+
+  /** Format the batch on this thread into a free text slot; the predictions thread writes it in turn. */
+  private formatHere(ids: IdColumn, prob: Float64Array, rows: number): void {
+    const k = this.freeTexts.pop()!;
+    // Room for every row at its widest (rowRoom): one call formats the whole batch. Pages beyond
+    // what is written are never touched.
+    const need = 2 * ids.end + 64 * rows;
+    let text = this.texts[k];
+    if (!text || text.length < need) {
+      const sab = new SharedArrayBuffer(Math.ceil(need * 1.25));
+      text = Buffer.from(sab);
+      this.texts[k] = text;
+      this.send({ type: 'textSlot', slot: k, text: sab });
+    }
+    const cursor = { off: 0 };
+    if (formatPredictionRows(ids, prob, this.threshold, 0, rows, text, cursor) < rows) throw new Error('predictions: a batch did not fit its text slot'); // cannot happen: sized by rowRoom
+    this.sharedBatches++;
+    this.send({ type: 'text', slot: k, bytes: cursor.off });
+  }
+
+  async commit(): Promise<void> {
+    try {
+      let done = false;
+      this.onDone = () => (done = true);
+      this.send({ type: 'end' });
+      await this.until(() => done);
+      await this.stop();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    await this.w.commit();
+  }
+
+  /**
+   * The thread is gone before the file is closed: no write can reach a reused descriptor. (On
+   * abort, an early fdatasync of its may still sit in the thread pool: at worst it syncs whatever
+   * file took the number, which changes nothing in it.)
+   */
+  private async stop(): Promise<void> {
+    this.stopped = true;
+    await this.thread.terminate();
+  }
+
+  async abort(): Promise<void> {
+    await this.stop();
+    await this.w.abort();
+  }
+}
