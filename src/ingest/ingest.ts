@@ -122,7 +122,7 @@ async function ingestInto(
   const sources: IngestSourceResult[] = [];
   const records: IngestedFileRecord[] = [];
   // Rows appended per file and per database source, to count their duplicates afterwards.
-  const read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }> = [];
+  const read: FolderWork['read'] = [];
   const dbReads: Array<{ res: IngestSourceResult; start: number; end: number; read: SourceRead | null }> = [];
 
   // Sources in config order, each all-or-nothing; one that fails is reported and the others go on.
@@ -171,7 +171,9 @@ async function ingestInto(
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
   let rowHashes: Uint32Array = new Uint32Array(builder.rows);
-  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : findDuplicates(builder.build(), rowHashes);
+  // Files read in two parts come with their rows' hashes (computed while waiting on the other thread).
+  const given = read.flatMap((r) => (r.rowHashes ? [{ start: r.start, hashes: r.rowHashes }] : []));
+  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes, given) : findDuplicates(builder.build(), rowHashes, given);
   const countIn = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) n += duplicate[i];
@@ -279,7 +281,7 @@ interface FolderWork {
   builder: DatasetBuilder;
   results: IngestFileResult[];
   records: IngestedFileRecord[];
-  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }>;
+  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; rowHashes?: Uint32Array }>;
   source: IngestSourceResult;
   schema: ReturnType<typeof trainingSchema>;
 }
@@ -316,7 +318,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     const ingestedAt = nowIso();
     const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, { log, onBytes: (b) => progress.update(doneBytes + b) });
+      const r = await readDataFile(f.path, schema, builder, { log, rowHashes: true, onBytes: (b) => progress.update(doneBytes + b) });
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
@@ -332,7 +334,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);
-      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source });
+      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source, rowHashes: r.rowHashes });
       source.status = 'ingested';
       source.files = (source.files ?? 0) + 1;
       source.rowsRead += r.rowsRead;

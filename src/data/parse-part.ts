@@ -1,0 +1,103 @@
+import { open } from 'node:fs/promises';
+import type { RejectReason } from './csv/cells.js';
+import type { ColumnMap, TableSchema } from './columns.js';
+import { DatasetBuilder } from './dataset.js';
+import { hashRow } from './find-duplicates.js';
+import { CsvRowSink, type LoggedReject } from './read-data-file.js';
+
+/**
+ * The second part of a data file read in two parts (see readDataFile): the rows of bytes
+ * [from, end of file), which start at a record boundary, validated exactly as the first part's
+ * rows are, into columns of their own. Runs on the parse worker's thread (parse-worker.ts).
+ * Line numbers in `rejects` count from the part's first line (1); the reader adds its offset.
+ */
+export interface PartRequest {
+  path: string;
+  name: string;
+  schema: TableSchema;
+  map: ColumnMap;
+  from: number;
+  maxLoggedRejects: number;
+  chunkBytes: number;
+  /** Also compute each row's hashRow (dedup), on this thread. */
+  hashes: boolean;
+}
+
+export interface PartResult {
+  /** Bytes parsed: from `from` to the end of the file as this thread saw it. */
+  bytes: number;
+  rows: number;
+  x: Float64Array[];
+  y: Uint8Array;
+  ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number };
+  rowsRead: number;
+  rowsRejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  missing: Float64Array;
+  /** The first maxLoggedRejects rejects, lines relative to the part. */
+  rejects: LoggedReject[];
+  /** hashRow of each row, when asked for. */
+  hashes: Uint32Array | null;
+}
+
+export async function parsePart(req: PartRequest): Promise<PartResult> {
+  const builder = new DatasetBuilder(req.schema.features);
+  const rejects: LoggedReject[] = [];
+  const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r) });
+  const fh = await open(req.path, 'r');
+  let bytes = 0;
+  try {
+    const size = (await fh.stat()).size;
+    // Two buffers in turn, the next read in flight while one is parsed (as readDataFile does).
+    const buffers = [Buffer.allocUnsafe(req.chunkBytes), Buffer.allocUnsafe(req.chunkBytes)];
+    let turn = 0;
+    let pos = req.from;
+    const readChunk = () => {
+      const chunk = buffers[turn];
+      turn ^= 1;
+      const at = pos;
+      pos += chunk.length;
+      return fh.read(chunk, 0, chunk.length, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
+    };
+    let pending = readChunk();
+    let reserved = false;
+    for (;;) {
+      const part = await pending;
+      if (part.length === 0) break;
+      pending = readChunk();
+      pending.catch(() => {});
+      bytes += part.length;
+      sink.push(part);
+      if (!reserved && req.from + bytes < size && builder.rows > 0) {
+        reserved = true;
+        const scale = ((size - req.from - bytes) / bytes) * 1.1;
+        builder.reserve(Math.ceil(builder.rows * scale) + 64, Math.ceil(builder.ids.end * scale) + 1024);
+      }
+    }
+    sink.end();
+  } finally {
+    await fh.close();
+  }
+  const c = sink.counts();
+  const missing = new Float64Array(req.schema.features.map((f) => c.missing[f]));
+  const ids = builder.ids;
+  let hashes: Uint32Array | null = null;
+  if (req.hashes) {
+    const ds = builder.build();
+    hashes = new Uint32Array(ds.rows);
+    for (let r = 0; r < ds.rows; r++) hashes[r] = hashRow(ds, r);
+  }
+  return {
+    bytes,
+    rows: builder.rows,
+    x: builder.x,
+    y: builder.y,
+    ids: { starts: ids.starts, lens: ids.lens, bytes: ids.bytes, end: ids.end },
+    rowsRead: c.rowsRead,
+    rowsRejected: c.rowsRejected,
+    rejectedByReason: c.rejectedByReason,
+    missing,
+    rejects,
+    hashes,
+  };
+}
