@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
 import { DatasetBuilder } from './dataset.js';
 import { hashRow } from './find-duplicates.js';
-import { CsvRowSink, type LoggedReject } from './read-data-file.js';
+import { CsvRowSink, type LoggedReject } from './row-sink.js';
 
 /**
  * The second part of a data file read in two parts (see readDataFile): the rows of bytes
@@ -40,35 +40,25 @@ export interface PartResult {
   hashes: Uint32Array | null;
 }
 
-export async function parsePart(req: PartRequest): Promise<PartResult> {
+export function parsePart(req: PartRequest): PartResult {
   const builder = new DatasetBuilder(req.schema.features);
   const rejects: LoggedReject[] = [];
   const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r) });
-  const fh = await open(req.path, 'r');
+  // Synchronous reads: this thread has nothing else to do meanwhile, and fs/promises' file
+  // handles would cost the thread's start-up more module loading than the reads take.
+  const fd = openSync(req.path, 'r');
   let bytes = 0;
   try {
-    const size = (await fh.stat()).size;
-    // Two buffers in turn, the next read in flight while one is parsed (as readDataFile does).
-    const buffers = [Buffer.allocUnsafe(req.chunkBytes), Buffer.allocUnsafe(req.chunkBytes)];
-    let turn = 0;
-    let pos = req.from;
-    const readChunk = () => {
-      const chunk = buffers[turn];
-      turn ^= 1;
-      const at = pos;
-      pos += chunk.length;
-      return fh.read(chunk, 0, chunk.length, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
-    };
-    let pending = readChunk();
+    const size = fstatSync(fd).size;
+    const chunk = Buffer.allocUnsafe(req.chunkBytes);
     let reserved = false;
     for (;;) {
-      const part = await pending;
-      if (part.length === 0) break;
-      pending = readChunk();
-      pending.catch(() => {});
-      bytes += part.length;
-      sink.push(part);
+      const n = readSync(fd, chunk, 0, chunk.length, req.from + bytes);
+      if (n === 0) break;
+      bytes += n;
+      sink.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       if (!reserved && req.from + bytes < size && builder.rows > 0) {
+        // Columns sized for the whole part from the first chunk's rows (as readDataFile does).
         reserved = true;
         const scale = ((size - req.from - bytes) / bytes) * 1.1;
         builder.reserve(Math.ceil(builder.rows * scale) + 64, Math.ceil(builder.ids.end * scale) + 1024);
@@ -76,7 +66,7 @@ export async function parsePart(req: PartRequest): Promise<PartResult> {
     }
     sink.end();
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   const c = sink.counts();
   const missing = new Float64Array(req.schema.features.map((f) => c.missing[f]));

@@ -11,18 +11,14 @@ export type PartReply = { ok: true; part: PartResult } | { ok: false; error: str
 const port = parentPort;
 if (port) {
   port.once('message', (req: PartRequest) => {
-    parsePart(req).then(
-      (part) => {
-        const reply: PartReply = { ok: true, part };
-        port.postMessage(reply, transferList(part));
-        port.close();
-      },
-      (err: unknown) => {
-        const reply: PartReply = { ok: false, error: (err as Error)?.message ?? String(err) };
-        port.postMessage(reply);
-        port.close();
-      },
-    );
+    let reply: PartReply;
+    try {
+      reply = { ok: true, part: parsePart(req) };
+    } catch (err) {
+      reply = { ok: false, error: (err as Error)?.message ?? String(err) };
+    }
+    port.postMessage(reply, reply.ok ? transferList(reply.part) : []);
+    port.close();
   });
 }
 
