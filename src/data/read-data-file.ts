@@ -42,7 +42,7 @@ export interface ReadOptions {
  */
 const PARALLEL_MIN_BYTES = byteCount(process.env.RISKWATCH_PARALLEL_READ_BYTES) ?? 8 << 20;
 /** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
-const SPLIT_AT = Number(process.env.RW_SPLIT_AT ?? 0.5);
+const SPLIT_AT = 0.5;
 
 function byteCount(v: string | undefined): number | undefined {
   const n = v === undefined || v.trim() === '' ? Number.NaN : Number(v);
