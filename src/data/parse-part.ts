@@ -3,6 +3,7 @@ import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
 import { DatasetBuilder } from './dataset.js';
 import { hashRow } from './find-duplicates.js';
+import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, type LoggedReject } from './row-sink.js';
 
 /**
@@ -21,6 +22,8 @@ export interface PartRequest {
   chunkBytes: number;
   /** Also compute each row's hashRow (dedup), on this thread. */
   hashes: boolean;
+  /** Also format each row as its finaldata.csv line, on this thread. */
+  csvLines: boolean;
 }
 
 export interface PartResult {
@@ -38,6 +41,8 @@ export interface PartResult {
   rejects: LoggedReject[];
   /** hashRow of each row, when asked for. */
   hashes: Uint32Array | null;
+  /** The rows as finaldata.csv lines, when asked for. */
+  lines: FormattedRows | null;
 }
 
 export function parsePart(req: PartRequest): PartResult {
@@ -72,11 +77,12 @@ export function parsePart(req: PartRequest): PartResult {
   const missing = new Float64Array(req.schema.features.map((f) => c.missing[f]));
   const ids = builder.ids;
   let hashes: Uint32Array | null = null;
+  const ds = builder.build();
   if (req.hashes) {
-    const ds = builder.build();
     hashes = new Uint32Array(ds.rows);
     for (let r = 0; r < ds.rows; r++) hashes[r] = hashRow(ds, r);
   }
+  const lines = req.csvLines ? preformatRows(ds, 0, ds.rows) : null;
   return {
     bytes,
     rows: builder.rows,
@@ -89,5 +95,6 @@ export function parsePart(req: PartRequest): PartResult {
     missing,
     rejects,
     hashes,
+    lines,
   };
 }

@@ -35,5 +35,9 @@ function transferList(part: PartResult): ArrayBuffer[] {
   add(part.ids.bytes);
   add(part.missing);
   if (part.hashes) add(part.hashes);
+  if (part.lines) {
+    add(part.lines.bytes);
+    add(part.lines.ends);
+  }
   return [...out];
 }

@@ -7,6 +7,7 @@ import type { TableSchema } from './columns.js';
 import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
 import { hashRow } from './find-duplicates.js';
+import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, FileRejectedError, logReject, type RowCounts } from './row-sink.js';
 
 export { CsvRowSink, FileRejectedError, logReject, type LoggedReject, type RowCounts, type SinkOptions } from './row-sink.js';
@@ -17,6 +18,8 @@ export interface FileReadResult extends RowCounts {
   sha256: string;
   /** hashRow of each accepted row, in order — when asked for (rowHashes) and the file was read in two parts. */
   rowHashes?: Uint32Array;
+  /** The accepted rows as finaldata.csv lines, in order — when asked for (csvLines) and the file was read in two parts. */
+  csvLines?: FormattedRows[];
 }
 
 export interface ReadOptions {
@@ -33,6 +36,8 @@ export interface ReadOptions {
    * each thread hashes its own rows, this one while it waits for the other.
    */
   rowHashes?: boolean;
+  /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
+  csvLines?: boolean;
 }
 
 /**
@@ -79,6 +84,7 @@ export async function readDataFile(
   const fh = await open(path, 'r');
   let size = 0;
   let rowHashes: Uint32Array | undefined;
+  let csvLines: FormattedRows[] | undefined;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
     // Read-ahead: the next chunk is being read (in libuv's thread pool) while this one is parsed.
@@ -138,7 +144,7 @@ export async function readDataFile(
         // The worker starts as soon as the header's column positions are known.
         if (!parsing && usable && sink.map) {
           if (sink.map.id < 0) usable = false;
-          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: opts.rowHashes === true });
+          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: opts.rowHashes === true, csvLines: opts.csvLines === true });
         }
       });
       if (!parsing || sink.pendingBytes !== 0) {
@@ -154,7 +160,9 @@ export async function readDataFile(
           size += part.length;
           opts.onBytes?.(size);
         });
+        // While the worker still parses (it started later): this part's row hashes and lines.
         const mainHashes = opts.rowHashes ? hashRowsFrom(builder, startRows) : null;
+        const mainLines = opts.csvLines ? preformatRows(builder.build(), startRows, builder.rows) : null;
         const r = await (parsing as ReturnType<PartWorker['parse']>);
         if ('error' in r) {
           // The worker failed (the part is unusable, or the thread could not run): parse it here,
@@ -171,6 +179,8 @@ export async function readDataFile(
             rowHashes.set(mainHashes);
             rowHashes.set(p.hashes.subarray(0, p.rows), mainHashes.length);
           }
+          // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
+          if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
           for (const rej of shown) logReject(opts.log!, name, 'line', { ...rej, line: rej.line + lineOffset });
           sink.addCounts(p, shown.length);
@@ -190,7 +200,7 @@ export async function readDataFile(
     worker?.stop();
     await fh.close();
   }
-  return { size, sha256: hash.digest('hex'), ...sink.counts(), ...(rowHashes ? { rowHashes } : {}) };
+  return { size, sha256: hash.digest('hex'), ...sink.counts(), ...(rowHashes ? { rowHashes } : {}), ...(csvLines ? { csvLines } : {}) };
 }
 
 function hashRowsFrom(builder: DatasetBuilder, from: number): Uint32Array {

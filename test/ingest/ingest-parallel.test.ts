@@ -44,14 +44,16 @@ const FILES: Record<string, string> = {
 };
 const LATER = { 'c_more.csv': fileOf(9000, 89).replaceAll('\nc', '\nd') + 'c1,1,1,1,1\n' };
 
-function ingestCli(ws: Ws, splitBytes: string): { out: string; rejects: string[]; debug: string[] } {
+function ingestCli(ws: Ws, splitBytes: string): { out: string; rejects: string[]; debug: string[]; csvLines: string } {
   const r = cli(['--config', ws.config, '--log-level', 'debug', 'ingest', '--json'], { env: { RISKWATCH_PARALLEL_READ_BYTES: splitBytes } });
   assert.equal(r.status, 0, r.stderr);
   const logs = r.stderr.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
   const rejects = logs.filter((l) => l.reason && l.line).map((l) => JSON.stringify([l.file, l.line, l.reason, l.column, l.value, l.msg]));
   const debug = logs.filter((l) => / in (one|two) parts?\b/.test(l.msg)).map((l) => l.msg as string);
+  // Whether finaldata.csv's lines were copied from those the two threads formatted while parsing.
+  const csvLines = logs.find((l) => l.msg === 'dataset written')?.csvLines;
   // The workspace path differs between the two workspaces; nothing else may.
-  return { out: r.stdout.replaceAll(ws.dir, '<ws>'), rejects, debug };
+  return { out: r.stdout.replaceAll(ws.dir, '<ws>'), rejects, debug, csvLines };
 }
 
 function datasetFiles(ws: Ws): Record<string, Buffer> {
@@ -70,6 +72,7 @@ describe('ingest of files read in two parts (CLI)', () => {
     assert.ok(a.debug.includes('read a_big.csv in two parts'), a.debug.join('; '));
     assert.ok(a.debug.includes('read b_across.csv in one part: split inside a quoted field'), a.debug.join('; '));
     assert.deepEqual(b.debug, []);
+    assert.equal(a.csvLines, 'formatted', 'b_across.csv came without formatted lines');
     assert.equal(a.out, b.out);
     const out = JSON.parse(a.out);
     assert.ok(out.duplicatesDropped > 1000 && out.rowsRejected > 200, `a real mix: ${a.out}`);
@@ -83,6 +86,8 @@ describe('ingest of files read in two parts (CLI)', () => {
     const c = ingestCli(two, '0');
     const d = ingestCli(one, '1000000000000');
     assert.ok(c.debug.includes('read c_more.csv in two parts'), c.debug.join('; '));
+    assert.equal(c.csvLines, 'copied');
+    assert.equal(d.csvLines, 'formatted');
     assert.equal(c.out, d.out);
     assert.ok(JSON.parse(c.out).duplicatesDropped > 0);
     assert.deepEqual(c.rejects, d.rejects);
