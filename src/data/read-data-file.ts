@@ -1,5 +1,6 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { CsvFormatError } from './csv/parser.js';
@@ -29,7 +30,7 @@ export interface ReadOptions {
   /** Rejected rows logged one by one, per file; the rest are only counted. Default 20. */
   maxLoggedRejects?: number;
   chunkBytes?: number;
-  /** Files at least this large are parsed in two parts, on two threads. Default 8 MiB. */
+  /** Files at least this large are parsed in two parts, on two threads (always, when given). Default 8 MiB, when a core is free. */
   parallelMinBytes?: number;
   /**
    * When the file is read in two parts, also return its rows' hashRow values (ingest's dedup):
@@ -42,10 +43,25 @@ export interface ReadOptions {
 
 /**
  * Files at least this large are parsed in two parts on two threads (the machine's second core):
- * 8 MiB, where the thread's start-up (~40 ms) is well repaid. RISKWATCH_PARALLEL_READ_BYTES
- * overrides it (the tests use small files; a huge value turns the split off).
+ * 8 MiB, where the thread's start-up (~40 ms) is well repaid — when a core is free (see
+ * useTwoParts). RISKWATCH_PARALLEL_READ_BYTES overrides the size and the check (the tests use
+ * 0 on small files; a huge value turns the split off).
  */
-const PARALLEL_MIN_BYTES = byteCount(process.env.RISKWATCH_PARALLEL_READ_BYTES) ?? 8 << 20;
+const FORCED_MIN_BYTES = byteCount(process.env.RISKWATCH_PARALLEL_READ_BYTES);
+const PARALLEL_MIN_BYTES = 8 << 20;
+
+/**
+ * Whether to read a file of `size` bytes in two parts. The second thread pays only when a core is
+ * idle for it: the split costs ~0.1 s more CPU in all (the thread's start-up, a second JIT
+ * warm-up, taking its rows in), so on one core, or with the cores already busy (1-minute load
+ * average within half a process of their number), it made ingest slower in measurement, and the
+ * file is read in one pass. A forced size (option or RISKWATCH_PARALLEL_READ_BYTES) skips the check.
+ */
+export function useTwoParts(size: number, forcedMinBytes: number | undefined, cores = availableParallelism(), load1 = loadavg()[0]): boolean {
+  if (forcedMinBytes !== undefined) return size >= forcedMinBytes;
+  return size >= PARALLEL_MIN_BYTES && cores >= 2 && load1 < cores - 0.5;
+}
+
 /** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
 const SPLIT_AT = 0.5;
 
@@ -78,7 +94,7 @@ export async function readDataFile(
   const before = await stat(path);
   const maxLogged = opts.maxLoggedRejects ?? 20;
   // Started first: its ~40 ms start-up overlaps this thread's first reads.
-  const worker = before.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? PartWorker.start() : undefined;
+  const worker = useTwoParts(before.size, opts.parallelMinBytes ?? FORCED_MIN_BYTES) ? PartWorker.start() : undefined;
   const hash = createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
   const fh = await open(path, 'r');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DatasetBuilder, type Dataset } from '../../src/data/dataset.ts';
 import { hashRows } from '../../src/data/find-new-duplicates.ts';
-import { readDataFile, FileRejectedError, type FileReadResult } from '../../src/data/read-data-file.ts';
+import { readDataFile, useTwoParts, FileRejectedError, type FileReadResult } from '../../src/data/read-data-file.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 
 // readDataFile parses a large file in two parts on two threads; these cases force that on small
@@ -170,5 +170,16 @@ describe('readDataFile in two parts', () => {
     await readDataFile(path, schema, b, { log, parallelMinBytes: 0 });
     assert.ok(debug.some((m) => /one part: no id column/.test(m)));
     assert.equal(b.ids.get(4999), 'line-5001');
+  });
+
+  test('by default only files of 8 MiB or more, and only with a core to spare; a forced size decides alone', () => {
+    const MiB = 1 << 20;
+    assert.equal(useTwoParts(26 * MiB, undefined, 2, 0.3), true);
+    assert.equal(useTwoParts(26 * MiB, undefined, 2, 1.6), false, 'cores busy');
+    assert.equal(useTwoParts(26 * MiB, undefined, 1, 0), false, 'one core');
+    assert.equal(useTwoParts(4 * MiB, undefined, 2, 0), false, 'small file');
+    assert.equal(useTwoParts(8 * MiB, undefined, 4, 3.4), true);
+    assert.equal(useTwoParts(100, 0, 1, 9), true, 'forced');
+    assert.equal(useTwoParts(26 * MiB, 1e12, 2, 0), false, 'forced off');
   });
 });
