@@ -111,21 +111,22 @@ export async function readDataFile(
     const pump = async (from: number, stop: number, use: (part: Buffer) => void): Promise<number> => {
       let pos = from;
       let turn = 0;
-      const readChunk = (): Promise<Buffer> => {
+      const readChunk = (): Promise<{ part: Buffer; full: boolean }> => {
         const want = Math.min(chunkBytes, stop - pos);
-        if (want <= 0) return Promise.resolve(buffers[0].subarray(0, 0));
+        if (want <= 0) return Promise.resolve({ part: buffers[0].subarray(0, 0), full: false });
         const chunk = buffers[turn];
         turn ^= 1;
         const at = pos;
         pos += want;
-        return fh.read(chunk, 0, want, at).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
+        return fh.read(chunk, 0, want, at).then(({ bytesRead }) => ({ part: chunk.subarray(0, bytesRead), full: bytesRead === want }));
       };
       let pending = readChunk();
       let n = 0;
       for (;;) {
-        const part = await pending;
+        const { part, full } = await pending;
         if (part.length === 0) break;
-        pending = readChunk();
+        // A short read is the end of the file (as it is now): no read past it.
+        pending = full ? readChunk() : Promise.resolve({ part: part.subarray(0, 0), full: false });
         pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
         n += part.length;
         use(part);
