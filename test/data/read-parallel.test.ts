@@ -172,14 +172,10 @@ describe('readDataFile in two parts', () => {
     assert.equal(b.ids.get(4999), 'line-5001');
   });
 
-  test('by default only files of 8 MiB or more, and only with a core to spare; a forced size decides alone', () => {
-    const MiB = 1 << 20;
-    assert.equal(useTwoParts(26 * MiB, undefined, 2, 0.3), true);
-    assert.equal(useTwoParts(26 * MiB, undefined, 2, 1.6), false, 'cores busy');
-    assert.equal(useTwoParts(26 * MiB, undefined, 1, 0), false, 'one core');
-    assert.equal(useTwoParts(4 * MiB, undefined, 2, 0), false, 'small file');
-    assert.equal(useTwoParts(8 * MiB, undefined, 4, 3.4), true);
-    assert.equal(useTwoParts(100, 0, 1, 9), true, 'forced');
-    assert.equal(useTwoParts(26 * MiB, 1e12, 2, 0), false, 'forced off');
+  test('off by default; when asked, files of at least the given size', () => {
+    assert.equal(useTwoParts(26 << 20, undefined), false);
+    assert.equal(useTwoParts(100, 0), true);
+    assert.equal(useTwoParts(26 << 20, 8 << 20), true);
+    assert.equal(useTwoParts(4 << 20, 8 << 20), false);
   });
 });
