@@ -63,6 +63,20 @@ await build({
   minify: true,
   logLevel: 'warning',
 });
+// The parse worker that reads the second half of a large data file (src/data/parse-worker.ts),
+// bundled beside the CLI as one module: a thread that loaded the tsc output's modules one by one
+// would start later. Built on its own, so the CLI bundle's chunks stay as they are.
+await build({
+  entryPoints: { 'parse-worker': `${root}dist/data/parse-worker.js` },
+  outdir: `${root}dist/cli`,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  logLevel: 'warning',
+});
 
 // The dashboard: type-checked, then bundled by vite (configured here; no vite.config file to load).
 const dashTsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}dashboard/tsconfig.json`], { stdio: 'inherit' });

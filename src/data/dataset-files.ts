@@ -3,7 +3,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, r
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
 import { csvField } from './csv-field.js';
-import { DatasetBuilder, NO_LABEL, countMissing, type Dataset } from './dataset.js';
+import { DatasetBuilder, countMissing, type Dataset } from './dataset.js';
+import { formatRowsInto, type FormattedRows } from './csv-rows.js';
 import { SegmentFile, decodeSegment, writeSegment } from './dataset-bin.js';
 import { hashRows } from './find-new-duplicates.js';
 import { IdColumn } from './id-column.js';
@@ -90,55 +91,15 @@ class BufferedOut {
   }
 }
 
-const COMMA = 44;
-const LF = 10;
-
-/**
- * Format rows from `start` into `out` until its buffer is nearly full; returns the next row.
- * Synchronous with everything in locals: this loop runs once per row of the dataset. Ids are
- * copied as bytes from the id column; an id that needs quoting (rare) is written as a string.
- */
+/** Format rows from `start` into `out` until its buffer is nearly full; returns the next row. */
 function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
-  const o = out.buf;
-  const limit = o.length;
-  let off = out.off;
-  const nf = ds.features.length;
-  const x = ds.x;
-  const y = ds.y;
-  const ids = ds.ids;
-  let i = start;
-  for (; i < ds.rows; i++) {
-    if (off + 2 * ids.lens[i] + 16 + nf * 26 > limit) break;
-    off = ids.writeCsvField(i, o, off);
-    for (let j = 0; j < nf; j++) {
-      o[off++] = COMMA;
-      const v = x[j][i];
-      if (v !== v) continue;
-      if (v >= 0 && v < 2147483648 && (v | 0) === v) {
-        // Non-negative int32: digits by multiply-shift arithmetic, no string.
-        let n = v | 0;
-        const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
-        let at = off + digits;
-        off = at;
-        do {
-          const q = (n / 10) | 0;
-          o[--at] = 48 + n - q * 10;
-          n = q;
-        } while (n > 0);
-      } else {
-        off += o.utf8Write(String(v), off);
-      }
-    }
-    o[off++] = COMMA;
-    if (y[i] !== NO_LABEL) o[off++] = 48 + y[i];
-    o[off++] = LF;
-  }
-  out.off = off;
-  return i;
+  const r = formatRowsInto(ds, start, ds.rows, out.buf, out.off);
+  out.off = r.off;
+  return r.row;
 }
 
 /** Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash. */
-export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array): Promise<{ hash: string; csvPath: string; binPath: string }> {
+export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted): Promise<{ hash: string; csvPath: string; binPath: string }> {
   const csvPath = join(dir, DATASET_CSV);
   const binPath = join(dir, DATASET_BIN);
   const hashes = rowHashes ?? hashRows(ds);
@@ -150,7 +111,7 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
-    await writeRows(ds, out);
+    await writeRows(ds, out, pre);
     const digest = hash.digest('hex');
 
     const head = { hash: digest, prev: null, id: cols.id, target: cols.target, missing: countMissing(ds) };
@@ -169,12 +130,60 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
   }
 }
 
-/** Format every row of `ds` into `out`, flushing as the buffer fills. */
-async function writeRows(ds: Dataset, out: BufferedOut): Promise<void> {
+/**
+ * Lines already formatted (FormattedRows, see csv-rows.ts) for the rows of a dataset before its
+ * duplicates were dropped: `parts` cover those rows in order, `dropped` marks the ones not kept.
+ */
+export interface Preformatted {
+  parts: FormattedRows[];
+  dropped: Uint8Array;
+}
+
+/** Format every row of `ds` into `out` (or copy their preformatted lines), flushing as the buffer fills. */
+async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted): Promise<void> {
+  if (pre && keptRows(pre) === ds.rows) return copyLines(pre, out);
   for (let i = 0; i < ds.rows; ) {
     i = formatRows(ds, i, out);
     // The buffer is full (or one row is larger than it): flush, growing it if needed.
     if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
+  }
+  await out.flush();
+  await out.drain();
+}
+
+function keptRows(pre: Preformatted): number {
+  let n = 0;
+  for (const p of pre.parts) n += p.ends.length;
+  if (n !== pre.dropped.length) return -1;
+  let kept = n;
+  for (let i = 0; i < n; i++) kept -= pre.dropped[i];
+  return kept;
+}
+
+/** The kept rows' lines, copied a run of consecutive kept rows at a time. */
+async function copyLines(pre: Preformatted, out: BufferedOut): Promise<void> {
+  let r = 0;
+  for (const { bytes, ends } of pre.parts) {
+    const rows = ends.length;
+    for (let k = 0; k < rows; ) {
+      if (pre.dropped[r + k]) {
+        k++;
+        continue;
+      }
+      let from = k === 0 ? 0 : ends[k - 1];
+      let e = k + 1;
+      while (e < rows && !pre.dropped[r + e]) e++;
+      const to = ends[e - 1];
+      while (from < to) {
+        if (out.off === out.buf.length) await out.flush();
+        const n = Math.min(to - from, out.buf.length - out.off);
+        bytes.copy(out.buf, out.off, from, from + n);
+        out.off += n;
+        from += n;
+      }
+      k = e;
+    }
+    r += rows;
   }
   await out.flush();
   await out.drain();
@@ -255,7 +264,7 @@ export async function openDatasetOnDisk(dir: string, features: string[]): Promis
  * finaldata.csv gains the rows (copied to a temp file in the kernel, rows appended, hash
  * continued from the state left by reading it), and a new .bin segment holds them.
  */
-export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns): Promise<{ hash: string; csvPath: string }> {
+export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns, pre?: Preformatted): Promise<{ hash: string; csvPath: string }> {
   if (!base.segments || !base.copy) throw new Error('appendDataset needs the dataset\'s .bin chain and its copy');
   const csvPath = join(dir, DATASET_CSV);
   const segPath = join(dir, `${DATASET_BIN}.${base.segments.length}`);
@@ -264,7 +273,7 @@ export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dat
   try {
     const hash = base.hashState.copy();
     const out = new BufferedOut(csv, hash);
-    await writeRows(added, out);
+    await writeRows(added, out, pre);
     const digest = hash.digest('hex');
     const head = { hash: digest, prev: base.hash, id: cols.id, target: cols.target, missing: countMissing(added) };
     await writeSegment((part) => seg.write(part), added, addedHashes, head, out.buf);

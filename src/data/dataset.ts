@@ -63,6 +63,19 @@ export class DatasetBuilder {
     this.ids.reserve(rows, idBytes);
   }
 
+  /**
+   * Append `rows` rows built elsewhere (the second part of a file, parsed on another thread):
+   * columns, labels, and ids as packed bytes with each row's start and length in them.
+   */
+  appendRows(x: Float64Array[], y: Uint8Array, ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number }, rows: number): void {
+    if (rows === 0) return;
+    this.reserve(rows, ids.end);
+    for (let f = 0; f < this.x.length; f++) this.x[f].set(x[f].subarray(0, rows), this.rows);
+    this.y.set(y.subarray(0, rows), this.rows);
+    this.ids.appendPacked(ids.starts, ids.lens, ids.bytes, ids.end, rows);
+    this.rows += rows;
+  }
+
   truncate(rows: number): void {
     this.rows = rows;
     this.ids.truncate(rows);

@@ -6,14 +6,26 @@ import type { IdColumn } from './id-column.js';
  * duplicates when id, every feature (missing equals missing, −0 equals 0) and the label are
  * equal. Returns a mask: 1 marks a row equal to an earlier row (the first occurrence is kept).
  */
-export function findDuplicates(ds: Dataset, hashesOut?: Uint32Array): Uint8Array {
+export function findDuplicates(ds: Dataset, hashesOut?: Uint32Array, given: GivenHashes = []): Uint8Array {
   const n = ds.rows;
   // The row hashes are kept with the dataset (finaldata.bin) so that a later ingest can check new
   // rows against it without hashing every existing row again.
   const keys = hashesOut ? hashesOut.subarray(0, n) : new Uint32Array(n);
-  for (let r = 0; r < n; r++) keys[r] = hashRow(ds, r);
+  let r = 0;
+  for (const g of [...given].sort((a, b) => a.start - b.start)) {
+    for (; r < g.start; r++) keys[r] = hashRow(ds, r);
+    keys.set(g.hashes, g.start);
+    r = g.start + g.hashes.length;
+  }
+  for (; r < n; r++) keys[r] = hashRow(ds, r);
   return markDuplicates(ds, keys); // reads keys, never writes them
 }
+
+/**
+ * Row hashes already computed (by the thread that parsed a file's second part, see
+ * readDataFile): rows [start, start + hashes.length) of the dataset, not hashed again.
+ */
+export type GivenHashes = ReadonlyArray<{ start: number; hashes: Uint32Array }>;
 
 /**
  * The batch behind findDuplicates, given each row's 32-bit hash (exported so tests can force

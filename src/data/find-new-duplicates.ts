@@ -1,6 +1,6 @@
 import type { Dataset } from './dataset.js';
 import type { SegmentFile, StoredRow } from './dataset-bin.js';
-import { findDuplicates, hashRow } from './find-duplicates.js';
+import { findDuplicates, hashRow, type GivenHashes } from './find-duplicates.js';
 
 /**
  * Duplicates among rows being appended to a dataset that is already free of duplicates: marks
@@ -10,10 +10,10 @@ import { findDuplicates, hashRow } from './find-duplicates.js';
  * never loaded or hashed again: an ingest of 1,000 new rows on a 1,000,000-row dataset scans 1M
  * stored integers against a small table. Equal hashes are confirmed by reading the stored row
  * and comparing, so a collision never drops a row. `addedHashesOut` receives the added rows'
- * hashes (to store with them).
+ * hashes (to store with them); `given` are hashes already computed (see findDuplicates).
  */
-export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHashesOut: Uint32Array): Uint8Array {
-  const mask = findDuplicates(added, addedHashesOut);
+export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHashesOut: Uint32Array, given: GivenHashes = []): Uint8Array {
+  const mask = findDuplicates(added, addedHashesOut, given);
   const n = added.rows;
   if (n === 0) return mask;
 

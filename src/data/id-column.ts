@@ -104,6 +104,18 @@ export class IdColumn {
     this.end = at + n;
   }
 
+  /** Append `rows` ids packed elsewhere: row i is bytes[starts[i], starts[i] + lens[i]) of bytes[0, end). */
+  appendPacked(starts: Uint32Array, lens: Uint32Array, bytes: Uint8Array, end: number, rows: number): void {
+    this.room(rows, end);
+    const base = this.end;
+    this.bytes.set(bytes.subarray(0, end), base);
+    const at = this.length;
+    for (let i = 0; i < rows; i++) this.starts[at + i] = base + starts[i];
+    this.lens.set(lens.subarray(0, rows), at);
+    this.length += rows;
+    this.end = base + end;
+  }
+
   pushString(id: string): void {
     this.room(1, id.length * 3);
     const n = this.bytes.utf8Write(id, this.end);

@@ -1,28 +1,25 @@
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
-import { CsvFormatError, CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
-import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
-import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
-import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+import { CsvFormatError } from './csv/parser.js';
+import type { TableSchema } from './columns.js';
+import type { DatasetBuilder } from './dataset.js';
+import { PartWorker } from './parse-worker-client.js';
+import { hashRow } from './find-duplicates.js';
+import { preformatRows, type FormattedRows } from './csv-rows.js';
+import { CsvRowSink, FileRejectedError, logReject, type RowCounts } from './row-sink.js';
 
-/** The file cannot be used at all; `reason` is one line for the user. Nothing from it was kept. */
-export class FileRejectedError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    readonly line?: number,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
-    this.name = 'FileRejectedError';
-  }
-}
+export { CsvRowSink, FileRejectedError, logReject, type LoggedReject, type RowCounts, type SinkOptions } from './row-sink.js';
 
 /** A whole file's counts (RowCounts) with its identity. */
 export interface FileReadResult extends RowCounts {
   size: number;
   sha256: string;
+  /** hashRow of each accepted row, in order — when asked for (rowHashes) and the file was read in two parts. */
+  rowHashes?: Uint32Array;
+  /** The accepted rows as finaldata.csv lines, in order — when asked for (csvLines) and the file was read in two parts. */
+  csvLines?: FormattedRows[];
 }
 
 export interface ReadOptions {
@@ -35,176 +32,59 @@ export interface ReadOptions {
   /**
    * Called after each chunk's rows went into the builder (the next chunk is being read
    * meanwhile); the file waits for it. A streaming reader takes the rows and truncates the
-   * builder here, so the file is never held in memory whole.
+   * builder here, so the file is never held in memory whole. (Such a file is read in one part.)
    */
   onChunk?: () => void | Promise<void>;
   /** Size the builder for the whole file after the first chunk (default true); off when it is emptied per chunk. */
   reserve?: boolean;
   /** Compute the file's sha256 (default true); `sha256` is '' without. */
   hash?: boolean;
-}
-
-/** Rows validated so far by a CsvRowSink; the same counts a file's ingest reports. */
-export interface RowCounts {
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  rejectedByReason: Partial<Record<RejectReason, number>>;
-  missing: Record<string, number>;
-  extraColumns: string[];
+  /** Files at least this large are parsed in two parts, on two threads. Default: none (one pass), unless RISKWATCH_PARALLEL_READ_BYTES is set. */
+  parallelMinBytes?: number;
+  /**
+   * When the file is read in two parts, also return its rows' hashRow values (ingest's dedup):
+   * each thread hashes its own rows, this one while it waits for the other.
+   */
+  rowHashes?: boolean;
+  /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
+  csvLines?: boolean;
 }
 
 /**
- * The one row builder every source feeds: CSV bytes in (a file's, or a database's rows as CSV),
- * validated rows appended to `builder`, rejects counted by reason. Header first, then rows.
- * `push` may throw FileRejectedError (unusable header) or CsvFormatError.
+ * Read a file in two parts on two threads (the second core) when it has at least this many
+ * bytes: RISKWATCH_PARALLEL_READ_BYTES, or ReadOptions.parallelMinBytes. Off when neither is set.
  */
-export class CsvRowSink {
-  private readonly parser: CsvParser;
-  private readonly state: { map: ColumnMap | null; rowsRead: number; rowsRejected: number };
-  private readonly missing: Float64Array;
-  private readonly rejected: Partial<Record<RejectReason, number>> = {};
+const PARALLEL_MIN_BYTES = byteCount(process.env.RISKWATCH_PARALLEL_READ_BYTES);
 
-  constructor(
-    readonly name: string,
-    readonly schema: TableSchema,
-    builder: DatasetBuilder,
-    opts: Pick<ReadOptions, 'log' | 'maxLoggedRejects'> & { where?: string } = {},
-  ) {
-    const nf = schema.features.length;
-    this.missing = new Float64Array(nf);
-    this.state = { map: null, rowsRead: 0, rowsRejected: 0 };
-    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected));
-  }
-
-  push(chunk: Buffer): void {
-    this.parser.push(chunk);
-  }
-
-  /** Flush the last record; false when no header was ever seen. */
-  end(): boolean {
-    this.parser.end();
-    return this.state.map !== null;
-  }
-
-  counts(): RowCounts {
-    const missingOut: Record<string, number> = {};
-    this.schema.features.forEach((f, j) => (missingOut[f] = this.missing[j]));
-    const { rowsRead, rowsRejected, map } = this.state;
-    return { rowsRead, rowsAccepted: rowsRead - rowsRejected, rowsRejected, rejectedByReason: this.rejected, missing: missingOut, extraColumns: map?.extra ?? [] };
-  }
+/**
+ * Whether to read a file of `size` bytes in two parts. Off by default: on the 2-vCPU machine it
+ * was measured on, two threads rarely ran at full speed each (other processes on the cores, the
+ * worker's start-up and cold JIT), and the split cost ~0.3 s more CPU for no gain in wall time
+ * (ingest of 1,000,000 rows); it stays available for machines with idle cores.
+ */
+export function useTwoParts(size: number, minBytes: number | undefined): boolean {
+  return minBytes !== undefined && size >= minBytes;
 }
 
-function rowHandler(
-  name: string,
-  schema: TableSchema,
-  builder: DatasetBuilder,
-  opts: Pick<ReadOptions, 'log' | 'maxLoggedRejects'> & { where?: string },
-  state: { map: ColumnMap | null; rowsRead: number; rowsRejected: number },
-  missing: Float64Array,
-  rejected: Partial<Record<RejectReason, number>>,
-): (rec: CsvRecord) => void {
-  const maxLogged = opts.maxLoggedRejects ?? 20;
-  const nf = schema.features.length;
-  const counts = schema.features.map((f) => schema.featureTypes[f] !== 'number');
-  let map: ColumnMap | null = null;
-  let logged = 0;
-  const rowMissing = new Uint8Array(nf);
-  // A file's rejects name its line; a database source's name the row of the result ("row").
-  const where = opts.where ?? 'line';
+/** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
+const SPLIT_AT = 0.5;
 
-  const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string) => {
-    state.rowsRejected++;
-    rejected[reason] = (rejected[reason] ?? 0) + 1;
-    if (logged < maxLogged && opts.log) {
-      logged++;
-      const at = where === 'line' ? rec.line : rec.line - 1;
-      opts.log.warn({ file: name, [where]: at, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value }, `row rejected: ${name}${where === 'line' ? ':' : ' row '}${at}`);
-    }
-  };
-
-  // Column positions, copied out of the header map into plain locals once it is known: this
-  // callback runs once per row and property lookups through `map` showed in profiles.
-  let fieldCount = 0;
-  let featCols = new Int32Array(0);
-  let idCol = -1;
-  let targetCol = -1;
-  return (rec: CsvRecord) => {
-    if (!map) {
-      try {
-        map = mapHeader(rec.texts(), schema);
-      } catch (err) {
-        throw new FileRejectedError(name, (err as Error).message, rec.line);
-      }
-      state.map = map;
-      fieldCount = map.count;
-      featCols = Int32Array.from(map.features);
-      idCol = map.id;
-      targetCol = map.target;
-      if (map.extra.length && opts.log) {
-        // Bounded: a file with 10,000 columns must not put 10,000 names in one log line.
-        const shown = map.extra.length <= 10 ? map.extra.join(', ') : `${map.extra.slice(0, 10).join(', ')} and ${map.extra.length - 10} more`;
-        opts.log.warn({ file: name, columns: map.extra.slice(0, 10), extraColumns: map.extra.length }, `ignoring extra columns in ${name}: ${shown}`);
-      }
-      return;
-    }
-    state.rowsRead++;
-    if (rec.count !== fieldCount) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${fieldCount}`);
-    if (rec.malformed) return reject(rec, 'malformed_quotes');
-    const r = builder.next();
-    const buf = rec.buf;
-    const starts = rec.starts;
-    const ends = rec.ends;
-    const x = builder.x;
-    for (let j = 0; j < nf; j++) {
-      const c = featCols[j];
-      let v: number;
-      if (counts[j]) {
-        v = parseCount(buf, starts[c], ends[c]);
-        if (v === EMPTY) {
-          v = Number.NaN;
-          rowMissing[j] = 1;
-        } else if (v === INVALID) {
-          const text = rec.text(c);
-          return reject(rec, classifyCount(text), schema.features[j], text);
-        } else rowMissing[j] = 0;
-      } else {
-        const text = rec.text(c);
-        if (text.trim() === '') {
-          v = Number.NaN;
-          rowMissing[j] = 1;
-        } else {
-          v = parseNumber(text);
-          if (v !== v) return reject(rec, classifyNumber(text), schema.features[j], text);
-          rowMissing[j] = 0;
-        }
-      }
-      x[j][r] = v;
-    }
-    let label = NO_LABEL;
-    if (targetCol >= 0) {
-      label = parseLabel(buf, starts[targetCol], ends[targetCol]);
-      if (label === EMPTY) {
-        if (schema.requireTarget) return reject(rec, 'missing_label', schema.target);
-        label = NO_LABEL;
-      } else if (label === INVALID) {
-        return reject(rec, 'invalid_label', schema.target, rec.text(targetCol));
-      }
-    }
-    if (idCol >= 0 && ends[idCol] === starts[idCol] && schema.requireId) return reject(rec, 'missing_id', schema.id);
-    builder.y[r] = label;
-    for (let j = 0; j < nf; j++) missing[j] += rowMissing[j];
-    // The id goes in as bytes straight from the record, unless quotes need unescaping.
-    if (idCol < 0) builder.ids.pushString(`line-${rec.line}`);
-    else if (rec.flags[idCol] & ESCAPED_QUOTES) builder.ids.pushString(rec.text(idCol));
-    else builder.ids.pushBytes(buf, starts[idCol], ends[idCol]);
-    builder.commit();
-  };
+function byteCount(v: string | undefined): number | undefined {
+  const n = v === undefined || v.trim() === '' ? Number.NaN : Number(v);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /**
  * Stream one data file into `builder`, validating every row against `schema`. All or nothing: if
  * the file turns out unusable the builder is truncated back and FileRejectedError names the reason.
+ *
+ * When asked (parallelMinBytes, RISKWATCH_PARALLEL_READ_BYTES), a file is parsed in two parts:
+ * a worker thread parses the rows after the first line break past the middle while this thread
+ * parses those before it, then hashes the rest of the file; the worker's rows, counts and logged rejects (line numbers offset by this
+ * part's lines) are appended after this part's, so the result is the one a single pass gives.
+ * The split holds only if this part ends between two records — not inside a quoted field that
+ * spans a line break — and the file has an id column (rows without one are named by line); when
+ * it does not hold, or the worker fails, the rest is parsed here as usual.
  */
 export async function readDataFile(
   path: string,
@@ -216,29 +96,49 @@ export async function readDataFile(
   const startRows = builder.rows;
   const startIdBytes = builder.ids.end;
   const before = await stat(path);
+  const maxLogged = opts.maxLoggedRejects ?? 20;
+  // Started first: its ~40 ms start-up overlaps this thread's first reads.
+  const worker = !opts.onChunk && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? PartWorker.start() : undefined;
   const hash = opts.hash === false ? undefined : createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
   const fh = await open(path, 'r');
   let size = 0;
+  let rowHashes: Uint32Array | undefined;
+  let csvLines: FormattedRows[] | undefined;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
     // Read-ahead: the next chunk is being read (in libuv's thread pool) while this one is parsed.
     // Two buffers, used in turn: the parser copies what it keeps, so a buffer is free again once
     // pushed. (A fresh buffer per chunk cost a page fault per 4 KiB of the file.)
     const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-    let turn = 0;
-    const readChunk = () => {
-      const chunk = buffers[turn];
-      turn ^= 1;
-      return fh.read(chunk, 0, chunkBytes, null).then(({ bytesRead }) => (bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead)));
+    /** Read bytes [from, stop) (or to the end), each chunk through `use`; returns the bytes read. */
+    const pump = async (from: number, stop: number, use: (part: Buffer) => void | Promise<void>): Promise<number> => {
+      let pos = from;
+      let turn = 0;
+      const readChunk = (): Promise<{ part: Buffer; full: boolean }> => {
+        const want = Math.min(chunkBytes, stop - pos);
+        if (want <= 0) return Promise.resolve({ part: buffers[0].subarray(0, 0), full: false });
+        const chunk = buffers[turn];
+        turn ^= 1;
+        const at = pos;
+        pos += want;
+        return fh.read(chunk, 0, want, at).then(({ bytesRead }) => ({ part: chunk.subarray(0, bytesRead), full: bytesRead === want }));
+      };
+      let pending = readChunk();
+      let n = 0;
+      for (;;) {
+        const { part, full } = await pending;
+        if (part.length === 0) break;
+        // A short read is the end of the file (as it is now): no read past it.
+        pending = full ? readChunk() : Promise.resolve({ part: part.subarray(0, 0), full: false });
+        pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
+        n += part.length;
+        await use(part);
+      }
+      return n;
     };
-    let pending = readChunk();
     let reserved = opts.reserve === false;
-    for (;;) {
-      const part = await pending;
-      if (part.length === 0) break;
-      pending = readChunk();
-      pending.catch(() => {}); // surfaces at the next await; never an unhandled rejection
+    const consume = async (part: Buffer) => {
       hash?.update(part);
       size += part.length;
       sink.push(part);
@@ -253,19 +153,98 @@ export async function readDataFile(
       }
       opts.onBytes?.(size);
       if (opts.onChunk) await opts.onChunk();
+    };
+    const split = worker ? await findSplit(fh, before.size) : -1;
+    if (!worker || split < 0) {
+      worker?.stop();
+      await pump(0, Infinity, consume);
+    } else {
+      let parsing: ReturnType<PartWorker['parse']> | null = null;
+      let usable = true;
+      await pump(0, split, async (part) => {
+        await consume(part);
+        // The worker starts as soon as the header's column positions are known.
+        if (!parsing && usable && sink.map) {
+          if (sink.map.id < 0) usable = false;
+          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: opts.rowHashes === true, csvLines: opts.csvLines === true });
+        }
+      });
+      if (!parsing || sink.pendingBytes !== 0) {
+        // No header yet, no id column, or the split fell inside a quoted field: one pass here.
+        const why = !sink.map ? 'no header before the split' : !usable ? 'no id column' : 'split inside a quoted field';
+        opts.log?.debug({ file: name, split }, `read ${name} in one part: ${why}`);
+        worker.stop();
+        await pump(split, Infinity, consume);
+      } else {
+        const lineOffset = sink.nextLine - 1;
+        const rest = await pump(split, Infinity, (part) => {
+          hash?.update(part);
+          size += part.length;
+          opts.onBytes?.(size);
+        });
+        // While the worker still parses (it started later): this part's row hashes and lines.
+        const mainHashes = opts.rowHashes ? hashRowsFrom(builder, startRows) : null;
+        const mainLines = opts.csvLines ? preformatRows(builder.build(), startRows, builder.rows) : null;
+        const r = await (parsing as ReturnType<PartWorker['parse']>);
+        if ('error' in r) {
+          // The worker failed (the part is unusable, or the thread could not run): parse it here,
+          // which meets the same problem and reports it with the file's own line numbers.
+          opts.log?.debug({ file: name, split, error: r.error }, `read ${name} in one part: the parse worker failed`);
+          const again = await pump(split, Infinity, (part) => sink.push(part));
+          if (again !== rest) throw changedError(name);
+        } else {
+          const p = r.part;
+          if (p.bytes !== rest) throw changedError(name);
+          builder.appendRows(p.x, p.y, p.ids, p.rows);
+          if (mainHashes && p.hashes) {
+            rowHashes = new Uint32Array(mainHashes.length + p.rows);
+            rowHashes.set(mainHashes);
+            rowHashes.set(p.hashes.subarray(0, p.rows), mainHashes.length);
+          }
+          // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
+          if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
+          const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
+          for (const rej of shown) logReject(opts.log!, name, 'line', { ...rej, line: rej.line + lineOffset });
+          sink.addCounts(p, shown.length);
+          opts.log?.debug({ file: name, split, rows: [builder.rows - startRows - p.rows, p.rows] }, `read ${name} in two parts`);
+        }
+      }
     }
     if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
     const after = await stat(path);
-    if (after.size !== size || after.mtimeMs !== before.mtimeMs) {
-      throw new FileRejectedError(name, 'file changed while it was being read (still being written?); it will be read again next time');
-    }
+    if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw changedError(name);
   } catch (err) {
     builder.truncate(startRows);
     if (err instanceof FileRejectedError) throw err;
     if (err instanceof CsvFormatError) throw new FileRejectedError(name, err.message, err.line);
     throw err;
   } finally {
+    worker?.stop();
     await fh.close();
   }
-  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts() };
+  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(rowHashes ? { rowHashes } : {}), ...(csvLines ? { csvLines } : {}) };
+}
+
+function hashRowsFrom(builder: DatasetBuilder, from: number): Uint32Array {
+  const ds = builder.build();
+  const out = new Uint32Array(ds.rows - from);
+  for (let r = from; r < ds.rows; r++) out[r - from] = hashRow(ds, r);
+  return out;
+}
+
+function changedError(name: string): FileRejectedError {
+  return new FileRejectedError(name, 'file changed while it was being read (still being written?); it will be read again next time');
+}
+
+/**
+ * Where the second part of a file read in two parts starts: just after the first line break at or
+ * after SPLIT_AT of the file (searched up to 1 MiB on); -1 when there is none (one huge line).
+ */
+async function findSplit(fh: FileHandle, size: number): Promise<number> {
+  const from = Math.floor(size * SPLIT_AT);
+  const buf = Buffer.allocUnsafe(Math.min(1 << 20, size - from));
+  const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+  const lf = buf.subarray(0, bytesRead).indexOf(10);
+  const split = lf < 0 ? -1 : from + lf + 1;
+  return split > 0 && split < size ? split : -1;
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
-import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk } from '../data/dataset-files.js';
+import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
+import type { FormattedRows } from '../data/csv-rows.js';
 import { compactRows, findDuplicates } from '../data/find-duplicates.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
@@ -122,7 +123,7 @@ async function ingestInto(
   const sources: IngestSourceResult[] = [];
   const records: IngestedFileRecord[] = [];
   // Rows appended per file and per database source, to count their duplicates afterwards.
-  const read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }> = [];
+  const read: FolderWork['read'] = [];
   const dbReads: Array<{ res: IngestSourceResult; start: number; end: number; read: SourceRead | null }> = [];
 
   // Sources in config order, each all-or-nothing; one that fails is reported and the others go on.
@@ -171,7 +172,9 @@ async function ingestInto(
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
   let rowHashes: Uint32Array = new Uint32Array(builder.rows);
-  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : findDuplicates(builder.build(), rowHashes);
+  // Files read in two parts come with their rows' hashes (computed while waiting on the other thread).
+  const given = read.flatMap((r) => (r.rowHashes ? [{ start: r.start, hashes: r.rowHashes }] : []));
+  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes, given) : findDuplicates(builder.build(), rowHashes, given);
   const countIn = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) n += duplicate[i];
@@ -192,6 +195,7 @@ async function ingestInto(
     res.rowsAdded = res.rowsAccepted - res.duplicates;
     if (res.status === 'ingested') log.info({ source: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested source ${res.name}`);
   }
+  const pre = preformattedLines(read, builder.rows, duplicate);
   rowHashes = keepUnmasked(rowHashes, duplicate);
   builder.truncate(compactRows(builder, duplicate));
 
@@ -205,12 +209,12 @@ async function ingestInto(
   const cols = { id: config.id, target: config.target };
   if (mustWrite) {
     const ds = builder.build();
-    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols) : await writeDataset(config.outputFolder, ds, cols, rowHashes);
+    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre);
     const missing = append ? addCounts(onDisk!.missing, countMissing(ds)) : countMissing(ds);
     datasetHash = written.hash;
     datasetPath = written.csvPath;
     datasetRecord = { hash: written.hash, rows: rowsTotal, path: written.csvPath, createdAt: nowIso(), missing };
-    log.debug({ mode: append ? 'append' : 'rewrite', segments: segments ? segments.length + 1 : 1 }, 'dataset written');
+    log.debug({ mode: append ? 'append' : 'rewrite', segments: segments ? segments.length + 1 : 1, csvLines: pre ? 'copied' : 'formatted' }, 'dataset written');
   } else if (onDisk && onDisk.hash !== recorded?.hash) {
     // The dataset on disk was written but never recorded (a crash between the two): record it
     // now, or the store would go on naming an older dataset than the one models train on.
@@ -279,7 +283,7 @@ interface FolderWork {
   builder: DatasetBuilder;
   results: IngestFileResult[];
   records: IngestedFileRecord[];
-  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult }>;
+  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; rowHashes?: Uint32Array; csvLines?: FormattedRows[] }>;
   source: IngestSourceResult;
   schema: ReturnType<typeof trainingSchema>;
 }
@@ -316,7 +320,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     const ingestedAt = nowIso();
     const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, { log, onBytes: (b) => progress.update(doneBytes + b) });
+      const r = await readDataFile(f.path, schema, builder, { log, rowHashes: true, csvLines: true, onBytes: (b) => progress.update(doneBytes + b) });
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
@@ -332,7 +336,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);
-      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source });
+      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source, rowHashes: r.rowHashes, csvLines: r.csvLines });
       source.status = 'ingested';
       source.files = (source.files ?? 0) + 1;
       source.rowsRead += r.rowsRead;
@@ -354,6 +358,22 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     doneBytes += f.size;
   }
   progress.stop();
+}
+
+/**
+ * The finaldata.csv lines files read in two parts came with, when they cover every row being
+ * written (rows [0, rows) before dedup: no existing rows rewritten, no database source); the
+ * writer then copies the kept rows' lines instead of formatting them.
+ */
+function preformattedLines(read: FolderWork['read'], rows: number, dropped: Uint8Array): Preformatted | undefined {
+  const parts: FormattedRows[] = [];
+  let at = 0;
+  for (const r of [...read].sort((a, b) => a.start - b.start)) {
+    if (r.start !== at || !r.csvLines) return undefined;
+    parts.push(...r.csvLines);
+    at = r.end;
+  }
+  return at === rows && rows > 0 ? { parts, dropped } : undefined;
 }
 
 /** The values whose mask entry is 0, in order (the row hashes of the rows compactRows keeps). */

@@ -76,6 +76,11 @@ export class CsvRecord {
 export interface CsvParserOptions {
   /** A record longer than this is an error rather than unbounded memory. Default 64 MiB. */
   maxRecordBytes?: number;
+  /**
+   * The input starts at a record boundary inside a file (the second part of a file parsed in two
+   * parts): no BOM or compression check, which only the file's first bytes get. Lines count from 1.
+   */
+  midFile?: boolean;
 }
 
 const COMPRESSED: Array<[string, number[]]> = [
@@ -120,6 +125,17 @@ export class CsvParser {
     opts: CsvParserOptions = {},
   ) {
     this.maxRecordBytes = opts.maxRecordBytes ?? 64 * 1024 * 1024;
+    this.started = opts.midFile === true;
+  }
+
+  /** Bytes pushed but not yet handed out as records (0: the input so far ends between records). */
+  get pendingBytes(): number {
+    return this.used + (this.head?.length ?? 0);
+  }
+
+  /** The line the next record starts on (1-based): lines consumed so far + 1. */
+  get nextLine(): number {
+    return this.line;
   }
 
   /** Feed the next chunk. The parser copies what it needs: the caller may reuse `chunk` at once. */

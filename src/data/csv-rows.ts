@@ -1,0 +1,81 @@
+import { NO_LABEL, type Dataset } from './dataset.js';
+
+/**
+ * finaldata.csv's row format (id, features, label; RFC 4180 quoting only where needed), written
+ * by hand into a byte buffer: the dataset writer's hot path, which would otherwise build millions
+ * of short-lived strings (one per line). Its own module so the parse worker can format the rows
+ * it parsed (see preformatRows) without loading the dataset writer.
+ */
+
+const COMMA = 44;
+const LF = 10;
+
+/** Bytes one row can take at most: a quoted id doubles its bytes, a number is ≤ 25 characters. */
+export function maxRowBytes(ds: Dataset, i: number): number {
+  return 2 * ds.ids.lens[i] + 16 + ds.features.length * 26;
+}
+
+/**
+ * Format rows from `start` (to `end`) into `o` at `off` until it is nearly full. Returns the
+ * next row and offset; when `ends` is given, ends[i - start] is where row i's line ends.
+ * Synchronous with everything in locals: this loop runs once per row of the dataset. Ids are
+ * copied as bytes from the id column; an id that needs quoting (rare) is written quoted.
+ */
+export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffer, off: number, ends?: Uint32Array): { row: number; off: number } {
+  const limit = o.length;
+  const nf = ds.features.length;
+  const x = ds.x;
+  const y = ds.y;
+  const ids = ds.ids;
+  let i = start;
+  for (; i < end; i++) {
+    if (off + 2 * ids.lens[i] + 16 + nf * 26 > limit) break;
+    off = ids.writeCsvField(i, o, off);
+    for (let j = 0; j < nf; j++) {
+      o[off++] = COMMA;
+      const v = x[j][i];
+      if (v !== v) continue;
+      if (v >= 0 && v < 2147483648 && (v | 0) === v) {
+        // Non-negative int32: digits by multiply-shift arithmetic, no string.
+        let n = v | 0;
+        const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+        let at = off + digits;
+        off = at;
+        do {
+          const q = (n / 10) | 0;
+          o[--at] = 48 + n - q * 10;
+          n = q;
+        } while (n > 0);
+      } else {
+        off += o.utf8Write(String(v), off);
+      }
+    }
+    o[off++] = COMMA;
+    if (y[i] !== NO_LABEL) o[off++] = 48 + y[i];
+    o[off++] = LF;
+    if (ends) ends[i - start] = off;
+  }
+  return { row: i, off };
+}
+
+/**
+ * Rows [from, to) of `ds` already formatted as finaldata.csv lines: row k's line is
+ * bytes[k === 0 ? 0 : ends[k - 1], ends[k]). Made while the other thread still parses (ingest of
+ * a file read in two parts); the dataset writer then copies the lines of the rows it keeps
+ * instead of formatting them.
+ */
+export interface FormattedRows {
+  bytes: Buffer;
+  ends: Uint32Array;
+}
+
+export function preformatRows(ds: Dataset, from: number, to: number): FormattedRows {
+  let size = 0;
+  for (let i = from; i < to; i++) size += maxRowBytes(ds, i);
+  // Sized for the worst case; pages past what is written are never touched (no cost).
+  const bytes = Buffer.allocUnsafeSlow(Math.max(1, size));
+  const ends = new Uint32Array(to - from);
+  const r = formatRowsInto(ds, from, to, bytes, 0, ends);
+  if (r.row !== to) throw new Error('preformatRows: buffer too small'); // cannot happen: sized for the worst case
+  return { bytes, ends };
+}

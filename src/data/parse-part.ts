@@ -1,0 +1,100 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { RejectReason } from './csv/cells.js';
+import type { ColumnMap, TableSchema } from './columns.js';
+import { DatasetBuilder } from './dataset.js';
+import { hashRow } from './find-duplicates.js';
+import { preformatRows, type FormattedRows } from './csv-rows.js';
+import { CsvRowSink, type LoggedReject } from './row-sink.js';
+
+/**
+ * The second part of a data file read in two parts (see readDataFile): the rows of bytes
+ * [from, end of file), which start at a record boundary, validated exactly as the first part's
+ * rows are, into columns of their own. Runs on the parse worker's thread (parse-worker.ts).
+ * Line numbers in `rejects` count from the part's first line (1); the reader adds its offset.
+ */
+export interface PartRequest {
+  path: string;
+  name: string;
+  schema: TableSchema;
+  map: ColumnMap;
+  from: number;
+  maxLoggedRejects: number;
+  chunkBytes: number;
+  /** Also compute each row's hashRow (dedup), on this thread. */
+  hashes: boolean;
+  /** Also format each row as its finaldata.csv line, on this thread. */
+  csvLines: boolean;
+}
+
+export interface PartResult {
+  /** Bytes parsed: from `from` to the end of the file as this thread saw it. */
+  bytes: number;
+  rows: number;
+  x: Float64Array[];
+  y: Uint8Array;
+  ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number };
+  rowsRead: number;
+  rowsRejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  missing: Float64Array;
+  /** The first maxLoggedRejects rejects, lines relative to the part. */
+  rejects: LoggedReject[];
+  /** hashRow of each row, when asked for. */
+  hashes: Uint32Array | null;
+  /** The rows as finaldata.csv lines, when asked for. */
+  lines: FormattedRows | null;
+}
+
+export function parsePart(req: PartRequest): PartResult {
+  const builder = new DatasetBuilder(req.schema.features);
+  const rejects: LoggedReject[] = [];
+  const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r) });
+  // Synchronous reads: this thread has nothing else to do meanwhile, and fs/promises' file
+  // handles would cost the thread's start-up more module loading than the reads take.
+  const fd = openSync(req.path, 'r');
+  let bytes = 0;
+  try {
+    const size = fstatSync(fd).size;
+    const chunk = Buffer.allocUnsafe(req.chunkBytes);
+    let reserved = false;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, req.from + bytes);
+      if (n === 0) break;
+      bytes += n;
+      sink.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      if (!reserved && req.from + bytes < size && builder.rows > 0) {
+        // Columns sized for the whole part from the first chunk's rows (as readDataFile does).
+        reserved = true;
+        const scale = ((size - req.from - bytes) / bytes) * 1.1;
+        builder.reserve(Math.ceil(builder.rows * scale) + 64, Math.ceil(builder.ids.end * scale) + 1024);
+      }
+    }
+    sink.end();
+  } finally {
+    closeSync(fd);
+  }
+  const c = sink.counts();
+  const missing = new Float64Array(req.schema.features.map((f) => c.missing[f]));
+  const ids = builder.ids;
+  let hashes: Uint32Array | null = null;
+  const ds = builder.build();
+  if (req.hashes) {
+    hashes = new Uint32Array(ds.rows);
+    for (let r = 0; r < ds.rows; r++) hashes[r] = hashRow(ds, r);
+  }
+  const lines = req.csvLines ? preformatRows(ds, 0, ds.rows) : null;
+  return {
+    bytes,
+    rows: builder.rows,
+    x: builder.x,
+    y: builder.y,
+    ids: { starts: ids.starts, lens: ids.lens, bytes: ids.bytes, end: ids.end },
+    rowsRead: c.rowsRead,
+    rowsRejected: c.rowsRejected,
+    rejectedByReason: c.rejectedByReason,
+    missing,
+    rejects,
+    hashes,
+    lines,
+  };
+}

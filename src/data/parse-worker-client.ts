@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PartRequest, PartResult } from './parse-part.js';
+import type { PartReply } from './parse-worker.js';
+
+/**
+ * The worker file: in the CLI bundle's folder (dist/cli/parse-worker.mjs, bundled by
+ * scripts/build.mjs so that it loads as one module; this code is then in a chunk, in
+ * dist/cli/chunks), beside this module in the tsc output (dist/data) or under tsx (src/data, .ts).
+ * Undefined when none is there.
+ */
+function workerFile(): URL | undefined {
+  for (const name of ['parse-worker.mjs', '../parse-worker.mjs', 'parse-worker.js', 'parse-worker.ts']) {
+    const url = new URL(`./${name}`, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/**
+ * A thread that parses the second part of one file (parse-part.ts), started before the part is
+ * known so that its start-up overlaps the reader's first reads. `parse` sends the request and
+ * resolves with the part, or with an error message (the reader then parses the part itself);
+ * `stop` ends the thread whatever its state.
+ */
+export class PartWorker {
+  private readonly reply: Promise<PartReply>;
+
+  private constructor(private readonly worker: Worker) {
+    this.reply = new Promise<PartReply>((resolve) => {
+      worker.once('message', (m: PartReply) => resolve(m));
+      worker.once('error', (err) => resolve({ ok: false, error: err.message }));
+      worker.once('exit', (code) => resolve({ ok: false, error: `the parse worker exited (code ${code})` }));
+    });
+  }
+
+  /** A new worker, or undefined when none can be started (no worker file). */
+  static start(): PartWorker | undefined {
+    const file = workerFile();
+    if (!file) return undefined;
+    try {
+      if (file.pathname.endsWith('.ts')) {
+        // Under tsx (the tests) a worker does not inherit tsx's loader: register it first.
+        const tsx = import.meta.resolve('tsx/esm/api');
+        return new PartWorker(new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true }));
+      }
+      return new PartWorker(new Worker(file));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async parse(req: PartRequest): Promise<{ part: PartResult } | { error: string }> {
+    this.worker.postMessage(req);
+    const r = await this.reply;
+    return r.ok ? { part: r.part } : { error: r.error };
+  }
+
+  stop(): void {
+    void this.worker.terminate().catch(() => {});
+  }
+}

@@ -1,0 +1,43 @@
+import { parentPort } from 'node:worker_threads';
+import { parsePart, type PartRequest, type PartResult } from './parse-part.js';
+
+/**
+ * The parse worker (started by parse-worker-client.ts, one per large file): waits for the part
+ * of the file it is to parse, parses it, sends the columns back (their memory moved, not copied)
+ * and ends. Any error is sent back as a message: the reader then parses the part itself.
+ */
+export type PartReply = { ok: true; part: PartResult } | { ok: false; error: string };
+
+const port = parentPort;
+if (port) {
+  port.once('message', (req: PartRequest) => {
+    let reply: PartReply;
+    try {
+      reply = { ok: true, part: parsePart(req) };
+    } catch (err) {
+      reply = { ok: false, error: (err as Error)?.message ?? String(err) };
+    }
+    port.postMessage(reply, reply.ok ? transferList(reply.part) : []);
+    port.close();
+  });
+}
+
+/** The columns' memory, moved to the reader's thread; a Buffer from Node's shared pool is copied instead. */
+function transferList(part: PartResult): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView) => {
+    if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  };
+  part.x.forEach(add);
+  add(part.y);
+  add(part.ids.starts);
+  add(part.ids.lens);
+  add(part.ids.bytes);
+  add(part.missing);
+  if (part.hashes) add(part.hashes);
+  if (part.lines) {
+    add(part.lines.bytes);
+    add(part.lines.ends);
+  }
+  return [...out];
+}

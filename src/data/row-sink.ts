@@ -1,0 +1,249 @@
+import type { Logger } from 'pino';
+import { CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
+import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
+import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
+import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+
+// The row validator every source feeds (files, database rows as CSV, the second part of a file
+// on the parse worker's thread). Kept apart from read-data-file.ts so the worker's bundle holds
+// no file-reading or hashing code it does not run.
+
+/** The file cannot be used at all; `reason` is one line for the user. Nothing from it was kept. */
+export class FileRejectedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
+    this.name = 'FileRejectedError';
+  }
+}
+
+/** Rows validated so far by a CsvRowSink; the same counts a file's ingest reports. */
+export interface RowCounts {
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  missing: Record<string, number>;
+  extraColumns: string[];
+}
+
+/**
+ * The one row builder every source feeds: CSV bytes in (a file's, or a database's rows as CSV),
+ * validated rows appended to `builder`, rejects counted by reason. Header first, then rows.
+ * `push` may throw FileRejectedError (unusable header) or CsvFormatError.
+ */
+export class CsvRowSink {
+  private readonly parser: CsvParser;
+  private readonly state: SinkState;
+  private readonly missing: Float64Array;
+  private readonly rejected: Partial<Record<RejectReason, number>> = {};
+
+  constructor(
+    readonly name: string,
+    readonly schema: TableSchema,
+    builder: DatasetBuilder,
+    opts: SinkOptions = {},
+  ) {
+    const nf = schema.features.length;
+    this.missing = new Float64Array(nf);
+    this.state = { map: opts.map ?? null, rowsRead: 0, rowsRejected: 0, logged: 0 };
+    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected), { midFile: opts.map !== undefined });
+  }
+
+  push(chunk: Buffer): void {
+    this.parser.push(chunk);
+  }
+
+  /** Flush the last record; false when no header was ever seen. */
+  end(): boolean {
+    this.parser.end();
+    return this.state.map !== null;
+  }
+
+  /** The header's column positions, once the header row was read. */
+  get map(): ColumnMap | null {
+    return this.state.map;
+  }
+
+  /** 0 when the bytes pushed so far end exactly between two records (not inside a quoted field). */
+  get pendingBytes(): number {
+    return this.parser.pendingBytes;
+  }
+
+  /** The line the next record starts on. */
+  get nextLine(): number {
+    return this.parser.nextLine;
+  }
+
+  /** Rejects logged one by one so far (the rest were only counted). */
+  get logged(): number {
+    return this.state.logged;
+  }
+
+  /** Add the counts of rows validated elsewhere (the other part of a file parsed in two parts). */
+  addCounts(c: { rowsRead: number; rowsRejected: number; rejectedByReason: Partial<Record<RejectReason, number>>; missing: ArrayLike<number> }, logged: number): void {
+    this.state.rowsRead += c.rowsRead;
+    this.state.rowsRejected += c.rowsRejected;
+    this.state.logged += logged;
+    for (const [k, v] of Object.entries(c.rejectedByReason) as Array<[RejectReason, number]>) this.rejected[k] = (this.rejected[k] ?? 0) + v;
+    for (let j = 0; j < this.missing.length; j++) this.missing[j] += c.missing[j];
+  }
+
+  counts(): RowCounts {
+    const missingOut: Record<string, number> = {};
+    this.schema.features.forEach((f, j) => (missingOut[f] = this.missing[j]));
+    const { rowsRead, rowsRejected, map } = this.state;
+    return { rowsRead, rowsAccepted: rowsRead - rowsRejected, rowsRejected, rejectedByReason: this.rejected, missing: missingOut, extraColumns: map?.extra ?? [] };
+  }
+}
+
+/** A rejected row as logged: `line` is the file's line (or, for a database source, row + 1). */
+export interface LoggedReject {
+  line: number;
+  reason: RejectReason;
+  column?: string;
+  value?: string;
+}
+
+export interface SinkOptions {
+  log?: Logger;
+  /** Rejected rows logged one by one; the rest are only counted. Default 20. */
+  maxLoggedRejects?: number;
+  where?: string;
+  /** The header was read elsewhere: the input holds rows only, starting at a record boundary. */
+  map?: ColumnMap;
+  /** Receives the rejects that would be logged (up to maxLoggedRejects) instead of `log`. */
+  onReject?: (r: LoggedReject) => void;
+}
+
+interface SinkState {
+  map: ColumnMap | null;
+  rowsRead: number;
+  rowsRejected: number;
+  logged: number;
+}
+
+/** One reject log line (shared by both parts of a file read in two parts, so they read the same). */
+export function logReject(log: Logger, name: string, where: string, r: LoggedReject): void {
+  const at = where === 'line' ? r.line : r.line - 1;
+  const value = r.value && r.value.length > 80 ? r.value.slice(0, 80) + '…' : r.value;
+  log.warn({ file: name, [where]: at, reason: r.reason, column: r.column, value }, `row rejected: ${name}${where === 'line' ? ':' : ' row '}${at}`);
+}
+
+function rowHandler(
+  name: string,
+  schema: TableSchema,
+  builder: DatasetBuilder,
+  opts: SinkOptions,
+  state: SinkState,
+  missing: Float64Array,
+  rejected: Partial<Record<RejectReason, number>>,
+): (rec: CsvRecord) => void {
+  const maxLogged = opts.maxLoggedRejects ?? 20;
+  const nf = schema.features.length;
+  const counts = schema.features.map((f) => schema.featureTypes[f] !== 'number');
+  let map: ColumnMap | null = null;
+  const rowMissing = new Uint8Array(nf);
+  // A file's rejects name its line; a database source's name the row of the result ("row").
+  const where = opts.where ?? 'line';
+
+  const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string) => {
+    state.rowsRejected++;
+    rejected[reason] = (rejected[reason] ?? 0) + 1;
+    if (state.logged < maxLogged && (opts.log || opts.onReject)) {
+      state.logged++;
+      // Cut here too: a value sent to another thread need not be a whole 64 MiB field.
+      const r = { line: rec.line, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value };
+      if (opts.onReject) opts.onReject(r);
+      else logReject(opts.log!, name, where, r);
+    }
+  };
+
+  // Column positions, copied out of the header map into plain locals once it is known: this
+  // callback runs once per row and property lookups through `map` showed in profiles.
+  let fieldCount = 0;
+  let featCols = new Int32Array(0);
+  let idCol = -1;
+  let targetCol = -1;
+  const useMap = (m: ColumnMap) => {
+    map = m;
+    state.map = m;
+    fieldCount = m.count;
+    featCols = Int32Array.from(m.features);
+    idCol = m.id;
+    targetCol = m.target;
+  };
+  if (opts.map) useMap(opts.map);
+  return (rec: CsvRecord) => {
+    if (!map) {
+      let m: ColumnMap;
+      try {
+        m = mapHeader(rec.texts(), schema);
+      } catch (err) {
+        throw new FileRejectedError(name, (err as Error).message, rec.line);
+      }
+      useMap(m);
+      if (m.extra.length && opts.log) {
+        // Bounded: a file with 10,000 columns must not put 10,000 names in one log line.
+        const shown = m.extra.length <= 10 ? m.extra.join(', ') : `${m.extra.slice(0, 10).join(', ')} and ${m.extra.length - 10} more`;
+        opts.log.warn({ file: name, columns: m.extra.slice(0, 10), extraColumns: m.extra.length }, `ignoring extra columns in ${name}: ${shown}`);
+      }
+      return;
+    }
+    state.rowsRead++;
+    if (rec.count !== fieldCount) return reject(rec, 'field_count', undefined, `${rec.count} fields, header has ${fieldCount}`);
+    if (rec.malformed) return reject(rec, 'malformed_quotes');
+    const r = builder.next();
+    const buf = rec.buf;
+    const starts = rec.starts;
+    const ends = rec.ends;
+    const x = builder.x;
+    for (let j = 0; j < nf; j++) {
+      const c = featCols[j];
+      let v: number;
+      if (counts[j]) {
+        v = parseCount(buf, starts[c], ends[c]);
+        if (v === EMPTY) {
+          v = Number.NaN;
+          rowMissing[j] = 1;
+        } else if (v === INVALID) {
+          const text = rec.text(c);
+          return reject(rec, classifyCount(text), schema.features[j], text);
+        } else rowMissing[j] = 0;
+      } else {
+        const text = rec.text(c);
+        if (text.trim() === '') {
+          v = Number.NaN;
+          rowMissing[j] = 1;
+        } else {
+          v = parseNumber(text);
+          if (v !== v) return reject(rec, classifyNumber(text), schema.features[j], text);
+          rowMissing[j] = 0;
+        }
+      }
+      x[j][r] = v;
+    }
+    let label = NO_LABEL;
+    if (targetCol >= 0) {
+      label = parseLabel(buf, starts[targetCol], ends[targetCol]);
+      if (label === EMPTY) {
+        if (schema.requireTarget) return reject(rec, 'missing_label', schema.target);
+        label = NO_LABEL;
+      } else if (label === INVALID) {
+        return reject(rec, 'invalid_label', schema.target, rec.text(targetCol));
+      }
+    }
+    if (idCol >= 0 && ends[idCol] === starts[idCol] && schema.requireId) return reject(rec, 'missing_id', schema.id);
+    builder.y[r] = label;
+    for (let j = 0; j < nf; j++) missing[j] += rowMissing[j];
+    // The id goes in as bytes straight from the record, unless quotes need unescaping.
+    if (idCol < 0) builder.ids.pushString(`line-${rec.line}`);
+    else if (rec.flags[idCol] & ESCAPED_QUOTES) builder.ids.pushString(rec.text(idCol));
+    else builder.ids.pushBytes(buf, starts[idCol], ends[idCol]);
+    builder.commit();
+  };
+}
+
