@@ -2,24 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fallbackCount, writeProbability } from '../../src/model/format-probability.ts';
 import { sigmoid } from '../../src/model/sigmoid.ts';
+import { rngUint32 } from '../helpers/random.ts';
 
 // The oracle is String(x) itself: `predict --out` promised String()'s bytes before this formatter
 // existed, so every check is byte equality with it.
 const buf = Buffer.alloc(64);
 function format(x: number): string {
   return buf.toString('latin1', 0, writeProbability(x, buf, 0));
-}
-
-/** Deterministic 32-bit generator (mulberry32), so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 const f64 = new Float64Array(1);
@@ -77,7 +66,7 @@ test('every power of ten and of two in (0, 1), with both neighbours', () => {
 });
 
 test('short decimals (1 to 17 significant digits) at every exponent read back as themselves', () => {
-  const next = rng(7);
+  const next = rngUint32(7);
   const xs: number[] = [];
   for (let i = 0; i < 200_000; i++) {
     const digits = 1 + (next() % 17);
@@ -91,7 +80,7 @@ test('short decimals (1 to 17 significant digits) at every exponent read back as
 });
 
 test('2,000,000 random doubles: uniform in (0, 1) and uniform over the bit patterns of (0, 1)', () => {
-  const next = rng(42);
+  const next = rngUint32(42);
   function* uniform(): Generator<number> {
     for (let i = 0; i < 1_000_000; i++) yield (next() * 2 ** 21 + (next() >>> 11)) * 2 ** -53 || 2 ** -60;
   }
@@ -109,7 +98,7 @@ test('2,000,000 random doubles: uniform in (0, 1) and uniform over the bit patte
 });
 
 test("sigmoid's outputs over the whole score range (what predict actually prints)", () => {
-  const next = rng(3);
+  const next = rngUint32(3);
   function* probs(): Generator<number> {
     for (let i = 0; i < 500_000; i++) yield sigmoid(-720 + (next() / 2 ** 32) * 760);
   }
@@ -117,7 +106,7 @@ test("sigmoid's outputs over the whole score range (what predict actually prints
   assert.deepEqual(mismatches(probs()), []);
   // Probabilities that are exactly 1 print through String(); nothing else should.
   let ones = 0;
-  const again = rng(3);
+  const again = rngUint32(3);
   for (let i = 0; i < 500_000; i++) if (sigmoid(-720 + (again() / 2 ** 32) * 760) === 1) ones++;
   assert.equal(fallbackCount.n - before, ones);
 });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedWithModels } from '../helpers/workspace.ts';
+import { referenceCsv } from '../helpers/predictions.ts';
+import { rng } from '../helpers/random.ts';
 import { INLINE_PREDICTIONS_LIMIT, predict } from '../../src/model/predict.ts';
 import { openPredictionsWriter, startPredictionsThread } from '../../src/model/predictions-writer.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
@@ -13,28 +15,6 @@ import { IdColumn } from '../../src/data/id-column.ts';
 // input falls into chunks, with rejected rows skipped and ids that need quoting or neutralising.
 const { ws, ctx } = await seedWithModels(1);
 after(() => ctx.store.close());
-
-function referenceCsv(idColumn: string, rows: { id: string; probability: number; prediction: number }[]): string {
-  const field = (s: string) => (/[",\r\n]|^[ \t]|[ \t]$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = [`${field(idColumn)},probability,prediction`];
-  for (const r of rows) {
-    const id = /^[=+\-@\t\r]/.test(r.id) ? `'${r.id}` : r.id;
-    lines.push(`${field(id)},${String(r.probability)},${r.prediction}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** `rows` data lines: odd ids (quoting, formula prefixes, UTF-8, a quoted line break) spread through, some invalid rows. */
 function writeInput(name: string, rows: number, seed: number): { path: string; invalid: number } {

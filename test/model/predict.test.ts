@@ -3,35 +3,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedWithModels } from '../helpers/workspace.ts';
+import { referenceCsv } from '../helpers/predictions.ts';
+import { rng } from '../helpers/random.ts';
 import { predict } from '../../src/model/predict.ts';
 
 // `predict --out` is a file format contract: id,probability,prediction with the probability as
 // String() prints it. The reference below is that contract written out plainly, one string per
-// row, independent of the buffer writer and of writeProbability.
+// row (test/helpers/predictions.ts), independent of the buffer writer and of writeProbability.
 const { ws, ctx } = await seedWithModels(1);
 after(() => ctx.store.close());
-
-function referenceCsv(idColumn: string, rows: { id: string; probability: number; prediction: number }[]): string {
-  const field = (s: string) => (/[",\r\n]|^[ \t]|[ \t]$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const lines = [`${field(idColumn)},probability,prediction`];
-  for (const r of rows) {
-    const id = /^[=+\-@\t\r]/.test(r.id) ? `'${r.id}` : r.id;
-    lines.push(`${field(id)},${String(r.probability)},${r.prediction}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 test('predict --out is byte-identical to String()-formatted rows, over probabilities from 1e-300 to 1', async () => {
   const next = rng(11);

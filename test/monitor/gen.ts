@@ -1,15 +1,7 @@
 // Deterministic test data (mulberry32 + Box–Muller): larger samples without large fixtures.
+import { rng } from '../helpers/random.ts';
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export function normals(n: number, seed: number, mu = 0, sd = 1): Float64Array {
   const u = rng(seed);
