@@ -29,8 +29,25 @@ await build({
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// commander requires node:child_process when it loads, only to spawn git-style executable
+// subcommands (command.js uses childProcess.spawn and nothing else), which riskwatch does not
+// have. Loading child_process (with dgram and its socket machinery) costs every command ~3 ms,
+// so commander gets a stand-in that loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'riskwatch-shim' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'riskwatch-shim' }, () => ({
+      contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: { riskwatch: `${root}dist/cli/main.js` },
+  plugins: [lazyChildProcess],
   outdir: `${root}dist/cli`,
   outExtension: { '.js': '.mjs' },
   // Code loaded only by some commands (the HTTP server) goes to its own chunk, so the others
