@@ -3,7 +3,8 @@
 // 1. tsc compiles src/ to dist/ — the library API (dist/index.js) with type declarations;
 // 2. esbuild bundles the CLI into one file, dist/cli/riskwatch.mjs (the package's bin). One file
 //    instead of ~300 modules cuts ~100 ms off every command's start — what a scheduled `run`
-//    with no new data mostly consists of. better-sqlite3 stays external (a native addon).
+//    with no new data mostly consists of. better-sqlite3's JavaScript is bundled too; its native
+//    addon is loaded from node_modules by path (src/store/sqlite/open-database.ts).
 // 3. vite builds the dashboard (dashboard/, preact) into dist/dashboard/, which `serve` serves at
 //    /dashboard/: hashed, minified assets, nothing loaded from elsewhere.
 import { spawnSync } from 'node:child_process';
@@ -28,8 +29,25 @@ await build({
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// commander requires node:child_process when it loads, only to spawn git-style executable
+// subcommands (command.js uses childProcess.spawn and nothing else), which riskwatch does not
+// have. Loading child_process (with dgram and its socket machinery) costs every command ~3 ms,
+// so commander gets a stand-in that loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'riskwatch-shim' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'riskwatch-shim' }, () => ({
+      contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: { riskwatch: `${root}dist/cli/main.js` },
+  plugins: [lazyChildProcess],
   outdir: `${root}dist/cli`,
   outExtension: { '.js': '.mjs' },
   // Code loaded only by some commands (the HTTP server) goes to its own chunk, so the others
@@ -43,7 +61,7 @@ await build({
   // Reporting libraries read files from their package folders (fonts, AFM metrics) or load a native
   // addon (resvg): they stay external, and the report code imports them on first use. pg's optional
   // native binding is never installed.
-  external: ['better-sqlite3', 'pg-native', 'vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit'],
+  external: ['pg-native', 'vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit'],
   // Bundled CommonJS dependencies (pino, commander) call require(); give ESM one.
   banner: { js: "import { createRequire as __riskwatchRequire } from 'node:module'; const require = __riskwatchRequire(import.meta.url);" },
   minify: true,

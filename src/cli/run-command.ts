@@ -1,9 +1,7 @@
-import { loadConfig, type Config } from '../config/load.js';
-import { makeContext, type Context } from '../context.js';
-import { openStore } from '../store/open.js';
+import type { Config } from '../config/load.js';
+import type { Context } from '../context.js';
 import { RiskwatchError } from '../util/errors.js';
-import { createLogger, type Logger } from '../util/log.js';
-import { noProgress, terminalProgress } from '../util/progress.js';
+import type { Logger } from '../util/log.js';
 import { nowIso } from '../util/time.js';
 import { gracefulDone } from './stop.js';
 
@@ -47,6 +45,7 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
 export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number } = {}): Promise<void> {
+  const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress } = await import('./command-deps.js');
   let log = createLogger(globals.logLevel ?? 'info');
   let config: Config;
   try {
@@ -85,6 +84,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
 
 /** Commands that need no config (simulate, schema). */
 export async function runPlain<T>(globals: GlobalOptions, fn: (log: Logger) => Promise<T>, human: (r: T) => string): Promise<void> {
+  const { createLogger } = await import('./command-deps.js');
   const log = createLogger(globals.logLevel ?? 'info');
   try {
     print(Boolean(globals.json), await fn(log), human as (r: never) => string);

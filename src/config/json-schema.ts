@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { configSchema } from './schema.js';
 
 /** The JSON Schema editors use to complete and check config.json (shipped as config.schema.json). */

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { configSchema, type FeatureType, type ParsedConfig, type SourceConfigInput } from './schema.js';
 import { DataError } from '../util/errors.js';
 

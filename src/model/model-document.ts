@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../util/zod-locale.js';
 
 /**
  * A model version as stored on disk: plain JSON any language can read and apply —
@@ -12,7 +13,7 @@ export const modelDocumentSchema = z.object({
   version: z.string(),
   createdAt: z.string(),
   datasetHash: z.string(),
-  features: z.array(z.string()).min(1),
+  features: z.array(z.string()).check(z.minLength(1)),
   target: z.string(),
   idColumn: z.string(),
   coefficients: z.record(z.string(), z.number()),
@@ -37,7 +38,7 @@ export const modelDocumentSchema = z.object({
   }),
 });
 
-export type ModelDocument = z.infer<typeof modelDocumentSchema>;
+export type ModelDocument = z.output<typeof modelDocumentSchema>;
 
 /** Coefficients and medians as arrays in feature order, ready for the scoring kernel. */
 export function modelArrays(doc: ModelDocument): { coef: Float64Array; medians: Float64Array } {

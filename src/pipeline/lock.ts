@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite/open-database.js';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
@@ -29,7 +29,7 @@ export interface RunLock {
  */
 export function acquireRunLock(path: string, what = 'run'): RunLock {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: 0 });
+  const db = openDatabase(path, { timeout: 0 });
   try {
     db.exec('BEGIN EXCLUSIVE');
   } catch (err) {

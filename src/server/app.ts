@@ -1,6 +1,8 @@
 import { growYoungGeneration } from './young-generation.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+// Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
+// of zod in the chunk every command loads (see src/util/zod-locale.ts).
+import * as z from 'zod';
 import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';

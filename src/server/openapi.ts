@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
+// of zod in the chunk every command loads (see src/util/zod-locale.ts).
+import * as z from 'zod';
 import type { Config } from '../config/load.js';
 import { requestSchema } from './records.js';
 

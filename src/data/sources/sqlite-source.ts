@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../../store/sqlite/open-database.js';
 import type { Logger } from 'pino';
 import type { TableSchema } from '../columns.js';
 import type { DatasetBuilder } from '../dataset.js';
@@ -44,7 +45,7 @@ export class SqliteSource implements DatabaseSource {
 
   private open(): Database.Database {
     try {
-      return new Database(this.cfg.path, { readonly: true, fileMustExist: true, timeout: this.cfg.timeoutMs });
+      return openDatabase(this.cfg.path, { readonly: true, fileMustExist: true, timeout: this.cfg.timeoutMs });
     } catch (err) {
       throw new SourceError(this.name, `cannot open SQLite file ${this.cfg.path}: ${(err as Error).message}`);
     }

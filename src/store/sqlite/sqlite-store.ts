@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openDatabase } from './open-database.js';
 import { migrations } from './migrations.js';
 import type {
   DatasetRecord,
@@ -17,37 +17,15 @@ import type {
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 
 
-let addonPath: string | null | undefined;
-
-/**
- * Where better-sqlite3's compiled addon is, when it is where its install builds it. The time
- * profiles show in this constructor is not the pragmas (journal_mode = WAL takes a few ms, and
- * only on a new file) but loading the native addon, which better-sqlite3 does on the first
- * `new Database`: the dlopen of a 2 MB shared library (25-40 ms here), after the `bindings`
- * package has probed a list of candidate paths for it (~10 ms). Naming the file skips the
- * probing; if it is not there, `bindings` looks as before.
- */
-function sqliteAddon(): string | undefined {
-  if (addonPath === undefined) {
-    try {
-      const main = createRequire(import.meta.url).resolve('better-sqlite3'); // <pkg>/lib/index.js
-      const file = join(dirname(main), '..', 'build', 'Release', 'better_sqlite3.node');
-      addonPath = existsSync(file) ? file : null;
-    } catch {
-      addonPath = null;
-    }
-  }
-  return addonPath ?? undefined;
-}
-
 /** The default store: one SQLite file in the workspace, WAL mode, every write in a transaction. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    const nativeBinding = sqliteAddon();
-    this.db = new Database(path, nativeBinding ? { nativeBinding } : {});
+    // Opening costs loading the native addon on first use (the dlopen of a 2 MB library), not the
+    // pragmas (journal_mode = WAL takes a few ms, and only on a new file). See open-database.ts.
+    this.db = openDatabase(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
