@@ -8,7 +8,7 @@
 // 3. vite builds the dashboard (dashboard/, preact) into dist/dashboard/, which `serve` serves at
 //    /dashboard/: hashed, minified assets, nothing loaded from elsewhere.
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -45,6 +45,8 @@ const lazyChildProcess = {
     }));
   },
 };
+// Chunk names carry a content hash: clear the last build's, or they pile up beside the bundle.
+rmSync(`${root}dist/cli/chunks`, { recursive: true, force: true });
 await build({
   entryPoints: { riskwatch: `${root}dist/cli/main.js` },
   plugins: [lazyChildProcess],
