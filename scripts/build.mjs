@@ -71,32 +71,26 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
-// predict --out's predictions thread (src/model/predictions-worker.ts) as one file beside the
-// bundle: the worker loads one module instead of five while the main thread starts reading.
-await build({
-  entryPoints: [`${root}dist/model/predictions-worker.js`],
-  outfile: `${root}dist/cli/predictions-worker.mjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  logLevel: 'warning',
-});
-// The parse worker that reads the second half of a large data file (src/data/parse-worker.ts),
-// bundled beside the CLI as one module: a thread that loaded the tsc output's modules one by one
-// would start later. Built on its own, so the CLI bundle's chunks stay as they are.
-await build({
-  entryPoints: { 'parse-worker': `${root}dist/data/parse-worker.js` },
-  outdir: `${root}dist/cli`,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  logLevel: 'warning',
-});
+// Worker threads, each bundled beside the CLI as one file (the thread loads one module instead of
+// the tsc output's modules one by one, so it starts sooner), built on their own so the CLI bundle's
+// chunks stay as they are:
+// - predictions-worker: predict --out's formatting and writing thread (src/model/predictions-worker.ts);
+// - parse-worker: the second half of a large data file, when two-part reads are on (src/data/parse-worker.ts).
+for (const [name, entry] of [
+  ['predictions-worker', 'dist/model/predictions-worker.js'],
+  ['parse-worker', 'dist/data/parse-worker.js'],
+]) {
+  await build({
+    entryPoints: [`${root}${entry}`],
+    outfile: `${root}dist/cli/${name}.mjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    logLevel: 'warning',
+  });
+}
 
 // The dashboard: type-checked, then bundled by vite (configured here; no vite.config file to load).
 const dashTsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}dashboard/tsconfig.json`], { stdio: 'inherit' });
