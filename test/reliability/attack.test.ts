@@ -241,8 +241,11 @@ test('tokens: missing, malformed, wrong, near-miss and timing-probed tokens are 
   // Timing probe: a guess wrong in its first character against one wrong only in its last.
   // Every probe is refused; the medians are reported (the compare hashes both sides first, so
   // time does not depend on how much of the token a guess gets right).
-  const first = `Bearer x${TEST_TOKEN.slice(1)}`;
-  const last = `Bearer ${TEST_TOKEN.slice(0, -1)}x`;
+  // (The replacement character differs from the one it replaces: a token that happened to end in
+  // 'x' once made the "wrong" guess the right one.)
+  const other = (c: string) => (c === 'x' ? 'y' : 'x');
+  const first = `Bearer ${other(TEST_TOKEN[0])}${TEST_TOKEN.slice(1)}`;
+  const last = `Bearer ${TEST_TOKEN.slice(0, -1)}${other(TEST_TOKEN.at(-1)!)}`;
   const times: Record<string, number[]> = { first: [], last: [] };
   for (let i = 0; i < 200; i++) {
     for (const [k, a] of [['first', first], ['last', last]] as const) {
