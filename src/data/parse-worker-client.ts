@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import type { PartRequest, PartResult } from './parse-part.js';
 import type { PartReply } from './parse-worker.js';
 
@@ -11,11 +10,7 @@ import type { PartReply } from './parse-worker.js';
  * Undefined when none is there.
  */
 function workerFile(): URL | undefined {
-  for (const name of ['parse-worker.mjs', '../parse-worker.mjs', 'parse-worker.js', 'parse-worker.ts']) {
-    const url = new URL(`./${name}`, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return findWorkerFile(import.meta.url, ['./parse-worker.mjs', '../parse-worker.mjs', './parse-worker.js', './parse-worker.ts']);
 }
 
 /**
@@ -40,12 +35,7 @@ export class PartWorker {
     const file = workerFile();
     if (!file) return undefined;
     try {
-      if (file.pathname.endsWith('.ts')) {
-        // Under tsx (the tests) a worker does not inherit tsx's loader: register it first.
-        const tsx = import.meta.resolve('tsx/esm/api');
-        return new PartWorker(new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true }));
-      }
-      return new PartWorker(new Worker(file));
+      return new PartWorker(startWorker(file));
     } catch {
       return undefined;
     }

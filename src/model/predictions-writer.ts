@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { IdColumn } from '../data/id-column.js';
 import { AtomicFileWriter } from '../util/atomic.js';
+import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import { formatPredictionRows, predictionsHeader, rowRoom } from './prediction-rows.js';
 import type { PredictionsReply, PredictionsRequest } from './predictions-worker.js';
 
@@ -35,23 +34,14 @@ const SLOTS = 8;
  * found from the bundle (dist/cli) or from the chunk this module went into (dist/cli/chunks).
  */
 function workerFile(): URL | undefined {
-  for (const name of ['./predictions-worker.js', './predictions-worker.ts', './predictions-worker.mjs', '../predictions-worker.mjs']) {
-    const url = new URL(name, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return findWorkerFile(import.meta.url, ['./predictions-worker.js', './predictions-worker.ts', './predictions-worker.mjs', '../predictions-worker.mjs']);
 }
 
 /** Start the predictions thread early (it boots while the model is resolved); undefined when there is no worker file. */
 export function startPredictionsThread(): Worker | undefined {
   const file = workerFile();
   if (!file) return undefined;
-  if (file.pathname.endsWith('.ts')) {
-    // Running from source under tsx (the tests): a worker does not inherit tsx's loader.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true });
-  }
-  return new Worker(file);
+  return startWorker(file);
 }
 
 /**

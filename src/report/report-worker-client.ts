@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { ReportData } from './data.js';
 import { packageRoot } from './dependencies.js';
 import type { ModelRule } from './render-files.js';
 import type { ReportFile } from './report.js';
+import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import type { RenderReply, RenderRequest } from './report-worker.js';
 
 /**
@@ -13,10 +14,8 @@ import type { RenderReply, RenderRequest } from './report-worker.js';
  * .ts); from the CLI bundle (dist/cli), the tsc output's copy. Undefined when none is there.
  */
 function workerFile(): URL | undefined {
-  for (const name of ['report-worker.js', 'report-worker.ts']) {
-    const url = new URL(`./${name}`, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
+  const here = findWorkerFile(import.meta.url, ['./report-worker.js', './report-worker.ts']);
+  if (here) return here;
   const built = join(packageRoot(), 'dist', 'report', 'report-worker.js');
   return existsSync(built) ? pathToFileURL(built) : undefined;
 }
@@ -74,13 +73,7 @@ export class ReportRenderer {
     const file = workerFile();
     if (!file) return undefined;
     try {
-      if (file.pathname.endsWith('.ts')) {
-        // Running from source under tsx (the tests): a worker does not inherit tsx's loader, so
-        // it registers it before importing the worker module.
-        const tsx = import.meta.resolve('tsx/esm/api');
-        return new ReportRenderer(new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true }));
-      }
-      return new ReportRenderer(new Worker(file));
+      return new ReportRenderer(startWorker(file));
     } catch {
       return undefined;
     }

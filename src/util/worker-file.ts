@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The first of `names` (paths relative to `base`, a module's import.meta.url) that exists as a
+ * file: a worker module is beside its client in the tsc output (.js), under tsx (.ts), or bundled
+ * beside the CLI (dist/cli/*.mjs, while the client's code sits in a chunk one folder down).
+ */
+export function findWorkerFile(base: string, names: string[]): URL | undefined {
+  for (const name of names) {
+    const url = new URL(name, base);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/**
+ * A worker thread running `file`. Running from source under tsx (the tests), a worker does not
+ * inherit tsx's loader, so it registers it before importing the .ts module.
+ */
+export function startWorker(file: URL): Worker {
+  if (file.pathname.endsWith('.ts')) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(file.href)}))`, { eval: true });
+  }
+  return new Worker(file);
+}
