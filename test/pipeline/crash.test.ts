@@ -25,7 +25,10 @@ function checkConsistent(dir: string): void {
     assert.ok(!existsSync(join(dir, 'ingesteddata', 'finaldata.csv')) && !existsSync(join(dir, 'production_deployment', 'model.json')));
     return;
   }
-  const db = new Database(join(dir, 'riskwatch.db'), { readonly: true });
+  // Read-write, as the next riskwatch process opens it: a kill inside the very first transaction
+  // (before the file is in WAL mode) leaves a hot rollback journal, which SQLite rolls back on
+  // open — a read-only connection cannot, and fails with SQLITE_READONLY_ROLLBACK.
+  const db = new Database(join(dir, 'riskwatch.db'));
   try {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     const prod = join(dir, 'production_deployment', 'model.json');

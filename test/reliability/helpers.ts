@@ -93,7 +93,10 @@ export function sqliteIntegrity(dir: string, dbName = 'riskwatch.db'): string[] 
   const problems: string[] = [];
   const path = join(dir, dbName);
   if (!existsSync(path)) return problems;
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  // Read-write, as the next riskwatch process opens it: a kill inside the very first transaction
+  // (before the file is in WAL mode) leaves a hot rollback journal, which SQLite rolls back on
+  // open — a read-only connection cannot (SQLITE_READONLY_ROLLBACK).
+  const db = new Database(path, { fileMustExist: true });
   try {
     const ic = db.pragma('integrity_check', { simple: true });
     if (ic !== 'ok') problems.push(`integrity_check: ${String(ic)}`);
