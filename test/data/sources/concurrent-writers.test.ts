@@ -59,11 +59,14 @@ describe('rows committed while ingests run are never lost', () => {
         written.push(`w${w}-${i}`);
       }
     };
-    const writers = [0, 1, 2, 3].map(writer);
-    const ingests = ingestWhile(ws, () => writing);
+    // Ingests go on until every writer has committed its last row: the final ingest must start
+    // after that, or a row committed while it runs is (rightly) left for the next one.
+    let writersDone = false;
+    const writers = Promise.all([0, 1, 2, 3].map(writer)).then(() => (writersDone = true));
+    const ingests = ingestWhile(ws, () => !writersDone);
     await new Promise((r) => setTimeout(r, 2000));
     writing = false;
-    await Promise.all(writers);
+    await writers;
     const rounds = await ingests;
     assert.ok(rounds >= 2, `ingests while writing: ${rounds}`);
     const got = ids(ws);
