@@ -1,4 +1,5 @@
 import { IdColumn } from './id-column.js';
+import { hashRow } from './row-hash.js';
 
 /**
  * A dataset in memory: columnar, typed. Missing feature values are NaN; labels are 0/1, or
@@ -22,24 +23,32 @@ export class DatasetBuilder {
   ids: IdColumn;
   x: Float64Array[];
   y: Uint8Array;
+  /**
+   * Each row's hashRow (row-hash.ts), kept as rows are added when asked for (ingest's dedup):
+   * the CSV fast path computes it while the row's bytes are at hand. Null otherwise.
+   */
+  hashes: Uint32Array | null;
   private capacity: number;
 
   constructor(
     readonly features: string[],
     capacity = 1024,
+    opts: { hashes?: boolean } = {},
   ) {
     this.capacity = capacity;
     this.x = features.map(() => new Float64Array(capacity));
     this.y = new Uint8Array(capacity);
     this.ids = new IdColumn(capacity);
+    this.hashes = opts.hashes ? new Uint32Array(capacity) : null;
   }
 
-  static from(ds: Dataset): DatasetBuilder {
-    const b = new DatasetBuilder(ds.features, Math.max(1024, ds.rows * 2));
+  static from(ds: Dataset, opts: { hashes?: boolean } = {}): DatasetBuilder {
+    const b = new DatasetBuilder(ds.features, Math.max(1024, ds.rows * 2), opts);
     for (let f = 0; f < ds.features.length; f++) b.x[f].set(ds.x[f].subarray(0, ds.rows));
     b.y.set(ds.y.subarray(0, ds.rows));
     b.ids = ds.ids.select(new Uint8Array(ds.rows), 0);
     b.rows = ds.rows;
+    if (b.hashes) for (let r = 0; r < ds.rows; r++) b.hashes[r] = hashRow(b, r);
     return b;
   }
 
@@ -51,6 +60,7 @@ export class DatasetBuilder {
 
   /** The row at `next()` is complete: its id was pushed onto `ids` last. */
   commit(): void {
+    if (this.hashes) this.hashes[this.rows] = hashRow(this, this.rows);
     this.rows++;
   }
 
@@ -67,12 +77,16 @@ export class DatasetBuilder {
    * Append `rows` rows built elsewhere (the second part of a file, parsed on another thread):
    * columns, labels, and ids as packed bytes with each row's start and length in them.
    */
-  appendRows(x: Float64Array[], y: Uint8Array, ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number }, rows: number): void {
+  appendRows(x: Float64Array[], y: Uint8Array, ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number }, rows: number, hashes?: Uint32Array | null): void {
     if (rows === 0) return;
     this.reserve(rows, ids.end);
     for (let f = 0; f < this.x.length; f++) this.x[f].set(x[f].subarray(0, rows), this.rows);
     this.y.set(y.subarray(0, rows), this.rows);
     this.ids.appendPacked(ids.starts, ids.lens, ids.bytes, ids.end, rows);
+    if (this.hashes) {
+      if (hashes) this.hashes.set(hashes.subarray(0, rows), this.rows);
+      else for (let r = this.rows; r < this.rows + rows; r++) this.hashes[r] = hashRow(this, r);
+    }
     this.rows += rows;
   }
 
@@ -96,6 +110,11 @@ export class DatasetBuilder {
     const y = new Uint8Array(capacity);
     y.set(this.y.subarray(0, this.rows));
     this.y = y;
+    if (this.hashes) {
+      const h = new Uint32Array(capacity);
+      h.set(this.hashes.subarray(0, this.rows));
+      this.hashes = h;
+    }
   }
 
   /** A view of the rows so far (no copy). */

@@ -1,5 +1,8 @@
 import type { Dataset } from './dataset.js';
 import type { IdColumn } from './id-column.js';
+import { hashRow } from './row-hash.js';
+
+export { hashRow, ROW_HASH_VERSION } from './row-hash.js';
 
 /**
  * Exact duplicate rows, pandas' drop_duplicates() on the dataset's columns: two rows are
@@ -98,43 +101,6 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
     }
   }
   return mask;
-}
-
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-
-/**
- * Names the row hash below. Row hashes are stored in finaldata.bin; segments whose hashes were
- * made by another version of hashRow are not used for dedup (the dataset is rewritten instead).
- * Change it whenever hashRow's output changes.
- */
-export const ROW_HASH_VERSION = 'fnv1a-murmur3fin-v1';
-
-/** 32-bit hash of a row's id, features and label; equal rows (as sameRow) hash equal. */
-export function hashRow(ds: Dataset, r: number): number {
-  let h = ds.ids.hash(r, 0x811c9dc5 | 0);
-  const x = ds.x;
-  for (let f = 0; f < x.length; f++) {
-    const v = x[f][r];
-    if (v !== v) {
-      h = Math.imul(h ^ 0x7ff80000, 0x01000193);
-    } else if ((v | 0) === v) {
-      h = Math.imul(h ^ v, 0x01000193); // int32 values (counts): no float bits needed; 0 and −0 agree
-      h = Math.imul(h ^ 0x5bd1e995, 0x01000193);
-    } else {
-      bits[0] = v;
-      h = Math.imul(h ^ words[0], 0x01000193);
-      h = Math.imul(h ^ words[1], 0x01000193);
-    }
-  }
-  h = Math.imul(h ^ ds.y[r], 0x01000193);
-  // murmur3 finaliser: spreads every input bit over the radix digits.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 export function sameRow(ds: Dataset, a: number, b: number): boolean {

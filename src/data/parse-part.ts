@@ -2,7 +2,6 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
 import { DatasetBuilder } from './dataset.js';
-import { hashRow } from './find-duplicates.js';
 import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, type LoggedReject } from './row-sink.js';
 
@@ -46,7 +45,7 @@ export interface PartResult {
 }
 
 export function parsePart(req: PartRequest): PartResult {
-  const builder = new DatasetBuilder(req.schema.features);
+  const builder = new DatasetBuilder(req.schema.features, 1024, { hashes: req.hashes });
   const rejects: LoggedReject[] = [];
   const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r) });
   // Synchronous reads: this thread has nothing else to do meanwhile, and fs/promises' file
@@ -76,12 +75,9 @@ export function parsePart(req: PartRequest): PartResult {
   const c = sink.counts();
   const missing = new Float64Array(req.schema.features.map((f) => c.missing[f]));
   const ids = builder.ids;
-  let hashes: Uint32Array | null = null;
+  // The row hashes were made as the rows were added (the builder keeps them when asked).
+  const hashes = builder.hashes ? builder.hashes.subarray(0, builder.rows) : null;
   const ds = builder.build();
-  if (req.hashes) {
-    hashes = new Uint32Array(ds.rows);
-    for (let r = 0; r < ds.rows; r++) hashes[r] = hashRow(ds, r);
-  }
   const lines = req.csvLines ? preformatRows(ds, 0, ds.rows) : null;
   return {
     bytes,

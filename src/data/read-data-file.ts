@@ -6,7 +6,6 @@ import { CsvFormatError } from './csv/parser.js';
 import type { TableSchema } from './columns.js';
 import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
-import { hashRow } from './find-duplicates.js';
 import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, FileRejectedError, logReject, type RowCounts } from './row-sink.js';
 
@@ -16,8 +15,6 @@ export { CsvRowSink, FileRejectedError, logReject, type LoggedReject, type RowCo
 export interface FileReadResult extends RowCounts {
   size: number;
   sha256: string;
-  /** hashRow of each accepted row, in order — when asked for (rowHashes) and the file was read in two parts. */
-  rowHashes?: Uint32Array;
   /** The accepted rows as finaldata.csv lines, in order — when asked for (csvLines) and the file was read in two parts. */
   csvLines?: FormattedRows[];
 }
@@ -41,11 +38,6 @@ export interface ReadOptions {
   hash?: boolean;
   /** Files at least this large are parsed in two parts, on two threads. Default: none (one pass), unless RISKWATCH_PARALLEL_READ_BYTES is set. */
   parallelMinBytes?: number;
-  /**
-   * When the file is read in two parts, also return its rows' hashRow values (ingest's dedup):
-   * each thread hashes its own rows, this one while it waits for the other.
-   */
-  rowHashes?: boolean;
   /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
   csvLines?: boolean;
 }
@@ -103,7 +95,6 @@ export async function readDataFile(
   const sink = new CsvRowSink(name, schema, builder, opts);
   const fh = await open(path, 'r');
   let size = 0;
-  let rowHashes: Uint32Array | undefined;
   let csvLines: FormattedRows[] | undefined;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
@@ -166,7 +157,7 @@ export async function readDataFile(
         // The worker starts as soon as the header's column positions are known.
         if (!parsing && usable && sink.map) {
           if (sink.map.id < 0) usable = false;
-          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: opts.rowHashes === true, csvLines: opts.csvLines === true });
+          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true });
         }
       });
       if (!parsing || sink.pendingBytes !== 0) {
@@ -182,8 +173,7 @@ export async function readDataFile(
           size += part.length;
           opts.onBytes?.(size);
         });
-        // While the worker still parses (it started later): this part's row hashes and lines.
-        const mainHashes = opts.rowHashes ? hashRowsFrom(builder, startRows) : null;
+        // While the worker still parses (it started later): this part's lines.
         const mainLines = opts.csvLines ? preformatRows(builder.build(), startRows, builder.rows) : null;
         const r = await (parsing as ReturnType<PartWorker['parse']>);
         if ('error' in r) {
@@ -195,12 +185,7 @@ export async function readDataFile(
         } else {
           const p = r.part;
           if (p.bytes !== rest) throw changedError(name);
-          builder.appendRows(p.x, p.y, p.ids, p.rows);
-          if (mainHashes && p.hashes) {
-            rowHashes = new Uint32Array(mainHashes.length + p.rows);
-            rowHashes.set(mainHashes);
-            rowHashes.set(p.hashes.subarray(0, p.rows), mainHashes.length);
-          }
+          builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes);
           // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
           if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
@@ -222,14 +207,7 @@ export async function readDataFile(
     worker?.stop();
     await fh.close();
   }
-  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(rowHashes ? { rowHashes } : {}), ...(csvLines ? { csvLines } : {}) };
-}
-
-function hashRowsFrom(builder: DatasetBuilder, from: number): Uint32Array {
-  const ds = builder.build();
-  const out = new Uint32Array(ds.rows - from);
-  for (let r = from; r < ds.rows; r++) out[r - from] = hashRow(ds, r);
-  return out;
+  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(csvLines ? { csvLines } : {}) };
 }
 
 function changedError(name: string): FileRejectedError {

@@ -3,6 +3,7 @@ import { CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
 import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+import { FastRows } from './fast-row.js';
 
 // The row validator every source feeds (files, database rows as CSV, the second part of a file
 // on the parse worker's thread). Kept apart from read-data-file.ts so the worker's bundle holds
@@ -40,6 +41,7 @@ export class CsvRowSink {
   private readonly state: SinkState;
   private readonly missing: Float64Array;
   private readonly rejected: Partial<Record<RejectReason, number>> = {};
+  private fastRows: FastRows | null = null;
 
   constructor(
     readonly name: string,
@@ -50,7 +52,13 @@ export class CsvRowSink {
     const nf = schema.features.length;
     this.missing = new Float64Array(nf);
     this.state = { map: opts.map ?? null, rowsRead: 0, rowsRejected: 0, logged: 0 };
-    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected), { midFile: opts.map !== undefined });
+    // Once the header is known, the usual rows take the fast path (fast-row.ts); the rest go
+    // through rowHandler.
+    const useFastPath = (m: ColumnMap) => {
+      if (opts.fastPath !== false) this.parser.fast = this.fastRows = FastRows.for(m, schema, builder, this.missing);
+    };
+    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected, useFastPath), { midFile: opts.map !== undefined });
+    if (opts.map) useFastPath(opts.map);
   }
 
   push(chunk: Buffer): void {
@@ -95,7 +103,8 @@ export class CsvRowSink {
   counts(): RowCounts {
     const missingOut: Record<string, number> = {};
     this.schema.features.forEach((f, j) => (missingOut[f] = this.missing[j]));
-    const { rowsRead, rowsRejected, map } = this.state;
+    const { rowsRejected, map } = this.state;
+    const rowsRead = this.state.rowsRead + (this.fastRows?.total ?? 0);
     return { rowsRead, rowsAccepted: rowsRead - rowsRejected, rowsRejected, rejectedByReason: this.rejected, missing: missingOut, extraColumns: map?.extra ?? [] };
   }
 }
@@ -117,6 +126,8 @@ export interface SinkOptions {
   map?: ColumnMap;
   /** Receives the rejects that would be logged (up to maxLoggedRejects) instead of `log`. */
   onReject?: (r: LoggedReject) => void;
+  /** Take the usual rows by the fast path (fast-row.ts). Default true; false (tests) keeps every row on the general path. */
+  fastPath?: boolean;
 }
 
 interface SinkState {
@@ -141,6 +152,7 @@ function rowHandler(
   state: SinkState,
   missing: Float64Array,
   rejected: Partial<Record<RejectReason, number>>,
+  onHeader: (m: ColumnMap) => void,
 ): (rec: CsvRecord) => void {
   const maxLogged = opts.maxLoggedRejects ?? 20;
   const nf = schema.features.length;
@@ -186,6 +198,7 @@ function rowHandler(
         throw new FileRejectedError(name, (err as Error).message, rec.line);
       }
       useMap(m);
+      onHeader(m);
       if (m.extra.length && opts.log) {
         // Bounded: a file with 10,000 columns must not put 10,000 names in one log line.
         const shown = m.extra.length <= 10 ? m.extra.join(', ') : `${m.extra.slice(0, 10).join(', ')} and ${m.extra.length - 10} more`;

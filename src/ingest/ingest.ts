@@ -118,7 +118,8 @@ async function ingestInto(
   const append = segments !== null;
   const existing = onDisk && !append ? await readDataset(config.outputFolder, schema) : undefined;
   const previousRows = existing?.dataset.rows ?? 0;
-  const builder = existing ? DatasetBuilder.from(existing.dataset) : new DatasetBuilder(schema.features);
+  // The builder keeps each row's hash as rows come in (the CSV fast path makes it while parsing).
+  const builder = existing ? DatasetBuilder.from(existing.dataset, { hashes: true }) : new DatasetBuilder(schema.features, 1024, { hashes: true });
   const results: IngestFileResult[] = [];
   const sources: IngestSourceResult[] = [];
   const records: IngestedFileRecord[] = [];
@@ -172,8 +173,7 @@ async function ingestInto(
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
   let rowHashes: Uint32Array = new Uint32Array(builder.rows);
-  // Files read in two parts come with their rows' hashes (computed while waiting on the other thread).
-  const given = read.flatMap((r) => (r.rowHashes ? [{ start: r.start, hashes: r.rowHashes }] : []));
+  const given = [{ start: 0, hashes: builder.hashes!.subarray(0, builder.rows) }];
   const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes, given) : findDuplicates(builder.build(), rowHashes, given);
   const countIn = (from: number, to: number) => {
     let n = 0;
@@ -283,7 +283,7 @@ interface FolderWork {
   builder: DatasetBuilder;
   results: IngestFileResult[];
   records: IngestedFileRecord[];
-  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; rowHashes?: Uint32Array; csvLines?: FormattedRows[] }>;
+  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; csvLines?: FormattedRows[] }>;
   source: IngestSourceResult;
   schema: ReturnType<typeof trainingSchema>;
 }
@@ -320,7 +320,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     const ingestedAt = nowIso();
     const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, { log, rowHashes: true, csvLines: true, onBytes: (b) => progress.update(doneBytes + b) });
+      const r = await readDataFile(f.path, schema, builder, { log, csvLines: true, onBytes: (b) => progress.update(doneBytes + b) });
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
@@ -336,7 +336,7 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);
-      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source, rowHashes: r.rowHashes, csvLines: r.csvLines });
+      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source, csvLines: r.csvLines });
       source.status = 'ingested';
       source.files = (source.files ?? 0) + 1;
       source.rowsRead += r.rowsRead;

@@ -51,6 +51,7 @@ interface Read {
   warnings: Array<{ obj: Record<string, unknown>; msg: string }>;
   debug: string[];
   ds: Dataset;
+  hashes: Uint32Array;
 }
 
 async function read(path: string, parallel: boolean, maxLoggedRejects = 1000, chunkBytes?: number): Promise<Read> {
@@ -62,21 +63,22 @@ async function read(path: string, parallel: boolean, maxLoggedRejects = 1000, ch
     info: () => {},
     error: () => {},
   } as unknown as Logger;
-  const b = new DatasetBuilder(SCHEMA.features);
-  const result = await readDataFile(path, SCHEMA, b, { log, maxLoggedRejects, rowHashes: true, parallelMinBytes: parallel ? 0 : Infinity, chunkBytes });
+  const b = new DatasetBuilder(SCHEMA.features, 1024, { hashes: true });
+  const result = await readDataFile(path, SCHEMA, b, { log, maxLoggedRejects, parallelMinBytes: parallel ? 0 : Infinity, chunkBytes });
   const ds = b.build();
+  const hashes = b.hashes!.slice(0, b.rows);
   const rows = Array.from({ length: ds.rows }, (_, i): [string, number, number, number] => [ds.ids.get(i), ds.x[0][i], ds.x[1][i], ds.y[i]]);
-  return { rows, result, warnings, debug, ds };
+  return { rows, result, warnings, debug, ds, hashes };
 }
 
-/** Everything but the row hashes (only the two-part read returns them) must be identical. */
+/** Everything, the row hashes the builder kept included, must be identical, and the hashes hashRow's. */
 function assertSame(serial: Read, parallel: Read): void {
   assert.deepEqual(parallel.rows, serial.rows);
-  const { rowHashes, ...rest } = parallel.result;
-  assert.deepEqual(rest, serial.result);
-  assert.deepEqual(JSON.stringify(rest.rejectedByReason), JSON.stringify(serial.result.rejectedByReason), 'reasons in the same order');
+  assert.deepEqual(parallel.result, serial.result);
+  assert.deepEqual(JSON.stringify(parallel.result.rejectedByReason), JSON.stringify(serial.result.rejectedByReason), 'reasons in the same order');
   assert.deepEqual(parallel.warnings, serial.warnings);
-  if (rowHashes) assert.deepEqual(rowHashes, hashRows(serial.ds));
+  assert.deepEqual(serial.hashes, hashRows(serial.ds));
+  assert.deepEqual(parallel.hashes, serial.hashes);
 }
 
 describe('readDataFile in two parts', () => {
@@ -89,7 +91,6 @@ describe('readDataFile in two parts', () => {
     const lines = serial.warnings.map((w) => w.obj.line as number);
     assert.ok(lines[lines.length - 1] > 11_000, `logged rejects reach the second part (last: line ${lines[lines.length - 1]})`);
     assertSame(serial, parallel);
-    assert.equal(parallel.result.rowHashes?.length, parallel.rows.length);
   });
 
   test('the maxLoggedRejects cap: the first rejects of the file, whichever part they are in', async () => {
@@ -122,7 +123,6 @@ describe('readDataFile in two parts', () => {
     const serial = await read(path, false);
     const parallel = await read(path, true);
     assert.ok(parallel.debug.some((m) => /one part: split inside a quoted field/.test(m)), `fallback: ${parallel.debug.join('; ')}`);
-    assert.equal(parallel.result.rowHashes, undefined);
     assertSame(serial, parallel);
     // And with chunks smaller than a part (several reads on each side of the split).
     assertSame(serial, await read(path, true, 1000, 4096));

@@ -119,6 +119,12 @@ export class CsvParser {
   private head: Buffer | null = null;
   private readonly rec = new CsvRecord();
   private readonly maxRecordBytes: number;
+  /**
+   * Tried first at each record start (see fast-row.ts): takes as many records as it can (each
+   * one line, handed to its own consumer instead of onRecord) and returns where the first one it
+   * left to the general rules below starts.
+   */
+  fast: { take(data: Buffer, p: number, len: number): number; readonly taken: number } | null = null;
 
   constructor(
     private readonly onRecord: (rec: CsvRecord) => void,
@@ -250,6 +256,13 @@ export class CsvParser {
     rec.buf = data;
     let p = 0;
     outer: while (p < len) {
+      // Read each time: the header record (just below) is what switches it on.
+      const fast = this.fast;
+      if (fast !== null) {
+        p = fast.take(data, p, len);
+        this.line += fast.taken;
+        if (p >= len) break;
+      }
       const recordStart = p;
       const startLine = this.line;
       let lines = 0;

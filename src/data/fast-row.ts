@@ -1,0 +1,192 @@
+import type { ColumnMap, TableSchema } from './columns.js';
+import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+import { FNV_OFFSET, FNV_PRIME, hashRowTail } from './row-hash.js';
+
+/**
+ * The fast path for the usual rows: one pass over their bytes that finds the fields, parses the
+ * counts and the label, copies the id, hashes the row (for dedup) and appends it to the builder —
+ * instead of the general parser recording every field's byte range and the validator reading the
+ * bytes again, and dedup a third time. It runs over as many rows as it can in one call and takes
+ * only rows whose outcome is certain without the general rules: no quote anywhere, exactly the
+ * header's field count, counts of 1–15 plain digits (or empty: missing), a label that is the one
+ * byte 0 or 1, a non-empty id. At the first other row — a quote, a space, a sign, a decimal, a
+ * wrong field count, a blank line, a record cut by the end of the chunk, a full builder — it stops
+ * at that row's start, having changed nothing for it, and the general parser and validator
+ * (row-sink.ts) take that record as before; then the fast path goes on. So it can never accept a
+ * row the general path would reject, or read one differently: the property tests hold both to
+ * the csv-parse oracle, and the row hashes to hashRow.
+ */
+export class FastRows {
+  /** Rows (each one line) the last `take` appended. */
+  taken = 0;
+  /** Rows appended by every `take` so far. */
+  total = 0;
+  private readonly roles: Int32Array;
+  private readonly count: number;
+  private readonly nf: number;
+  private readonly requireId: boolean;
+
+  private constructor(
+    map: ColumnMap,
+    schema: TableSchema,
+    private readonly builder: DatasetBuilder,
+    /** Missing cells per feature, counted as rows are taken. */
+    private readonly missing: Float64Array,
+  ) {
+    this.roles = new Int32Array(map.count).fill(SKIP);
+    this.roles[map.id] = ID;
+    if (map.target >= 0) this.roles[map.target] = TARGET;
+    map.features.forEach((c, j) => (this.roles[c] = j));
+    this.count = map.count;
+    this.nf = schema.features.length;
+    this.requireId = schema.requireId;
+  }
+
+  /**
+   * A fast path for files with this header, or null where it does not apply: a feature that is
+   * not a count, or no id column (rows are then named by their line).
+   */
+  static for(map: ColumnMap, schema: TableSchema, builder: DatasetBuilder, missing: Float64Array): FastRows | null {
+    if (map.id < 0 || map.count < 2 || schema.features.length > 30) return null;
+    if (schema.features.some((f) => schema.featureTypes[f] === 'number')) return null;
+    return new FastRows(map, schema, builder, missing);
+  }
+
+  /** Append the rows of data[p, len) the fast path can take; returns where the first other row starts. */
+  take(data: Buffer, p: number, len: number): number {
+    const b = this.builder;
+    const roles = this.roles;
+    const count = this.count;
+    const lastField = count - 1;
+    const nf = this.nf;
+    const missingOut = this.missing;
+    const x = b.x;
+    const y = b.y;
+    const hashes = b.hashes;
+    const ids = b.ids;
+    const idBytes = ids.bytes;
+    const idStarts = ids.starts;
+    const idLens = ids.lens;
+    const idCap = idBytes.length;
+    const cap = Math.min(y.length, idStarts.length);
+    const first = b.rows;
+    let r = first;
+    let idEnd = ids.end;
+    let rowStart = p;
+    rows: while (p < len && r < cap) {
+      let idLen = -1;
+      let idHash = FNV_OFFSET;
+      let label = NO_LABEL;
+      let missing = 0;
+      for (let c = 0; c < count; c++) {
+        const role = roles[c];
+        if (role >= 0) {
+          const s = p;
+          let v = 0;
+          while (p < len) {
+            const d = data[p] - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            p++;
+          }
+          const digits = p - s;
+          if (digits === 0) {
+            x[role][r] = Number.NaN;
+            missing |= 1 << role;
+          } else if (digits > MAX_DIGITS) break rows;
+          else x[role][r] = v;
+        } else if (role === TARGET) {
+          if (p >= len) break rows;
+          const d = data[p] - 48;
+          if (d !== 0 && d !== 1) break rows;
+          label = d;
+          p++;
+        } else if (role === ID) {
+          // Copied and hashed as it is scanned: a second loop over the bytes cost twice as much.
+          const s = p;
+          let o = idEnd;
+          while (p < len) {
+            const ch = data[p];
+            if (ch === COMMA || ch === LF) break;
+            if (ch === QUOTE || o === idCap) break rows;
+            if (ch === CR) {
+              if (c === lastField && p + 1 < len && data[p + 1] === LF) break;
+              break rows;
+            }
+            idBytes[o++] = ch;
+            idHash = Math.imul(idHash ^ ch, FNV_PRIME);
+            p++;
+          }
+          idLen = p - s;
+        } else {
+          while (p < len) {
+            const ch = data[p];
+            if (ch === COMMA || ch === LF) break;
+            if (ch === QUOTE) break rows;
+            if (ch === CR) {
+              // Only as the CR of a CRLF line end; anywhere else the general rules decide.
+              if (c === lastField && p + 1 < len && data[p + 1] === LF) break;
+              break rows;
+            }
+            p++;
+          }
+        }
+        if (p >= len) break rows; // cut by the end of the chunk (or of the file): the general path waits for more or ends it
+        const t = data[p];
+        if (c === lastField) {
+          if (t === LF) p++;
+          else if (t === CR && p + 1 < len && data[p + 1] === LF) p += 2;
+          else break rows;
+        } else if (t === COMMA) p++;
+        else break rows;
+      }
+      if (idLen === 0 && this.requireId) break;
+      y[r] = label;
+      idStarts[r] = idEnd;
+      idLens[r] = idLen;
+      idEnd += idLen;
+      if (hashes !== null) {
+        // hashRowTail, inlined for counts that fit in int32 (a call per row showed in profiles).
+        let h = Math.imul(idHash ^ idLen, FNV_PRIME);
+        let j = 0;
+        for (; j < nf; j++) {
+          const v = x[j][r];
+          if (v !== v) h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
+          else if ((v | 0) === v) h = Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
+          else break;
+        }
+        if (j < nf) hashes[r] = hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label);
+        else {
+          h = Math.imul(h ^ label, FNV_PRIME);
+          h ^= h >>> 16;
+          h = Math.imul(h, 0x85ebca6b);
+          h ^= h >>> 13;
+          h = Math.imul(h, 0xc2b2ae35);
+          h ^= h >>> 16;
+          hashes[r] = h >>> 0;
+        }
+      }
+      if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;
+      r++;
+      rowStart = p;
+    }
+    this.taken = r - first;
+    this.total += r - first;
+    if (r !== first) {
+      ids.length = r;
+      ids.end = idEnd;
+      b.rows = r;
+    }
+    return rowStart;
+  }
+}
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const ID = -1;
+const TARGET = -2;
+const SKIP = -3;
+/** Digits a count may have here: below 2^53 for certain; longer ones go the general way. */
+const MAX_DIGITS = 15;

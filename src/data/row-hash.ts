@@ -1,0 +1,47 @@
+import type { Dataset } from './dataset.js';
+
+// The row hash dedup uses (find-duplicates.ts) and finaldata.bin stores with each row. Its own
+// module so the CSV fast path (fast-row.ts) computes the same value while it parses a row.
+
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/**
+ * Names the row hash below. Row hashes are stored in finaldata.bin; segments whose hashes were
+ * made by another version of hashRow are not used for dedup (the dataset is rewritten instead).
+ * Change it whenever hashRow's output changes.
+ */
+export const ROW_HASH_VERSION = 'fnv1a-murmur3fin-v1';
+
+/** 32-bit hash of a row's id, features and label; equal rows (as sameRow) hash equal. */
+export function hashRow(ds: Dataset, r: number): number {
+  return hashRowTail(ds.ids.hash(r, FNV_OFFSET), ds.x, r, ds.y[r]);
+}
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/** hashRow from the id's hash `h` on: the features of row r, the label, the finaliser. */
+export function hashRowTail(h: number, x: Float64Array[], r: number, label: number): number {
+  for (let f = 0; f < x.length; f++) {
+    const v = x[f][r];
+    if (v !== v) {
+      h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
+    } else if ((v | 0) === v) {
+      h = Math.imul(h ^ v, FNV_PRIME); // int32 values (counts): no float bits needed; 0 and −0 agree
+      h = Math.imul(h ^ 0x5bd1e995, FNV_PRIME);
+    } else {
+      bits[0] = v;
+      h = Math.imul(h ^ words[0], FNV_PRIME);
+      h = Math.imul(h ^ words[1], FNV_PRIME);
+    }
+  }
+  h = Math.imul(h ^ label, FNV_PRIME);
+  // murmur3 finaliser: spreads every input bit over the radix digits.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
