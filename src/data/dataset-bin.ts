@@ -72,75 +72,82 @@ function layoutOf(bodyStart: number, h: SegmentHeader): Layout {
 }
 
 /**
- * Write a segment file through `write` (which must be done with a buffer when its promise
- * resolves, as AtomicFileWriter.write is). Columns, hashes and labels go out as views of the
- * dataset's arrays; the id end offsets and the packed id bytes are built in `scratch` a piece at a
- * time (the CSV writer's buffer, free by then): a buffer of their own would be 16 MB of fresh
- * memory on 1,000,000 rows, and fresh memory costs a page fault per 4 KiB here.
+ * Write a segment file through `writeAt(part, position)`: every section at its own offset, all
+ * at once (the writes run in the thread pool, side by side, while the caller goes on — the
+ * dataset writer formats the CSV meanwhile). Columns, hashes and labels go out as views of the
+ * dataset's arrays; the id end offsets and the packed id bytes are built whole first.
  */
 export async function writeSegment(
-  write: (part: Buffer) => Promise<void>,
+  writeAt: (part: Buffer, position: number) => Promise<void>,
   ds: Dataset,
   rowHashes: Uint32Array,
   head: Omit<SegmentHeader, 'rows' | 'features' | 'idBytes' | 'rowHash'>,
-  scratch: Buffer = Buffer.allocUnsafe(1 << 20),
-): Promise<void> {
+): Promise<SegmentHeader> {
   const ids = ds.ids;
   const n = ds.rows;
-  let idBytes = 0;
-  for (let i = 0; i < n; i++) idBytes += ids.lens[i];
-  const header: SegmentHeader = { ...head, rows: n, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION };
-  let json = Buffer.from(JSON.stringify(header), 'utf8');
-  const pad = (8 - ((PRELUDE + json.length) % 8)) % 8;
-  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-  const lenBuf = Buffer.alloc(4);
-  lenBuf.writeUInt32LE(json.length);
-  await write(Buffer.concat([Buffer.from(MAGIC_V2), lenBuf, json]));
-  for (const col of ds.x) await write(Buffer.from(col.buffer, col.byteOffset, n * 8));
-
-  // Id end offsets (cumulative), a scratch-full at a time; through a Uint32Array view of the
-  // scratch where the host is little-endian (the file's order) and the scratch aligned, which is
-  // ~10× faster than a writeUInt32LE call per row.
   const lens = ids.lens;
-  const per = scratch.length >>> 2;
-  const view = LITTLE_ENDIAN && scratch.byteOffset % 4 === 0 ? new Uint32Array(scratch.buffer, scratch.byteOffset, per) : null;
+  // Id end offsets (cumulative), through a Uint32Array view where the host is little-endian
+  // (the file's order): ~10× faster than a writeUInt32LE call per row.
+  const ends = Buffer.allocUnsafe(n * 4);
   let end = 0;
-  for (let from = 0; from < n; from += per) {
-    const count = Math.min(per, n - from);
-    if (view) for (let k = 0; k < count; k++) view[k] = end += lens[from + k];
-    else for (let k = 0; k < count; k++) scratch.writeUInt32LE((end += lens[from + k]), k * 4);
-    await write(scratch.subarray(0, count * 4));
-  }
-  await write(Buffer.from(rowHashes.buffer, rowHashes.byteOffset, n * 4));
-  await write(Buffer.from(ds.y.buffer, ds.y.byteOffset, n));
+  if (LITTLE_ENDIAN) {
+    const view = new Uint32Array(ends.buffer, ends.byteOffset, n);
+    for (let k = 0; k < n; k++) view[k] = end += lens[k];
+  } else for (let k = 0; k < n; k++) ends.writeUInt32LE((end += lens[k]), k * 4);
+  const idBytes = end;
 
   // Id bytes in row order, compacted (the id column's buffer may hold bytes of dropped rows).
   // Rows whose bytes follow each other in the buffer (all but those after a dropped row) are
   // copied as one run: one memcpy instead of a byte loop per row.
+  const packed = Buffer.allocUnsafe(idBytes);
   const bytes = ids.bytes;
   const starts = ids.starts;
   let at = 0;
   for (let i = 0; i < n; ) {
     const s = starts[i];
     let e = s + lens[i];
-    if (e - s > scratch.length - at) {
-      if (at > 0) await write(scratch.subarray(0, at));
-      at = 0;
-      if (e - s > scratch.length) {
-        await write(bytes.subarray(s, e));
-        i++;
-        continue;
-      }
-    }
-    const limit = s + scratch.length - at;
     let j = i + 1;
-    while (j < n && starts[j] === e && e + lens[j] <= limit) e += lens[j++];
-    bytes.copy(scratch, at, s, e);
+    while (j < n && starts[j] === e) e += lens[j++];
+    bytes.copy(packed, at, s, e);
     at += e - s;
     i = j;
   }
-  if (at > 0) await write(scratch.subarray(0, at));
+
+  const header: SegmentHeader = { ...head, rows: n, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION };
+  const parts = [
+    encodeSegmentHeader(header),
+    ...ds.x.map((col) => Buffer.from(col.buffer, col.byteOffset, n * 8)),
+    ends,
+    Buffer.from(rowHashes.buffer, rowHashes.byteOffset, n * 4),
+    Buffer.from(ds.y.buffer, ds.y.byteOffset, n),
+    packed,
+  ];
+  let position = 0;
+  const writes = parts.map((part) => {
+    const w = writeAt(part, position);
+    position += part.length;
+    return w;
+  });
+  await Promise.all(writes);
+  return header;
 }
+
+/**
+ * A segment's first bytes: magic, header length, header JSON padded to a multiple of 8. Its
+ * length depends on the hash only through the hash's length (always 64 hex digits), so a writer
+ * that learns the CSV hash last can write a placeholder first and this over it at the end.
+ */
+export function encodeSegmentHeader(header: SegmentHeader): Buffer {
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - ((PRELUDE + json.length) % 8)) % 8;
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const lenBuf = Buffer.alloc(4);
+  lenBuf.writeUInt32LE(json.length);
+  return Buffer.concat([Buffer.from(MAGIC_V2), lenBuf, json]);
+}
+
+/** The placeholder hash a segment is written with before the CSV's hash is known (see encodeSegmentHeader). */
+export const PENDING_HASH = '0'.repeat(64);
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

@@ -5,7 +5,7 @@ import { AtomicFileWriter } from '../util/atomic.js';
 import { csvField } from './csv-field.js';
 import { DatasetBuilder, countMissing, type Dataset } from './dataset.js';
 import { formatRowsInto, type FormattedRows } from './csv-rows.js';
-import { SegmentFile, decodeSegment, writeSegment } from './dataset-bin.js';
+import { PENDING_HASH, SegmentFile, decodeSegment, encodeSegmentHeader, writeSegment } from './dataset-bin.js';
 import { hashRows } from './find-new-duplicates.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
@@ -111,11 +111,8 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
-    await writeRows(ds, out, pre);
-    const digest = hash.digest('hex');
-
-    const head = { hash: digest, prev: null, id: cols.id, target: cols.target, missing: countMissing(ds) };
-    await writeSegment((part) => bin.write(part), ds, hashes, head, out.buf);
+    const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: countMissing(ds) };
+    const digest = await writeBoth(out, hash, writeRows(ds, out, pre), bin, ds, hashes, head);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await Promise.all([bin.sync(), csv.sync()]);
@@ -128,6 +125,32 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     await bin.abort();
     throw err;
   }
+}
+
+/**
+ * The .bin segment written while the CSV rows are (`csvRows`, already started): the segment's
+ * writes go to the thread pool while this thread formats CSV lines, instead of one after the
+ * other. Its header names the CSV's hash, known only at the end: it is written with a
+ * placeholder of the same length and filled in once the CSV is done. Returns the CSV's hash.
+ */
+async function writeBoth(
+  out: BufferedOut,
+  hash: Hash,
+  csvRows: Promise<void>,
+  bin: AtomicFileWriter,
+  ds: Dataset,
+  rowHashes: Uint32Array,
+  head: Parameters<typeof writeSegment>[3],
+): Promise<string> {
+  const segment = writeSegment((part, position) => bin.writeAt(part, position), ds, rowHashes, head);
+  segment.catch(() => {}); // awaited below; never an unhandled rejection if the CSV fails first
+  await csvRows;
+  const digest = hash.digest('hex');
+  const written = await segment;
+  const final = encodeSegmentHeader({ ...written, hash: digest });
+  if (final.length !== encodeSegmentHeader(written).length) throw new Error('segment header changed length'); // cannot happen: same-length hash
+  await bin.writeAt(final, 0);
+  return digest;
 }
 
 /**
@@ -273,10 +296,8 @@ export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dat
   try {
     const hash = base.hashState.copy();
     const out = new BufferedOut(csv, hash);
-    await writeRows(added, out, pre);
-    const digest = hash.digest('hex');
-    const head = { hash: digest, prev: base.hash, id: cols.id, target: cols.target, missing: countMissing(added) };
-    await writeSegment((part) => seg.write(part), added, addedHashes, head, out.buf);
+    const head = { hash: PENDING_HASH, prev: base.hash, id: cols.id, target: cols.target, missing: countMissing(added) };
+    const digest = await writeBoth(out, hash, writeRows(added, out, pre), seg, added, addedHashes, head);
     await Promise.all([seg.sync(), csv.sync()]);
     await seg.publish();
     await csv.publish();

@@ -146,6 +146,25 @@ export class AtomicFileWriter {
     }
   }
 
+  /**
+   * Write at `position` (sections of a file laid out in advance, several at once, or a header
+   * filled in last). Not mixed with write() on one file, and not for a writer from openCopy: its
+   * file is in append mode, where the position would be ignored.
+   */
+  async writeAt(buf: Buffer, position: number): Promise<void> {
+    if (this.copiedBytes) throw new Error('writeAt on an appending writer');
+    await this.flush();
+    try {
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesWritten } = await this.fh!.write(buf, off, buf.length - off, position + off);
+        off += bytesWritten;
+      }
+    } catch (err) {
+      throw withPath(err, this.target);
+    }
+  }
+
   async commit(): Promise<void> {
     await this.sync();
     await this.publish();

@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectRows, type Dataset } from '../../src/data/dataset.ts';
-import { datasetOf, type Row } from '../helpers/dataset.ts';
-import { SegmentFile, writeSegment } from '../../src/data/dataset-bin.ts';
+import { datasetOf, segmentBytes, type Row } from '../helpers/dataset.ts';
+import { SegmentFile } from '../../src/data/dataset-bin.ts';
 import { findDuplicates } from '../../src/data/find-duplicates.ts';
 import { findNewDuplicates, hashRows } from '../../src/data/find-new-duplicates.ts';
 import { Random } from '../../src/simulate/random.ts';
@@ -35,10 +35,7 @@ async function segments(ds: Dataset, parts: number, hashes = hashRows(ds)): Prom
     const part = selectRows(ds, mask, 1);
     const partHashes = hashes.filter((_, i) => mask[i] === 1);
     const path = join(dir, `seg${p}`);
-    const bytes: Buffer[] = [];
-    // A small scratch buffer: the ids and offsets go out in several pieces.
-    await writeSegment(async (b) => void bytes.push(Buffer.from(b)), part, partHashes, { hash: `h${p}`, prev: p ? `h${p - 1}` : null, id: 'id', target: 'y' }, Buffer.allocUnsafe(64));
-    writeFileSync(path, Buffer.concat(bytes));
+    writeFileSync(path, await segmentBytes(part, partHashes, { hash: `h${p}`, prev: p ? `h${p - 1}` : null, id: 'id', target: 'y' }));
     out.push(SegmentFile.open(path)!);
   }
   return out;
