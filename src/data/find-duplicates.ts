@@ -17,7 +17,7 @@ export function findDuplicates(ds: Dataset, hashesOut?: Uint32Array, given: Give
   let r = 0;
   for (const g of [...given].sort((a, b) => a.start - b.start)) {
     for (; r < g.start; r++) keys[r] = hashRow(ds, r);
-    keys.set(g.hashes, g.start);
+    if (g.hashes.buffer !== keys.buffer || g.hashes.byteOffset !== keys.byteOffset + 4 * g.start) keys.set(g.hashes, g.start); // else already in place
     r = g.start + g.hashes.length;
   }
   for (; r < n; r++) keys[r] = hashRow(ds, r);
@@ -47,21 +47,54 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
   // that thrash the cache and TLB (2^16 buckets made the pass 3× slower). ~500 rows per bucket
   // on 1,000,000 rows; the table then has 1,024 slots (4 KiB each array).
   const bits = Math.min(11, Math.max(0, Math.ceil(Math.log2(n / 64))));
-  const shift = 32 - bits;
   const buckets = 1 << bits;
-  const starts = new Uint32Array(buckets + 1);
-  if (bits > 0) for (let r = 0; r < n; r++) starts[(keys[r] >>> shift) + 1]++;
-  else starts[1] = n;
-  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  // One small function per pass: run once per process (ingest is a fresh process), a loop in a
+  // big function was compiled before the later loops had run, and deoptimised when they did.
+  const starts = bucketStarts(keys, n, bits);
+  // The hashes are scattered with the row indices: the probe pass then reads both in order,
+  // where reading keys[row] jumped across the whole array (a cache miss per row, twice).
   const idx = new Uint32Array(n);
-  if (bits > 0) {
-    const at = starts.slice(0, buckets);
-    for (let r = 0; r < n; r++) idx[at[keys[r] >>> shift]++] = r;
-  } else {
-    for (let r = 0; r < n; r++) idx[r] = r;
-  }
+  const sorted = new Uint32Array(n);
+  scatter(keys, n, bits, starts, idx, sorted);
   let largest = 0;
   for (let b = 0; b < buckets; b++) largest = Math.max(largest, starts[b + 1] - starts[b]);
+  probeBuckets(ds, sorted, idx, starts, buckets, largest, mask);
+  return mask;
+}
+
+/** Where each bucket (the hash's top `bits` bits) starts in the row order scatter makes. */
+function bucketStarts(keys: Uint32Array, n: number, bits: number): Uint32Array {
+  const buckets = 1 << bits;
+  const starts = new Uint32Array(buckets + 1);
+  if (bits === 0) {
+    starts[1] = n;
+    return starts;
+  }
+  const shift = 32 - bits;
+  for (let r = 0; r < n; r++) starts[(keys[r] >>> shift) + 1]++;
+  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  return starts;
+}
+
+/** Row indices and their hashes grouped by bucket (a stable counting sort: each bucket's rows in row order). */
+function scatter(keys: Uint32Array, n: number, bits: number, starts: Uint32Array, idx: Uint32Array, sorted: Uint32Array): void {
+  if (bits === 0) {
+    for (let r = 0; r < n; r++) idx[r] = r;
+    sorted.set(keys.subarray(0, n));
+    return;
+  }
+  const shift = 32 - bits;
+  const at = starts.slice(0, 1 << bits);
+  for (let r = 0; r < n; r++) {
+    const h = keys[r];
+    const k = at[h >>> shift]++;
+    idx[k] = r;
+    sorted[k] = h;
+  }
+}
+
+/** Each bucket through a small hash table: a row equal to an earlier one of its bucket is marked. `sorted[k]` is row idx[k]'s hash. */
+function probeBuckets(ds: Dataset, sorted: Uint32Array, idx: Uint32Array, starts: Uint32Array, buckets: number, largest: number, mask: Uint8Array): void {
   // Open addressing, linear probing, load ≤ 1/2; slots hold row + 1 (0 = empty) and are cleared
   // after each bucket by walking the bucket again (cheaper than clearing the table).
   let size = 16;
@@ -76,7 +109,7 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
     if (e - s < 2) continue;
     for (let k = s; k < e; k++) {
       const r = idx[k];
-      const h = keys[r];
+      const h = sorted[k];
       let slot = h & slotMask;
       for (;;) {
         const o = table[slot];
@@ -93,14 +126,13 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
       }
     }
     for (let k = s; k < e; k++) {
-      let slot = keys[idx[k]] & slotMask;
+      let slot = sorted[k] & slotMask;
       while (table[slot] !== 0) {
         table[slot] = 0;
         slot = (slot + 1) & slotMask;
       }
     }
   }
-  return mask;
 }
 
 export function sameRow(ds: Dataset, a: number, b: number): boolean {

@@ -172,8 +172,9 @@ async function ingestInto(
 
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
-  let rowHashes: Uint32Array = new Uint32Array(builder.rows);
-  const given = [{ start: 0, hashes: builder.hashes!.subarray(0, builder.rows) }];
+  // The builder's own hash array serves as dedup's key array (it is compacted with the rows below).
+  let rowHashes: Uint32Array = builder.hashes!.subarray(0, builder.rows);
+  const given = [{ start: 0, hashes: rowHashes }];
   const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes, given) : findDuplicates(builder.build(), rowHashes, given);
   const countIn = (from: number, to: number) => {
     let n = 0;
