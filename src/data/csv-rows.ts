@@ -7,6 +7,9 @@ import { NO_LABEL, type Dataset } from './dataset.js';
  * it parsed (see preformatRows) without loading the dataset writer.
  */
 
+/** "00" to "99" as ASCII bytes: PAIRS[2n], PAIRS[2n + 1] are n's two digits. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
 const COMMA = 44;
 const LF = 10;
 
@@ -35,10 +38,29 @@ export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffe
       o[off++] = COMMA;
       const v = x[j][i];
       if (v !== v) continue;
-      if (v >= 0 && v < 2147483648 && (v | 0) === v) {
-        // Non-negative int32: digits by multiply-shift arithmetic, no string.
+      if (v >= 0 && v < 10000 && (v | 0) === v) {
+        // The usual count: two digits at a time from a table; n / 100 as a multiply and shift
+        // (exact below 43,699), not a float division per digit.
+        const n = v | 0;
+        if (n < 10) o[off++] = 48 + n;
+        else if (n < 100) {
+          o[off++] = PAIRS[2 * n];
+          o[off++] = PAIRS[2 * n + 1];
+        } else {
+          const hi = (n * 5243) >>> 19;
+          const lo = n - hi * 100;
+          if (hi < 10) o[off++] = 48 + hi;
+          else {
+            o[off++] = PAIRS[2 * hi];
+            o[off++] = PAIRS[2 * hi + 1];
+          }
+          o[off++] = PAIRS[2 * lo];
+          o[off++] = PAIRS[2 * lo + 1];
+        }
+      } else if (v >= 0 && v < 2147483648 && (v | 0) === v) {
+        // Larger non-negative int32: a digit at a time, still no string.
         let n = v | 0;
-        const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+        const digits = n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
         let at = off + digits;
         off = at;
         do {

@@ -169,7 +169,8 @@ export class IdColumn {
     let plain = n === 0 || (bytes[s] !== 32 && bytes[s] !== 9 && bytes[s + n - 1] !== 32 && bytes[s + n - 1] !== 9);
     for (let k = 0; k < n; k++) {
       const c = bytes[s + k];
-      if (c === 44 || c === 34 || c === 10 || c === 13) plain = false;
+      // Comma, quote, LF and CR are all below 45: one compare for the usual byte.
+      if (c < 45 && (c === 44 || c === 34 || c === 10 || c === 13)) plain = false;
       out[off + k] = c;
     }
     if (plain) return off + n;
