@@ -75,7 +75,7 @@ function layoutOf(bodyStart: number, h: SegmentHeader): Layout {
  * Write a segment file through `writeAt(part, position)`: every section at its own offset, all
  * at once (the writes run in the thread pool, side by side, while the caller goes on — the
  * dataset writer formats the CSV meanwhile). Columns, hashes and labels go out as views of the
- * dataset's arrays; the id end offsets and the packed id bytes are built whole first.
+ * dataset's arrays, and so do the ids (packed in place) and their end offsets.
  */
 export async function writeSegment(
   writeAt: (part: Buffer, position: number) => Promise<void>,
@@ -83,41 +83,19 @@ export async function writeSegment(
   rowHashes: Uint32Array,
   head: Omit<SegmentHeader, 'rows' | 'features' | 'idBytes' | 'rowHash'>,
 ): Promise<SegmentHeader> {
-  const ids = ds.ids;
   const n = ds.rows;
-  const lens = ids.lens;
-  // Id end offsets (cumulative), through a Uint32Array view where the host is little-endian
-  // (the file's order): ~10× faster than a writeUInt32LE call per row.
-  const ends = Buffer.allocUnsafe(n * 4);
-  let end = 0;
-  if (LITTLE_ENDIAN) {
-    const view = new Uint32Array(ends.buffer, ends.byteOffset, n);
-    for (let k = 0; k < n; k++) view[k] = end += lens[k];
-  } else for (let k = 0; k < n; k++) ends.writeUInt32LE((end += lens[k]), k * 4);
-  const idBytes = end;
-
-  // Id bytes in row order, compacted (the id column's buffer may hold bytes of dropped rows).
-  // Rows whose bytes follow each other in the buffer (all but those after a dropped row) are
-  // copied as one run: one memcpy instead of a byte loop per row.
-  const packed = Buffer.allocUnsafe(idBytes);
-  const bytes = ids.bytes;
-  const starts = ids.starts;
-  let at = 0;
-  for (let i = 0; i < n; ) {
-    const s = starts[i];
-    let e = s + lens[i];
-    let j = i + 1;
-    while (j < n && starts[j] === e) e += lens[j++];
-    bytes.copy(packed, at, s, e);
-    at += e - s;
-    i = j;
-  }
+  // The ids' bytes packed in place (no 10 MB copy on 1,000,000 rows: fresh memory costs a page
+  // fault per 4 KiB here); each row's end offset is then the next row's start.
+  ds.ids.truncate(n);
+  const packed = ds.ids.pack();
+  const idBytes = packed.length;
+  const ends = idEnds(ds.ids.starts, n, idBytes);
 
   const header: SegmentHeader = { ...head, rows: n, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION };
   const parts = [
     encodeSegmentHeader(header),
     ...ds.x.map((col) => Buffer.from(col.buffer, col.byteOffset, n * 8)),
-    ends,
+    ...ends,
     Buffer.from(rowHashes.buffer, rowHashes.byteOffset, n * 4),
     Buffer.from(ds.y.buffer, ds.y.byteOffset, n),
     packed,
@@ -130,6 +108,18 @@ export async function writeSegment(
   });
   await Promise.all(writes);
   return header;
+}
+
+/** The id end offsets section (u32 LE, cumulative) of packed ids, in parts: starts[1..n), then the total. */
+function idEnds(starts: Uint32Array, n: number, total: number): Buffer[] {
+  if (n === 0) return [];
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32LE(total);
+  // A view of the starts array where the host is little-endian (the file's order): no copy.
+  if (LITTLE_ENDIAN) return [Buffer.from(starts.buffer, starts.byteOffset + 4, (n - 1) * 4), tail];
+  const out = Buffer.allocUnsafe((n - 1) * 4);
+  for (let k = 1; k < n; k++) out.writeUInt32LE(starts[k], (k - 1) * 4);
+  return [out, tail];
 }
 
 /**

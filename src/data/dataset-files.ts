@@ -81,6 +81,10 @@ class BufferedOut {
     this.buf = free && free.length >= this.size ? free : Buffer.allocUnsafe(this.size);
     this.off = 0;
   }
+  /** Start the writer's syncSoon once the write in flight is done (what was handed over so far goes to disk). */
+  syncSoon(): void {
+    this.sink.syncSoon();
+  }
   /** Wait for the write in flight (before commit). */
   async drain(): Promise<void> {
     if (this.inflight) await this.inflight;
@@ -142,7 +146,12 @@ async function writeBoth(
   rowHashes: Uint32Array,
   head: Parameters<typeof writeSegment>[3],
 ): Promise<string> {
-  const segment = writeSegment((part, position) => bin.writeAt(part, position), ds, rowHashes, head);
+  const segment = writeSegment((part, position) => bin.writeAt(part, position), ds, rowHashes, head).then((h) => {
+    // Its sections are written: to disk with them while the CSV is still being formatted; the
+    // commit's fsync then has only the header left.
+    bin.syncSoon();
+    return h;
+  });
   segment.catch(() => {}); // awaited below; never an unhandled rejection if the CSV fails first
   await csvRows;
   const digest = hash.digest('hex');
@@ -165,8 +174,15 @@ export interface Preformatted {
 /** Format every row of `ds` into `out` (or copy their preformatted lines), flushing as the buffer fills. */
 async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted): Promise<void> {
   if (pre && keptRows(pre) === ds.rows) return copyLines(pre, out);
+  let synced = false;
   for (let i = 0; i < ds.rows; ) {
     i = formatRows(ds, i, out);
+    if (!synced && i >= ds.rows / 2 && ds.rows >= 100_000) {
+      // Half-way through a large file: its first half to disk now, beside the formatting of the
+      // second, so the commit's fsync has half as much left.
+      synced = true;
+      out.syncSoon();
+    }
     // The buffer is full (or one row is larger than it): flush, growing it if needed.
     if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
   }

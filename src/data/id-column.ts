@@ -132,6 +132,43 @@ export class IdColumn {
     this.end = rows === 0 ? 0 : this.starts[rows - 1] + this.lens[rows - 1];
   }
 
+  /**
+   * Close the gaps dropped rows left in `bytes` (compaction moves rows, not bytes) and return the
+   * ids' bytes, packed in row order: in place when the rows' bytes are in row order (always, for
+   * a column built by appending), else into a new buffer. Runs of rows whose bytes already
+   * follow each other move as one block.
+   */
+  pack(): Buffer {
+    const n = this.length;
+    const starts = this.starts;
+    const lens = this.lens;
+    let inOrder = true;
+    for (let i = 1; i < n && inOrder; i++) inOrder = starts[i] >= starts[i - 1] + lens[i - 1];
+    const from = this.bytes;
+    const to = inOrder ? from : Buffer.allocUnsafe(n === 0 ? 0 : this.byteLength());
+    let at = 0;
+    for (let i = 0; i < n; ) {
+      const s = starts[i];
+      let e = s + lens[i];
+      let j = i + 1;
+      while (j < n && starts[j] === e) e += lens[j++];
+      if (to !== from || at !== s) from.copy(to, at, s, e); // Buffer.copy is memmove: safe in place, at ≤ s
+      for (let k = i, p = at; k < j; p += lens[k], k++) starts[k] = p;
+      at += e - s;
+      i = j;
+    }
+    this.bytes = to;
+    this.end = at;
+    return to.subarray(0, at);
+  }
+
+  /** Bytes of all ids. */
+  byteLength(): number {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) n += this.lens[i];
+    return n;
+  }
+
   /** Row `to` takes row `from`'s id (compaction moves rows down; bytes stay where they are). */
   move(from: number, to: number): void {
     this.starts[to] = this.starts[from];

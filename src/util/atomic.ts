@@ -165,6 +165,23 @@ export class AtomicFileWriter {
     }
   }
 
+  /**
+   * Start writing what was written so far back to disk now, in the background, so that sync()
+   * later has less left to flush. Its error, if any, surfaces in sync() (or is ignored by abort()).
+   */
+  syncSoon(): void {
+    const fh = this.fh;
+    if (!fh) return;
+    const before = this.presync;
+    // No flush here: a write may be in flight, and writes must stay in order; what is already
+    // written is enough.
+    this.presync = (async () => {
+      if (before) await before;
+      await fh.datasync();
+    })();
+    this.presync.catch(() => {}); // awaited (and its error raised) in sync()
+  }
+
   async commit(): Promise<void> {
     await this.sync();
     await this.publish();

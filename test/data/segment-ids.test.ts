@@ -23,3 +23,29 @@ test('writeSegment: ids after compaction (gaps), empty, multi-byte and long read
   assert.deepEqual(Array.from(seg.x[1]), Array.from(compacted.x[1]));
   assert.deepEqual(Array.from(seg.y), Array.from(compacted.y));
 });
+
+test('IdColumn.pack: gaps closed in place with rows in order; rows whose bytes are out of order are packed into a new buffer', () => {
+  const ids = IdColumn.from(['aa', 'b', '', 'cccc', 'dd']);
+  // Drop 'b' (row 1) as compaction does: rows move down, bytes stay.
+  ids.move(2, 1);
+  ids.move(3, 2);
+  ids.move(4, 3);
+  ids.truncate(4);
+  const before = ids.bytes;
+  const packed = ids.pack();
+  assert.equal(packed.toString(), 'aaccccdd');
+  assert.equal(ids.bytes, before, 'in place');
+  assert.deepEqual(ids.toArray(), ['aa', '', 'cccc', 'dd']);
+
+  const rev = IdColumn.from(['one', 'two', 'three']);
+  const s = rev.starts.slice(0, 3);
+  const l = rev.lens.slice(0, 3);
+  [0, 1, 2].forEach((i) => {
+    rev.starts[i] = s[2 - i];
+    rev.lens[i] = l[2 - i];
+  });
+  const old = rev.bytes;
+  assert.equal(rev.pack().toString(), 'threetwoone');
+  assert.notEqual(rev.bytes, old, 'a new buffer');
+  assert.deepEqual(rev.toArray(), ['three', 'two', 'one']);
+});
