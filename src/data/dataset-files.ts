@@ -103,7 +103,7 @@ function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
 }
 
 /** Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash. */
-export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted): Promise<{ hash: string; csvPath: string; binPath: string }> {
+export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted, missing?: Record<string, number>): Promise<{ hash: string; csvPath: string; binPath: string }> {
   const csvPath = join(dir, DATASET_CSV);
   const binPath = join(dir, DATASET_BIN);
   const hashes = rowHashes ?? hashRows(ds);
@@ -115,7 +115,7 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
     await out.room(Buffer.byteLength(header));
     out.str(header);
-    const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: countMissing(ds) };
+    const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: missing ?? countMissing(ds) };
     const digest = await writeBoth(out, hash, writeRows(ds, out, pre), bin, ds, hashes, head);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
@@ -303,7 +303,7 @@ export async function openDatasetOnDisk(dir: string, features: string[]): Promis
  * finaldata.csv gains the rows (copied to a temp file in the kernel, rows appended, hash
  * continued from the state left by reading it), and a new .bin segment holds them.
  */
-export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns, pre?: Preformatted): Promise<{ hash: string; csvPath: string }> {
+export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns, pre?: Preformatted, missing?: Record<string, number>): Promise<{ hash: string; csvPath: string }> {
   if (!base.segments || !base.copy) throw new Error('appendDataset needs the dataset\'s .bin chain and its copy');
   const csvPath = join(dir, DATASET_CSV);
   const segPath = join(dir, `${DATASET_BIN}.${base.segments.length}`);
@@ -312,7 +312,7 @@ export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dat
   try {
     const hash = base.hashState.copy();
     const out = new BufferedOut(csv, hash);
-    const head = { hash: PENDING_HASH, prev: base.hash, id: cols.id, target: cols.target, missing: countMissing(added) };
+    const head = { hash: PENDING_HASH, prev: base.hash, id: cols.id, target: cols.target, missing: missing ?? countMissing(added) };
     const digest = await writeBoth(out, hash, writeRows(added, out, pre), seg, added, addedHashes, head);
     await Promise.all([seg.sync(), csv.sync()]);
     await seg.publish();

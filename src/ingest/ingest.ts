@@ -210,8 +210,9 @@ async function ingestInto(
   const cols = { id: config.id, target: config.target };
   if (mustWrite) {
     const ds = builder.build();
-    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre);
-    const missing = append ? addCounts(onDisk!.missing, countMissing(ds)) : countMissing(ds);
+    const added = countMissing(ds); // once: the writer stores it in the .bin header too
+    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre, added) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre, added);
+    const missing = append ? addCounts(onDisk!.missing, added) : added;
     datasetHash = written.hash;
     datasetPath = written.csvPath;
     datasetRecord = { hash: written.hash, rows: rowsTotal, path: written.csvPath, createdAt: nowIso(), missing };
