@@ -1,6 +1,6 @@
 import type { ColumnMap, TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
-import { FNV_OFFSET, FNV_PRIME, hashRowTail } from './row-hash.js';
+import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js';
 
 /**
  * The fast path for the usual rows: one pass over their bytes that finds the fields, parses the
@@ -156,15 +156,7 @@ export class FastRows {
           else break;
         }
         if (j < nf) hashes[r] = hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label);
-        else {
-          h = Math.imul(h ^ label, FNV_PRIME);
-          h ^= h >>> 16;
-          h = Math.imul(h, 0x85ebca6b);
-          h ^= h >>> 13;
-          h = Math.imul(h, 0xc2b2ae35);
-          h ^= h >>> 16;
-          hashes[r] = h >>> 0;
-        }
+        else hashes[r] = finishRowHash(h, label);
       }
       if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;
       r++;

@@ -36,8 +36,12 @@ export function hashRowTail(h: number, x: Float64Array[], r: number, label: numb
       h = Math.imul(h ^ words[1], FNV_PRIME);
     }
   }
+  return finishRowHash(h, label);
+}
+
+/** The last step of hashRow: the label, then the murmur3 finaliser (spreads every input bit over the radix digits). */
+export function finishRowHash(h: number, label: number): number {
   h = Math.imul(h ^ label, FNV_PRIME);
-  // murmur3 finaliser: spreads every input bit over the radix digits.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
