@@ -25,6 +25,8 @@ export class FastRows {
   private readonly count: number;
   private readonly nf: number;
   private readonly requireId: boolean;
+  /** The header is the seed's layout: id, the features in schema order, the label. */
+  private readonly seedLayout: boolean;
 
   private constructor(
     map: ColumnMap,
@@ -40,6 +42,7 @@ export class FastRows {
     this.count = map.count;
     this.nf = schema.features.length;
     this.requireId = schema.requireId;
+    this.seedLayout = map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
   }
 
   /**
@@ -54,6 +57,98 @@ export class FastRows {
 
   /** Append the rows of data[p, len) the fast path can take; returns where the first other row starts. */
   take(data: Buffer, p: number, len: number): number {
+    return this.seedLayout ? this.takeSeedLayout(data, p, len) : this.takeAny(data, p, len);
+  }
+
+  /**
+   * take for the seed's layout (id, the features in schema order, the label; nothing else): the
+   * same rules with the fields in a fixed order, so no per-field dispatch. Most files look so.
+   */
+  private takeSeedLayout(data: Buffer, p: number, len: number): number {
+    const b = this.builder;
+    const nf = this.nf;
+    const requireId = this.requireId;
+    const missingOut = this.missing;
+    const x = b.x;
+    const y = b.y;
+    const hashes = b.hashes;
+    const ids = b.ids;
+    const idBytes = ids.bytes;
+    const idStarts = ids.starts;
+    const idLens = ids.lens;
+    const idCap = idBytes.length;
+    const cap = Math.min(y.length, idStarts.length);
+    const first = b.rows;
+    let r = first;
+    let idEnd = ids.end;
+    let rowStart = p;
+    rows: while (p < len && r < cap) {
+      // The id, copied and hashed as it is scanned.
+      const s = p;
+      let o = idEnd;
+      let idHash = FNV_OFFSET;
+      while (p < len) {
+        const ch = data[p];
+        if (ch === COMMA) break;
+        if (ch === LF || ch === QUOTE || ch === CR || o === idCap) break rows;
+        idBytes[o++] = ch;
+        idHash = Math.imul(idHash ^ ch, FNV_PRIME);
+        p++;
+      }
+      if (p >= len) break;
+      const idLen = p - s;
+      if (idLen === 0 && requireId) break;
+      p++;
+      // The counts, each followed by a comma; the row hash (hashRowTail) made alongside.
+      let h = Math.imul(idHash ^ idLen, FNV_PRIME);
+      let int32 = true;
+      let missing = 0;
+      for (let j = 0; j < nf; j++) {
+        const ds = p;
+        let v = 0;
+        while (p < len) {
+          const d = data[p] - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+          p++;
+        }
+        if (p >= len || data[p] !== COMMA) break rows;
+        const digits = p - ds;
+        if (digits === 0) {
+          x[j][r] = Number.NaN;
+          missing |= 1 << j;
+          h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
+        } else if (digits > MAX_DIGITS) break rows;
+        else {
+          x[j][r] = v;
+          if ((v | 0) === v) h = Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
+          else int32 = false;
+        }
+        p++;
+      }
+      // The label, then the line end.
+      if (p + 1 >= len) break;
+      const label = data[p] - 48;
+      if (label !== 0 && label !== 1) break;
+      p++;
+      const t = data[p];
+      if (t === LF) p++;
+      else if (t === CR && p + 1 < len && data[p + 1] === LF) p += 2;
+      else break;
+      y[r] = label;
+      idStarts[r] = idEnd;
+      idLens[r] = idLen;
+      idEnd += idLen;
+      if (hashes !== null) hashes[r] = int32 ? finishRowHash(h, label) : hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label);
+      if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;
+      r++;
+      rowStart = p;
+    }
+    return this.finish(r, first, idEnd, rowStart);
+  }
+
+  /** take for any other layout: each field's role looked up. */
+  private takeAny(data: Buffer, p: number, len: number): number {
     const b = this.builder;
     const roles = this.roles;
     const count = this.count;
@@ -162,11 +257,17 @@ export class FastRows {
       r++;
       rowStart = p;
     }
+    return this.finish(r, first, idEnd, rowStart);
+  }
+
+  /** Rows [first, r) were filled: count them into the builder; returns `rowStart`. */
+  private finish(r: number, first: number, idEnd: number, rowStart: number): number {
     this.taken = r - first;
     this.total += r - first;
     if (r !== first) {
-      ids.length = r;
-      ids.end = idEnd;
+      const b = this.builder;
+      b.ids.length = r;
+      b.ids.end = idEnd;
       b.rows = r;
     }
     return rowStart;
