@@ -13,8 +13,8 @@ import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js
  * wrong field count, a blank line, a record cut by the end of the chunk, a full builder — it stops
  * at that row's start, having changed nothing for it, and the general parser and validator
  * (row-sink.ts) take that record as before; then the fast path goes on. So it can never accept a
- * row the general path would reject, or read one differently: the property tests hold both to
- * the csv-parse oracle, and the row hashes to hashRow.
+ * row the general path would reject, or read one differently: test/data/fast-row.test.ts holds it
+ * to the general path (itself held to csv-parse) and its row hashes to hashRow.
  */
 export class FastRows {
   /** Rows (each one line) the last `take` appended. */
