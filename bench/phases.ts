@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { DatasetBuilder } from '../src/data/dataset.ts';
 import { readDataFile } from '../src/data/read-data-file.ts';
-import { compactRows, findDuplicates } from '../src/data/find-duplicates.ts';
+import { compactRows, markDuplicates } from '../src/data/find-duplicates.ts';
 import { writeDataset } from '../src/data/dataset-files.ts';
 
 const [file, out] = process.argv.slice(2);
@@ -23,8 +23,8 @@ const mark = (name: string) => {
 const b = new DatasetBuilder(['lastmonth_activity', 'lastyear_activity', 'number_of_employees'], 1024, { hashes: true });
 await readDataFile(file, schema, b, {});
 mark('read+parse+validate+sha');
-const hashes = new Uint32Array(b.rows);
-const dup = findDuplicates(b.build(), hashes, [{ start: 0, hashes: b.hashes!.subarray(0, b.rows) }]);
+const hashes = b.hashes!.subarray(0, b.rows); // as ingest: the builder's hashes are dedup's keys
+const dup = markDuplicates(b.build(), hashes);
 mark('findDuplicates');
 let w = 0;
 for (let i = 0; i < hashes.length; i++) if (!dup[i]) hashes[w++] = hashes[i];

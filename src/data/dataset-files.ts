@@ -6,7 +6,7 @@ import { csvField } from './csv-field.js';
 import { DatasetBuilder, countMissing, type Dataset } from './dataset.js';
 import { formatRowsInto, type FormattedRows } from './csv-rows.js';
 import { PENDING_HASH, SegmentFile, decodeSegment, encodeSegmentHeader, writeSegment } from './dataset-bin.js';
-import { hashRows } from './find-new-duplicates.js';
+import { hashRows } from './row-hash.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
 import type { TableSchema } from './columns.js';

@@ -1,6 +1,6 @@
 import type { Dataset } from './dataset.js';
 import type { IdColumn } from './id-column.js';
-import { hashRow } from './row-hash.js';
+import { hashRows } from './row-hash.js';
 
 export { hashRow, ROW_HASH_VERSION } from './row-hash.js';
 
@@ -9,30 +9,13 @@ export { hashRow, ROW_HASH_VERSION } from './row-hash.js';
  * duplicates when id, every feature (missing equals missing, −0 equals 0) and the label are
  * equal. Returns a mask: 1 marks a row equal to an earlier row (the first occurrence is kept).
  */
-export function findDuplicates(ds: Dataset, hashesOut?: Uint32Array, given: GivenHashes = []): Uint8Array {
-  const n = ds.rows;
-  // The row hashes are kept with the dataset (finaldata.bin) so that a later ingest can check new
-  // rows against it without hashing every existing row again.
-  const keys = hashesOut ? hashesOut.subarray(0, n) : new Uint32Array(n);
-  let r = 0;
-  for (const g of [...given].sort((a, b) => a.start - b.start)) {
-    for (; r < g.start; r++) keys[r] = hashRow(ds, r);
-    if (g.hashes.buffer !== keys.buffer || g.hashes.byteOffset !== keys.byteOffset + 4 * g.start) keys.set(g.hashes, g.start); // else already in place
-    r = g.start + g.hashes.length;
-  }
-  for (; r < n; r++) keys[r] = hashRow(ds, r);
-  return markDuplicates(ds, keys); // reads keys, never writes them
+export function findDuplicates(ds: Dataset): Uint8Array {
+  return markDuplicates(ds, hashRows(ds));
 }
 
 /**
- * Row hashes already computed (by the thread that parsed a file's second part, see
- * readDataFile): rows [start, start + hashes.length) of the dataset, not hashed again.
- */
-export type GivenHashes = ReadonlyArray<{ start: number; hashes: Uint32Array }>;
-
-/**
- * The batch behind findDuplicates, given each row's 32-bit hash (exported so tests can force
- * collisions). Rather than one hash table probed per row over the whole dataset (a cache miss per
+ * The batch behind findDuplicates, given each row's hashRow value (ingest's builder keeps them as
+ * rows are read; tests force collisions through it); `keys` is read, never written. Rather than one hash table probed per row over the whole dataset (a cache miss per
  * row) or a full radix sort (three scatter passes, 16 bytes of fresh memory per row): one stable
  * counting-sort pass splits the row indices into buckets by the hash's top bits,
  * then each bucket, in row order, goes through a small hash table that stays in L1 cache. Rows

@@ -1,6 +1,8 @@
 import type { Dataset } from './dataset.js';
 import type { SegmentFile, StoredRow } from './dataset-bin.js';
-import { findDuplicates, hashRow, type GivenHashes } from './find-duplicates.js';
+import { markDuplicates } from './find-duplicates.js';
+
+export { hashRows } from './row-hash.js';
 
 /**
  * Duplicates among rows being appended to a dataset that is already free of duplicates: marks
@@ -9,11 +11,11 @@ import { findDuplicates, hashRow, type GivenHashes } from './find-duplicates.js'
  * first). The stored rows are read as their segment files' row hashes, streamed, so they are
  * never loaded or hashed again: an ingest of 1,000 new rows on a 1,000,000-row dataset scans 1M
  * stored integers against a small table. Equal hashes are confirmed by reading the stored row
- * and comparing, so a collision never drops a row. `addedHashesOut` receives the added rows'
- * hashes (to store with them); `given` are hashes already computed (see findDuplicates).
+ * and comparing, so a collision never drops a row. `addedHashes` are the added rows' hashRow
+ * values (read, never written).
  */
-export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHashesOut: Uint32Array, given: GivenHashes = []): Uint8Array {
-  const mask = findDuplicates(added, addedHashesOut, given);
+export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHashes: Uint32Array): Uint8Array {
+  const mask = markDuplicates(added, addedHashes);
   const n = added.rows;
   if (n === 0) return mask;
 
@@ -31,7 +33,7 @@ export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHa
   const filterMask = (1 << filterBits) - 1;
   for (let a = 0; a < n; a++) {
     if (mask[a]) continue; // already a duplicate of an earlier added row
-    const h = addedHashesOut[a];
+    const h = addedHashes[a];
     filter[(h & filterMask) >>> 5] |= 1 << (h & 31);
     let s = mix(h) & slotMask;
     while (head[s] !== -1 && keys[s] !== h) s = (s + 1) & slotMask;
@@ -58,13 +60,6 @@ export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHa
     });
   }
   return mask;
-}
-
-/** Every row's hashRow value. */
-export function hashRows(ds: Dataset): Uint32Array {
-  const out = new Uint32Array(ds.rows);
-  for (let r = 0; r < ds.rows; r++) out[r] = hashRow(ds, r);
-  return out;
 }
 
 /** The row hash is already mixed; this only keeps nearby hashes from sharing slot runs. */

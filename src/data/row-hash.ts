@@ -18,6 +18,13 @@ export function hashRow(ds: Dataset, r: number): number {
   return hashRowTail(ds.ids.hash(r, FNV_OFFSET), ds.x, r, ds.y[r]);
 }
 
+/** Every row's hashRow value. */
+export function hashRows(ds: Dataset): Uint32Array {
+  const out = new Uint32Array(ds.rows);
+  for (let r = 0; r < ds.rows; r++) out[r] = hashRow(ds, r);
+  return out;
+}
+
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 

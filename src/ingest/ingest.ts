@@ -4,7 +4,7 @@ import { trainingSchema } from '../data/columns.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
 import type { FormattedRows } from '../data/csv-rows.js';
-import { compactRows, findDuplicates } from '../data/find-duplicates.js';
+import { compactRows, markDuplicates } from '../data/find-duplicates.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
 import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
@@ -172,10 +172,9 @@ async function ingestInto(
 
   // Duplicates are found in one pass over the whole dataset (existing rows first, then sources in
   // config order, a folder's files in name order), so the first occurrence is the one kept.
-  // The builder's own hash array serves as dedup's key array (it is compacted with the rows below).
+  // Dedup works on the hashes the builder made as the rows were read (compacted with the rows below).
   let rowHashes: Uint32Array = builder.hashes!.subarray(0, builder.rows);
-  const given = [{ start: 0, hashes: rowHashes }];
-  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes, given) : findDuplicates(builder.build(), rowHashes, given);
+  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : markDuplicates(builder.build(), rowHashes);
   const countIn = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) n += duplicate[i];
