@@ -2,9 +2,10 @@
 // Runs every test/**/*.test.ts with node's built-in runner (via tsx). Node 20's `node --test dir/`
 // does not expand folders or globs and can silently run nothing, so the files are listed here and
 // an empty list is an error. Builds first: CLI tests run the real bin in dist/.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { provision } from './test-services.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // --long: the reliability suite's long part (*.long.test.ts: kills, concurrent runs, load) is
@@ -25,6 +26,15 @@ function walk(p, out) {
 const files = dirs.flatMap((d) => walk(join(root, d), []));
 if (files.length === 0) {
   console.error(`no test files under ${dirs.join(', ')}`);
+  process.exit(1);
+}
+// Chromium and PostgreSQL, for the files that use them: installed or started here when missing,
+// else one line naming what to install (never a skipped test).
+const texts = files.map((f) => readFileSync(f, 'utf8'));
+try {
+  await provision({ chromium: texts.some((t) => t.includes('playwright')), postgres: texts.some((t) => /postgres/i.test(t)) });
+} catch (err) {
+  console.error(err.message);
   process.exit(1);
 }
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });

@@ -9,6 +9,7 @@ import { startServer } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import type { Context } from '../../src/context.ts';
 import { context, ROOT } from '../helpers/workspace.ts';
+import { CHROMIUM } from '../../scripts/test-services.mjs';
 
 /**
  * The dashboard in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
@@ -30,7 +31,7 @@ before(async () => {
   ctx = await context(join(dir, 'config.json'));
   server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
   base = server.url;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
