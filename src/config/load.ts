@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type * as z from 'zod/mini';
 import { configSchema, type FeatureType, type ParsedConfig, type SourceConfigInput } from './schema.js';
 import { DataError } from '../util/errors.js';
+import { isPostgresUri, parseConninfo } from '../util/conninfo.js';
 
 /**
  * Where the metadata store lives. A postgres URL stays unresolved here (url_env is read when the
@@ -127,7 +128,7 @@ function toSource(file: string, s: SourceConfigInput, i: number, at: (p: string)
   const what = s.table ?? 'query';
   const common = { table: s.table, query: s.query, watermark: s.watermark, timeoutMs: s.timeout_ms };
   if (s.type === 'sqlite') return { type: 'sqlite', name: s.name ?? `sqlite:${what}`, path: at(s.path), ...common };
-  if (s.url !== undefined && !/^postgres(ql)?:\/\//.test(s.url)) throw new DataError(`${file}: key "sources.${i}.url": expected a postgres:// or postgresql:// URL`);
+  if (s.url !== undefined && !isPostgresUri(s.url) && !parseConninfo(s.url)) throw new DataError(`${file}: key "sources.${i}.url": expected a postgres:// or postgresql:// URL or a keyword/value connection string (host=… dbname=…)`);
   return { type: 'postgres', name: s.name ?? `postgres:${what}`, url: s.url, urlEnv: s.url_env, ...common };
 }
 

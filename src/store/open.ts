@@ -3,6 +3,7 @@ import type { Store } from './types.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { DataError } from '../util/errors.js';
 import { maskUrl } from '../util/mask-url.js';
+import { isPostgresUri, parseConninfo } from '../util/conninfo.js';
 
 /** Open (and migrate) the store named in config. The one place that picks a backend. */
 export async function openStore(config: Config): Promise<Store> {
@@ -11,7 +12,7 @@ export async function openStore(config: Config): Promise<Store> {
     const url = sc.url ?? process.env[sc.urlEnv ?? ''];
     const key = sc.url !== undefined ? 'store.url' : 'store.url_env';
     if (!url) throw new DataError(`${config.file}: key "${key}": environment variable ${sc.urlEnv} is not set (it should hold the PostgreSQL connection URL)`);
-    if (!/^postgres(ql)?:\/\//i.test(url)) throw new DataError(`${config.file}: key "${key}": expected a postgres:// or postgresql:// URL, got ${maskUrl(url)}`);
+    if (!isPostgresUri(url) && !parseConninfo(url)) throw new DataError(`${config.file}: key "${key}": expected a postgres:// or postgresql:// URL or a keyword/value connection string (host=… dbname=…), got ${maskUrl(url)}`);
     // Loaded only when asked for: SQLite users do not pay for parsing the pg driver at start.
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     const store = new PostgresStore({ url, schema: sc.schema });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { cli, makeWorkspace } from '../helpers/workspace.ts';
 import { pgQuery, randomSchema } from '../helpers/postgres.ts';
@@ -75,5 +76,23 @@ test('a role with a password connects (the server trusts 127.0.0.1), migrates th
   } finally {
     await pgQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await pgQuery(`DROP ROLE IF EXISTS ${role}`);
+  }
+});
+
+test('a store in keyword/value form (libpq) connects; a malformed one is refused in one line; the password shows in neither', async () => {
+  const kvSecret = 'PgS3cretKV';
+  const config = workspaceWithStore();
+  const good = cli(['--config', config, '--json', '--log-level', 'debug', 'runs'], { env: { RW_TEST_SECRET_URL: `host=127.0.0.1 port=5432 user=postgres password=${kvSecret} dbname=test` } });
+  const schema = JSON.parse(readFileSync(config, 'utf8')).store.schema as string;
+  try {
+    assert.equal(good.status, 0, good.stderr);
+    assert.deepEqual(JSON.parse(good.stdout), { runs: [] });
+    const bad = cli(['--config', config, '--json', 'models'], { env: { RW_TEST_SECRET_URL: `host=127.0.0.1 user=postgres password='${kvSecret} dbname=test` } });
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stderr, /key "store\.url_env": expected a postgres:\/\/ or postgresql:\/\/ URL or a keyword\/value connection string .*, got host=127\.0\.0\.1 user=postgres password=\*\*\*\n$/);
+    for (const r of [good, bad]) for (const text of [r.stdout, r.stderr]) assert.ok(!text.includes(kvSecret), text);
+  } finally {
+    await pgQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    rmSync(dirname(config), { recursive: true, force: true });
   }
 });

@@ -21,3 +21,21 @@ test('urlPassword decodes; redact removes the URL and the password in raw and en
   assert.ok(!msg.includes('p@ss/w0rd') && !msg.includes('p%40ss%2Fw0rd'), msg);
   assert.match(msg, /postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/test/);
 });
+
+test('maskUrl masks every form libpq accepts: keyword/value (plain, quoted with spaces and escaped quotes, spaced =), ?password=, &sslpassword=', () => {
+  assert.equal(maskUrl('host=db.internal user=postgres password=PgS3cretKV dbname=test'), 'host=db.internal user=postgres password=*** dbname=test');
+  assert.equal(maskUrl("host=db password='a b\\'c' dbname=test"), 'host=db password=*** dbname=test');
+  assert.equal(maskUrl("host=db password = 'x y' sslpassword=k3y dbname=test"), 'host=db password = *** sslpassword=*** dbname=test');
+  assert.equal(maskUrl('postgres://u@h/db?password=hunter2&sslpassword=k3y&sslmode=require'), 'postgres://u@h/db?password=***&sslpassword=***&sslmode=require');
+  // An unterminated quote: the rest is the value, all of it hidden.
+  assert.equal(maskUrl("host=db password='never closed dbname=test"), 'host=db password=***');
+  assert.equal(maskUrl('postgresql://u:pw@h:5432/db'), 'postgresql://u:***@h:5432/db');
+});
+
+test('redact removes keyword/value secrets from a driver message, raw and encoded', () => {
+  const conn = "host=h user=u password='a b\\'c' sslpassword=S5l dbname=d";
+  assert.deepEqual(urlPassword(conn), "a b'c");
+  const msg = redact(`failed for ${conn}: password a b'c (a%20b'c, a+b%27c) and S5l`, conn);
+  assert.ok(!msg.includes("a b'c") && !msg.includes('a%20b') && !msg.includes('a+b%27c') && !msg.includes('S5l'), msg);
+  assert.match(msg, /host=h user=u password=\*\*\* sslpassword=\*\*\* dbname=d/);
+});

@@ -5,6 +5,7 @@ import type { TableSchema } from '../columns.js';
 import type { DatasetBuilder } from '../dataset.js';
 import { mapPgType } from './column-types.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
+import { toPostgresUri } from '../../util/conninfo.js';
 import { planColumns, readCsvChunks, unchangedRead } from './read-rows.js';
 import { SourceError, type DatabaseSource, type SourceRead, type SourceState } from './types.js';
 
@@ -56,8 +57,8 @@ export class PostgresSource implements DatabaseSource {
   }
 
   private async connect(): Promise<pg.Client> {
-    if (!this.url) throw new SourceError(this.name, `environment variable ${this.cfg.urlEnv} is not set (it should hold the postgres:// URL)`);
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.cfg.timeoutMs, application_name: 'riskwatch-ingest' });
+    if (!this.url) throw new SourceError(this.name, `environment variable ${this.cfg.urlEnv} is not set (it should hold the postgres:// URL or a keyword/value connection string)`);
+    const client = new pg.Client({ connectionString: toPostgresUri(this.url), connectionTimeoutMillis: this.cfg.timeoutMs, application_name: 'riskwatch-ingest' });
     client.on('error', () => {}); // a dropped connection surfaces through the pending query
     try {
       await this.timed(client, client.connect(), `connecting to ${this.location}`);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { migrations } from './migrations.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
+import { toPostgresUri } from '../../util/conninfo.js';
 import { DataError, RiskwatchError } from '../../util/errors.js';
 import type {
   DatasetRecord,
@@ -75,7 +76,7 @@ export class PostgresStore implements Store, SharedStore {
 
   private clientConfig(applicationName: string, max?: number): pg.PoolConfig {
     return {
-      connectionString: this.url,
+      connectionString: toPostgresUri(this.url),
       options: `-c search_path=${this.schema}`,
       application_name: applicationName.slice(0, 63),
       connectionTimeoutMillis: this.connectTimeoutMs,

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import Database from 'better-sqlite3';
@@ -236,5 +236,58 @@ describe('postgres source', () => {
     assert.match(source(out, 'unset').error!, /environment variable RW_TEST_PG_UNSET is not set/);
     assert.equal(source(out, 'good').rowsAdded, 3);
     assert.equal(out.sourcesFailed, 3);
+  });
+  test('keyword/value connection strings (libpq form) connect, and their passwords never show: not in --json, logs, source_reads, run records or runs', async (t) => {
+    const table = await makeTable('kvsecret');
+    await insert(table, rowsOf(3));
+    const plain = 'PgS3cretKV';
+    const quoted = "a b'PgS3cretQ";
+    const ssl = 'PgS3cretSSL';
+    const ws = makeWorkspace({
+      sources: [
+        { type: 'postgres', name: 'kv', url_env: 'RW_TEST_PG_KV', table: table, watermark: 'id' },
+        { type: 'postgres', name: 'kvquoted', url_env: 'RW_TEST_PG_KVQ', table: table },
+        { type: 'postgres', name: 'kvssl', url_env: 'RW_TEST_PG_KVSSL', table: table, timeout_ms: 2000 },
+      ],
+    } as never);
+    const env = {
+      RW_TEST_PG_KV: `host=127.0.0.1 port=5432 user=postgres password=${plain} dbname=test`,
+      RW_TEST_PG_KVQ: `host=127.0.0.1 user = rw_no_such_role password = 'a b\\'PgS3cretQ' dbname=test`,
+      RW_TEST_PG_KVSSL: `host=127.0.0.1 port=1 user=postgres sslpassword=${ssl} dbname=test`,
+    };
+    t.after(() => rmSync(ws.dir, { recursive: true, force: true }));
+    const secrets = [plain, quoted, ssl, 'PgS3cret'];
+    const clean = (what: string, text: string) => {
+      for (const s of secrets) assert.ok(!text.includes(s), `${what} shows ${s}: ${text.slice(0, 2000)}`);
+    };
+    const r = cli(['--config', ws.config, '--json', '--log-level', 'debug', 'ingest'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    clean('ingest stdout', r.stdout);
+    clean('ingest stderr', r.stderr);
+    const out = JSON.parse(r.stdout) as IngestResult;
+    assert.equal(source(out, 'kv').rowsAdded, 3, 'the keyword/value form connects');
+    assert.equal(source(out, 'kv').location, `host=127.0.0.1 port=5432 user=postgres password=*** dbname=test (from $RW_TEST_PG_KV) table ${table}`);
+    assert.match(source(out, 'kvquoted').location, /^host=127\.0\.0\.1 user = rw_no_such_role password = \*\*\* dbname=test \(from/);
+    assert.match(source(out, 'kvquoted').error!, /role "rw_no_such_role" does not exist/);
+    assert.match(source(out, 'kvssl').location, /sslpassword=\*\*\* dbname=test/);
+    assert.match(source(out, 'kvssl').error!, /^source "kvssl": cannot connect to host=127\.0\.0\.1 port=1 user=postgres sslpassword=\*\*\*/);
+    // The pipeline's run record and the runs listing (what GET /runs answers) carry the locations too.
+    const run = cli(['--config', ws.config, '--json', '--log-level', 'debug', 'run'], { env });
+    clean('run stdout', run.stdout);
+    clean('run stderr', run.stderr);
+    const runs = cli(['--config', ws.config, '--json', 'runs'], { env });
+    assert.equal(runs.status, 0, runs.stderr);
+    assert.ok((JSON.parse(runs.stdout) as { runs: unknown[] }).runs.length >= 2);
+    clean('runs --json', runs.stdout);
+    const store = new Database(join(ws.dir, 'riskwatch.db'), { readonly: true });
+    try {
+      const reads = store.prepare('SELECT * FROM source_reads').all();
+      const records = store.prepare('SELECT * FROM runs').all();
+      assert.ok(reads.length >= 3 && records.length >= 2);
+      clean('source_reads', JSON.stringify(reads));
+      clean('runs table', JSON.stringify(records));
+    } finally {
+      store.close();
+    }
   });
 });
