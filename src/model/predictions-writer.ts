@@ -1,6 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { IdColumn } from '../data/id-column.js';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
+import { DataError } from '../util/errors.js';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import { formatPredictionRows, predictionsHeader, rowRoom } from './prediction-rows.js';
 import type { PredictionsReply, PredictionsRequest } from './predictions-worker.js';
@@ -52,14 +55,23 @@ export function startPredictionsThread(): Worker | undefined {
 export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker, opts: { slots?: number } = {}): Promise<PredictionsWriter> {
   let w: AtomicFileWriter;
   try {
-    w = await AtomicFileWriter.open(path);
+    // The folder must exist: a typo in --out is an error, not a new folder tree.
+    w = await AtomicFileWriter.open(path, { createFolder: false });
   } catch (err) {
     await thread?.terminate();
+    const e = err as NodeJS.ErrnoException;
+    const folder = dirname(resolve(path));
+    if ((e.code === 'ENOENT' || e.code === 'ENOTDIR') && !(await isFolder(folder))) throw new DataError(`${path}: the folder ${folder} does not exist; create it first`);
+    if (typeof e.code === 'string') e.path = path; // the file asked for, not its temp file
     throw err;
   }
   if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold, opts.slots ?? SLOTS);
   await w.write(predictionsHeader(idColumn));
   return new LocalWriter(w, threshold);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((st) => st.isDirectory(), () => false);
 }
 
 /** Formats on the calling thread: small input, or no worker file. */

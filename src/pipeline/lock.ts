@@ -1,5 +1,6 @@
 import { openDatabase } from '../store/sqlite/open-database.js';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { makeDirSync } from '../util/make-dir.js';
 import { dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { RiskwatchError } from '../util/errors.js';
@@ -28,7 +29,7 @@ export interface RunLock {
  * go stale, no clean-up step. A side file names the holder so the refusal message can say who.
  */
 export function acquireRunLock(path: string, what = 'run'): RunLock {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirSync(dirname(path));
   const db = openDatabase(path, { timeout: 0 });
   try {
     db.exec('BEGIN EXCLUSIVE');

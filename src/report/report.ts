@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { RunResult } from '../pipeline/run.js';
 import { DataError } from '../util/errors.js';
+import { makeDirSync } from '../util/make-dir.js';
 import { collectReportData, type Verdict } from './data.js';
 import { renderReportFiles } from './render-files.js';
 import type { ReportRenderer } from './report-worker-client.js';
@@ -45,7 +45,7 @@ export async function report(ctx: Context, opts: { out?: string; dependencies?: 
   const t0 = performance.now();
   const dir = resolve(opts.out ?? join(reportsFolder(ctx), 'latest'));
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirSync(dir);
   } catch (err) {
     throw new DataError(`${dir}: cannot create the report folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

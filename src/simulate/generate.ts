@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import { makeDirSync } from '../util/make-dir.js';
 import { workspaceConfig } from '../config/workspace-config.js';
 import { DataError } from '../util/errors.js';
 import { Random } from './random.js';
@@ -105,8 +106,8 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   const missingRate = 0.01;
   const source = join(out, 'sourcedata');
   const test = join(out, 'testdata');
-  mkdirSync(source, { recursive: true });
-  mkdirSync(test, { recursive: true });
+  makeDirSync(source);
+  makeDirSync(test);
 
   // Monthly files: each client is observed in one month; ~2% of rows are repeated, mostly
   // within the month, sometimes again in the next month's file (a re-sent record).

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { copyFile, open, rename, rm, mkdir } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { makeDir, makeDirSync } from './make-dir.js';
 
 /** A temp path next to `target`, so the final rename stays on one filesystem (and is atomic). */
 export function tempPathFor(target: string): string {
@@ -33,7 +34,7 @@ function withPath(err: unknown, path: string): unknown {
 
 /** Write a whole file atomically: temp file + fsync + rename. Readers see old or new, never half. */
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(target), { recursive: true });
+  makeDirSync(dirname(target));
   const tmp = tempPathFor(target);
   const fd = openSync(tmp, 'w', 0o644);
   try {
@@ -72,8 +73,9 @@ export class AtomicFileWriter {
     this.tmp = tempPathFor(target);
   }
 
-  static async open(target: string): Promise<AtomicFileWriter> {
-    await mkdir(dirname(target), { recursive: true });
+  /** `createFolder: false`: a missing folder is an error (ENOENT) instead of being created. */
+  static async open(target: string, opts: { createFolder?: boolean } = {}): Promise<AtomicFileWriter> {
+    if (opts.createFolder !== false) await makeDir(dirname(target));
     const w = new AtomicFileWriter(target);
     w.fh = await open(w.tmp, 'w', 0o644);
     return w;

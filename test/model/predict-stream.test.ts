@@ -43,6 +43,7 @@ for (const thread of [true, false]) {
     assert.equal(whole.rowsRejected, invalid);
     assert.ok(invalid > 10);
     const dir = join(ws.dir, `stream-${thread}`);
+    mkdirSync(dir);
     const out = join(dir, 'predictions.csv');
     // 4 KiB chunks: ~25 batches per MB, so rows, quoted ids and rejects straddle many chunk edges.
     const r = await predict(ctx, { data: path, out, thread, chunkBytes: 4096 });
@@ -62,6 +63,7 @@ for (const thread of [true, false]) {
 test('predict --out with the thread, under the inline limit: the --json list is the same as without --out', async () => {
   const { path } = writeInput('few.csv', 3_000, 9);
   const whole = await predict(ctx, { data: path });
+  mkdirSync(join(ws.dir, 'few-out'));
   const out = join(ws.dir, 'few-out', 'predictions.csv');
   const r = await predict(ctx, { data: path, out, thread: true, chunkBytes: 1024 });
   assert.deepEqual(r, { ...whole, out });
@@ -76,6 +78,7 @@ test('predict --out on a folder: its files streamed in order, byte-identical to 
     writeFileSync(join(dir, `part${k}.csv`), readFileSync(path));
   }
   const whole = await predict(ctx, { data: dir });
+  mkdirSync(join(ws.dir, 'folder-out'));
   const out = join(ws.dir, 'folder-out', 'predictions.csv');
   const r = await predict(ctx, { data: dir, out, thread: true, chunkBytes: 4096 });
   assert.equal(r.rows, whole.rows);
@@ -106,6 +109,7 @@ test('predictions thread behind: the main thread formats batches itself, written
     return { ids, prob, rows };
   });
   const dir = join(ws.dir, 'shared');
+  mkdirSync(dir);
   const files = { local: join(dir, 'local.csv'), thread: join(dir, 'thread.csv') };
   const local = await openPredictionsWriter(files.local, 'corporation', 0.5);
   for (const b of batches) await local.push(b.ids, b.prob, b.rows);

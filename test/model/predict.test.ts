@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedWithModels } from '../helpers/workspace.ts';
 import { referenceCsv } from '../helpers/predictions.ts';
@@ -27,6 +27,7 @@ test('predict --out is byte-identical to String()-formatted rows, over probabili
   }
   const data = join(ws.dir, 'spread.csv');
   writeFileSync(data, lines.join('\n') + '\n');
+  mkdirSync(join(ws.dir, 'out'));
   const out = join(ws.dir, 'out', 'predictions.csv');
   const r = await predict(ctx, { data, out });
   assert.equal(r.rows, 9_000);
@@ -46,6 +47,7 @@ test('predict --out is byte-identical to String()-formatted rows, over probabili
 test('predict --out on an unusable file: one-line error, no output and no temp file', async () => {
   const data = join(ws.dir, 'bad.csv');
   writeFileSync(data, 'corporation,lastmonth_activity\nx,1\n');
+  mkdirSync(join(ws.dir, 'out-bad'));
   const out = join(ws.dir, 'out-bad', 'predictions.csv');
   await assert.rejects(predict(ctx, { data, out }), (err: Error) => !err.message.includes('\n') && /bad\.csv/.test(err.message));
   assert.equal(existsSync(out), false);

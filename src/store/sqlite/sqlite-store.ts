@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { makeDirSync } from '../../util/make-dir.js';
 import { dirname } from 'node:path';
 import { openDatabase } from './open-database.js';
 import { migrations } from './migrations.js';
@@ -22,7 +22,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirSync(dirname(path));
     // Opening costs loading the native addon on first use (the dlopen of a 2 MB library), not the
     // pragmas (journal_mode = WAL takes a few ms, and only on a new file). See open-database.ts.
     this.db = openDatabase(path);
