@@ -101,6 +101,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       result.reason = `no new data; ${production.version} stays in production`;
       return result;
     }
+    // A fresh workspace whose sources are still empty (a cron job set up before the data arrives)
+    // has nothing to do: a noop, not a failed training on an empty dataset.
+    if (detection.changed.length === 0 && !production && !latest) {
+      result.reason = noDataYet(ctx);
+      return result;
+    }
     // New data: this run most likely completes and ends with a report. The report's renderer
     // loads and warms up on another thread meanwhile (it stays for the process's next reports
     // and never keeps the process alive by itself).
@@ -120,6 +126,10 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     const batchRows = decided && ing.rowsTotal - decided.rows >= ing.rowsAdded ? ing.rowsTotal - decided.rows : ing.rowsAdded;
     if (batchRows === 0 && production) {
       result.reason = `no new rows; ${production.version} stays in production`;
+      return result;
+    }
+    if (!production && ing.rowsTotal === 0) {
+      result.reason = noDataYet(ctx);
       return result;
     }
     if (batchRows > ing.rowsAdded) log.warn({ rows: batchRows - ing.rowsAdded }, `${batchRows - ing.rowsAdded} rows ingested earlier were never decided on (an interrupted run?): checking them now`);
@@ -194,6 +204,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   } catch (err) {
     result.status = 'failed';
     result.error = (err as Error).message;
+    result.reason = result.error;
     // The caller (alerts) can name the run that failed.
     if (err && typeof err === 'object') (err as { runId?: number }).runId = runId;
     throw err;
@@ -211,6 +222,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
   }
+}
+
+/** Why a run without a model or any data did nothing, naming where data is expected. */
+function noDataYet(ctx: Context): string {
+  const where = ctx.config.sources.map((s) => (s.type === 'folder' ? `folder ${s.path}` : `${s.type} source ${s.name}`)).join(', ');
+  return `no data yet: no rows in ${where}; nothing to train until data arrives`;
 }
 
 /** The dataset the last finished run decided on (undefined before any run recorded one). */
