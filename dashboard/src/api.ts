@@ -22,7 +22,7 @@ export interface FeatureDrift {
   method: 'ks' | 'wasserstein';
   ks: { statistic: number; pValue: number };
   wasserstein: number;
-  psi: number;
+  psi: { value: number; level: string };
   psiLevel: string;
   level: 'none' | 'possible' | 'drift';
   drifted: boolean;

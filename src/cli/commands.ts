@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Scenario } from '../simulate/generate.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
-import { UsageError } from '../util/errors.js';
+import { choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
 
 /**
@@ -72,14 +72,12 @@ export function registerCommands(program: Command): void {
   program
     .command('export')
     .description('print the production model as SQL (a view scoring a table where the data lives)')
-    .requiredOption('--format <format>', 'output format: sql')
-    .option('--dialect <dialect>', 'postgres or sqlite', 'postgres')
+    .requiredOption('--format <format>', 'output format: sql', choiceArg('--format', ['sql'] as const))
+    .option('--dialect <dialect>', 'postgres or sqlite', choiceArg('--dialect', ['postgres', 'sqlite'] as const), 'postgres')
     .option('--table <name>', 'table (or view) holding the id and feature columns, optionally schema.table', 'clients')
     .option('--view <name>', 'name of the view created', 'riskwatch_scores')
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
-    .action((o: { format: string; dialect: string; table: string; view: string; model?: string }) => {
-      if (o.format !== 'sql') throw new UsageError(`--format: expected sql, got "${o.format}"`);
-      if (o.dialect !== 'postgres' && o.dialect !== 'sqlite') throw new UsageError(`--dialect: expected postgres or sqlite, got "${o.dialect}"`);
+    .action((o: { format: 'sql'; dialect: 'postgres' | 'sqlite'; table: string; view: string; model?: string }) => {
       const dialect = o.dialect;
       return runCommand('export', g(), async (ctx) => {
           const [{ exportSql }, { resolveModel }] = await Promise.all([import('../model/export-sql.js'), import('../model/resolve.js')]);
@@ -97,7 +95,7 @@ export function registerCommands(program: Command): void {
     .command('diagnose')
     .description('summary statistics, missing data, timings, dependency health and model health, from what was recorded')
     .option('--no-dependencies', 'skip the npm registry checks (outdated, audit)')
-    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout'), 15000)
+    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout', 1), 15000)
     .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), async (ctx) => (await import('../report/diagnose.js')).diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
 
   program
@@ -105,7 +103,7 @@ export function registerCommands(program: Command): void {
     .description('charts (SVG, PNG) and a PDF report of the production model and the newest data')
     .option('--out <dir>', 'folder to write to (default: <report.path>/latest)')
     .option('--no-dependencies', 'skip the npm registry checks (outdated, audit) in the dependency table')
-    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout'), 15000)
+    .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout', 1), 15000)
     .action((o: { out?: string; dependencies: boolean; timeout: number }) =>
       runCommand('report', g(), async (ctx) => (await import('../report/report.js')).report(ctx, { out: o.out, dependencies: o.dependencies, timeoutMs: o.timeout }), (r) =>
         [`report for ${r.version} (${r.verdict}): ${r.pdf}`, `${r.files.length} files, ${r.pages.length} PDF pages, in ${r.dir}`].join('\n'),
@@ -117,7 +115,7 @@ export function registerCommands(program: Command): void {
     .description('call the running API\'s endpoints and store the answers in apireturns.json (as the original project did)')
     .option('--url <url>', 'the API\'s base URL (default: config "url")')
     .option('--out <file>', 'where to write (default: <output_model_path>/apireturns.json)')
-    .option('--timeout <ms>', 'time limit for each request', intArg('--timeout'), 30000)
+    .option('--timeout <ms>', 'time limit for each request', intArg('--timeout', 1), 30000)
     .action((o: { url?: string; out?: string; timeout: number }) =>
       runCommand('apicalls', g(), async (ctx) => (await import('../report/apicalls.js')).apiCalls(ctx, { url: o.url, out: o.out, timeoutMs: o.timeout }), (r) =>
         [`called ${r.calls.length} endpoints of ${r.url} → ${r.out}`, ...r.calls.map((c) => `  ${String(c.status).padStart(3)}  ${c.name.padEnd(13)} ${c.ms} ms`)].join('\n'),
@@ -146,7 +144,7 @@ export function registerCommands(program: Command): void {
     .command('serve')
     .description('serve the HTTP API (health, prediction, models, scoring, risk) until SIGTERM/SIGINT')
     .option('--host <host>', 'interface to listen on (default: the host of config "url")')
-    .option('--port <n>', 'port to listen on (default: the port of config "url")', intArg('--port'))
+    .option('--port <n>', 'port to listen on (default: the port of config "url")', intArg('--port', 0, 65535))
     .option('--schedule', 'also run the pipeline on config "schedule", in this process')
     .action((o: { host?: string; port?: number; schedule?: boolean }) =>
       runCommand('serve', g(), async (ctx) => (await import('../server/app.js')).serve(ctx, { host: o.host, port: o.port, schedule: o.schedule, signal: gracefulStop() }), (r) => `server on ${r.url} stopped${r.ticks === undefined ? '' : ` after ${r.ticks} scheduled runs`}`, { record: false }),
@@ -155,9 +153,12 @@ export function registerCommands(program: Command): void {
   program
     .command('runs')
     .description('list recent runs of every command, newest first')
-    .option('--limit <n>', 'how many', intArg('--limit'), 20)
+    .option('--limit <n>', 'how many', intArg('--limit', 1), 20)
     .action((o: { limit: number }) =>
-      runCommand('runs', g(), async (ctx) => ({ runs: await ctx.store.runs(o.limit) }), (r) =>
+      runCommand('runs', g(), async (ctx) => {
+        const { showRun } = await import('../store/run-timings.js');
+        return { runs: (await ctx.store.runs(o.limit)).map(showRun) };
+      }, (r) =>
         r.runs.length
           ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? (x.detail as { reason?: string }).reason ?? ''}`).join('\n')
           : 'no runs yet',
@@ -168,16 +169,15 @@ export function registerCommands(program: Command): void {
     .command('simulate')
     .description('write a realistic, deterministic demo workspace (config, monthly files, test file)')
     .requiredOption('--out <dir>', 'workspace folder to create')
-    .option('--clients <n>', 'number of clients', intArg('--clients'), 10_000)
-    .option('--months <n>', 'number of monthly files', intArg('--months'), 12)
+    .option('--clients <n>', 'number of clients', intArg('--clients', 10), 10_000)
+    .option('--months <n>', 'number of monthly files', intArg('--months', 1, 120), 12)
     .option('--seed <n>', 'random seed', intArg('--seed'), 42)
     .option('--force', 'overwrite an existing workspace config')
-    .option('--scenario <name>', 'append new months to an existing workspace: none | covariate | concept')
-    .option('--append <months>', 'how many months to append with --scenario', intArg('--append'), 1)
-    .option('--rows-per-month <n>', 'rows in each appended month', intArg('--rows-per-month'), 833)
+    .option('--scenario <name>', 'append new months to an existing workspace: none | covariate | concept', choiceArg('--scenario', ['none', 'covariate', 'concept'] as const))
+    .option('--append <months>', 'how many months to append with --scenario', intArg('--append', 1), 1)
+    .option('--rows-per-month <n>', 'rows in each appended month', intArg('--rows-per-month', 1), 833)
     .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number }) => {
       if (o.scenario !== undefined) {
-        if (!['none', 'covariate', 'concept'].includes(o.scenario)) throw new UsageError(`--scenario: expected none, covariate or concept, got "${o.scenario}"`);
         return runPlain(g(), async () => (await import('../simulate/generate.js')).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
       }
       return runPlain(g(), async () => (await import('../simulate/generate.js')).simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
@@ -189,7 +189,7 @@ export function registerCommands(program: Command): void {
     .option('--dir <dir>', 'demo workspace folder', 'demo')
     .option('--no-serve', 'stop after the story instead of serving the API and dashboard (tests, CI)')
     .option('--host <host>', 'interface to serve on (default: the host of config "url")')
-    .option('--port <n>', 'port to serve on (default: the port of config "url", or a free one if taken)', intArg('--port'))
+    .option('--port <n>', 'port to serve on (default: the port of config "url", or a free one if taken)', intArg('--port', 0, 65535))
     .action(async (o: { dir: string; serve: boolean; host?: string; port?: number }) => {
       const demo = await import('./demo.js');
       await runPlain(g(), (log) => demo.runDemo(o.dir, log), demo.formatDemo);
@@ -213,20 +213,4 @@ export function registerCommands(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of config.json')
     .action(() => runPlain({ ...g(), json: true }, async () => (await import('../config/json-schema.js')).configJsonSchema(), () => ''));
-}
-
-
-function floatArg(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`);
-    return n;
-  };
-}
-
-function intArg(flag: string) {
-  return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: expected a whole number, got "${v}"`);
-    return Number(v);
-  };
 }

@@ -2,7 +2,7 @@ import type { IngestResult } from '../ingest/ingest.js';
 import type { TrainResult } from '../model/train.js';
 import type { ScoreResult } from '../model/score.js';
 import type { DeployResult } from '../registry/production.js';
-import type { DriftReport } from '../monitor/drift.js';
+import type { DriftReport, NothingToCompare } from '../monitor/drift.js';
 import type { Diagnosis } from '../report/diagnose.js';
 
 /** Human summaries: short, one fact per line. --json gives the full objects. */
@@ -50,12 +50,13 @@ export function formatDeploy(r: DeployResult): string {
   return `${r.action === 'deploy' ? 'deployed' : 'rolled back to'} ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`;
 }
 
-export function formatDrift(r: DriftReport): string {
+export function formatDrift(r: DriftReport | NothingToCompare): string {
+  if ('nothingToCompare' in r) return r.nothingToCompare;
   const lines = [`drift of ${n(r.current.rows)} rows (${r.current.source}) against ${r.reference.version}'s ${n(r.reference.rows)} training rows`];
   for (const [f, d] of Object.entries(r.features)) {
-    lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'ks' ? `KS p ${d.ks.pValue.toExponential(2)}` : `W/σ ${d.wasserstein.toFixed(3)}`}  KS ${d.ks.statistic.toFixed(3)}  PSI ${d.psi.toFixed(3)} (${d.psiLevel})`);
+    lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'ks' ? `KS p ${d.ks.pValue.toExponential(2)}` : `W/σ ${d.wasserstein.toFixed(3)}`}  KS ${d.ks.statistic.toFixed(3)}  PSI ${d.psi.value.toFixed(3)} (${d.psi.level})`);
   }
-  lines.push(`  ${'predicted risk'.padEnd(22)} ${r.predictionDrift.level.padEnd(8)} KS ${r.predictionDrift.ks.statistic.toFixed(3)}  PSI ${r.predictionDrift.psi.toFixed(3)}`);
+  lines.push(`  ${'predicted risk'.padEnd(22)} ${r.predictionDrift.level.padEnd(8)} KS ${r.predictionDrift.ks.statistic.toFixed(3)}  PSI ${r.predictionDrift.psi.value.toFixed(3)}`);
   lines.push(`dataset drift: ${r.datasetDrift ? `yes (${r.driftedFeatures.join(', ')})` : 'no'}`);
   if (r.modelDrift) {
     const m = r.modelDrift;

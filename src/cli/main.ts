@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { registerCommands } from './commands.js';
 import { RiskwatchError } from '../util/errors.js';
 import { installStopHandlers } from './stop.js';
+import { argvWantsJson, choiceArg, LOG_LEVELS } from './args.js';
+import { describeFailure } from './run-command.js';
 
 installStopHandlers();
 
@@ -14,23 +16,34 @@ const program = new Command('riskwatch')
   .version(pkg.version)
   .option('-c, --config <file>', 'config file', 'config.json')
   .option('--json', 'print exactly one JSON object on stdout')
-  .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent')
+  .option('--log-level <level>', LOG_LEVELS.join(' | '), choiceArg('--log-level', LOG_LEVELS))
   .showHelpAfterError('(run riskwatch --help for usage)')
   .exitOverride();
 
 registerCommands(program);
 program.commands.forEach((c) => c.exitOverride());
 
+/** Failures the commands did not report themselves: one line on stderr, with --json one JSON object on stdout too. */
+function report(message: string, exitCode: number, alreadyOnStderr = false): void {
+  if (!alreadyOnStderr) process.stderr.write(`riskwatch: ${message}\n`);
+  if (argvWantsJson(process.argv.slice(2))) process.stdout.write(JSON.stringify({ error: { message, exitCode } }) + '\n');
+  process.exitCode = exitCode;
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // Help and --version are successes; anything else commander rejected is a usage error.
-    process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+    // Help and --version are successes; anything else commander rejected is a usage error
+    // (commander has written its own line on stderr).
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exitCode = 0;
+    else report(err.message.replace(/^error: /, ''), 2, true);
   } else if (err instanceof RiskwatchError) {
-    process.stderr.write(`riskwatch: ${err.message}\n`);
-    process.exitCode = err.exitCode;
+    report(err.message, err.exitCode);
   } else {
-    throw err;
+    // A bug: one line, not a stack trace through the bundle (with --log-level debug, the stack too).
+    const { message, exitCode } = describeFailure(err);
+    if (/^(debug|trace)$/.test(program.opts<{ logLevel?: string }>().logLevel ?? '')) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    report(message, exitCode);
   }
 }

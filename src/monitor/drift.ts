@@ -24,7 +24,9 @@ export type DriftLevel = 'none' | 'possible' | 'drift';
 export interface FeatureDrift extends Omit<ProfileComparison, 'psi' | 'drift' | 'method'> {
   /** Which test decided: by reference size, or as configured in drift.methods. */
   method: 'ks' | 'wasserstein';
-  psi: number;
+  /** The README's contract: `{value, level}`. */
+  psi: { value: number; level: PsiLevel };
+  /** Same as psi.level; kept because releases that printed `psi` as a bare number had it beside. */
   psiLevel: PsiLevel;
   level: DriftLevel;
   drifted: boolean;
@@ -40,6 +42,16 @@ export interface DriftReport {
   modelDrift: ModelDriftResult | null;
   estimated: { f1: number; rocAuc: number; calibrated: boolean; ece: number } | null;
   realised: { f1: number; rocAuc: number | null } | null;
+}
+
+/**
+ * `drift` on data without a row (no new files, an empty --data file): nothing to compare, said so
+ * in `nothingToCompare`; no figure is computed (they would all be NaN), so `features` is empty
+ * and `predictionDrift` null.
+ */
+export interface NothingToCompare extends Omit<DriftReport, 'predictionDrift'> {
+  nothingToCompare: string;
+  predictionDrift: null;
 }
 
 /**
@@ -63,7 +75,7 @@ function level(c: ProfileComparison, config: Config, tests: number, configured?:
     possible = c.wasserstein >= d.wasserstein_threshold / 2 || c.psi.value >= 0.1;
   }
   const { drift: _ignored, psi, ...rest } = c;
-  return { ...rest, method, psi: psi.value, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
+  return { ...rest, method, psi: { value: psi.value, level: psi.level }, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
 }
 
 /** The drift report of `current` against the production model's reference. */
@@ -138,7 +150,7 @@ export async function f1History(ctx: Context, version: string, excludeDataHash?:
 }
 
 /** `riskwatch drift`: new data (or --data FILE) against the production model. */
-export async function drift(ctx: Context, opts: { data?: string } = {}): Promise<DriftReport> {
+export async function drift(ctx: Context, opts: { data?: string } = {}): Promise<DriftReport | NothingToCompare> {
   const doc = await productionOf(ctx).current();
   if (!doc) throw new DataError('no model in production to compare with; run `riskwatch deploy` first');
   const ref = await artifactsOf(ctx).loadReference(doc.version);
@@ -156,6 +168,21 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
     current = p.dataset;
     source = p.files.length ? `new files: ${p.files.join(', ')}` : 'no new files';
     hash = p.hash;
+  }
+  if (current.rows === 0) {
+    const why = opts.data ? `${opts.data} holds no rows` : 'no new data since the last ingestion (every file in the input folder is ingested already)';
+    return {
+      reference: { version: doc.version, rows: ref.rows },
+      current: { rows: 0, labeled: 0, source, hash },
+      nothingToCompare: `nothing to compare: ${why}; pass --data FILE to compare a file with ${doc.version}'s training data`,
+      features: {},
+      datasetDrift: false,
+      driftedFeatures: [],
+      predictionDrift: null,
+      modelDrift: null,
+      estimated: null,
+      realised: null,
+    };
   }
   const report = analyseDrift(ctx.config, doc, ref, current, await f1History(ctx, doc.version, hash), source, hash);
   // A labelled batch's F1 joins the model's score history (once per batch).

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { DataError } from '../util/errors.js';
+import { DataError, UsageError } from '../util/errors.js';
 import { runAndNotify } from './notify.js';
 import { startSchedule, validateSchedule } from './schedule.js';
 
@@ -14,7 +14,9 @@ export async function runSchedule(ctx: Context, opts: { cron?: string; signal: A
   try {
     validateSchedule(cron);
   } catch (err) {
-    throw new DataError(`${opts.cron ? '--cron' : `${ctx.config.file}: key "schedule"`}: ${(err as Error).message}`);
+    // A bad --cron is a bad flag value (usage, exit 2); a bad config "schedule" is bad config (exit 1).
+    if (opts.cron) throw new UsageError(`--cron: ${(err as Error).message}`);
+    throw new DataError(`${ctx.config.file}: key "schedule": ${(err as Error).message}`);
   }
   let ticks = 0;
   const schedule = startSchedule(

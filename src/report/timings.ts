@@ -1,4 +1,5 @@
 import type { RunRecord } from '../store/types.js';
+import { timingsSeconds } from '../store/run-timings.js';
 
 export interface StepTimings {
   last: number;
@@ -18,12 +19,13 @@ export function stepTimings(runs: RunRecord[]): Record<string, StepTimings> {
   const samples: Record<string, number[]> = { ingest: [], train: [], score: [], run: [] };
   for (const r of [...runs].sort((a, b) => a.id - b.id)) {
     if (r.status !== 'ok') continue;
+    const t = timingsSeconds(r);
     if (r.command === 'run') {
-      // Pipeline runs record seconds per step and their total.
-      for (const step of ['ingest', 'train', 'score'] as const) if (typeof r.timings[step] === 'number') samples[step].push(r.timings[step]);
-      if (typeof r.timings.total === 'number' && r.outcome !== 'noop') samples.run.push(r.timings.total);
-    } else if (r.command in samples && typeof r.timings[r.command] === 'number') {
-      samples[r.command].push(r.timings[r.command] / 1000); // commands record milliseconds
+      // Pipeline runs record each step and their total.
+      for (const step of ['ingest', 'train', 'score'] as const) if (typeof t[step] === 'number') samples[step].push(t[step]);
+      if (typeof t.total === 'number' && r.outcome !== 'noop') samples.run.push(t.total);
+    } else if (r.command in samples && typeof t[r.command] === 'number') {
+      samples[r.command].push(t[r.command]);
     }
   }
   const out: Record<string, StepTimings> = {};

@@ -42,6 +42,7 @@ import { readTable } from '../data/read-table.js';
 import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
+import { showRun } from '../store/run-timings.js';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -334,7 +335,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.get('/runs', async (req) => {
     const q = limitQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
-    return { runs: await store.runs(q.data.limit ?? 100) };
+    return { runs: (await store.runs(q.data.limit ?? 100)).map(showRun) };
   });
 
   // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { makeDirSync } from '../util/make-dir.js';
 import { workspaceConfig } from '../config/workspace-config.js';
-import { DataError } from '../util/errors.js';
+import { DataError, UsageError } from '../util/errors.js';
 import { Random } from './random.js';
 
 /**
@@ -96,8 +96,8 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   const clients = opts.clients ?? 10_000;
   const months = opts.months ?? 12;
   const seed = opts.seed ?? 42;
-  if (!Number.isInteger(clients) || clients < 10) throw new DataError(`--clients: expected an integer ≥ 10, got ${clients}`);
-  if (!Number.isInteger(months) || months < 1 || months > 120) throw new DataError(`--months: expected an integer from 1 to 120, got ${months}`);
+  if (!Number.isInteger(clients) || clients < 10) throw new UsageError(`--clients: expected an integer ≥ 10, got ${clients}`);
+  if (!Number.isInteger(months) || months < 1 || months > 120) throw new UsageError(`--months: expected an integer from 1 to 120, got ${months}`);
   const out = resolve(opts.out);
   const configPath = join(out, 'config.json');
   if (existsSync(configPath) && !opts.force) throw new DataError(`${configPath} already exists; pass --force to overwrite the workspace`);

@@ -15,6 +15,13 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
   assert.equal(none.status, 0, none.stderr);
   const empty = JSON.parse(none.stdout);
   assert.equal(empty.current.rows, 0);
+  // No rows: nothing to compare, said so; no NaN figures (null in JSON) dressed up as levels.
+  assert.match(empty.nothingToCompare, /^nothing to compare: no new data since the last ingestion/);
+  assert.deepEqual([empty.features, empty.predictionDrift, empty.datasetDrift], [{}, null, false]);
+  const human = cli(['--config', config, 'drift']);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /^nothing to compare: no new data since the last ingestion .*; pass --data FILE to compare a file with v\d+'s training data\n$/);
+  assert.ok(!/NaN/.test(human.stdout), human.stdout);
 
   appendMonths({ out: dir, scenario: 'covariate', months: 1, rowsPerMonth: 1500 });
   const r = JSON.parse(cli(['--config', config, 'drift', '--json']).stdout);
@@ -26,15 +33,18 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
     assert.equal(typeof d.ks.statistic, 'number');
     assert.equal(typeof d.ks.pValue, 'number');
     assert.equal(typeof d.wasserstein, 'number');
-    assert.equal(typeof d.psi, 'number');
-    assert.ok(['stable', 'moderate', 'major'].includes(d.psiLevel));
+    // The README's contract psi: {value, level}; psiLevel stays beside it for older clients.
+    assert.equal(typeof d.psi.value, 'number');
+    assert.ok(['stable', 'moderate', 'major'].includes(d.psi.level));
+    assert.equal(d.psiLevel, d.psi.level);
     assert.ok(['none', 'possible', 'drift'].includes(d.level));
     assert.equal(d.drifted, d.level === 'drift');
   }
   assert.equal(r.features.number_of_employees.level, 'drift');
   assert.equal(r.datasetDrift, true);
   assert.equal(typeof r.predictionDrift.ks.statistic, 'number');
-  assert.equal(typeof r.predictionDrift.psi, 'number');
+  assert.equal(typeof r.predictionDrift.psi.value, 'number');
+  assert.equal(r.predictionDrift.psiLevel, r.predictionDrift.psi.level);
   assert.equal(typeof r.predictionDrift.drifted, 'boolean');
   assert.equal(r.modelDrift.rule, 'nonparametric');
   assert.equal(r.modelDrift.ci.length, 2);

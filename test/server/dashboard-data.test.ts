@@ -8,7 +8,7 @@ import { startServer } from '../../src/server/app.ts';
 import { PopulationCache } from '../../src/server/population.ts';
 import { ModelHolder } from '../../src/server/model-holder.ts';
 import { score } from '../../src/model/score.ts';
-import { drift } from '../../src/monitor/drift.ts';
+import { drift, type DriftReport } from '../../src/monitor/drift.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { deploy } from '../../src/registry/production.ts';
 import { readReference } from '../../src/monitor/reference.ts';
@@ -64,7 +64,7 @@ test('/evaluation: every version scored on the test data as `score` does; produc
 });
 
 test('/distributions: reference vs the latest batch per feature, with the figures `drift --data` computes', async () => {
-  const d = await get<{ version: string; current: { source: string; rows: number }; features: Array<{ feature: string; reference: { edges: number[]; shares: number[]; n: number }; current: { shares: number[]; n: number }; drift: { ks: { statistic: number }; wasserstein: number; psi: number; level: string } }>; prediction: { current: { n: number } } }>('/distributions');
+  const d = await get<{ version: string; current: { source: string; rows: number }; features: Array<{ feature: string; reference: { edges: number[]; shares: number[]; n: number }; current: { shares: number[]; n: number }; drift: { ks: { statistic: number }; wasserstein: number; psi: { value: number; level: string }; level: string } }>; prediction: { current: { n: number } } }>('/distributions');
   assert.equal(d.current.source, 'clients-2026-06.csv');
   assert.equal(d.current.rows, 833);
   const cli = await drift(ctx, { data: join(dir, 'sourcedata', 'clients-2026-06.csv') });
@@ -74,10 +74,10 @@ test('/distributions: reference vs the latest batch per feature, with the figure
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum(f.reference.shares) - 1) < 1e-9 && Math.abs(sum(f.current.shares) - 1) < 1e-9);
     assert.equal(f.reference.n, ref.features[f.feature].n);
-    assert.equal(f.drift.ks.statistic, cli.features[f.feature].ks.statistic);
-    assert.equal(f.drift.wasserstein, cli.features[f.feature].wasserstein);
-    assert.equal(f.drift.psi, cli.features[f.feature].psi);
-    assert.equal(f.drift.level, cli.features[f.feature].level);
+    assert.equal(f.drift.ks.statistic, (cli as DriftReport).features[f.feature].ks.statistic);
+    assert.equal(f.drift.wasserstein, (cli as DriftReport).features[f.feature].wasserstein);
+    assert.deepEqual(f.drift.psi, (cli as DriftReport).features[f.feature].psi);
+    assert.equal(f.drift.level, (cli as DriftReport).features[f.feature].level);
   }
   assert.equal(d.prediction.current.n, 833);
 });

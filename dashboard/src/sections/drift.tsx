@@ -26,7 +26,7 @@ function FeatureCard({ f, source }: { f: FeatureDistribution; source: string }) 
           <div><dt>KS statistic</dt><dd>{num(d.ks.statistic)}</dd></div>
           <div><dt>KS p-value</dt><dd>{d.ks.pValue < 1e-4 ? d.ks.pValue.toExponential(1) : num(d.ks.pValue, 4)}</dd></div>
           <div><dt>Wasserstein / std</dt><dd>{num(d.wasserstein)}</dd></div>
-          <div><dt>PSI</dt><dd>{`${num(d.psi)} (${d.psiLevel})`}</dd></div>
+          <div><dt>PSI</dt><dd>{`${num(d.psi.value)} (${d.psi.level})`}</dd></div>
           <div><dt>missing change</dt><dd>{`${d.missingRateChange >= 0 ? '+' : ''}${pct(d.missingRateChange, 2)}`}</dd></div>
           <div><dt>outside ref. range</dt><dd>{pct(d.outOfRangeShare, 2)}</dd></div>
         </dl>

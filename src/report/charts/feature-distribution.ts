@@ -87,7 +87,7 @@ export function featureDistributionChart(feature: string, h: Histogram, drift: F
   const fmt = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
   const verdict = drift.level === 'drift' ? 'DRIFT' : drift.level === 'possible' ? 'possible drift' : 'no drift';
   const subtitle = [
-    `${verdict} (decided by ${drift.method === 'ks' ? 'the KS p-value' : 'Wasserstein / std'}) · W/std ${fmt(drift.wasserstein)} · PSI ${fmt(drift.psi)} (${drift.psiLevel})`,
+    `${verdict} (decided by ${drift.method === 'ks' ? 'the KS p-value' : 'Wasserstein / std'}) · W/std ${fmt(drift.wasserstein)} · PSI ${fmt(drift.psi.value)} (${drift.psi.level})`,
     `KS D ${fmt(drift.ks.statistic)}, p ${drift.ks.pValue < 0.001 ? '< 0.001' : fmt(drift.ks.pValue)} · missing ${drift.missingRateChange >= 0 ? '+' : ''}${fmt(drift.missingRateChange * 100, 1)} pp · outside reference range ${fmt(drift.outOfRangeShare * 100, 1)}%`,
     ...(h.clipped ? ['Edge bins include the values beyond the 0.5th–99.5th percentiles'] : []),
   ];
