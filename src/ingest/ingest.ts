@@ -14,6 +14,7 @@ import type { SourceRead } from '../data/sources/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
 import { listDataFiles } from './list-files.js';
+import { rejectUnreadable, unreadable } from './unreadable.js';
 
 /** What a file or a source contributed to an ingest. */
 export interface IngestCounts {
@@ -305,7 +306,14 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     const prev = known.get(name);
     // Only a file that could be unchanged (same size as when recorded) is hashed up front; any
     // other is new or changed for certain, and is hashed while it is parsed.
-    const sha256 = prev && prev.size === c.size ? await sha256File(c.path) : '';
+    let sha256 = '';
+    try {
+      if (prev && prev.size === c.size) sha256 = await sha256File(c.path);
+    } catch (err) {
+      if (!unreadable(err)) throw err;
+      rejectUnreadable(ctx, name, err, results);
+      continue;
+    }
     if (prev && prev.sha256 === sha256) {
       const reason = prev.status === 'rejected' ? `unchanged since it was rejected: ${prev.reason}` : 'unchanged since last ingest';
       results.push({ ...emptyResult(name, 'skipped', reason), size: c.size, sha256 });
@@ -346,6 +354,11 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
       for (const [k, v] of Object.entries(r.rejectedByReason)) source.rejectedByReason[k] = (source.rejectedByReason[k] ?? 0) + (v ?? 0);
       for (const [k, v] of Object.entries(r.missing)) source.missing[k] = (source.missing[k] ?? 0) + v;
     } catch (err) {
+      if (unreadable(err)) {
+        rejectUnreadable(ctx, f.name, err, results);
+        doneBytes += f.size;
+        continue;
+      }
       if (!(err instanceof FileRejectedError)) throw err;
       const where = err.line ? ` (line ${err.line})` : '';
       log.warn({ file: f.name, line: err.line, reason: err.reason }, `file rejected: ${f.name}${where}: ${err.reason}`);

@@ -22,7 +22,7 @@ export interface RunResult {
   runId: number | null;
   status: RunStatus;
   newData: boolean;
-  ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number; sourcesFailed?: string[] } | null;
+  ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number; rejectedFiles?: Array<{ name: string; reason: string }>; sourcesFailed?: string[] } | null;
   drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null };
   /** Level per feature of this run's drift check (none | possible | drift), when one ran. */
   featureDrift?: Record<string, string>;
@@ -119,6 +119,9 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       rowsRejected: ing.rowsRejected,
       filesRejected: ing.files.filter((f) => f.status === 'rejected').length,
     };
+    // A rejected file does not stop the run either; it is named in the result and the reason.
+    const rejected = ing.files.filter((f) => f.status === 'rejected');
+    if (rejected.length) result.ingested.rejectedFiles = rejected.map((f) => ({ name: f.name, reason: f.reason ?? '' }));
     // A source that failed does not stop the run; its error (password masked) is in the run's record.
     const failed = ing.sources.filter((x) => x.status === 'failed');
     if (failed.length) result.ingested.sourcesFailed = failed.map((x) => x.error ?? x.name);
@@ -210,6 +213,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     throw err;
   } finally {
     timings.total = Math.round(performance.now() - t0) / 1000;
+    if (result.status !== 'failed' && result.ingested?.rejectedFiles) result.reason += `; ${rejectedSummary(result.ingested.rejectedFiles)}`;
     if (result.status !== 'failed') result.datasetHash = (await store.latestDataset().catch(() => undefined))?.hash ?? null;
     // Diagnostics and the report, while the lock is held (retention never races another run).
     // A failed report is a warning recorded in the run, never a failed run.
@@ -222,6 +226,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
   }
+}
+
+/** `2 files rejected: a.csv: unreadable: permission denied (EACCES), b.csv: file is empty` (the first three). */
+function rejectedSummary(files: Array<{ name: string; reason: string }>): string {
+  const shown = files.slice(0, 3).map((f) => `${f.name}: ${f.reason}`).join(', ');
+  return `${files.length} file${files.length === 1 ? '' : 's'} rejected: ${shown}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;
 }
 
 /** Why a run without a model or any data did nothing, naming where data is expected. */
