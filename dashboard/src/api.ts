@@ -74,7 +74,7 @@ export interface Diagnosis {
   missing: Record<string, number>;
   rejected: Record<string, number>;
   timings: Record<string, StepTimings>;
-  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; lastDrift: { at: string; dataset: boolean; prediction: boolean; model: boolean } | null } | null;
+  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; score?: ModelScore | null; lastDrift: { at: string; dataset: boolean; prediction: boolean; model: boolean } | null } | null;
 }
 export interface RunRecord {
   id: number;
@@ -95,11 +95,20 @@ export interface RunRecord {
     champion?: { version: string; f1: number } | null;
   };
 }
+/** A model's score (src/model/model-score.ts): its latest test, batch or holdout F1. */
+export interface ModelScore {
+  f1: number;
+  kind: 'test' | 'batch' | 'holdout';
+  measuredOn: string;
+  rows: number;
+  at: string;
+}
 export interface ModelListing {
   version: string;
   createdAt: string;
   trainingRows: number;
   f1?: number;
+  score?: ModelScore;
   deployed: boolean;
 }
 export interface DriftLatest {

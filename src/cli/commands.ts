@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Scenario } from '../simulate/generate.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
-import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatScore, formatTrain } from './format.js';
+import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
 
@@ -30,7 +30,7 @@ export function registerCommands(program: Command): void {
     .description('score a model version on the test data (or --data FILE) and record the result')
     .option('--model <version>', 'a version id, "production" or "latest" (default: production, else latest)')
     .option('--data <path>', 'labelled data file or folder (default: test_data_path)')
-    .action((o: { model?: string; data?: string }) => runCommand('score', g(), async (ctx) => (await import('../model/score.js')).score(ctx, o), formatScore));
+    .action((o: { model?: string; data?: string }) => runCommand('score', g(), async (ctx) => (await import('../model/score.js')).score(ctx, o), formatScore, { detail: (r) => ({ version: r.version, kind: r.kind, f1: r.f1, rows: r.rows, measuredOn: r.measuredOn, reason: `${r.version} F1 ${r.f1.toFixed(4)} on ${r.measuredOn}` }) }));
 
   program
     .command('deploy [version]')
@@ -46,13 +46,9 @@ export function registerCommands(program: Command): void {
 
   program
     .command('models')
-    .description('list model versions, their latest F1 and which one is in production')
+    .description('list model versions, their score (latest F1 and what it was measured on) and which one is in production')
     .action(() =>
-      runCommand('models', g(), async (ctx) => (await import('../registry/list-models.js')).listModels(ctx), (r) =>
-        r.models.length
-          ? r.models.map((m) => `${m.deployed ? '*' : ' '} ${m.version.padEnd(6)} ${m.createdAt}  F1 ${m.f1 === undefined ? 'not scored' : m.f1.toFixed(4)}  ${m.trainingRows} rows`).join('\n')
-          : 'no model versions yet',
-      ),
+      runCommand('models', g(), async (ctx) => (await import('../registry/list-models.js')).listModels(ctx), formatModels),
     );
 
   program

@@ -3,6 +3,9 @@ import type { TrainResult } from '../model/train.js';
 import type { ScoreResult } from '../model/score.js';
 import type { DeployResult } from '../registry/production.js';
 import type { DriftReport, NothingToCompare } from '../monitor/drift.js';
+import type { listModels } from '../registry/list-models.js';
+
+type ListedModels = Awaited<ReturnType<typeof listModels>>;
 import type { Diagnosis } from '../report/diagnose.js';
 
 /** Human summaries: short, one fact per line. --json gives the full objects. */
@@ -39,15 +42,17 @@ export function formatTrain(r: TrainResult): string {
 export function formatScore(r: ScoreResult): string {
   const [[tn, fp], [fn, tp]] = r.confusionMatrix;
   return [
-    `scored ${r.version} on ${n(r.rows)} rows: F1 ${f4(r.f1)}  precision ${f4(r.precision)}  recall ${f4(r.recall)}  accuracy ${f4(r.accuracy)}`,
+    `scored ${r.version} on ${r.measuredOn}: F1 ${f4(r.f1)}  precision ${f4(r.precision)}  recall ${f4(r.recall)}  accuracy ${f4(r.accuracy)}`,
     `  ROC AUC ${f4(r.rocAuc)}  PR AUC ${f4(r.prAuc)}  log loss ${f4(r.logLoss)}  Brier ${f4(r.brier)}`,
     `  confusion matrix: TN ${n(tn)}  FP ${n(fp)}  FN ${n(fn)}  TP ${n(tp)}`,
     `  top ${r.topK.k}: precision ${f4(r.topK.precision)}  recall ${f4(r.topK.recall)}`,
+    ...(r.kind === 'adhoc' ? [`  ${r.version}'s score stays ${r.modelScore ? `F1 ${f4(r.modelScore.f1)} on ${r.modelScore.measuredOn}` : 'unset (never scored on the test data)'}`] : []),
   ].join('\n');
 }
 
 export function formatDeploy(r: DeployResult): string {
-  return `${r.action === 'deploy' ? 'deployed' : 'rolled back to'} ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`;
+  const score = r.score ? `F1 ${f4(r.score.f1)} on ${r.score.measuredOn}` : 'not scored: no labelled test data';
+  return `${r.action === 'deploy' ? 'deployed' : 'rolled back to'} ${r.version}${r.previous ? ` (was ${r.previous})` : ''}: ${score}`;
 }
 
 export function formatDrift(r: DriftReport | NothingToCompare): string {
@@ -85,4 +90,9 @@ export function formatDiagnosis(r: Diagnosis): string {
     lines.push(`model ${r.model.version}: ${r.model.ageDays.toFixed(1)} days old, ${n(r.model.trainingRows)} training rows, F1 ${f4(r.model.f1)}${d ? `; last drift check ${d.at}: data ${d.dataset ? 'drift' : 'none'}, model ${d.model ? 'drift' : d.model === null ? 'n/a' : 'none'}` : ''}`);
   } else lines.push('no model in production');
   return lines.join('\n');
+}
+
+export function formatModels(r: ListedModels): string {
+  if (!r.models.length) return 'no model versions yet';
+  return r.models.map((m) => `${m.deployed ? '*' : ' '} ${m.version.padEnd(6)} ${m.createdAt}  F1 ${m.score ? `${f4(m.score.f1)} (${m.score.measuredOn})` : 'not scored'}  ${m.trainingRows} rows`).join('\n');
 }

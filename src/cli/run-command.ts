@@ -44,7 +44,7 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
  * The shape of every command: load config, open the store, record a run with its timing, call
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
-export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number } = {}): Promise<void> {
+export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number; detail?: (r: T) => Record<string, unknown> } = {}): Promise<void> {
   const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress } = await import('./command-deps.js');
   let log = createLogger(globals.logLevel ?? 'info');
   let config: Config;
@@ -68,7 +68,8 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   try {
     const result = await fn(ctx);
     const ms = performance.now() - t0;
-    if (record) await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, {});
+    // What `runs` shows of the command beside its timing (e.g. whether a score was ad hoc).
+    if (record) await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, opts.detail?.(result) ?? {});
     print(Boolean(globals.json), result, human as (r: never) => string);
     const code = opts.exitCode?.(result) ?? 0;
     if (code) process.exitCode = code;

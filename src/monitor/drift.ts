@@ -10,6 +10,7 @@ import { listDataFiles } from '../ingest/list-files.js';
 import { predictProba } from '../model/logistic.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
 import { computeMetrics } from '../model/metrics.js';
+import { historyF1, recordModelScore } from '../model/model-score.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
@@ -142,11 +143,11 @@ export async function pendingData(ctx: Context, features: string[]): Promise<{ d
   return { dataset: b.build(), files, hash: hash.digest('hex') };
 }
 
-/** F1 history of a model version: every score recorded for it, oldest first. */
+/** F1 history of a model version: its test, batch and holdout scores, oldest first (never ad-hoc ones). */
 export async function f1History(ctx: Context, version: string, excludeDataHash?: string): Promise<number[]> {
   // The batch being judged is left out: a run retried after a crash (or a second `drift` on the
   // same data) must not compare the batch's F1 with itself, nor with its holdout's.
-  return (await ctx.store.scores(version)).filter((s) => excludeDataHash === undefined || (s.dataHash !== excludeDataHash && s.dataHash !== `holdout:${excludeDataHash}`)).map((s) => s.f1);
+  return historyF1(await ctx.store.scores(version), excludeDataHash);
 }
 
 /** `riskwatch drift`: new data (or --data FILE) against the production model. */
@@ -185,9 +186,11 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
     };
   }
   const report = analyseDrift(ctx.config, doc, ref, current, await f1History(ctx, doc.version, hash), source, hash);
-  // A labelled batch's F1 joins the model's score history (once per batch).
+  // A labelled check's F1 is recorded (once per data) as ad hoc: only a run's batches join the
+  // model's history — new files checked here become one when a run ingests them, and any other
+  // file must not move the drift floors.
   if (report.modelDrift && !(await ctx.store.scores(doc.version)).some((s) => s.dataHash === hash)) {
-    await ctx.store.recordScore({ version: doc.version, dataHash: hash, dataPath: source, rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
+    await recordModelScore(ctx, { version: doc.version, kind: 'adhoc', dataHash: hash, dataPath: source, rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1 }, createdAt: nowIso() });
   }
   return report;
 }

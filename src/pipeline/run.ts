@@ -4,6 +4,7 @@ import { readDataset } from '../data/dataset-files.js';
 import { selectRows } from '../data/dataset.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { evaluateModel, score } from '../model/score.js';
+import { describeMeasure, recordModelScore } from '../model/model-score.js';
 import { train } from '../model/train.js';
 import { deploy } from '../registry/production.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
@@ -164,7 +165,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       result.featureDrift = Object.fromEntries(Object.entries(report.features).map(([f, d]) => [f, d.level]));
       // Once per batch: a run retried after a crash does not record the same batch twice.
       if (report.modelDrift && !(await store.scores(production.version)).some((s) => s.dataHash === batchHash)) {
-        await store.recordScore({ version: production.version, dataHash: batchHash, dataPath: 'run batch', rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso() });
+        await recordModelScore(ctx, { version: production.version, kind: 'batch', dataHash: batchHash, dataPath: 'run batch', rows: report.current.labeled, f1: report.modelDrift.currentF1, metrics: { f1: report.modelDrift.currentF1, kind: 'batch' }, createdAt: nowIso(), measuredOn: describeMeasure('batch', report.current.labeled, `run ${runId}`) });
       }
     }
     const retrainBecause = !reference
@@ -193,7 +194,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     // Both holdout scores join the models' histories: the challenger's first, should it deploy.
     for (const [v, m] of [[champion.version, cm], [challenger.version, ch]] as const) {
       if ((await store.scores(v)).some((s) => s.dataHash === `holdout:${ing.datasetHash}`)) continue; // retried run
-      await store.recordScore({ version: v, dataHash: `holdout:${ing.datasetHash}`, dataPath: 'run holdout', rows: heldOut.rows, f1: m.f1, metrics: { ...m, kind: 'holdout' }, createdAt: nowIso() });
+      await recordModelScore(ctx, { version: v, kind: 'holdout', dataHash: `holdout:${ing.datasetHash}`, dataPath: 'run holdout', rows: heldOut.rows, f1: m.f1, metrics: { ...m, kind: 'holdout' }, createdAt: nowIso(), measuredOn: describeMeasure('holdout', heldOut.rows, `run ${runId}'s batch`) });
     }
     const margin = opts.margin ?? config.drift.margin;
     if (ch.f1 >= cm.f1 - margin) {

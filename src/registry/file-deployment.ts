@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Context } from '../context.js';
 import type { ModelDocument } from '../model/model-document.js';
 import { readReference, writeReference, type ModelReference } from '../monitor/reference.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import { modelScore, writeProductionScore } from '../model/model-score.js';
 import { nowIso } from '../util/time.js';
 import type { ArtifactStore, ProductionPointer, ProductionSource } from './deployment.js';
 import { loadModelVersion, saveModelVersion, versionPath } from './versions.js';
@@ -68,9 +69,11 @@ export class FileProduction extends FileProductionSource implements ProductionPo
   async promote(doc: ModelDocument, action: 'deploy' | 'rollback', reason: string): Promise<{ previous: string | null; deployedAt: string }> {
     const { config, store } = this.ctx;
     const previous = readProduction(config)?.version ?? null;
-    const scores = await store.scores(doc.version);
-    const last = scores[scores.length - 1];
-    if (last) writeFileAtomicSync(join(config.productionFolder, 'latestscore.txt'), `${last.f1}\n`);
+    // The production model's score (never an ad-hoc one); a never-scored version was scored on
+    // the test data before it got here (production.ts), unless there was none to score it on.
+    const score = await modelScore(store, doc.version);
+    if (score) writeProductionScore(this.ctx, score);
+    else rmSync(join(config.productionFolder, 'latestscore.txt'), { force: true });
     const ingested = join(config.outputFolder, 'ingestedfiles.json');
     if (existsSync(ingested)) writeFileAtomicSync(join(config.productionFolder, 'ingestedfiles.json'), readFileSync(ingested));
     writeFileAtomicSync(productionPath(config), JSON.stringify(doc, null, 2) + '\n');

@@ -1,25 +1,31 @@
 import type { Context } from '../context.js';
 import { currentProduction } from './production.js';
+import { latestModelScores, type ModelScore } from '../model/model-score.js';
 
 export interface ModelListing {
   version: string;
   createdAt: string;
   trainingRows: number;
   datasetHash: string;
+  /** The model's score's F1 (its latest test, batch or holdout score; never an ad-hoc one). */
   f1?: number;
+  /** That score with what it was measured on. */
+  score?: ModelScore;
   deployed: boolean;
 }
 
-/** Every ready model version, oldest first, with its latest scored F1 and whether it is in production. */
+/** Every ready model version, oldest first, with its score and whether it is in production. */
 export async function listModels(ctx: Context): Promise<{ models: ModelListing[]; production: string | null }> {
   const prod = (await currentProduction(ctx))?.version ?? null;
-  const latestF1 = new Map<string, number>();
-  // The F1 shown is the latest `score` (test data or --data), not a run's batch or holdout check.
-  for (const s of await ctx.store.scores()) if (!('kind' in s.metrics)) latestF1.set(s.version, s.f1);
+  // The same score every other view shows (model-score.ts).
+  const scores = latestModelScores(await ctx.store.scores());
   const models = (await ctx.store.listModels()).map((m) => {
     const out: ModelListing = { version: m.version, createdAt: m.createdAt, trainingRows: m.trainingRows, datasetHash: m.datasetHash, deployed: m.version === prod };
-    const f1 = latestF1.get(m.version);
-    if (f1 !== undefined) out.f1 = f1;
+    const score = scores.get(m.version);
+    if (score) {
+      out.f1 = score.f1;
+      out.score = score;
+    }
     return out;
   });
   return { models, production: prod };

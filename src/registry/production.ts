@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { DeploymentRecord } from '../store/types.js';
-import { DataError } from '../util/errors.js';
+import { DataError, RiskwatchError } from '../util/errors.js';
+import { modelScore, type ModelScore } from '../model/model-score.js';
 import { artifactsOf, productionOf } from './deployment.js';
 
 // Where production lives depends on the store (files for sqlite, the store for postgres): see
@@ -33,13 +34,34 @@ export interface DeployResult {
   previous: string | null;
   action: 'deploy' | 'rollback';
   deployedAt: string;
+  /** The production model's score now, with what it was measured on (null: nothing to score it on). */
+  score: ModelScore | null;
 }
 
+/**
+ * Every way into production (CLI deploy and rollback, POST /deploy and /rollback, the pipeline)
+ * comes through here, so no version reaches production unscored: one never scored on anything
+ * that counts is scored on the test data first, and that is the score every view shows.
+ */
 async function promote(ctx: Context, version: string, action: 'deploy' | 'rollback', reason: string): Promise<DeployResult> {
   const doc = await artifactsOf(ctx).loadModel(version);
+  const score = (await modelScore(ctx.store, doc.version)) ?? (await scoreOnTestData(ctx, doc.version));
   const { previous, deployedAt } = await productionOf(ctx).promote(doc, action, reason);
-  ctx.log.info({ version: doc.version, previous, action }, `${action === 'deploy' ? 'deployed' : 'rolled back to'} ${doc.version}`);
-  return { version: doc.version, previous, action, deployedAt };
+  ctx.log.info({ version: doc.version, previous, action, f1: score?.f1 ?? null }, `${action === 'deploy' ? 'deployed' : 'rolled back to'} ${doc.version}`);
+  return { version: doc.version, previous, action, deployedAt, score };
+}
+
+async function scoreOnTestData(ctx: Context, version: string): Promise<ModelScore | null> {
+  const { score } = await import('../model/score.js');
+  try {
+    return (await score(ctx, { model: version })).modelScore;
+  } catch (err) {
+    // No labelled test rows to score on: deploying still works (as before), and every view then
+    // says "not scored" rather than showing another version's figure.
+    if (!(err instanceof RiskwatchError)) throw err;
+    ctx.log.warn({ version }, `${version} deployed without a score: ${err.message}`);
+    return null;
+  }
 }
 
 /** Promote a version (default: the newest) to production. */

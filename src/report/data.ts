@@ -6,6 +6,7 @@ import { readTable } from '../data/read-table.js';
 import { predictProba } from '../model/logistic.js';
 import { computeMetrics, topKIndices, type Metrics } from '../model/metrics.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import { isHistory } from '../model/model-score.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { calibration, type ModelReference } from '../monitor/reference.js';
 import type { RunResult } from '../pipeline/run.js';
@@ -76,7 +77,8 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     topClients = highestRisk(ds, predictProba(ds.x, ds.rows, coef, doc.intercept, medians), TOP_CLIENTS);
   }
 
-  const scores: ScorePoint[] = (await store.scores()).map((s) => ({ version: s.version, f1: s.f1, at: s.createdAt, kind: String((s.metrics as { kind?: string }).kind ?? 'test') }));
+  // The models' histories: an ad-hoc score is no part of them (nor of the production model's normal range).
+  const scores: ScorePoint[] = (await store.scores()).filter(isHistory).map((s) => ({ version: s.version, f1: s.f1, at: s.createdAt, kind: s.kind }));
   const { verdict, run } = await decideVerdict(ctx, opts.run, drift);
   return {
     generatedAt: new Date().toISOString(),

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { currentProduction } from '../registry/production.js';
+import { modelScore, type ModelScore } from '../model/model-score.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';
@@ -15,7 +16,7 @@ export interface Diagnosis {
   rejected: Record<string, number>;
   timings: Record<string, StepTimings>;
   dependencies: DependencyHealth | { status: 'skipped'; packages: []; problems: string[] };
-  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; lastDrift: { at: string; dataset: boolean | null; prediction: boolean | null; model: boolean | null } | null } | null;
+  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; score: ModelScore | null; lastDrift: { at: string; dataset: boolean | null; prediction: boolean | null; model: boolean | null } | null } | null;
 }
 
 /**
@@ -50,14 +51,15 @@ export async function diagnose(ctx: Context, opts: { dependencies?: boolean; tim
   const prod = await currentProduction(ctx);
   let model: Diagnosis['model'] = null;
   if (prod) {
-    const scored = (await store.scores(prod.version)).filter((s) => !('kind' in s.metrics));
+    const score = await modelScore(store, prod.version);
     const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && (r.detail as { drift?: unknown }).drift);
     const drift = lastDriftRun ? ((lastDriftRun.detail as { drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null } }).drift) : null;
     model = {
       version: prod.version,
       ageDays: (Date.now() - Date.parse(prod.createdAt)) / 86_400_000,
       trainingRows: prod.training.rows,
-      f1: scored.length ? scored[scored.length - 1].f1 : null,
+      f1: score?.f1 ?? null,
+      score,
       lastDrift: lastDriftRun && drift ? { at: lastDriftRun.startedAt, ...drift } : null,
     };
   }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import * as z from 'zod';
 import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
+import { latestModelScores, measuredOn } from '../model/model-score.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { predictProba } from '../model/logistic.js';
 import { csvField } from '../data/dataset-files.js';
@@ -322,11 +323,14 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return artifactsOf(ctx).loadModel(version);
   });
 
+  // `score` is the production model's score (what `models` and the dashboard show); `scores` every
+  // recorded one, latest first, ad-hoc ones included and marked by their kind.
   app.get('/scoring', async () => {
     const m = holder.current;
-    if (!m) return { version: null, scores: [] };
-    const scores = (await store.scores(m.version)).slice().reverse();
-    return { version: m.version, scores };
+    if (!m) return { version: null, score: null, scores: [] };
+    const records = await store.scores(m.version);
+    const scores = records.map((r) => ({ ...r, measuredOn: measuredOn(r) })).reverse();
+    return { version: m.version, score: latestModelScores(records).get(m.version) ?? null, scores };
   });
 
   const limitQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional() });

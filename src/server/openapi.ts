@@ -31,7 +31,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: { type: 'object' }, csv: true } },
     '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.' } },
     '/models/{version}': { get: { summary: 'One model version\'s document.', path: [{ name: 'version', description: 'A version id such as v3.' }] } },
-    '/scoring': { get: { summary: 'Recorded scores of the production model, latest first.' } },
+    '/scoring': { get: { summary: 'The production model\'s score (what it was measured on) and every score recorded for it, latest first.' } },
     '/summarystats': { get: { summary: 'Summary statistics and missing shares of the ingested dataset.' } },
     '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
     '/drift': { get: { summary: 'The last run\'s drift verdict.' } },

@@ -73,11 +73,13 @@ export function toSourceRead(r: Row): SourceReadRecord {
 export function toScore(r: Row): ScoreRecord {
   return {
     version: r.version as string,
+    kind: (r.kind as ScoreRecord['kind'] | undefined) ?? 'test',
     dataHash: r.data_hash as string,
     dataPath: r.data_path as string,
     rows: r.rows as number,
     f1: r.f1 as number,
     metrics: JSON.parse(r.metrics as string),
     createdAt: r.created_at as string,
+    measuredOn: (r.measured_on as string | null | undefined) ?? null,
   };
 }

@@ -74,14 +74,25 @@ export interface ModelRecord {
   trainingMs: number;
 }
 
+/**
+ * What a score measured. The model's history — the scores its drift floors are computed from and
+ * the one its "latest F1" is — holds `test` (the test data), `batch` (a run's new labelled rows)
+ * and `holdout` (the newest rows a run held out of the challenger's training). `adhoc` is any
+ * other file someone scored or checked by hand: recorded and shown, never part of the history.
+ */
+export type ScoreKind = 'test' | 'batch' | 'holdout' | 'adhoc';
+
 export interface ScoreRecord {
   version: string;
+  kind: ScoreKind;
   dataHash: string;
   dataPath: string;
   rows: number;
   f1: number;
   metrics: Record<string, unknown>;
   createdAt: string;
+  /** What the score was measured on, in words (no absolute paths); null for scores recorded before it existed. */
+  measuredOn: string | null;
 }
 
 export interface DeploymentRecord {

@@ -148,15 +148,18 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
       await assert.rejects(s.completeModel({ version: 'v999999', createdAt: 't', datasetHash: 'h', path: '/m', trainingRows: 1, trainingMs: 1 }), /not reserved/);
     });
 
-    withStore('scores: all in order, or one version; metrics round-trip', async (s) => {
-      await s.recordScore({ version: 'v1', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5, auc: 0.75, confusion: [[1, 0], [1, 1]] }, createdAt: 't1' });
-      await s.recordScore({ version: 'v2', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.25, metrics: { f1: 0.25, kind: 'holdout' }, createdAt: 't2' });
-      await s.recordScore({ version: 'v1', dataHash: 'd2', dataPath: '/u', rows: 4, f1: 1 / 3, metrics: { f1: 1 / 3 }, createdAt: 't3' });
-      assert.deepEqual((await s.scores()).map((x) => [x.version, x.dataHash]), [['v1', 'd1'], ['v2', 'd1'], ['v1', 'd2']]);
+    withStore('scores: all in order, or one version; kind, metrics and what they were measured on round-trip', async (s) => {
+      await s.recordScore({ version: 'v1', kind: 'test', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5, auc: 0.75, confusion: [[1, 0], [1, 1]] }, createdAt: 't1', measuredOn: 'test data (3 rows)' });
+      await s.recordScore({ version: 'v2', kind: 'holdout', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.25, metrics: { f1: 0.25, kind: 'holdout' }, createdAt: 't2', measuredOn: null });
+      await s.recordScore({ version: 'v1', kind: 'adhoc', dataHash: 'd2', dataPath: '/u', rows: 4, f1: 1 / 3, metrics: { f1: 1 / 3 }, createdAt: 't3', measuredOn: 'u (4 rows, ad hoc)' });
+      assert.deepEqual((await s.scores()).map((x) => [x.version, x.kind, x.dataHash]), [['v1', 'test', 'd1'], ['v2', 'holdout', 'd1'], ['v1', 'adhoc', 'd2']]);
       const v1 = await s.scores('v1');
-      assert.deepEqual(v1[0], { version: 'v1', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5, auc: 0.75, confusion: [[1, 0], [1, 1]] }, createdAt: 't1' });
+      assert.deepEqual(v1[0], { version: 'v1', kind: 'test', dataHash: 'd1', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5, auc: 0.75, confusion: [[1, 0], [1, 1]] }, createdAt: 't1', measuredOn: 'test data (3 rows)' });
       assert.equal(v1[1].f1, 1 / 3, 'a double round-trips exactly');
+      assert.equal((await s.scores('v2'))[0].measuredOn, null);
       assert.deepEqual(await s.scores('v9'), []);
+      // Only the four kinds the history knows.
+      await assert.rejects(s.recordScore({ version: 'v1', kind: 'other' as 'test', dataHash: 'd3', dataPath: '/v', rows: 1, f1: 0, metrics: {}, createdAt: 't4', measuredOn: null }));
     });
 
     withStore('deployments: recorded in order with ids; bad action rejected', async (s) => {

@@ -56,7 +56,7 @@ test('model versions are reserved uniquely and only listed once complete', async
   await s.completeModel({ version: b, createdAt: 't', datasetHash: 'h', path: '/m', trainingRows: 3, trainingMs: 1 });
   assert.deepEqual((await s.listModels()).map((m) => m.version), [b]);
   assert.equal(await s.getModel(a), undefined);
-  await s.recordScore({ version: b, dataHash: 'd', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5 }, createdAt: 't' });
+  await s.recordScore({ version: b, kind: 'test', dataHash: 'd', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5 }, createdAt: 't', measuredOn: null });
   assert.equal((await s.scores(b))[0].f1, 0.5);
   const run = await s.startRun('train', 't');
   await s.finishRun(run, 'ok', 't2', { train: 12.5 }, null, { version: b });

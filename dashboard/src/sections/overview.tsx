@@ -52,7 +52,8 @@ export function Overview(props: { models?: { models: ModelListing[]; production:
         </div>
       </div>
       <div class="kpis">
-        <Kpi label="F1 (test data)" value={num(cur?.f1)} delta={delta('f1')} hint="no previous version" />
+        {/* The production model's score: the figure `models`, GET /scoring and the PDF show. */}
+        <Kpi label="F1" value={num(model?.score?.f1)} hint={model?.score ? `on ${model.score.measuredOn}` : 'not scored'} />
         <Kpi label="Precision" value={pct(cur?.precision)} delta={delta('precision')} hint="of flagged clients who leave" />
         <Kpi label="Recall" value={pct(cur?.recall)} delta={delta('recall')} hint="of leavers flagged" />
         <Kpi label="ROC AUC" value={num(cur?.rocAuc)} delta={delta('rocAuc')} hint="ranking quality" />

@@ -85,6 +85,8 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     ['Model in production', `${d.model.version} (trained ${d.model.createdAt.slice(0, 10)} on ${int(d.model.training.rows)} rows)`],
     ['Report date', `${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ['Latest run', d.run ? `#${d.run.id ?? '–'} at ${(d.run.at ?? '').slice(0, 16).replace('T', ' ')}` : 'no completed run recorded'],
+    // The production model's score: the same figure `models`, GET /scoring and the dashboard show.
+    ['Score', d.diagnosis.model?.score ? `F1 ${num(d.diagnosis.model.score.f1)} on ${d.diagnosis.model.score.measuredOn}` : 'not scored'],
     ['Evaluated on', `${int(m.rows)} test rows (${int(m.positives)} left) from ${d.test.path}`],
   ];
   for (const [k, v] of facts) {

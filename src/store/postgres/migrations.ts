@@ -137,4 +137,19 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
       );
     `,
   },
+  {
+    version: 5,
+    name: 'score kinds: which scores are the model\'s history (test, batch, holdout) and which were ad hoc',
+    sql: `
+      ALTER TABLE scores ADD COLUMN kind TEXT NOT NULL DEFAULT 'test' CHECK (kind IN ('test', 'batch', 'holdout', 'adhoc'));
+      ALTER TABLE scores ADD COLUMN measured_on TEXT;
+      -- As in the SQLite migration: the kind used to sit in the metrics JSON, and the drift
+      -- command's 'batch' scores (named by their files, a run's by 'run batch') were ad hoc.
+      UPDATE scores SET kind = CASE
+        WHEN metrics::jsonb ->> 'kind' = 'holdout' THEN 'holdout'
+        WHEN metrics::jsonb ->> 'kind' = 'batch' AND data_path = 'run batch' THEN 'batch'
+        WHEN metrics::jsonb ->> 'kind' = 'batch' THEN 'adhoc'
+        ELSE 'test' END;
+    `,
+  },
 ];

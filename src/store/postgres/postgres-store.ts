@@ -255,14 +255,16 @@ export class PostgresStore implements Store, SharedStore {
   }
 
   async recordScore(s: ScoreRecord): Promise<void> {
-    await this.query('INSERT INTO scores (version, data_hash, data_path, rows, f1, metrics, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    await this.query('INSERT INTO scores (version, kind, data_hash, data_path, rows, f1, metrics, created_at, measured_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       s.version,
+      s.kind,
       s.dataHash,
       s.dataPath,
       s.rows,
       s.f1,
       JSON.stringify(s.metrics),
       s.createdAt,
+      s.measuredOn,
     ]);
   }
 

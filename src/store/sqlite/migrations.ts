@@ -118,4 +118,21 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
       CREATE INDEX source_reads_source ON source_reads(source, id);
     `,
   },
+  {
+    // Version 4 is PostgreSQL's model artifacts: the numbers stay those of the PostgreSQL schema.
+    version: 5,
+    name: 'score kinds: which scores are the model\'s history (test, batch, holdout) and which were ad hoc',
+    sql: `
+      ALTER TABLE scores ADD COLUMN kind TEXT NOT NULL DEFAULT 'test' CHECK (kind IN ('test', 'batch', 'holdout', 'adhoc'));
+      ALTER TABLE scores ADD COLUMN measured_on TEXT;
+      -- Before this column the kind sat in the metrics JSON: 'batch' and 'holdout' from runs; the
+      -- drift command recorded its batches as 'batch' too but named the file or files it read
+      -- (a run names 'run batch'), so those were ad hoc. A score without a kind stays 'test'.
+      UPDATE scores SET kind = CASE
+        WHEN json_extract(metrics, '$.kind') = 'holdout' THEN 'holdout'
+        WHEN json_extract(metrics, '$.kind') = 'batch' AND data_path = 'run batch' THEN 'batch'
+        WHEN json_extract(metrics, '$.kind') = 'batch' THEN 'adhoc'
+        ELSE 'test' END;
+    `,
+  },
 ];

@@ -141,8 +141,8 @@ export class SqliteStore implements Store {
 
   async recordScore(s: ScoreRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO scores (version, data_hash, data_path, rows, f1, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(s.version, s.dataHash, s.dataPath, s.rows, s.f1, JSON.stringify(s.metrics), s.createdAt);
+      .prepare('INSERT INTO scores (version, kind, data_hash, data_path, rows, f1, metrics, created_at, measured_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.version, s.kind, s.dataHash, s.dataPath, s.rows, s.f1, JSON.stringify(s.metrics), s.createdAt, s.measuredOn);
   }
 
   async scores(version?: string): Promise<ScoreRecord[]> {
