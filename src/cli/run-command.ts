@@ -14,7 +14,7 @@ export interface GlobalOptions {
 /** Turn any failure into (one line for the user, exit code). Bugs keep their stack at debug level. */
 export function describeFailure(err: unknown, log?: Logger): { message: string; exitCode: number } {
   if (err instanceof RiskwatchError) return { message: err.message, exitCode: err.exitCode };
-  const e = err as NodeJS.ErrnoException;
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e && typeof e.code === 'string' && e.syscall) {
     const what: Record<string, string> = {
       EACCES: 'permission denied',
@@ -25,7 +25,11 @@ export function describeFailure(err: unknown, log?: Logger): { message: string; 
       ENOENT: 'no such file or folder',
       EISDIR: 'is a folder',
       ENOTDIR: 'not a folder',
+      EADDRINUSE: 'the port is in use by another process (choose another with --port or config "url")',
+      EADDRNOTAVAIL: 'the address is not one of this machine\'s (choose another with --host or config "url")',
     };
+    // A socket error names where: cannot listen on 127.0.0.1:8000 (its address and port).
+    if (e.port !== undefined) return { message: `cannot ${e.syscall} on ${e.address?.includes(':') ? `[${e.address}]` : e.address ?? ''}:${e.port}: ${what[e.code] ?? e.code}`, exitCode: 1 };
     return { message: `cannot ${e.syscall} ${e.path ?? ''}: ${what[e.code] ?? e.code}`.replace(/\s+:/, ':'), exitCode: 1 };
   }
   log?.debug({ err }, 'internal error');

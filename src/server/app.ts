@@ -44,6 +44,7 @@ import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
 import { showRun } from '../store/run-timings.js';
+import { allowedMethods } from './allowed-methods.js';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -222,8 +223,15 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     void reply.status(status).type('application/json').send({ error: { message: redactPaths(message, config.dir) } });
   });
 
+  // A known path asked with another method is a 405 naming the methods it takes (Allow), not a 404.
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ error: { message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    const path = req.url.split('?')[0];
+    const allowed = allowedMethods(routes, path);
+    if (allowed.length) {
+      void reply.status(405).header('allow', allowed.join(', ')).send({ error: { message: `method ${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` } });
+      return;
+    }
+    void reply.status(404).send({ error: { message: `no route ${req.method} ${path}` } });
   });
 
   const requireModel = (): LoadedModel => {
@@ -450,6 +458,9 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   // The dashboard: built files held in memory (dashboard-files.ts); /dashboard → /dashboard/.
   const dashboard = loadDashboardFiles(opts.dashboardDir ?? dashboardFolder());
   app.get('/dashboard', async (_req, reply) => reply.redirect('/dashboard/', 301));
+  // The server's root is where a person lands first: send them to the dashboard (302: the root
+  // may mean something else in a later release).
+  app.get('/', async (_req, reply) => reply.redirect('/dashboard/', 302));
   app.get<{ Params: { '*': string } }>('/dashboard/*', async (req, reply) => {
     const name = req.params['*'] || 'index.html';
     const file = dashboard.get(name);

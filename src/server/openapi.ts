@@ -41,6 +41,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
     '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures.' } },
     '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.' } },
+    '/': { get: { summary: 'Redirects (302) to the dashboard, /dashboard/.', produces: ['text/html'] } },
     '/dashboard': { get: { summary: 'Redirects to /dashboard/.', produces: ['text/html'] } },
     '/dashboard/*': { get: { summary: 'The dashboard (a built single-page app; no external resources).', produces: ['text/html', 'text/javascript', 'text/css'] } },
     '/metrics': { get: { summary: 'Prometheus metrics.', produces: ['text/plain'] } },
