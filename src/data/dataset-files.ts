@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
 import { csvField } from './csv-field.js';
@@ -9,6 +9,7 @@ import { PENDING_HASH, SegmentFile, decodeSegment, encodeSegmentHeader, writeSeg
 import { hashRows } from './row-hash.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
+import { openRegularSync } from './open-regular.js';
 import type { TableSchema } from './columns.js';
 
 /**
@@ -434,7 +435,7 @@ function sameList(a: string[], b: string[]): boolean {
  */
 function hashFileState(path: string): { state: Hash; bytes: number } {
   const state = createHash('sha256');
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularSync(path); // a FIFO would block this thread for good
   let bytes = 0;
   try {
     const buf = Buffer.allocUnsafe(1 << 20);

@@ -1,4 +1,4 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,6 +8,9 @@ import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
 import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, FileRejectedError, logReject, type RowCounts } from './row-sink.js';
+import { openRegular } from './open-regular.js';
+import type { Confinement } from './confinement.js';
+import { RiskwatchError } from '../util/errors.js';
 
 export { CsvRowSink, FileRejectedError, logReject, type LoggedReject, type RowCounts, type SinkOptions } from './row-sink.js';
 
@@ -40,6 +43,24 @@ export interface ReadOptions {
   parallelMinBytes?: number;
   /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
   csvLines?: boolean;
+  /** Read only a file inside these folders (checked on its real path and on the descriptor opened); OutsideError otherwise. */
+  within?: Confinement;
+  /**
+   * Stop with TooManyRowsError once the file holds more data rows (valid or not) than this: the
+   * reading stops within a chunk past the limit, so memory stays bounded by it, not by the file.
+   */
+  maxRows?: number;
+}
+
+/** A file with more rows than ReadOptions.maxRows; `message` names where and the limit. */
+export class TooManyRowsError extends RiskwatchError {
+  constructor(
+    readonly limit: number,
+    where: string,
+  ) {
+    super(`${where}: more than ${limit} rows`);
+    this.name = 'TooManyRowsError';
+  }
 }
 
 /**
@@ -87,13 +108,18 @@ export async function readDataFile(
   const name = basename(path);
   const startRows = builder.rows;
   const startIdBytes = builder.ids.end;
-  const before = await stat(path);
+  // Refuses what is not a regular file (a FIFO would block) and, when confined, what lies outside.
+  const { fh, stat: before } = await openRegular(path, opts.within);
   const maxLogged = opts.maxLoggedRejects ?? 20;
-  // Started first: its ~40 ms start-up overlaps this thread's first reads.
-  const worker = !opts.onChunk && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? PartWorker.start() : undefined;
+  const maxRows = opts.maxRows ?? Infinity;
+  // Started before the first read: its ~40 ms start-up overlaps this thread's first reads. (Not
+  // with a row limit: the worker's half would be parsed whole.)
+  const worker = !opts.onChunk && maxRows === Infinity && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? PartWorker.start() : undefined;
   const hash = opts.hash === false ? undefined : createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
-  const fh = await open(path, 'r');
+  const checkRows = () => {
+    if (sink.rowsRead > maxRows) throw new TooManyRowsError(maxRows, name);
+  };
   let size = 0;
   let csvLines: FormattedRows[] | undefined;
   try {
@@ -133,13 +159,14 @@ export async function readDataFile(
       hash?.update(part);
       size += part.length;
       sink.push(part);
+      checkRows();
       if (!reserved && size < before.size) {
         // Size the columns for the whole file from the first chunk's rows, so they are not grown
         // by doubling (each doubling copies, and touches fresh memory). Only an estimate: they
         // still grow if the rest of the file has shorter rows.
         reserved = true;
         const rows = builder.rows - startRows;
-        const scale = ((before.size - size) / size) * 1.1;
+        const scale = Math.min(((before.size - size) / size) * 1.1, (maxRows + 1) / Math.max(1, rows));
         if (rows > 0) builder.reserve(Math.ceil(rows * scale) + 64, Math.ceil((builder.ids.end - startIdBytes) * scale) + 1024);
       }
       opts.onBytes?.(size);
@@ -196,6 +223,7 @@ export async function readDataFile(
       }
     }
     if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
+    checkRows();
     const after = await stat(path);
     if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw changedError(name);
   } catch (err) {

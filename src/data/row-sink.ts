@@ -86,6 +86,11 @@ export class CsvRowSink {
     return this.parser.nextLine;
   }
 
+  /** Data rows read so far, valid or not (cheaper than counts()). */
+  get rowsRead(): number {
+    return this.state.rowsRead + (this.fastRows?.total ?? 0);
+  }
+
   /** Rejects logged one by one so far (the rest were only counted). */
   get logged(): number {
     return this.state.logged;
@@ -104,7 +109,7 @@ export class CsvRowSink {
     const missingOut: Record<string, number> = {};
     this.schema.features.forEach((f, j) => (missingOut[f] = this.missing[j]));
     const { rowsRejected, map } = this.state;
-    const rowsRead = this.state.rowsRead + (this.fastRows?.total ?? 0);
+    const rowsRead = this.rowsRead;
     return { rowsRead, rowsAccepted: rowsRead - rowsRejected, rowsRejected, rejectedByReason: this.rejected, missing: missingOut, extraColumns: map?.extra ?? [] };
   }
 }

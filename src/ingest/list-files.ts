@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { notRegular } from '../data/open-regular.js';
 
 export interface Candidate {
   name: string;
@@ -26,7 +27,9 @@ export async function listDataFiles(folder: string, ext: string): Promise<Candid
     const path = join(folder, name);
     try {
       const st = await stat(path);
-      if (!st.isFile()) out.push({ name, path, size: 0, mtimeMs: st.mtimeMs, problem: st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file' });
+      const problem = notRegular(st);
+      // (readDataFile checks again on the descriptor it opens: the entry may change meanwhile.)
+      if (problem) out.push({ name, path, size: 0, mtimeMs: st.mtimeMs, problem });
       else out.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
     } catch (err) {
       out.push({ name, path, size: 0, mtimeMs: 0, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });

@@ -130,9 +130,10 @@ export async function pendingData(ctx: Context, features: string[]): Promise<{ d
   const schema = { ...predictionSchema(ctx.config), features };
   for (const c of await listDataFiles(ctx.config.inputFolder, ctx.config.extension)) {
     if (c.problem) continue;
-    const sha = await sha256File(c.path);
-    if (known.get(c.name)?.sha256 === sha) continue;
     try {
+      // Hashed inside the try: the file may have been swapped for a FIFO since it was listed.
+      const sha = await sha256File(c.path);
+      if (known.get(c.name)?.sha256 === sha) continue;
       await readDataFile(c.path, schema, b, { log: ctx.log });
       files.push(c.name);
       hash.update(sha);

@@ -40,6 +40,9 @@ import { runSchedule } from '../pipeline/run-schedule.js';
 import { deploy, rollback } from '../registry/production.js';
 import { runAndNotify } from '../pipeline/notify.js';
 import { readTable } from '../data/read-table.js';
+import { TooManyRowsError } from '../data/read-data-file.js';
+import { OutsideError } from '../data/confinement.js';
+import { jsonInSlices } from './json-slices.js';
 import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
@@ -286,13 +289,22 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     if (!safe.ok) return reply.status(safe.status).send({ error: { message: safe.message } });
     let table;
     try {
-      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features });
+      // Every file read is confined again (a folder's files, each descriptor opened), and the
+      // rows are capped: the reading stops past api.max_rows, so one request cannot hold the
+      // server's memory or time (it reads in chunks, other requests answered in between).
+      const limits = { within: safe.within, maxRows: config.api.max_rows };
+      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features }, undefined, undefined, undefined, limits);
     } catch (err) {
+      if (err instanceof OutsideError) return reply.status(403).send({ error: { message: err.message } });
+      if (err instanceof TooManyRowsError) throw new HttpError(413, `${filepath}: more than ${err.limit} rows, the most this route reads (config api.max_rows); score it with \`riskwatch predict --data\``);
       if (err instanceof RiskwatchError) throw new HttpError(400, err.message.replace(safe.path, filepath));
       throw err;
     }
     const ds = table.dataset;
-    return scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    // A big answer (up to api.max_rows) is serialised in slices, other requests answered between.
+    if (r.predictions.length <= 10_000) return r;
+    return reply.type('application/json; charset=utf-8').send(jsonInSlices({ version: r.version }, 'predictions', r.predictions));
   });
 
   // MLflow scoring-server compatible: JSON (dataframe_split / dataframe_records / instances /

@@ -25,7 +25,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/health': { get: { summary: 'The process is alive.' } },
     '/ready': { get: { summary: 'A production model is loaded (503 otherwise).' } },
     '/prediction': {
-      get: { summary: 'Predictions for a data file inside the configured data folders (403 outside).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
+      get: { summary: 'Predictions for a data file (or folder) inside the configured data folders (403 outside; 413 beyond config api.max_rows rows).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
       post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
     },
     '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: { type: 'object' }, csv: true } },
