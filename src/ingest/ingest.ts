@@ -310,6 +310,12 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     try {
       if (prev && prev.size === c.size) sha256 = await sha256File(c.path);
     } catch (err) {
+      if (err instanceof FileRejectedError) {
+        // Swapped for a FIFO or a folder since it was listed: as if listed so.
+        log.warn({ file: name }, `file rejected: ${name} ${err.reason}`);
+        results.push(emptyResult(name, 'rejected', err.reason));
+        continue;
+      }
       if (!unreadable(err)) throw err;
       rejectUnreadable(ctx, name, err, results);
       continue;
