@@ -43,9 +43,19 @@ export interface Distributions {
   features: FeatureDistribution[];
   prediction: FeatureDistribution | null;
 }
+/** What the call list ranks (src/population/read-population.ts): the same on /risk and /population. */
+export interface PopulationInfo {
+  source: 'dataset' | 'configured';
+  description: string;
+  clients: number;
+  rows: number;
+  left: number;
+}
 export interface Population {
   version: string;
+  /** Current clients ranked (= population.clients). */
   rows: number;
+  population?: PopulationInfo;
   threshold: number;
   topK: number;
   aboveThreshold: number;
@@ -117,6 +127,7 @@ export interface DriftLatest {
 export interface RiskList {
   version: string;
   datasetHash: string;
+  population?: PopulationInfo;
   rows: Array<{ rank: number; id: string; probability: number }>;
 }
 export interface DependencyHealth {

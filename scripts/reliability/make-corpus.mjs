@@ -80,7 +80,8 @@ add('truncated-last-row', 'a file whose writer has not finished the last row: th
 add('field-1mb-id', 'a 1 MB id: valid, kept exactly', {}, { 'data.csv': ok(2) }, { generate: 'field-1mb-id' });
 add('field-1mb-number', 'a 1 MB run of digits in a count', {}, { 'data.csv': rows(2, { too_large: 1 }) }, { generate: 'field-1mb-number' });
 add('columns-10000', '10,000 columns, the required five among them', {}, { 'data.csv': ok(2, { reason: '^ignored extra columns: c0, c1, .* and 9985 more$' }) }, { generate: 'columns-10000' });
-add('formula-ids', 'ids that look like spreadsheet formulas are data: kept exactly, neutralised in CSV exports', { 'data.csv': lines(H, '"=cmd|\' /C calc\'!A0",9000,9000,1,1', '+SUM(1+1),8000,8000,1,1', '-2+3,7000,7000,1,1', '@SUM(A1),6000,6000,1,1', 'rw-safe,1,2,3,0') }, { 'data.csv': ok(5) }, { formula: ["=cmd|' /C calc'!A0", '+SUM(1+1)', '-2+3', '@SUM(A1)'], roundTrip: { "=cmd|' /C calc'!A0": ["=cmd|' /C calc'!A0", '9000', '9000', '1', '1'] } });
+// The formula-looking clients have not left (label 0), so they are on the /risk call list.
+add('formula-ids', 'ids that look like spreadsheet formulas are data: kept exactly, neutralised in CSV exports', { 'data.csv': lines(H, '"=cmd|\' /C calc\'!A0",9000,9000,1,0', '+SUM(1+1),8000,8000,1,0', '-2+3,7000,7000,1,0', '@SUM(A1),6000,6000,1,0', 'rw-safe,1,2,3,1') }, { 'data.csv': ok(5) }, { formula: ["=cmd|' /C calc'!A0", '+SUM(1+1)', '-2+3', '@SUM(A1)'], roundTrip: { "=cmd|' /C calc'!A0": ["=cmd|' /C calc'!A0", '9000', '9000', '1', '0'] } });
 // --- names
 add('not-listed', 'a dot-file and another extension are not data files', { '.hidden.csv': lines(H, 'rw-hid,1,2,3,0'), 'notes.txt': 'hello\n' }, { '.hidden.csv': { outcome: 'not_a_data_file', status: 'absent' }, 'notes.txt': { outcome: 'not_a_data_file', status: 'absent' } });
 add('uppercase-extension', 'DATA.CSV is a data file (extension matched in any case)', { 'DATA.CSV': lines(H, 'rw-up,1,2,3,0') }, { 'DATA.CSV': ok(1) });

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type * as z from 'zod/mini';
-import { configSchema, type FeatureType, type ParsedConfig, type SourceConfigInput } from './schema.js';
+import { configSchema, type FeatureType, type ParsedConfig, type PopulationConfigInput, type SourceConfigInput } from './schema.js';
 import { DataError } from '../util/errors.js';
 import { isPostgresUri, parseConninfo } from '../util/conninfo.js';
 
@@ -15,6 +15,15 @@ export type SourceConfig =
   | { type: 'folder'; name: string; path: string; extension: string }
   | { type: 'sqlite'; name: string; path: string; table?: string; query?: string; watermark?: string; timeoutMs: number }
   | { type: 'postgres'; name: string; url?: string; urlEnv?: string; table?: string; query?: string; watermark?: string; timeoutMs: number };
+
+/**
+ * The configured current clients (config `population`): a data file or folder, or a database
+ * table or query read as a source is (named "population", no watermark).
+ */
+export type PopulationConfig =
+  | { type: 'path'; path: string; extension: string }
+  | (Extract<SourceConfig, { type: 'sqlite' }> & { watermark?: undefined })
+  | (Extract<SourceConfig, { type: 'postgres' }> & { watermark?: undefined });
 
 /** Config after validation, with every path absolute. */
 export interface Config {
@@ -41,6 +50,8 @@ export interface Config {
   store: StoreConfig;
   /** Where new data comes from, in ingest order; without `sources` in the file, one folder source built from input_folder_path. */
   sources: SourceConfig[];
+  /** The clients the call list ranks; undefined: the ingested dataset's current clients. */
+  population?: PopulationConfig;
   logLevel: ParsedConfig['log_level'];
   raw: ParsedConfig;
 }
@@ -108,6 +119,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     raw: c,
   };
   cfg.sources = c.sources ? c.sources.map((s, i) => toSource(file, s, i, at)) : [{ type: 'folder', name: 'folder', path: cfg.inputFolder, extension: cfg.extension }];
+  if (c.population !== undefined) cfg.population = toPopulation(file, c.population, cfg.extension, at);
   const seen = new Set<string>();
   cfg.sources.forEach((s, i) => {
     if (seen.has(s.name)) throw new DataError(`${file}: key "sources.${i}.name": "${s.name}" names two sources; give each a distinct "name"`);
@@ -119,6 +131,8 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     cfg.sources.forEach((s, i) => {
       if (s.type === 'folder' && s.path !== cfg.inputFolder) requireFolder(file, `sources.${i}.path`, s.path);
     });
+    if (cfg.population?.type === 'path') requireExists(file, 'population', cfg.population.path);
+    if (cfg.population?.type === 'sqlite') requireExists(file, 'population.path', cfg.population.path);
   }
   return cfg;
 }
@@ -130,6 +144,14 @@ function toSource(file: string, s: SourceConfigInput, i: number, at: (p: string)
   if (s.type === 'sqlite') return { type: 'sqlite', name: s.name ?? `sqlite:${what}`, path: at(s.path), ...common };
   if (s.url !== undefined && !isPostgresUri(s.url) && !parseConninfo(s.url)) throw new DataError(`${file}: key "sources.${i}.url": expected a postgres:// or postgresql:// URL or a keyword/value connection string (host=… dbname=…)`);
   return { type: 'postgres', name: s.name ?? `postgres:${what}`, url: s.url, urlEnv: s.url_env, ...common };
+}
+
+function toPopulation(file: string, p: PopulationConfigInput, extension: string, at: (p: string) => string): PopulationConfig {
+  if (typeof p === 'string') return { type: 'path', path: at(p), extension };
+  const common = { name: 'population', table: p.table, query: p.query, timeoutMs: p.timeout_ms };
+  if (p.type === 'sqlite') return { type: 'sqlite', path: at(p.path), ...common };
+  if (p.url !== undefined && !/^postgres(ql)?:\/\//.test(p.url)) throw new DataError(`${file}: key "population.url": expected a postgres:// or postgresql:// URL`);
+  return { type: 'postgres', url: p.url, urlEnv: p.url_env, ...common };
 }
 
 function requireFolder(file: string, key: string, path: string): void {

@@ -70,6 +70,28 @@ export const postgresSource = z
   .check(z.refine((s) => (s.url === undefined) !== (s.url_env === undefined), 'expected exactly one of "url" or "url_env"'));
 export const sourceSchema = z.discriminatedUnion('type', [folderSource, sqliteSource, postgresSource]);
 
+/**
+ * The current clients, when the company keeps a list of them: a data file or folder (its path), or
+ * a database table or query. Labels are not needed; ids and features are. No watermark: the whole
+ * list is read each time it changes.
+ */
+const populationTableOrQuery = { table: tableOrQuery.table, query: tableOrQuery.query, timeout_ms: tableOrQuery.timeout_ms };
+export const populationSchema = z.union([
+  nonEmpty.check(z.describe('A data file or a folder of data files (input_file_extension) listing the current clients (relative to the config file).')),
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('sqlite'), path: nonEmpty.check(z.describe('SQLite database file (relative to the config file).')), ...populationTableOrQuery }).check(z.refine(exactlyOne, 'expected exactly one of "table" or "query"')),
+    z
+      .strictObject({
+        type: z.literal('postgres'),
+        url: z.optional(someString()).check(z.describe('postgres://user:password@host:port/database (prefer url_env).')),
+        url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the connection URL.')),
+        ...populationTableOrQuery,
+      })
+      .check(z.refine(exactlyOne, 'expected exactly one of "table" or "query"'))
+      .check(z.refine((s) => (s.url === undefined) !== (s.url_env === undefined), 'expected exactly one of "url" or "url_env"')),
+  ]),
+], { error: 'expected the path of a data file or folder, or {"type": "sqlite" | "postgres", ..., "table" | "query"}' });
+
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()).check(z.describe('Path or URL of the JSON Schema, for editors.')),
   input_folder_path: nonEmpty.check(z.describe('Folder scanned for new data files (relative to the config file).')),
@@ -168,6 +190,9 @@ export const configSchema = z.strictObject({
       { enabled: true, keep: 10, path: 'reports' },
     )
     .check(z.describe('Reports: charts (SVG, PNG) and a PDF for the production model.')),
+  population: z
+    .optional(populationSchema)
+    .check(z.describe('The current clients the call list ranks (GET /risk, the dashboard, the report): a data file or folder, or {type:"sqlite"|"postgres", ..., table|query}. Default: the ingested dataset, each client\'s latest row unless it says the client left.')),
   top_k: z._default(positiveInt(), 100).check(z.describe('How many clients the client managers can call: the size of the top-K list.')),
   store: z._default(
     z
@@ -200,3 +225,4 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type FeatureType = z.output<typeof featureType>;
 export type SourceConfigInput = z.output<typeof sourceSchema>;
+export type PopulationConfigInput = z.output<typeof populationSchema>;

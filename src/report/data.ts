@@ -4,7 +4,7 @@ import { readDataset } from '../data/dataset-files.js';
 import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { predictProba } from '../model/logistic.js';
-import { computeMetrics, topKIndices, type Metrics } from '../model/metrics.js';
+import { computeMetrics, type Metrics } from '../model/metrics.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
 import { isHistory } from '../model/model-score.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
@@ -13,6 +13,8 @@ import type { RunResult } from '../pipeline/run.js';
 import { currentProduction } from '../registry/production.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
+import type { PopulationInfo } from '../population/read-population.js';
+import { clientFeatures, rankedRiskList, highestRisk } from '../population/risk-list.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
 import type { ScorePoint } from './charts/score-history.js';
@@ -20,7 +22,7 @@ import { diagnose, type Diagnosis } from './diagnose.js';
 
 export type Verdict = 'healthy' | 'drift detected' | 'retrained and deployed';
 
-/** Everything the report shows, aggregated: no row-level data beyond the top-20 clients. */
+/** Everything the report shows, aggregated: no row-level data beyond the top-20 clients of the call list. */
 export interface ReportData {
   generatedAt: string;
   model: ModelDocument;
@@ -33,6 +35,8 @@ export interface ReportData {
   scores: ScorePoint[];
   diagnosis: Diagnosis;
   topClients: Array<{ rank: number; id: string; probability: number; features: Record<string, number | null> }>;
+  /** The population the top clients were ranked in (null: nothing to rank yet). */
+  population: PopulationInfo | null;
   topK: number;
 }
 
@@ -61,7 +65,6 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   const reference = (await artifactsOf(ctx).loadReference(doc.version)) ?? null;
 
   let drift: ReportData['drift'] = null;
-  let topClients: ReportData['topClients'] = [];
   if (loaded && sameFeatures(loaded.dataset.features, doc.features)) {
     const ds = loaded.dataset;
     if (reference) {
@@ -74,8 +77,10 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       doc.features.forEach((f, j) => (histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count')));
       drift = { ...report, histograms };
     }
-    topClients = highestRisk(ds, predictProba(ds.x, ds.rows, coef, doc.intercept, medians), TOP_CLIENTS);
   }
+  // The same call list as GET /risk and the dashboard: the current clients, one row each.
+  const ranked = await rankedRiskList(config, { version: doc.version, features: doc.features, coef, intercept: doc.intercept, medians }, { log, loaded });
+  const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank) })) : [];
 
   // The models' histories: an ad-hoc score is no part of them (nor of the production model's normal range).
   const scores: ScorePoint[] = (await store.scores()).filter(isHistory).map((s) => ({ version: s.version, f1: s.f1, at: s.createdAt, kind: s.kind }));
@@ -91,6 +96,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     scores,
     diagnosis,
     topClients,
+    population: ranked?.population ?? null,
     topK: config.topK,
   };
 }
@@ -115,27 +121,6 @@ async function newestBatch(ctx: Context, ds: Dataset): Promise<Dataset> {
   const mask = new Uint8Array(ds.rows);
   mask.fill(1, ds.rows - added);
   return selectRows(ds, mask, 1);
-}
-
-/** The `k` highest-risk distinct clients (a client's highest-risk row), highest first. */
-function highestRisk(ds: Dataset, prob: Float64Array, k: number): ReportData['topClients'] {
-  const out: ReportData['topClients'] = [];
-  const seen = new Set<string>();
-  for (let want = k * 4; out.length < k; want *= 4) {
-    out.length = 0;
-    seen.clear();
-    for (const i of topKIndices(prob, want)) {
-      const id = ds.ids.length ? ds.ids.get(i) : `row ${i + 1}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const features: Record<string, number | null> = {};
-      ds.features.forEach((f, j) => (features[f] = Number.isNaN(ds.x[j][i]) ? null : ds.x[j][i]));
-      out.push({ rank: out.length + 1, id, probability: prob[i], features });
-      if (out.length === k) break;
-    }
-    if (want >= ds.rows) break;
-  }
-  return out;
 }
 
 /** Verdict of the run that just finished, else of the latest completed run, else of this drift check. */

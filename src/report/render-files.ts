@@ -54,6 +54,7 @@ export async function renderReportFiles(data: ReportData, dir: string, modelRule
       run: data.run,
       metrics: data.test.metrics,
       drift: data.drift && { datasetDrift: data.drift.datasetDrift, driftedFeatures: data.drift.driftedFeatures, current: data.drift.current, features: data.drift.features, predictionDrift: data.drift.predictionDrift },
+      population: data.population,
       topClients: data.topClients,
       pages: pdf.pages,
     };

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { DATASET_CSV } from '../data/dataset-files.js';
 import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter, trustProxySetting } from './security.js';
 import { PopulationCache } from './population.js';
+import { highestRisk } from '../population/risk-list.js';
 import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from './insights.js';
 import { dashboardFolder, loadDashboardFiles } from './dashboard-files.js';
 
@@ -405,25 +406,27 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return p;
   };
 
-  // Ranked once per (production version, dataset hash) by PopulationCache, not per request.
+  // The call list (src/population/risk-list.ts): the current clients, one row each, ranked once
+  // per (production version, population hash) by PopulationCache, not per request.
   app.get('/risk', async (req, reply) => {
     const q = riskQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
     const top = q.data.top ?? config.topK;
     const model = requireModel();
     const p = await rankedPopulation(model);
-    const n = Math.min(top, p.rows);
-    const rows = new Array<{ rank: number; id: string; probability: number }>(n);
-    for (let r = 0; r < n; r++) rows[r] = { rank: r + 1, id: p.ids.get(p.order[r]), probability: p.prob[p.order[r]] };
+    const rows = highestRisk(p, top);
+    const n = rows.length;
     if (wantsCsv(req)) {
       const lines = [`rank,${csvField(config.id)},probability`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}`)];
       return reply
         .type('text/csv; charset=utf-8')
         .header('x-model-version', model.version)
+        .header('x-population-source', p.population.source)
+        .header('x-population-clients', String(p.population.clients))
         .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}.csv"`)
         .send(lines.join('\n') + '\n');
     }
-    return { version: model.version, datasetHash: p.datasetHash, rows };
+    return { version: model.version, datasetHash: p.datasetHash, population: p.population, rows };
   });
 
   // Dashboard data (insights.ts): aggregated server-side, cached per what they depend on.
@@ -431,7 +434,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const model = requireModel();
     const p = await rankedPopulation(model);
     const h = riskHistogram(p, model.threshold);
-    return { version: model.version, datasetHash: p.datasetHash, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+    return { version: model.version, datasetHash: p.datasetHash, population: p.population, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
   });
 
   const evaluations = new KeyedCache<Evaluation>(60_000);

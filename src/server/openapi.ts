@@ -17,7 +17,33 @@ interface Op {
   query?: Array<{ name: string; description: string; required?: boolean }>;
   path?: Array<{ name: string; description: string }>;
   produces?: string[];
+  /** JSON Schema of the 200 JSON answer, where a client needs the shape. */
+  response?: Record<string, unknown>;
 }
+
+/** What the call list ranked: the same object on /risk and /population (src/population/read-population.ts). */
+const populationInfo = {
+  type: 'object',
+  description: 'The population ranked: each client once (its latest row); a client whose latest row says it left is not in it.',
+  properties: {
+    source: { enum: ['dataset', 'configured'], description: '"dataset": the ingested dataset\'s current clients; "configured": config population.' },
+    description: { type: 'string', description: 'One sentence naming the population and the rule applied.' },
+    clients: { type: 'integer', description: 'Clients ranked.' },
+    rows: { type: 'integer', description: 'Rows read (a client may have several).' },
+    left: { type: 'integer', description: 'Clients left out because their latest row says they left.' },
+  },
+  required: ['source', 'description', 'clients', 'rows', 'left'],
+};
+const riskAnswer = {
+  type: 'object',
+  properties: {
+    version: { type: 'string' },
+    datasetHash: { type: 'string', description: 'sha256 of the data ranked (the dataset, or the configured population).' },
+    population: populationInfo,
+    rows: { type: 'array', items: { type: 'object', properties: { rank: { type: 'integer' }, id: { type: 'string' }, probability: { type: 'number' } }, required: ['rank', 'id', 'probability'] } },
+  },
+  required: ['version', 'datasetHash', 'population', 'rows'],
+};
 
 export function openApiDocument(config: Config, features: string[], version: string): Record<string, unknown> {
   const prediction = z.toJSONSchema(requestSchema(config, features), { io: 'input' });
@@ -36,8 +62,8 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
     '/drift': { get: { summary: 'The last run\'s drift verdict.' } },
     '/runs': { get: { summary: 'Recent runs, newest first.', query: [{ name: 'limit', description: 'How many (default 100).' }] } },
-    '/risk': { get: { summary: 'Clients ranked by risk of leaving (JSON, or CSV with Accept: text/csv).', query: [{ name: 'top', description: 'How many (default: config top_k).' }], produces: ['application/json', 'text/csv'] } },
-    '/population': { get: { summary: 'The ingested clients scored by the production model: risk histogram (20 bins) and how many are above the threshold.' } },
+    '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: [{ name: 'top', description: 'How many (default: config top_k).' }], produces: ['application/json', 'text/csv'], response: riskAnswer } },
+    '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: { type: 'object', properties: { population: populationInfo, rows: { type: 'integer', description: 'Clients ranked (= population.clients).' } } } } },
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
     '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures.' } },
     '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.' } },
@@ -67,7 +93,7 @@ export function openApiDocument(config: Config, features: string[], version: str
         ...(parameters.length ? { parameters } : {}),
         ...(op.body || op.csv ? { requestBody: { required: true, content } } : {}),
         ...(op.auth ? { security: [{ bearer: [] }] } : {}),
-        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, {}])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
+        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, t === 'application/json' && op.response ? { schema: op.response } : {}])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
       };
     }
   }

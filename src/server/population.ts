@@ -1,51 +1,30 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import { trainingSchema } from '../data/columns.js';
-import { DATASET_CSV, readDataset } from '../data/dataset-files.js';
-import type { IdColumn } from '../data/id-column.js';
-import { predictProba } from '../model/logistic.js';
+import { populationFingerprint, readPopulation } from '../population/read-population.js';
+import { rankPopulation, type RankedRiskList } from '../population/risk-list.js';
 import type { LoadedModel } from './model-holder.js';
 
-/** The ingested clients scored by one model version, highest risk first. */
-export interface RankedPopulation {
-  version: string;
-  datasetHash: string;
-  rows: number;
-  ids: IdColumn;
-  prob: Float64Array;
-  /** Row indices by probability descending (ties: row order). */
-  order: Uint32Array;
-}
+/** The current clients scored by one model version, highest risk first (src/population/risk-list.ts). */
+export type RankedPopulation = RankedRiskList;
 
 /**
- * `/risk` and the dashboard rank the whole ingested population; that costs a dataset read, a
- * scoring pass and a sort, so it is done once per (production version, dataset hash). A request
- * first compares the dataset file's identity (inode, size, mtime) — no read, no hash — and only
- * when that changed reads the dataset, whose hash then decides whether the ranking is reused.
- * Concurrent requests share one computation.
+ * `/risk` and the dashboard rank the population (the library's rankedRiskList: the dataset's current
+ * clients, or config `population`); that costs a read, a scoring pass and a sort, so it is done
+ * once per (production version, population hash). A request first compares the population's
+ * cheap identity (inode, size, mtime) — no read, no hash — and only when that changed reads it,
+ * whose hash then decides whether the ranking is reused. Concurrent requests share one computation.
  */
 export class PopulationCache {
   private cached: { population: RankedPopulation; fingerprint: string } | undefined;
   private pending: Promise<RankedPopulation | undefined> | undefined;
   private pendingVersion: string | undefined;
-  /** How many times the population was actually computed (for tests and logs). */
+  /** How many times the population was actually ranked (for tests and logs). */
   computations = 0;
 
   constructor(private readonly config: Config) {}
 
-  private async fingerprint(): Promise<string | undefined> {
-    try {
-      const st = await stat(join(this.config.outputFolder, DATASET_CSV), { bigint: true });
-      return `${st.ino}:${st.size}:${st.mtimeNs}`;
-    } catch {
-      return undefined;
-    }
-  }
-
   /** The ranked population for `model`; undefined when nothing is ingested yet. */
   async get(model: LoadedModel): Promise<RankedPopulation | undefined> {
-    const fp = await this.fingerprint();
+    const fp = await populationFingerprint(this.config);
     if (fp === undefined) return undefined;
     const c = this.cached;
     if (c && c.fingerprint === fp && c.population.version === model.version) return c.population;
@@ -59,19 +38,15 @@ export class PopulationCache {
   }
 
   private async load(model: LoadedModel, fp: string): Promise<RankedPopulation | undefined> {
-    const loaded = await readDataset(this.config.outputFolder, { ...trainingSchema(this.config), features: model.doc.features }, { ids: true });
-    if (!loaded) return undefined;
+    const pop = await readPopulation(this.config, model.doc.features);
+    if (!pop) return undefined;
     const c = this.cached;
-    if (c && c.population.version === model.version && c.population.datasetHash === loaded.hash) {
+    if (c && c.population.version === model.version && c.population.datasetHash === pop.hash) {
       this.cached = { population: c.population, fingerprint: fp }; // touched, same content
       return c.population;
     }
-    const ds = loaded.dataset;
-    const prob = predictProba(ds.x, ds.rows, model.coef, model.doc.intercept, model.medians);
-    const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
-    order.sort((a, b) => prob[b] - prob[a] || a - b);
+    const population = rankPopulation(pop, { version: model.version, features: model.doc.features, coef: model.coef, intercept: model.doc.intercept, medians: model.medians });
     this.computations++;
-    const population: RankedPopulation = { version: model.version, datasetHash: loaded.hash, rows: ds.rows, ids: ds.ids, prob, order };
     this.cached = { population, fingerprint: fp };
     return population;
   }

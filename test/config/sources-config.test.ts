@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../../src/config/load.ts';
 import { DataError } from '../../src/util/errors.ts';
@@ -56,4 +56,32 @@ test('a second folder source gets its own name', () => {
   const cfg = parseConfig({ ...JSON.parse(readFileSync(ws.config, 'utf8')), sources: [{ type: 'folder', path: 'sourcedata' }, { type: 'folder', path: 'more', extension: '.txt' }] }, ws.config);
   assert.deepEqual(cfg.sources.map((s) => s.name), ['folder', 'folder:more']);
   assert.equal((cfg.sources[1] as { extension: string }).extension, 'txt');
+});
+
+test('config population: a file or folder path, or a database table; resolved against the config folder; errors name the key', () => {
+  const ws = makeWorkspace();
+  try {
+    const base = JSON.parse(readFileSync(ws.config, 'utf8')) as Record<string, unknown>;
+    const load = (population: unknown, opts: { checkFolders?: boolean } = {}) => parseConfig({ ...base, population }, ws.config, opts);
+    const fails = (population: unknown, pattern: RegExp) =>
+      assert.throws(() => load(population), (err: unknown) => err instanceof DataError && pattern.test(err.message) && !err.message.includes('\n'), String(pattern));
+    assert.equal(parseConfig(base, ws.config).population, undefined, 'default: the ingested dataset');
+    writeFileSync(join(ws.dir, 'current.csv'), 'corporation\n');
+    assert.deepEqual(load('current.csv').population, { type: 'path', path: join(ws.dir, 'current.csv'), extension: 'csv' });
+    assert.deepEqual(load('sourcedata').population, { type: 'path', path: join(ws.dir, 'sourcedata'), extension: 'csv' });
+    writeFileSync(join(ws.dir, 'crm.db'), '');
+    assert.deepEqual(load({ type: 'sqlite', path: 'crm.db', table: 'clients' }).population, { type: 'sqlite', name: 'population', path: join(ws.dir, 'crm.db'), table: 'clients', query: undefined, timeoutMs: 30000 });
+    assert.deepEqual(load({ type: 'postgres', url_env: 'CRM_URL', query: 'SELECT * FROM c', timeout_ms: 500 }).population, { type: 'postgres', name: 'population', url: undefined, urlEnv: 'CRM_URL', table: undefined, query: 'SELECT * FROM c', timeoutMs: 500 });
+    fails('nowhere.csv', /key "population": .*nowhere\.csv does not exist/);
+    fails('', /key "population"/);
+    fails({ type: 'sqlite', path: 'missing.db', table: 't' }, /key "population\.path": .*missing\.db does not exist/);
+    fails({ type: 'sqlite', path: 'crm.db', table: 't', query: 'SELECT 1' }, /key "population"/);
+    fails({ type: 'postgres', table: 't' }, /key "population"/);
+    fails({ type: 'postgres', url: 'mysql://x@y/z', table: 't' }, /key "population\.url": expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    fails({ type: 'sqlite', path: 'crm.db', table: 't', watermark: 'id' }, /unknown key "watermark" in "population"/);
+    fails({ type: 'oracle', table: 't' }, /key "population": expected the path of a data file or folder, or \{"type": "sqlite" \| "postgres"/);
+    fails(5, /key "population": expected the path of a data file or folder/);
+  } finally {
+    rmSync(ws.dir, { recursive: true, force: true });
+  }
 });

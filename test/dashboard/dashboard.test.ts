@@ -89,8 +89,12 @@ test('the dashboard loads, draws every chart from the API data, offline, with no
       assert.ok(c.labels >= 1, `${c.id} has axis labels`);
     }
     // The marks are the API's data: one bar per population bin, the matrix cells are the counts.
-    const population = (await (await fetch(`${base}/population`)).json()) as { histogram: { counts: number[] }; rows: number };
-    assert.equal(population.rows, 10_000 + 6 * 833); // the demo: 10,000 clients' history, then six monthly batches
+    const population = (await (await fetch(`${base}/population`)).json()) as { histogram: { counts: number[] }; rows: number; population: { description: string; clients: number; rows: number; left: number } };
+    assert.equal(population.population.rows, 10_000 + 6 * 833); // the demo: 10,000 clients' history, then six monthly batches
+    // Ranked: the clients who have not left (each demo client has one row), and the page says so.
+    assert.equal(population.rows, population.population.clients);
+    assert.equal(population.rows + population.population.left, population.population.rows);
+    assert.equal(await page.textContent('[data-testid="population-note"]'), `Who is ranked: ${population.population.description}`);
     assert.equal(population.histogram.counts.reduce((a, b) => a + b, 0), population.rows);
     assert.equal(charts.find((c) => c.id === 'population')!.datums, population.histogram.counts.length);
     const evaluation = (await (await fetch(`${base}/evaluation`)).json()) as { production: string; versions: Array<{ version: string; metrics: { confusionMatrix: number[][] } }>; curves: { roc: unknown[] } };

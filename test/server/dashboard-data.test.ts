@@ -139,7 +139,7 @@ test('the ranked population is computed once per (production version, dataset ha
     assert.equal(await cache.get(holder.current!), first);
     assert.equal(cache.computations, 1);
     // New rows: ranked again, with the new client in it.
-    writeFileSync(join(ws.source, 'late.csv'), `${HEADER}\nlatecomer,9999,1,1,1\n`);
+    writeFileSync(join(ws.source, 'late.csv'), `${HEADER}\nlatecomer,9999,1,1,0\n`);
     await ingest(c);
     const second = (await cache.get(holder.current!))!;
     assert.equal(cache.computations, 2);

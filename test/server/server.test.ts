@@ -24,7 +24,7 @@ before(async () => {
   const ws = seedWorkspace();
   ctx = await context(ws.config);
   // A client whose id looks like a spreadsheet formula, with the highest activity in the data.
-  writeFileSync(join(ws.source, 'formula.csv'), `${HEADER}\n"${FORMULA_ID.replaceAll('"', '""')}",5000,9000,1,1\n+cmd,1,2,3,0\n`);
+  writeFileSync(join(ws.source, 'formula.csv'), `${HEADER}\n"${FORMULA_ID.replaceAll('"', '""')}",5000,9000,1,0\n+cmd,1,2,3,0\n`);
   await ingest(ctx);
   v1 = (await train(ctx)).version;
   await score(ctx, { model: v1 });

@@ -57,7 +57,7 @@ export function Overview(props: { models?: { models: ModelListing[]; production:
         <Kpi label="Precision" value={pct(cur?.precision)} delta={delta('precision')} hint="of flagged clients who leave" />
         <Kpi label="Recall" value={pct(cur?.recall)} delta={delta('recall')} hint="of leavers flagged" />
         <Kpi label="ROC AUC" value={num(cur?.rocAuc)} delta={delta('rocAuc')} hint="ranking quality" />
-        <Kpi label="Clients scored" value={int(pop?.rows)} hint={pop ? `${int(pop.aboveThreshold)} above threshold ${pop.threshold}` : ''} />
+        <Kpi label="Current clients scored" value={int(pop?.rows)} hint={pop ? `${int(pop.aboveThreshold)} above threshold ${pop.threshold}` : ''} />
         <Kpi label={`Top-${cur?.topK.k ?? '?'} precision`} value={pct(cur?.topK.precision)} hint="leavers among the calls" />
       </div>
     </section>

@@ -6,7 +6,8 @@ import { int, pct, risk } from '../format';
 const MAX_CAPACITY = 10_000;
 
 /**
- * The call list: the top-K clients by risk, K set by how many the managers can call (default:
+ * The call list: the top-K current clients by risk (clients who left are not on it; the server
+ * says which population it ranked and the page shows that sentence), K set by how many the managers can call (default:
  * config top_k). The list is fetched again when K changes; CSV comes from the same route.
  */
 export function RiskSection({ population, initial }: { population?: Population; initial?: RiskList }) {
@@ -41,6 +42,8 @@ export function RiskSection({ population, initial }: { population?: Population; 
     };
   }, [capacity]);
 
+  // What was ranked, as the server says it (the list's own statement, else /population's).
+  const ranked = list?.population ?? population?.population;
   const rows = list?.rows ?? [];
   const shown = rows.slice(0, capacity);
   const cutoff = shown.length ? shown[shown.length - 1].probability : null;
@@ -81,8 +84,13 @@ export function RiskSection({ population, initial }: { population?: Population; 
           </button>
         </div>
       </div>
+      {ranked && (
+        <p class="population-note" data-testid="population-note">
+          <strong>Who is ranked:</strong> {ranked.description}
+        </p>
+      )}
       <p class="muted">
-        {`${int(shown.length)} highest-risk of ${int(population?.rows)} clients, scored by ${list?.version ?? '—'}`}
+        {`${int(shown.length)} highest-risk of ${int(ranked?.clients ?? population?.rows)} current clients, scored by ${list?.version ?? '—'}`}
         {cutoff !== null && ` · lowest risk on the list ${pct(cutoff)} · about ${int(expected)} expected leavers among them`}
         {note && ` · ${note}`}
       </p>
@@ -114,8 +122,8 @@ export function RiskSection({ population, initial }: { population?: Population; 
         {population && (
           <HistogramChart
             id="population"
-            title="Risk across all clients"
-            subtitle={`${int(population.rows)} clients scored by ${population.version}`}
+            title="Risk across the current clients"
+            subtitle={`${int(population.rows)} current clients scored by ${population.version}`}
             edges={population.histogram.edges}
             series={[{ name: 'clients', shares: population.histogram.counts, color: '#2563eb' }]}
             xLabel="predicted risk of leaving"

@@ -173,7 +173,9 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   drawTable(doc, PAGE.margin, y, [{ header: 'Package', width: 175 }, { header: 'Installed', width: 80, align: 'right' }, { header: 'Wanted', width: 80, align: 'right' }, { header: 'Latest', width: 80, align: 'right' }, { header: 'Advisories', width: CONTENT - 415, align: 'right' }], depRows, { fontSize: 8.5, rowHeight: 15 });
 
   y = newPage('Highest-risk clients');
-  y = note(`The ${d.topClients.length} clients of the ingested dataset with the highest predicted risk of leaving under ${d.model.version} (each client's highest-risk row). Missing values are shown as –; the model imputes its training medians.`, y);
+  // The population sentence is the one GET /risk and the dashboard give (src/population/).
+  const ranked = d.population ? `Who is ranked: ${d.population.description} ` : 'Nothing is ingested yet: no clients to rank. ';
+  y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show. Missing values are shown as –; the model imputes its training medians.`, y);
   const feats = d.model.features;
   const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
   drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, fmtRisk(c.probability), ...feats.map((f) => (c.features[f] === null ? '–' : fmtStat(c.features[f])))]), { fontSize: 8.5, rowHeight: 16 });
