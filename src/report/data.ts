@@ -82,8 +82,16 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   const ranked = await rankedRiskList(config, { version: doc.version, features: doc.features, coef, intercept: doc.intercept, medians }, { log, loaded });
   const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank) })) : [];
 
-  // The models' histories: an ad-hoc score is no part of them (nor of the production model's normal range).
-  const scores: ScorePoint[] = (await store.scores()).filter(isHistory).map((s) => ({ version: s.version, f1: s.f1, at: s.createdAt, kind: s.kind }));
+  // The models' histories as the drift check counts them (historyF1): no ad-hoc score, and one
+  // score per measured dataset, so the chart's normal range is the one model drift is judged by.
+  const seen = new Set<string>();
+  const scores: ScorePoint[] = [];
+  for (const s of await store.scores()) {
+    const key = `${s.version}:${s.kind}:${s.dataHash}`;
+    if (!isHistory(s) || seen.has(key)) continue;
+    seen.add(key);
+    scores.push({ version: s.version, f1: s.f1, at: s.createdAt, kind: s.kind });
+  }
   const { verdict, run } = await decideVerdict(ctx, opts.run, drift);
   return {
     generatedAt: new Date().toISOString(),
