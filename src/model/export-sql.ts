@@ -16,7 +16,7 @@ export interface SqlExport {
 /**
  * The model as SQL, so a warehouse scores its rows where they live. Same arithmetic as
  * predictProba: z = intercept + Σ wⱼ·xⱼ (left to right, in double precision), a missing xⱼ
- * replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
+ * (NULL, or an empty or blank cell) replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
  * JavaScript's shortest round-trip form, which both databases parse back to the same double.
  * exp() is only ever given a non-positive argument, clamped at −700, so it neither overflows
  * (PostgreSQL raises an error on overflow and underflow) nor loses the sign's precision:
@@ -31,7 +31,14 @@ export function exportSql(doc: ModelDocument, opts: { dialect: SqlDialect; table
     if (!Number.isFinite(v)) throw new Error(`model ${doc.version}: a coefficient or median is not finite (${v})`);
     return `CAST(${String(v)} AS DOUBLE PRECISION)`;
   };
-  const terms = doc.features.map((f) => `${num(doc.coefficients[f])} * COALESCE(CAST(${q(f)} AS DOUBLE PRECISION), ${num(doc.medians[f])})`);
+  // Missing is what predict reads as missing: NULL, and an empty cell — '' or only spaces/tabs,
+  // what a table loaded from CSV holds. The emptiness test reads the value as text, so it works
+  // on a text column and a numeric one alike (in PostgreSQL NULLIF(numeric, '') would fail to
+  // parse ''); the value itself is cast straight to double, as before, so numeric columns keep
+  // their exact conversion. CASE evaluates the cast only for a non-empty value.
+  const trim = dialect === 'postgres' ? (x: string) => `BTRIM(${x}, ' ' || CHR(9))` : (x: string) => `TRIM(${x}, ' ' || CHAR(9))`;
+  const value = (f: string) => `CASE WHEN ${trim(`CAST(${q(f)} AS TEXT)`)} = '' THEN NULL ELSE CAST(${q(f)} AS DOUBLE PRECISION) END`;
+  const terms = doc.features.map((f) => `${num(doc.coefficients[f])} * COALESCE(${value(f)}, ${num(doc.medians[f])})`);
   const z = [num(doc.intercept), ...terms].join(' + ');
   const max = dialect === 'postgres' ? 'GREATEST' : 'MAX';
   const logistic = (zz: string) =>
@@ -46,7 +53,7 @@ export function exportSql(doc: ModelDocument, opts: { dialect: SqlDialect; table
     `  FROM (SELECT ${id}, ${z} AS riskwatch_z FROM ${qualified(table)}) AS riskwatch_linear`,
     `) AS riskwatch_scored`,
   ].join('\n');
-  const header = `-- riskwatch model ${doc.version} (${doc.features.join(', ')}; missing values → training medians), ${dialect}`;
+  const header = `-- riskwatch model ${doc.version} (${doc.features.join(', ')}; missing values (NULL, '' or blank) → training medians), ${dialect}`;
   const create = dialect === 'postgres' ? `CREATE OR REPLACE VIEW ${qualified(view)} AS\n${body};` : `DROP VIEW IF EXISTS ${qualified(view)};\nCREATE VIEW ${qualified(view)} AS\n${body};`;
   return { version: doc.version, dialect, table, view, expression, sql: `${header}\n${create}\n` };
 }

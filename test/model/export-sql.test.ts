@@ -1,6 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { predict } from '../../src/model/predict.ts';
@@ -23,7 +23,10 @@ const ROWS: Array<[string, number | null, number | null, number | null, number]>
 ];
 
 const fixture = await seedWithModels(1);
-after(() => fixture.ctx.store.close());
+after(async () => {
+  await fixture.ctx.store.close();
+  rmSync(fixture.ws.dir, { recursive: true, force: true });
+});
 const csvPath = join(fixture.ws.dir, 'score-me.csv');
 writeFileSync(csvPath, [HEADER, ...ROWS.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n');
 const expected = new Map((await predict(fixture.ctx, { data: csvPath })).predictions!.map((p) => [p.id, p]));
@@ -75,6 +78,53 @@ describe('export --format sql scores as predict does', () => {
       await pg.client.query(sql);
       const res = await pg.client.query('SELECT corporation, probability, prediction FROM riskwatch_scores');
       compare(res.rows);
+    } finally {
+      await pg.drop();
+    }
+  });
+
+  // A table loaded from a CSV file often holds '' (or blanks) where the file had an empty cell:
+  // missing, as predict reads the same file, in text columns and in numeric ones.
+  const blank = (i: number) => ['', '  ', '\t'][i % 3];
+  const asText = (r: (typeof ROWS)[number], k: number) => r.map((v, j) => (v === null ? blank(k + j) : String(v)));
+
+  test("sqlite: '' and blank cells are missing, in TEXT columns and in typed ones, beside NULLs", (t) => {
+    const db = new Database(join(fixture.ws.dir, 'warehouse-csv.db'));
+    try {
+      // As `.import` of a CSV makes it: every column TEXT, every empty cell ''.
+      db.exec(`CREATE TABLE loaded (corporation TEXT, lastmonth_activity TEXT, lastyear_activity TEXT, number_of_employees TEXT, exited TEXT)`);
+      const st = db.prepare('INSERT INTO loaded VALUES (?, ?, ?, ?, ?)');
+      ROWS.forEach((r, k) => st.run(...asText(r, k)));
+      // Typed columns holding both NULL and '' (SQLite keeps '' as text in an INTEGER column).
+      db.exec(`CREATE TABLE mixed (corporation TEXT, lastmonth_activity INTEGER, lastyear_activity INTEGER, number_of_employees REAL, exited INTEGER)`);
+      const mt = db.prepare('INSERT INTO mixed VALUES (?, ?, ?, ?, ?)');
+      ROWS.forEach((r, k) => mt.run(...r.map((v, j) => (v === null && (k + j) % 2 ? '' : v))));
+      for (const table of ['loaded', 'mixed']) {
+        const { sql } = exportSql('sqlite', table);
+        db.exec(sql.replace(/riskwatch_scores/g, `scores_${table}`));
+        t.diagnostic(`${table}: largest difference from predict ${compare(db.prepare(`SELECT corporation, probability, prediction FROM scores_${table}`).all() as never)}`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  test("postgres: '' and blank cells in text columns are missing, numeric columns with NULLs still score, to 1e-9", async (tc) => {
+    const pg = await pgSchema('rw_export_csv');
+    try {
+      const t = `${pg.schema}.loaded`;
+      await pg.client.query(`CREATE TABLE ${t} (corporation text, lastmonth_activity text, lastyear_activity varchar(40), number_of_employees text, exited text)`);
+      for (const [k, r] of ROWS.entries()) await pg.client.query(`INSERT INTO ${t} VALUES ($1, $2, $3, $4, $5)`, asText(r, k));
+      const { sql } = exportSql('postgres', t);
+      await pg.client.query(`SET search_path = ${pg.schema}`);
+      await pg.client.query(sql);
+      tc.diagnostic(`text columns: largest difference from predict ${compare((await pg.client.query('SELECT corporation, probability, prediction FROM riskwatch_scores')).rows)}`);
+      // Numeric and double columns (NULL only: they cannot hold ''), through the same expression.
+      const n = `${pg.schema}.typed`;
+      await pg.client.query(`CREATE TABLE ${n} (corporation text, lastmonth_activity numeric, lastyear_activity double precision, number_of_employees bigint, exited smallint)`);
+      for (const r of ROWS) await pg.client.query(`INSERT INTO ${n} VALUES ($1, $2, $3, $4, $5)`, r);
+      await pg.client.query(exportSql('postgres', n).sql.replace(/riskwatch_scores/g, 'typed_scores'));
+      tc.diagnostic(`typed columns: largest difference from predict ${compare((await pg.client.query('SELECT corporation, probability, prediction FROM typed_scores')).rows)}`);
     } finally {
       await pg.drop();
     }
