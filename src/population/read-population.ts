@@ -76,7 +76,9 @@ async function readConfigured(config: Config, p: PopulationConfig, features: str
     }
   } else {
     const source = await openDatabaseSource(p);
-    where = source.location.startsWith(config.dir + '/') ? source.location.slice(config.dir.length + 1) : source.location;
+    // Named without the connection (host, user): the sentence is shown on the open dashboard.
+    const what = p.table !== undefined ? `table ${p.table}` : 'query';
+    where = p.type === 'sqlite' ? `${relative(config.dir, p.path) || p.path} ${what}` : `the PostgreSQL ${what}`;
     const b = new DatasetBuilder(features);
     try {
       const read = await source.read(null, schema, b, log);

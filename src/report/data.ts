@@ -12,7 +12,7 @@ import { calibration, type ModelReference } from '../monitor/reference.js';
 import type { RunResult } from '../pipeline/run.js';
 import { currentProduction } from '../registry/production.js';
 import { artifactsOf } from '../registry/deployment.js';
-import { DataError } from '../util/errors.js';
+import { DataError, RiskwatchError } from '../util/errors.js';
 import type { PopulationInfo } from '../population/read-population.js';
 import { clientFeatures, rankedRiskList, highestRisk } from '../population/risk-list.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
@@ -37,6 +37,8 @@ export interface ReportData {
   topClients: Array<{ rank: number; id: string; probability: number; features: Record<string, number | null> }>;
   /** The population the top clients were ranked in (null: nothing to rank yet). */
   population: PopulationInfo | null;
+  /** Why there is no population (config `population` could not be read); null otherwise. */
+  populationProblem: string | null;
   topK: number;
 }
 
@@ -78,8 +80,17 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       drift = { ...report, histograms };
     }
   }
-  // The same call list as GET /risk and the dashboard: the current clients, one row each.
-  const ranked = await rankedRiskList(config, { version: doc.version, features: doc.features, coef, intercept: doc.intercept, medians }, { log, loaded });
+  // The same call list as GET /risk and the dashboard: the current clients, one row each. A
+  // configured population that cannot be read (a database down) costs that page, not the report.
+  let ranked: Awaited<ReturnType<typeof rankedRiskList>>;
+  let populationProblem: string | null = null;
+  try {
+    ranked = await rankedRiskList(config, { version: doc.version, features: doc.features, coef, intercept: doc.intercept, medians }, { log, loaded });
+  } catch (err) {
+    if (!(err instanceof RiskwatchError)) throw err;
+    populationProblem = err.message;
+    log.warn({ err: err.message }, 'report: the call list\'s population could not be read');
+  }
   const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank) })) : [];
 
   // The models' histories as the drift check counts them (historyF1): no ad-hoc score, and one
@@ -105,6 +116,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     diagnosis,
     topClients,
     population: ranked?.population ?? null,
+    populationProblem,
     topK: config.topK,
   };
 }

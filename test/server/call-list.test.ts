@@ -13,6 +13,7 @@ import { report } from '../../src/report/report.ts';
 import type { Context } from '../../src/context.ts';
 import { context, makeWorkspace, HEADER } from '../helpers/workspace.ts';
 import { rng } from '../helpers/random.ts';
+import { PG_URL, pgSchema } from '../helpers/postgres.ts';
 
 // The call list ranks the clients one can still call: per client its latest row, and not at all
 // when that row says the client left. A workspace where most of the highest-risk rows are of
@@ -227,15 +228,47 @@ test('config population as a folder and as a SQLite table; an unusable one is an
     });
 
     writeFileSync(join(ws.dir, 'broken.csv'), 'corporation,lastmonth_activity\np9,1\n');
-    await withPopulation('broken.csv', async (base) => {
+    await withPopulation('broken.csv', async (base, c) => {
       const r = await fetch(`${base}/risk`);
       assert.equal(r.status, 500);
       const message = ((await r.json()) as { error: { message: string } }).error.message;
       assert.match(message, /^config "population": broken\.csv:1: required column "lastyear_activity" is missing/);
+      // The report is still written; its highest-risk page says why it lists no one.
+      const data = await collectReportData(c, { dependencies: false });
+      assert.equal(data.population, null);
+      assert.deepEqual(data.topClients, []);
+      assert.equal(data.populationProblem, message);
     });
   } finally {
     rmSync(folder, { recursive: true, force: true });
     rmSync(dbFile, { force: true });
     rmSync(join(ws.dir, 'broken.csv'), { force: true });
+  }
+});
+
+test('config population as a PostgreSQL table (url_env), the password never shown', async () => {
+  const pgdb = await pgSchema('rw_population');
+  const env = 'RW_TEST_POPULATION_URL';
+  try {
+    await pgdb.client.query(`CREATE TABLE ${pgdb.schema}.clients (corporation text, lastmonth_activity integer, lastyear_activity integer, number_of_employees integer)`);
+    await pgdb.client.query(`INSERT INTO ${pgdb.schema}.clients VALUES ('g1', 900, 1, 1), ('g2', 3, 1, 1), ('g1', 1, 1, 1)`);
+    const url = new URL(PG_URL);
+    url.password = 'S3cretPopulation';
+    process.env[env] = url.toString();
+    await withPopulation({ type: 'postgres', url_env: env, table: `${pgdb.schema}.clients` }, async (base) => {
+      const r = await fetch(`${base}/risk?top=10`);
+      const text = await r.text();
+      assert.equal(r.status, 200, text);
+      assert.ok(!text.includes('S3cretPopulation'));
+      const body = JSON.parse(text) as RiskBody;
+      assert.deepEqual(body.rows.map((x) => x.id), ['g1', 'g2'].sort((a, b) => (body.rows.find((x) => x.id === b)!.probability - body.rows.find((x) => x.id === a)!.probability)));
+      assert.deepEqual({ ...body.population, description: '' }, { source: 'configured', description: '', clients: 2, rows: 3, left: 0 });
+      assert.match(body.population.description, new RegExp(`^Current clients listed in the PostgreSQL table ${pgdb.schema}\\.clients \\(config "population"\\): 2 clients, each client's latest row \\(1 older row not ranked\\)\\.$`));
+      const expected = await predicted(base, [{ id: 'g1', last: 1, year: 1, emp: 1 }, { id: 'g2', last: 3, year: 1, emp: 1 }]);
+      for (const x of body.rows) assert.equal(x.probability, expected.get(x.id), x.id);
+    });
+  } finally {
+    delete process.env[env];
+    await pgdb.drop();
   }
 });

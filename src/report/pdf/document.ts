@@ -174,7 +174,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
 
   y = newPage('Highest-risk clients');
   // The population sentence is the one GET /risk and the dashboard give (src/population/).
-  const ranked = d.population ? `Who is ranked: ${d.population.description} ` : 'Nothing is ingested yet: no clients to rank. ';
+  const ranked = d.population ? `Who is ranked: ${d.population.description} ` : d.populationProblem ? `No clients ranked: ${d.populationProblem}. ` : 'Nothing is ingested yet: no clients to rank. ';
   y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show. Missing values are shown as –; the model imputes its training medians.`, y);
   const feats = d.model.features;
   const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
