@@ -27,28 +27,67 @@ export interface ColumnMap {
   id: number;
   target: number;
   features: number[];
+  /** Names not in the schema, each once, in header order. */
   extra: string[];
+  /** Columns those names take (a name repeated counts each time). */
+  extraCount: number;
 }
 
+/** At most this many names or positions in one message (a header can hold 100,000 names). */
+const SHOWN = 10;
+
+function listShort(items: Array<string | number>, more: number): string {
+  return more > 0 ? `${items.join(', ')} and ${more} more` : items.join(', ');
+}
+
+/**
+ * Linear in the header's length whatever it holds: positions are kept per name as a first index
+ * and a count (plus up to SHOWN positions of a repeated name), never as arrays copied per
+ * occurrence — a header repeating one name 80,000 times took 38 s that way, blocking the server.
+ * `extra` lists each unknown name once, with its repeats counted in `extraCount`.
+ */
 export function mapHeader(header: string[], schema: TableSchema): ColumnMap {
-  const names = header.map((h) => h.trim());
-  if (names.length === 1 && names[0] === '') throw new Error('header row is empty');
-  const positions = new Map<string, number[]>();
-  names.forEach((n, i) => positions.set(n, [...(positions.get(n) ?? []), i]));
+  const n = header.length;
+  if (n === 1 && header[0].trim() === '') throw new Error('header row is empty');
+  const first = new Map<string, number>();
+  const repeats = new Map<string, { count: number; shown: number[] }>();
+  const names: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const name = header[i].trim();
+    names[i] = name;
+    const at = first.get(name);
+    if (at === undefined) {
+      first.set(name, i);
+      continue;
+    }
+    const r = repeats.get(name);
+    if (!r) repeats.set(name, { count: 2, shown: [at + 1, i + 1] });
+    else {
+      r.count++;
+      if (r.shown.length < SHOWN) r.shown.push(i + 1);
+    }
+  }
   const find = (name: string, required: boolean): number => {
-    const at = positions.get(name);
-    if (!at) {
+    const at = first.get(name);
+    if (at === undefined) {
       if (!required) return -1;
-      const shown = names.length > 12 ? `${names.slice(0, 12).join(', ')}, ...` : names.join(', ');
+      const shown = n > 12 ? `${names.slice(0, 12).join(', ')}, ...` : names.join(', ');
       throw new Error(`required column "${name}" is missing (header has: ${shown})`);
     }
-    if (at.length > 1) throw new Error(`column "${name}" appears ${at.length} times (columns ${at.map((i) => i + 1).join(', ')})`);
-    return at[0];
+    const r = repeats.get(name);
+    if (r) throw new Error(`column "${name}" appears ${r.count} times (columns ${listShort(r.shown, r.count - r.shown.length)})`);
+    return at;
   };
   const id = find(schema.id, schema.requireId);
   const features = schema.features.map((f) => find(f, true));
   const target = find(schema.target, schema.requireTarget);
   const known = new Set([schema.id, schema.target, ...schema.features]);
-  const extra = names.filter((n) => !known.has(n));
-  return { count: names.length, id, target, features, extra };
+  const extra: string[] = [];
+  let extraCount = 0;
+  for (const [name] of first) {
+    if (known.has(name)) continue;
+    extra.push(name);
+    extraCount += repeats.get(name)?.count ?? 1;
+  }
+  return { count: n, id, target, features, extra, extraCount };
 }

@@ -206,8 +206,10 @@ function rowHandler(
       onHeader(m);
       if (m.extra.length && opts.log) {
         // Bounded: a file with 10,000 columns must not put 10,000 names in one log line.
+        // A repeated name is listed once; the count says how many columns are ignored.
         const shown = m.extra.length <= 10 ? m.extra.join(', ') : `${m.extra.slice(0, 10).join(', ')} and ${m.extra.length - 10} more`;
-        opts.log.warn({ file: name, columns: m.extra.slice(0, 10), extraColumns: m.extra.length }, `ignoring extra columns in ${name}: ${shown}`);
+        const columns = m.extraCount > m.extra.length ? ` (${m.extraCount} columns)` : '';
+        opts.log.warn({ file: name, columns: m.extra.slice(0, 10), extraColumns: m.extraCount }, `ignoring extra columns in ${name}: ${shown}${columns}`);
       }
       return;
     }

@@ -157,7 +157,7 @@ async function ingestInto(
       Object.assign(res, { rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsRejected: r.rowsRejected, rejectedByReason: r.rejectedByReason as Record<string, number>, missing: r.missing });
       res.status = r.unchanged ? 'unchanged' : 'ingested';
       if (src.watermark) res.watermark = r.watermark;
-      if (r.extraColumns.length) log.info({ source: src.name, columns: r.extraColumns }, `source ${src.name}: columns not read: ${r.extraColumns.join(', ')}`);
+      if (r.extraColumns.length) log.info({ source: src.name, columns: r.extraColumns.slice(0, 10) }, `source ${src.name}: columns not read: ${namesShort(r.extraColumns)}`);
       dbReads.push({ res, start, end: builder.rows, read: r });
       log.debug({ source: src.name, ms: Math.round(performance.now() - t0) }, `read source ${src.name}`);
     } catch (err) {
