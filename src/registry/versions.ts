@@ -7,7 +7,12 @@ import { DataError } from '../util/errors.js';
 
 export const MODEL_FILE = 'model.json';
 
+/** A model version id (`v3`): a name, never a path — no `/`, and it cannot start with `.`. */
+export const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function versionPath(config: Config, version: string): string {
+  // Checked here, where a version becomes a path: `../production_deployment` read another folder's model.
+  if (!VERSION_ID.test(version)) throw new DataError(`"${version}" is not a model version id (such as v3)`);
   return join(config.modelFolder, version, MODEL_FILE);
 }
 

@@ -15,6 +15,7 @@ import { artifactsOf } from '../registry/deployment.js';
 import { DataError, RiskwatchError } from '../util/errors.js';
 import type { PopulationInfo } from '../population/read-population.js';
 import { clientFeatures, rankedRiskList, highestRisk } from '../population/risk-list.js';
+import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
 import type { ScorePoint } from './charts/score-history.js';
@@ -109,7 +110,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     model: doc,
     verdict,
     run,
-    test: { path: config.testDataPath, metrics, curves: rankCurves(table.dataset.y, testProb), calibration: calibration(table.dataset.y, testProb) },
+    test: { path: workspacePath(config.testDataPath, config.dir), metrics, curves: rankCurves(table.dataset.y, testProb), calibration: calibration(table.dataset.y, testProb) },
     reference,
     drift,
     scores,

@@ -6,21 +6,24 @@ import * as z from 'zod';
 import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
 import { latestModelScores, measuredOn } from '../model/model-score.js';
+import { VERSION_ID } from '../registry/versions.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { predictProba } from '../model/logistic.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
+import { workspacePaths } from '../util/workspace-path.js';
 import { diagnose } from '../report/diagnose.js';
 import { resolveDataPath } from './safe-path.js';
 import { checkBearer } from './auth.js';
 import { Metrics } from './metrics.js';
-import { fromMlflow } from './mlflow.js';
+import { fromMlflow, mlflowCodeOf, type MlflowErrorCode } from './mlflow.js';
+import { parseJsonBody } from './json-body.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATASET_CSV } from '../data/dataset-files.js';
-import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter, trustProxySetting } from './security.js';
+import { SECURITY_HEADERS, corsHeaders, requestId, RateLimiter, trustProxySetting, loggedUrl, answerClientError } from './security.js';
 import { PopulationCache } from './population.js';
 import { highestRisk } from '../population/risk-list.js';
 import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from './insights.js';
@@ -46,7 +49,7 @@ import { OutsideError } from '../data/confinement.js';
 import { jsonInSlices } from './json-slices.js';
 import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
-import { parseCsvRecords, parseJsonRecords, type ParsedRecords } from './records.js';
+import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from './records.js';
 import { showRun } from '../store/run-timings.js';
 import { allowedMethods } from './allowed-methods.js';
 
@@ -85,7 +88,6 @@ class HttpError extends Error {
   }
 }
 
-const VERSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * Messages from the library can name files; a response names them relative to the workspace and
@@ -142,6 +144,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     genReqId: (req) => requestId(req.headers['x-request-id']),
     // req.ip (the rate limit's key) from X-Forwarded-For only when a configured proxy connects.
     trustProxy: trustProxySetting(config.api.trusted_proxies),
+    // A request Node's HTTP parser refuses before any route sees it (a duplicate Content-Length,
+    // a bad Transfer-Encoding, headers over 16 KB) is answered in the API's error shape with the
+    // security headers, as every other error (security.ts).
+    clientErrorHandler: (err, socket) => answerClientError(err, socket, log),
   });
 
   // Security (security.ts): request id echoed, CORS only for configured origins (preflights
@@ -181,10 +187,19 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
 
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // JSON bodies: our parser (json-body.ts) says what is wrong — invalid UTF-8, a __proto__ key.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   const metrics = new Metrics();
   app.addHook('onResponse', (req, reply, done) => {
-    log.info({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    log.info({ reqId: req.id, method: req.method, url: loggedUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
@@ -221,10 +236,16 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `request body is larger than ${(opts.bodyLimit ?? BODY_LIMIT) / (1024 * 1024)} MB`;
     if (status >= 500 && !(err instanceof HttpError)) {
       // A bug or an unexpected failure: logged with its stack, answered without it.
-      log.error({ err, reqId: req.id, url: req.url }, 'request failed');
+      log.error({ err, reqId: req.id, url: loggedUrl(req.url) }, 'request failed');
       message = err instanceof RiskwatchError ? err.message : 'internal error';
     }
-    void reply.status(status).type('application/json').send({ error: { message: redactPaths(message, config.dir) } });
+    message = redactPaths(message, config.dir);
+    // /invocations answers every error as MLflow's scoring server does: {error_code, message}.
+    if (req.routeOptions.url === '/invocations') {
+      const malformed = err.code === 'RW_MALFORMED_JSON' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+      return void reply.status(status).type('application/json').send({ error_code: mlflowCodeOf(status, malformed), message });
+    }
+    void reply.status(status).type('application/json').send({ error: { message } });
   });
 
   // A known path asked with another method is a 405 naming the methods it takes (Allow), not a 404.
@@ -310,6 +331,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 
   // MLflow scoring-server compatible: JSON (dataframe_split / dataframe_records / instances /
   // inputs) or CSV in, {predictions:[probability, ...]} out.
+  const mlflowError = (reply: FastifyReply, code: MlflowErrorCode, message: string) => reply.status(400).send({ error_code: code, message });
+  const fieldErrors = (errors: FieldError[]) => errors.map((e) => `${[e.record === null ? '' : `record ${e.record}`, e.field ? `column "${e.field}"` : ''].filter(Boolean).join(' ') || 'input'}: ${e.message}`).join('; ');
   app.post('/invocations', async (req, reply) => {
     const model = requireModel();
     const features = model.doc.features;
@@ -317,11 +340,11 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     let parsed;
     if (Buffer.isBuffer(req.body) && /csv/i.test(type)) parsed = parseCsvRecords(req.body, config, features);
     else {
-      const converted = fromMlflow(req.body, features);
-      if (!converted.ok) return reply.status(400).send({ error_code: 'BAD_REQUEST', message: converted.message });
+      const converted = fromMlflow(req.body, features, new Set([config.id, ...features, config.target]));
+      if (!converted.ok) return mlflowError(reply, converted.code, converted.message);
       parsed = parseJsonRecords(converted.body, config, features);
     }
-    if (!parsed.ok) return reply.status(400).send({ error_code: 'BAD_REQUEST', message: parsed.errors.map((e) => `${e.record === null ? '' : `record ${e.record}`}${e.field ? ` ${e.field}` : ''}: ${e.message}`).join('; ') });
+    if (!parsed.ok) return mlflowError(reply, 'BAD_REQUEST', fieldErrors(parsed.errors));
     const r = scored(model, parsed.value);
     return { predictions: r.predictions.map((p) => p.probability) };
   });
@@ -351,7 +374,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     if (!m) return { version: null, score: null, scores: [] };
     const records = await store.scores(m.version);
     const scores = records.map((r) => ({ ...r, measuredOn: measuredOn(r) })).reverse();
-    return { version: m.version, score: latestModelScores(records).get(m.version) ?? null, scores };
+    // Recorded with the paths the CLI was given: shown workspace-relative (see workspace-path.ts).
+    return { version: m.version, score: workspacePaths(latestModelScores(records).get(m.version) ?? null, config.dir), scores: workspacePaths(scores, config.dir) };
   });
 
   const limitQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional() });
@@ -360,7 +384,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.get('/runs', async (req) => {
     const q = limitQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
-    return { runs: (await store.runs(q.data.limit ?? 100)).map(showRun) };
+    return { runs: workspacePaths((await store.runs(q.data.limit ?? 100)).map(showRun), config.dir) };
   });
 
   // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).

@@ -33,12 +33,44 @@ function featureSchema(type: FeatureType) {
   return n.nullable().optional();
 }
 
-/** The zod schema of a JSON request for these features: `{records:[{<id>?, <feature>?: number|null}]}`. */
+/**
+ * The zod schema of a JSON request for these features: `{records:[{<id>?, <label>?, <feature>?: number|null}]}`.
+ * Strict: a key that is not the id, the label or a feature is an error, never ignored — a
+ * misspelled feature would otherwise be scored as missing (the median) without a word.
+ */
 export function requestSchema(config: Config, features: string[]) {
   const shape: Record<string, z.ZodType> = { [config.id]: z.union([z.string(), z.number()], { error: 'expected a string' }).optional() };
+  // The label may ride along (rows exported from the dataset carry it); it is not used to score.
+  shape[config.target] = z.union([z.number(), z.string()], { error: 'expected 0, 1 or null' }).nullable().optional();
   for (const f of features) shape[f] = featureSchema(config.featureTypes[f] ?? 'count');
-  const record = z.object(shape, { error: 'expected an object' });
-  return z.object({ records: z.array(record, { error: 'expected an array of records' }).max(MAX_RECORDS, `at most ${MAX_RECORDS} records`) }, { error: 'expected a JSON object with "records"' });
+  const record = z.strictObject(shape, { error: 'expected an object' });
+  return z.strictObject({ records: z.array(record, { error: 'expected an array of records' }).max(MAX_RECORDS, `at most ${MAX_RECORDS} records`) }, { error: 'expected a JSON object with "records"' });
+}
+
+/** The columns a request may hold, for messages: id, features, label. */
+export function knownColumns(config: Config, features: string[]): string {
+  return [config.id, ...features, config.target].join(', ');
+}
+
+/** At most this many unknown names are listed one by one (a body can hold 100,000). */
+const UNKNOWN_SHOWN = 10;
+
+/**
+ * One error per unknown column name (the first UNKNOWN_SHOWN, then one line for the rest), each
+ * naming where it was first seen and how often: a key repeated in 10,000 records is one error.
+ */
+export function unknownColumnErrors(found: Map<string, { record: number | null; count: number }>, config: Config, features: string[], line?: number): FieldError[] {
+  const expected = `expected only ${knownColumns(config, features)}`;
+  const errors: FieldError[] = [];
+  for (const [name, at] of found) {
+    if (errors.length === UNKNOWN_SHOWN) {
+      errors.push({ record: null, field: null, message: `and ${found.size - UNKNOWN_SHOWN} more unknown columns`, ...(line ? { line } : {}) });
+      break;
+    }
+    const times = at.count > 1 ? ` (${at.count} times)` : '';
+    errors.push({ record: at.record, field: name, message: `unknown column${times}; ${expected}`, ...(line ? { line } : {}) });
+  }
+  return errors;
 }
 
 /**
@@ -63,13 +95,31 @@ function cachedSchema(config: Config, features: string[]) {
 export function parseJsonRecords(body: unknown, config: Config, features: string[]): ParseOutcome {
   const parsed = cachedSchema(config, features).safeParse(body);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue): FieldError => {
+    const errors: FieldError[] = [];
+    // Unknown keys are gathered by name across records (see unknownColumnErrors).
+    const unknown = new Map<string, { record: number | null; count: number }>();
+    let topUnknown: string[] = [];
+    for (const issue of parsed.error.issues) {
       const [top, index, field] = issue.path;
-      if (top === 'records' && typeof index === 'number') {
-        return { record: index, field: field === undefined ? null : String(field), message: issue.message };
+      if (issue.code === 'unrecognized_keys') {
+        if (top === undefined) {
+          topUnknown = issue.keys;
+          continue;
+        }
+        for (const key of issue.keys) {
+          const at = unknown.get(key);
+          if (at) at.count++;
+          else unknown.set(key, { record: typeof index === 'number' ? index : null, count: 1 });
+        }
+        continue;
       }
-      return { record: null, field: top === undefined ? null : String(top), message: issue.message };
-    });
+      if (top === 'records' && typeof index === 'number') errors.push({ record: index, field: field === undefined ? null : String(field), message: issue.message });
+      else errors.push({ record: null, field: top === undefined ? null : String(top), message: issue.message });
+    }
+    // Beside a missing "records" (a misspelled key) its error already says what is expected.
+    const recordsMissing = !(body && typeof body === 'object' && 'records' in body);
+    if (!recordsMissing) for (const key of topUnknown.slice(0, UNKNOWN_SHOWN)) errors.unshift({ record: null, field: key, message: 'unknown key; expected a JSON object with "records" only' });
+    errors.push(...unknownColumnErrors(unknown, config, features));
     return { ok: false, errors };
   }
   const records = parsed.data.records as Array<Record<string, unknown>>;
@@ -104,6 +154,16 @@ export function parseCsvRecords(body: Buffer, config: Config, features: string[]
     map = mapHeader(header.fields, { ...predictionSchema(config), features });
   } catch (err) {
     return { ok: false, errors: [{ record: null, field: null, message: (err as Error).message, line: header.line }] };
+  }
+  if (map.extra.length) {
+    // The id and label columns are known; anything else in a request is refused (not ignored as
+    // in data files), so a misspelled feature is named instead of scored as missing.
+    const unknown = new Map(map.extra.map((name) => [name, { record: null, count: 0 }]));
+    for (const f of header.fields) {
+      const at = unknown.get(f.trim());
+      if (at) at.count++;
+    }
+    return { ok: false, errors: unknownColumnErrors(unknown, config, features, header.line) };
   }
   const rows = data.length;
   if (rows > MAX_RECORDS) return { ok: false, errors: [{ record: null, field: null, message: `at most ${MAX_RECORDS} records` }] };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
 
 /**
  * The server's protections that are not about one route: security headers on every response,
@@ -106,4 +107,83 @@ export class RateLimiter {
  */
 export function trustProxySetting(trusted: readonly string[]): string[] | false {
   return trusted.length ? [...trusted] : false;
+}
+
+/** Query parameters the routes read; any other parameter's value is masked in the request log. */
+const LOGGED_QUERY = new Set(['filepath', 'limit', 'top']);
+
+/**
+ * The URL as written to the request log: values of query parameters no route reads are `***`.
+ * A client that puts its token in the query string (`/rollback?token=…`; the API reads it only
+ * from the Authorization header) must not leave it in the logs; a parameter the routes read is
+ * kept so the log still says what was asked.
+ */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 0) return p;
+      let name = p.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: not a name a route reads
+      }
+      return LOGGED_QUERY.has(name) ? p : `${p.slice(0, eq)}=***`;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+/**
+ * What a request refused by Node's HTTP parser is answered with. llhttp's `reason` is one of its
+ * fixed texts ("Duplicate Content-Length", "Content-Length can't be present with Transfer-Encoding",
+ * "Invalid `Transfer-Encoding` header value"), never the client's bytes, so it is shown as is.
+ */
+function clientErrorAnswer(err: Error & { code?: string; reason?: string }): { status: number; message: string } {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return { status: 431, message: `request headers are too large (at most ${Math.round(maxHeaderSize / 1024)} KB)` };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, message: 'request timed out' };
+  const reason = typeof err.reason === 'string' && /^[\x20-\x7e]{1,120}$/.test(err.reason) ? `: ${err.reason}` : '';
+  return { status: 400, message: `malformed HTTP request${reason}` };
+}
+
+interface ClientSocket {
+  writable: boolean;
+  destroyed: boolean;
+  write(data: string): boolean;
+  destroy(err?: Error): void;
+}
+
+/**
+ * Fastify's clientErrorHandler: a request the HTTP parser refused never reaches the hooks, so
+ * Fastify answered it bare (`{"error":"Bad Request","message":"Client Error","statusCode":400}`,
+ * no security headers). Here it gets the API's `{error:{message}}`, the security headers and a
+ * request id, and the connection is closed (the rest of its bytes cannot be trusted).
+ */
+export function answerClientError(err: Error & { code?: string; reason?: string }, socket: ClientSocket, log?: { info(obj: object, msg: string): void }): void {
+  // A reset or half-closed connection has no one to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, message } = clientErrorAnswer(err);
+  const id = requestId(undefined);
+  log?.info({ reqId: id, status, code: err.code }, 'request refused by the HTTP parser');
+  const body = JSON.stringify({ error: { message } });
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    'cache-control': 'no-store',
+    'x-request-id': id,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  // As Node and Fastify do: the written answer is flushed, then the connection is dropped.
+  socket.destroy();
 }
