@@ -3,6 +3,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { OutsideError, type Confinement } from './confinement.js';
 import { FileRejectedError } from './row-sink.js';
+import { notRegular } from '../util/not-regular.js';
 
 /**
  * Every data file is opened here, and only a regular file is read. A FIFO, socket or device would
@@ -15,12 +16,6 @@ import { FileRejectedError } from './row-sink.js';
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 /** A confined read opens the real path it checked; a symlink put there since is refused (ELOOP). */
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/** Why this cannot be read as a data file; undefined for a regular file. */
-export function notRegular(st: Stats): string | undefined {
-  if (st.isFile()) return undefined;
-  return st.isDirectory() ? 'is a directory, not a file' : 'is not a regular file';
-}
 
 /**
  * Open a data file for reading: FileRejectedError (named by the file's base name) when it is not

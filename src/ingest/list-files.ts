@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notRegular } from '../data/open-regular.js';
+import { notRegular } from '../util/not-regular.js';
 
 export interface Candidate {
   name: string;

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Context } from '../../src/context.ts';
@@ -32,8 +32,8 @@ after(() => {
   rmSync(ws.dir, { recursive: true, force: true });
 });
 
-function start(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', ws.config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], config = ws.config): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';
@@ -46,8 +46,8 @@ function start(args: string[]): { child: ChildProcess; out: () => string; err: (
 const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
 
 /** Run a command; if it is still running after `patienceMs`, SIGTERM it. Returns how it ended and whether it needed the signal. */
-async function runPatiently(args: string[], patienceMs = 5000) {
-  const c = start(args);
+async function runPatiently(args: string[], patienceMs = 5000, config = ws.config) {
+  const c = start(args, config);
   let ended = await within(c.exited, patienceMs);
   let signalled = false;
   if (ended === 'timeout') {
@@ -75,6 +75,28 @@ test('predict --data FOLDER holding a FIFO: the FIFO is named, not skipped nor w
   assert.equal(r.signalled, false, r.stderr);
   assert.deepEqual(r.ended, { code: 1, signal: null }, r.stderr);
   assert.match(r.stderr, /withfifo\/b\.csv: is not a regular file/);
+});
+
+test('a SQLite source or store that is a FIFO is named at once (the source failed, ingest exit 0; the store exit 1) instead of SQLite blocking in open()', async () => {
+  const base = JSON.parse(readFileSync(ws.config, 'utf8')) as Record<string, unknown>;
+  execFileSync('mkfifo', [join(ws.dir, 'branch.db')]);
+  execFileSync('mkfifo', [join(ws.dir, 'fifo-store.db')]);
+  const sourceConfig = join(ws.dir, 'config-sqlite-source.json');
+  writeFileSync(sourceConfig, JSON.stringify({ ...base, sources: [{ type: 'sqlite', name: 'branch', path: 'branch.db', table: 'clients' }] }));
+  const storeConfig = join(ws.dir, 'config-fifo-store.json');
+  writeFileSync(storeConfig, JSON.stringify({ ...base, store: { type: 'sqlite', path: 'fifo-store.db' } }));
+  // A failed source does not fail ingest (README: it exits 0, the source reported as failed).
+  for (const [config, args, code, named] of [
+    [sourceConfig, ['ingest'], 0, /"source failed: source \\"branch\\": [^"]*branch\.db: is not a regular file"/],
+    [storeConfig, ['models'], 1, /fifo-store\.db: is not a regular file/],
+  ] as const) {
+    const r = await runPatiently([...args], 5000, config);
+    assert.equal(r.signalled, false, `${args[0]} hung until SIGTERM: ${r.stderr}`);
+    assert.notEqual(r.ended, 'timeout', r.stderr);
+    assert.equal((r.ended as { code: number }).code, code, r.stderr);
+    assert.match(r.stderr, named);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
 });
 
 async function freePort(): Promise<number> {

@@ -6,6 +6,7 @@ import type { DatasetBuilder } from '../dataset.js';
 import { mapSqliteType } from './column-types.js';
 import { csvCell, csvHeader } from './csv-encode.js';
 import { planColumns, readCsvChunks, unchangedRead } from './read-rows.js';
+import { RiskwatchError } from '../../util/errors.js';
 import { SourceError, type DatabaseSource, type SourceRead, type SourceState } from './types.js';
 
 export interface SqliteSourceConfig {
@@ -47,7 +48,7 @@ export class SqliteSource implements DatabaseSource {
     try {
       return openDatabase(this.cfg.path, { readonly: true, fileMustExist: true, timeout: this.cfg.timeoutMs });
     } catch (err) {
-      throw new SourceError(this.name, `cannot open SQLite file ${this.cfg.path}: ${(err as Error).message}`);
+      throw new SourceError(this.name, err instanceof RiskwatchError ? err.message : `cannot open SQLite file ${this.cfg.path}: ${(err as Error).message}`);
     }
   }
 

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { notRegular } from '../../util/not-regular.js';
+import { DataError } from '../../util/errors.js';
 
 let addon: string | object | undefined;
 
@@ -25,5 +27,13 @@ function sqliteAddon(): string | object {
 
 /** `new Database(path, options)` with the addon found as above: every SQLite file riskwatch opens goes through here. */
 export function openDatabase(path: string, options: Database.Options = {}): Database.Database {
+  // SQLite opens by path without O_NONBLOCK: a FIFO there would block this thread for good.
+  let why: string | undefined;
+  try {
+    why = notRegular(statSync(path));
+  } catch {
+    // missing (SQLite creates it, or says so) or ':memory:'
+  }
+  if (why) throw new DataError(`${path}: ${why}`);
   return new Database(path, { ...options, nativeBinding: sqliteAddon() as string });
 }
