@@ -38,7 +38,8 @@ export function describeMeasure(kind: ScoreKind, rows: number, source?: string):
     case 'batch':
       return `${source ? `${source}: ` : ''}${count(rows, 'new labelled row', 'new labelled rows')}`;
     case 'holdout':
-      return `holdout: ${count(rows, 'newest row', 'newest rows')}${source ? ` of ${source}` : ''} held out of the challenger's training`;
+      // Held out of the challenger's training (README: "The model's score").
+      return `holdout: ${count(rows, 'newest row', 'newest rows')}${source ? ` of ${source}` : ''}`;
     case 'adhoc':
       return `${source ? `${source.startsWith('new files:') ? source : basename(source)} ` : ''}(${count(rows, 'row', 'rows')}, ad hoc: not part of the model's history)`;
   }
