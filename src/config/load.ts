@@ -150,7 +150,7 @@ function toPopulation(file: string, p: PopulationConfigInput, extension: string,
   if (typeof p === 'string') return { type: 'path', path: at(p), extension };
   const common = { name: 'population', table: p.table, query: p.query, timeoutMs: p.timeout_ms };
   if (p.type === 'sqlite') return { type: 'sqlite', path: at(p.path), ...common };
-  if (p.url !== undefined && !/^postgres(ql)?:\/\//.test(p.url)) throw new DataError(`${file}: key "population.url": expected a postgres:// or postgresql:// URL`);
+  if (p.url !== undefined && !isPostgresUri(p.url) && !parseConninfo(p.url)) throw new DataError(`${file}: key "population.url": expected a postgres:// or postgresql:// URL or a keyword/value connection string (host=… dbname=…)`);
   return { type: 'postgres', url: p.url, urlEnv: p.url_env, ...common };
 }
 

@@ -43,6 +43,7 @@ test('a misconfigured source is one line naming the key', () => {
   expectError({ sources: [{ type: 'sqlite', path: 'a.db', table: 't', query: 'SELECT 1' }] }, /key "sources\.0": expected exactly one of "table" or "query"/);
   expectError({ sources: [{ type: 'postgres', table: 't' }] }, /key "sources\.0": expected exactly one of "url" or "url_env"/);
   expectError({ sources: [{ type: 'postgres', url: 'mysql://x@y/z', table: 't' }] }, /key "sources\.0\.url": expected a postgres:\/\/ or postgresql:\/\/ URL/);
+  expectError({ sources: [{ type: 'postgres', url: "host=db password='never closed", table: 't' }] }, /key "sources\.0\.url": expected a postgres:\/\/ or postgresql:\/\/ URL or a keyword\/value connection string/);
   expectError({ sources: [{ type: 'oracle', table: 't' }] }, /key "sources\.0\.type"/);
   expectError({ sources: [{ type: 'sqlite', path: 'a.db', table: 't', password: 'x' }] }, /unknown key "password" in "sources\.0"/);
   expectError({ sources: [] }, /key "sources"/);
@@ -78,6 +79,8 @@ test('config population: a file or folder path, or a database table; resolved ag
     fails({ type: 'sqlite', path: 'crm.db', table: 't', query: 'SELECT 1' }, /key "population"/);
     fails({ type: 'postgres', table: 't' }, /key "population"/);
     fails({ type: 'postgres', url: 'mysql://x@y/z', table: 't' }, /key "population\.url": expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    // libpq's keyword/value form is a connection string too, as for sources and the store.
+    assert.equal(load({ type: 'postgres', url: 'host=db user=app dbname=crm', table: 't' }).population?.type, 'postgres');
     fails({ type: 'sqlite', path: 'crm.db', table: 't', watermark: 'id' }, /unknown key "watermark" in "population"/);
     fails({ type: 'oracle', table: 't' }, /key "population": expected the path of a data file or folder, or \{"type": "sqlite" \| "postgres"/);
     fails(5, /key "population": expected the path of a data file or folder/);

@@ -153,7 +153,7 @@ test('config: store.type postgres with url_env; the URL is read when the store o
     await dropSchema(schema);
   }
   process.env.RW_TEST_STORE_URL = 'mysql://u:hunter2@127.0.0.1/db';
-  await assert.rejects(openStore(cfg), /key "store.url_env": expected a postgres:\/\/ or postgresql:\/\/ URL, got mysql:\/\/u:\*\*\*@127\.0\.0\.1\/db$/);
+  await assert.rejects(openStore(cfg), /key "store.url_env": expected a postgres:\/\/ or postgresql:\/\/ URL or a keyword\/value connection string \(host=… dbname=…\), got mysql:\/\/u:\*\*\*@127\.0\.0\.1\/db$/);
   delete process.env.RW_TEST_STORE_URL;
   assert.throws(() => parseConfig({ ...base, store: { type: 'postgres' } }, '/tmp/config.json', { checkFolders: false }), /key "store.url": expected exactly one of "url" or "url_env"/);
   assert.throws(() => parseConfig({ ...base, store: { type: 'postgres', url: PG_URL, path: 'x.db' } }, '/tmp/config.json', { checkFolders: false }), /key "store.path": only for "type": "sqlite"/);
