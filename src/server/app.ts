@@ -252,7 +252,9 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
     const allowed = allowedMethods(routes, path);
-    if (allowed.length) {
+    // The router did not take it though a pattern matches with this very method (an encoded
+    // slash, say): that is a missing resource, not a wrong method.
+    if (allowed.length && !allowed.includes(req.method)) {
       void reply.status(405).header('allow', allowed.join(', ')).send({ error: { message: `method ${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` } });
       return;
     }
