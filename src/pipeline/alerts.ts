@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '../util/log.js';
 import type { RunResult } from './run.js';
-import { maskUrl } from '../util/mask-url.js';
+import { maskUrl, redact } from '../util/mask-url.js';
 
 /**
  * Webhook alerts: a finished run tells people what happened (drift, a new model deployed, a
@@ -130,7 +130,7 @@ async function deliver(kind: AlertKind, body: string, target: AlertTarget, opts:
       const outcome = await attempt(fetchImpl, req.url, req.headers, body, timeoutMs, opts.signal);
       status = outcome.status ?? status;
       if (outcome.ok) return done({ ok: true, status, attempts });
-      error = scrub(outcome.error, target.url, shown);
+      error = scrub(outcome.error, target.url);
       try {
         log.debug({ alert: kind, url: shown, attempt: attempts, status: outcome.status, error }, `alert ${kind} attempt ${attempts} to ${shown} failed: ${error}`);
       } catch {
@@ -141,7 +141,7 @@ async function deliver(kind: AlertKind, body: string, target: AlertTarget, opts:
     }
   } catch (err) {
     // Only a bug (or a hostile fetchImpl) gets here; still no throw.
-    return done({ ok: false, attempts: 0, error: scrub(`internal error: ${(err as Error)?.message ?? String(err)}`, String(target?.url ?? ''), shown) });
+    return done({ ok: false, attempts: 0, error: scrub(`internal error: ${(err as Error)?.message ?? String(err)}`, String(target?.url ?? '')) });
   }
 }
 
@@ -198,20 +198,9 @@ function networkError(err: unknown): string {
   return e?.message ?? String(err);
 }
 
-/** Replace the raw URL (and its password, wherever it appears) with the masked one. */
-function scrub(message: string, raw: string, shown: string): string {
-  let out = raw ? message.split(raw).join(shown) : message;
-  try {
-    const pass = new URL(raw).password;
-    if (pass) {
-      out = out.split(pass).join('***');
-      const decoded = decodeURIComponent(pass);
-      if (decoded) out = out.split(decoded).join('***');
-    }
-  } catch {
-    // not a URL: nothing more to hide
-  }
-  return out;
+/** The message with the raw URL masked and its secrets (password, token=…) removed: mask-url's redact. */
+function scrub(message: string, raw: string): string {
+  return raw ? redact(message, raw) : message;
 }
 
 function positive(v: number | undefined, dflt: number): number {
