@@ -36,6 +36,7 @@ export function formatIngest(r: IngestResult): string {
 
 export function formatTrain(r: TrainResult): string {
   const coefs = Object.entries(r.coefficients).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', ');
+  if (r.reused) return `${r.version} was already trained on this dataset (${n(r.trainingRows)} rows) with this config: reused, no new version\n  intercept=${r.intercept.toPrecision(6)}, ${coefs}`;
   return `trained ${r.version} on ${n(r.trainingRows)} rows in ${r.iterations} Newton iterations (gradient norm ${r.gradNorm.toExponential(2)})\n  intercept=${r.intercept.toPrecision(6)}, ${coefs}`;
 }
 

@@ -114,8 +114,9 @@ export const configSchema = z.strictObject({
       max_iter: z._default(positiveInt(), 100).check(z.describe('Newton iterations at most.')),
       tol: z._default(positive(), 1e-12).check(z.describe('Stop when the gradient norm, relative to its start, is below this.')),
       threshold: z._default(share(), 0.5).check(z.describe('Probability above which a client is predicted to leave.')),
+      min_training_rows: z._default(positiveInt(), 20).check(z.describe('A version trained on fewer rows is never deployed (deploy, rollback and run refuse it).')),
     }),
-    { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5 },
+    { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5, min_training_rows: 20 },
   ),
   drift: z._default(
     z.strictObject({

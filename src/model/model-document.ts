@@ -35,6 +35,8 @@ export const modelDocumentSchema = z.object({
     objective: z.number(),
     converged: z.boolean(),
     ms: z.number(),
+    /** sha256 of the mask of rows held out of training (the pipeline's newest-rows holdout); absent: none. */
+    holdout: z.optional(z.string()),
   }),
 });
 

@@ -9,6 +9,7 @@ import { buildReference, featureProfiles } from '../monitor/reference.js';
 import { countNonMissing, SortScratch } from '../monitor/stats/sorted.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
 import { selectRows } from '../data/dataset.js';
+import { findSameTraining, holdoutKey } from './same-training.js';
 
 export interface TrainResult {
   version: string;
@@ -22,6 +23,8 @@ export interface TrainResult {
   datasetHash: string;
   path: string;
   ms: number;
+  /** True when an existing version was fitted on the same rows with the same config and is returned instead of a new, identical one. */
+  reused: boolean;
 }
 
 export interface TrainOptions {
@@ -43,6 +46,14 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     throw new DataError(`dataset ${loaded.hash.slice(0, 12)} has ${ds.rows} rows with ${positives} positive labels: training needs both classes`);
   }
   const t0 = performance.now();
+  const holdout = holdoutKey(opts.holdout);
+  const same = await findSameTraining(ctx, loaded.hash, ds.features, holdout);
+  if (same) {
+    const d = same.doc;
+    log.info({ version: d.version, datasetHash: loaded.hash }, `${d.version} was already trained on dataset ${loaded.hash.slice(0, 12)} with this config: reused, no new version`);
+    const t = d.training;
+    return { version: d.version, coefficients: d.coefficients, intercept: d.intercept, medians: d.medians, iterations: t.iterations, trainingRows: t.rows, gradNorm: t.gradNorm, converged: t.converged, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
+  }
   ds.x.forEach((col, j) => {
     if (countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
   });
@@ -76,7 +87,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     intercept: fit.intercept,
     medians: rec(medians) as Record<string, number>,
     hyperParameters: { penalty: 'l2', C: config.model.C, fitIntercept: true, maxIter: config.model.max_iter, tol: config.model.tol, threshold: config.model.threshold },
-    training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms },
+    training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms, ...(holdout ? { holdout } : {}) },
   };
   // The drift reference is written first: once model.json exists, its reference does too.
   // The predictions are needed for the reference only: they double as the radix sort's scratch.
@@ -100,5 +111,6 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     datasetHash: loaded.hash,
     path,
     ms,
+    reused: false,
   };
 }

@@ -1,4 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
+import { removeStaleTempFiles } from '../util/atomic.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
 import { selectRows } from '../data/dataset.js';
@@ -6,13 +9,13 @@ import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { evaluateModel, score } from '../model/score.js';
 import { describeMeasure, recordModelScore } from '../model/model-score.js';
 import { train } from '../model/train.js';
-import { deploy } from '../registry/production.js';
+import { deploy, deployRefusal } from '../registry/production.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { nowIso } from '../util/time.js';
 import { RiskwatchError } from '../util/errors.js';
 import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
-import { acquirePipelineLock, LockedError, type RunLock } from './lock.js';
+import { acquirePipelineLock, LockedError, runLockPath, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { refreshRunReport, startRunReportRenderer, type RunReport } from '../report/run-report.js';
 import type { ReportRenderer } from '../report/report-worker-client.js';
@@ -86,6 +89,8 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   const t0 = performance.now();
   let renderer: ReportRenderer | undefined;
   try {
+    // Holding the lock, this is the only run alive: what a killed run left is cleaned up first.
+    await cleanUpAfterKilledRuns(ctx, runId);
     const detection = await step('detect', () => detectNewData(ctx));
     const artifacts = artifactsOf(ctx);
     // A run killed between the production file's rename and the deployment's record leaves the
@@ -141,6 +146,12 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
 
     if (!production) {
       const trained = await step('train', () => train(ctx));
+      result.retrained = true;
+      const refused = deployRefusal(ctx, trained.version, trained.trainingRows);
+      if (refused) {
+        result.reason = `${refused}; waiting for more data`;
+        return result;
+      }
       const scored = await step('score', () => score(ctx, { model: trained.version }));
       await step('deploy', () => deploy(ctx, trained.version, 'first model'));
       result.retrained = true;
@@ -197,7 +208,10 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
       await recordModelScore(ctx, { version: v, kind: 'holdout', dataHash: `holdout:${ing.datasetHash}`, dataPath: 'run holdout', rows: heldOut.rows, f1: m.f1, metrics: { ...m, kind: 'holdout' }, createdAt: nowIso(), measuredOn: describeMeasure('holdout', heldOut.rows, `run ${runId}'s batch`) });
     }
     const margin = opts.margin ?? config.drift.margin;
-    if (ch.f1 >= cm.f1 - margin) {
+    const refused = deployRefusal(ctx, challenger.version, challenger.training.rows);
+    if (refused) {
+      result.reason = `${retrainBecause}; kept ${champion.version}: ${refused}`;
+    } else if (ch.f1 >= cm.f1 - margin) {
       await step('deploy', () => deploy(ctx, challenger.version, `${retrainBecause}; challenger F1 ${ch.f1.toFixed(4)} vs champion ${cm.f1.toFixed(4)} on ${heldOut.rows} newest rows`));
       result.deployed = challenger.version;
       result.reason = `${retrainBecause}; deployed ${challenger.version}: F1 ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows, champion ${champion.version} had ${cm.f1.toFixed(4)}`;
@@ -226,6 +240,31 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
     await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
+  }
+}
+
+/**
+ * A run killed (SIGKILL, power loss) leaves its record `running` and perhaps temp files of
+ * writes it never renamed into place. The run lock is held, so no other run is alive: its
+ * records are closed as `interrupted`; temp files are removed only when the process that wrote
+ * them is gone (a manual `ingest` or `train` may be writing beside us).
+ */
+async function cleanUpAfterKilledRuns(ctx: Context, runId: number): Promise<void> {
+  const { config, store, log } = ctx;
+  const ids = await store.interruptRuns('run', runId, nowIso(), 'interrupted: the process ended before the run finished (killed?)');
+  if (ids.length) log.warn({ runs: ids }, `run${ids.length === 1 ? '' : 's'} ${ids.join(', ')} ended without finishing (killed?): recorded as interrupted`);
+  const folders = [config.outputFolder, config.productionFolder, config.modelFolder, dirname(runLockPath(ctx))];
+  // Each version's folder holds its model.json and reference.json (a killed training's too).
+  const versions = subfolders(config.modelFolder);
+  const removed = [...new Set([...folders, ...versions])].flatMap((d) => removeStaleTempFiles(d));
+  if (removed.length) log.info({ files: removed }, `removed ${removed.length} temp file${removed.length === 1 ? '' : 's'} left by killed processes`);
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+  } catch {
+    return [];
   }
 }
 

@@ -39,12 +39,24 @@ export interface DeployResult {
 }
 
 /**
+ * Why a version must not go to production, or null: one trained on fewer rows than
+ * model.min_training_rows (a run on a nearly empty folder once deployed a 7-row model).
+ */
+export function deployRefusal(ctx: Pick<Context, 'config'>, version: string, trainingRows: number): string | null {
+  const min = ctx.config.model.min_training_rows;
+  return trainingRows < min ? `${version} was trained on ${trainingRows} rows, fewer than model.min_training_rows (${min}): not deployed` : null;
+}
+
+/**
  * Every way into production (CLI deploy and rollback, POST /deploy and /rollback, the pipeline)
  * comes through here, so no version reaches production unscored: one never scored on anything
- * that counts is scored on the test data first, and that is the score every view shows.
+ * that counts is scored on the test data first, and that is the score every view shows. Nor
+ * one trained on too few rows (deployRefusal).
  */
 async function promote(ctx: Context, version: string, action: 'deploy' | 'rollback', reason: string): Promise<DeployResult> {
   const doc = await artifactsOf(ctx).loadModel(version);
+  const refused = deployRefusal(ctx, doc.version, doc.training.rows);
+  if (refused) throw new DataError(refused);
   const score = (await modelScore(ctx.store, doc.version)) ?? (await scoreOnTestData(ctx, doc.version));
   const { previous, deployedAt } = await productionOf(ctx).promote(doc, action, reason);
   ctx.log.info({ version: doc.version, previous, action, f1: score?.f1 ?? null }, `${action === 'deploy' ? 'deployed' : 'rolled back to'} ${doc.version}`);

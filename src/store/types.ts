@@ -182,4 +182,9 @@ export interface Store {
   startRun(command: string, startedAt: string): Promise<number>;
   finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void>;
   runs(limit?: number): Promise<RunRecord[]>;
+  /**
+   * Close every `command` run still `running` other than `exceptId` as failed with outcome
+   * `interrupted` and `error` (the caller holds the run lock, so they cannot be alive); their ids.
+   */
+  interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]>;
 }

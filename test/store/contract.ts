@@ -194,6 +194,21 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
       assert.deepEqual((await s.runs(1)).map((r) => r.id), [b]);
     });
 
+    withStore('interruptRuns: closes the command\'s other running runs as interrupted, nothing else', async (s) => {
+      const stale = await s.startRun('run', 't0');
+      const done = await s.startRun('run', 't1');
+      await s.finishRun(done, 'ok', 't2', {}, null, {}, 'noop');
+      const train = await s.startRun('train', 't3');
+      const mine = await s.startRun('run', 't4');
+      assert.deepEqual(await s.interruptRuns('run', mine, 't5', 'interrupted: the process ended before the run finished'), [stale]);
+      const byId = new Map((await s.runs()).map((r) => [r.id, r]));
+      assert.deepEqual([byId.get(stale)!.status, byId.get(stale)!.outcome, byId.get(stale)!.finishedAt, byId.get(stale)!.error], ['failed', 'interrupted', 't5', 'interrupted: the process ended before the run finished']);
+      assert.deepEqual([byId.get(done)!.status, byId.get(done)!.outcome], ['ok', 'noop']);
+      assert.equal(byId.get(train)!.status, 'running');
+      assert.equal(byId.get(mine)!.status, 'running');
+      assert.deepEqual(await s.interruptRuns('run', mine, 't6', 'x'), []);
+    });
+
     withStore('close is safe to call twice', async (s) => {
       await s.close();
       await s.close();

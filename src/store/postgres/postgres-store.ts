@@ -286,6 +286,11 @@ export class PostgresStore implements Store, SharedStore {
     return r.id as number;
   }
 
+  async interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
+    const rows = await this.query("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = $1, error = $2 WHERE command = $3 AND status = 'running' AND id <> $4 RETURNING id", [finishedAt, error, command, exceptId]);
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+
   async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
     await this.query('UPDATE runs SET status = $1, finished_at = $2, timings = $3, error = $4, detail = $5, outcome = $6 WHERE id = $7', [
       status,

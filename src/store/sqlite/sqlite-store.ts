@@ -173,6 +173,13 @@ export class SqliteStore implements Store {
       .run(status, finishedAt, JSON.stringify(timings), error, JSON.stringify(detail), outcome ?? null, id);
   }
 
+  async interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
+    const rows = this.db
+      .prepare("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = ?, error = ? WHERE command = ? AND status = 'running' AND id <> ? RETURNING id")
+      .all(finishedAt, error, command, exceptId) as Array<{ id: number }>;
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+
   async runs(limit = 100): Promise<RunRecord[]> {
     return (this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
       id: r.id as number,
