@@ -176,7 +176,7 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
     return {
       reference: { version: doc.version, rows: ref.rows },
       current: { rows: 0, labeled: 0, source, hash },
-      nothingToCompare: `nothing to compare: ${why}; pass --data FILE to compare a file with ${doc.version}'s training data`,
+      nothingToCompare: `nothing to compare: ${why}${opts.data ? '' : `; pass --data FILE to compare a file with ${doc.version}'s training data`}`,
       features: {},
       datasetDrift: false,
       driftedFeatures: [],

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { appendMonths, simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
 
-test('drift --json: the contract shape, pending files by default, --data FILE, and the covariate story', () => {
+test('drift --json: the contract shape, pending files by default, --data FILE, and the covariate story', (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'rw-drift-')), 'ws');
+  t.after(() => rmSync(dirname(dir), { recursive: true, force: true }));
   simulate({ out: dir, clients: 4000, months: 4, seed: 8 });
   const config = join(dir, 'config.json');
   assert.equal(cli(['--config', config, 'run']).status, 0);
@@ -22,6 +23,11 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /^nothing to compare: no new data since the last ingestion .*; pass --data FILE to compare a file with v\d+'s training data\n$/);
   assert.ok(!/NaN/.test(human.stdout), human.stdout);
+  const headerOnly = join(dir, 'header-only.csv');
+  writeFileSync(headerOnly, 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited\n');
+  const emptyFile = cli(['--config', config, 'drift', '--data', headerOnly]);
+  assert.equal(emptyFile.status, 0, emptyFile.stderr);
+  assert.equal(emptyFile.stdout, `nothing to compare: ${headerOnly} holds no rows\n`);
 
   appendMonths({ out: dir, scenario: 'covariate', months: 1, rowsPerMonth: 1500 });
   const r = JSON.parse(cli(['--config', config, 'drift', '--json']).stdout);
