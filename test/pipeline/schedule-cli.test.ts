@@ -33,7 +33,7 @@ test('run posts a Slack-compatible alert to a real webhook when it deploys; a de
   const port = (server.address() as AddressInfo).port;
   try {
     process.env.RW_TEST_HOOK = `http://127.0.0.1:${port}/hook`;
-    const ws = workspace({ alerts: { webhooks: [{ url_env: 'RW_TEST_HOOK' }, { url: 'http://127.0.0.1:9/refused' }], timeout_ms: 500, retries: 1 } });
+    const ws = workspace({ alerts: { webhooks: [{ url_env: 'RW_TEST_HOOK' }, { url: 'http://127.0.0.1:9/refused' }], timeout_ms: 5000, retries: 1 } });
     const child = spawn(process.execPath, [BIN, '--config', ws.config, 'run', '--json'], { env: process.env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
