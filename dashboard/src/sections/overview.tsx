@@ -13,10 +13,10 @@ export function verdict(drift: DriftLatest | undefined, production: string | nul
   return { tone: 'good', label: 'Healthy', detail: l.reason ?? '' };
 }
 
-function Kpi({ label, value, delta, hint }: { label: string; value: string; delta?: number | null; hint?: string }) {
+function Kpi({ label, value, delta, hint, testid }: { label: string; value: string; delta?: number | null; hint?: string; testid?: string }) {
   const d = delta === undefined || delta === null || !Number.isFinite(delta) ? null : delta;
   return (
-    <div class="kpi">
+    <div class="kpi" data-testid={testid}>
       <div class="kpi-label">{label}</div>
       <div class="kpi-value">{value}</div>
       <div class="kpi-hint">
@@ -53,7 +53,7 @@ export function Overview(props: { models?: { models: ModelListing[]; production:
       </div>
       <div class="kpis">
         {/* The production model's score: the figure `models`, GET /scoring and the PDF show. */}
-        <Kpi label="F1" value={num(model?.score?.f1)} hint={model?.score ? `on ${model.score.measuredOn}` : 'not scored'} />
+        <Kpi label="F1" value={num(model?.score?.f1)} hint={model?.score ? `on ${model.score.measuredOn}` : 'not scored'} testid="production-f1" />
         <Kpi label="Precision" value={pct(cur?.precision)} delta={delta('precision')} hint="of flagged clients who leave" />
         <Kpi label="Recall" value={pct(cur?.recall)} delta={delta('recall')} hint="of leavers flagged" />
         <Kpi label="ROC AUC" value={num(cur?.rocAuc)} delta={delta('rocAuc')} hint="ranking quality" />
