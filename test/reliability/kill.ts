@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/workspace.ts';
@@ -19,6 +19,8 @@ export interface Reference {
   models: string[];
   finalDataset: string;
   finalModel: string;
+  /** Model versions after the uninterrupted run: a killed run's retry must not add an orphan. */
+  versions: number;
 }
 
 /** What identifies a model's content (not its version name or time, which a retry reallocates). */
@@ -56,7 +58,23 @@ export async function reference(ref: string, args: string[], backend: StoreBacke
   assert.ok(out.deployed, 'the reference run deploys a new model');
   const finalDataset = sha256File(dataFile(ref));
   const finalModel = (await productionContent(backend, ref))!;
-  return { datasets: new Set([before, finalDataset].filter((x): x is string => !!x)), models: [beforeModel, finalModel].filter((x): x is string => !!x), finalDataset, finalModel };
+  return { datasets: new Set([before, finalDataset].filter((x): x is string => !!x)), models: [beforeModel, finalModel].filter((x): x is string => !!x), finalDataset, finalModel, versions: versionCount(ref) };
+}
+
+function versionCount(dir: string): number {
+  const r = cli(['--config', join(dir, 'config.json'), 'models', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { models: unknown[] }).models.length;
+}
+
+/** tempPathFor's names; the pid is the writer's. */
+const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** Temp files in the folders a run cleans up (workspace root, data, production, models and each version's folder). */
+function leftTempFiles(dir: string): string[] {
+  const ls = (d: string) => (existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []);
+  const folders = [dir, join(dir, 'ingesteddata'), join(dir, 'production_deployment'), join(dir, 'models'), ...ls(join(dir, 'models')).filter((e) => e.isDirectory()).map((e) => join(dir, 'models', e.name))];
+  return folders.flatMap((d) => ls(d).filter((e) => e.isFile() && TEMP.test(e.name)).map((e) => join(d, e.name)));
 }
 
 export interface KillPoint {
@@ -170,6 +188,12 @@ export async function checkNextRunCompletes(dir: string, ref: Reference, what: s
   assert.equal(next.status, 0, `next run ${what}: ${next.stderr}`);
   assert.ok(['completed', 'noop'].includes(JSON.parse(next.stdout).status));
   for (const backend of backends) assert.deepEqual(await backend.integrity(dir), [], `integrity after the next run ${what}`);
+  // What the kill left is cleaned up: no run left `running`, no temp file of the dead process,
+  // and no orphan version (a version the killed run trained is reused, not trained again).
+  const runs = (JSON.parse(cli(['--config', join(dir, 'config.json'), 'runs', '--json']).stdout) as { runs: Array<{ id: number; status: string }> }).runs;
+  assert.deepEqual(runs.filter((r) => r.status === 'running').map((r) => r.id), [], `no run left running after the next run ${what}`);
+  assert.deepEqual(leftTempFiles(dir), [], `no temp file left after the next run ${what}`);
+  assert.equal(versionCount(dir), ref.versions, `as many model versions as the uninterrupted run made ${what}`);
   assert.equal(sha256File(dataFile(dir)), ref.finalDataset, `dataset after the next run ${what}`);
   assert.equal(await productionContent(backends[0], dir), ref.finalModel, `production after the next run ${what}`);
   const again = runCli(dir, ...args);
