@@ -62,8 +62,8 @@ export const postgresSource = z
   .strictObject({
     type: z.literal('postgres'),
     name: sourceName,
-    url: z.optional(someString()).check(z.describe('postgres://user:password@host:port/database (prefer url_env: keeps the password out of the file).')),
-    url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the connection URL.')),
+    url: z.optional(someString()).check(z.describe('postgres://user:password@host:port/database, or libpq keyword/value (host=… user=… password=… dbname=…); prefer url_env: keeps the password out of the file.')),
+    url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the connection URL (or a libpq keyword/value string).')),
     ...tableOrQuery,
   })
   .check(z.refine(exactlyOne, 'expected exactly one of "table" or "query"'))
@@ -84,7 +84,7 @@ export const populationSchema = z.union([
       .strictObject({
         type: z.literal('postgres'),
         url: z.optional(someString()).check(z.describe('postgres://user:password@host:port/database (prefer url_env).')),
-        url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the connection URL.')),
+        url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the connection URL (or a libpq keyword/value string).')),
         ...populationTableOrQuery,
       })
       .check(z.refine(exactlyOne, 'expected exactly one of "table" or "query"'))
@@ -200,8 +200,8 @@ export const configSchema = z.strictObject({
       .strictObject({
         type: z._default(z.enum(['sqlite', 'postgres']), 'sqlite').check(z.describe('"sqlite" (one file, one machine; the default) or "postgres" (several machines share one store, model artifacts and run lock).')),
         path: z.optional(nonEmpty).check(z.describe('sqlite: the file (relative to the config file). Default riskwatch.db.')),
-        url: z.optional(nonEmpty).check(z.describe('postgres: connection URL, postgres://user:password@host:5432/db. Prefer url_env: a password in this file is readable by anyone who can read the file.')),
-        url_env: z.optional(someString()).check(z.describe('postgres: name of an environment variable holding the connection URL.')),
+        url: z.optional(nonEmpty).check(z.describe('postgres: connection URL, postgres://user:password@host:5432/db, or libpq keyword/value (host=… dbname=…). Prefer url_env: a password in this file is readable by anyone who can read the file.')),
+        url_env: z.optional(someString()).check(z.describe('postgres: name of an environment variable holding the connection URL (or a libpq keyword/value string).')),
         schema: z
           .optional(z.string().check(z.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters)')))
           .check(z.describe('postgres: schema holding riskwatch\'s tables (created if missing). Default public.')),
