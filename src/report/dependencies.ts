@@ -31,6 +31,24 @@ interface NpmAnswer {
   error?: string;
 }
 
+/** What each npm command checks, in the words the dashboard and the PDF show. */
+const CHECKS: Record<string, string> = { outdated: 'Newer versions', audit: 'Security advisories' };
+
+/**
+ * One plain line for a failed check: what could not be checked and why, without npm's raw message
+ * (it names the registry's host and endpoint, e.g. "405 Method Not Allowed - POST https://…").
+ */
+export function describeNpmFailure(command: string, failure: { timedOutMs?: number; noNpm?: boolean; raw?: string }): string {
+  const what = `${CHECKS[command] ?? `npm ${command}`} could not be checked`;
+  if (failure.noNpm) return `${what}: npm is not installed on the server.`;
+  if (failure.timedOutMs !== undefined) return `${what}: the package registry did not answer within ${Math.round(failure.timedOutMs / 1000)} s.`;
+  const raw = failure.raw ?? '';
+  const http = /\b([45]\d\d)\b/.exec(raw);
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network/i.test(raw)) return `${what}: the package registry could not be reached.`;
+  if (http) return `${what}: the package registry refused the request (HTTP ${http[1]}).`;
+  return `${what}: npm gave no usable answer.`;
+}
+
 /**
  * Run an npm command that answers in JSON. Its exit code is not the verdict — `npm outdated`
  * exits 1 whenever something is outdated, `npm audit` exits 1 when advisories exist or the
@@ -46,16 +64,16 @@ function npmJson(args: string[], cwd: string, timeoutMs: number): Promise<NpmAns
         json = null;
       }
       const e = err as (NodeJS.ErrnoException & { killed?: boolean }) | null;
-      if (e?.killed) return resolve({ json: null, error: `npm ${args[0]} timed out after ${timeoutMs} ms` });
-      if (e?.code === 'ENOENT') return resolve({ json: null, error: 'npm is not installed' });
+      const fail = (f: Parameters<typeof describeNpmFailure>[1]) => resolve({ json: null, error: describeNpmFailure(args[0], f) });
+      if (e?.killed) return fail({ timedOutMs: timeoutMs });
+      if (e?.code === 'ENOENT') return fail({ noNpm: true });
       const obj = json as { error?: { summary?: string; code?: string; detail?: string }; message?: string } | null;
       if (obj && typeof obj === 'object' && obj.error) {
         // npm audit against a registry that refuses the advisories endpoint answers
         // {message: "405 Method Not Allowed - POST …", error: {summary: ""}}.
-        const why = obj.error.summary || obj.message || obj.error.code || obj.error.detail || 'error';
-        return resolve({ json: null, error: `npm ${args[0]}: ${why}`.split('\n')[0] });
+        return fail({ raw: [obj.error.code, obj.error.summary, obj.message, obj.error.detail].filter(Boolean).join(' ') });
       }
-      if (json === null) return resolve({ json: null, error: `npm ${args[0]} gave no JSON${e ? ` (exit ${e.code})` : ''}` });
+      if (json === null) return fail({ raw: '' });
       resolve({ json });
     });
   });
