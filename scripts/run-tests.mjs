@@ -2,7 +2,8 @@
 // Runs every test/**/*.test.ts with node's built-in runner (via tsx). Node 20's `node --test dir/`
 // does not expand folders or globs and can silently run nothing, so the files are listed here and
 // an empty list is an error. Builds first: CLI tests run the real bin in dist/.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { provision } from './test-services.mjs';
@@ -44,5 +45,15 @@ const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-
 if (types.status !== 0) process.exit(types.status ?? 1);
 // The long part measures (kills by timing, load): one file at a time, so they do not load each other.
 // A hung test fails after 10 minutes instead of holding CI until its overall limit.
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${long ? 1 : 2}`, '--test-timeout=600000', ...files], { cwd: root, stdio: 'inherit' });
+// The tests (and every process they start) get a temp folder of their own: whatever is left in it
+// afterwards is a test that did not clean up — named here, failing the run — and is removed either
+// way, so the system temp folder does not fill up. tsx keeps its compile cache there (tsx-<uid>).
+const tmp = mkdtempSync(join(tmpdir(), 'riskwatch-tests-'));
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${long ? 1 : 2}`, '--test-timeout=600000', ...files], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+const left = readdirSync(tmp).filter((name) => !/^tsx-\d+$/.test(name));
+rmSync(tmp, { recursive: true, force: true });
+if (left.length) {
+  console.error(`the tests left ${left.length} entries in their temp folder (removed now): ${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}`);
+  process.exit(res.status || 1);
+}
 process.exit(res.status ?? 1);

@@ -1,7 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runDemo } from '../../src/cli/demo.ts';
@@ -10,6 +9,7 @@ import { silentLogger } from '../../src/util/log.ts';
 import type { Context } from '../../src/context.ts';
 import { context, ROOT } from '../helpers/workspace.ts';
 import { CHROMIUM } from '../../scripts/test-services.mjs';
+import { tempDir } from '../helpers/temp.ts';
 
 /**
  * The dashboard in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
@@ -26,7 +26,7 @@ let browser: Browser;
 let base: string;
 
 before(async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-dashboard-')), 'ws');
+  const dir = join(tempDir('rw-dashboard-'), 'ws');
   await runDemo(dir, silentLogger);
   ctx = await context(join(dir, 'config.json'));
   server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });

@@ -1,12 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetBuilder, type Dataset } from '../../src/data/dataset.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FEATURES = ['a', 'b'];
 const SCHEMA: TableSchema = { id: 'id', features: FEATURES, featureTypes: { a: 'count', b: 'count' }, target: 'y', requireTarget: true, requireId: true };
@@ -63,7 +63,7 @@ describe('readDataFile sizes the columns from its first chunk', () => {
   ];
   for (const [name, idOf] of cases) {
     test(name, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'rw-reserve-'));
+      const dir = tempDir('rw-reserve-');
       const path = join(dir, 'data.csv');
       const lines = ['id,a,b,y'];
       for (let i = 0; i < 3000; i++) lines.push(`${idOf(i)},${i},${i % 9 === 0 ? '' : i * 2},${i % 2}`);

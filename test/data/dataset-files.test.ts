@@ -1,14 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DatasetBuilder, type Dataset } from '../../src/data/dataset.ts';
 import { DATASET_BIN, DATASET_CSV, readDataset, writeDataset } from '../../src/data/dataset-files.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { datasetOf } from '../helpers/dataset.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
 const COLS = { id: 'corporation', target: 'exited' };
@@ -36,7 +36,7 @@ function rowsOf(ds: Dataset): Row[] {
   return Array.from({ length: ds.rows }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'riskwatch-dsfiles-'));
+const tmp = () => tempDir('riskwatch-dsfiles-');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
 

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectRows, type Dataset } from '../../src/data/dataset.ts';
 import { datasetOf, segmentBytes, type Row } from '../helpers/dataset.ts';
@@ -9,6 +8,7 @@ import { SegmentFile } from '../../src/data/dataset-bin.ts';
 import { findDuplicates } from '../../src/data/find-duplicates.ts';
 import { findNewDuplicates, hashRows } from '../../src/data/find-new-duplicates.ts';
 import { Random } from '../../src/simulate/random.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FEATURES = ['a', 'b', 'c'];
 
@@ -26,7 +26,7 @@ function randomRows(rng: Random, n: number): Row[] {
 
 /** Write `ds` as segment files of `parts` pieces and open them. */
 async function segments(ds: Dataset, parts: number, hashes = hashRows(ds)): Promise<SegmentFile[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'riskwatch-seg-'));
+  const dir = tempDir('riskwatch-seg-');
   const out: SegmentFile[] = [];
   const size = Math.ceil(ds.rows / parts);
   for (let p = 0; p < parts; p++) {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { preformatRows } from '../../src/data/csv-rows.ts';
 import { DATASET_BIN, DATASET_CSV, writeDataset } from '../../src/data/dataset-files.ts';
 import { compactRows } from '../../src/data/find-duplicates.ts';
 import { datasetOf } from '../helpers/dataset.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 // A file read in two parts comes with its rows formatted as finaldata.csv lines; the writer copies
 // the kept rows' lines in runs. The files must equal those written by formatting the kept rows.
@@ -28,7 +28,7 @@ test('writeDataset from preformatted lines (two parts, dropped rows, runs across
     const kept = compactRows(ds, dropped);
     ds.ids.truncate(kept);
     const out = { ...ds, rows: kept, x: ds.x.map((c) => c.subarray(0, kept)), y: ds.y.subarray(0, kept) };
-    const dir = mkdtempSync(join(tmpdir(), 'riskwatch-prelines-'));
+    const dir = tempDir('riskwatch-prelines-');
     dirs.push(dir);
     await writeDataset(dir, out, { id: 'id', target: 'y' }, undefined, pre);
     files.push({ csv: readFileSync(join(dir, DATASET_CSV)), bin: readFileSync(join(dir, DATASET_BIN)) });

@@ -1,19 +1,19 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DatasetBuilder, type Dataset } from '../../src/data/dataset.ts';
 import { hashRows } from '../../src/data/find-new-duplicates.ts';
 import { readDataFile, useTwoParts, FileRejectedError, type FileReadResult } from '../../src/data/read-data-file.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 // readDataFile parses a large file in two parts on two threads; these cases force that on small
 // files (parallelMinBytes: 0) and compare everything with the one-pass read of the same file.
 
 const SCHEMA: TableSchema = { id: 'id', features: ['a', 'b'], featureTypes: { a: 'count', b: 'count' }, target: 'y', requireTarget: true, requireId: true };
-const dir = mkdtempSync(join(tmpdir(), 'riskwatch-parallel-'));
+const dir = tempDir('riskwatch-parallel-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Row i of the generated files: mostly valid, with every kind of reject and quoted ids mixed in. */

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTable } from '../../src/data/read-table.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 // readTable reserves rows from the first 64 KiB of the first file; whether that guess is low
 // (long lines first) or high (short lines first), every row must come through exactly once.
@@ -35,7 +35,7 @@ for (const [name, first, second] of [
   ['short lines first (estimate high: capped, trimmed to the rows read)', rows('s', 60_000, 0), rows('long-', 2_000, 200)],
 ] as const) {
   test(`readTable over a folder, ${name}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'riskwatch-readtable-'));
+    const dir = tempDir('riskwatch-readtable-');
     writeFileSync(join(dir, '1.csv'), `corporation,a,b\n${first.text}`);
     writeFileSync(join(dir, '2.csv'), `corporation,a,b\n${second.text}`);
     const t = await readTable(dir, 'csv', schema);

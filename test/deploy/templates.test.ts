@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Cron } from 'croner';
+import { tempDir } from '../helpers/temp.ts';
 
 const deployDir = new URL('../../deploy/', import.meta.url).pathname;
 const read = (name: string) => readFileSync(join(deployDir, name), 'utf8');
@@ -145,7 +145,7 @@ describe('deploy/riskwatch-run.timer', () => {
   it('systemd-analyze verify accepts both units with no warnings', { skip: hasSystemdAnalyze ? false : 'systemd-analyze not installed' }, () => {
     // verify checks that ExecStart's program exists; riskwatch is not installed here, so a copy
     // points it at node (any existing absolute executable) — everything else is verified as is.
-    const dir = mkdtempSync(join(tmpdir(), 'riskwatch-units-'));
+    const dir = tempDir('riskwatch-units-');
     try {
       const service = read('riskwatch-run.service').replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`);
       assert.notEqual(service, read('riskwatch-run.service'));
@@ -160,7 +160,7 @@ describe('deploy/riskwatch-run.timer', () => {
   });
 
   it('systemd-analyze verify does reject a broken timer (the check above can fail)', { skip: hasSystemdAnalyze ? false : 'systemd-analyze not installed' }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'riskwatch-units-'));
+    const dir = tempDir('riskwatch-units-');
     try {
       writeFileSync(join(dir, 'riskwatch-run.service'), read('riskwatch-run.service').replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
       writeFileSync(join(dir, 'riskwatch-run.timer'), read('riskwatch-run.timer').replace('OnCalendar=*:0/10', 'OnCalendar=every ten minutes'));

@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../src/config/load.ts';
 import { makeContext, type Context } from '../../src/context.ts';
 import { openStore } from '../../src/store/open.ts';
 import { workspaceConfig } from '../../src/config/workspace-config.ts';
+import { tempDir } from './temp.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 // The original project's sample data and config (copied from shared/seed/data: the tests must
@@ -16,7 +16,7 @@ export const HEADER = 'corporation,lastmonth_activity,lastyear_activity,number_o
 
 /** A fresh workspace in a temp folder: config.json with the seed's keys, empty source/test folders. */
 export function makeWorkspace(extraConfig: Record<string, unknown> = {}): { dir: string; config: string; source: string; test: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'riskwatch-test-'));
+  const dir = tempDir('riskwatch-test-');
   const source = join(dir, 'sourcedata');
   const test = join(dir, 'testdata');
   mkdirSync(source);

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { appendMonths, simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-test('drift --json: the contract shape, pending files by default, --data FILE, and the covariate story', (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-drift-')), 'ws');
-  t.after(() => rmSync(dirname(dir), { recursive: true, force: true }));
+test('drift --json: the contract shape, pending files by default, --data FILE, and the covariate story', () => {
+  const dir = join(tempDir('rw-drift-'), 'ws');
   simulate({ out: dir, clients: 4000, months: 4, seed: 8 });
   const config = join(dir, 'config.json');
   assert.equal(cli(['--config', config, 'run']).status, 0);

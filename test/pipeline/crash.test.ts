@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { simulate } from '../../src/simulate/generate.ts';
 import { ROOT, cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -65,14 +65,14 @@ function checkRecovered(dir: string): void {
 }
 
 test('kill -9 at many points of a first run: state stays consistent and the next run completes the work', async () => {
-  const base = join(mkdtempSync(join(tmpdir(), 'rw-crash-')), 'base');
+  const base = join(tempDir('rw-crash-'), 'base');
   simulate({ out: base, clients: 6000, months: 6, seed: 4 });
   // This test is about the pipeline's steps; the report written after a completed run (seconds,
   // built aside and renamed in) would take most of the kill points. The reliability suite kills
   // runs with reports on.
   const cfgPath = join(base, 'config.json');
   writeFileSync(cfgPath, JSON.stringify({ ...JSON.parse(readFileSync(cfgPath, 'utf8')), report: { enabled: false } }));
-  const reference = join(mkdtempSync(join(tmpdir(), 'rw-crash-')), 'ref');
+  const reference = join(tempDir('rw-crash-'), 'ref');
   cpSync(base, reference, { recursive: true });
   const t0 = performance.now();
   const clean = JSON.parse(cli(['--config', join(reference, 'config.json'), 'run', '--json']).stdout);
@@ -89,7 +89,7 @@ test('kill -9 at many points of a first run: state stays consistent and the next
   for (let k = 1; k <= 8; k++) delays.push(Math.round(cleanMs * (1 + k / 4)));
   for (const [i, delay] of delays.entries()) {
     if (i >= 16 && states.size >= 3) break;
-    const dir = join(mkdtempSync(join(tmpdir(), 'rw-crash-')), 'ws');
+    const dir = join(tempDir('rw-crash-'), 'ws');
     cpSync(base, dir, { recursive: true });
     const child = spawn(process.execPath, [BIN, '--config', join(dir, 'config.json'), 'run', '--log-level', 'silent'], { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
@@ -112,7 +112,7 @@ test('kill -9 at many points of a first run: state stays consistent and the next
 });
 
 test('SIGTERM stops a run cleanly within 5 s: recorded, lock released', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-term-')), 'ws');
+  const dir = join(tempDir('rw-term-'), 'ws');
   simulate({ out: dir, clients: 6000, months: 6, seed: 4 });
   const child = spawn(process.execPath, [BIN, '--config', join(dir, 'config.json'), 'run', '--log-level', 'silent'], { stdio: 'ignore' });
   const exited = new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireRunLock, LockedError, LOCKED_EXIT_CODE } from '../../src/pipeline/lock.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const lockModule = new URL('../../src/pipeline/lock.ts', import.meta.url).pathname;
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'rw-lock-')), 'run.lock');
+const tmp = () => join(tempDir('rw-lock-'), 'run.lock');
 
 test('a second holder is refused with the first holder named; release lets the next one in', () => {
   const path = tmp();

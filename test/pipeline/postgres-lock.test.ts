@@ -1,20 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { LOCKED_EXIT_CODE } from '../../src/pipeline/lock.ts';
 import { ROOT, cli } from '../helpers/workspace.ts';
 import { dropSchema, PG_URL, pgQuery, randomSchema } from '../helpers/postgres.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
 const env = { ...process.env, NO_COLOR: '1', RW_TEST_PG_URL: PG_URL };
 
 /** A simulated workspace (another machine's folders) on the shared PostgreSQL schema. */
 function machine(schema: string, clients = 6000): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-pglock-')), 'ws');
+  const dir = join(tempDir('rw-pglock-'), 'ws');
   simulate({ out: dir, clients, months: 6, seed: 4 });
   const configPath = join(dir, 'config.json');
   const cfg = JSON.parse(readFileSync(configPath, 'utf8'));

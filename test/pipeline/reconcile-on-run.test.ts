@@ -6,15 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('a run after a kill between the production rename and its record records the deployment', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-reconcile-')), 'ws');
+  const dir = join(tempDir('rw-reconcile-'), 'ws');
   simulate({ out: dir, clients: 3000, months: 3, seed: 4 });
   const cfg = join(dir, 'config.json');
   writeFileSync(cfg, JSON.stringify({ ...JSON.parse(readFileSync(cfg, 'utf8')), report: { enabled: false } }));

@@ -6,14 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('a run that starts the report renderer but adds no rows exits by itself after its result', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-exits-')), 'ws');
+  const dir = join(tempDir('rw-exits-'), 'ws');
   simulate({ out: dir, clients: 2000, months: 2, seed: 9 });
   const cfg = join(dir, 'config.json');
   const first = cli(['--config', cfg, 'run', '--json']);

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
 import { acquireRunLock, LOCKED_EXIT_CODE } from '../../src/pipeline/lock.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function workspaceWithLaterMonths() {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-run-')), 'ws');
+  const dir = join(tempDir('rw-run-'), 'ws');
   simulate({ out: dir, clients: 3000, months: 4, seed: 3 });
   const later = join(dir, 'later');
   mkdirSync(later);

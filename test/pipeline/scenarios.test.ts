@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendMonths, simulate, type Scenario } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 // The story the generator tells, played through `riskwatch run`: keep the model while nothing
 // changes, notice shifted inputs without retraining on them alone, and retrain when the
 // relationship between inputs and leaving changes.
 test('scenarios give the expected decisions: none → keep, covariate → data drift only, concept → retrain', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-story-')), 'ws');
+  const dir = join(tempDir('rw-story-'), 'ws');
   simulate({ out: dir, clients: 10_000, months: 12, seed: 42 });
   const config = join(dir, 'config.json');
   const run = () => {

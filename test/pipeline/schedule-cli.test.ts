@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { simulate } from '../../src/simulate/generate.ts';
 import { ROOT, cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
 
 function workspace(extra: Record<string, unknown>) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-sched-')), 'ws');
+  const dir = join(tempDir('rw-sched-'), 'ws');
   simulate({ out: dir, clients: 2000, months: 2, seed: 6 });
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), ...extra }));

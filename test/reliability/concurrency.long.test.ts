@@ -8,12 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { BIN, STORE_BACKENDS, capture, writeFigures } from './helpers.ts';
 import { PG_URL, dropSchema, pgQuery, randomSchema } from '../helpers/postgres.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const RUNNERS = 4;
 
@@ -40,7 +40,7 @@ const figures: Record<string, { rounds: number; processes: number; winners: numb
 
 for (const backend of STORE_BACKENDS) {
   test(`${backend.name}: ${RUNNERS} runs started together — exactly one works, the others exit 3 "locked"`, async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'rw-conc-')), 'ws');
+    const dir = join(tempDir('rw-conc-'), 'ws');
     // Big enough that the winner is still working when the last process starts.
     simulate({ out: dir, clients: 120_000, months: 6, seed: 21 });
     const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
@@ -81,7 +81,7 @@ for (const backend of STORE_BACKENDS) {
  */
 test('postgres: 4 machines sharing one store start runs together — exactly one works, the others exit 3 "locked"', async () => {
   const schema = randomSchema('rw_rel');
-  const root = mkdtempSync(join(tmpdir(), 'rw-conc-pg-'));
+  const root = tempDir('rw-conc-pg-');
   const dirs = Array.from({ length: RUNNERS }, (_, i) => join(root, `machine-${i}`));
   try {
     for (const dir of dirs) {

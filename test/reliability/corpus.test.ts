@@ -9,8 +9,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, appendFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -26,6 +25,7 @@ import { makeContext, type Context } from '../../src/context.ts';
 import { openStore } from '../../src/store/open.ts';
 import { HEADER, seedWorkspace } from '../helpers/workspace.ts';
 import { capture, capturingLogger, sha256File, sqliteIntegrity, writeFigures } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const CORPUS = new URL('./corpus/', import.meta.url).pathname;
 
@@ -72,7 +72,7 @@ before(async () => {
 });
 
 function copyBase(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-corpus-')), 'ws');
+  const dir = join(tempDir('rw-corpus-'), 'ws');
   cpSync(base, dir, { recursive: true });
   return dir;
 }

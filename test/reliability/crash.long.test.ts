@@ -11,18 +11,18 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { BIN, STORE_BACKENDS, writeFigures } from './helpers.ts';
 import { STAGES, checkAfterKill, checkNextRunCompletes, dataFile, killLanding, pointName, reference as referenceRun, runAndKill, runCli, spread, stageOf, tmp, type KillPoint, type Reference } from './kill.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const prodFile = (dir: string) => join(dir, 'production_deployment', 'model.json');
 
 /** The uninterrupted run from a copy of `dir` (the workspace itself stays as it is). */
 async function reference(dir: string, args: string[]): Promise<Reference> {
-  const ref = join(mkdtempSync(join(tmpdir(), 'rw-ref-')), 'ws');
+  const ref = join(tempDir('rw-ref-'), 'ws');
   cpSync(dir, ref, { recursive: true });
   return referenceRun(ref, args, STORE_BACKENDS[0]);
 }
@@ -125,7 +125,7 @@ test('kills covered every step', () => {
  * mount: remounted read-only, or so small the dataset does not fit. Not root: chmod 555.
  */
 function canMount(): boolean {
-  const probe = mkdtempSync(join(tmpdir(), 'rw-mnt-'));
+  const probe = tempDir('rw-mnt-');
   const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;
   if (ok) spawnSync('umount', [probe]);
   return ok;

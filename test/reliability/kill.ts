@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/workspace.ts';
 import { BIN, capture, sha256File, type StoreBackend } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 export interface Reference {
   /** Dataset hashes a kill may leave on disk: before the run, and after it. */
@@ -30,7 +30,7 @@ export function modelContent(text: string): string {
 }
 
 export const dataFile = (dir: string) => join(dir, 'ingesteddata', 'finaldata.csv');
-export const tmp = (p: string) => join(mkdtempSync(join(tmpdir(), `rw-${p}-`)), 'ws');
+export const tmp = (p: string) => join(tempDir(`rw-${p}-`), 'ws');
 
 export function runCli(dir: string, ...args: string[]) {
   const r = cli(['--config', join(dir, 'config.json'), 'run', '--json', ...args]);

@@ -8,12 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { BIN, TEST_TOKEN, TOKEN_ENV, capture, writeFigures } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 interface CannonResult {
   requests: { total: number; average: number };
@@ -35,7 +36,7 @@ const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pi
 const cannon = (opts: Record<string, unknown>) => autocannon({ url: `${url}/prediction`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 16, ...opts });
 
 before(async () => {
-  dir = join(mkdtempSync(join(tmpdir(), 'rw-load-')), 'ws');
+  dir = join(tempDir('rw-load-'), 'ws');
   simulate({ out: dir, clients: 20_000, months: 6, seed: 5 });
   const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, api: { token_env: TOKEN_ENV } }));

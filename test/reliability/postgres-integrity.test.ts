@@ -6,15 +6,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { cli } from '../helpers/workspace.ts';
 import { pgQuery } from '../helpers/postgres.ts';
 import { dropPostgresSchemas, postgresBackend, postgresIntegrity, workspaceSchema } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'rw-pg-integrity-'));
+const root = tempDir('rw-pg-integrity-');
 after(async () => {
   await dropPostgresSchemas();
   rmSync(root, { recursive: true, force: true });

@@ -6,8 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
@@ -20,6 +19,7 @@ import { makeContext, type Context } from '../../src/context.ts';
 import { openStore } from '../../src/store/open.ts';
 import { HEADER, makeWorkspace, seedWorkspace } from '../helpers/workspace.ts';
 import { writeFigures } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let unhandled = 0;
 const onUnhandled = () => unhandled++;
@@ -78,7 +78,7 @@ let csvRows = 0;
 test('generated CSV files: ingest never throws; accepted rows round-trip exactly; rejects counted by reason', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(row, { maxLength: 40 }), fc.boolean(), fc.boolean(), async (rows, crlf, bom) => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'rw-prop-')), 'ws');
+      const dir = join(tempDir('rw-prop-'), 'ws');
       cpSync(empty, dir, { recursive: true });
       const eol = crlf ? '\r\n' : '\n';
       const text = (bom ? '\ufeff' : '') + [HEADER, ...rows.map((r) => [field(r.id), ...r.f.map(field), field(r.y)].join(','))].join(eol) + eol;
@@ -120,7 +120,7 @@ test('generated CSV files: ingest never throws; accepted rows round-trip exactly
 test('arbitrary bytes named .csv: ingest never throws; the file is rejected or read, the store stays consistent', async () => {
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.string({ maxLength: 300 }).map((s) => Buffer.from(`${HEADER}\n${s}`))), async (bytes) => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'rw-prop-')), 'ws');
+      const dir = join(tempDir('rw-prop-'), 'ws');
       cpSync(empty, dir, { recursive: true });
       writeFileSync(join(dir, 'sourcedata', 'junk.csv'), bytes);
       const config = loadConfig(join(dir, 'config.json'));

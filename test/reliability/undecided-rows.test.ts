@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
@@ -15,6 +14,7 @@ import { makeContext } from '../../src/context.ts';
 import { openStore } from '../../src/store/open.ts';
 import { HEADER, seedWorkspace } from '../helpers/workspace.ts';
 import { sha256File, sqliteIntegrity } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 async function open(dir: string) {
   const config = loadConfig(join(dir, 'config.json'));
@@ -29,7 +29,7 @@ test('a dataset written but not recorded (crash between the two) is recorded by 
   assert.equal(first.status, 'completed');
   await ctx.store.close();
   // The same workspace one step further, in a copy: a new file ingested.
-  const ahead = join(mkdtempSync(join(tmpdir(), 'rw-undecided-')), 'ws');
+  const ahead = join(tempDir('rw-undecided-'), 'ws');
   cpSync(ws.dir, ahead, { recursive: true });
   writeFileSync(join(ahead, 'sourcedata', 'new.csv'), [HEADER, ...batch].join('\n') + '\n');
   const a = await open(ahead);

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { context } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('report size stays bounded on a 200,000-row dataset (aggregates, not rows, are embedded)', async () => {
-  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-bigreport-'));
+  const ws = tempDir('riskwatch-bigreport-');
   const sim = simulate({ out: ws, clients: 200_000, months: 2, seed: 11 });
   const ctx = await context(join(ws, 'config.json'));
   const run = await runPipeline(ctx);

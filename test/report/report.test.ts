@@ -1,7 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { simulate } from '../../src/simulate/generate.ts';
@@ -13,6 +12,7 @@ import { referenceProfile } from '../../src/monitor/stats/profile.ts';
 import { score } from '../../src/model/score.ts';
 import type { Context } from '../../src/context.ts';
 import { cli, context, FIXTURES } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let ctx: Context;
 let ws: string;
@@ -37,7 +37,7 @@ function svgText(svg: string): string {
 }
 
 before(async () => {
-  ws = mkdtempSync(join(tmpdir(), 'riskwatch-report-'));
+  ws = tempDir('riskwatch-report-');
   simulate({ out: ws, clients: 3000, months: 3, seed: 7 });
   ctx = await context(join(ws, 'config.json'));
   const run = await runPipeline(ctx);
@@ -182,7 +182,7 @@ test('report --json lists the files it wrote, with their sizes', () => {
 });
 
 test('report without a model in production: one line, exit 1', () => {
-  const empty = mkdtempSync(join(tmpdir(), 'riskwatch-report-empty-'));
+  const empty = tempDir('riskwatch-report-empty-');
   simulate({ out: empty, clients: 200, months: 1 });
   const res = cli(['report', '--config', join(empty, 'config.json'), '--no-dependencies']);
   assert.equal(res.status, 1);

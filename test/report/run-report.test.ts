@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate, appendMonths } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { pruneRunReports } from '../../src/report/run-report.ts';
 import { report } from '../../src/report/report.ts';
 import { context } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('pruneRunReports keeps the N newest run folders (by run id, not by name order) and nothing else is touched', () => {
-  const root = mkdtempSync(join(tmpdir(), 'riskwatch-prune-'));
+  const root = tempDir('riskwatch-prune-');
   for (const id of [2, 9, 10, 11, 100]) mkdirSync(join(root, `run-${id}`));
   mkdirSync(join(root, 'latest'));
   const removed = pruneRunReports(root, 3);
@@ -19,7 +19,7 @@ test('pruneRunReports keeps the N newest run folders (by run id, not by name ord
 });
 
 test('run writes a report per completed run; retention keeps report.keep of them; a failed report is a warning in the run', async () => {
-  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-runreport-'));
+  const ws = tempDir('riskwatch-runreport-');
   simulate({ out: ws, clients: 1500, months: 2, seed: 3 });
   const cfgPath = join(ws, 'config.json');
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
@@ -60,7 +60,7 @@ test('run writes a report per completed run; retention keeps report.keep of them
 });
 
 test("a run's report, drawn on the report worker, has the same charts as `riskwatch report` drawn in the process", async () => {
-  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-runreport-same-'));
+  const ws = tempDir('riskwatch-runreport-same-');
   simulate({ out: ws, clients: 1500, months: 2, seed: 5 });
   const ctx = await context(join(ws, 'config.json'));
   const run = await runPipeline(ctx);
@@ -81,7 +81,7 @@ test('ReportRenderer: a render that fails on the worker is an error naming the c
   const { ReportRenderer } = await import('../../src/report/report-worker-client.ts');
   const renderer = ReportRenderer.start();
   assert.ok(renderer, 'the worker starts from source');
-  const ws = mkdtempSync(join(tmpdir(), 'riskwatch-renderer-'));
+  const ws = tempDir('riskwatch-renderer-');
   // Data without any of the fields the charts read.
   await assert.rejects(renderer.render({} as never, ws, 'nonparametric'), (err: Error) => err.message.length > 0 && !/exited/.test(err.message));
   // The same thread renders the next report (a failed one does not stop it); once closed, none.

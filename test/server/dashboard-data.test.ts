@@ -1,7 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDemo } from '../../src/cli/demo.ts';
 import { startServer } from '../../src/server/app.ts';
@@ -16,6 +15,7 @@ import { area } from '../../src/report/curves.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import type { Context } from '../../src/context.ts';
 import { context, seedWithModels, HEADER } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let ctx: Context;
@@ -24,7 +24,7 @@ let base: string;
 let dir: string;
 
 before(async () => {
-  dir = join(mkdtempSync(join(tmpdir(), 'rw-dashdata-')), 'ws');
+  dir = join(tempDir('rw-dashdata-'), 'ws');
   await runDemo(dir, silentLogger); // 10,000 clients, six monthly runs, two versions
   ctx = await context(join(dir, 'config.json'));
   server = await startServer(ctx, { host: '127.0.0.1', port: 0 });

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('demo (npm start) ends by serving the dashboard and prints its URL; SIGTERM stops it; a taken port falls back to a free one', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-demo-serve-')), 'demo');
+  const dir = join(tempDir('rw-demo-serve-'), 'demo');
   // Hold the config's default port (8000) if we can, so the fallback path is exercised; if
   // something else holds it already, the fallback is exercised all the same.
   const blocker = createServer();

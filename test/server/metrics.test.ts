@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate, appendMonths } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { startServer } from '../../src/server/app.ts';
 import { context } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 test('/metrics: Prometheus text with request counts, latency histograms, predictions by class, version, last run and drift levels', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-metrics-')), 'ws');
+  const dir = join(tempDir('rw-metrics-'), 'ws');
   simulate({ out: dir, clients: 2000, months: 2, seed: 12 });
   const ctx = await context(join(dir, 'config.json'));
   await runPipeline(ctx);

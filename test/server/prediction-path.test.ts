@@ -1,7 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
@@ -9,6 +8,7 @@ import { deploy } from '../../src/registry/production.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
 import { context, seedWorkspace, HEADER } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let ctx: Context;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -22,7 +22,7 @@ before(async () => {
   await train(ctx);
   await deploy(ctx);
   // Outside every data folder: a secret file, and symlinks from inside pointing at it.
-  const outside = mkdtempSync(join(tmpdir(), 'rw-outside-'));
+  const outside = tempDir('rw-outside-');
   writeFileSync(join(outside, 'secret.csv'), `${HEADER}\nsecret,1,2,3,0\n`);
   symlinkSync(join(outside, 'secret.csv'), join(ws.source, 'link.csv'));
   symlinkSync(outside, join(ws.source, 'linkdir'));

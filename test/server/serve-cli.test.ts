@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { simulate } from '../../src/simulate/generate.ts';
 import { ROOT } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -17,7 +17,7 @@ async function freePort(): Promise<number> {
 }
 
 test('serve --schedule: the scheduled run deploys the first model and the server serves it; SIGTERM stops both', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rw-serve-')), 'ws');
+  const dir = join(tempDir('rw-serve-'), 'ws');
   simulate({ out: dir, clients: 2000, months: 2, seed: 13 });
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), schedule: '* * * * * *' }));

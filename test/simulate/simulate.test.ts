@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { parseCsv } from '../../src/data/csv/parser.ts';
 import { cli } from '../helpers/workspace.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'rw-sim-'));
+const tmp = () => tempDir('rw-sim-');
 
 test('simulate is deterministic for a seed and differs across seeds', () => {
   const a = tmp(), b = tmp(), c = tmp();

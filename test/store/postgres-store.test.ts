@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/open.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { storeContract } from './contract.ts';
 import { PG_URL, dropSchema, freshPostgresStore, pgQuery, randomSchema } from '../helpers/postgres.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 storeContract('postgres', async () => {
   const { store, drop } = await freshPostgresStore();
@@ -35,7 +36,7 @@ test('the postgres schema has every sqlite table and column', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const lite = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'rw-store-')), 'riskwatch.db'));
+    const lite = new SqliteStore(join(tempDir('rw-store-'), 'riskwatch.db'));
     await lite.migrate();
     const tables = (lite.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((t) => t.name);
     const missing: string[] = [];

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
 import { storeContract } from './contract.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const fresh = () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'rw-store-')), 'riskwatch.db'));
+const fresh = () => new SqliteStore(join(tempDir('rw-store-'), 'riskwatch.db'));
 
 test('migrations apply once and are recorded; re-running is a no-op', async () => {
   const s = fresh();
@@ -21,7 +20,7 @@ test('migrations apply once and are recorded; re-running is a no-op', async () =
 });
 
 test('two processes migrating the same new file at once both succeed', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'rw-store-')), 'riskwatch.db');
+  const path = join(tempDir('rw-store-'), 'riskwatch.db');
   const script = `import('${new URL('../../src/store/sqlite/sqlite-store.ts', import.meta.url).pathname}').then(async (m) => { const s = new m.SqliteStore(${JSON.stringify(path)}); await s.migrate(); await s.close(); })`;
   const procs = [0, 1, 2].map(() => spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }));
   for (const p of procs) assert.equal(p.status, 0, p.stderr);
