@@ -10,6 +10,7 @@ export interface Evaluation {
   production: string | null;
   versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
   curves: { version: string; roc: Array<{ fpr: number; tpr: number; threshold: number | null }>; pr: Array<{ recall: number; precision: number; threshold: number | null }> } | null;
+  calibration?: { version: string; ece: number } | null;
   problem?: string;
 }
 export interface Histogram {

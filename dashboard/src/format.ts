@@ -1,7 +1,10 @@
-export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+// Figures are written as in the PDF report (one module for both).
+import { formatCount, formatShare } from '../../src/report/figures.js';
+export { confusionShares, CONFUSION_CONVENTION, formatCount, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../../src/report/figures.js';
+export const pct = formatShare;
+export const int = formatCount;
 export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-export const int = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.round(v).toLocaleString('en-US'));
-/** Compact axis numbers: 1.2k, 35k, 1.5M. */
+/** Compact axis tick labels (axes only; figures in text and tables use formatStat): 1.2k, 35k, 1.5M. */
 export function compact(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
@@ -28,5 +31,3 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (s < 129600) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} days ago`;
 }
-/** A risk as a percentage; values that round to 100% say so honestly (">99.9%"). */
-export const risk = (v: number): string => (v >= 0.9995 ? '>99.9%' : v < 0.0005 ? '<0.1%' : `${(v * 100).toFixed(1)}%`);

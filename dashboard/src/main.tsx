@@ -29,14 +29,16 @@ declare global {
 }
 
 const SOURCES: Array<[keyof State, string]> = [
-  ['models', 'models'],
   ['drift', 'drift'],
   ['evaluation', 'evaluation'],
-  ['distributions', 'distributions'],
   ['diagnosis', 'diagnostics'],
+  ['runs', 'runs?limit=50'],
+];
+/** Routes that answer 503 while no model is in production: asked for only when one is. */
+const NEED_MODEL: Array<[keyof State, string]> = [
+  ['distributions', 'distributions'],
   ['population', 'population'],
   ['risk', 'risk'],
-  ['runs', 'runs?limit=50'],
 ];
 
 function App() {
@@ -46,12 +48,21 @@ function App() {
   const [loadedAt, setLoadedAt] = useState<string>('');
 
   const load = async () => {
-    // All at once; one failing route (e.g. 503 before any deployment) leaves the rest usable.
-    const settled = await Promise.allSettled(SOURCES.map(([, path]) => getJson<unknown>(path)));
+    // The model listing first: before any deployment the model's routes answer 503, which the
+    // browser would log as errors — they are not asked for then, and the page says why instead.
+    // The rest at once; one failing route leaves the others usable.
     const next: State = {};
     const errs: Partial<Record<keyof State, string>> = {};
+    let sources = SOURCES;
+    try {
+      next.models = await getJson<State['models']>('models');
+      if (next.models?.production) sources = [...SOURCES, ...NEED_MODEL];
+    } catch (e) {
+      errs.models = (e as Error).message;
+    }
+    const settled = await Promise.allSettled(sources.map(([, path]) => getJson<unknown>(path)));
     settled.forEach((s, i) => {
-      const key = SOURCES[i][0];
+      const key = sources[i][0];
       if (s.status === 'fulfilled') (next as Record<string, unknown>)[key] = s.value;
       else errs[key] = (s.reason as Error).message;
     });
@@ -113,8 +124,8 @@ function App() {
             ))}
           </div>
         )}
-        <Overview models={state.models} drift={state.drift} evaluation={state.evaluation} diagnosis={state.diagnosis} population={state.population} />
-        <RiskSection population={state.population} initial={state.risk} />
+        <Overview models={state.models} drift={state.drift} evaluation={state.evaluation} diagnosis={state.diagnosis} population={state.population} distributions={state.distributions} runs={state.runs?.runs} />
+        <RiskSection production={state.models?.production ?? null} population={state.population} initial={state.risk} ece={state.evaluation?.calibration?.ece} />
         <Quality evaluation={state.evaluation} />
         <DriftSection distributions={state.distributions} error={errors.distributions} />
         <DataSection diagnosis={state.diagnosis} />

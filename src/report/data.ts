@@ -30,6 +30,8 @@ export interface ReportData {
   verdict: Verdict;
   /** The run the verdict comes from (null: no completed run; the verdict is this report's own drift check). */
   run: { id: number | null; at: string | null; reason: string } | null;
+  /** The run that deployed the production version, with its reason (null: deployed by hand, or no record). */
+  deployedBy: { id: number; reason: string } | null;
   test: { path: string; metrics: Metrics; curves: RankCurves; calibration: ReturnType<typeof calibration> };
   reference: ModelReference | null;
   drift: (DriftReport & { histograms: Record<string, Histogram> }) | null;
@@ -110,6 +112,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     model: doc,
     verdict,
     run,
+    deployedBy: await deployingRun(ctx, doc.version, opts.run),
     test: { path: workspacePath(config.testDataPath, config.dir), metrics, curves: rankCurves(table.dataset.y, testProb), calibration: calibration(table.dataset.y, testProb) },
     reference,
     drift,
@@ -142,6 +145,13 @@ async function newestBatch(ctx: Context, ds: Dataset): Promise<Dataset> {
   const mask = new Uint8Array(ds.rows);
   mask.fill(1, ds.rows - added);
   return selectRows(ds, mask, 1);
+}
+
+/** The run whose decision put `version` in production: why it is there, in the run's words. */
+async function deployingRun(ctx: Context, version: string, current: RunResult | undefined): Promise<ReportData['deployedBy']> {
+  if (current?.deployed === version && current.runId !== null && current.runId !== undefined) return { id: current.runId, reason: current.reason };
+  const r = (await ctx.store.runs(1000)).find((x) => x.command === 'run' && (x.detail as { deployed?: string | null }).deployed === version);
+  return r ? { id: r.id, reason: String((r.detail as { reason?: string }).reason ?? '') } : null;
 }
 
 /** Verdict of the run that just finished, else of the latest completed run, else of this drift check. */

@@ -8,6 +8,7 @@ import { predictProba } from '../model/logistic.js';
 import { computeMetrics, type Metrics } from '../model/metrics.js';
 import { modelArrays, type ModelDocument } from '../model/model-document.js';
 import { analyseDrift, f1History, type FeatureDrift } from '../monitor/drift.js';
+import { calibration } from '../monitor/reference.js';
 import type { ReferenceProfile } from '../monitor/stats/profile.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { dependencyHealth, type DependencyHealth } from '../report/dependencies.js';
@@ -27,6 +28,8 @@ export interface Evaluation {
   production: string | null;
   versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
   curves: { version: string; roc: RocPoint[]; pr: PrPoint[] } | null;
+  /** The production model's expected calibration error on the test data: how precisely its risks can be shown. */
+  calibration?: { version: string; ece: number } | null;
   problem?: string;
 }
 
@@ -44,7 +47,7 @@ export async function evaluate(ctx: Context, versions: Array<{ version: string; 
   const ds = table.dataset;
   let positives = 0;
   for (let i = 0; i < ds.rows; i++) positives += ds.y[i] === 1 ? 1 : 0;
-  const out: Evaluation = { data: { path: 'test data', hash: table.hash, rows: ds.rows, positives }, production: production?.version ?? null, versions: [], curves: null };
+  const out: Evaluation = { data: { path: 'test data', hash: table.hash, rows: ds.rows, positives }, production: production?.version ?? null, versions: [], curves: null, calibration: null };
   for (const v of versions) {
     let doc: ModelDocument;
     try {
@@ -61,7 +64,10 @@ export async function evaluate(ctx: Context, versions: Array<{ version: string; 
     const { coef, medians } = modelArrays(doc);
     const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
     out.versions.push({ ...v, metrics: computeMetrics(ds.y, prob, doc.hyperParameters.threshold, config.topK) });
-    if (production && doc.version === production.version) out.curves = { version: doc.version, roc: rocCurve(ds.y, prob), pr: prCurve(ds.y, prob) };
+    if (production && doc.version === production.version) {
+      out.curves = { version: doc.version, roc: rocCurve(ds.y, prob), pr: prCurve(ds.y, prob) };
+      out.calibration = { version: doc.version, ece: calibration(ds.y, prob).ece };
+    }
   }
   return out;
 }

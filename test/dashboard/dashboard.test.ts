@@ -7,7 +7,7 @@ import { runDemo } from '../../src/cli/demo.ts';
 import { startServer } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import type { Context } from '../../src/context.ts';
-import { context, ROOT } from '../helpers/workspace.ts';
+import { context, makeWorkspace, ROOT } from '../helpers/workspace.ts';
 import { CHROMIUM } from '../../scripts/test-services.mjs';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -42,7 +42,7 @@ after(async () => {
 });
 
 /** Open the dashboard, collecting console errors, page errors and every URL requested. */
-async function open(viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[]; requests: string[]; renderedMs: number }> {
+async function open(viewport: { width: number; height: number }, at = base): Promise<{ page: Page; problems: string[]; requests: string[]; renderedMs: number }> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   const problems: string[] = [];
   const requests: string[] = [];
@@ -57,7 +57,7 @@ async function open(viewport: { width: number; height: number }): Promise<{ page
     if (!superseded) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
   });
   page.on('request', (r) => requests.push(r.url()));
-  const response = await page.goto(`${base}/dashboard/`);
+  const response = await page.goto(`${at}/dashboard/`);
   assert.equal(response?.status(), 200);
   try {
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
@@ -162,5 +162,69 @@ test('phone-sized viewport: no horizontal scrolling, every chart drawn; first re
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
+  }
+});
+
+test('issue 13 item 20: every figure says what it was measured on; risks at the precision the model supports; one confusion-matrix convention', async () => {
+  const { page, problems } = await open({ width: 1366, height: 900 });
+  try {
+    const evaluation = (await (await fetch(`${base}/evaluation`)).json()) as { production: string; data: { rows: number; positives: number }; calibration: { version: string; ece: number }; versions: Array<{ version: string; metrics: { confusionMatrix: number[][] } }> };
+    // The quality figures speak for the test data, the verdict for the newest data: both say so.
+    const measured = (await page.textContent('[data-testid="measured-on"]')) ?? '';
+    assert.match(measured, new RegExp(`scored on the test data \\(${evaluation.data.rows.toLocaleString('en-US')} rows, ${evaluation.data.positives.toLocaleString('en-US')} leavers\\), the same fixed rows for every version, not the newest clients`));
+    assert.match((await page.textContent('[data-testid="verdict-on"]')) ?? '', /on the newest data: .+ \([\d,]+ rows\)/);
+    assert.match((await page.textContent('[data-testid="why-production"]')) ?? '', new RegExp(`^Why ${evaluation.production} is in production \\(run #\\d+\\): .*deployed ${evaluation.production}`));
+    // Risks: the API's calibration error sets the step (0.10 here: 10 points), never ">99.9%".
+    assert.equal(evaluation.calibration.version, evaluation.production);
+    assert.ok(evaluation.calibration.ece > 0.05, `ECE ${evaluation.calibration.ece}`);
+    const risks = await page.$$eval('[data-testid="risk-table"] tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent ?? ''));
+    assert.equal(risks.length, 100);
+    for (const r of risks) assert.match(r, /^(\d+0|90–100|0–10)%$/, `risk "${r}" in 10-point steps`);
+    const riskSection = (await page.textContent('#risk')) ?? '';
+    assert.doesNotMatch(riskSection, /99\.9%/);
+    assert.match(riskSection, /risks shown to 10 points: the model's calibration error on the test data is 0\.\d\d/);
+    // Confusion matrix: shares of each actual class, as the PDF, and labelled so.
+    const prod = evaluation.versions.find((v) => v.version === evaluation.production)!;
+    const [[tn, fp], [fn, tp]] = prod.metrics.confusionMatrix;
+    const notes = await page.$$eval('svg[data-chart="confusion"] .cell-note', (els) => els.map((e) => e.textContent ?? ''));
+    const shares = [tn / (tn + fp), fp / (tn + fp), fn / (fn + tp), tp / (fn + tp)].map((v) => `${(v * 100).toFixed(1)}%`);
+    notes.forEach((n, i) => assert.ok(n.endsWith(shares[i]), `${n} ends with ${shares[i]}`));
+    assert.match((await page.textContent('figure:has(svg[data-chart="confusion"])')) ?? '', /shares of each actual class \(rows add up to 100%\)/);
+    // One number format in the summary table: no "2.3k" beside "227.0".
+    const cells = await page.$$eval('[data-testid="summary-table"] tbody td.num', (tds) => tds.map((td) => td.textContent ?? ''));
+    for (const c of cells) assert.match(c, /^(—|-?[\d,]+(\.\d+)?)$/, `summary cell "${c}"`);
+    // Dependency health: what could not be checked, in plain words, no registry URL.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="dependencies"]')?.textContent?.includes('checking'), undefined, { timeout: 30_000 });
+    assert.doesNotMatch((await page.textContent('[data-testid="dependencies"]')) ?? '', /https?:|registry\.npmjs/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-measured-on.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('issue 13 item 20: the empty state (before any run) asks for nothing that answers 503, says what is missing, and offers no download', async () => {
+  const ws = makeWorkspace();
+  const emptyCtx = await context(ws.config);
+  const empty = await startServer(emptyCtx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
+  try {
+    const { page, problems, requests } = await open({ width: 1366, height: 900 }, empty.url);
+    try {
+      // Before: population, risk (twice) and distributions answered 503, logged as console errors.
+      assert.deepEqual(problems, []);
+      for (const u of requests) assert.doesNotMatch(new URL(u).pathname, /^\/(risk|population|distributions)$/, `asked for ${u}`);
+      assert.equal(await page.$eval('[data-testid="download-csv"]', (b) => (b as HTMLButtonElement).disabled), true);
+      assert.doesNotMatch((await page.textContent('#overview')) ?? '', /\?/, 'no "TOP-? PRECISION"');
+      assert.doesNotMatch((await page.textContent('#risk')) ?? '', /scored by —/);
+      assert.match((await page.textContent('[data-testid="risk-empty"]')) ?? '', /No model in production yet/);
+      assert.match((await page.textContent('[data-testid="verdict"]')) ?? '', /No model in production/);
+      assert.equal(await page.$('[role="alert"]'), null, 'no error banner for routes that need a model');
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-empty.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await empty.close();
+    await emptyCtx.store.close();
   }
 });

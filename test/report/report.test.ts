@@ -56,7 +56,7 @@ test('report: the PDF is valid, has the expected pages, and its text is extracta
   const scored = await score(ctx);
   assert.ok(pages[0].includes(r.version));
   assert.ok(pages[0].toLowerCase().includes(r.verdict));
-  assert.ok(pages[0].includes(scored.f1.toFixed(4)), `F1 ${scored.f1.toFixed(4)} on the title page`);
+  assert.ok(pages[0].includes(scored.f1.toFixed(3)), `F1 ${scored.f1.toFixed(3)} on the title page`);
   // Chart text comes through svg-to-pdfkit as text too.
   assert.ok(pages[1].includes('Confusion matrix') && pages[1].includes('False positive rate'));
   const [[tn, fp], [fn, tp]] = scored.confusionMatrix;
@@ -68,6 +68,34 @@ test('report: the PDF is valid, has the expected pages, and its text is extracta
   }
   const ranks = pages[9].match(/corp-[\w-]+/g) ?? [];
   assert.equal(new Set(ranks).size, 20);
+});
+
+test('report (issue 13 item 20): each figure says what it was measured on, at the precision the model supports, as the dashboard writes it', async () => {
+  const pages = await pdfPages(r.pdf);
+  const summary = JSON.parse(readFileSync(join(r.dir, 'report.json'), 'utf8'));
+  // The quality figures and the verdict speak for different rows: each says which.
+  assert.match(pages[0], /Quality measured on the test data \(testdata\): [\d,]+ rows \([\d,]+ left\), the same fixed rows for every version, not the newest clients/);
+  assert.match(pages[0], /Verdict checked on/);
+  // One confusion-matrix convention (the dashboard's): shares of each actual class, labelled.
+  const [[tn, fp], [fn, tp]] = (await score(ctx)).confusionMatrix;
+  assert.ok(pages[1].includes('shares of each actual class (rows add up to 100%)'));
+  for (const share of [tn / (tn + fp), fp / (tn + fp), fn / (fn + tp), tp / (fn + tp)]) assert.ok(pages[1].includes(`${(share * 100).toFixed(1)}%`), `row share ${(share * 100).toFixed(1)}%`);
+  // The drift table: no cell cut to an ellipsis, no "-0.0 pp", every level in full.
+  assert.doesNotMatch(pages[4], /…/);
+  assert.doesNotMatch(pages[4], /-0\.0/);
+  for (const f of ctx.config.features) assert.ok(pages[4].includes(summary.drift.features[f].level), `${f}: level ${summary.drift.features[f].level} in full`);
+  // Risks at the calibration's precision: whole steps, never ">99.99%".
+  const risks = pages[9].match(/corp-[\w-]+ (\S+)/g)!.map((m) => m.split(' ')[1]);
+  assert.equal(risks.length, 20);
+  for (const v of risks) assert.match(v, /^(\d+|\d+–100|0–\d+)%$/, `risk ${v}`);
+  assert.doesNotMatch(pages[9], /99\.9|>/);
+  assert.match(pages[9], /risks shown to (1|5|10) points: the model's calibration error on the test data is \d\.\d\d/);
+  // The calibration legend draws the diagonal as the dashed line it is (it was a dot).
+  const svg = readFileSync(join(r.dir, 'calibration.svg'), 'utf8');
+  const symbols = [...svg.matchAll(/role-legend-symbol[^>]*>(<path [^>]*\/>)/g)].map((m) => ({ d: /\sd="([^"]+)"/.exec(m[1])![1], dash: /stroke-dasharray="([^"]+)"/.exec(m[1])?.[1] }));
+  assert.equal(symbols.length, 3);
+  for (const sym of symbols) assert.match(sym.d, /^M-?[\d.]+,0L[\d.]+,0$/, 'a line, not a dot');
+  assert.equal(symbols[2].dash, '5,4');
 });
 
 test('report: every PNG decodes at the stated size, twice the SVG size', () => {

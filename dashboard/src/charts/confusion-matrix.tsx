@@ -1,7 +1,7 @@
 import { Chart } from './frame';
-import { int, pct } from '../format';
+import { confusionShares, CONFUSION_CONVENTION, int, pct } from '../format';
 
-/** 2×2 confusion matrix as a heat map: rows actual, columns predicted; counts and row shares. */
+/** 2×2 confusion matrix as a heat map: rows actual, columns predicted; counts and shares of each actual class (as in the PDF). */
 export function ConfusionMatrix({ matrix, threshold, subtitle }: { matrix: [[number, number], [number, number]]; threshold: number; subtitle?: string }) {
   const width = 480;
   const height = 400;
@@ -9,6 +9,7 @@ export function ConfusionMatrix({ matrix, threshold, subtitle }: { matrix: [[num
   const cw = (width - m.left - m.right) / 2;
   const ch = (height - m.top - m.bottom) / 2;
   const max = Math.max(1, ...matrix.flat());
+  const shares = confusionShares(matrix);
   const labels = ['stays (0)', 'leaves (1)'];
   const names = [
     ['true negatives', 'false positives'],
@@ -18,7 +19,7 @@ export function ConfusionMatrix({ matrix, threshold, subtitle }: { matrix: [[num
     <Chart
       id="confusion"
       title={`Confusion matrix at threshold ${threshold}`}
-      subtitle={subtitle}
+      subtitle={`${subtitle ? `${subtitle} · ` : ''}${CONFUSION_CONVENTION}`}
       width={width}
       height={height}
       legend={[
@@ -27,7 +28,6 @@ export function ConfusionMatrix({ matrix, threshold, subtitle }: { matrix: [[num
       ]}
     >
       {matrix.map((row, r) => {
-        const rowTotal = row[0] + row[1];
         return row.map((v, c) => {
           const correct = r === c;
           const a = 0.12 + 0.78 * (v / max);
@@ -43,7 +43,7 @@ export function ConfusionMatrix({ matrix, threshold, subtitle }: { matrix: [[num
                 {int(v)}
               </text>
               <text class={`cell-note ${dark ? 'on-dark' : ''}`} x={cx + cw / 2} y={cy + ch / 2 + 16} text-anchor="middle">
-                {`${names[r][c]} · ${pct(rowTotal ? v / rowTotal : 0)}`}
+                {`${names[r][c]} · ${pct(shares[r][c])}`}
               </text>
             </g>
           );

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../api';
 import { BarChart } from '../charts/bar-chart';
-import { compact, int, pct } from '../format';
+import { formatStat, int, pct } from '../format';
 
 export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
   if (!diagnosis) return null;
@@ -11,7 +11,8 @@ export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
     <section id="data" class="card" aria-labelledby="data-h">
       <h2 id="data-h">Data</h2>
       <p class="muted">{diagnosis.dataset ? `${int(diagnosis.dataset.rows)} rows ingested · dataset ${diagnosis.dataset.hash.slice(0, 12)}` : 'nothing ingested yet'}</p>
-      <div class="grid-2">
+      {/* The table in full figures (2,251, not 2.3k) needs the whole width: the chart goes below it. */}
+      <div class="stack">
         <div class="table-wrap">
           <table data-testid="summary-table">
             <caption>Summary statistics</caption>
@@ -33,20 +34,20 @@ export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
                 <tr key={name}>
                   <td>{name}</td>
                   <td class="num">{int(s.count)}</td>
-                  <td class="num">{compact(s.mean)}</td>
-                  <td class="num">{s.std === null ? '—' : compact(s.std)}</td>
-                  <td class="num">{compact(s.min)}</td>
-                  <td class="num">{compact(s.q25)}</td>
-                  <td class="num">{compact(s.median)}</td>
-                  <td class="num">{compact(s.q75)}</td>
-                  <td class="num">{compact(s.max)}</td>
+                  <td class="num">{formatStat(s.mean)}</td>
+                  <td class="num">{formatStat(s.std)}</td>
+                  <td class="num">{formatStat(s.min)}</td>
+                  <td class="num">{formatStat(s.q25)}</td>
+                  <td class="num">{formatStat(s.median)}</td>
+                  <td class="num">{formatStat(s.q75)}</td>
+                  <td class="num">{formatStat(s.max)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {rejected.length > 0 && <p class="muted">{`Last ingestion rejected: ${rejected.map(([k, v]) => `${k} ${v}`).join(', ')}`}</p>}
         </div>
-        <BarChart id="missing" title="Missing data" subtitle="share of rows with an empty cell" categories={missing.map(([k]) => k)} series={[{ name: 'missing share', values: missing.map(([, v]) => v), color: '#9333ea' }]} xLabel="share of rows" yLabel="column" format={(v) => pct(v, 1)} maxValue={0.02} />
+        {missing.length > 0 && <BarChart id="missing" title="Missing data" subtitle="share of rows with an empty cell" categories={missing.map(([k]) => k)} series={[{ name: 'missing share', values: missing.map(([, v]) => v), color: '#9333ea' }]} xLabel="share of rows" yLabel="column" format={(v) => pct(v, 1)} maxValue={0.02} />}
       </div>
     </section>
   );

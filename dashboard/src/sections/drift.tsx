@@ -40,6 +40,7 @@ export function DriftSection({ distributions, error }: { distributions?: Distrib
     <section id="drift" class="card" aria-labelledby="drift-h">
       <h2 id="drift-h">Drift per feature</h2>
       {error && <p class="error">{error}</p>}
+      {!error && !distributions && <p class="muted">No model in production yet: drift is measured against a deployed model's training data.</p>}
       {distributions && (
         <>
           <p class="muted">{distributions.current ? `Training reference of ${distributions.version} against the latest ingested data: ${distributions.current.source} (${int(distributions.current.rows)} rows).` : 'No ingested file is available to compare with.'}</p>

@@ -21,7 +21,7 @@ export function Quality({ evaluation }: { evaluation?: Evaluation }) {
   return (
     <section id="quality" class="card" aria-labelledby="quality-h">
       <h2 id="quality-h">Model quality</h2>
-      <p class="muted">{evaluation.problem ?? `Every version scored on the same test data${sub ? ` (${sub})` : ''}; curves and matrix for production ${evaluation.production ?? ''}.`}</p>
+      <p class="muted">{evaluation.problem ?? (scored.length ? `Every version scored on the same test data${sub ? ` (${sub})` : ''}${evaluation.production ? `; curves and matrix for production ${evaluation.production}` : ''}.` : `No model version yet: the figures appear once one is trained${sub ? ` (test data: ${sub})` : ''}.`)}</p>
       <div class="grid-2">
         {scored.length > 0 && (
           <LineChart

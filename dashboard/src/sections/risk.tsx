@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadRiskCsv, getJson, type Population, type RiskList } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
-import { int, pct, risk } from '../format';
+import { formatRisk, int, riskPrecisionNote, riskStep } from '../format';
 
 const MAX_CAPACITY = 10_000;
 
@@ -10,7 +10,7 @@ const MAX_CAPACITY = 10_000;
  * says which population it ranked and the page shows that sentence), K set by how many the managers can call (default:
  * config top_k). The list is fetched again when K changes; CSV comes from the same route.
  */
-export function RiskSection({ population, initial }: { population?: Population; initial?: RiskList }) {
+export function RiskSection({ production, population, initial, ece }: { production: string | null; population?: Population; initial?: RiskList; ece?: number }) {
   const [capacity, setCapacity] = useState<number>(initial?.rows.length ?? population?.topK ?? 100);
   const [list, setList] = useState<RiskList | undefined>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -24,6 +24,8 @@ export function RiskSection({ population, initial }: { population?: Population; 
   const maxK = Math.max(1, Math.min(MAX_CAPACITY, population?.rows ?? MAX_CAPACITY));
 
   useEffect(() => {
+    // No model in production: nothing to rank (the route would answer 503).
+    if (!production) return;
     if (list && list.rows.length === Math.min(capacity, population?.rows ?? capacity)) return;
     const ctl = new AbortController();
     const t = setTimeout(() => {
@@ -40,7 +42,7 @@ export function RiskSection({ population, initial }: { population?: Population; 
       clearTimeout(t);
       ctl.abort();
     };
-  }, [capacity]);
+  }, [capacity, production]);
 
   // What was ranked, as the server says it (the list's own statement, else /population's).
   const ranked = list?.population ?? population?.population;
@@ -48,6 +50,8 @@ export function RiskSection({ population, initial }: { population?: Population; 
   const shown = rows.slice(0, capacity);
   const cutoff = shown.length ? shown[shown.length - 1].probability : null;
   const expected = shown.reduce((s, r) => s + r.probability, 0);
+  // Risks at the precision the model's calibration supports (the PDF's risk page does the same).
+  const step = riskStep(ece);
   const setK = (v: number) => {
     const k = Math.max(1, Math.min(maxK, Math.round(Number.isFinite(v) ? v : 1)));
     setCapacity(k);
@@ -68,7 +72,7 @@ export function RiskSection({ population, initial }: { population?: Population; 
             type="button"
             class="button"
             data-testid="download-csv"
-            disabled={downloading}
+            disabled={downloading || !production || shown.length === 0}
             onClick={async () => {
               setDownloading(true);
               try {
@@ -89,14 +93,18 @@ export function RiskSection({ population, initial }: { population?: Population; 
           <strong>Who is ranked:</strong> {ranked.description}
         </p>
       )}
-      <p class="muted">
-        {`${int(shown.length)} highest-risk of ${int(ranked?.clients ?? population?.rows)} current clients, scored by ${list?.version ?? '—'}`}
-        {cutoff !== null && ` · lowest risk on the list ${pct(cutoff)} · about ${int(expected)} expected leavers among them`}
-        {note && ` · ${note}`}
-      </p>
+      {production ? (
+        <p class="muted">
+          {`${int(shown.length)} highest-risk of ${int(ranked?.clients ?? population?.rows)} current clients, scored by ${list?.version ?? production}`}
+          {cutoff !== null && ` · lowest risk on the list ${formatRisk(cutoff, step)} · about ${int(expected)} expected leavers among them · ${riskPrecisionNote(ece, step)}`}
+          {note && ` · ${note}`}
+        </p>
+      ) : (
+        <p class="muted" data-testid="risk-empty">No model in production yet: the call list appears after the first `riskwatch run` (or `riskwatch deploy`).</p>
+      )}
       {error && <p class="error">{error}</p>}
       <div class="grid-2 risk-grid">
-        <div class="table-wrap risk-table">
+        {production && <div class="table-wrap risk-table">
           <table data-testid="risk-table">
             <thead>
               <tr>
@@ -112,13 +120,13 @@ export function RiskSection({ population, initial }: { population?: Population; 
                   <td>{r.id}</td>
                   <td class="num">
                     <span class="risk-bar" style={{ width: `${Math.round(r.probability * 100)}%` }} />
-                    {risk(r.probability)}
+                    {formatRisk(r.probability, step)}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </div>}
         {population && (
           <HistogramChart
             id="population"

@@ -13,21 +13,20 @@ export function calibrationChart(test: { bins: CalibrationBin[]; ece: number }, 
   const values = [...rows(test.bins, testName), ...(training ? rows(training.bins, trainName) : [])];
   const domain = training ? [testName, trainName, perfect] : [testName, perfect];
   const range = training ? [COLORS.primary, COLORS.secondary, COLORS.baseline] : [COLORS.primary, COLORS.baseline];
+  const dashes = training ? [[1, 0], [1, 0], [5, 4]] : [[1, 0], [5, 4]];
+  const x = { field: 'predicted', type: 'quantitative', title: 'Mean predicted risk', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } };
+  const y = { field: 'observed', type: 'quantitative', title: 'Share who left', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } };
+  // One legend, each series drawn as the line it is — the diagonal dashed. A line with points
+  // gets dots as legend symbols by default (the diagonal showed a dot): strokes are asked for.
+  const legend = { symbolType: 'stroke' };
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain, range }, legend };
+  const strokeDash = { field: 'series', type: 'nominal', title: null, scale: { domain, range: dashes }, legend };
   const spec = baseSpec('Calibration (reliability)', 'Mean predicted risk per 10%-wide bin against the share who actually left', {
     height: 300,
     width: 300,
     layer: [
-      { data: { values: [{ predicted: 0, observed: 0, series: perfect }, { predicted: 1, observed: 1, series: perfect }] }, mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'predicted', type: 'quantitative' }, y: { field: 'observed', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } },
-      {
-        data: { values },
-        mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2.5 },
-        encoding: {
-          x: { field: 'predicted', type: 'quantitative', title: 'Mean predicted risk', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
-          y: { field: 'observed', type: 'quantitative', title: 'Share who left', scale: { domain: [0, 1] }, axis: { format: '%', tickCount: 5 } },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain, range } },
-          order: { field: 'predicted', type: 'quantitative' },
-        },
-      },
+      { data: { values: [{ predicted: 0, observed: 0, series: perfect }, { predicted: 1, observed: 1, series: perfect }] }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, strokeDash } },
+      { data: { values }, mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2.5 }, encoding: { x, y, color, strokeDash, order: { field: 'predicted', type: 'quantitative' } } },
     ],
   });
   return { name: 'calibration', title: 'Calibration (reliability)', spec };

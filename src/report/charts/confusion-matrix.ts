@@ -1,13 +1,15 @@
+import { confusionShares, CONFUSION_CONVENTION } from '../figures.js';
 import { baseSpec, pct, type ChartSpec } from './theme.js';
 
-/** Confusion matrix at the model's threshold: four cells with count and share of all rows. */
+/** Confusion matrix at the model's threshold: four cells with count and share of the actual class (as on the dashboard). */
 export function confusionMatrixChart(cm: [[number, number], [number, number]], threshold: number): ChartSpec {
   const [[tn, fp], [fn, tp]] = cm;
   const n = tn + fp + fn + tp || 1;
-  const cell = (actual: string, predicted: string, count: number, correct: boolean) => ({ actual, predicted, count, label: `${count.toLocaleString('en-US')}`, share: pct(count / n), correct });
-  const values = [cell('stayed (0)', 'stay (0)', tn, true), cell('stayed (0)', 'leave (1)', fp, false), cell('left (1)', 'stay (0)', fn, false), cell('left (1)', 'leave (1)', tp, true)];
+  const [[sTn, sFp], [sFn, sTp]] = confusionShares(cm);
+  const cell = (actual: string, predicted: string, count: number, share: number, correct: boolean) => ({ actual, predicted, count, label: `${count.toLocaleString('en-US')}`, share: pct(share), correct });
+  const values = [cell('stayed (0)', 'stay (0)', tn, sTn, true), cell('stayed (0)', 'leave (1)', fp, sFp, false), cell('left (1)', 'stay (0)', fn, sFn, false), cell('left (1)', 'leave (1)', tp, sTp, true)];
   const order = { actual: ['stayed (0)', 'left (1)'], predicted: ['stay (0)', 'leave (1)'] };
-  const spec = baseSpec('Confusion matrix', `Test data, ${n.toLocaleString('en-US')} rows; predicted to leave when risk > ${threshold}`, {
+  const spec = baseSpec('Confusion matrix', [`Test data, ${n.toLocaleString('en-US')} rows; predicted to leave when risk > ${threshold}`, `Counts, and ${CONFUSION_CONVENTION}`], {
     width: 360,
     height: 240,
     data: { values },

@@ -4,6 +4,7 @@ import type { Config } from '../../config/load.js';
 import { packageRoot } from '../dependencies.js';
 import type { ChartSpec } from '../charts/theme.js';
 import type { ReportData, Verdict } from '../data.js';
+import { formatCount, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../figures.js';
 import { reportLibs } from '../render.js';
 import { drawTable, FONT, FONT_BOLD, type Column } from './table.js';
 
@@ -14,17 +15,9 @@ const CONTENT = PAGE.width - 2 * PAGE.margin;
 const VERDICT_COLORS: Record<Verdict, string> = { healthy: '#2E7D32', 'drift detected': '#C77700', 'retrained and deployed': '#1565C0' };
 const LEVEL_COLORS: Record<string, string> = { drift: '#C62828', possible: '#C77700', none: '#2E7D32' };
 
-const num = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
-const int = (v: number) => v.toLocaleString('en-US');
-/** Summary figures: integers with separators, otherwise as many decimals as the magnitude allows. */
-const fmtStat = (v: number | null) => {
-  if (v === null || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1e9) return v.toExponential(3);
-  if (Number.isInteger(v) || a >= 1000) return v.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  return v.toFixed(a >= 100 ? 1 : 3);
-};
-const fmtRisk = (p: number) => (p > 0.9999 ? '> 99.99%' : `${(p * 100).toFixed(2)}%`);
+// Figures are written as on the dashboard (src/report/figures.ts, one module for both).
+const num = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
+const int = formatCount;
 
 /**
  * The PDF report: a title page with the verdict and the metrics, the charts two to a page, then
@@ -85,9 +78,10 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     ['Model in production', `${d.model.version} (trained ${d.model.createdAt.slice(0, 10)} on ${int(d.model.training.rows)} rows)`],
     ['Report date', `${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ['Latest run', d.run ? `#${d.run.id ?? '–'} at ${(d.run.at ?? '').slice(0, 16).replace('T', ' ')}` : 'no completed run recorded'],
-    // The production model's score: the same figure `models`, GET /scoring and the dashboard show.
-    ['Score', d.diagnosis.model?.score ? `F1 ${num(d.diagnosis.model.score.f1)} on ${d.diagnosis.model.score.measuredOn}` : 'not scored'],
-    ['Evaluated on', `${int(m.rows)} test rows (${int(m.positives)} left) from ${d.test.path}`],
+    // The production model's score: the same figure `models`, GET /scoring and the dashboard show (4 decimals, as `models` prints it).
+    ['Score', d.diagnosis.model?.score ? `F1 ${num(d.diagnosis.model.score.f1, 4)} on ${d.diagnosis.model.score.measuredOn}` : 'not scored'],
+    ['Quality measured on', `the test data (${d.test.path}): ${int(m.rows)} rows (${int(m.positives)} left), the same fixed rows for every version, not the newest clients`],
+    ['Verdict checked on', d.drift ? `the ${d.drift.current.source}${d.run?.id ? `, by run #${d.run.id}` : ''}` : d.run?.id ? `the data of run #${d.run.id}` : 'this report\'s own drift check'],
   ];
   for (const [k, v] of facts) {
     doc.font(FONT_BOLD).fontSize(10).fillColor('#333333').text(k, PAGE.margin, y, { width: 140, lineBreak: false });
@@ -101,22 +95,24 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   doc.font(FONT_BOLD).fontSize(20).fillColor('white').text(d.verdict.charAt(0).toUpperCase() + d.verdict.slice(1), PAGE.margin + 16, y + 24, { lineBreak: false });
   y += 66;
   if (d.run?.reason) y = note(`Why: ${d.run.reason}.`, y, 10);
+  if (d.deployedBy?.reason) y = note(`Why ${d.model.version} is in production (run #${d.deployedBy.id}): ${d.deployedBy.reason}.`, y, 10);
   if (d.drift) {
     const drifted = d.drift.driftedFeatures;
     y = note(`Newest data (${d.drift.current.source}): ${drifted.length ? `drift in ${drifted.join(', ')}` : 'no feature drifts'}; predicted risk ${d.drift.predictionDrift.level === 'none' ? 'stable' : d.drift.predictionDrift.level === 'drift' ? 'drifts' : 'possibly drifting'}.`, y, 10);
   }
   y = heading('Key metrics on the test data', y + 10);
   const metricRows: string[][] = [
-    ['F1', num(m.f1), 'balance of precision and recall at the threshold'],
-    ['Precision', num(m.precision), 'of clients predicted to leave, the share who left'],
-    ['Recall', num(m.recall), 'of clients who left, the share predicted'],
-    ['Accuracy', num(m.accuracy), 'share of all predictions that were right'],
-    ['ROC AUC', num(m.rocAuc), 'chance a leaver ranks above a stayer (0.5 = random)'],
-    ['Average precision', num(m.prAuc), 'area under the precision–recall curve'],
-    ['Log loss', num(m.logLoss), 'probability quality (lower is better)'],
-    ['Brier score', num(m.brier), 'mean squared probability error (lower is better)'],
-    [`Top-${m.topK.k} precision`, num(m.topK.precision), `share of the ${m.topK.k} highest-risk rows who left`],
-    [`Top-${m.topK.k} recall`, num(m.topK.recall), 'share of all leavers found in that list'],
+    ['F1', formatMetric(m.f1), 'balance of precision and recall at the threshold'],
+    ['Precision', formatShare(m.precision), 'of clients predicted to leave, the share who left'],
+    ['Recall', formatShare(m.recall), 'of clients who left, the share predicted'],
+    ['Accuracy', formatShare(m.accuracy), 'share of all predictions that were right'],
+    ['ROC AUC', formatMetric(m.rocAuc), 'chance a leaver ranks above a stayer (0.5 = random)'],
+    ['Average precision', formatMetric(m.prAuc), 'area under the precision–recall curve'],
+    ['Log loss', formatMetric(m.logLoss), 'probability quality (lower is better)'],
+    ['Brier score', formatMetric(m.brier), 'mean squared probability error (lower is better)'],
+    ['Calibration error (ECE)', formatMetric(d.test.calibration.ece), 'mean gap between predicted risk and the share who left'],
+    [`Top-${m.topK.k} precision`, formatShare(m.topK.precision), `share of the ${m.topK.k} highest-risk rows who left`],
+    [`Top-${m.topK.k} recall`, formatShare(m.topK.recall), 'share of all leavers found in that list'],
     ['Threshold', String(m.threshold), 'predicted to leave when risk is above it'],
   ];
   y = drawTable(doc, PAGE.margin, y, [{ header: 'Metric', width: 120 }, { header: 'Value', width: 70, align: 'right' }, { header: 'Meaning', width: CONTENT - 190 }], metricRows);
@@ -133,9 +129,11 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   if (d.drift) {
     y = heading(`Drift of the newest data against ${d.model.version}'s training data`, y);
     y = note(`${d.drift.current.source.charAt(0).toUpperCase()}${d.drift.current.source.slice(1)} against a reference of ${int(d.drift.reference.rows)} rows. A feature drifts when its deciding test says so (config drift.*); PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 major.`, y, 8.5);
-    const cols: Column[] = [{ header: 'Feature', width: 118 }, { header: 'Deciding test', width: 70 }, { header: 'KS D', width: 40, align: 'right' }, { header: 'KS p', width: 46, align: 'right' }, { header: 'W/std', width: 40, align: 'right' }, { header: 'PSI', width: 40, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 50, align: 'right' }, { header: 'Level', width: CONTENT - 454, align: 'center' }];
+    // Widths from the longest cell each column holds at 8.5 pt ("number_of_employees",
+    // "Wasserstein", "possible"): no cell is cut to an ellipsis.
+    const cols: Column[] = [{ header: 'Feature', width: 108 }, { header: 'Deciding test', width: 66 }, { header: 'KS D', width: 36, align: 'right' }, { header: 'KS p', width: 40, align: 'right' }, { header: 'W/std', width: 38, align: 'right' }, { header: 'PSI', width: 36, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 48, align: 'right' }, { header: 'Level', width: CONTENT - 422, align: 'center' }];
     const entries = [...Object.entries(d.drift.features), ['predicted risk', d.drift.predictionDrift] as const];
-    const rows = entries.map(([f, r]) => [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), r.ks.pValue < 0.001 ? '<0.001' : num(r.ks.pValue, 3), num(r.wasserstein, 3), num(r.psi.value, 3), `${(r.missingRateChange * 100).toFixed(1)} pp`, `${(r.outOfRangeShare * 100).toFixed(1)}%`, r.level]);
+    const rows = entries.map(([f, r]) => [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), r.ks.pValue < 0.001 ? '<0.001' : num(r.ks.pValue, 3), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level]);
     drawTable(doc, PAGE.margin, y, cols, rows, { fontSize: 8.5, colors: entries.map(([, r]) => LEVEL_COLORS[r.level] ?? null) });
   } else {
     note('No drift reference is stored for this model version, or no dataset is ingested: no drift figures.', y);
@@ -153,9 +151,9 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   y = newPage('Data summary');
   y = note(dg.dataset ? `The ingested dataset: ${int(dg.dataset.rows)} rows (sha256 ${dg.dataset.hash.slice(0, 12)}…). Statistics as pandas describe(): missing values excluded, sample standard deviation.` : 'No dataset ingested yet.', y);
   const sumCols: Column[] = [{ header: 'Column', width: 127 }, ...['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'].map((h) => ({ header: h, width: (CONTENT - 127) / 8, align: 'right' as const }))];
-  y = drawTable(doc, PAGE.margin, y, sumCols, Object.entries(dg.summary).map(([c, s]) => [c, int(s.count), fmtStat(s.mean), fmtStat(s.std), fmtStat(s.min), fmtStat(s.q25), fmtStat(s.median), fmtStat(s.q75), fmtStat(s.max)]));
+  y = drawTable(doc, PAGE.margin, y, sumCols, Object.entries(dg.summary).map(([c, s]) => [c, int(s.count), formatStat(s.mean), formatStat(s.std), formatStat(s.min), formatStat(s.q25), formatStat(s.median), formatStat(s.q75), formatStat(s.max)]));
   y = heading('Missing data', y + 18);
-  y = drawTable(doc, PAGE.margin, y, [{ header: 'Column', width: 200 }, { header: 'Missing share', width: 100, align: 'right' }], Object.entries(dg.missing).map(([c, v]) => [c, `${(v * 100).toFixed(2)}%`]));
+  y = drawTable(doc, PAGE.margin, y, [{ header: 'Column', width: 200 }, { header: 'Missing share', width: 100, align: 'right' }], Object.entries(dg.missing).map(([c, v]) => [c, formatShare(v, 2)]));
   y = heading('Rows rejected by the last ingestion', y + 18);
   const rejected = Object.entries(dg.rejected).filter(([, n]) => n > 0);
   if (rejected.length) drawTable(doc, PAGE.margin, y, [{ header: 'Reason', width: 200 }, { header: 'Rows', width: 100, align: 'right' }], rejected.map(([r, n]) => [r, int(n)]));
@@ -175,10 +173,11 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   y = newPage('Highest-risk clients');
   // The population sentence is the one GET /risk and the dashboard give (src/population/).
   const ranked = d.population ? `Who is ranked: ${d.population.description} ` : d.populationProblem ? `No clients ranked: ${d.populationProblem}. ` : 'Nothing is ingested yet: no clients to rank. ';
-  y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show. Missing values are shown as –; the model imputes its training medians.`, y);
+  const step = riskStep(d.test.calibration.ece);
+  y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
   const feats = d.model.features;
   const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
-  drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, fmtRisk(c.probability), ...feats.map((f) => (c.features[f] === null ? '–' : fmtStat(c.features[f])))]), { fontSize: 8.5, rowHeight: 16 });
+  drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, formatRisk(c.probability, step), ...feats.map((f) => formatStat(c.features[f]))]), { fontSize: 8.5, rowHeight: 16 });
 
   // Contents on the title page, page numbers in every footer.
   doc.switchToPage(0);
