@@ -143,8 +143,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A 401: the server asks for a read token (config api.read_token_env) and this browser has no
+ * valid session (never signed in, signed out, or expired) — go to the sign-in page, which brings
+ * the reader back here.
+ */
+function signInAgain(): void {
+  window.location.assign(`../signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const r = await fetch(`../${path}`, { headers: { accept: 'application/json' }, signal });
+  if (r.status === 401) {
+    signInAgain();
+    throw new ApiError(401, 'signed out: going to the sign-in page');
+  }
   if (!r.ok) {
     let message = `${r.status} ${r.statusText}`;
     try {
@@ -161,6 +174,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 /** GET /risk as CSV (Accept: text/csv) and hand it to the browser as a file download. */
 export async function downloadRiskCsv(top: number): Promise<string> {
   const r = await fetch(`../risk?top=${top}`, { headers: { accept: 'text/csv' } });
+  if (r.status === 401) signInAgain();
   if (!r.ok) throw new ApiError(r.status, `CSV download failed: ${r.status}`);
   const version = r.headers.get('x-model-version') ?? 'model';
   const blob = await r.blob();
@@ -174,4 +188,12 @@ export async function downloadRiskCsv(top: number): Promise<string> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
+}
+
+/** GET /session: whether this server asks for a read token, and how this page is signed in. */
+export interface SessionState {
+  readAccess: 'token' | 'open';
+  signedIn: boolean;
+  via: 'session' | 'bearer' | null;
+  expiresAt: string | null;
 }

@@ -7,6 +7,7 @@ import { RiskSection } from './sections/risk';
 import { DriftSection } from './sections/drift';
 import { DataSection } from './sections/data';
 import { Dependencies, RunHistory, Timings } from './sections/operations';
+import { SignOut } from './sections/session';
 import { when } from './format';
 import './style.css';
 
@@ -114,6 +115,7 @@ function App() {
           <button type="button" class="button ghost" onClick={() => void load()}>
             Refresh
           </button>
+          <SignOut />
         </div>
       </header>
       <main>

@@ -159,6 +159,9 @@ export const configSchema = z.strictObject({
   api: z._default(
     z.strictObject({
       token_env: z.optional(someString()).check(z.describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.')),
+      read_token_env: z
+        .optional(someString())
+        .check(z.describe('Environment variable holding the read token (at least 16 characters). Set: every route but /health and /ready answers 401 without it (Authorization: Bearer, or the dashboard\'s session cookie from /signin); the api.token_env token also reads. Unset: reads are open to whoever reaches the port.')),
       cors_origins: z._default(z.array(nonEmpty), []).check(z.describe('Origins allowed to call the API from a browser (CORS), e.g. ["https://intranet.example"]; empty (the default): no CORS headers, cross-origin browser calls are refused.')),
       rate_limit: z
         ._default(

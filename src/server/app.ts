@@ -52,6 +52,7 @@ import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from './records.js';
 import { showRun } from '../store/run-timings.js';
 import { allowedMethods } from './allowed-methods.js';
+import { checkReadToken, readAccess, warnIfOpen } from './read-access.js';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -128,6 +129,7 @@ function wantsCsv(req: FastifyRequest): boolean {
  */
 export async function createServer(ctx: Context, opts: ServerOptions = {}): Promise<RiskwatchServer> {
   const { config, store, log } = ctx;
+  checkReadToken(config.api);
   const holder = new ModelHolder(productionOf(ctx), { pollMs: opts.pollMs, log });
   await holder.start();
 
@@ -185,6 +187,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, path: r.url });
   });
+
+  // Read access control (read-access.ts): with api.read_token_env, a token or session on every
+  // route but the probes; added before the routes so its check runs for all of them.
+  readAccess(app, { api: config.api, log });
 
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // JSON bodies: our parser (json-body.ts) says what is wrong — invalid UTF-8, a __proto__ key.
@@ -541,6 +547,7 @@ export async function startServer(ctx: Context, opts: ServerOptions & { host?: s
     await server.close(); // e.g. the port is taken: stop the model watcher too
     throw err;
   }
+  warnIfOpen(ctx.log, ctx.config.api, host);
   const addr = server.app.server.address();
   const bound = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;

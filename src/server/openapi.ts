@@ -17,6 +17,8 @@ interface Op {
   query?: Array<{ name: string; description: string; required?: boolean }>;
   path?: Array<{ name: string; description: string }>;
   produces?: string[];
+  /** Open to anyone even with read access control on (probes, signing in and out). */
+  public?: boolean;
   /** JSON Schema of the 200 JSON answer, where a client needs the shape. */
   response?: Record<string, unknown>;
 }
@@ -48,8 +50,8 @@ const riskAnswer = {
 export function openApiDocument(config: Config, features: string[], version: string): Record<string, unknown> {
   const prediction = z.toJSONSchema(requestSchema(config, features), { io: 'input' });
   const ops: Record<string, Record<string, Op>> = {
-    '/health': { get: { summary: 'The process is alive.' } },
-    '/ready': { get: { summary: 'A production model is loaded (503 otherwise).' } },
+    '/health': { get: { summary: 'The process is alive.', public: true } },
+    '/ready': { get: { summary: 'A production model is loaded (503 otherwise).', public: true } },
     '/prediction': {
       get: { summary: 'Predictions for a data file (or folder) inside the configured data folders (403 outside; 413 beyond config api.max_rows rows).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
       post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
@@ -74,6 +76,12 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/deploy': { post: { summary: 'Promote a model version (default: the newest) to production.', auth: true, body: { type: 'object', properties: { version: { type: 'string' }, reason: { type: 'string' } }, additionalProperties: false } } },
     '/rollback': { post: { summary: 'Return to the version in production before the current one.', auth: true } },
     '/run': { post: { summary: 'Run the full process now (409 when another run holds the lock).', auth: true } },
+    '/signin': {
+      get: { summary: 'The sign-in page (read access control, config api.read_token_env): a form asking for the read token; without a read token configured, a redirect to the dashboard.', public: true, produces: ['text/html'] },
+      post: { summary: 'Sign in (form field token; next: where to go): sets the session cookie and redirects (303); a wrong token is a 401 with the page.', public: true, produces: ['text/html'] },
+    },
+    '/signout': { post: { summary: 'Sign out: ends the session and clears its cookie, then redirects (303) to the sign-in page.', public: true, produces: ['text/html'] } },
+    '/session': { get: { summary: 'Whether this server asks for a read token (readAccess "token" or "open") and how this request is signed in.', public: true } },
     '/openapi.json': { get: { summary: 'This document.' } },
     '/docs': { get: { summary: 'A human-readable page of this document.', produces: ['text/html'] } },
   };
@@ -92,7 +100,8 @@ export function openApiDocument(config: Config, features: string[], version: str
         summary: op.summary,
         ...(parameters.length ? { parameters } : {}),
         ...(op.body || op.csv ? { requestBody: { required: true, content } } : {}),
-        ...(op.auth ? { security: [{ bearer: [] }] } : {}),
+        // Changing routes: the admin token. Others: the document-wide read security, when configured.
+        ...(op.auth ? { security: [{ bearer: [] }] } : op.public && config.api.read_token_env ? { security: [] } : {}),
         responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, t === 'application/json' && op.response ? { schema: op.response } : {}])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
       };
     }
@@ -100,7 +109,19 @@ export function openApiDocument(config: Config, features: string[], version: str
   return {
     openapi: '3.1.0',
     info: { title: 'riskwatch', version, description: 'Client-attrition risk: predictions, model, drift and run results.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `Token from the environment variable named in config api.token_env${config.api.token_env ? ` (${config.api.token_env})` : ' (not configured: these routes answer 403)'}.` } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: `Token from the environment variable named in config api.token_env${config.api.token_env ? ` (${config.api.token_env})` : ' (not configured: these routes answer 403)'}.` },
+        ...(config.api.read_token_env
+          ? {
+              readToken: { type: 'http', scheme: 'bearer', description: `The read token, from the environment variable named in config api.read_token_env (${config.api.read_token_env}); the api.token_env token also reads.` },
+              session: { type: 'apiKey', in: 'cookie', name: 'riskwatch_session', description: 'The session cookie POST /signin sets (GET and HEAD only).' },
+            }
+          : {}),
+      },
+    },
+    // Read access control: every route needs the read token or a session unless it says otherwise.
+    ...(config.api.read_token_env ? { security: [{ readToken: [] }, { session: [] }] } : {}),
     paths,
   };
 }
