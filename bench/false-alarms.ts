@@ -3,7 +3,7 @@
 // config (drift.model_rule) is the one with the fewest false alarms here; figures in the README.
 import { Random } from '../src/simulate/random.ts';
 import { makeClient } from '../src/simulate/generate.ts';
-import { fitLogistic, predictProba } from '../src/model/logistic.ts';
+import { fitLogistic, predictProba } from '../src/model/logistic/fit.ts';
 import { computeMetrics } from '../src/model/metrics.ts';
 import { modelDrift } from '../src/monitor/model-drift.ts';
 const rng = new Random(101);

@@ -1,7 +1,7 @@
 /**
  * In-process kernels, timed inside one Node process (no process start, no file I/O in the timings):
  *
- * - predictProba (src/model/logistic.ts) over every row of the benchmark file held in memory as
+ * - predictProba (src/model/logistic/fit.ts) over every row of the benchmark file held in memory as
  *   columns (missing cells stay NaN: the kernel imputes them with the medians on the fly, as
  *   `predict` does). Warm-up runs, then the median of --runs runs (default 25).
  * - fitLogistic on the same rows after median imputation, with riskwatch's defaults
@@ -24,7 +24,7 @@ import type { TableSchema } from '../src/data/columns.ts';
 type DatasetModule = typeof import('../src/data/dataset.ts');
 type DedupModule = typeof import('../src/data/find-duplicates.ts');
 type ReadModule = typeof import('../src/data/read-data-file.ts');
-type LogisticModule = typeof import('../src/model/logistic.ts');
+type LogisticModule = typeof import('../src/model/logistic/fit.ts');
 type ReferenceModule = typeof import('../src/monitor/reference.ts');
 
 /** The riskwatch modules measured: from `srcDir` (bench/run.ts passes its snapshot of src/). */
@@ -34,7 +34,7 @@ async function load(srcDir: string) {
     imp<DatasetModule>('data/dataset.ts'),
     imp<DedupModule>('data/find-duplicates.ts'),
     imp<ReadModule>('data/read-data-file.ts'),
-    imp<LogisticModule>('model/logistic.ts'),
+    imp<LogisticModule>('model/logistic/fit.ts'),
     imp<ReferenceModule>('monitor/reference.ts'),
   ]);
   return { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, featureProfiles };

@@ -34,7 +34,7 @@ import { ingest } from '../src/ingest/ingest.ts';
 import { train } from '../src/model/train.ts';
 import { deploy } from '../src/registry/production.ts';
 import { predict } from '../src/model/predict.ts';
-import { exportSql } from '../src/model/export-sql.ts';
+import { loadModel } from '../src/model/fitted-model.ts';
 import { resolveModel } from '../src/model/resolve.ts';
 import { trainingSchema } from '../src/data/columns.ts';
 import { DatasetBuilder } from '../src/data/dataset.ts';
@@ -171,7 +171,7 @@ try {
   const trained = await train(ctx);
   await deploy(ctx, trained.version);
   const doc = await resolveModel(ctx, 'production');
-  const { sql } = exportSql(doc, { dialect: 'postgres', table, view: `${schema}.riskwatch_scores` });
+  const { sql } = loadModel(doc).toSql({ dialect: 'postgres', table, view: `${schema}.riskwatch_scores` });
   await client.query(sql);
   const inDb: number[] = [];
   const ctas: number[] = [];

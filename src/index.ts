@@ -10,7 +10,7 @@ export { ingest, type IngestResult, type IngestFileResult } from './ingest/inges
 export { train, type TrainResult } from './model/train.js';
 export { score, type ScoreResult } from './model/score.js';
 export { predict, type PredictResult } from './model/predict.js';
-export { fitLogistic, predictProba } from './model/logistic.js';
+export { loadModel, type FittedModel, type SqlExport, type SqlDialect } from './model/fitted-model.js';
 export { computeMetrics, topKIndices } from './model/metrics.js';
 export { deploy, rollback, readProduction, currentProduction } from './registry/production.js';
 export { artifactsOf, productionOf, type ArtifactStore, type ProductionPointer, type ProductionSource } from './registry/deployment.js';

@@ -76,8 +76,8 @@ export function registerCommands(program: Command): void {
     .action((o: { format: 'sql'; dialect: 'postgres' | 'sqlite'; table: string; view: string; model?: string }) => {
       const dialect = o.dialect;
       return runCommand('export', g(), async (ctx) => {
-          const [{ exportSql }, { resolveModel }] = await Promise.all([import('../model/export-sql.js'), import('../model/resolve.js')]);
-          return exportSql(await resolveModel(ctx, o.model ?? 'production'), { dialect, table: o.table, view: o.view });
+          const [{ loadModel }, { resolveModel }] = await Promise.all([import('../model/fitted-model.js'), import('../model/resolve.js')]);
+          return loadModel(await resolveModel(ctx, o.model ?? 'production')).toSql({ dialect, table: o.table, view: o.view });
         }, (r) => r.sql.trimEnd(), { record: false });
     });
 

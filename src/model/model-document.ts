@@ -41,11 +41,3 @@ export const modelDocumentSchema = z.object({
 });
 
 export type ModelDocument = z.output<typeof modelDocumentSchema>;
-
-/** Coefficients and medians as arrays in feature order, ready for the scoring kernel. */
-export function modelArrays(doc: ModelDocument): { coef: Float64Array; medians: Float64Array } {
-  return {
-    coef: Float64Array.from(doc.features.map((f) => doc.coefficients[f])),
-    medians: Float64Array.from(doc.features.map((f) => doc.medians[f])),
-  };
-}

@@ -3,8 +3,7 @@ import type { Context } from '../context.js';
 import { predictionSchema } from '../data/columns.js';
 import type { Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
-import { modelArrays } from './model-document.js';
-import { predictProba } from './logistic.js';
+import { loadModel } from './fitted-model.js';
 import { openPredictionsWriter, startPredictionsThread, type PredictionsWriter } from './predictions-writer.js';
 import { resolveModel } from './resolve.js';
 
@@ -46,9 +45,9 @@ export async function predict(ctx: Context, opts: PredictOptions): Promise<Predi
   const schema = { ...predictionSchema(config), features: doc.features };
   const table = await readTable(opts.data, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
-  const { coef, medians } = modelArrays(doc);
-  const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
-  const predictions = collect(ds, prob, doc.hyperParameters.threshold, ds.rows, []);
+  const model = loadModel(doc);
+  const prob = model.predictProba(ds.x, ds.rows);
+  const predictions = collect(ds, prob, model.threshold, ds.rows, []);
   return { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected, predictions };
 }
 
@@ -66,9 +65,9 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
   let writer: PredictionsWriter | undefined;
   try {
     const doc = await resolveModel(ctx, opts.model ?? 'production');
-    const threshold = doc.hyperParameters.threshold;
+    const model = loadModel(doc);
+    const threshold = model.threshold;
     const schema = { ...predictionSchema(config), features: doc.features };
-    const { coef, medians } = modelArrays(doc);
     const w = await openPredictionsWriter(out, doc.idColumn, threshold, thread);
     writer = w;
     log.debug({ out, thread: thread !== undefined }, thread ? 'predictions formatted on a second thread' : 'predictions formatted on the main thread');
@@ -80,7 +79,7 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
       hash: false,
       onRows: (ds) => {
         if (prob.length < ds.rows) prob = new Float64Array(Math.ceil(ds.rows * 1.25)); // reused across chunks
-        predictProba(ds.x, ds.rows, coef, doc.intercept, medians, prob);
+        model.predictProba(ds.x, ds.rows, prob);
         if (seen <= INLINE_PREDICTIONS_LIMIT) collect(ds, prob, threshold, Math.min(ds.rows, INLINE_PREDICTIONS_LIMIT + 1 - seen), inline);
         seen += ds.rows;
         return w.push(ds.ids, prob, ds.rows);

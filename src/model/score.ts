@@ -6,9 +6,9 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { computeMetrics, type Metrics } from './metrics.js';
-import { modelArrays, type ModelDocument } from './model-document.js';
+import type { ModelDocument } from './model-document.js';
+import { loadModel } from './fitted-model.js';
 import type { Dataset } from '../data/dataset.js';
-import { predictProba } from './logistic.js';
 import { resolveModel } from './resolve.js';
 import { currentProduction } from '../registry/production.js';
 import { describeMeasure, modelScore, recordModelScore, type ModelScore } from './model-score.js';
@@ -49,9 +49,8 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
 
 /** Metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
 export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): Metrics {
-  const { coef, medians } = modelArrays(doc);
-  const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
-  return computeMetrics(ds.y, prob, doc.hyperParameters.threshold, topK);
+  const model = loadModel(doc);
+  return computeMetrics(ds.y, model.predictProba(ds.x, ds.rows), model.threshold, topK);
 }
 
 /** Production if there is one, else the newest version. */

@@ -4,7 +4,8 @@ import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
-import { fitLogistic, predictProba } from './logistic.js';
+import { fitLogistic } from './logistic/fit.js';
+import { loadModel } from './fitted-model.js';
 import { buildReference, featureProfiles } from '../monitor/reference.js';
 import { countNonMissing, SortScratch } from '../monitor/stats/sorted.js';
 import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
@@ -91,7 +92,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   };
   // The drift reference is written first: once model.json exists, its reference does too.
   // The predictions are needed for the reference only: they double as the radix sort's scratch.
-  const prob = predictProba(ds.x, ds.rows, fit.coef, fit.intercept, medians);
+  const prob = loadModel(doc).predictProba(ds.x, ds.rows);
   await artifacts.saveReference(buildReference(version, ds, prob, profiles, { out: scratch.out, tmp: prob }));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {

@@ -7,8 +7,8 @@ import { readDataFile } from '../data/read-data-file.js';
 import { sha256File } from '../data/dataset-files.js';
 import { readTable } from '../data/read-table.js';
 import { listDataFiles } from '../ingest/list-files.js';
-import { predictProba } from '../model/logistic.js';
-import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../model/model-document.js';
+import { loadModel } from '../model/fitted-model.js';
 import { computeMetrics } from '../model/metrics.js';
 import { historyF1, recordModelScore } from '../model/model-score.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
@@ -88,19 +88,19 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length, m === 'auto' ? undefined : m);
   });
   const driftedFeatures = doc.features.filter((f) => features[f].drifted);
-  const { coef, medians } = modelArrays(doc);
-  const prob = predictProba(current.x, current.rows, coef, doc.intercept, medians);
+  const model = loadModel(doc);
+  const prob = model.predictProba(current.x, current.rows);
   const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha }), config, 1);
 
   const labeledMask = new Uint8Array(current.rows);
   let labeled = 0;
   for (let i = 0; i < current.rows; i++) if (current.y[i] !== NO_LABEL) (labeledMask[i] = 1, labeled++);
-  const threshold = doc.hyperParameters.threshold;
+  const threshold = model.threshold;
   let modelDriftResult: ModelDriftResult | null = null;
   let realised: DriftReport['realised'] = null;
   if (labeled > 0) {
     const lab = selectRows(current, labeledMask, 1);
-    const p = predictProba(lab.x, lab.rows, coef, doc.intercept, medians);
+    const p = model.predictProba(lab.x, lab.rows);
     const pred = new Uint8Array(lab.rows);
     for (let i = 0; i < lab.rows; i++) pred[i] = p[i] > threshold ? 1 : 0;
     modelDriftResult = modelDrift(lab.y, pred, history, config.drift.model_rule, config.drift.bootstrap);

@@ -2,17 +2,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { LoadedDataset } from '../data/dataset-files.js';
 import type { IdColumn } from '../data/id-column.js';
-import { predictProba } from '../model/logistic.js';
+import type { FittedModel } from '../model/fitted-model.js';
 import { readPopulation, type Population, type PopulationInfo } from './read-population.js';
 
-/** What scores the population: a model version's arrays (model-document.ts modelArrays). */
-export interface RankingModel {
-  version: string;
-  features: string[];
-  coef: Float64Array;
-  intercept: number;
-  medians: Float64Array;
-}
+/** What scores the population: a model version (loadModel), seen through what ranking needs. */
+export type RankingModel = Pick<FittedModel, 'version' | 'features' | 'predictProba'>;
 
 /**
  * The call list: the current clients (read-population.ts), one row each, scored by one model
@@ -38,7 +32,7 @@ export interface RankedRiskList {
 /** Score and order an already-read population. */
 export function rankPopulation(pop: Population, model: RankingModel): RankedRiskList {
   const ds = pop.dataset;
-  const prob = predictProba(ds.x, ds.rows, model.coef, model.intercept, model.medians);
+  const prob = model.predictProba(ds.x, ds.rows);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
   return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, prob, order };
@@ -46,7 +40,7 @@ export function rankPopulation(pop: Population, model: RankingModel): RankedRisk
 
 /** Read the population and rank it; undefined when there is nothing to rank yet (no dataset). */
 export async function rankedRiskList(config: Config, model: RankingModel, opts: { log?: Logger; loaded?: LoadedDataset } = {}): Promise<RankedRiskList | undefined> {
-  const pop = await readPopulation(config, model.features, opts);
+  const pop = await readPopulation(config, [...model.features], opts);
   return pop && rankPopulation(pop, model);
 }
 

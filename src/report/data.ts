@@ -3,9 +3,9 @@ import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
 import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
-import { predictProba } from '../model/logistic.js';
 import { computeMetrics, type Metrics } from '../model/metrics.js';
-import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../model/model-document.js';
+import { loadModel } from '../model/fitted-model.js';
 import { isHistory } from '../model/model-score.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { calibration, type ModelReference } from '../monitor/reference.js';
@@ -56,12 +56,12 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   const { config, store, log } = ctx;
   const doc = await currentProduction(ctx);
   if (!doc) throw new DataError('no model in production to report on; run `riskwatch run` or `riskwatch deploy` first');
-  const { coef, medians } = modelArrays(doc);
-  const threshold = doc.hyperParameters.threshold;
+  const model = loadModel(doc);
+  const threshold = model.threshold;
 
   const table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features: doc.features, requireId: false }, log);
   if (table.dataset.rows === 0) throw new DataError(`${config.testDataPath}: no valid labelled rows to evaluate the model on`);
-  const testProb = predictProba(table.dataset.x, table.dataset.rows, coef, doc.intercept, medians);
+  const testProb = model.predictProba(table.dataset.x, table.dataset.rows);
   const metrics = computeMetrics(table.dataset.y, testProb, threshold, config.topK);
 
   const schema = trainingSchema(config);
@@ -88,7 +88,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   let ranked: Awaited<ReturnType<typeof rankedRiskList>>;
   let populationProblem: string | null = null;
   try {
-    ranked = await rankedRiskList(config, { version: doc.version, features: doc.features, coef, intercept: doc.intercept, medians }, { log, loaded });
+    ranked = await rankedRiskList(config, model, { log, loaded });
   } catch (err) {
     if (!(err instanceof RiskwatchError)) throw err;
     populationProblem = err.message;

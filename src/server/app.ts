@@ -8,7 +8,6 @@ import { listModels } from '../registry/list-models.js';
 import { latestModelScores, measuredOn } from '../model/model-score.js';
 import { VERSION_ID } from '../registry/versions.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
-import { predictProba } from '../model/logistic.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
 import { workspacePaths } from '../util/workspace-path.js';
@@ -211,7 +210,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
   /** Score a batch with one model version; counts the predicted classes for /metrics. */
   const scored = (model: LoadedModel, input: ParsedRecords) => {
-    const prob = predictProba(input.x, input.rows, model.coef, model.doc.intercept, model.medians);
+    const prob = model.fitted.predictProba(input.x, input.rows);
     const predictions = new Array<{ id: string; probability: number; prediction: 0 | 1 }>(input.rows);
     let positive = 0;
     for (let i = 0; i < input.rows; i++) {

@@ -4,9 +4,9 @@ import { predictionSchema, trainingSchema } from '../data/columns.js';
 import { DatasetBuilder } from '../data/dataset.js';
 import { readDataFile } from '../data/read-data-file.js';
 import { readTable } from '../data/read-table.js';
-import { predictProba } from '../model/logistic.js';
 import { computeMetrics, type Metrics } from '../model/metrics.js';
-import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../model/model-document.js';
+import { loadModel } from '../model/fitted-model.js';
 import { analyseDrift, f1History, type FeatureDrift } from '../monitor/drift.js';
 import { calibration } from '../monitor/reference.js';
 import type { ReferenceProfile } from '../monitor/stats/profile.js';
@@ -61,9 +61,9 @@ export async function evaluate(ctx: Context, versions: Array<{ version: string; 
       out.versions.push({ ...v, metrics: null });
       continue;
     }
-    const { coef, medians } = modelArrays(doc);
-    const prob = predictProba(ds.x, ds.rows, coef, doc.intercept, medians);
-    out.versions.push({ ...v, metrics: computeMetrics(ds.y, prob, doc.hyperParameters.threshold, config.topK) });
+    const model = loadModel(doc);
+    const prob = model.predictProba(ds.x, ds.rows);
+    out.versions.push({ ...v, metrics: computeMetrics(ds.y, prob, model.threshold, config.topK) });
     if (production && doc.version === production.version) {
       out.curves = { version: doc.version, roc: rocCurve(ds.y, prob), pr: prCurve(ds.y, prob) };
       out.calibration = { version: doc.version, ece: calibration(ds.y, prob).ece };
@@ -136,8 +136,7 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   });
   let prediction: FeatureDistribution | null = null;
   if (current && current.rows && report) {
-    const { coef, medians } = modelArrays(doc);
-    const prob = predictProba(current.x, current.rows, coef, doc.intercept, medians);
+    const prob = loadModel(doc).predictProba(current.x, current.rows);
     const edges = Array.from({ length: 21 }, (_, k) => k / 20);
     prediction = { feature: 'predicted risk', reference: { ...histogram(profileValues(ref.prediction), edges), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
   }

@@ -1,16 +1,16 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../util/log.js';
-import { modelArrays, type ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../model/model-document.js';
+import { loadModel, type FittedModel } from '../model/fitted-model.js';
 import type { ProductionSource } from '../registry/deployment.js';
 import { FileProductionSource } from '../registry/file-deployment.js';
 
-/** One production model ready to score: the document and its arrays in feature order. Immutable. */
+/** One production model ready to score: the document and the model loaded from it. Immutable. */
 export interface LoadedModel {
   readonly doc: ModelDocument;
   readonly version: string;
-  readonly coef: Float64Array;
-  readonly medians: Float64Array;
+  readonly fitted: FittedModel;
   readonly threshold: number;
   readonly loadedAt: string;
 }
@@ -134,8 +134,8 @@ export class ModelHolder {
     this.fingerprint = fp;
     const prev = this.model;
     if (prev && prev.version === doc.version && prev.doc.createdAt === doc.createdAt) return;
-    const { coef, medians } = modelArrays(doc);
-    this.model = Object.freeze({ doc, version: doc.version, coef, medians, threshold: doc.hyperParameters.threshold, loadedAt: new Date().toISOString() });
+    const fitted = loadModel(doc);
+    this.model = Object.freeze({ doc, version: doc.version, fitted, threshold: fitted.threshold, loadedAt: new Date().toISOString() });
     this.log?.info({ version: doc.version, previous: prev?.version ?? null }, `serving model ${doc.version}`);
   }
 }

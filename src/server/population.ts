@@ -45,7 +45,7 @@ export class PopulationCache {
       this.cached = { population: c.population, fingerprint: fp }; // touched, same content
       return c.population;
     }
-    const population = rankPopulation(pop, { version: model.version, features: model.doc.features, coef: model.coef, intercept: model.doc.intercept, medians: model.medians });
+    const population = rankPopulation(pop, model.fitted);
     this.computations++;
     this.cached = { population, fingerprint: fp };
     return population;

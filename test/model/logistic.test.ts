@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetBuilder } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
-import { fitLogistic, predictProba } from '../../src/model/logistic.ts';
+import { fitLogistic, predictProba } from '../../src/model/logistic/fit.ts';
 import { featureProfiles } from '../../src/monitor/reference.ts';
 import { FIXTURES } from '../helpers/workspace.ts';
 

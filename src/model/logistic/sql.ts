@@ -1,17 +1,5 @@
-import type { ModelDocument } from './model-document.js';
-
-export type SqlDialect = 'postgres' | 'sqlite';
-
-export interface SqlExport {
-  version: string;
-  dialect: SqlDialect;
-  table: string;
-  view: string;
-  /** The probability as one SQL expression over the table's columns (embed it in any SELECT). */
-  expression: string;
-  /** A view: id, probability, prediction for every row of the table. */
-  sql: string;
-}
+import type { SqlExport, SqlOptions } from '../fitted-model.js';
+import type { ModelDocument } from '../model-document.js';
 
 /**
  * The model as SQL, so a warehouse scores its rows where they live. Same arithmetic as
@@ -22,7 +10,7 @@ export interface SqlExport {
  * (PostgreSQL raises an error on overflow and underflow) nor loses the sign's precision:
  * the clamp changes p by less than 1e-300.
  */
-export function exportSql(doc: ModelDocument, opts: { dialect: SqlDialect; table: string; view?: string }): SqlExport {
+export function logisticSql(doc: ModelDocument, opts: SqlOptions): SqlExport {
   const { dialect, table } = opts;
   const view = opts.view ?? 'riskwatch_scores';
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -1,5 +1,5 @@
 import { solveSpd } from './linalg.js';
-import { sigmoid } from './sigmoid.js';
+import { sigmoid } from '../sigmoid.js';
 
 /**
  * Binary logistic regression with an L2 penalty, exactly scikit-learn's LogisticRegression()
@@ -257,13 +257,12 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   return { coef, intercept, iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
 }
 
-/** P(y = 1) for each row; missing (NaN) cells take the given medians. */
 /**
  * P(exited = 1) per row; missing cells take the model's medians. `out` (at least `rows` long) is
  * filled and returned when given: callers scoring repeatedly reuse it, since on this VM a fresh
  * 8 MB array costs more in first-touch page faults (~25 ms) than the 1,000,000 sigmoids.
  */
-export function predictProba(x: Float64Array[], rows: number, coef: ArrayLike<number>, intercept: number, medians: ArrayLike<number>, out: Float64Array = new Float64Array(rows)): Float64Array {
+export function predictProba(x: readonly Float64Array[], rows: number, coef: ArrayLike<number>, intercept: number, medians: ArrayLike<number>, out: Float64Array = new Float64Array(rows)): Float64Array {
   const d = x.length;
   if (d === 3) {
     // The default model's shape, unrolled: this is the /prediction and predict hot loop.
