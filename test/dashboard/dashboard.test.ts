@@ -193,6 +193,10 @@ test('issue 13 item 20: every figure says what it was measured on; risks at the 
     // One number format in the summary table: no "2.3k" beside "227.0".
     const cells = await page.$$eval('[data-testid="summary-table"] tbody td.num', (tds) => tds.map((td) => td.textContent ?? ''));
     for (const c of cells) assert.match(c, /^(—|-?[\d,]+(\.\d+)?)$/, `summary cell "${c}"`);
+    // Drift cards write the missing-rate change as the PDF's drift table does: percentage points, never -0.0.
+    const changes = await page.$$eval('[data-testid="missing-change"]', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(changes.length >= 3);
+    for (const c of changes) assert.match(c, /^(0\.0|[+−]\d+\.\d) pp$/, `missing change "${c}"`);
     // Dependency health: what could not be checked, in plain words, no registry URL.
     await page.waitForFunction(() => !document.querySelector('[data-testid="dependencies"]')?.textContent?.includes('checking'), undefined, { timeout: 30_000 });
     assert.doesNotMatch((await page.textContent('[data-testid="dependencies"]')) ?? '', /https?:|registry\.npmjs/);

@@ -1,6 +1,6 @@
 import type { Distributions, FeatureDistribution } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
-import { int, num, pct } from '../format';
+import { formatPoints, int, num, pct } from '../format';
 
 function Badge({ level }: { level: string }) {
   return <span class={`badge level-${level}`}>{level}</span>;
@@ -27,8 +27,8 @@ function FeatureCard({ f, source }: { f: FeatureDistribution; source: string }) 
           <div><dt>KS p-value</dt><dd>{d.ks.pValue < 1e-4 ? d.ks.pValue.toExponential(1) : num(d.ks.pValue, 4)}</dd></div>
           <div><dt>Wasserstein / std</dt><dd>{num(d.wasserstein)}</dd></div>
           <div><dt>PSI</dt><dd>{`${num(d.psi.value)} (${d.psi.level})`}</dd></div>
-          <div><dt>missing change</dt><dd>{`${d.missingRateChange >= 0 ? '+' : ''}${pct(d.missingRateChange, 2)}`}</dd></div>
-          <div><dt>outside ref. range</dt><dd>{pct(d.outOfRangeShare, 2)}</dd></div>
+          <div><dt>missing change</dt><dd data-testid="missing-change">{formatPoints(d.missingRateChange)}</dd></div>
+          <div><dt>outside ref. range</dt><dd>{pct(d.outOfRangeShare)}</dd></div>
         </dl>
       )}
     </div>
