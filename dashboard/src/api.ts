@@ -148,7 +148,11 @@ export class ApiError extends Error {
  * valid session (never signed in, signed out, or expired) — go to the sign-in page, which brings
  * the reader back here.
  */
+let leaving = false;
 function signInAgain(): void {
+  // Several requests meet the 401 at once: navigate once (a second assign would abort the first).
+  if (leaving) return;
+  leaving = true;
   window.location.assign(`../signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }
 
