@@ -24,14 +24,27 @@ export const SESSION_SECONDS = 12 * 60 * 60;
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
+// The configured tokens' digests, kept while the tokens stay the same: only the token sent is
+// hashed per request (this check runs on every request, the prediction hot path included).
+const configured = new Map<string, Buffer>();
+function configuredDigest(token: string): Buffer {
+  let d = configured.get(token);
+  if (!d) {
+    if (configured.size > 8) configured.clear(); // tokens change rarely; never grows
+    d = digest(token);
+    configured.set(token, d);
+  }
+  return d;
+}
+
 /**
  * Which configured token `given` is, if any. Both tokens are always compared (no early exit on
  * the first), each as a digest in constant time.
  */
 export function tokenKind(given: string, tokens: { read?: string; admin?: string }): TokenKind | null {
   const g = digest(given);
-  const read = tokens.read ? timingSafeEqual(g, digest(tokens.read)) : false;
-  const admin = tokens.admin ? timingSafeEqual(g, digest(tokens.admin)) : false;
+  const read = tokens.read ? timingSafeEqual(g, configuredDigest(tokens.read)) : false;
+  const admin = tokens.admin ? timingSafeEqual(g, configuredDigest(tokens.admin)) : false;
   return read ? 'read' : admin ? 'admin' : null;
 }
 
