@@ -16,7 +16,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test('serve --schedule: the scheduled run deploys the first model and the server serves it; SIGTERM stops both', async () => {
+test('serve --schedule: the scheduled run deploys the first model and the server serves it; SIGTERM stops both', async (t) => {
   const dir = join(tempDir('rw-serve-'), 'ws');
   simulate({ out: dir, clients: 2000, months: 2, seed: 13 });
   const config = join(dir, 'config.json');
@@ -28,10 +28,16 @@ test('serve --schedule: the scheduled run deploys the first model and the server
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  // A failed assertion before the SIGTERM below must not leave the server running (one stayed up
+  // for an hour, holding its port and the test file's process until the 10-minute timeout).
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const base = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   let ready: { ready: boolean; version: string | null } = { ready: false, version: null };
-  while (Date.now() - t0 < 10_000) {
+  // The first scheduled run trains and deploys: seconds on a quiet machine, more under load.
+  while (Date.now() - t0 < 60_000) {
     try {
       ready = (await (await fetch(`${base}/ready`)).json()) as typeof ready;
       if (ready.ready) break;
