@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { RiskwatchError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { nowIso } from '../util/time.js';
+import { recordRunStart } from '../store/record-run.js';
 import { gracefulDone } from './stop.js';
 
 export interface GlobalOptions {
@@ -67,7 +68,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   }
   // Commands record themselves as runs (timings feed diagnostics); the pipeline records its own.
   const record = opts.record !== false;
-  const runId = record ? await ctx.store.startRun(name, nowIso()) : 0;
+  const runId = record ? await recordRunStart(ctx.store, name, ctx.log) : 0;
   const t0 = performance.now();
   try {
     const result = await fn(ctx);

@@ -19,6 +19,7 @@ import { acquirePipelineLock, LockedError, runLockPath, type RunLock } from './l
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { refreshRunReport, startRunReportRenderer, type RunReport } from '../report/run-report.js';
 import type { ReportRenderer } from '../report/report-worker-client.js';
+import { INTERRUPTED, recordRunStart } from '../store/record-run.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -76,7 +77,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     if (err instanceof LockedError) {
       result.status = 'locked';
       result.reason = err.message;
-      const id = await store.startRun('run', nowIso());
+      const id = await recordRunStart(store, 'run', log);
       await store.finishRun(id, 'failed', nowIso(), timings, err.message, { ...result }, 'locked');
       result.runId = id;
       log.warn({ runId: id }, err.message);
@@ -84,7 +85,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     }
     throw err;
   }
-  const runId = await store.startRun('run', nowIso());
+  const runId = await recordRunStart(store, 'run', log);
   result.runId = runId;
   const t0 = performance.now();
   let renderer: ReportRenderer | undefined;
@@ -251,7 +252,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
  */
 async function cleanUpAfterKilledRuns(ctx: Context, runId: number): Promise<void> {
   const { config, store, log } = ctx;
-  const ids = await store.interruptRuns('run', runId, nowIso(), 'interrupted: the process ended before the run finished (killed?)');
+  const ids = await store.interruptRuns('run', runId, nowIso(), INTERRUPTED);
   if (ids.length) log.warn({ runs: ids }, `run${ids.length === 1 ? '' : 's'} ${ids.join(', ')} ended without finishing (killed?): recorded as interrupted`);
   const folders = [config.outputFolder, config.productionFolder, config.modelFolder, dirname(runLockPath(ctx))];
   // Each version's folder holds its model.json and reference.json (a killed training's too).

@@ -117,6 +117,12 @@ export interface RunRecord {
   detail: Record<string, unknown>;
 }
 
+/** The process that recorded a run: its id on `host` (the machine's host name). */
+export interface RunOwner {
+  pid: number;
+  host: string;
+}
+
 /** A lock held until released (or until the process holding it dies). */
 export interface HeldLock {
   release(): Promise<void>;
@@ -179,7 +185,8 @@ export interface Store {
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
   deployments(): Promise<DeploymentRecord[]>;
 
-  startRun(command: string, startedAt: string): Promise<number>;
+  /** Record a `running` run of `command`, owned by `owner` (default: this process on this host). */
+  startRun(command: string, startedAt: string, owner?: RunOwner): Promise<number>;
   finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void>;
   runs(limit?: number): Promise<RunRecord[]>;
   /**
@@ -187,4 +194,8 @@ export interface Store {
    * `interrupted` and `error` (the caller holds the run lock, so they cannot be alive); their ids.
    */
   interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]>;
+  /** The runs still `running` that were recorded by a process on `host` (runs recorded before pids were kept have none). */
+  runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>>;
+  /** Close those of `ids` still `running` as failed with outcome `interrupted` and `error`; the ids closed. */
+  interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]>;
 }

@@ -3,6 +3,7 @@ import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeDir, makeDirSync } from './make-dir.js';
+import { processAlive } from './process-alive.js';
 
 /** A temp path next to `target`, so the final rename stays on one filesystem (and is atomic). */
 export function tempPathFor(target: string): string {
@@ -11,16 +12,6 @@ export function tempPathFor(target: string): string {
 
 /** tempPathFor's names: `.<name>.<pid>.<8 hex>.tmp`. */
 const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
-}
 
 /**
  * Remove the temp files (tempPathFor's) in `dir` left by processes that are no longer running on

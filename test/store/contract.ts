@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import type { DatasetRecord, IngestedFileRecord, IngestionRecord, Store } from '../../src/store/types.ts';
 
 /**
@@ -207,6 +208,23 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
       assert.equal(byId.get(train)!.status, 'running');
       assert.equal(byId.get(mine)!.status, 'running');
       assert.deepEqual(await s.interruptRuns('run', mine, 't6', 'x'), []);
+    });
+
+    withStore('runs keep the process and host that recorded them; interruptRunIds closes only those still running', async (s) => {
+      const dead = await s.startRun('train', 't0', { pid: 4242, host: 'here' });
+      const elsewhere = await s.startRun('ingest', 't1', { pid: 4243, host: 'there' });
+      const done = await s.startRun('score', 't2', { pid: 4244, host: 'here' });
+      await s.finishRun(done, 'ok', 't3', {}, null, {});
+      const mine = await s.startRun('run', 't4');
+      assert.deepEqual(await s.runningRunsOn('here'), [{ id: dead, command: 'train', pid: 4242 }]);
+      assert.deepEqual(await s.runningRunsOn('there'), [{ id: elsewhere, command: 'ingest', pid: 4243 }]);
+      assert.ok((await s.runningRunsOn(hostname())).some((r) => r.id === mine && r.pid === process.pid), 'this process on this host by default');
+      assert.deepEqual(await s.interruptRunIds([dead, done], 't5', 'interrupted: gone'), [dead]);
+      const byId = new Map((await s.runs()).map((r) => [r.id, r]));
+      assert.deepEqual([byId.get(dead)!.status, byId.get(dead)!.outcome, byId.get(dead)!.finishedAt, byId.get(dead)!.error], ['failed', 'interrupted', 't5', 'interrupted: gone']);
+      assert.deepEqual([byId.get(done)!.status, byId.get(done)!.outcome], ['ok', null]);
+      assert.equal(byId.get(elsewhere)!.status, 'running');
+      assert.deepEqual(await s.interruptRunIds([], 't6', 'x'), []);
     });
 
     withStore('close is safe to call twice', async (s) => {

@@ -152,4 +152,11 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
         ELSE 'test' END;
     `,
   },
+  {
+    version: 6,
+    name: 'runs: the process and host that recorded each run, so a killed one can be told from a live one',
+    sql: `
+      ALTER TABLE runs ADD COLUMN pid INTEGER, ADD COLUMN host TEXT;
+    `,
+  },
 ];

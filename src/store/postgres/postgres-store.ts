@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { migrations } from './migrations.js';
+import { thisProcess } from '../run-owner.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
 import { toPostgresUri } from '../../util/conninfo.js';
@@ -14,6 +15,7 @@ import type {
   IngestedFileRecord,
   IngestionRecord,
   ModelRecord,
+  RunOwner,
   RunRecord,
   ScoreRecord,
   SharedStore,
@@ -281,9 +283,20 @@ export class PostgresStore implements Store, SharedStore {
     return (await this.query('SELECT * FROM deployments ORDER BY id')).map(toDeployment);
   }
 
-  async startRun(command: string, startedAt: string): Promise<number> {
-    const [r] = await this.query("INSERT INTO runs (command, started_at, status) VALUES ($1, $2, 'running') RETURNING id", [command, startedAt]);
+  async startRun(command: string, startedAt: string, owner: RunOwner = thisProcess()): Promise<number> {
+    const [r] = await this.query("INSERT INTO runs (command, started_at, status, pid, host) VALUES ($1, $2, 'running', $3, $4) RETURNING id", [command, startedAt, owner.pid, owner.host]);
     return r.id as number;
+  }
+
+  async runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
+    const rows = await this.query("SELECT id, command, pid FROM runs WHERE status = 'running' AND host = $1 AND pid IS NOT NULL ORDER BY id", [host]);
+    return rows.map((r) => ({ id: Number(r.id), command: r.command as string, pid: Number(r.pid) }));
+  }
+
+  async interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = await this.query("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running' AND id = ANY($3::bigint[]) RETURNING id", [finishedAt, error, ids]);
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   async interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {

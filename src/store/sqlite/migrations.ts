@@ -135,4 +135,12 @@ export const migrations: Array<{ version: number; name: string; sql: string }> =
         ELSE 'test' END;
     `,
   },
+  {
+    version: 6,
+    name: 'runs: the process and host that recorded each run, so a killed one can be told from a live one',
+    sql: `
+      ALTER TABLE runs ADD COLUMN pid INTEGER;
+      ALTER TABLE runs ADD COLUMN host TEXT;
+    `,
+  },
 ];

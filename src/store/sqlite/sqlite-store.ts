@@ -9,11 +9,13 @@ import type {
   IngestedFileRecord,
   IngestionRecord,
   ModelRecord,
+  RunOwner,
   RunRecord,
   ScoreRecord,
   SourceReadRecord,
   Store,
 } from '../types.js';
+import { thisProcess } from '../run-owner.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 
 
@@ -162,9 +164,24 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT * FROM deployments ORDER BY id').all() as Row[]).map(toDeployment);
   }
 
-  async startRun(command: string, startedAt: string): Promise<number> {
-    const { lastInsertRowid } = this.db.prepare("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')").run(command, startedAt);
+  async startRun(command: string, startedAt: string, owner: RunOwner = thisProcess()): Promise<number> {
+    const { lastInsertRowid } = this.db
+      .prepare("INSERT INTO runs (command, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?)")
+      .run(command, startedAt, owner.pid, owner.host);
     return Number(lastInsertRowid);
+  }
+
+  async runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
+    const rows = this.db.prepare("SELECT id, command, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL ORDER BY id").all(host) as Row[];
+    return rows.map((r) => ({ id: Number(r.id), command: r.command as string, pid: Number(r.pid) }));
+  }
+
+  async interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = this.db
+      .prepare(`UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = ?, error = ? WHERE status = 'running' AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id`)
+      .all(finishedAt, error, ...ids) as Array<{ id: number }>;
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
