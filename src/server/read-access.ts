@@ -78,14 +78,17 @@ export function readAccess(app: FastifyInstance, { api, log }: ReadAccessOptions
   const tokens = () => ({ read: readEnv ? process.env[readEnv] || undefined : undefined, admin: adminEnv ? process.env[adminEnv] || undefined : undefined });
   const signedOut = new SignedOut();
 
-  /** Who the request is, or why not. An Authorization header, when sent, decides alone. */
+  /**
+   * Who the request is, or why not. A bearer token, when sent, decides alone. Another scheme is
+   * not ours — a proxy doing Basic authentication in front passes the browser's `Authorization:
+   * Basic` on — and leaves the decision to the session cookie.
+   */
   const identify = (req: FastifyRequest): Who | { refused: 'missing' | 'invalid' } => {
     const t = tokens();
-    const auth = req.headers.authorization;
-    if (auth !== undefined) {
-      const bearer = bearerOf(auth);
-      const kind = bearer === null ? null : tokenKind(bearer, t);
-      return kind ? { kind, via: 'bearer' } : { refused: bearer === null ? 'missing' : 'invalid' };
+    const bearer = bearerOf(req.headers.authorization);
+    if (bearer !== null) {
+      const kind = tokenKind(bearer, t);
+      return kind ? { kind, via: 'bearer' } : { refused: 'invalid' };
     }
     const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
     if (cookie === null) return { refused: 'missing' };
@@ -104,7 +107,7 @@ export function readAccess(app: FastifyInstance, { api, log }: ReadAccessOptions
       const who = identify(req);
       if (!('refused' in who)) return done();
       // A person opening a page (not a script's fetch) is shown the sign-in page.
-      const navigation = (req.method === 'GET' || req.method === 'HEAD') && req.headers.authorization === undefined && String(req.headers.accept ?? '').includes('text/html');
+      const navigation = (req.method === 'GET' || req.method === 'HEAD') && bearerOf(req.headers.authorization) === null && String(req.headers.accept ?? '').includes('text/html');
       if (navigation) {
         void reply.redirect(`/signin?next=${encodeURIComponent(safeNext(req.url))}`, 303);
         return;

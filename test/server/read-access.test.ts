@@ -150,6 +150,12 @@ test('sign-in: a wrong token is refused; the right one sets an HttpOnly SameSite
   assert.ok(!value.includes(READ) && !decodeURIComponent(value).includes(READ), 'the cookie is not the token');
   const cookie = { cookie: `other=1; ${SESSION_COOKIE}=${value}` };
   assert.equal((await get('/risk?top=3', cookie)).status, 200);
+  // Behind a proxy doing Basic authentication the browser's Authorization: Basic comes along: the
+  // session still reads; a bearer token, when sent, decides alone.
+  const basic = { authorization: `Basic ${Buffer.from('manager:pw').toString('base64')}` };
+  assert.equal((await get('/risk?top=3', { ...basic, ...cookie })).status, 200);
+  assert.equal((await get('/risk?top=3', basic)).status, 401);
+  assert.equal((await get('/risk?top=3', { ...bearer('wrong-token'), ...cookie })).status, 401);
   const s = (await (await get('/session', cookie)).json()) as { readAccess: string; signedIn: boolean; via: string; expiresAt: string };
   assert.deepEqual([s.readAccess, s.signedIn, s.via], ['token', true, 'session']);
   assert.ok(Math.abs(Date.parse(s.expiresAt) - Date.now() - 12 * 3600_000) < 60_000);
