@@ -245,13 +245,13 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
       message = err instanceof RiskwatchError ? err.message : 'internal error';
     }
     message = redactPaths(message, config.dir);
-    // /invocations answers every error as MLflow's scoring server does: {error_code, message}.
-    if (req.routeOptions.url === '/invocations') {
-      const malformed = err.code === 'RW_MALFORMED_JSON' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
-      return void reply.status(status).type('application/json').send({ error_code: mlflowCodeOf(status, malformed), message });
-    }
-    void reply.status(status).type('application/json').send({ error: { message } });
+    const malformed = err.code === 'RW_MALFORMED_JSON' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+    void reply.status(status).type('application/json').send(errorBody(req.routeOptions.url, status, message, malformed));
   });
+
+  /** The error shape of a path: /invocations answers every error as MLflow's scoring server does, {error_code, message}. */
+  const errorBody = (path: string | undefined, status: number, message: string, malformed = false) =>
+    path === '/invocations' ? { error_code: mlflowCodeOf(status, malformed), message } : { error: { message } };
 
   // A known path asked with another method is a 405 naming the methods it takes (Allow), not a 404.
   app.setNotFoundHandler((req, reply) => {
@@ -260,7 +260,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     // The router did not take it though a pattern matches with this very method (an encoded
     // slash, say): that is a missing resource, not a wrong method.
     if (allowed.length && !allowed.includes(req.method)) {
-      void reply.status(405).header('allow', allowed.join(', ')).send({ error: { message: `method ${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` } });
+      void reply.status(405).header('allow', allowed.join(', ')).send(errorBody(path, 405, `method ${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
       return;
     }
     void reply.status(404).send({ error: { message: `no route ${req.method} ${path}` } });

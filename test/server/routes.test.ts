@@ -38,6 +38,11 @@ test('a wrong method on a known route is a 405 with an Allow header; an unknown 
     assert.equal(body.error.message, `method ${method} is not allowed on ${path}; allowed: ${allow}`);
     assert.ok(r.headers.get('x-content-type-options'), 'security headers on the 405 too');
   }
+  // /invocations answers every error in MLflow's shape, a wrong method too.
+  const inv = await fetch(`${server.url}/invocations`, { method: 'GET' });
+  assert.equal(inv.status, 405);
+  assert.equal(inv.headers.get('allow'), 'POST');
+  assert.deepEqual(await inv.json(), { error_code: 'BAD_REQUEST', message: 'method GET is not allowed on /invocations; allowed: POST' });
   const missing = await fetch(`${server.url}/nosuch`, { method: 'PUT' });
   assert.equal(missing.status, 404);
   assert.equal(missing.headers.get('allow'), null);
