@@ -17,13 +17,30 @@ export function intArg(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-/** A finite number. */
-export function floatArg(flag: string) {
+/** A finite number, within [min, max] when given. */
+export function floatArg(flag: string, min = -Infinity, max = Infinity) {
   return (v: string) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      const range = Number.isFinite(min) && Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? ` ≥ ${min}` : Number.isFinite(max) ? ` ≤ ${max}` : '';
+      throw new UsageError(`${flag}: expected a number${range}, got "${v}"`);
+    }
     return n;
   };
+}
+
+/**
+ * A cron expression, checked before the config is read. An async check in the command's action:
+ * the cron parser is loaded only by the commands that schedule, not by every command line.
+ */
+export async function checkCronArg(flag: string, v: string | undefined): Promise<void> {
+  if (v === undefined) return;
+  const { validateSchedule } = await import('../pipeline/schedule.js');
+  try {
+    validateSchedule(v);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
 }
 
 /** One of a fixed list. */

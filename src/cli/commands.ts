@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Scenario } from '../simulate/generate.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
-import { choiceArg, floatArg, intArg } from './args.js';
+import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
 
 /**
@@ -121,7 +121,7 @@ export function registerCommands(program: Command): void {
   program
     .command('run')
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
-    .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin'))
+    .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin', 0, 1))
     .action(async (o: { margin: number }) => {
       const { LOCKED_EXIT_CODE } = await import('../pipeline/lock.js');
       return runCommand('run', g(), async (ctx) => (await import('../pipeline/notify.js')).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
@@ -134,7 +134,10 @@ export function registerCommands(program: Command): void {
     .command('schedule')
     .description('run the full process on the cron schedule in config, never overlapping, until stopped')
     .option('--cron <expression>', 'override the config\'s "schedule"')
-    .action((o: { cron?: string }) => runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false }));
+    .action(async (o: { cron?: string }) => {
+      await checkCronArg('--cron', o.cron);
+      return runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false });
+    });
 
   program
     .command('serve')

@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli, seedWorkspace } from '../helpers/workspace.ts';
 
 // Usage errors and bad flag values: the same answer from every command — one line on stderr,
@@ -18,6 +19,8 @@ const usage: Array<[string, string[], RegExp]> = [
   ['--months 0', ['simulate', '--out', 'never-written', '--months', '0'], /^--months: expected a whole number from 1 to 120, got "0"$/],
   ['--cron "bad"', ['schedule', '--cron', 'bad'], /^--cron: schedule "bad": /],
   ['runs --limit 0', ['runs', '--limit', '0'], /^--limit: expected a whole number ≥ 1, got "0"$/],
+  ['run --margin -0.5', ['run', '--margin', '-0.5'], /^--margin: expected a number from 0 to 1, got "-0\.5"$/],
+  ['run --margin 1.5', ['run', '--margin', '1.5'], /^--margin: expected a number from 0 to 1, got "1\.5"$/],
   ['serve --port 70000', ['serve', '--port', '70000'], /^--port: expected a whole number from 0 to 65535, got "70000"$/],
   ['--log-level bogus', ['--log-level', 'bogus', 'models'], /^--log-level: expected fatal, error, warn, info, debug, trace or silent, got "bogus"$/],
 ];
@@ -41,6 +44,24 @@ for (const [what, args, message] of usage) {
     assert.match(body.error.message, message);
   });
 }
+
+test('a bad flag value is reported before the config is read: a broken config file does not hide it', () => {
+  const broken = join(ws.dir, 'broken-config.json');
+  writeFileSync(broken, '{"input_folder_path": ');
+  for (const [args, message] of [
+    [['schedule', '--cron', 'bad'], /^riskwatch: --cron: schedule "bad": /],
+    [['run', '--margin', '-0.5'], /^riskwatch: --margin: expected a number from 0 to 1, got "-0\.5"$/],
+  ] as Array<[string[], RegExp]>) {
+    const r = cli(['--config', broken, ...args], { timeoutMs: 30_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr.trim().split('\n')[0], message);
+    assert.ok(!r.stderr.includes('broken-config.json'), `the flag is named, not the config: ${r.stderr}`);
+  }
+  // The config's own errors still come when the flags are good.
+  const ok = cli(['--config', broken, 'run', '--margin', '0.1'], { timeoutMs: 30_000 });
+  assert.equal(ok.status, 1);
+  assert.match(ok.stderr, /broken-config\.json: not valid JSON/);
+});
 
 test('runs --json: timings carry their unit (ms for commands, s for run) and the same figures in seconds', () => {
   assert.equal(cli(['--config', ws.config, 'run']).status, 0);
