@@ -2,140 +2,28 @@
  * The JSON routes the dashboard reads, with the shapes it uses. Paths are relative to
  * /dashboard/ ("../risk" → /risk), so the page also works behind a path prefix.
  */
-// The server's own type (src/model/metrics.ts imports nothing, so the page's build can share it).
-export type { Metrics } from '../../src/model/metrics.js';
-import type { Metrics } from '../../src/model/metrics.js';
-export interface Evaluation {
-  data: { path: string; hash: string; rows: number; positives: number } | null;
-  production: string | null;
-  versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
-  curves: { version: string; roc: Array<{ fpr: number; tpr: number; threshold: number | null }>; pr: Array<{ recall: number; precision: number; threshold: number | null }> } | null;
-  calibration?: { version: string; ece: number } | null;
-  problem?: string;
-}
-export interface Histogram {
-  edges: number[];
-  shares: number[];
-  n: number;
-  counts?: number[];
-}
-export interface FeatureDrift {
-  method: 'ks' | 'wasserstein';
-  ks: { statistic: number; pValue: number };
-  wasserstein: number;
-  psi: { value: number; level: string };
-  psiLevel: string;
-  level: 'none' | 'possible' | 'drift';
-  drifted: boolean;
-  missingRateChange: number;
-  outOfRangeShare: number;
-}
-export interface FeatureDistribution {
-  feature: string;
-  reference: Histogram;
-  current: Histogram | null;
-  openEnded: boolean;
-  drift: FeatureDrift | null;
-  referenceMissingRate: number;
-}
-export interface Distributions {
-  version: string;
-  current: { source: string; rows: number } | null;
-  features: FeatureDistribution[];
-  prediction: FeatureDistribution | null;
-}
-/** What the call list ranks (src/population/read-population.ts): the same on /risk and /population. */
-export interface PopulationInfo {
-  source: 'dataset' | 'configured';
-  description: string;
-  clients: number;
-  rows: number;
-  left: number;
-}
-export interface Population {
-  version: string;
-  /** Current clients ranked (= population.clients). */
-  rows: number;
-  population?: PopulationInfo;
-  threshold: number;
-  topK: number;
-  aboveThreshold: number;
-  histogram: Histogram & { counts: number[] };
-}
-export interface ColumnSummary {
-  count: number;
-  mean: number;
-  median: number;
-  std: number | null;
-  min: number;
-  max: number;
-  q25: number;
-  q75: number;
-}
-export interface StepTimings {
-  last: number;
-  p50: number;
-  p95: number;
-  runs: number;
-  trend: string | null;
-}
-export interface Diagnosis {
-  dataset: { hash: string; rows: number } | null;
-  summary: Record<string, ColumnSummary>;
-  missing: Record<string, number>;
-  rejected: Record<string, number>;
-  timings: Record<string, StepTimings>;
-  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; score?: ModelScore | null; lastDrift: { at: string; dataset: boolean; prediction: boolean; model: boolean } | null } | null;
-}
-export interface RunRecord {
-  id: number;
-  command: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  outcome: string | null;
-  timings: Record<string, number>;
-  error: string | null;
-  detail: {
-    reason?: string;
-    deployed?: string | null;
-    retrained?: boolean;
-    drift?: { dataset: boolean; prediction: boolean; model: boolean };
-    ingested?: { rowsAdded: number };
-    challenger?: { version: string; f1: number } | null;
-    champion?: { version: string; f1: number } | null;
-  };
-}
-/** A model's score (src/model/model-score.ts): its latest test, batch or holdout F1. */
-export interface ModelScore {
-  f1: number;
-  kind: 'test' | 'batch' | 'holdout';
-  measuredOn: string;
-  rows: number;
-  at: string;
-}
-export interface ModelListing {
-  version: string;
-  createdAt: string;
-  trainingRows: number;
-  f1?: number;
-  score?: ModelScore;
-  deployed: boolean;
-}
-export interface DriftLatest {
-  latest: null | { runId: number; at: string; drift: { dataset: boolean; prediction: boolean; model: boolean }; reason: string | null; deployed: string | null };
-}
-export interface RiskList {
-  version: string;
-  datasetHash: string;
-  population?: PopulationInfo;
-  rows: Array<{ rank: number; id: string; probability: number }>;
-}
-export interface DependencyHealth {
-  status: 'ok' | 'partial' | 'unavailable';
-  packages: Array<{ name: string; current: string | null; wanted: string | null; latest: string | null; advisories: number | null }>;
-  problems: string[];
-}
+// The response shapes are the server's own (src/contracts/api.ts: types only, no imports), so a
+// change to a route's JSON fails this build instead of drifting silently.
+export type {
+  ColumnSummary,
+  DependencyHealth,
+  Diagnosis,
+  Distributions,
+  DriftLatest,
+  Evaluation,
+  FeatureDistribution,
+  FeatureDrift,
+  Histogram,
+  Metrics,
+  ModelListing,
+  ModelScore,
+  PopulationInfo,
+  PopulationView as Population,
+  RiskList,
+  RunRecord,
+  SessionState,
+  StepTimings,
+} from '../../src/contracts/api.js';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -192,12 +80,4 @@ export async function downloadRiskCsv(top: number): Promise<string> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
-}
-
-/** GET /session: whether this server asks for a read token, and how this page is signed in. */
-export interface SessionState {
-  readAccess: 'token' | 'open';
-  signedIn: boolean;
-  via: 'session' | 'bearer' | null;
-  expiresAt: string | null;
 }

@@ -4,23 +4,10 @@
  * (zero_division=0); ROC AUC = roc_auc_score (ties count ½); PR AUC = average_precision_score;
  * log loss with probabilities clipped to [1e-15, 1 − 1e-15]; Brier = mean squared error.
  * Top-K: rows ordered by probability, ties in row order (a stable sort); the first K.
+ * The shape is an API contract (GET /evaluation), declared with the other response types.
  */
-export interface Metrics {
-  rows: number;
-  positives: number;
-  f1: number;
-  precision: number;
-  recall: number;
-  accuracy: number;
-  /** null when only one class is present (undefined, as sklearn raises). */
-  rocAuc: number | null;
-  prAuc: number | null;
-  logLoss: number;
-  brier: number;
-  confusionMatrix: [[number, number], [number, number]];
-  threshold: number;
-  topK: { k: number; precision: number; recall: number };
-}
+import type { Metrics } from '../contracts/api.js';
+export type { Metrics };
 
 export function computeMetrics(y: Uint8Array, prob: Float64Array, threshold: number, k: number): Metrics {
   const n = y.length;

@@ -5,6 +5,7 @@
  * model's score — what `models`, `GET /scoring`, `diagnose`, the dashboard, the PDF and
  * production's latestscore.txt all show — is its latest history score, with what it was measured on.
  */
+import type { ModelScore } from '../contracts/api.js';
 import { basename, join } from 'node:path';
 import type { Context } from '../context.js';
 import { productionOf } from '../registry/deployment.js';
@@ -14,15 +15,8 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 
 export type HistoryKind = Exclude<ScoreKind, 'adhoc'>;
 
-/** The score every view shows for a model version. */
-export interface ModelScore {
-  f1: number;
-  kind: HistoryKind;
-  /** In words, e.g. "test data (1,000 rows)" or "holdout: 208 newest rows of run 7". */
-  measuredOn: string;
-  rows: number;
-  at: string;
-}
+/** The score every view shows for a model version (its shape: src/contracts/api.ts). */
+export type { ModelScore };
 
 export function isHistory(s: Pick<ScoreRecord, 'kind'>): boolean {
   return s.kind !== 'adhoc';

@@ -1,3 +1,4 @@
+import type { PopulationInfo } from '../contracts/api.js';
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
@@ -12,19 +13,7 @@ import { listDataFiles } from '../ingest/list-files.js';
 import { DataError } from '../util/errors.js';
 import { currentClients } from './current-clients.js';
 
-/** What population the call list ranks, said the same way by the API, the dashboard and the report. */
-export interface PopulationInfo {
-  /** "dataset": the ingested dataset's current clients; "configured": config `population`. */
-  source: 'dataset' | 'configured';
-  /** One sentence naming the population and the rule applied. */
-  description: string;
-  /** Clients ranked: one row each. */
-  clients: number;
-  /** Rows read (a client may have several). */
-  rows: number;
-  /** Clients left out because their latest row says they left. */
-  left: number;
-}
+export type { PopulationInfo };
 
 /** The current clients, one row each, ready to score. */
 export interface Population {

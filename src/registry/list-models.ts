@@ -1,18 +1,9 @@
+import type { ModelListing } from '../contracts/api.js';
 import type { Context } from '../context.js';
 import { currentProduction } from './production.js';
 import { latestModelScores, type ModelScore } from '../model/model-score.js';
 
-export interface ModelListing {
-  version: string;
-  createdAt: string;
-  trainingRows: number;
-  datasetHash: string;
-  /** The model's score's F1 (its latest test, batch or holdout score; never an ad-hoc one). */
-  f1?: number;
-  /** That score with what it was measured on. */
-  score?: ModelScore;
-  deployed: boolean;
-}
+export type { ModelListing };
 
 /** Every ready model version, oldest first, with its score and whether it is in production. */
 export async function listModels(ctx: Context): Promise<{ models: ModelListing[]; production: string | null }> {

@@ -6,20 +6,12 @@
  * points in between.
  */
 
+import type { Histogram, PrPoint, RocPoint } from '../contracts/api.js';
 import { cumulativeByScore } from './charts/curves.js';
 
-export interface RocPoint {
-  fpr: number;
-  tpr: number;
-  /** Predicted positive when probability ≥ threshold. */
-  threshold: number;
-}
+export type { RocPoint };
 
-export interface PrPoint {
-  recall: number;
-  precision: number;
-  threshold: number;
-}
+export type { PrPoint };
 
 export const MAX_CURVE_POINTS = 200;
 export const MAX_BINS = 50;
@@ -60,14 +52,7 @@ export function area(xs: number[], ys: number[]): number {
   return a;
 }
 
-export interface Histogram {
-  /** Bin edges, bins + 1 long; the last bin also holds everything above its upper edge (`openEnded`). */
-  edges: number[];
-  /** Share of the non-missing values in each bin (sums to 1 when there are any). */
-  shares: number[];
-  /** Non-missing values counted. */
-  n: number;
-}
+export type { Histogram };
 
 /**
  * Edges shared by the series to compare: from the lowest value to the highest — or, when the

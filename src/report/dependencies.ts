@@ -1,15 +1,10 @@
+import type { DependencyHealth } from '../contracts/api.js';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface DependencyHealth {
-  /** ok: both checks answered; partial: one did; unavailable: neither (registry unreachable, no npm). */
-  status: 'ok' | 'partial' | 'unavailable';
-  packages: Array<{ name: string; current: string | null; wanted: string | null; latest: string | null; advisories: number | null }>;
-  /** Why a part is missing, one line each. */
-  problems: string[];
-}
+export type { DependencyHealth };
 
 /** The installed package's folder (where package.json and node_modules are). */
 export function packageRoot(): string {

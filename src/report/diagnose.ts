@@ -1,3 +1,4 @@
+import type { Diagnosis } from '../contracts/api.js';
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
@@ -7,17 +8,7 @@ import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';
 
-export interface Diagnosis {
-  dataset: { hash: string; rows: number } | null;
-  summary: Record<string, ColumnSummary>;
-  /** Share of missing cells per column in the ingested dataset (before imputation). */
-  missing: Record<string, number>;
-  /** Rows rejected by reason in the last ingestion that read files. */
-  rejected: Record<string, number>;
-  timings: Record<string, StepTimings>;
-  dependencies: DependencyHealth | { status: 'skipped'; packages: []; problems: string[] };
-  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; score: ModelScore | null; lastDrift: { at: string; dataset: boolean | null; prediction: boolean | null; model: boolean | null } | null } | null;
-}
+export type { Diagnosis };
 
 /**
  * `riskwatch diagnose`: what a reviewer of the production model wants to know, from what the

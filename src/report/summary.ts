@@ -1,22 +1,9 @@
+import type { ColumnSummary } from '../contracts/api.js';
 import type { Dataset } from '../data/dataset.js';
 import { NO_LABEL } from '../data/dataset.js';
 import { compensatedSum, quantileSorted, sortedNonMissing } from '../monitor/stats/sorted.js';
 
-/**
- * Summary statistics with pandas `describe()` conventions, so the numbers match what a data
- * scientist computes by hand: count of non-missing values, mean, sample std (ddof = 1), min, max,
- * and the 25/50/75th percentiles by linear interpolation. Missing values are excluded.
- */
-export interface ColumnSummary {
-  count: number;
-  mean: number | null;
-  median: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  q25: number | null;
-  q75: number | null;
-}
+export type { ColumnSummary };
 
 export function describeColumn(col: Float64Array): ColumnSummary {
   const s = sortedNonMissing(col);

@@ -1,14 +1,8 @@
+import type { StepTimings } from '../contracts/api.js';
 import type { RunRecord } from '../store/types.js';
 import { timingsSeconds } from '../store/run-timings.js';
 
-export interface StepTimings {
-  last: number;
-  p50: number;
-  p95: number;
-  runs: number;
-  /** Median of the last 5 against the 5 before, when there are 10: 'slower' / 'faster' beyond ±20%. */
-  trend: 'slower' | 'faster' | 'stable' | null;
-}
+export type { StepTimings };
 
 /**
  * Timings of ingestion, training, scoring and the whole run, in seconds, as recorded by every

@@ -1,4 +1,5 @@
 import { growYoungGeneration } from './young-generation.js';
+import type { ModelList, PopulationView, RiskList } from '../contracts/api.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
 // of zod in the chunk every command loads (see src/util/zod-locale.ts).
@@ -366,7 +367,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return scored(model, parsed.value);
   });
 
-  app.get('/models', async () => listModels(ctx));
+  app.get('/models', async (): Promise<ModelList> => listModels(ctx));
 
   app.get<{ Params: { version: string } }>('/models/:version', async (req) => {
     const { version } = req.params;
@@ -457,7 +458,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
         .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}.csv"`)
         .send(lines.join('\n') + '\n');
     }
-    return { version: model.version, datasetHash: p.datasetHash, population: p.population, rows };
+    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows };
+    return list;
   });
 
   // Dashboard data (insights.ts): aggregated server-side, cached per what they depend on.
@@ -465,7 +467,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const model = requireModel();
     const p = await rankedPopulation(model);
     const h = riskHistogram(p, model.threshold);
-    return { version: model.version, datasetHash: p.datasetHash, population: p.population, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+    const view: PopulationView = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+    return view;
   });
 
   const evaluations = new KeyedCache<Evaluation>(60_000);

@@ -1,3 +1,4 @@
+import type { Distributions, Evaluation, FeatureDistribution } from '../contracts/api.js';
 import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { predictionSchema, trainingSchema } from '../data/columns.js';
@@ -23,15 +24,7 @@ import type { RankedPopulation } from './population.js';
  * curve points, ≤ 50 bins) and cached, so a page load never re-reads or re-scores what did not change.
  */
 
-export interface Evaluation {
-  data: { path: string; hash: string; rows: number; positives: number } | null;
-  production: string | null;
-  versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
-  curves: { version: string; roc: RocPoint[]; pr: PrPoint[] } | null;
-  /** The production model's expected calibration error on the test data: how precisely its risks can be shown. */
-  calibration?: { version: string; ece: number } | null;
-  problem?: string;
-}
+export type { Evaluation };
 
 /** Test data → metrics of every version and the production curves. */
 export async function evaluate(ctx: Context, versions: Array<{ version: string; createdAt: string }>, production: ModelDocument | undefined): Promise<Evaluation> {
@@ -72,23 +65,9 @@ export async function evaluate(ctx: Context, versions: Array<{ version: string; 
   return out;
 }
 
-export interface FeatureDistribution {
-  feature: string;
-  reference: Histogram;
-  current: Histogram | null;
-  /** The last bin also counts everything above its upper edge (long right tail). */
-  openEnded: boolean;
-  drift: FeatureDrift | null;
-  referenceMissingRate: number;
-}
+export type { FeatureDistribution };
 
-export interface Distributions {
-  version: string;
-  current: { source: string; rows: number } | null;
-  features: FeatureDistribution[];
-  /** Predicted risk: training rows (reference) against the current rows. */
-  prediction: FeatureDistribution | null;
-}
+export type { Distributions };
 
 /** Weights that make a reference profile's sketch a distribution: a sample (1/n each) or 1,001 quantiles. */
 function profileValues(p: ReferenceProfile): number[] {

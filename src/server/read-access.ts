@@ -1,3 +1,4 @@
+import type { SessionState } from '../contracts/api.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../util/log.js';
@@ -166,7 +167,7 @@ export function readAccess(app: FastifyInstance, { api, log }: ReadAccessOptions
 
     // Whether this server asks for a token and how this request is signed in (the dashboard shows
     // a sign-out button from it).
-    scope.get('/session', async (req) => {
+    scope.get('/session', async (req): Promise<SessionState> => {
       if (!readEnv) return { readAccess: 'open', signedIn: false, via: null, expiresAt: null };
       const who = identify(req);
       if ('refused' in who) return { readAccess: 'token', signedIn: false, via: null, expiresAt: null };

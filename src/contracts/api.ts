@@ -1,0 +1,259 @@
+/**
+ * The HTTP API's response shapes, in one place: the server's route code returns them and the
+ * dashboard (dashboard/src/api.ts) reads them. Types only and no imports at all, so the
+ * dashboard's browser build compiles against this file as it is (no Node types, nothing bundled).
+ * A field added here is a contract: extend, never break (docs/ and README describe the routes).
+ */
+
+/** Classification metrics with scikit-learn's definitions (src/model/metrics.ts computes them). */
+export interface Metrics {
+  rows: number;
+  positives: number;
+  f1: number;
+  precision: number;
+  recall: number;
+  accuracy: number;
+  /** null when only one class is present (undefined, as sklearn raises). */
+  rocAuc: number | null;
+  prAuc: number | null;
+  logLoss: number;
+  brier: number;
+  confusionMatrix: [[number, number], [number, number]];
+  threshold: number;
+  topK: { k: number; precision: number; recall: number };
+}
+
+/** The score every view shows for a model version (src/model/model-score.ts). */
+export interface ModelScore {
+  f1: number;
+  kind: 'test' | 'batch' | 'holdout';
+  /** In words, e.g. "test data (1,000 rows)" or "holdout: 208 newest rows of run 7". */
+  measuredOn: string;
+  rows: number;
+  at: string;
+}
+
+/** GET /models: one ready model version. */
+export interface ModelListing {
+  version: string;
+  createdAt: string;
+  trainingRows: number;
+  datasetHash: string;
+  /** The model's score's F1 (its latest test, batch or holdout score; never an ad-hoc one). */
+  f1?: number;
+  /** That score with what it was measured on. */
+  score?: ModelScore;
+  deployed: boolean;
+}
+
+export interface ModelList {
+  models: ModelListing[];
+  production: string | null;
+}
+
+/** What population the call list ranks, said the same way by the API, the dashboard and the report. */
+export interface PopulationInfo {
+  /** "dataset": the ingested dataset's current clients; "configured": config `population`. */
+  source: 'dataset' | 'configured';
+  /** One sentence naming the population and the rule applied. */
+  description: string;
+  /** Clients ranked: one row each. */
+  clients: number;
+  /** Rows read (a client may have several). */
+  rows: number;
+  /** Clients left out because their latest row says they left. */
+  left: number;
+}
+
+export interface RiskRow {
+  rank: number;
+  id: string;
+  probability: number;
+}
+
+/** GET /risk (JSON): the call list's top rows. */
+export interface RiskList {
+  version: string;
+  datasetHash: string;
+  population: PopulationInfo;
+  rows: RiskRow[];
+}
+
+export interface Histogram {
+  /** Bin edges, bins + 1 long; the last bin also holds everything above its upper edge (`openEnded`). */
+  edges: number[];
+  /** Share of the non-missing values in each bin (sums to 1 when there are any). */
+  shares: number[];
+  /** Non-missing values counted. */
+  n: number;
+}
+
+/** GET /population: the ranked population's risk histogram. */
+export interface PopulationView {
+  version: string;
+  datasetHash: string;
+  population: PopulationInfo;
+  /** Current clients ranked (= population.clients). */
+  rows: number;
+  threshold: number;
+  topK: number;
+  aboveThreshold: number;
+  histogram: Histogram & { counts: number[] };
+}
+
+export interface RocPoint {
+  fpr: number;
+  tpr: number;
+  /** Predicted positive when probability ≥ threshold. */
+  threshold: number;
+}
+
+export interface PrPoint {
+  recall: number;
+  precision: number;
+  threshold: number;
+}
+
+/** GET /evaluation: every model version on the test data, the production model's curves. */
+export interface Evaluation {
+  data: { path: string; hash: string; rows: number; positives: number } | null;
+  production: string | null;
+  versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
+  curves: { version: string; roc: RocPoint[]; pr: PrPoint[] } | null;
+  /** The production model's expected calibration error on the test data: how precisely its risks can be shown. */
+  calibration?: { version: string; ece: number } | null;
+  problem?: string;
+}
+
+export type PsiLevel = 'stable' | 'moderate' | 'major';
+export type DriftLevel = 'none' | 'possible' | 'drift';
+
+/** One feature's drift test (src/monitor/drift.ts). */
+export interface FeatureDrift {
+  /** Which test decided: by reference size, or as configured in drift.methods. */
+  method: 'ks' | 'wasserstein';
+  ks: { statistic: number; pValue: number };
+  /** Wasserstein-1 distance divided by the reference std. */
+  wasserstein: number;
+  psi: { value: number; level: PsiLevel };
+  /** Same as psi.level; kept because releases that printed `psi` as a bare number had it beside. */
+  psiLevel: PsiLevel;
+  level: DriftLevel;
+  drifted: boolean;
+  missingRateChange: number;
+  outOfRangeShare: number;
+}
+
+export interface FeatureDistribution {
+  feature: string;
+  reference: Histogram;
+  current: Histogram | null;
+  /** The last bin also counts everything above its upper edge (long right tail). */
+  openEnded: boolean;
+  drift: FeatureDrift | null;
+  referenceMissingRate: number;
+}
+
+/** GET /distributions: reference against current data per feature, and the predicted risk. */
+export interface Distributions {
+  version: string;
+  current: { source: string; rows: number } | null;
+  features: FeatureDistribution[];
+  /** Predicted risk: training rows (reference) against the current rows. */
+  prediction: FeatureDistribution | null;
+}
+
+export interface ColumnSummary {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  q25: number | null;
+  q75: number | null;
+}
+
+export interface StepTimings {
+  last: number;
+  p50: number;
+  p95: number;
+  runs: number;
+  /** Median of the last 5 against the 5 before, when there are 10: 'slower' / 'faster' beyond ±20%. */
+  trend: 'slower' | 'faster' | 'stable' | null;
+}
+
+/** GET /dependencies. */
+export interface DependencyHealth {
+  /** ok: both checks answered; partial: one did; unavailable: neither (registry unreachable, no npm). */
+  status: 'ok' | 'partial' | 'unavailable';
+  packages: Array<{ name: string; current: string | null; wanted: string | null; latest: string | null; advisories: number | null }>;
+  /** Why a part is missing, one line each. */
+  problems: string[];
+}
+
+/** Which of the three drift checks fired in a run (null: not checked). */
+export interface DriftFlags {
+  dataset: boolean | null;
+  prediction: boolean | null;
+  model: boolean | null;
+}
+
+/** GET /diagnostics (and `riskwatch diagnose --json`). */
+export interface Diagnosis {
+  dataset: { hash: string; rows: number } | null;
+  summary: Record<string, ColumnSummary>;
+  /** Share of missing cells per column in the ingested dataset (before imputation). */
+  missing: Record<string, number>;
+  /** Rows rejected by reason in the last ingestion that read files. */
+  rejected: Record<string, number>;
+  timings: Record<string, StepTimings>;
+  dependencies: DependencyHealth | { status: 'skipped'; packages: []; problems: string[] };
+  model: { version: string; ageDays: number; trainingRows: number; f1: number | null; score: ModelScore | null; lastDrift: ({ at: string } & DriftFlags) | null } | null;
+}
+
+/**
+ * What a command recorded about itself. Every field is optional: each command records its own,
+ * older releases recorded fewer, and readers parse it (src/store/run-detail.ts) instead of trusting it.
+ */
+export interface RunDetail {
+  reason?: string;
+  deployed?: string | null;
+  retrained?: boolean;
+  drift?: DriftFlags;
+  featureDrift?: Record<string, string>;
+  datasetHash?: string | null;
+  ingested?: { rowsAdded: number };
+  challenger?: { version: string; f1: number } | null;
+  champion?: { version: string; f1: number } | null;
+  [key: string]: unknown;
+}
+
+/** GET /runs: one recorded command, with its timings also in seconds. */
+export interface RunRecord {
+  id: number;
+  command: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'ok' | 'failed';
+  /** What a pipeline run ended as: noop, completed, failed, locked (null for other commands). */
+  outcome: string | null;
+  timings: Record<string, number>;
+  error: string | null;
+  detail: RunDetail;
+  timingsUnit: 'ms' | 's';
+  timingsSeconds: Record<string, number>;
+}
+
+/** GET /drift: the latest pipeline run that checked drift. */
+export interface DriftLatest {
+  latest: null | { runId: number; at: string; drift: DriftFlags; reason: string | null; deployed: string | null };
+}
+
+/** GET /session: whether this server asks for a read token, and how this page is signed in. */
+export interface SessionState {
+  readAccess: 'token' | 'open';
+  signedIn: boolean;
+  via: 'session' | 'bearer' | null;
+  expiresAt: string | null;
+}
