@@ -2,7 +2,7 @@
 // Runs every test/**/*.test.ts with node's built-in runner (via tsx). Node 20's `node --test dir/`
 // does not expand folders or globs and can silently run nothing, so the files are listed here and
 // an empty list is an error. Builds first: CLI tests run the real bin in dist/.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -49,6 +49,9 @@ if (types.status !== 0) process.exit(types.status ?? 1);
 // afterwards is a test that did not clean up — named here, failing the run — and is removed either
 // way, so the system temp folder does not fill up. tsx keeps its compile cache there (tsx-<uid>).
 const tmp = mkdtempSync(join(tmpdir(), 'riskwatch-tests-'));
+// Open to every user, sticky, as the system temp folder is: a test that runs the CLI as another
+// user (test/reliability/unreadable-file.test.ts runs it as nobody) must reach its own folder here.
+chmodSync(tmp, 0o1777);
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${long ? 1 : 2}`, '--test-timeout=600000', ...files], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
 const left = readdirSync(tmp).filter((name) => !/^tsx-\d+$/.test(name));
 rmSync(tmp, { recursive: true, force: true });
