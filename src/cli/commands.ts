@@ -4,6 +4,7 @@ import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
+import { runDetail } from '../store/run-detail.js';
 
 /**
  * Every command: parse flags → call the library → print. No logic lives here. Each command
@@ -159,7 +160,7 @@ export function registerCommands(program: Command): void {
         return { runs: (await ctx.store.runs(o.limit)).map(showRun) };
       }, (r) =>
         r.runs.length
-          ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? (x.detail as { reason?: string }).reason ?? ''}`).join('\n')
+          ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? runDetail(x).reason ?? ''}`).join('\n')
           : 'no runs yet',
       { record: false }),
     );

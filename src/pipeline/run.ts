@@ -20,6 +20,7 @@ import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
 import { refreshRunReport, startRunReportRenderer, type RunReport } from '../report/run-report.js';
 import type { ReportRenderer } from '../report/report-worker-client.js';
 import { INTERRUPTED, recordRunStart } from '../store/record-run.js';
+import { runDetail } from '../store/run-detail.js';
 
 export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
 
@@ -284,7 +285,7 @@ function noDataYet(ctx: Context): string {
 /** The dataset the last finished run decided on (undefined before any run recorded one). */
 async function lastDecidedDataset(ctx: Context): Promise<{ hash: string; rows: number } | undefined> {
   const last = (await ctx.store.runs(500)).find((r) => r.command === 'run' && r.status === 'ok' && (r.outcome === 'completed' || r.outcome === 'noop'));
-  const hash = (last?.detail as { datasetHash?: string | null } | undefined)?.datasetHash;
+  const hash = runDetail(last).datasetHash;
   if (!hash) return undefined;
   const ds = await ctx.store.getDataset(hash);
   return ds ? { hash, rows: ds.rows } : undefined;

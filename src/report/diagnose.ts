@@ -7,6 +7,7 @@ import { modelScore, type ModelScore } from '../model/model-score.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';
+import { runDetail } from '../store/run-detail.js';
 
 export type { Diagnosis };
 
@@ -43,8 +44,8 @@ export async function diagnose(ctx: Context, opts: { dependencies?: boolean; tim
   let model: Diagnosis['model'] = null;
   if (prod) {
     const score = await modelScore(store, prod.version);
-    const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && (r.detail as { drift?: unknown }).drift);
-    const drift = lastDriftRun ? ((lastDriftRun.detail as { drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null } }).drift) : null;
+    const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && runDetail(r).drift);
+    const drift = lastDriftRun ? (runDetail(lastDriftRun).drift ?? null) : null;
     model = {
       version: prod.version,
       ageDays: (Date.now() - Date.parse(prod.createdAt)) / 86_400_000,

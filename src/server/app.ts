@@ -1,5 +1,5 @@
 import { growYoungGeneration } from './young-generation.js';
-import type { ModelList, PopulationView, RiskList } from '../contracts/api.js';
+import type { DriftLatest, ModelList, PopulationView, RiskList } from '../contracts/api.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
 // of zod in the chunk every command loads (see src/util/zod-locale.ts).
@@ -53,6 +53,7 @@ import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords 
 import { showRun } from '../store/run-timings.js';
 import { allowedMethods } from './allowed-methods.js';
 import { checkReadToken, readAccess, warnIfOpen } from './read-access.js';
+import { runDetail } from '../store/run-detail.js';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -226,11 +227,11 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.get('/metrics', async (_req, reply) => {
     const runs = (await store.runs(200)).filter((r) => r.command === 'run' && r.status !== 'running');
     const last = runs[0];
-    const withDrift = runs.find((r) => (r.detail as { featureDrift?: unknown }).featureDrift);
+    const withDrift = runs.map(runDetail).find((d) => d.featureDrift)?.featureDrift;
     const text = metrics.render({
       version: holder.current?.version ?? null,
       lastRun: last ? { status: last.outcome ?? last.status, finishedAt: last.finishedAt } : null,
-      drift: withDrift ? ((withDrift.detail as { featureDrift: Record<string, string> }).featureDrift) : null,
+      drift: withDrift ?? null,
     });
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
@@ -423,10 +424,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
 
   app.get('/drift', async () => {
-    const run = (await store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && (r.detail as { drift?: unknown }).drift);
-    if (!run) return { latest: null };
-    const detail = run.detail as { drift: unknown; reason?: string; deployed?: string | null };
-    return { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } };
+    const run = (await store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && runDetail(r).drift);
+    const detail = runDetail(run);
+    const body: DriftLatest = run && detail.drift ? { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } } : { latest: null };
+    return body;
   });
 
   const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional() });
