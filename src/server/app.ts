@@ -51,6 +51,7 @@ import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from './records.js';
 import { showRun } from '../store/run-timings.js';
+import { riskQuery, runsQuery } from './query-schemas.js';
 import { allowedMethods } from './allowed-methods.js';
 import { checkReadToken, readAccess, warnIfOpen } from './read-access.js';
 import { runDetail } from '../store/run-detail.js';
@@ -387,11 +388,9 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     return { version: m.version, score: workspacePaths(latestModelScores(records).get(m.version) ?? null, config.dir), scores: workspacePaths(scores, config.dir) };
   });
 
-  const limitQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional() });
-
   // Recorded results only: none of these re-runs ingestion, training or the registry checks.
   app.get('/runs', async (req) => {
-    const q = limitQuery.safeParse(req.query);
+    const q = runsQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
     return { runs: workspacePaths((await store.runs(q.data.limit ?? 100)).map(showRun), config.dir) };
   });
@@ -429,8 +428,6 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     const body: DriftLatest = run && detail.drift ? { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } } : { latest: null };
     return body;
   });
-
-  const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional() });
 
   const population = new PopulationCache(config);
   const rankedPopulation = async (model: LoadedModel) => {

@@ -2,6 +2,8 @@
 // of zod in the chunk every command loads (see src/util/zod-locale.ts).
 import * as z from 'zod';
 import type { Config } from '../config/load.js';
+import { invocationsBody } from './invocations-schema.js';
+import { queryParameters, riskQuery, runsQuery } from './query-schemas.js';
 import { requestSchema } from './records.js';
 
 /**
@@ -14,7 +16,8 @@ interface Op {
   auth?: boolean;
   body?: Record<string, unknown>;
   csv?: boolean;
-  query?: Array<{ name: string; description: string; required?: boolean }>;
+  /** The route's own query schema (query-schemas.ts), or parameters listed by hand (strings). */
+  query?: z.ZodObject | Array<{ name: string; description: string; required?: boolean }>;
   path?: Array<{ name: string; description: string }>;
   produces?: string[];
   /** Open to anyone even with read access control on (probes, signing in and out). */
@@ -47,6 +50,12 @@ const riskAnswer = {
   required: ['version', 'datasetHash', 'population', 'rows'],
 };
 
+/** One record's JSON Schema inside POST /prediction's body ({records: [record, ...]}). */
+function recordSchema(prediction: Record<string, unknown>): Record<string, unknown> {
+  const records = (prediction as { properties?: { records?: { items?: Record<string, unknown> } } }).properties?.records?.items;
+  return records ?? { type: 'object' };
+}
+
 export function openApiDocument(config: Config, features: string[], version: string): Record<string, unknown> {
   const prediction = z.toJSONSchema(requestSchema(config, features), { io: 'input' });
   const ops: Record<string, Record<string, Op>> = {
@@ -56,15 +65,15 @@ export function openApiDocument(config: Config, features: string[], version: str
       get: { summary: 'Predictions for a data file (or folder) inside the configured data folders (403 outside; 413 beyond config api.max_rows rows).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
       post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
     },
-    '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: { type: 'object' }, csv: true } },
+    '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: invocationsBody(features, recordSchema(prediction)), csv: true } },
     '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.' } },
     '/models/{version}': { get: { summary: 'One model version\'s document.', path: [{ name: 'version', description: 'A version id such as v3.' }] } },
     '/scoring': { get: { summary: 'The production model\'s score (what it was measured on) and every score recorded for it, latest first.' } },
     '/summarystats': { get: { summary: 'Summary statistics and missing shares of the ingested dataset.' } },
     '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
     '/drift': { get: { summary: 'The last run\'s drift verdict.' } },
-    '/runs': { get: { summary: 'Recent runs, newest first.', query: [{ name: 'limit', description: 'How many (default 100).' }] } },
-    '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: [{ name: 'top', description: 'How many (default: config top_k).' }], produces: ['application/json', 'text/csv'], response: riskAnswer } },
+    '/runs': { get: { summary: 'Recent runs, newest first.', query: runsQuery } },
+    '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: riskQuery, produces: ['application/json', 'text/csv'], response: riskAnswer } },
     '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: { type: 'object', properties: { population: populationInfo, rows: { type: 'integer', description: 'Clients ranked (= population.clients).' } } } } },
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
     '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures.' } },
@@ -90,7 +99,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     paths[path] = {};
     for (const [method, op] of Object.entries(methods)) {
       const parameters = [
-        ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, description: q.description, schema: { type: 'string' } })),
+        ...(Array.isArray(op.query) ? op.query.map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, description: q.description, schema: { type: 'string' } })) : op.query ? queryParameters(op.query) : []),
         ...(op.path ?? []).map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' } })),
       ];
       const content: Record<string, unknown> = {};

@@ -37,3 +37,41 @@ test('/docs is a self-contained HTML page listing the routes (no external script
   assert.match(html, /<code>\/invocations<\/code>/);
   assert.doesNotMatch(html, /<script[^>]+src=|https?:\/\/(?!127\.0\.0\.1)/);
 });
+
+type Param = { name: string; in: string; required: boolean; schema: Record<string, unknown> };
+type Doc = { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> };
+
+test('query parameters that are numbers are typed as numbers, with the bounds the route checks', async () => {
+  const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Doc;
+  const param = (path: string, name: string) => doc.paths[path].get.parameters!.find((p) => p.name === name)!;
+  assert.deepEqual({ ...param('/risk', 'top'), description: undefined }, { name: 'top', in: 'query', required: false, description: undefined, schema: { type: 'integer', exclusiveMinimum: 0, maximum: 1_000_000 } });
+  assert.deepEqual(param('/runs', 'limit').schema, { type: 'integer', exclusiveMinimum: 0, maximum: 10_000 });
+  assert.equal(param('/prediction', 'filepath').schema.type, 'string');
+  // The bound documented is the bound enforced.
+  assert.equal((await fetch(`${server.url}/runs?limit=10000`)).status, 200);
+  assert.equal((await fetch(`${server.url}/runs?limit=10001`)).status, 400);
+  assert.equal((await fetch(`${server.url}/risk?top=1.5`)).status, 400);
+});
+
+test('/invocations documents its body: one of the four MLflow input fields, each accepted by the route', async () => {
+  const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Doc;
+  const content = doc.paths['/invocations'].post.requestBody!.content;
+  assert.deepEqual(Object.keys(content).sort(), ['application/json', 'text/csv']);
+  const variants = (content['application/json'].schema as { oneOf: Array<{ required: string[]; properties: Record<string, { type: string }> }> }).oneOf;
+  assert.deepEqual(variants.map((v) => v.required[0]).sort(), ['dataframe_records', 'dataframe_split', 'inputs', 'instances']);
+  for (const v of variants) assert.equal(v.properties[v.required[0]].type, v.required[0] === 'dataframe_split' ? 'object' : 'array');
+  // A record is POST /prediction's record (the same validation schema), not any object.
+  const records = variants.find((v) => v.required[0] === 'dataframe_records')!.properties.dataframe_records as unknown as { items: { properties?: Record<string, unknown> } };
+  assert.ok(records.items.properties && 'lastmonth_activity' in records.items.properties);
+  const rec = { corporation: 'a', lastmonth_activity: 1, lastyear_activity: 2, number_of_employees: 3 };
+  const bodies = [
+    { dataframe_split: { columns: Object.keys(rec), data: [Object.values(rec)] } },
+    { dataframe_records: [rec] },
+    { instances: [rec] },
+    { inputs: [[1, 2, 3]], params: {} },
+  ];
+  for (const body of bodies) {
+    const r = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(r.status, 200, JSON.stringify(body));
+  }
+});

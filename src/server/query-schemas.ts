@@ -1,0 +1,18 @@
+// Namespace import, not `import { z }` (see src/util/zod-locale.ts).
+import * as z from 'zod';
+
+/**
+ * The query parameters the routes validate, one schema each, shared by the route (safeParse) and
+ * the OpenAPI document (z.toJSONSchema): a number a route accepts is a number in the document.
+ */
+export const runsQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional().describe('How many (default 100).') });
+export const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional().describe('How many (default: config top_k).') });
+
+/** OpenAPI parameter objects for a query schema: each property's JSON Schema, required unless optional. */
+export function queryParameters(schema: z.ZodObject): Array<Record<string, unknown>> {
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: 'query', required: json.required?.includes(name) ?? false, ...(description ? { description } : {}), schema: rest };
+  });
+}
