@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import { invocationsBody } from './invocations-schema.js';
 import { queryParameters, riskQuery, runsQuery } from './query-schemas.js';
 import { requestSchema } from './records.js';
+import { responseSchema } from './response-schemas.js';
 
 /**
  * The API's OpenAPI 3.1 document. Request bodies come from the same zod schemas the routes
@@ -26,30 +27,6 @@ interface Op {
   response?: Record<string, unknown>;
 }
 
-/** What the call list ranked: the same object on /risk and /population (src/population/read-population.ts). */
-const populationInfo = {
-  type: 'object',
-  description: 'The population ranked: each client once (its latest row); a client whose latest row says it left is not in it.',
-  properties: {
-    source: { enum: ['dataset', 'configured'], description: '"dataset": the ingested dataset\'s current clients; "configured": config population.' },
-    description: { type: 'string', description: 'One sentence naming the population and the rule applied.' },
-    clients: { type: 'integer', description: 'Clients ranked.' },
-    rows: { type: 'integer', description: 'Rows read (a client may have several).' },
-    left: { type: 'integer', description: 'Clients left out because their latest row says they left.' },
-  },
-  required: ['source', 'description', 'clients', 'rows', 'left'],
-};
-const riskAnswer = {
-  type: 'object',
-  properties: {
-    version: { type: 'string' },
-    datasetHash: { type: 'string', description: 'sha256 of the data ranked (the dataset, or the configured population).' },
-    population: populationInfo,
-    rows: { type: 'array', items: { type: 'object', properties: { rank: { type: 'integer' }, id: { type: 'string' }, probability: { type: 'number' } }, required: ['rank', 'id', 'probability'] } },
-  },
-  required: ['version', 'datasetHash', 'population', 'rows'],
-};
-
 /** One record's JSON Schema inside POST /prediction's body ({records: [record, ...]}). */
 function recordSchema(prediction: Record<string, unknown>): Record<string, unknown> {
   const records = (prediction as { properties?: { records?: { items?: Record<string, unknown> } } }).properties?.records?.items;
@@ -66,15 +43,15 @@ export function openApiDocument(config: Config, features: string[], version: str
       post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
     },
     '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: invocationsBody(features, recordSchema(prediction)), csv: true } },
-    '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.' } },
+    '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.', response: responseSchema('/models') } },
     '/models/{version}': { get: { summary: 'One model version\'s document.', path: [{ name: 'version', description: 'A version id such as v3.' }] } },
     '/scoring': { get: { summary: 'The production model\'s score (what it was measured on) and every score recorded for it, latest first.' } },
     '/summarystats': { get: { summary: 'Summary statistics and missing shares of the ingested dataset.' } },
     '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
-    '/drift': { get: { summary: 'The last run\'s drift verdict.' } },
+    '/drift': { get: { summary: 'The last run\'s drift verdict.', response: responseSchema('/drift') } },
     '/runs': { get: { summary: 'Recent runs, newest first.', query: runsQuery } },
-    '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: riskQuery, produces: ['application/json', 'text/csv'], response: riskAnswer } },
-    '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: { type: 'object', properties: { population: populationInfo, rows: { type: 'integer', description: 'Clients ranked (= population.clients).' } } } } },
+    '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: riskQuery, produces: ['application/json', 'text/csv'], response: responseSchema('/risk') } },
+    '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: responseSchema('/population') } },
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
     '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures.' } },
     '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.' } },
@@ -90,7 +67,7 @@ export function openApiDocument(config: Config, features: string[], version: str
       post: { summary: 'Sign in (form field token; next: where to go): sets the session cookie and redirects (303); a wrong token is a 401 with the page.', public: true, produces: ['text/html'] },
     },
     '/signout': { post: { summary: 'Sign out: ends the session and clears its cookie, then redirects (303) to the sign-in page.', public: true, produces: ['text/html'] } },
-    '/session': { get: { summary: 'Whether this server asks for a read token (readAccess "token" or "open") and how this request is signed in.', public: true } },
+    '/session': { get: { summary: 'Whether this server asks for a read token (readAccess "token" or "open") and how this request is signed in.', public: true, response: responseSchema('/session') } },
     '/openapi.json': { get: { summary: 'This document.' } },
     '/docs': { get: { summary: 'A human-readable page of this document.', produces: ['text/html'] } },
   };

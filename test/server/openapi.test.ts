@@ -75,3 +75,23 @@ test('/invocations documents its body: one of the four MLflow input fields, each
     assert.equal(r.status, 200, JSON.stringify(body));
   }
 });
+
+test('response schemas (from the contract types) name exactly the fields each route answers with', async () => {
+  type Schema = { type?: string; required?: string[]; properties?: Record<string, Schema>; items?: Schema };
+  const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, { get: { responses: { '200': { content: Record<string, { schema?: Schema }> } } } }> };
+  const schemaOf = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema!;
+  for (const path of ['/risk', '/population', '/drift', '/models', '/session']) {
+    const body = (await (await fetch(`${server.url}${path}`)).json()) as Record<string, unknown>;
+    const schema = schemaOf(path);
+    assert.equal(schema.type, 'object', path);
+    assert.deepEqual(Object.keys(body).sort(), [...schema.required!].sort(), path);
+  }
+  const pop = (await (await fetch(`${server.url}/population`)).json()) as { population: object; histogram: object };
+  const popSchema = schemaOf('/population');
+  assert.deepEqual(Object.keys(pop.population).sort(), [...popSchema.properties!.population.required!].sort());
+  assert.deepEqual(Object.keys(pop.histogram).sort(), [...popSchema.properties!.histogram.required!].sort());
+  const models = (await (await fetch(`${server.url}/models`)).json()) as { models: Array<Record<string, unknown>> };
+  const listed = schemaOf('/models').properties!.models.items!;
+  for (const k of Object.keys(models.models[0])) assert.ok(k in listed.properties!, `/models field ${k} documented`);
+  assert.equal(schemaOf('/risk').properties!.rows.items!.properties!.rank.type, 'integer');
+});

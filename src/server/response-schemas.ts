@@ -1,0 +1,77 @@
+// Namespace import, not `import { z }` (see src/util/zod-locale.ts).
+import * as z from 'zod';
+import type { DriftLatest, ModelList, PopulationInfo, PopulationView, RiskList, SessionState } from '../contracts/api.js';
+
+/**
+ * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
+ * exactly the contract types of src/contracts/api.ts (checked below at compile time): a field
+ * added to a contract without its schema, or the reverse, fails the build. The contracts stay
+ * types only (the dashboard compiles against them); these live beside the server.
+ */
+const count = z.int().nonnegative();
+
+const populationInfo = z
+  .object({
+    source: z.enum(['dataset', 'configured']).describe('"dataset": the ingested dataset\'s current clients; "configured": config population.'),
+    description: z.string().describe('One sentence naming the population and the rule applied.'),
+    clients: count.describe('Clients ranked.'),
+    rows: count.describe('Rows read (a client may have several).'),
+    left: count.describe('Clients left out because their latest row says they left.'),
+  })
+  .describe('The population ranked: each client once (its latest row); a client whose latest row says it left is not in it.');
+
+const riskList = z.object({
+  version: z.string(),
+  datasetHash: z.string().describe('sha256 of the data ranked (the dataset, or the configured population).'),
+  population: populationInfo,
+  rows: z.array(z.object({ rank: z.int().positive(), id: z.string(), probability: z.number() })),
+});
+
+const histogram = z.object({ edges: z.array(z.number()), shares: z.array(z.number()), n: count });
+
+const populationView = z.object({
+  version: z.string(),
+  datasetHash: z.string(),
+  population: populationInfo,
+  rows: count.describe('Clients ranked (= population.clients).'),
+  threshold: z.number(),
+  topK: count,
+  aboveThreshold: count,
+  histogram: histogram.extend({ counts: z.array(count) }),
+});
+
+const flag = z.boolean().nullable();
+const driftLatest = z.object({
+  latest: z
+    .object({ runId: count, at: z.string(), drift: z.object({ dataset: flag, prediction: flag, model: flag }), reason: z.string().nullable(), deployed: z.string().nullable() })
+    .nullable()
+    .describe('null before any completed run checked drift.'),
+});
+
+const modelScore = z.object({ f1: z.number(), kind: z.enum(['test', 'batch', 'holdout']), measuredOn: z.string(), rows: count, at: z.string() });
+const modelList = z.object({
+  models: z.array(z.object({ version: z.string(), createdAt: z.string(), trainingRows: count, datasetHash: z.string(), f1: z.number().optional(), score: modelScore.optional(), deployed: z.boolean() })),
+  production: z.string().nullable(),
+});
+
+const sessionState = z.object({ readAccess: z.enum(['token', 'open']), signedIn: z.boolean(), via: z.enum(['session', 'bearer']).nullable(), expiresAt: z.string().nullable() });
+
+// Each schema infers its contract type exactly (both ways); `true` fails to type-check otherwise.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inferred: [
+  Same<z.infer<typeof populationInfo>, PopulationInfo>,
+  Same<z.infer<typeof riskList>, RiskList>,
+  Same<z.infer<typeof populationView>, PopulationView>,
+  Same<z.infer<typeof driftLatest>, DriftLatest>,
+  Same<z.infer<typeof modelList>, ModelList>,
+  Same<z.infer<typeof sessionState>, SessionState>,
+] = [true, true, true, true, true, true];
+void inferred;
+
+const schemas = { '/risk': riskList, '/population': populationView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
+
+/** The JSON Schema of a route's 200 JSON answer. Input mode: answers may gain fields (contracts extend), so no additionalProperties: false. */
+export function responseSchema(path: keyof typeof schemas): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(schemas[path], { io: 'input' }) as Record<string, unknown>;
+  return json;
+}
