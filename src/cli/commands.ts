@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Scenario } from '../simulate/generate.js';
+import type { RunRecord } from '../store/types.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
-import { runDetail } from '../store/run-detail.js';
 
 /**
  * Every command: parse flags → call the library → print. No logic lives here. Each command
@@ -154,16 +154,19 @@ export function registerCommands(program: Command): void {
     .command('runs')
     .description('list recent runs of every command, newest first')
     .option('--limit <n>', 'how many', intArg('--limit', 1), 20)
-    .action((o: { limit: number }) =>
-      runCommand('runs', g(), async (ctx) => {
-        const { showRun } = await import('../store/run-timings.js');
+    .action((o: { limit: number }) => {
+      // The detail parser (zod) loads with the command, not at every start.
+      let reasonOf: (run: Pick<RunRecord, 'detail'>) => string = () => '';
+      return runCommand('runs', g(), async (ctx) => {
+        const [{ showRun }, { runDetail }] = await Promise.all([import('../store/run-timings.js'), import('../store/run-detail.js')]);
+        reasonOf = (run) => runDetail(run).reason ?? '';
         return { runs: (await ctx.store.runs(o.limit)).map(showRun) };
       }, (r) =>
         r.runs.length
-          ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? runDetail(x).reason ?? ''}`).join('\n')
+          ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? reasonOf(x)}`).join('\n')
           : 'no runs yet',
-      { record: false }),
-    );
+      { record: false });
+    });
 
   program
     .command('simulate')

@@ -1,24 +1,27 @@
-import { z } from 'zod';
+// zod/mini, imported as a namespace that never escapes: this module is on every command's load
+// path (the runs command, the pipeline), where classic zod would add ~400 KB (src/util/zod-locale.ts).
+import * as z from 'zod/mini';
 import type { RunDetail } from '../contracts/api.js';
 import type { RunRecord } from './types.js';
 
 /**
  * A run's `detail` as read back from the store. It is JSON written by whichever release recorded
  * the run (older ones wrote fewer fields) and the store's column can be edited by hand, so it is
- * parsed, not trusted: a field of the wrong shape reads as absent (each `.catch`), anything that is
- * not an object reads as `{}`, and fields this release does not know are kept as they are.
+ * parsed, not trusted: a field of the wrong shape reads as absent (each `z.catch`), anything that
+ * is not an object reads as `{}`, and fields this release does not know are kept as they are.
  */
-const flag = z.boolean().nullable().catch(null);
-const modelF1 = z.object({ version: z.string(), f1: z.number() }).nullable().optional().catch(undefined);
+const absentIfBad = <T extends z.core.SomeType>(schema: T) => z.catch(z.optional(schema), undefined);
+const flag = z.catch(z.nullable(z.boolean()), null);
+const modelF1 = absentIfBad(z.nullable(z.object({ version: z.string(), f1: z.number() })));
 
 export const runDetailSchema = z.looseObject({
-  reason: z.string().optional().catch(undefined),
-  deployed: z.string().nullable().optional().catch(undefined),
-  retrained: z.boolean().optional().catch(undefined),
-  drift: z.looseObject({ dataset: flag, prediction: flag, model: flag }).optional().catch(undefined),
-  featureDrift: z.record(z.string(), z.string()).optional().catch(undefined),
-  datasetHash: z.string().nullable().optional().catch(undefined),
-  ingested: z.looseObject({ rowsAdded: z.number() }).optional().catch(undefined),
+  reason: absentIfBad(z.string()),
+  deployed: absentIfBad(z.nullable(z.string())),
+  retrained: absentIfBad(z.boolean()),
+  drift: absentIfBad(z.looseObject({ dataset: flag, prediction: flag, model: flag })),
+  featureDrift: absentIfBad(z.record(z.string(), z.string())),
+  datasetHash: absentIfBad(z.nullable(z.string())),
+  ingested: absentIfBad(z.looseObject({ rowsAdded: z.number() })),
   challenger: modelF1,
   champion: modelF1,
 });
