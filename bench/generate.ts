@@ -16,7 +16,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, write
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeClient } from '../src/simulate/generate.ts';
-import { Random } from '../src/simulate/random.ts';
+import { Random } from '../src/util/random.ts';
 
 export const HEADER = 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited';
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));

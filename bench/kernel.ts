@@ -7,7 +7,7 @@
  * - fitLogistic on the same rows after median imputation, with riskwatch's defaults
  *   (C = 1, max_iter = 100, tol = 1e-12). The first (cold) fit and the median of --fit-runs fits
  *   (default 3) are both reported: the CLI's `train` always runs the cold one.
- * - the features' reference profiles (src/monitor/reference.ts: each column sorted, the medians
+ * - the features' reference profiles (src/stats/reference.ts: each column sorted, the medians
  *   read from them), which `train` computes before the fit, and an imputation pass (the fit here
  *   gets imputed columns, as scikit-learn does; `train` imputes inside fitLogistic instead).
  *
@@ -17,6 +17,7 @@
  * sees after `ingest`). --src DIR takes the riskwatch modules from DIR instead of ../src (bench/run.ts
  * passes its snapshot, so the kernels and the CLI measure the same code). Prints one JSON object.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TableSchema } from '../src/data/columns.ts';
@@ -25,7 +26,7 @@ type DatasetModule = typeof import('../src/data/dataset.ts');
 type DedupModule = typeof import('../src/data/find-duplicates.ts');
 type ReadModule = typeof import('../src/data/read-data-file.ts');
 type LogisticModule = typeof import('../src/model/logistic/fit.ts');
-type ReferenceModule = typeof import('../src/monitor/reference.ts');
+type ReferenceModule = typeof import('../src/stats/reference.ts');
 
 /** The riskwatch modules measured: from `srcDir` (bench/run.ts passes its snapshot of src/). */
 async function load(srcDir: string) {
@@ -35,7 +36,8 @@ async function load(srcDir: string) {
     imp<DedupModule>('data/find-duplicates.ts'),
     imp<ReadModule>('data/read-data-file.ts'),
     imp<LogisticModule>('model/logistic/fit.ts'),
-    imp<ReferenceModule>('monitor/reference.ts'),
+    // stats/ since the layering (a snapshot of older src/ has it in monitor/).
+    imp<ReferenceModule>(existsSync(join(srcDir, 'stats/reference.ts')) ? 'stats/reference.ts' : 'monitor/reference.ts'),
   ]);
   return { DatasetBuilder, findDuplicates, compactRows, readDataFile, fitLogistic, predictProba, featureProfiles };
 }

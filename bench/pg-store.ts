@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config/load.ts';
 import { makeContext } from '../src/context.ts';
 import { openStore } from '../src/store/open.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { deploy } from '../src/registry/production.ts';
+import { deploy } from '../src/model/deploy.ts';
 import { ModelHolder } from '../src/server/model-holder.ts';
 import { productionOf } from '../src/registry/deployment.ts';
 

@@ -32,7 +32,7 @@ import { openStore } from '../src/store/open.ts';
 import { workspaceConfig } from '../src/config/workspace-config.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { train } from '../src/model/train.ts';
-import { deploy } from '../src/registry/production.ts';
+import { deploy } from '../src/model/deploy.ts';
 import { predict } from '../src/model/predict.ts';
 import { loadModel } from '../src/model/fitted-model.ts';
 import { resolveModel } from '../src/model/resolve.ts';

@@ -1,4 +1,9 @@
 // The library API: the CLI, the server and the tests all call these.
+import type { Context } from './context.js';
+import type { RunResult } from './contracts/run.js';
+import { runPipeline as runPipelineOnly, type RunOptions } from './pipeline/run.js';
+import { runAndNotify as runAndNotifyOnly } from './pipeline/notify.js';
+import { runReportWriter } from './report/run-report.js';
 export { loadConfig, parseConfig, type Config } from './config/load.js';
 export { configSchema } from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
@@ -12,15 +17,26 @@ export { score, type ScoreResult } from './model/score.js';
 export { predict, type PredictResult } from './model/predict.js';
 export { loadModel, type FittedModel, type SqlExport, type SqlDialect } from './model/fitted-model.js';
 export { computeMetrics, topKIndices } from './model/metrics.js';
-export { deploy, rollback, readProduction, currentProduction } from './registry/production.js';
+export { readProduction, currentProduction } from './registry/production.js';
+export { deploy, rollback } from './model/deploy.js';
 export { artifactsOf, productionOf, type ArtifactStore, type ProductionPointer, type ProductionSource } from './registry/deployment.js';
 export { listModels } from './registry/list-models.js';
 export { simulate } from './simulate/generate.js';
 export { CsvParser, parseCsv, CsvFormatError } from './data/csv/parser.js';
 export { readDataset, writeDataset } from './data/dataset-files.js';
 export { RiskwatchError, DataError, UsageError } from './util/errors.js';
-export { runPipeline, type RunResult } from './pipeline/run.js';
-export { runAndNotify } from './pipeline/notify.js';
+export type { RunResult, RunReportWriter } from './contracts/run.js';
+export { runReportWriter } from './report/run-report.js';
+
+/** The full run, its report written as config report.enabled says unless `report` is given. */
+export function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<RunResult> {
+  return runPipelineOnly(ctx, { report: runReportWriter(ctx), ...opts });
+}
+
+/** `run` and its alerts, its report written as config report.enabled says unless `report` is given. */
+export function runAndNotify(ctx: Context, opts: Parameters<typeof runAndNotifyOnly>[1] = {}): ReturnType<typeof runAndNotifyOnly> {
+  return runAndNotifyOnly(ctx, { report: runReportWriter(ctx), ...opts });
+}
 export { acquireRunLock, acquirePipelineLock, LockedError } from './pipeline/lock.js';
 export { maskUrl } from './util/mask-url.js';
 export { drift, analyseDrift, type DriftReport } from './monitor/drift.js';

@@ -37,13 +37,13 @@ export function registerCommands(program: Command): void {
     .command('deploy [version]')
     .description('promote a model version (default: the newest) to production')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual deploy')
-    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), async (ctx) => (await import('../registry/production.js')).deploy(ctx, version, o.reason), formatDeploy));
+    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), async (ctx) => (await import('../model/deploy.js')).deploy(ctx, version, o.reason), formatDeploy));
 
   program
     .command('rollback')
     .description('return production to the version deployed before the current one')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual rollback')
-    .action((o: { reason: string }) => runCommand('rollback', g(), async (ctx) => (await import('../registry/production.js')).rollback(ctx, o.reason), formatDeploy));
+    .action((o: { reason: string }) => runCommand('rollback', g(), async (ctx) => (await import('../model/deploy.js')).rollback(ctx, o.reason), formatDeploy));
 
   program
     .command('models')
@@ -125,7 +125,7 @@ export function registerCommands(program: Command): void {
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin', 0, 1))
     .action(async (o: { margin: number }) => {
       const { LOCKED_EXIT_CODE } = await import('../pipeline/lock.js');
-      return runCommand('run', g(), async (ctx) => (await import('../pipeline/notify.js')).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop() }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+      return runCommand('run', g(), async (ctx) => (await import('../pipeline/notify.js')).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop(), report: (await import('../report/run-report.js')).runReportWriter(ctx) }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
         exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
       });
@@ -137,7 +137,7 @@ export function registerCommands(program: Command): void {
     .option('--cron <expression>', 'override the config\'s "schedule"')
     .action(async (o: { cron?: string }) => {
       await checkCronArg('--cron', o.cron);
-      return runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop() }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false });
+      return runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop(), report: (await import('../report/run-report.js')).runReportWriter(ctx) }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false });
     });
 
   program

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { makeContext } from '../context.js';
 import { runPipeline, type RunResult } from '../pipeline/run.js';
+import { runReportWriter } from '../report/run-report.js';
 import { currentProduction } from '../registry/production.js';
 import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
 import { openStore } from '../store/open.js';
@@ -44,12 +45,13 @@ export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
   const store = await openStore(config);
   const ctx = makeContext(config, store, log, terminalProgress());
   const steps: DemoStep[] = [];
+  const report = runReportWriter(ctx);
   try {
-    steps.push({ month: 'clients-2025-01 … 12', scenario: 'initial', run: await runPipeline(ctx) });
+    steps.push({ month: 'clients-2025-01 … 12', scenario: 'initial', run: await runPipeline(ctx, { report }) });
     if (created) {
       for (const scenario of STORY) {
         const added = appendMonths({ out: workspace, scenario, months: 1 });
-        steps.push({ month: added.files[0].name.replace(/\.csv$/, ''), scenario, run: await runPipeline(ctx) });
+        steps.push({ month: added.files[0].name.replace(/\.csv$/, ''), scenario, run: await runPipeline(ctx, { report }) });
       }
     }
     return { workspace, created, steps, production: (await currentProduction(ctx))?.version ?? null };

@@ -1,7 +1,7 @@
 import type { IngestResult } from '../ingest/ingest.js';
 import type { TrainResult } from '../model/train.js';
 import type { ScoreResult } from '../model/score.js';
-import type { DeployResult } from '../registry/production.js';
+import type { DeployResult } from '../model/deploy.js';
 import type { DriftReport, NothingToCompare } from '../monitor/drift.js';
 import type { listModels } from '../registry/list-models.js';
 

@@ -23,7 +23,7 @@ export interface Metrics {
   topK: { k: number; precision: number; recall: number };
 }
 
-/** The score every view shows for a model version (src/model/model-score.ts). */
+/** The score every view shows for a model version (src/registry/model-score.ts). */
 export interface ModelScore {
   f1: number;
   kind: 'test' | 'batch' | 'holdout';

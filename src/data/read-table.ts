@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { listDataFiles } from '../ingest/list-files.js';
+import { listDataFiles } from './list-files.js';
 import { DataError } from '../util/errors.js';
 import type { TableSchema } from './columns.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';

@@ -13,7 +13,7 @@ import { openDatabaseSource } from '../data/sources/open-source.js';
 import type { SourceRead } from '../data/sources/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
-import { listDataFiles } from './list-files.js';
+import { listDataFiles } from '../data/list-files.js';
 import { rejectUnreadable, unreadable } from './unreadable.js';
 
 /** What a file or a source contributed to an ingest. */

@@ -1,4 +1,4 @@
-import type { ModelDocument } from './model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import { LogisticModel } from './logistic/model.js';
 
 export type SqlDialect = 'postgres' | 'sqlite';

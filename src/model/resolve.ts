@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { VERSION_ID } from '../registry/versions.js';
-import type { ModelDocument } from './model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 
 /** `production` (the default), `latest` or a version id → the model document. */
 export async function resolveModel(ctx: Context, which: string = 'production'): Promise<ModelDocument> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
 import { artifactsOf } from '../registry/deployment.js';
-import type { ModelDocument } from './model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 
 /** What identifies the rows held out of a training: the sha256 of its mask (undefined: none). */
 export function holdoutKey(holdout: Uint8Array | undefined): string | undefined {

@@ -6,12 +6,12 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { computeMetrics, type Metrics } from './metrics.js';
-import type { ModelDocument } from './model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from './fitted-model.js';
 import type { Dataset } from '../data/dataset.js';
 import { resolveModel } from './resolve.js';
 import { currentProduction } from '../registry/production.js';
-import { describeMeasure, modelScore, recordModelScore, type ModelScore } from './model-score.js';
+import { describeMeasure, modelScore, recordModelScore, type ModelScore } from '../registry/model-score.js';
 
 export interface ScoreResult extends Metrics {
   version: string;

@@ -6,9 +6,9 @@ import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogistic } from './logistic/fit.js';
 import { loadModel } from './fitted-model.js';
-import { buildReference, featureProfiles } from '../monitor/reference.js';
-import { countNonMissing, SortScratch } from '../monitor/stats/sorted.js';
-import { MODEL_FORMAT, type ModelDocument } from './model-document.js';
+import { buildReference, featureProfiles } from '../stats/reference.js';
+import { countNonMissing, SortScratch } from '../stats/sorted.js';
+import { MODEL_FORMAT, type ModelDocument } from '../contracts/model-document.js';
 import { selectRows } from '../data/dataset.js';
 import { findSameTraining, holdoutKey } from './same-training.js';
 

@@ -6,19 +6,19 @@ import { NO_LABEL, DatasetBuilder, selectRows, type Dataset } from '../data/data
 import { readDataFile } from '../data/read-data-file.js';
 import { sha256File } from '../data/dataset-files.js';
 import { readTable } from '../data/read-table.js';
-import { listDataFiles } from '../ingest/list-files.js';
-import type { ModelDocument } from '../model/model-document.js';
+import { listDataFiles } from '../data/list-files.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { computeMetrics } from '../model/metrics.js';
-import { historyF1, recordModelScore } from '../model/model-score.js';
+import { historyF1, recordModelScore } from '../registry/model-score.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
-import type { ModelReference } from './reference.js';
-import { compareToProfile, type ProfileComparison } from './stats/profile.js';
-import type { PsiLevel } from './stats/psi.js';
+import type { ModelReference } from '../stats/reference.js';
+import { compareToProfile, type ProfileComparison } from '../stats/profile.js';
+import type { PsiLevel } from '../stats/psi.js';
 
 export type DriftLevel = 'none' | 'possible' | 'drift';
 

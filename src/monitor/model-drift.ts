@@ -1,4 +1,4 @@
-import { Random } from '../simulate/random.js';
+import { Random } from '../util/random.js';
 
 /**
  * Model drift: is the production model's F1 on newly labelled rows worse than its history? The

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { listDataFiles } from '../ingest/list-files.js';
+import { listDataFiles } from '../data/list-files.js';
 import { openDatabaseSource } from '../data/sources/open-source.js';
 
 export interface Detection {

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { alertsFor, failureAlert, notifyInBackground, type AlertTarget, type NotifyOutcome } from './alerts.js';
-import { runPipeline, type RunResult } from './run.js';
+import { runPipeline, type RunOptions, type RunResult } from './run.js';
 
 /** Webhook targets from config; `url_env` names are resolved now, a missing variable is skipped with a warning. */
 export function alertTargets(ctx: Context): AlertTarget[] {
@@ -26,7 +26,7 @@ const MAX_ALERT_WAIT_MS = 40_000;
  * `run` and its alerts: drift, a deployment or a failure is POSTed to the configured webhooks
  * after the run is recorded and its lock released, bounded in time and never failing the run.
  */
-export async function runAndNotify(ctx: Context, opts: { margin?: number; signal?: AbortSignal; alertSignal?: AbortSignal } = {}): Promise<RunResult & { alerts?: NotifyOutcome }> {
+export async function runAndNotify(ctx: Context, opts: RunOptions & { alertSignal?: AbortSignal } = {}): Promise<RunResult & { alerts?: NotifyOutcome }> {
   const targets = alertTargets(ctx);
   // Alerts are not aborted by a stop request for the run itself: a run that failed or deployed is
   // worth telling about, and the send is bounded anyway.

@@ -1,3 +1,4 @@
+import type { RunReportWriter } from '../contracts/run.js';
 import type { Context } from '../context.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { runAndNotify } from './notify.js';
@@ -9,7 +10,7 @@ import { startSchedule, validateSchedule } from './schedule.js';
  * and the schedule ends. A run that is still going when the next tick is due makes that tick
  * skip (logged); the workspace lock also keeps out any other process's run.
  */
-export async function runSchedule(ctx: Context, opts: { cron?: string; signal: AbortSignal }): Promise<{ ticks: number; cron: string }> {
+export async function runSchedule(ctx: Context, opts: { cron?: string; signal: AbortSignal; report?: RunReportWriter }): Promise<{ ticks: number; cron: string }> {
   const cron = opts.cron ?? ctx.config.schedule;
   try {
     validateSchedule(cron);
@@ -25,7 +26,7 @@ export async function runSchedule(ctx: Context, opts: { cron?: string; signal: A
       ticks++;
       // Stopping the schedule also cuts short alerts still being retried.
       const stop = AbortSignal.any([tickSignal, opts.signal]);
-      await runAndNotify(ctx, { signal: stop, alertSignal: stop });
+      await runAndNotify(ctx, { signal: stop, alertSignal: stop, report: opts.report });
     },
     // The scheduler logs a failed tick itself; nothing more to do here.
     { log: ctx.log },

@@ -7,9 +7,10 @@ import { readDataset } from '../data/dataset-files.js';
 import { selectRows } from '../data/dataset.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { evaluateModel, score } from '../model/score.js';
-import { describeMeasure, recordModelScore } from '../model/model-score.js';
+import { describeMeasure, recordModelScore } from '../registry/model-score.js';
 import { train } from '../model/train.js';
-import { deploy, deployRefusal } from '../registry/production.js';
+import { deployRefusal } from '../registry/production.js';
+import { deploy } from '../model/deploy.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { nowIso } from '../util/time.js';
 import { RiskwatchError } from '../util/errors.js';
@@ -17,34 +18,12 @@ import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquirePipelineLock, LockedError, runLockPath, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
-import { refreshRunReport, startRunReportRenderer, type RunReport } from '../report/run-report.js';
-import type { ReportRenderer } from '../report/report-worker-client.js';
 import { INTERRUPTED, recordRunStart } from '../store/record-run.js';
 import { runDetail } from '../store/run-detail.js';
+import type { RunReportWriter, RunResult } from '../contracts/run.js';
 
-export type RunStatus = 'noop' | 'completed' | 'failed' | 'locked';
-
-export interface RunResult {
-  runId: number | null;
-  status: RunStatus;
-  newData: boolean;
-  ingested: { files: number; rowsAdded: number; rowsRejected: number; filesRejected: number; rejectedFiles?: Array<{ name: string; reason: string }>; sourcesFailed?: string[] } | null;
-  drift: { dataset: boolean | null; prediction: boolean | null; model: boolean | null };
-  /** Level per feature of this run's drift check (none | possible | drift), when one ran. */
-  featureDrift?: Record<string, string>;
-  retrained: boolean;
-  challenger: { version: string; f1: number } | null;
-  champion: { version: string; f1: number } | null;
-  deployed: string | null;
-  reason: string;
-  /** Seconds per step. */
-  timings: Record<string, number>;
-  error?: string;
-  /** The dataset this run's decision covered (recorded so the next run can tell what is left undecided). */
-  datasetHash?: string | null;
-  /** The report written after a completed run (config report.enabled), or why it was not. */
-  report?: RunReport;
-}
+// The run's result is a contract (report/ and the interfaces read it): it lives in contracts/.
+export type { RunReportWriter, RunResult, RunStatus } from '../contracts/run.js';
 
 export { runLockPath } from './lock.js';
 
@@ -56,9 +35,17 @@ const HOLDOUT_EVERY = 4;
  * train a challenger when needed, compare it with the champion on the newest rows neither trained
  * on, and deploy only what is not worse. One run at a time per workspace.
  */
-export async function runPipeline(ctx: Context, opts: { margin?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
+export interface RunOptions {
+  margin?: number;
+  signal?: AbortSignal;
+  /** Writes the report of a completed run when config report.enabled (none given: no report). */
+  report?: RunReportWriter;
+}
+
+export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<RunResult> {
   const { store, config, log } = ctx;
   const timings: Record<string, number> = {};
+  const reporter = config.report.enabled ? opts.report : undefined;
   const result: RunResult = { runId: null, status: 'noop', newData: false, ingested: null, drift: { dataset: null, prediction: null, model: null }, retrained: false, challenger: null, champion: null, deployed: null, reason: '', timings };
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     // A stop request (SIGTERM) is honoured between steps: every step leaves consistent state.
@@ -89,7 +76,6 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
   const runId = await recordRunStart(store, 'run', log);
   result.runId = runId;
   const t0 = performance.now();
-  let renderer: ReportRenderer | undefined;
   try {
     // Holding the lock, this is the only run alive: what a killed run left is cleaned up first.
     await cleanUpAfterKilledRuns(ctx, runId);
@@ -118,7 +104,7 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     // New data: this run most likely completes and ends with a report. The report's renderer
     // loads and warms up on another thread meanwhile (it stays for the process's next reports
     // and never keeps the process alive by itself).
-    if (config.report.enabled) renderer = await startRunReportRenderer();
+    await reporter?.start();
     const ing: IngestResult = await step('ingest', () => ingest(ctx));
     result.newData = ing.newData;
     result.ingested = {
@@ -234,9 +220,9 @@ export async function runPipeline(ctx: Context, opts: { margin?: number; signal?
     if (result.status !== 'failed') result.datasetHash = (await store.latestDataset().catch(() => undefined))?.hash ?? null;
     // Diagnostics and the report, while the lock is held (retention never races another run).
     // A failed report is a warning recorded in the run, never a failed run.
-    if (result.status === 'completed' && config.report.enabled) {
+    if (result.status === 'completed' && reporter) {
       const r0 = performance.now();
-      result.report = await refreshRunReport(ctx, result, renderer);
+      result.report = await reporter.write(result);
       timings.report = Math.round(performance.now() - r0) / 1000;
     }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);

@@ -9,7 +9,7 @@ import { DatasetBuilder, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { openDatabaseSource } from '../data/sources/open-source.js';
 import { SourceError } from '../data/sources/types.js';
-import { listDataFiles } from '../ingest/list-files.js';
+import { listDataFiles } from '../data/list-files.js';
 import { DataError } from '../util/errors.js';
 import { currentClients } from './current-clients.js';
 

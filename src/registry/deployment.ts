@@ -1,7 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { Context } from '../context.js';
-import type { ModelDocument } from '../model/model-document.js';
-import type { ModelReference } from '../monitor/reference.js';
+import type { ModelDocument } from '../contracts/model-document.js';
+import type { ModelReference } from '../stats/reference.js';
 import type { Store } from '../store/types.js';
 import { FileArtifacts, FileProduction } from './file-deployment.js';
 import { StoreArtifacts, StoreProduction } from './store-deployment.js';

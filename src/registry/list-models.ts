@@ -1,7 +1,7 @@
 import type { ModelListing } from '../contracts/api.js';
 import type { Context } from '../context.js';
 import { currentProduction } from './production.js';
-import { latestModelScores, type ModelScore } from '../model/model-score.js';
+import { latestModelScores, type ModelScore } from './model-score.js';
 
 export type { ModelListing };
 

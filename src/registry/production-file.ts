@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import type { ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import { readModelFile, MODEL_FILE } from './versions.js';
 
 /** prod_deployment_path/model.json: the production model of a file-based (sqlite) workspace. */

@@ -1,11 +1,10 @@
 import type { Context } from '../context.js';
 import type { DeploymentRecord } from '../store/types.js';
-import { DataError, RiskwatchError } from '../util/errors.js';
-import { modelScore, type ModelScore } from '../model/model-score.js';
 import { artifactsOf, productionOf } from './deployment.js';
 
 // Where production lives depends on the store (files for sqlite, the store for postgres): see
-// deployment.ts. These two stay exported from here for the library API and older imports.
+// deployment.ts; deploy and rollback, which score an unscored version first, are model operations
+// (model/deploy.ts). These two stay exported from here for the library API and older imports.
 export { productionPath, readProduction } from './production-file.js';
 
 /** The production model, wherever this workspace keeps it (undefined when nothing is deployed). */
@@ -13,12 +12,12 @@ export async function currentProduction(ctx: Pick<Context, 'config' | 'store' | 
   return productionOf(ctx).current();
 }
 
-async function reconcile(ctx: Context): Promise<void> {
+export async function reconcileProduction(ctx: Context): Promise<void> {
   await productionOf(ctx).reconcile();
 }
 
 /** The versions in production over time, as a stack: deploy pushes, rollback pops. */
-function productionStack(history: DeploymentRecord[]): string[] {
+export function productionStack(history: DeploymentRecord[]): string[] {
   const stack: string[] = [];
   for (const d of history) {
     if (d.action === 'rollback') {
@@ -27,15 +26,6 @@ function productionStack(history: DeploymentRecord[]): string[] {
     } else if (stack[stack.length - 1] !== d.version) stack.push(d.version);
   }
   return stack;
-}
-
-export interface DeployResult {
-  version: string;
-  previous: string | null;
-  action: 'deploy' | 'rollback';
-  deployedAt: string;
-  /** The production model's score now, with what it was measured on (null: nothing to score it on). */
-  score: ModelScore | null;
 }
 
 /**
@@ -47,54 +37,3 @@ export function deployRefusal(ctx: Pick<Context, 'config'>, version: string, tra
   return trainingRows < min ? `${version} was trained on ${trainingRows} rows, fewer than model.min_training_rows (${min}): not deployed` : null;
 }
 
-/**
- * Every way into production (CLI deploy and rollback, POST /deploy and /rollback, the pipeline)
- * comes through here, so no version reaches production unscored: one never scored on anything
- * that counts is scored on the test data first, and that is the score every view shows. Nor
- * one trained on too few rows (deployRefusal).
- */
-async function promote(ctx: Context, version: string, action: 'deploy' | 'rollback', reason: string): Promise<DeployResult> {
-  const doc = await artifactsOf(ctx).loadModel(version);
-  const refused = deployRefusal(ctx, doc.version, doc.training.rows);
-  if (refused) throw new DataError(refused);
-  const score = (await modelScore(ctx.store, doc.version)) ?? (await scoreOnTestData(ctx, doc.version));
-  const { previous, deployedAt } = await productionOf(ctx).promote(doc, action, reason);
-  ctx.log.info({ version: doc.version, previous, action, f1: score?.f1 ?? null }, `${action === 'deploy' ? 'deployed' : 'rolled back to'} ${doc.version}`);
-  return { version: doc.version, previous, action, deployedAt, score };
-}
-
-async function scoreOnTestData(ctx: Context, version: string): Promise<ModelScore | null> {
-  const { score } = await import('../model/score.js');
-  try {
-    return (await score(ctx, { model: version })).modelScore;
-  } catch (err) {
-    // No labelled test rows to score on: deploying still works (as before), and every view then
-    // says "not scored" rather than showing another version's figure.
-    if (!(err instanceof RiskwatchError)) throw err;
-    ctx.log.warn({ version }, `${version} deployed without a score: ${err.message}`);
-    return null;
-  }
-}
-
-/** Promote a version (default: the newest) to production. */
-export async function deploy(ctx: Context, version?: string, reason = 'manual deploy'): Promise<DeployResult> {
-  await reconcile(ctx);
-  if (!version) {
-    const models = await ctx.store.listModels();
-    if (!models.length) throw new DataError('no model version to deploy; run `riskwatch train` first');
-    version = models[models.length - 1].version;
-  } else if (!(await ctx.store.getModel(version))) {
-    throw new DataError(`model version "${version}" not found; see \`riskwatch models\``);
-  }
-  return promote(ctx, version, 'deploy', reason);
-}
-
-/** Return to the version that was in production before the current one. */
-export async function rollback(ctx: Context, reason = 'manual rollback'): Promise<DeployResult> {
-  await reconcile(ctx);
-  const stack = productionStack(await ctx.store.deployments());
-  if (stack.length < 2) throw new DataError('nothing to roll back to: no earlier version was in production');
-  return promote(ctx, stack[stack.length - 2], 'rollback', reason);
-}
-
-export { reconcile as reconcileProduction };

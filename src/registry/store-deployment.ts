@@ -1,6 +1,6 @@
-import type { ModelDocument } from '../model/model-document.js';
-import type { ModelReference } from '../monitor/reference.js';
-import { REFERENCE_FILE } from '../monitor/reference.js';
+import type { ModelDocument } from '../contracts/model-document.js';
+import type { ModelReference } from '../stats/reference.js';
+import { REFERENCE_FILE } from '../stats/reference.js';
 import type { SharedStore } from '../store/types.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import { modelDocumentSchema, type ModelDocument } from '../model/model-document.js';
+import { modelDocumentSchema, type ModelDocument } from '../contracts/model-document.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 

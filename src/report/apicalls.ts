@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { listDataFiles } from '../ingest/list-files.js';
+import { listDataFiles } from '../data/list-files.js';
 import type { Context } from '../context.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { currentProduction } from '../registry/production.js';
-import { modelScore, type ModelScore } from '../model/model-score.js';
+import { modelScore, type ModelScore } from '../registry/model-score.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import type { RunResult } from '../pipeline/run.js';
+import type { RunResult } from '../contracts/run.js';
 import { DataError } from '../util/errors.js';
 import { makeDirSync } from '../util/make-dir.js';
 import { collectReportData, type Verdict } from './data.js';

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
-import type { RunResult } from '../pipeline/run.js';
+import type { RunReport, RunReportWriter, RunResult } from '../contracts/run.js';
 import { fsyncDir } from '../util/atomic.js';
 import type { ReportRenderer } from './report-worker-client.js';
 
-export type RunReport = { dir: string; pdf: string; files: number; ms: number } | { error: string };
+export type { RunReport } from '../contracts/run.js';
 
 const RUN_DIR = /^run-(\d+)$/;
 
@@ -46,6 +46,20 @@ export async function refreshRunReport(ctx: Context, run: RunResult, renderer?: 
 export async function startRunReportRenderer(): Promise<ReportRenderer | undefined> {
   const { ReportRenderer } = await import('./report-worker-client.js');
   return ReportRenderer.shared();
+}
+
+/**
+ * The pipeline's report hook (runPipeline's `report` option): the renderer starts when the run
+ * has new data, and the report of the completed run goes to <report.path>/run-<id>/.
+ */
+export function runReportWriter(ctx: Context): RunReportWriter {
+  let renderer: ReportRenderer | undefined;
+  return {
+    async start() {
+      renderer = await startRunReportRenderer();
+    },
+    write: (run) => refreshRunReport(ctx, run, renderer),
+  };
 }
 
 /** Delete all but the `keep` newest run-<id> folders (newest = highest run id). */

@@ -1,7 +1,7 @@
 import type { ColumnSummary } from '../contracts/api.js';
 import type { Dataset } from '../data/dataset.js';
 import { NO_LABEL } from '../data/dataset.js';
-import { compensatedSum, quantileSorted, sortedNonMissing } from '../monitor/stats/sorted.js';
+import { compensatedSum, quantileSorted, sortedNonMissing } from '../stats/sorted.js';
 
 export type { ColumnSummary };
 

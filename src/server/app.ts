@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import * as z from 'zod';
 import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
-import { latestModelScores, measuredOn } from '../model/model-score.js';
+import { latestModelScores, measuredOn } from '../registry/model-score.js';
 import { VERSION_ID } from '../registry/versions.js';
 import { artifactsOf, productionOf } from '../registry/deployment.js';
 import { csvField } from '../data/dataset-files.js';
@@ -41,7 +41,8 @@ const PACKAGE_VERSION = (() => {
   return '0.0.0';
 })();
 import { runSchedule } from '../pipeline/run-schedule.js';
-import { deploy, rollback } from '../registry/production.js';
+import { runReportWriter } from '../report/run-report.js';
+import { deploy, rollback } from '../model/deploy.js';
 import { runAndNotify } from '../pipeline/notify.js';
 import { readTable } from '../data/read-table.js';
 import { TooManyRowsError } from '../data/read-data-file.js';
@@ -308,7 +309,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
   app.post('/run', async (req, reply) => {
     if (!guard(req, reply)) return reply;
-    const result = await runAndNotify(ctx);
+    const result = await runAndNotify(ctx, { report: runReportWriter(ctx) });
     return result.status === 'locked' ? reply.status(409).send(result) : result;
   });
 
@@ -570,7 +571,7 @@ export async function serve(ctx: Context, opts: { host?: string; port?: number; 
   let scheduled: Promise<{ ticks: number }> | undefined;
   if (opts.schedule) {
     const stop = opts.signal ?? new AbortController().signal;
-    scheduled = runSchedule(ctx, { signal: stop });
+    scheduled = runSchedule(ctx, { signal: stop, report: runReportWriter(ctx) });
   }
   ctx.log.info({ url: server.url, version: server.holder.current?.version ?? null }, `listening on ${server.url}`);
   process.stderr.write(`riskwatch: listening on ${server.url}\n`);

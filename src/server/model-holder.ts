@@ -1,7 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../util/log.js';
-import type { ModelDocument } from '../model/model-document.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel, type FittedModel } from '../model/fitted-model.js';
 import type { ProductionSource } from '../registry/deployment.js';
 import { FileProductionSource } from '../registry/file-deployment.js';

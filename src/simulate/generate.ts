@@ -4,7 +4,7 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { makeDirSync } from '../util/make-dir.js';
 import { workspaceConfig } from '../config/workspace-config.js';
 import { DataError, UsageError } from '../util/errors.js';
-import { Random } from './random.js';
+import { Random } from '../util/random.js';
 
 /**
  * A deterministic, realistic workspace: corporate clients with skewed, correlated activity counts

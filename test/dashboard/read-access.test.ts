@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
 import { context, seedWorkspace, ROOT } from '../helpers/workspace.ts';

@@ -7,7 +7,7 @@ import { datasetOf, segmentBytes, type Row } from '../helpers/dataset.ts';
 import { SegmentFile } from '../../src/data/dataset-bin.ts';
 import { findDuplicates } from '../../src/data/find-duplicates.ts';
 import { findNewDuplicates, hashRows } from '../../src/data/find-new-duplicates.ts';
-import { Random } from '../../src/simulate/random.ts';
+import { Random } from '../../src/util/random.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const FEATURES = ['a', 'b', 'c'];

@@ -58,7 +58,7 @@ export function cli(args: string[], opts: { cwd?: string; input?: string; env?: 
 export async function seedWithModels(versions = 1, opts: { deploy?: boolean } = {}): Promise<{ ws: ReturnType<typeof seedWorkspace>; ctx: Context; versions: string[] }> {
   const { ingest } = await import('../../src/ingest/ingest.ts');
   const { train } = await import('../../src/model/train.ts');
-  const { deploy } = await import('../../src/registry/production.ts');
+  const { deploy } = await import('../../src/model/deploy.ts');
   const ws = seedWorkspace();
   const ctx = await context(ws.config);
   const out: string[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { MAX_SEGMENTS, readDataset } from '../../src/data/dataset-files.ts';
 import { trainingSchema } from '../../src/data/columns.ts';
-import { Random } from '../../src/simulate/random.ts';
+import { Random } from '../../src/util/random.ts';
 import { context, makeWorkspace, HEADER } from '../helpers/workspace.ts';
 
 /**

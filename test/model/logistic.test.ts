@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatasetBuilder } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
 import { fitLogistic, predictProba } from '../../src/model/logistic/fit.ts';
-import { featureProfiles } from '../../src/monitor/reference.ts';
+import { featureProfiles } from '../../src/stats/reference.ts';
 import { FIXTURES } from '../helpers/workspace.ts';
 
 // Fixtures: scikit-learn 1.2.1 LogisticRegression(C=1.0) fully converged, cross-checked with an

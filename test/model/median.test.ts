@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { referenceProfile } from '../../src/monitor/stats/profile.ts';
+import { referenceProfile } from '../../src/stats/profile.ts';
 
 // Training takes its medians from the features' reference profiles (src/model/train.ts): the
 // profile's median is what these tests check.

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { countedProfile } from '../../src/monitor/stats/counted-profile.ts';
-import { PROFILE_SKETCH_SIZE, referenceProfile, sortedProfile } from '../../src/monitor/stats/profile.ts';
+import { countedProfile } from '../../src/stats/counted-profile.ts';
+import { PROFILE_SKETCH_SIZE, referenceProfile, sortedProfile } from '../../src/stats/profile.ts';
 import { activity, rng } from './gen.ts';
 
 // The histogram path must give the sorted path's profile exactly (deepStrictEqual compares numbers

@@ -68,7 +68,7 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
 test('drift.methods overrides the deciding test per feature', async () => {
   const { analyseDrift } = await import('../../src/monitor/drift.ts');
   const { parseConfig } = await import('../../src/config/load.ts');
-  const { buildReference } = await import('../../src/monitor/reference.ts');
+  const { buildReference } = await import('../../src/stats/reference.ts');
   const { IdColumn } = await import('../../src/data/id-column.ts');
   const { makeWorkspace } = await import('../helpers/workspace.ts');
   const ws = makeWorkspace();

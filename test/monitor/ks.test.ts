@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { attemptExactTwoSided, ks2samp, ksFromSorted, ksAsympPValue, ksAgainstQuantiles, ksStatisticAgainstQuantiles, ksStatisticSorted, type KsMethod } from '../../src/monitor/stats/ks.ts';
-import { kstwoSf } from '../../src/monitor/stats/kstwo.ts';
-import { quantileSketch } from '../../src/monitor/stats/wasserstein.ts';
-import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
-import { sketchTails, type QuantileTails } from '../../src/monitor/stats/tails.ts';
+import { attemptExactTwoSided, ks2samp, ksFromSorted, ksAsympPValue, ksAgainstQuantiles, ksStatisticAgainstQuantiles, ksStatisticSorted, type KsMethod } from '../../src/stats/ks.ts';
+import { kstwoSf } from '../../src/stats/kstwo.ts';
+import { quantileSketch } from '../../src/stats/wasserstein.ts';
+import { sortedNonMissing } from '../../src/stats/sorted.ts';
+import { sketchTails, type QuantileTails } from '../../src/stats/tails.ts';
 import { MaxDev, close, num, readFixture, sample } from './fixtures.ts';
 import { activity, lognormalCounts, normals, smallInts } from './gen.ts';
 

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootstrapF1, modelDrift, ruleThresholds } from '../../src/monitor/model-drift.ts';
 import { estimatePerformance } from '../../src/monitor/estimate.ts';
-import { calibration } from '../../src/monitor/reference.ts';
-import { Random } from '../../src/simulate/random.ts';
+import { calibration } from '../../src/stats/reference.ts';
+import { Random } from '../../src/util/random.ts';
 
 test('rule thresholds agree with numpy (min; mean − 2·std(ddof=1); Q1 − 1.5·IQR, linear percentiles)', () => {
   // numpy 1.24: h.min(), h.mean() - 2*h.std(ddof=1), np.percentile(h,25) - 1.5*(np.percentile(h,75) - np.percentile(h,25))

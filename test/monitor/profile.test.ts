@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareToProfile, referenceProfile, type ReferenceProfile } from '../../src/monitor/stats/profile.ts';
-import { ks2samp } from '../../src/monitor/stats/ks.ts';
-import { quantileSketchErrorBound, wasserstein, wassersteinFromSorted } from '../../src/monitor/stats/wasserstein.ts';
-import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
+import { compareToProfile, referenceProfile, type ReferenceProfile } from '../../src/stats/profile.ts';
+import { ks2samp } from '../../src/stats/ks.ts';
+import { quantileSketchErrorBound, wasserstein, wassersteinFromSorted } from '../../src/stats/wasserstein.ts';
+import { sortedNonMissing } from '../../src/stats/sorted.ts';
 import { MaxDev, close, readFixture, sample } from './fixtures.ts';
 import { activity, lognormalCounts, normals } from './gen.ts';
 

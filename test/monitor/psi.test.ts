@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PSI_EPSILON, mergeEdges, psi, psiFromProportions, psiLevel } from '../../src/monitor/stats/psi.ts';
+import { PSI_EPSILON, mergeEdges, psi, psiFromProportions, psiLevel } from '../../src/stats/psi.ts';
 import { MaxDev, readFixture, sample } from './fixtures.ts';
 
 // Expected values: numpy implementation of the documented definition (fixtures README, psi.ts).

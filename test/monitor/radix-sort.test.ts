@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { radixSortFloat64 } from '../../src/monitor/stats/radix-sort.ts';
-import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
+import { radixSortFloat64 } from '../../src/stats/radix-sort.ts';
+import { sortedNonMissing } from '../../src/stats/sorted.ts';
 import { rng } from './gen.ts';
 
 /** Bit-level equality (−0 vs +0 differ), as the profile's bits must not change. */

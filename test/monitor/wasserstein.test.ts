@@ -7,9 +7,9 @@ import {
   wasserstein,
   wassersteinFromSorted,
   wassersteinToQuantiles,
-} from '../../src/monitor/stats/wasserstein.ts';
-import { sortedNonMissing } from '../../src/monitor/stats/sorted.ts';
-import { sketchTails, type QuantileTails } from '../../src/monitor/stats/tails.ts';
+} from '../../src/stats/wasserstein.ts';
+import { sortedNonMissing } from '../../src/stats/sorted.ts';
+import { sketchTails, type QuantileTails } from '../../src/stats/tails.ts';
 import { MaxDev, readFixture, sample } from './fixtures.ts';
 import { activity, lognormalCounts, normals, smallInts, std } from './gen.ts';
 

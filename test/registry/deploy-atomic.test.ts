@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy, rollback, readProduction } from '../../src/registry/production.ts';
+import { deploy, rollback } from '../../src/model/deploy.ts';
+import { readProduction } from '../../src/registry/production.ts';
 import { context, seedWorkspace, seedWithModels, HEADER } from '../helpers/workspace.ts';
 
 test('a reader in another process never sees a half-written production model', async () => {

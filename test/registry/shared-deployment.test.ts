@@ -6,7 +6,7 @@ import { cli, context, seedWorkspace } from '../helpers/workspace.ts';
 import { dropSchema, PG_URL, randomSchema } from '../helpers/postgres.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy, rollback } from '../../src/registry/production.ts';
+import { deploy, rollback } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 
 /** A seed workspace (its own folders: another "machine") whose store is the shared PostgreSQL schema. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { score } from '../../src/model/score.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { createServer, startServer, BODY_LIMIT, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { makeContext, type Context } from '../../src/context.ts';

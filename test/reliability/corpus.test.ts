@@ -16,7 +16,7 @@ import { parse } from 'csv-parse/sync';
 import { ingest, type IngestResult } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { score } from '../../src/model/score.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { predict } from '../../src/model/predict.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { createServer } from '../../src/server/app.ts';

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { createServer, type RiskwatchServer } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { makeContext, type Context } from '../../src/context.ts';

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deploy, rollback } from '../../src/registry/production.ts';
+import { deploy, rollback } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import { seedWithModels } from '../helpers/workspace.ts';
 import { writeFigures } from './helpers.ts';

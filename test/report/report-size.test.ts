@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
+import { runReportWriter } from '../../src/report/run-report.ts';
 import { context } from '../helpers/workspace.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -11,7 +12,7 @@ test('report size stays bounded on a 200,000-row dataset (aggregates, not rows, 
   const ws = tempDir('riskwatch-bigreport-');
   const sim = simulate({ out: ws, clients: 200_000, months: 2, seed: 11 });
   const ctx = await context(join(ws, 'config.json'));
-  const run = await runPipeline(ctx);
+  const run = await runPipeline(ctx, { report: runReportWriter(ctx) });
   assert.equal(run.status, 'completed');
   assert.ok(run.report && 'dir' in run.report, JSON.stringify(run.report));
   const rows = sim.files.reduce((s, f) => s + f.rows, 0);

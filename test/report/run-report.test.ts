@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { simulate, appendMonths } from '../../src/simulate/generate.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
-import { pruneRunReports } from '../../src/report/run-report.ts';
+import { pruneRunReports, runReportWriter } from '../../src/report/run-report.ts';
 import { report } from '../../src/report/report.ts';
 import { context } from '../helpers/workspace.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -30,7 +30,7 @@ test('run writes a report per completed run; retention keeps report.keep of them
   for (let i = 0; i < 3; i++) {
     if (i > 0) appendMonths({ out: ws, scenario: 'none', months: 1, rowsPerMonth: 300, seed: i });
     const ctx = await context(cfgPath);
-    const run = await runPipeline(ctx);
+    const run = await runPipeline(ctx, { report: runReportWriter(ctx) });
     assert.equal(run.status, 'completed');
     assert.ok(run.report && 'dir' in run.report, JSON.stringify(run.report));
     assert.ok(existsSync(join(run.report.dir, 'report.pdf')));
@@ -44,7 +44,7 @@ test('run writes a report per completed run; retention keeps report.keep of them
   writeFileSync(join(ws, 'blocked'), 'not a folder');
   appendMonths({ out: ws, scenario: 'none', months: 1, rowsPerMonth: 300, seed: 9 });
   const ctx = await context(cfgPath);
-  const run = await runPipeline(ctx);
+  const run = await runPipeline(ctx, { report: runReportWriter(ctx) });
   assert.equal(run.status, 'completed');
   assert.ok(run.report && 'error' in run.report && /report not written/.test(run.report.error));
   const recorded = (await ctx.store.runs(1))[0];
@@ -54,7 +54,8 @@ test('run writes a report per completed run; retention keeps report.keep of them
   // report.enabled false: no report.
   writeFileSync(cfgPath, JSON.stringify({ ...cfg, report: { enabled: false } }));
   appendMonths({ out: ws, scenario: 'none', months: 1, rowsPerMonth: 300, seed: 10 });
-  const off = await runPipeline(await context(cfgPath));
+  const offCtx = await context(cfgPath);
+  const off = await runPipeline(offCtx, { report: runReportWriter(offCtx) });
   assert.equal(off.status, 'completed');
   assert.equal(off.report, undefined);
 });
@@ -63,7 +64,7 @@ test("a run's report, drawn on the report worker, has the same charts as `riskwa
   const ws = tempDir('riskwatch-runreport-same-');
   simulate({ out: ws, clients: 1500, months: 2, seed: 5 });
   const ctx = await context(join(ws, 'config.json'));
-  const run = await runPipeline(ctx);
+  const run = await runPipeline(ctx, { report: runReportWriter(ctx) });
   assert.ok(run.report && 'dir' in run.report, JSON.stringify(run.report));
   const inProcess = await report(ctx, { out: join(ws, 'in-process'), dependencies: false });
   const pngs = inProcess.files.filter((f) => f.type === 'png');

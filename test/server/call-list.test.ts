@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { collectReportData } from '../../src/report/data.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy, rollback } from '../../src/registry/production.ts';
+import { deploy, rollback } from '../../src/model/deploy.ts';
 import { ModelHolder, type LoadedModel } from '../../src/server/model-holder.ts';
 import { startServer } from '../../src/server/app.ts';
 import { context, seedWorkspace, seedWithModels } from '../helpers/workspace.ts';

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
 import { context, seedWorkspace, HEADER } from '../helpers/workspace.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { createServer, startServer } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { makeContext, type Context } from '../../src/context.ts';

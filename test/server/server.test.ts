@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { score } from '../../src/model/score.ts';
-import { deploy } from '../../src/registry/production.ts';
+import { deploy } from '../../src/model/deploy.ts';
 import { listModels } from '../../src/registry/list-models.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';

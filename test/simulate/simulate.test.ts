@@ -86,7 +86,7 @@ test('demo (npm start) builds a workspace and plays the story through run; a sec
 
 test('--scenario appends the next months; covariate shifts inputs, concept keeps inputs but changes who leaves', async () => {
   const { appendMonths, makeClient } = await import('../../src/simulate/generate.ts');
-  const { Random } = await import('../../src/simulate/random.ts');
+  const { Random } = await import('../../src/util/random.ts');
   const dir = tmp();
   simulate({ out: dir, clients: 600, months: 3, seed: 5 });
   const a = appendMonths({ out: dir, scenario: 'none', months: 2, rowsPerMonth: 50 });

@@ -1,5 +1,5 @@
 import type { FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
-import type { ModelDocument } from '../model-document.js';
+import type { ModelDocument } from '../../contracts/model-document.js';
 import { predictProba } from './fit.js';
 import { logisticSql } from './sql.js';
 

@@ -1,5 +1,5 @@
 import type { SqlExport, SqlOptions } from '../fitted-model.js';
-import type { ModelDocument } from '../model-document.js';
+import type { ModelDocument } from '../../contracts/model-document.js';
 
 /**
  * The model as SQL, so a warehouse scores its rows where they live. Same arithmetic as

@@ -1,4 +1,4 @@
-import type { CalibrationBin } from '../../monitor/reference.js';
+import type { CalibrationBin } from '../../stats/reference.js';
 import { baseSpec, COLORS, round, type ChartSpec } from './theme.js';
 
 /**

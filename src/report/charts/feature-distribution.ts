@@ -1,5 +1,5 @@
 import type { FeatureDrift } from '../../monitor/drift.js';
-import type { ReferenceProfile } from '../../monitor/stats/profile.js';
+import type { ReferenceProfile } from '../../stats/profile.js';
 import { baseSpec, COLORS, round, type ChartSpec } from './theme.js';
 
 export interface Histogram {

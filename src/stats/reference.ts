@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
-import { referenceProfile, type ReferenceProfile } from './stats/profile.js';
-import { SortScratch, type SortBuffers } from './stats/sorted.js';
+import { referenceProfile, type ReferenceProfile } from './profile.js';
+import { SortScratch, type SortBuffers } from './sorted.js';
 
 /**
  * What a drift check compares against, computed once when a model version is trained and stored

@@ -8,8 +8,8 @@
 import type { ModelScore } from '../contracts/api.js';
 import { basename, join } from 'node:path';
 import type { Context } from '../context.js';
-import { productionOf } from '../registry/deployment.js';
-import { readProduction } from '../registry/production-file.js';
+import { productionOf } from './deployment.js';
+import { readProduction } from './production-file.js';
 import type { ScoreKind, ScoreRecord, Store } from '../store/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 

@@ -1,0 +1,62 @@
+// The layers of src/, checked by test/layers.test.ts (part of npm test). Imports go down or
+// sideways, never up; no two top-level folders of src/ import each other, even through others.
+// Type-only imports count (tsPreCompilationDeps): a type shared both ways is a cycle too — such a
+// type belongs in contracts/.
+//
+//   interfaces   cli/  server/  index.ts (the library entry)
+//   operations   ingest/ model/ registry/ monitor/ population/ pipeline/ report/ simulate/
+//   core         util/ types/ contracts/ config/ store/ data/ stats/ context.ts
+//
+// A folder added to src/ must be placed here (the test fails on an unplaced one).
+/** @type {Record<string, string[]>} layer → top-level folders (or root files) of src/ */
+const LAYERS = {
+  core: ['util', 'types', 'contracts', 'config', 'store', 'data', 'stats', 'context.ts'],
+  operations: ['ingest', 'model', 'registry', 'monitor', 'population', 'pipeline', 'report', 'simulate'],
+  interfaces: ['cli', 'server', 'index.ts'],
+};
+
+const esc = (s) => s.replace(/[.]/g, '\\.');
+const pathOf = (names) => `^src/(${names.map(esc).join('|')})(/|$)`;
+const above = (layer) => {
+  const order = Object.keys(LAYERS);
+  return order.slice(order.indexOf(layer) + 1).flatMap((l) => LAYERS[l]);
+};
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  LAYERS,
+  forbidden: [
+    ...['core', 'operations'].map((layer) => ({
+      name: `no-upward-import-from-${layer}`,
+      comment: `${layer} code (${LAYERS[layer].join(', ')}) must not import from a layer above it (${above(layer).join(', ')})`,
+      severity: 'error',
+      from: { path: pathOf(LAYERS[layer]) },
+      to: { path: pathOf(above(layer)) },
+    })),
+    {
+      name: 'no-folder-cycle',
+      comment: 'no cycle between top-level folders of src/: a module must not reach, through imports, a module of its own folder by way of another folder',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: {
+        // A cycle that leaves the folder and comes back to it.
+        circular: true,
+        viaSomeNot: '^src/$1/',
+      },
+    },
+    {
+      name: 'no-unplaced-folder',
+      comment: 'every top-level folder of src/ has a layer in .dependency-cruiser.cjs',
+      severity: 'error',
+      from: { path: '^src/', pathNot: pathOf(Object.values(LAYERS).flat()) },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^src/types/.*\\.d\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};
