@@ -94,13 +94,13 @@ export const populationSchema = z.union([
 
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()).check(z.describe('Path or URL of the JSON Schema, for editors.')),
-  input_folder_path: nonEmpty.check(z.describe('Folder scanned for new data files (relative to the config file).')),
+  input_folder_path: nonEmpty.check(z.describe('Folder scanned for new data files (relative to the config file); must exist.')),
   output_folder_path: nonEmpty.check(z.describe('Folder that receives the combined dataset (finaldata.csv).')),
-  test_data_path: nonEmpty.check(z.describe('Test data: a folder of data files or one file.')),
-  output_model_path: nonEmpty.check(z.describe('Folder of immutable model versions.')),
-  prod_deployment_path: nonEmpty.check(z.describe('Folder holding the production model.')),
+  test_data_path: nonEmpty.check(z.describe('Test data: a folder of data files or one file; must exist.')),
+  output_model_path: nonEmpty.check(z.describe('Folder of immutable model versions (<version>/model.json) and latestscore.txt.')),
+  prod_deployment_path: nonEmpty.check(z.describe('Folder holding the production model: model.json, latestscore.txt, ingestedfiles.json (with a PostgreSQL store production lives in the store and this folder is not written).')),
   input_file_extension: z._default(nonEmpty, 'csv').check(z.describe('Extension of data files, without the dot.')),
-  url: z._default(z.url(), 'http://127.0.0.1:8000/').check(z.describe('Where the API listens.')),
+  url: z._default(z.url(), 'http://127.0.0.1:8000/').check(z.describe('Where the API listens (`riskwatch serve`; `--host`/`--port` override) and where `riskwatch apicalls` calls it.')),
 
   features: z._default(z.array(nonEmpty).check(z.minLength(1)), [...DEFAULT_FEATURES]).check(z.describe('Feature columns, in model order.')),
   feature_types: z
@@ -112,9 +112,9 @@ export const configSchema = z.strictObject({
     z.strictObject({
       C: z._default(positive(), 1.0).check(z.describe('Inverse L2 strength, as scikit-learn.')),
       max_iter: z._default(positiveInt(), 100).check(z.describe('Newton iterations at most.')),
-      tol: z._default(positive(), 1e-12).check(z.describe('Stop when the gradient norm, relative to its start, is below this.')),
-      threshold: z._default(share(), 0.5).check(z.describe('Probability above which a client is predicted to leave.')),
-      min_training_rows: z._default(positiveInt(), 20).check(z.describe('A version trained on fewer rows is never deployed (deploy, rollback and run refuse it).')),
+      tol: z._default(positive(), 1e-12).check(z.describe('Stop when ‖gradient‖ ≤ tol · max(1, ‖initial gradient‖), in scaled coordinates.')),
+      threshold: z._default(share(), 0.5).check(z.describe('Predicted to leave (prediction 1) when the probability is above this.')),
+      min_training_rows: z._default(positiveInt(), 20).check(z.describe('A version trained on fewer rows is never deployed: deploy, rollback, POST /deploy and run refuse it with the reason (run ends without deploying, "waiting for more data"). 20 keeps the original project\'s 26-row sample deployable; raise it for real data.')),
     }),
     { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5, min_training_rows: 20 },
   ),
@@ -124,7 +124,7 @@ export const configSchema = z.strictObject({
       ks_alpha: z._default(share(), 0.05).check(z.describe('KS significance level (references of 1,000 rows or fewer), before correction.')),
       correction: z._default(z.enum(['bonferroni', 'none']), 'bonferroni').check(z.describe('Multiple-testing correction when p-values decide.')),
       dataset_share: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5).check(z.describe('Dataset drift when at least this share of features drift.')),
-      model_rule: z._default(z.enum(['raw', 'parametric', 'nonparametric']), 'nonparametric').check(z.describe('Which rule decides model drift from the F1 history.')),
+      model_rule: z._default(z.enum(['raw', 'parametric', 'nonparametric']), 'nonparametric').check(z.describe('Which rule decides model drift from the F1 history: raw (below every previous score), parametric (below mean − 2·std), nonparametric (below Q1 − 1.5·IQR); see docs/monitoring.md.')),
       retrain_on_data_drift: z._default(z.boolean(), false).check(z.describe('Also retrain when the data drifts but no model drift is measured.')),
       margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0).check(z.describe('Deploy the challenger unless its F1 is worse than the champion by more than this.')),
       bootstrap: z._default(z.int().check(z.gte(100)), 1000).check(z.describe('Bootstrap resamples for the F1 confidence interval.')),
@@ -134,7 +134,7 @@ export const configSchema = z.strictObject({
     }),
     { wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000, methods: {} },
   ),
-  schedule: z._default(someString(), '*/10 * * * *').check(z.describe('Cron expression for `riskwatch schedule` (5 fields, or 6 with seconds). Default: every 10 minutes, as the original brief asked.')),
+  schedule: z._default(someString(), '*/10 * * * *').check(z.describe('Cron expression for `riskwatch schedule` and `serve --schedule` (5 fields, or 6 with seconds). Default: every 10 minutes, as the original brief asked.')),
   alerts: z
     ._default(
       z.strictObject({
@@ -144,12 +144,12 @@ export const configSchema = z.strictObject({
               .strictObject({
                 url: z.optional(z.url()).check(z.describe('Webhook URL (Slack-compatible: the payload has a `text` field).')),
                 url_env: z.optional(someString()).check(z.describe('Name of an environment variable holding the URL (keeps tokens out of the file).')),
-                headers: z.optional(z.record(z.string(), z.string())),
+                headers: z.optional(z.record(z.string(), z.string())).check(z.describe('Extra HTTP headers sent with each alert.')),
               })
               .check(z.refine((w) => (w.url === undefined) !== (w.url_env === undefined), 'expected exactly one of "url" or "url_env"')),
           ),
           [],
-        ),
+        ).check(z.describe('Webhooks the alert is POSTed to: each {url} or {url_env}, optional headers (entries below).')),
         timeout_ms: z._default(positiveInt(), 5000).check(z.describe('Per request.')),
         retries: z._default(z.int().check(z.gte(0), z.lte(10)), 2).check(z.describe('Extra attempts on network errors, timeouts, 5xx and 429.')),
       }),
@@ -161,20 +161,20 @@ export const configSchema = z.strictObject({
       token_env: z.optional(someString()).check(z.describe('Environment variable holding the bearer token for POST /deploy, /rollback and /run; without it those routes are off.')),
       read_token_env: z
         .optional(someString())
-        .check(z.describe('Environment variable holding the read token (at least 16 characters). Set: every route but /health and /ready answers 401 without it (Authorization: Bearer, or the dashboard\'s session cookie from /signin); the api.token_env token also reads. Unset: reads are open to whoever reaches the port.')),
+        .check(z.describe('Environment variable holding the read token (at least 16 characters; e.g. `openssl rand -hex 32`). Set: every route but /health and /ready (and the sign-in routes) answers 401 without it (Authorization: Bearer <token>, or the dashboard\'s session cookie from /signin; see docs/api.md, Read access); the api.token_env token also reads. Named but unset (or shorter) in the environment, `serve` refuses to start. Unset: reads are open to whoever reaches the port (a warning at start when listening beyond loopback).')),
       cors_origins: z._default(z.array(nonEmpty), []).check(z.describe('Origins allowed to call the API from a browser (CORS), e.g. ["https://intranet.example"]; empty (the default): no CORS headers, cross-origin browser calls are refused.')),
       rate_limit: z
         ._default(
           z.strictObject({
             burst: z._default(positiveInt(), 10).check(z.describe('Requests a client (IP) may make at once to POST /deploy, /rollback and /run.')),
-            per_minute: z._default(positive(), 30).check(z.describe('Sustained requests per minute per client (IP) to those routes; beyond it 429.')),
+            per_minute: z._default(positive(), 30).check(z.describe('Sustained requests per minute per client (IP) to those routes; beyond it 429 with Retry-After.')),
           }),
           { burst: 10, per_minute: 30 },
         )
         .check(z.describe('Token bucket per client IP on the routes that change production.')),
       trusted_proxies: z
         ._default(z.array(trustedProxy), [])
-        .check(z.describe('Reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-For is believed: when one of them connects, the client IP (for the rate limit) is the rightmost address in X-Forwarded-For that is not itself a trusted proxy. Empty (the default): the connecting address is the client, X-Forwarded-For is ignored.')),
+        .check(z.describe('Reverse proxies (IP addresses, CIDR ranges such as 10.0.0.0/8, or loopback / linklocal / uniquelocal) whose X-Forwarded-For is believed: when one of them connects, the client IP (for the rate limit) is the rightmost address in X-Forwarded-For that is not itself a trusted proxy. Empty (the default): the connecting address is the client, X-Forwarded-For is ignored.')),
       max_rows: z
         ._default(positiveInt(), 100_000)
         .check(z.describe('The most data rows GET /prediction?filepath= reads from a file or folder; one with more gets 413, and the reading stops there (score big files with `riskwatch predict --data`).')),
@@ -183,7 +183,7 @@ export const configSchema = z.strictObject({
   ),
   sources: z
     .optional(z.array(sourceSchema).check(z.minLength(1)))
-    .check(z.describe('Where new data comes from. Default: one folder source, input_folder_path with input_file_extension.')),
+    .check(z.describe('Where new data comes from, read in this order (entries below; see docs/data.md). Default: one folder source, input_folder_path with input_file_extension.')),
   report: z
     ._default(
       z.strictObject({
@@ -196,15 +196,15 @@ export const configSchema = z.strictObject({
     .check(z.describe('Reports: charts (SVG, PNG) and a PDF for the production model.')),
   population: z
     .optional(populationSchema)
-    .check(z.describe('The current clients the call list ranks (GET /risk, the dashboard, the report): a data file or folder, or {type:"sqlite"|"postgres", ..., table|query}. Default: the ingested dataset, each client\'s latest row unless it says the client left.')),
-  top_k: z._default(positiveInt(), 100).check(z.describe('How many clients the client managers can call: the size of the top-K list.')),
+    .check(z.describe('The current clients the call list ranks (GET /risk, the dashboard, the report): a data file or folder, or {type:"sqlite"|"postgres", ..., table|query} (entries below). Ids and the model\'s features are required, the label column is not. Default: the ingested dataset\'s current clients, each client\'s latest row unless it says the client left. See docs/api.md, The call list.')),
+  top_k: z._default(positiveInt(), 100).check(z.describe('How many clients the client managers can call: the size of the top-K list (the call list\'s default length, top-K precision and recall in scores).')),
   store: z._default(
     z
       .strictObject({
         type: z._default(z.enum(['sqlite', 'postgres']), 'sqlite').check(z.describe('"sqlite" (one file, one machine; the default) or "postgres" (several machines share one store, model artifacts and run lock).')),
         path: z.optional(nonEmpty).check(z.describe('sqlite: the file (relative to the config file). Default riskwatch.db.')),
         url: z.optional(nonEmpty).check(z.describe('postgres: connection URL, postgres://user:password@host:5432/db, or libpq keyword/value (host=… dbname=…). Prefer url_env: a password in this file is readable by anyone who can read the file.')),
-        url_env: z.optional(someString()).check(z.describe('postgres: name of an environment variable holding the connection URL (or a libpq keyword/value string).')),
+        url_env: z.optional(someString()).check(z.describe('postgres: name of an environment variable holding the connection URL (or a libpq keyword/value string). Exactly one of url and url_env. See docs/stores.md.')),
         schema: z
           .optional(z.string().check(z.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters)')))
           .check(z.describe('postgres: schema holding riskwatch\'s tables (created if missing). Default public.')),
@@ -222,7 +222,7 @@ export const configSchema = z.strictObject({
       ),
     { type: 'sqlite' },
   ),
-  log_level: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  log_level: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info').check(z.describe('Default log level (`--log-level` overrides).')),
 });
 
 export type RawConfig = z.input<typeof configSchema>;
