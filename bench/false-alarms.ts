@@ -1,6 +1,6 @@
 // How often does each model-drift rule fire on batches from an unchanged world (the generator's
 // no-drift scenario)? Run: TRIALS=250 node --import tsx bench/false-alarms.ts. The default rule in
-// config (drift.model_rule) is the one with the fewest false alarms here; figures in the README.
+// config (drift.model_rule) is the one with the fewest false alarms here; figures in docs/monitoring.md.
 import { Random } from '../src/util/random.ts';
 import { makeClient } from '../src/simulate/generate.ts';
 import { fitLogistic, predictProba } from '../src/model/logistic/fit.ts';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the bad-input corpus: one folder per case under test/reliability/corpus/<case>/ holding
 // the input file(s) and expected.json (what riskwatch must do with them, decided by hand from the
-// data format in README.md — not recorded from a run). Cases whose bytes are huge, binary or not
+// data format in docs/data.md — not recorded from a run). Cases whose bytes are huge, binary or not
 // a plain file (1 MB field, 10,000 columns, gzip, a directory named x.csv, a file being written)
 // hold only expected.json with "generate": the test builds them at run time.
 // Re-run after editing a case: node scripts/reliability/make-corpus.mjs

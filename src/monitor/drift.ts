@@ -25,7 +25,7 @@ export type DriftLevel = 'none' | 'possible' | 'drift';
 export interface FeatureDrift extends Omit<ProfileComparison, 'psi' | 'drift' | 'method'> {
   /** Which test decided: by reference size, or as configured in drift.methods. */
   method: 'ks' | 'wasserstein';
-  /** The README's contract: `{value, level}`. */
+  /** The documented contract (docs/cli.md, drift): `{value, level}`. */
   psi: { value: number; level: PsiLevel };
   /** Same as psi.level; kept because releases that printed `psi` as a bare number had it beside. */
   psiLevel: PsiLevel;

@@ -32,7 +32,7 @@ export function describeMeasure(kind: ScoreKind, rows: number, source?: string):
     case 'batch':
       return `${source ? `${source}: ` : ''}${count(rows, 'new labelled row', 'new labelled rows')}`;
     case 'holdout':
-      // Held out of the challenger's training (README: "The model's score").
+      // Held out of the challenger's training (docs/model.md: "The model's score").
       return `holdout: ${count(rows, 'newest row', 'newest rows')}${source ? ` of ${source}` : ''}`;
     case 'adhoc':
       return `${source ? `${source.startsWith('new files:') ? source : basename(source)} ` : ''}(${count(rows, 'row', 'rows')}, ad hoc: not part of the model's history)`;

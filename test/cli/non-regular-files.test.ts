@@ -85,7 +85,7 @@ test('a SQLite source or store that is a FIFO is named at once (the source faile
   writeFileSync(sourceConfig, JSON.stringify({ ...base, sources: [{ type: 'sqlite', name: 'branch', path: 'branch.db', table: 'clients' }] }));
   const storeConfig = join(ws.dir, 'config-fifo-store.json');
   writeFileSync(storeConfig, JSON.stringify({ ...base, store: { type: 'sqlite', path: 'fifo-store.db' } }));
-  // A failed source does not fail ingest (README: it exits 0, the source reported as failed).
+  // A failed source does not fail ingest (docs/data.md, Database sources: it exits 0, the source reported as failed).
   for (const [config, args, code, named] of [
     [sourceConfig, ['ingest'], 0, /"source failed: source \\"branch\\": [^"]*branch\.db: is not a regular file"/],
     [storeConfig, ['models'], 1, /fifo-store\.db: is not a regular file/],

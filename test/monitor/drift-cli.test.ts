@@ -38,7 +38,7 @@ test('drift --json: the contract shape, pending files by default, --data FILE, a
     assert.equal(typeof d.ks.statistic, 'number');
     assert.equal(typeof d.ks.pValue, 'number');
     assert.equal(typeof d.wasserstein, 'number');
-    // The README's contract psi: {value, level}; psiLevel stays beside it for older clients.
+    // The documented contract (docs/cli.md) psi: {value, level}; psiLevel stays beside it for older clients.
     assert.equal(typeof d.psi.value, 'number');
     assert.ok(['stable', 'moderate', 'major'].includes(d.psi.level));
     assert.equal(d.psiLevel, d.psi.level);
