@@ -3,6 +3,8 @@
  * (sqlite/, postgres/). Methods are async so a networked backend fits the same shape.
  */
 
+import type { RunRecord as ShownRunRecord } from '../contracts/api.js';
+
 export interface IngestedFileRecord {
   ingestionId?: number;
   name: string;
@@ -104,18 +106,9 @@ export interface DeploymentRecord {
   deployedAt: string;
 }
 
-export interface RunRecord {
-  id: number;
-  command: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: 'running' | 'ok' | 'failed';
-  /** What a pipeline run ended as: noop, completed, failed, locked (null for other commands). */
-  outcome: string | null;
-  timings: Record<string, number>;
-  error: string | null;
-  detail: Record<string, unknown>;
-}
+/** A recorded command as the store keeps it: the API's record before its detail is parsed and its
+ * timings are also given in seconds (src/store/run-detail.ts, run-timings.ts). */
+export type RunRecord = Omit<ShownRunRecord, 'detail' | 'timingsUnit' | 'timingsSeconds'> & { detail: Record<string, unknown> };
 
 /** The process that recorded a run: its id on `host` (the machine's host name). */
 export interface RunOwner {
