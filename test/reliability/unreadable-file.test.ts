@@ -5,9 +5,9 @@
  * `run` reported `noop` with exit 0.
  *
  * How the file is made unreadable: as root, `chmod 000` does not stop reading, so the CLI runs
- * as the unprivileged user `nobody` (setpriv) on a workspace `nobody` owns; the file's mode is
- * 000. As a non-root user the CLI runs as that user. Nothing is skipped: a missing `setpriv` or
- * `nobody` fails the test with a line saying what is needed.
+ * as root without capabilities (setpriv drops CAP_DAC_OVERRIDE and the rest) and the file's mode
+ * is 000. As a non-root user the CLI runs as that user. Nothing is skipped: a missing `setpriv`
+ * fails the test with a line saying what is needed.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,18 +21,18 @@ import { BIN } from './helpers.ts';
 const root = mkdtempSync(join(tmpdir(), 'rw-unreadable-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** The user the CLI runs as: nobody when we are root (root reads any file), else ourselves. */
+/**
+ * How the CLI runs: as root, still root but with every capability dropped (setpriv), so file modes
+ * bind it as they bind any user — it keeps reaching the checkout wherever that lies (a 0700 clone
+ * folder stops a switch to nobody); as another user, as that user.
+ */
 function runAs(): { prefix: string[]; uid: number; gid: number } {
-  if (process.getuid?.() !== 0) return { prefix: [], uid: process.getuid!(), gid: process.getgid!() };
-  const id = (flag: string) => spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' });
-  const u = id('-u');
-  const g = id('-g');
-  assert.ok(u.status === 0 && g.status === 0, 'this test needs the user "nobody" to run riskwatch without root (useradd nobody)');
+  const uid = process.getuid!();
+  const gid = process.getgid!();
+  if (uid !== 0) return { prefix: [], uid, gid };
   const probe = spawnSync('setpriv', ['--version'], { encoding: 'utf8' });
-  assert.ok(probe.status === 0, 'this test needs setpriv (util-linux) to run riskwatch as nobody: apt-get install util-linux');
-  const uid = Number(u.stdout.trim());
-  const gid = Number(g.stdout.trim());
-  return { prefix: ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups'], uid, gid };
+  assert.ok(probe.status === 0, 'this test needs setpriv (util-linux) to run riskwatch without root\'s capabilities: apt-get install util-linux');
+  return { prefix: ['setpriv', '--bounding-set=-all', '--inh-caps=-all'], uid, gid };
 }
 
 function chownTree(path: string, uid: number, gid: number): void {
