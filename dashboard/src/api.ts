@@ -14,7 +14,7 @@ export type {
   FeatureDistribution,
   FeatureDrift,
   Histogram,
-  Metrics,
+  ClassificationMetrics,
   ModelListing,
   ModelScore,
   PopulationInfo,

@@ -6,7 +6,7 @@
  */
 
 /** Classification metrics with scikit-learn's definitions (src/model/metrics.ts computes them). */
-export interface Metrics {
+export interface ClassificationMetrics {
   rows: number;
   positives: number;
   f1: number;
@@ -118,7 +118,7 @@ export interface PrPoint {
 export interface Evaluation {
   data: { path: string; hash: string; rows: number; positives: number } | null;
   production: string | null;
-  versions: Array<{ version: string; createdAt: string; metrics: Metrics | null }>;
+  versions: Array<{ version: string; createdAt: string; metrics: ClassificationMetrics | null }>;
   curves: { version: string; roc: RocPoint[]; pr: PrPoint[] } | null;
   /** The production model's expected calibration error on the test data: how precisely its risks can be shown. */
   calibration?: { version: string; ece: number } | null;

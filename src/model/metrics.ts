@@ -6,10 +6,10 @@
  * Top-K: rows ordered by probability, ties in row order (a stable sort); the first K.
  * The shape is an API contract (GET /evaluation), declared with the other response types.
  */
-import type { Metrics } from '../contracts/api.js';
-export type { Metrics };
+import type { ClassificationMetrics } from '../contracts/api.js';
+export type { ClassificationMetrics };
 
-export function computeMetrics(y: Uint8Array, prob: Float64Array, threshold: number, k: number): Metrics {
+export function computeMetrics(y: Uint8Array, prob: Float64Array, threshold: number, k: number): ClassificationMetrics {
   const n = y.length;
   let tp = 0, fp = 0, tn = 0, fn = 0;
   let ll = 0, brier = 0;

@@ -5,7 +5,7 @@ import { readTable } from '../data/read-table.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
-import { computeMetrics, type Metrics } from './metrics.js';
+import { computeMetrics, type ClassificationMetrics } from './metrics.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from './fitted-model.js';
 import type { Dataset } from '../data/dataset.js';
@@ -13,7 +13,7 @@ import { resolveModel } from './resolve.js';
 import { currentProduction } from '../registry/production.js';
 import { describeMeasure, modelScore, recordModelScore, type ModelScore } from '../registry/model-score.js';
 
-export interface ScoreResult extends Metrics {
+export interface ScoreResult extends ClassificationMetrics {
   version: string;
   data: string;
   rowsRejected: number;
@@ -48,7 +48,7 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
 }
 
 /** Metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
-export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): Metrics {
+export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): ClassificationMetrics {
   const model = loadModel(doc);
   return computeMetrics(ds.y, model.predictProba(ds.x, ds.rows), model.threshold, topK);
 }

@@ -3,7 +3,7 @@ import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
 import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
-import { computeMetrics, type Metrics } from '../model/metrics.js';
+import { computeMetrics, type ClassificationMetrics } from '../model/metrics.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { isHistory } from '../registry/model-score.js';
@@ -34,7 +34,7 @@ export interface ReportData {
   run: { id: number | null; at: string | null; reason: string } | null;
   /** The run that deployed the production version, with its reason (null: deployed by hand, or no record). */
   deployedBy: { id: number; reason: string } | null;
-  test: { path: string; metrics: Metrics; curves: RankCurves; calibration: ReturnType<typeof calibration> };
+  test: { path: string; metrics: ClassificationMetrics; curves: RankCurves; calibration: ReturnType<typeof calibration> };
   reference: ModelReference | null;
   drift: (DriftReport & { histograms: Record<string, Histogram> }) | null;
   scores: ScorePoint[];

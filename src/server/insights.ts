@@ -5,7 +5,7 @@ import { predictionSchema, trainingSchema } from '../data/columns.js';
 import { DatasetBuilder } from '../data/dataset.js';
 import { readDataFile } from '../data/read-data-file.js';
 import { readTable } from '../data/read-table.js';
-import { computeMetrics, type Metrics } from '../model/metrics.js';
+import { computeMetrics, type ClassificationMetrics } from '../model/metrics.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { analyseDrift, f1History, type FeatureDrift } from '../monitor/drift.js';

@@ -41,10 +41,10 @@ const get = async <T>(path: string): Promise<T> => {
   return (await r.json()) as T;
 };
 
-interface Metrics { f1: number; precision: number; recall: number; rocAuc: number; prAuc: number; confusionMatrix: number[][]; rows: number }
+interface ClassificationMetrics { f1: number; precision: number; recall: number; rocAuc: number; prAuc: number; confusionMatrix: number[][]; rows: number }
 
 test('/evaluation: every version scored on the test data as `score` does; production curves (≤ 200 points) agree with its AUCs', async () => {
-  const e = await get<{ data: { rows: number; positives: number }; production: string; versions: Array<{ version: string; metrics: Metrics }>; curves: { version: string; roc: Array<{ fpr: number; tpr: number }>; pr: Array<{ recall: number; precision: number }> } }>('/evaluation');
+  const e = await get<{ data: { rows: number; positives: number }; production: string; versions: Array<{ version: string; metrics: ClassificationMetrics }>; curves: { version: string; roc: Array<{ fpr: number; tpr: number }>; pr: Array<{ recall: number; precision: number }> } }>('/evaluation');
   assert.deepEqual(e.versions.map((v) => v.version), ['v1', 'v2']);
   for (const v of e.versions) {
     const s = await score(ctx, { model: v.version });

@@ -1,4 +1,4 @@
-import type { Diagnosis, Distributions, DriftLatest, Evaluation, Metrics, ModelListing, Population, RunRecord } from '../api';
+import type { Diagnosis, Distributions, DriftLatest, Evaluation, ClassificationMetrics, ModelListing, Population, RunRecord } from '../api';
 import { ago, int, num, pct, when } from '../format';
 
 export type Verdict = { tone: 'good' | 'warn' | 'bad' | 'none'; label: string; detail: string };
@@ -32,8 +32,8 @@ export function Overview(props: { models?: { models: ModelListing[]; production:
   const v = verdict(props.drift, production);
   const evals = (props.evaluation?.versions ?? []).filter((e) => e.metrics);
   const idx = evals.findIndex((e) => e.version === production);
-  const cur: Metrics | null = idx >= 0 ? evals[idx].metrics : null;
-  const prev: Metrics | null = idx > 0 ? evals[idx - 1].metrics : null;
+  const cur: ClassificationMetrics | null = idx >= 0 ? evals[idx].metrics : null;
+  const prev: ClassificationMetrics | null = idx > 0 ? evals[idx - 1].metrics : null;
   const delta = (k: 'f1' | 'precision' | 'recall' | 'rocAuc' | 'prAuc') => (cur && prev && cur[k] !== null && prev[k] !== null ? (cur[k] as number) - (prev[k] as number) : null);
   const model = props.models?.models.find((m) => m.version === production);
   const pop = props.population;
