@@ -68,7 +68,7 @@ export function registerCommands(program: Command): void {
 
   program
     .command('export')
-    .description('print the production model as SQL (a view scoring a table where the data lives)')
+    .description('print the production model as SQL (a view giving each row of a table its risk where the data lives)')
     .requiredOption('--format <format>', 'output format: sql', choiceArg('--format', ['sql'] as const))
     .option('--dialect <dialect>', 'postgres or sqlite', choiceArg('--dialect', ['postgres', 'sqlite'] as const), 'postgres')
     .option('--table <name>', 'table (or view) holding the id and feature columns, optionally schema.table', 'clients')

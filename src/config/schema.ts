@@ -177,7 +177,7 @@ export const configSchema = z.strictObject({
         .check(z.describe('Reverse proxies (IP addresses, CIDR ranges such as 10.0.0.0/8, or loopback / linklocal / uniquelocal) whose X-Forwarded-For is believed: when one of them connects, the client IP (for the rate limit) is the rightmost address in X-Forwarded-For that is not itself a trusted proxy. Empty (the default): the connecting address is the client, X-Forwarded-For is ignored.')),
       max_rows: z
         ._default(positiveInt(), 100_000)
-        .check(z.describe('The most data rows GET /prediction?filepath= reads from a file or folder; one with more gets 413, and the reading stops there (score big files with `riskwatch predict --data`).')),
+        .check(z.describe('The most data rows GET /prediction?filepath= reads from a file or folder; one with more gets 413, and the reading stops there (predict big files with `riskwatch predict --data`).')),
     }),
     { cors_origins: [], rate_limit: { burst: 10, per_minute: 30 }, trusted_proxies: [], max_rows: 100_000 },
   ),

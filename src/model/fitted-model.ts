@@ -24,7 +24,7 @@ export interface SqlOptions {
 
 /**
  * A fitted model as everything outside src/model sees it: what it reads, where it decides, how it
- * scores, and how it writes itself out. Monitoring, reports, the server and the SQL export go
+ * predicts, and how it writes itself out. Monitoring, reports, the server and the SQL export go
  * through this alone, so a model family's parameters (a logistic regression's coefficients,
  * intercept and medians) stay inside its folder and a second family plugs in at loadModel.
  */
@@ -38,16 +38,16 @@ export interface FittedModel {
   /**
    * P(leave) per row of `x` (one column per feature, in `features` order; missing = NaN, which the
    * model imputes). `out` (at least `rows` long) is filled and returned when given: callers
-   * scoring repeatedly reuse it, a fresh array costs page faults.
+   * predicting repeatedly reuse it, a fresh array costs page faults.
    */
   predictProba(x: readonly Float64Array[], rows: number, out?: Float64Array): Float64Array;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
   toDocument(): ModelDocument;
-  /** The model as SQL, so a warehouse scores its rows where they live (same arithmetic as predictProba). */
+  /** The model as SQL, so a warehouse computes its rows' risk where they live (same arithmetic as predictProba). */
   toSql(opts: SqlOptions): SqlExport;
 }
 
-/** The one way from a model document to a model that scores. */
+/** The one way from a model document to a model that predicts. */
 export function loadModel(doc: ModelDocument): FittedModel {
   return new LogisticModel(doc);
 }

@@ -52,7 +52,7 @@ export async function predict(ctx: Context, opts: PredictOptions): Promise<Predi
 }
 
 /**
- * --out: the file is written as the input is read. Each parsed chunk is scored and handed to the
+ * --out: the file is written as the input is read. Each parsed chunk is predicted and handed to the
  * predictions writer (formatted on a second thread for large input) while the next chunk is read
  * and parsed, so the command takes about as long as reading the CSV; and no whole-file columns,
  * probability array or prediction list is built (their fresh memory alone cost ~3 ms/MB in page

@@ -5,7 +5,7 @@ import { formatPredictionRows, rowRoom } from './prediction-rows.js';
 
 /**
  * The predictions thread (started by predictions-writer.ts for `predict --out` on large input):
- * formats each batch of scored rows it is sent and writes it to the output's temp file, while the
+ * formats each batch of predicted rows it is sent and writes it to the output's temp file, while the
  * main thread parses the next part of the CSV (the machine has two cores). Batches arrive in
  * shared memory slots, in order; a slot is handed back as soon as its rows are formatted. A batch
  * the main thread formatted itself (this thread was behind) arrives as text, written in its turn. The

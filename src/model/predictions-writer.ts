@@ -10,7 +10,7 @@ import type { PredictionsReply, PredictionsRequest } from './predictions-worker.
 
 /**
  * `predict --out`'s file, written atomically while the input is still being read: each batch of
- * scored rows is pushed as soon as it is parsed. With a predictions thread (large input), the
+ * predicted rows is pushed as soon as it is parsed. With a predictions thread (large input), the
  * batches are formatted and written there, beside the parsing on the main thread; without one,
  * here. The bytes are the same either way (formatPredictionRows).
  */

@@ -38,7 +38,7 @@ export function fastExp(x: number): number {
   return POW2_FRAC[n & 63] * POW2_INT[(n >> 6) + 1024] * p;
 }
 
-/** 1 / (1 + e^-t): the probability of leaving for the linear score t. */
+/** 1 / (1 + e^-t): the probability of leaving for the linear predictor t. */
 export function sigmoid(t: number): number {
   return 1 / (1 + fastExp(-t));
 }

@@ -15,7 +15,7 @@ import { currentClients } from './current-clients.js';
 
 export type { PopulationInfo };
 
-/** The current clients, one row each, ready to score. */
+/** The current clients, one row each, ready to predict. */
 export interface Population {
   info: PopulationInfo;
   /** One row per current client, in the order of their latest rows; ids always present. */

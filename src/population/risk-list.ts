@@ -5,11 +5,11 @@ import type { IdColumn } from '../data/id-column.js';
 import type { FittedModel } from '../model/fitted-model.js';
 import { readPopulation, type Population, type PopulationInfo } from './read-population.js';
 
-/** What scores the population: a model version (loadModel), seen through what ranking needs. */
+/** What ranks the population: a model version (loadModel), seen through what ranking needs. */
 export type RankingModel = Pick<FittedModel, 'version' | 'features' | 'predictProba'>;
 
 /**
- * The call list: the current clients (read-population.ts), one row each, scored by one model
+ * The call list: the current clients (read-population.ts), one row each, their risk predicted by one model
  * version and ordered highest risk first. The one ranking GET /risk, the dashboard's data
  * (/population) and the report's highest-risk page all read, so they name the same clients.
  */
@@ -29,7 +29,7 @@ export interface RankedRiskList {
   order: Uint32Array;
 }
 
-/** Score and order an already-read population. */
+/** Predict and order an already-read population. */
 export function rankPopulation(pop: Population, model: RankingModel): RankedRiskList {
   const ds = pop.dataset;
   const prob = model.predictProba(ds.x, ds.rows);

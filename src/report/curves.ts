@@ -2,12 +2,12 @@
  * Chart data, aggregated so a page or a report draws a bounded number of points whatever the
  * number of rows: ROC and precision–recall curves (at most `maxPoints` points) and histograms
  * (at most 50 bins). The full curves follow scikit-learn's roc_curve / precision_recall_curve
- * (one point per distinct score, highest first); thinning keeps both ends and evenly spaced
+ * (one point per distinct probability, highest first); thinning keeps both ends and evenly spaced
  * points in between.
  */
 
 import type { Histogram, PrPoint, RocPoint } from '../contracts/api.js';
-import { cumulativeByScore } from './charts/curves.js';
+import { cumulativeByRisk } from './charts/curves.js';
 
 export type { RocPoint };
 
@@ -26,7 +26,7 @@ export function thin<T>(points: T[], max: number): T[] {
 
 /** ROC curve from (0,0) (threshold +∞, written as Infinity → null in JSON) to (1,1). */
 export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): RocPoint[] {
-  const { tps, fps, thresholds } = cumulativeByScore(y, prob);
+  const { tps, fps, thresholds } = cumulativeByRisk(y, prob);
   const P = tps.length ? tps[tps.length - 1] : 0;
   const N = fps.length ? fps[fps.length - 1] : 0;
   const pts: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
@@ -34,9 +34,9 @@ export function rocCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoint
   return thin(pts, maxPoints);
 }
 
-/** Precision–recall curve from recall 0 (precision 1, as sklearn) to the lowest score, recall increasing (every threshold, as sklearn ≥ 1.1). */
+/** Precision–recall curve from recall 0 (precision 1, as sklearn) to the lowest probability, recall increasing (every threshold, as sklearn ≥ 1.1). */
 export function prCurve(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): PrPoint[] {
-  const { tps, fps, thresholds } = cumulativeByScore(y, prob);
+  const { tps, fps, thresholds } = cumulativeByRisk(y, prob);
   const P = tps.length ? tps[tps.length - 1] : 0;
   const pts: PrPoint[] = [{ recall: 0, precision: 1, threshold: Infinity }];
   for (let k = 0; k < tps.length; k++) {

@@ -50,7 +50,7 @@ export interface ReportData {
 const TOP_CLIENTS = 20;
 
 /**
- * Read once, aggregate everything: the test data (scored by the production model), the dataset
+ * Read once, aggregate everything: the test data (predicted by the production model), the dataset
  * binary (summary statistics, the newest batch's drift, the highest-risk clients), the store.
  * `run` is the pipeline run that just finished, when the report is part of it.
  */

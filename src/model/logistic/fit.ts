@@ -259,7 +259,7 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
 
 /**
  * P(exited = 1) per row; missing cells take the model's medians. `out` (at least `rows` long) is
- * filled and returned when given: callers scoring repeatedly reuse it, since on this VM a fresh
+ * filled and returned when given: callers predicting repeatedly reuse it, since on this VM a fresh
  * 8 MB array costs more in first-touch page faults (~25 ms) than the 1,000,000 sigmoids.
  */
 export function predictProba(x: readonly Float64Array[], rows: number, coef: ArrayLike<number>, intercept: number, medians: ArrayLike<number>, out: Float64Array = new Float64Array(rows)): Float64Array {

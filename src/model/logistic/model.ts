@@ -5,7 +5,7 @@ import { logisticSql } from './sql.js';
 
 /**
  * Logistic regression loaded from its document: the coefficients and medians are laid out once
- * as arrays in feature order, so scoring is the bare kernel (fit.ts predictProba).
+ * as arrays in feature order, so predicting is the bare kernel (fit.ts predictProba).
  */
 export class LogisticModel implements FittedModel {
   readonly family = 'logistic' as const;

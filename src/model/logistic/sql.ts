@@ -2,7 +2,7 @@ import type { SqlExport, SqlOptions } from '../fitted-model.js';
 import type { ModelDocument } from '../../contracts/model-document.js';
 
 /**
- * The model as SQL, so a warehouse scores its rows where they live. Same arithmetic as
+ * The model as SQL, so a warehouse computes its rows' risk where they live. Same arithmetic as
  * predictProba: z = intercept + Σ wⱼ·xⱼ (left to right, in double precision), a missing xⱼ
  * (NULL, or an empty or blank cell) replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
  * JavaScript's shortest round-trip form, which both databases parse back to the same double.

@@ -1,6 +1,6 @@
 /**
  * The ranking curves behind ROC, precision–recall, cumulative gains and lift, from one pass over
- * the scored rows ordered by risk. Aggregated to at most `maxPoints` points (taken at evenly
+ * the rows ordered by risk. Aggregated to at most `maxPoints` points (taken at evenly
  * spaced ranks, each one exact at its threshold), so a chart of 1,000,000 rows embeds a few
  * hundred numbers, not the rows.
  */
@@ -20,13 +20,13 @@ export interface RankCurves {
 }
 
 /**
- * Cumulative true and false positives at each distinct score, highest score first (what
+ * Cumulative true and false positives at each distinct probability, highest first (what
  * scikit-learn's _binary_clf_curve computes): positives and negatives are sorted apart (two native
  * typed-array sorts, no comparator) and merged from the top, one tie group at a time — a
  * threshold never splits rows of equal risk. Every curve here (ROC, precision–recall, gains,
  * lift) is read off these three arrays.
  */
-export function cumulativeByScore(y: ArrayLike<number>, prob: ArrayLike<number>): { tps: Float64Array; fps: Float64Array; thresholds: Float64Array; positives: number; negatives: number } {
+export function cumulativeByRisk(y: ArrayLike<number>, prob: ArrayLike<number>): { tps: Float64Array; fps: Float64Array; thresholds: Float64Array; positives: number; negatives: number } {
   const n = prob.length;
   let np = 0;
   for (let i = 0; i < n; i++) if (y[i] === 1) np++;
@@ -53,7 +53,7 @@ export function cumulativeByScore(y: ArrayLike<number>, prob: ArrayLike<number>)
 }
 
 export function rankCurves(y: ArrayLike<number>, prob: ArrayLike<number>, maxPoints = 200): RankCurves {
-  const { tps, fps, thresholds, positives: np, negatives: nn } = cumulativeByScore(y, prob);
+  const { tps, fps, thresholds, positives: np, negatives: nn } = cumulativeByRisk(y, prob);
   const n = np + nn;
   const step = Math.max(1, Math.floor(n / maxPoints));
   const points: CurvePoint[] = [{ share: 0, threshold: 1, tpr: 0, fpr: 0, precision: 1 }];
