@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
-import { EMPTY, INVALID, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
+import { EMPTY, INVALID, classifyCount, classifyNumber, isBlank, parseCount, parseCountText, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { FastRows } from './fast-row.js';
@@ -230,12 +230,18 @@ function rowHandler(
           v = Number.NaN;
           rowMissing[j] = 1;
         } else if (v === INVALID) {
+          // Rare: a blank or number with white space parseCount does not trim (a no-break space).
           const text = rec.text(c);
-          return reject(rec, classifyCount(text), schema.features[j], text);
+          v = parseCountText(text);
+          if (v === EMPTY) {
+            v = Number.NaN;
+            rowMissing[j] = 1;
+          } else if (v === INVALID) return reject(rec, classifyCount(text), schema.features[j], text);
+          else rowMissing[j] = 0;
         } else rowMissing[j] = 0;
       } else {
         const text = rec.text(c);
-        if (text.trim() === '') {
+        if (isBlank(text)) {
           v = Number.NaN;
           rowMissing[j] = 1;
         } else {

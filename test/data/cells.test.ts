@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EMPTY, INVALID, REJECT_REASONS, classifyCount, classifyNumber, parseCount, parseLabel, parseNumber } from '../../src/data/csv/cells.ts';
+import { EMPTY, INVALID, REJECT_REASONS, classifyCount, classifyNumber, isBlank, parseCount, parseCountText, parseLabel, parseNumber } from '../../src/data/csv/cells.ts';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -120,11 +120,12 @@ describe('classifyCount: why a count cell was rejected', () => {
     fc.assert(
       fc.property(fc.array(ch, { minLength: 1, maxLength: 22, size: 'max' }), (cs) => {
         const s = cs.join('');
-        if (count(s) !== INVALID) return;
+        // As the row validator asks: parseCount, then parseCountText (a no-break space trimmed).
+        if (count(s) !== INVALID || parseCountText(s) !== INVALID) return;
         const reason = classifyCount(s);
         assert.ok(reason in REJECT_REASONS, reason);
         if (reason === 'too_large') {
-          const t = s.replace(/^[ \t]+|[ \t]+$/g, '');
+          const t = s.replace(/^[^\S\r\n]+|[^\S\r\n]+$/g, '');
           assert.ok(/^[0-9]+$/.test(t) && BigInt(t) > BigInt(MAX_SAFE), `${JSON.stringify(s)} called too_large`);
         }
       }),
@@ -189,5 +190,18 @@ describe('parseNumber / classifyNumber (feature_types "number")', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('parseCountText and isBlank (the validator\'s second look at a refused count cell)', () => {
+  test('any white space around the digits, or only white space', () => {
+    assert.equal(parseCountText('\u00a05\u00a0'), 5);
+    assert.equal(parseCountText('\u00a0'), EMPTY);
+    assert.equal(parseCountText(' \u2007 '), EMPTY);
+    assert.equal(parseCountText('5\u00a0x'), INVALID);
+    assert.equal(parseCountText('1.5'), INVALID);
+    assert.equal(parseCountText('9007199254740992'), INVALID);
+    for (const s of ['', ' ', '\t', '\u00a0', '\u3000 ']) assert.equal(isBlank(s), true, JSON.stringify(s));
+    for (const s of ['0', ' x ', '\u00a0-']) assert.equal(isBlank(s), false, JSON.stringify(s));
   });
 });

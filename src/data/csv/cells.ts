@@ -27,6 +27,27 @@ export function parseCount(buf: Buffer, s: number, e: number): number {
   return v > MAX_SAFE ? INVALID : v;
 }
 
+/**
+ * A cell that holds nothing but white space (spaces, tabs, a no-break space as Excel exports
+ * write it, any Unicode space): missing, as an empty cell is — in a count, a number or a label
+ * column alike. The same rule as String.prototype.trim, which parseNumber already applied.
+ */
+export function isBlank(text: string): boolean {
+  return text.trim() === '';
+}
+
+/**
+ * A count cell parseCount refused, read again as text: surrounding white space beyond spaces and
+ * tabs (a no-break space) trimmed. Rare path: parseCount handles the usual cells from the bytes.
+ */
+export function parseCountText(text: string): number {
+  const t = text.trim();
+  if (t === '') return EMPTY;
+  if (!/^[0-9]+$/.test(t)) return INVALID;
+  const v = Number(t);
+  return v > MAX_SAFE ? INVALID : v;
+}
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Any finite decimal number: value, or NaN for empty (check isEmpty first) / invalid. */
@@ -39,8 +60,8 @@ export function parseNumber(text: string): number {
 
 /** Why a cell is not a valid non-negative integer count — a stable reason code. */
 export function classifyCount(text: string): RejectReason {
-  // Trim what parseCount trims (spaces, tabs) and no more: "5\r" is not a number "too large".
-  const t = text.replace(/^[ \t]+|[ \t]+$/g, '');
+  // Trim what parseCountText trims: "5\u00a0" is 5, but "5\r" is no number "too large".
+  const t = text.replace(/^[^\S\r\n]+|[^\S\r\n]+$/g, '');
   if (/^[+-]?(nan|inf|infinity)$/i.test(t)) return 'not_finite';
   if (/^\d+$/.test(t)) return 'too_large';
   if (/^-/.test(t) && DECIMAL.test(t)) return 'negative';
