@@ -20,7 +20,7 @@ export type {
   PopulationInfo,
   PopulationView as Population,
   RiskList,
-  RunRecord,
+  CommandRecord,
   SessionState,
   StepTimings,
 } from '../../src/contracts/api.js';

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, type DependencyHealth, type Diagnosis, type Distributions, type DriftLatest, type Evaluation, type ModelListing, type Population, type RiskList, type RunRecord } from './api';
+import { getJson, type DependencyHealth, type Diagnosis, type Distributions, type DriftLatest, type Evaluation, type ModelListing, type Population, type RiskList, type CommandRecord } from './api';
 import { Overview } from './sections/overview';
 import { Quality } from './sections/quality';
 import { RiskSection } from './sections/risk';
@@ -19,7 +19,7 @@ interface State {
   diagnosis?: Diagnosis;
   population?: Population;
   risk?: RiskList;
-  runs?: { runs: RunRecord[] };
+  runs?: { runs: CommandRecord[] };
 }
 
 declare global {

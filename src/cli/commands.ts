@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Scenario } from '../simulate/generate.js';
-import type { RunRecord } from '../store/types.js';
+import type { CommandRecord } from '../store/types.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
@@ -156,11 +156,11 @@ export function registerCommands(program: Command): void {
     .option('--limit <n>', 'how many', intArg('--limit', 1), 20)
     .action((o: { limit: number }) => {
       // The detail parser (zod) loads with the command, not at every start.
-      let reasonOf: (run: Pick<RunRecord, 'detail'>) => string = () => '';
+      let reasonOf: (run: Pick<CommandRecord, 'detail'>) => string = () => '';
       return runCommand('runs', g(), async (ctx) => {
-        const [{ showRun }, { runDetail }] = await Promise.all([import('../store/run-timings.js'), import('../store/run-detail.js')]);
-        reasonOf = (run) => runDetail(run).reason ?? '';
-        return { runs: (await ctx.store.runs(o.limit)).map(showRun) };
+        const [{ showCommandRecord }, { commandDetail }] = await Promise.all([import('../store/command-timings.js'), import('../store/command-detail.js')]);
+        reasonOf = (run) => commandDetail(run).reason ?? '';
+        return { runs: (await ctx.store.commandRecords(o.limit)).map(showCommandRecord) };
       }, (r) =>
         r.runs.length
           ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? reasonOf(x)}`).join('\n')

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { RiskwatchError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { nowIso } from '../util/time.js';
-import { recordRunStart } from '../store/record-run.js';
+import { recordCommandStart } from '../store/command-record.js';
 import { gracefulDone } from './stop.js';
 
 export interface GlobalOptions {
@@ -46,7 +46,7 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
 }
 
 /**
- * The shape of every command: load config, open the store, record a run with its timing, call
+ * The shape of every command: load config, open the store, make a command record with its timing, call
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
 export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number; detail?: (r: T) => Record<string, unknown> } = {}): Promise<void> {
@@ -66,21 +66,21 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   } catch (err) {
     return fail(err, log, Boolean(globals.json));
   }
-  // Commands record themselves as runs (timings feed diagnostics); the pipeline records its own.
+  // Commands make command records (timings feed diagnostics); the pipeline makes its own.
   const record = opts.record !== false;
-  const runId = record ? await recordRunStart(ctx.store, name, ctx.log) : 0;
+  const runId = record ? await recordCommandStart(ctx.store, name, ctx.log) : 0;
   const t0 = performance.now();
   try {
     const result = await fn(ctx);
     const ms = performance.now() - t0;
     // What `runs` shows of the command beside its timing (e.g. whether a score was ad hoc).
-    if (record) await ctx.store.finishRun(runId, 'ok', nowIso(), { [name]: ms }, null, opts.detail?.(result) ?? {});
+    if (record) await ctx.store.finishCommandRecord(runId, 'ok', nowIso(), { [name]: ms }, null, opts.detail?.(result) ?? {});
     print(Boolean(globals.json), result, human as (r: never) => string);
     const code = opts.exitCode?.(result) ?? 0;
     if (code) process.exitCode = code;
   } catch (err) {
     const { message } = describeFailure(err, log);
-    if (record) await ctx.store.finishRun(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
+    if (record) await ctx.store.finishCommandRecord(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
     fail(err, log, Boolean(globals.json));
   } finally {
     gracefulDone();

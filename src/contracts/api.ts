@@ -214,9 +214,9 @@ export interface Diagnosis {
 
 /**
  * What a command recorded about itself. Every field is optional: each command records its own,
- * older releases recorded fewer, and readers parse it (src/store/run-detail.ts) instead of trusting it.
+ * older releases recorded fewer, and readers parse it (src/store/command-detail.ts) instead of trusting it.
  */
-export interface RunDetail {
+export interface CommandDetail {
   reason?: string;
   deployed?: string | null;
   retrained?: boolean;
@@ -230,7 +230,7 @@ export interface RunDetail {
 }
 
 /** GET /runs: one recorded command, with its timings also in seconds. */
-export interface RunRecord {
+export interface CommandRecord {
   id: number;
   command: string;
   startedAt: string;
@@ -240,7 +240,7 @@ export interface RunRecord {
   outcome: string | null;
   timings: Record<string, number>;
   error: string | null;
-  detail: RunDetail;
+  detail: CommandDetail;
   timingsUnit: 'ms' | 's';
   timingsSeconds: Record<string, number>;
 }

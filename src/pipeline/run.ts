@@ -18,8 +18,8 @@ import { detectNewData } from './detect.js';
 import { newestRowsHoldout } from './holdout.js';
 import { acquirePipelineLock, LockedError, runLockPath, type RunLock } from './lock.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
-import { INTERRUPTED, recordRunStart } from '../store/record-run.js';
-import { runDetail } from '../store/run-detail.js';
+import { INTERRUPTED, recordCommandStart } from '../store/command-record.js';
+import { commandDetail } from '../store/command-detail.js';
 import type { RunReportWriter, RunResult } from '../contracts/run.js';
 
 // The run's result is a contract (report/ and the interfaces read it): it lives in contracts/.
@@ -65,15 +65,15 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     if (err instanceof LockedError) {
       result.status = 'locked';
       result.reason = err.message;
-      const id = await recordRunStart(store, 'run', log);
-      await store.finishRun(id, 'failed', nowIso(), timings, err.message, { ...result }, 'locked');
+      const id = await recordCommandStart(store, 'run', log);
+      await store.finishCommandRecord(id, 'failed', nowIso(), timings, err.message, { ...result }, 'locked');
       result.runId = id;
       log.warn({ runId: id }, err.message);
       return result;
     }
     throw err;
   }
-  const runId = await recordRunStart(store, 'run', log);
+  const runId = await recordCommandStart(store, 'run', log);
   result.runId = runId;
   const t0 = performance.now();
   try {
@@ -226,7 +226,7 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
       timings.report = Math.round(performance.now() - r0) / 1000;
     }
     log.info({ runId, status: result.status, reason: result.reason }, `run ${runId}: ${result.status}${result.reason ? ` — ${result.reason}` : ''}`);
-    await store.finishRun(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
+    await store.finishCommandRecord(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
   }
 }
@@ -239,7 +239,7 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
  */
 async function cleanUpAfterKilledRuns(ctx: Context, runId: number): Promise<void> {
   const { config, store, log } = ctx;
-  const ids = await store.interruptRuns('run', runId, nowIso(), INTERRUPTED);
+  const ids = await store.interruptCommandRecords('run', runId, nowIso(), INTERRUPTED);
   if (ids.length) log.warn({ runs: ids }, `run${ids.length === 1 ? '' : 's'} ${ids.join(', ')} ended without finishing (killed?): recorded as interrupted`);
   const folders = [config.outputFolder, config.productionFolder, config.modelFolder, dirname(runLockPath(ctx))];
   // Each version's folder holds its model.json and reference.json (a killed training's too).
@@ -270,8 +270,8 @@ function noDataYet(ctx: Context): string {
 
 /** The dataset the last finished run decided on (undefined before any run recorded one). */
 async function lastDecidedDataset(ctx: Context): Promise<{ hash: string; rows: number } | undefined> {
-  const last = (await ctx.store.runs(500)).find((r) => r.command === 'run' && r.status === 'ok' && (r.outcome === 'completed' || r.outcome === 'noop'));
-  const hash = runDetail(last).datasetHash;
+  const last = (await ctx.store.commandRecords(500)).find((r) => r.command === 'run' && r.status === 'ok' && (r.outcome === 'completed' || r.outcome === 'noop'));
+  const hash = commandDetail(last).datasetHash;
   if (!hash) return undefined;
   const ds = await ctx.store.getDataset(hash);
   return ds ? { hash, rows: ds.rows } : undefined;

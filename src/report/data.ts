@@ -20,8 +20,8 @@ import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
 import type { ScorePoint } from './charts/score-history.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
-import { runDetail } from '../store/run-detail.js';
-import type { RunDetail } from '../contracts/api.js';
+import { commandDetail } from '../store/command-detail.js';
+import type { CommandDetail } from '../contracts/api.js';
 
 export type Verdict = 'healthy' | 'drift detected' | 'retrained and deployed';
 
@@ -152,19 +152,19 @@ async function newestBatch(ctx: Context, ds: Dataset): Promise<Dataset> {
 /** The run whose decision put `version` in production: why it is there, in the run's words. */
 async function deployingRun(ctx: Context, version: string, current: RunResult | undefined): Promise<ReportData['deployedBy']> {
   if (current?.deployed === version && current.runId !== null && current.runId !== undefined) return { id: current.runId, reason: current.reason };
-  const r = (await ctx.store.runs(1000)).find((x) => x.command === 'run' && runDetail(x).deployed === version);
-  return r ? { id: r.id, reason: runDetail(r).reason ?? '' } : null;
+  const r = (await ctx.store.commandRecords(1000)).find((x) => x.command === 'run' && commandDetail(x).deployed === version);
+  return r ? { id: r.id, reason: commandDetail(r).reason ?? '' } : null;
 }
 
 /** Verdict of the run that just finished, else of the latest completed run, else of this drift check. */
 async function decideVerdict(ctx: Context, current: RunResult | undefined, drift: DriftReport | null): Promise<{ verdict: Verdict; run: ReportData['run'] }> {
-  type Detail = Pick<RunDetail, 'drift' | 'deployed' | 'retrained' | 'reason'>;
+  type Detail = Pick<CommandDetail, 'drift' | 'deployed' | 'retrained' | 'reason'>;
   let detail: Detail | undefined = current;
   let run: ReportData['run'] = current ? { id: current.runId, at: new Date().toISOString(), reason: current.reason } : null;
   if (!detail) {
-    const last = (await ctx.store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed');
+    const last = (await ctx.store.commandRecords(1000)).find((r) => r.command === 'run' && r.outcome === 'completed');
     if (last) {
-      detail = runDetail(last);
+      detail = commandDetail(last);
       run = { id: last.id, at: last.startedAt, reason: detail.reason ?? '' };
     }
   }

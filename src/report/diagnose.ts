@@ -7,7 +7,7 @@ import { modelScore, type ModelScore } from '../registry/model-score.js';
 import { dependencyHealth, type DependencyHealth } from './dependencies.js';
 import { summaryStatistics, type ColumnSummary } from './summary.js';
 import { stepTimings, type StepTimings } from './timings.js';
-import { runDetail } from '../store/run-detail.js';
+import { commandDetail } from '../store/command-detail.js';
 
 export type { Diagnosis };
 
@@ -39,13 +39,13 @@ export async function diagnose(ctx: Context, opts: { dependencies?: boolean; tim
     if (f.ingestionId !== lastIngestion) continue;
     for (const [reason, n] of Object.entries(f.rejectedByReason)) rejected[reason] = (rejected[reason] ?? 0) + n;
   }
-  const runs = await store.runs(1000);
+  const runs = await store.commandRecords(1000);
   const prod = await currentProduction(ctx);
   let model: Diagnosis['model'] = null;
   if (prod) {
     const score = await modelScore(store, prod.version);
-    const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && runDetail(r).drift);
-    const drift = lastDriftRun ? (runDetail(lastDriftRun).drift ?? null) : null;
+    const lastDriftRun = runs.find((r) => r.command === 'run' && r.outcome === 'completed' && commandDetail(r).drift);
+    const drift = lastDriftRun ? (commandDetail(lastDriftRun).drift ?? null) : null;
     model = {
       version: prod.version,
       ageDays: (Date.now() - Date.parse(prod.createdAt)) / 86_400_000,

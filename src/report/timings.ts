@@ -1,6 +1,6 @@
 import type { StepTimings } from '../contracts/api.js';
-import type { RunRecord } from '../store/types.js';
-import { timingsSeconds } from '../store/run-timings.js';
+import type { CommandRecord } from '../store/types.js';
+import { timingsSeconds } from '../store/command-timings.js';
 
 export type { StepTimings };
 
@@ -9,7 +9,7 @@ export type { StepTimings };
  * command and pipeline run (never by re-running anything). A step's samples come from the
  * command of that name and from the step inside `run`.
  */
-export function stepTimings(runs: RunRecord[]): Record<string, StepTimings> {
+export function stepTimings(runs: CommandRecord[]): Record<string, StepTimings> {
   const samples: Record<string, number[]> = { ingest: [], train: [], score: [], run: [] };
   for (const r of [...runs].sort((a, b) => a.id - b.id)) {
     if (r.status !== 'ok') continue;

@@ -51,11 +51,11 @@ import { jsonInSlices } from './json-slices.js';
 import { predictionSchema } from '../data/columns.js';
 import { ModelHolder, type LoadedModel } from './model-holder.js';
 import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from './records.js';
-import { showRun } from '../store/run-timings.js';
+import { showCommandRecord } from '../store/command-timings.js';
 import { riskQuery, runsQuery } from './query-schemas.js';
 import { allowedMethods } from './allowed-methods.js';
 import { checkReadToken, readAccess, warnIfOpen } from './read-access.js';
-import { runDetail } from '../store/run-detail.js';
+import { commandDetail } from '../store/command-detail.js';
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -227,9 +227,9 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   };
 
   app.get('/metrics', async (_req, reply) => {
-    const runs = (await store.runs(200)).filter((r) => r.command === 'run' && r.status !== 'running');
+    const runs = (await store.commandRecords(200)).filter((r) => r.command === 'run' && r.status !== 'running');
     const last = runs[0];
-    const withDrift = runs.map(runDetail).find((d) => d.featureDrift)?.featureDrift;
+    const withDrift = runs.map(commandDetail).find((d) => d.featureDrift)?.featureDrift;
     const text = metrics.render({
       version: holder.current?.version ?? null,
       lastRun: last ? { status: last.outcome ?? last.status, finishedAt: last.finishedAt } : null,
@@ -393,7 +393,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.get('/runs', async (req) => {
     const q = runsQuery.safeParse(req.query);
     if (!q.success) throw new HttpError(400, q.error.issues.map((i) => i.message).join('; '));
-    return { runs: workspacePaths((await store.runs(q.data.limit ?? 100)).map(showRun), config.dir) };
+    return { runs: workspacePaths((await store.commandRecords(q.data.limit ?? 100)).map(showCommandRecord), config.dir) };
   });
 
   // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).
@@ -406,7 +406,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
     } catch {
       // nothing ingested yet
     }
-    const last = (await store.runs(1))[0];
+    const last = (await store.commandRecords(1))[0];
     const files = await store.latestFileRecords();
     const lastIngestion = Math.max(0, ...files.map((f) => f.ingestionId ?? 0));
     const model = holder.current;
@@ -424,8 +424,8 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
 
   app.get('/drift', async () => {
-    const run = (await store.runs(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && runDetail(r).drift);
-    const detail = runDetail(run);
+    const run = (await store.commandRecords(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && commandDetail(r).drift);
+    const detail = commandDetail(run);
     const body: DriftLatest = run && detail.drift ? { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } } : { latest: null };
     return body;
   });

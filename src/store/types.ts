@@ -3,7 +3,7 @@
  * (sqlite/, postgres/). Methods are async so a networked backend fits the same shape.
  */
 
-import type { RunRecord as ShownRunRecord } from '../contracts/api.js';
+import type { CommandRecord as ShownCommandRecord } from '../contracts/api.js';
 
 export interface IngestedFileRecord {
   ingestionId?: number;
@@ -107,11 +107,11 @@ export interface DeploymentRecord {
 }
 
 /** A recorded command as the store keeps it: the API's record before its detail is parsed and its
- * timings are also given in seconds (src/store/run-detail.ts, run-timings.ts). */
-export type RunRecord = Omit<ShownRunRecord, 'detail' | 'timingsUnit' | 'timingsSeconds'> & { detail: Record<string, unknown> };
+ * timings are also given in seconds (src/store/command-detail.ts, command-timings.ts). */
+export type CommandRecord = Omit<ShownCommandRecord, 'detail' | 'timingsUnit' | 'timingsSeconds'> & { detail: Record<string, unknown> };
 
-/** The process that recorded a run: its id on `host` (the machine's host name). */
-export interface RunOwner {
+/** The process that made a command record: its id on `host` (the machine's host name). */
+export interface RecordOwner {
   pid: number;
   host: string;
 }
@@ -178,17 +178,17 @@ export interface Store {
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
   deployments(): Promise<DeploymentRecord[]>;
 
-  /** Record a `running` run of `command`, owned by `owner` (default: this process on this host). */
-  startRun(command: string, startedAt: string, owner?: RunOwner): Promise<number>;
-  finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void>;
-  runs(limit?: number): Promise<RunRecord[]>;
+  /** Record a `running` command record of `command`, owned by `owner` (default: this process on this host). */
+  startCommandRecord(command: string, startedAt: string, owner?: RecordOwner): Promise<number>;
+  finishCommandRecord(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void>;
+  commandRecords(limit?: number): Promise<CommandRecord[]>;
   /**
-   * Close every `command` run still `running` other than `exceptId` as failed with outcome
+   * Close every record of `command` still `running` other than `exceptId` as failed with outcome
    * `interrupted` and `error` (the caller holds the run lock, so they cannot be alive); their ids.
    */
-  interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]>;
-  /** The runs still `running` that were recorded by a process on `host` (runs recorded before pids were kept have none). */
-  runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>>;
+  interruptCommandRecords(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]>;
+  /** The command records still `running` that were made by a process on `host` (records made before pids were kept have none). */
+  runningRecordsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>>;
   /** Close those of `ids` still `running` as failed with outcome `interrupted` and `error`; the ids closed. */
-  interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]>;
+  interruptRecordIds(ids: number[], finishedAt: string, error: string): Promise<number[]>;
 }

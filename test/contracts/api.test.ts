@@ -30,7 +30,7 @@ test('the contracts module imports nothing, so the browser build compiles agains
 
 test('the dashboard re-declares none of the shared response types and imports them from src/contracts', () => {
   const names = sharedNames();
-  for (const n of ['PopulationInfo', 'RiskList', 'Diagnosis', 'RunRecord', 'Evaluation', 'Distributions', 'SessionState']) assert.ok(names.includes(n), n);
+  for (const n of ['PopulationInfo', 'RiskList', 'Diagnosis', 'CommandRecord', 'Evaluation', 'Distributions', 'SessionState']) assert.ok(names.includes(n), n);
   // The dashboard names GET /population's shape `Population` (an alias of PopulationView).
   const guarded = [...names, 'Population'];
   const redeclared: string[] = [];

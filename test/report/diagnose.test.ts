@@ -6,7 +6,7 @@ import { DatasetBuilder } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
 import { summaryStatistics } from '../../src/report/summary.ts';
 import { stepTimings } from '../../src/report/timings.ts';
-import type { RunRecord } from '../../src/store/types.ts';
+import type { CommandRecord } from '../../src/store/types.ts';
 import { FIXTURES, cli, seedWorkspace } from '../helpers/workspace.ts';
 
 const FEATURES = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
@@ -25,7 +25,7 @@ test('summary statistics agree with pandas describe() (fixture made with pandas 
 });
 
 test('timings: seconds per step from commands (ms) and runs (s), p50/p95 and a trend after 10 runs', () => {
-  const runs: RunRecord[] = [];
+  const runs: CommandRecord[] = [];
   let id = 0;
   const add = (command: string, timings: Record<string, number>, outcome: string | null = null) =>
     runs.push({ id: ++id, command, startedAt: '', finishedAt: '', status: 'ok', outcome, timings, error: null, detail: {} });

@@ -47,7 +47,7 @@ test('run writes a report per completed run; retention keeps report.keep of them
   const run = await runPipeline(ctx, { report: runReportWriter(ctx) });
   assert.equal(run.status, 'completed');
   assert.ok(run.report && 'error' in run.report && /report not written/.test(run.report.error));
-  const recorded = (await ctx.store.runs(1))[0];
+  const recorded = (await ctx.store.commandRecords(1))[0];
   assert.equal(recorded.status, 'ok');
   assert.deepEqual((recorded.detail as { report: unknown }).report, run.report);
 

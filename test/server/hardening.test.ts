@@ -86,8 +86,8 @@ test('/scoring and /runs show workspace-relative paths, never the server\'s own 
   const version = server.holder.current!.version;
   await ctx.store.recordScore({ version, kind: 'adhoc', dataHash: 'h1', dataPath: join(dir, 'testdata', 'march.csv'), rows: 10, f1: 0.5, metrics: { f1: 0.5 }, createdAt: new Date().toISOString(), measuredOn: null });
   await ctx.store.recordScore({ version, kind: 'adhoc', dataHash: 'h2', dataPath: '/srv/elsewhere/april.csv', rows: 10, f1: 0.5, metrics: { f1: 0.5 }, createdAt: new Date().toISOString(), measuredOn: null });
-  const id = await ctx.store.startRun('run', new Date().toISOString());
-  await ctx.store.finishRun(id, 'ok', new Date().toISOString(), {}, null, {
+  const id = await ctx.store.startCommandRecord('run', new Date().toISOString());
+  await ctx.store.finishCommandRecord(id, 'ok', new Date().toISOString(), {}, null, {
     report: { dir: join(dir, 'reports', `run-${id}`), pdf: join(dir, 'reports', `run-${id}`, 'report.pdf'), files: 3 },
     ingest: { datasetPath: join(dir, 'ingesteddata', 'finaldata.csv'), note: `read ${join(dir, 'sourcedata')} in 1 s` },
     webhook: 'https://hooks.example.com/a/b',

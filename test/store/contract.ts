@@ -57,7 +57,7 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
       assert.equal(await s.getModel('v1'), undefined);
       assert.deepEqual(await s.scores(), []);
       assert.deepEqual(await s.deployments(), []);
-      assert.deepEqual(await s.runs(), []);
+      assert.deepEqual(await s.commandRecords(), []);
     });
 
     withStore('recordIngestion: files round-trip field for field; latest record per name wins', async (s) => {
@@ -182,49 +182,49 @@ export function storeContract(backend: string, open: () => Promise<{ store: Stor
     });
 
     withStore('runs: started as running, finished with timings/detail/outcome; newest first, limited', async (s) => {
-      const a = await s.startRun('run', 't0');
-      const running = (await s.runs())[0];
+      const a = await s.startCommandRecord('run', 't0');
+      const running = (await s.commandRecords())[0];
       assert.deepEqual(running, { id: a, command: 'run', startedAt: 't0', finishedAt: null, status: 'running', outcome: null, timings: {}, error: null, detail: {} });
-      await s.finishRun(a, 'ok', 't1', { detect: 0.012, total: 1.5 }, null, { deployed: 'v2', nested: { x: [1, 2] } }, 'completed');
-      const b = await s.startRun('train', 't2');
-      await s.finishRun(b, 'failed', 't3', { train: 2 }, 'no dataset', {});
-      const runs = await s.runs();
+      await s.finishCommandRecord(a, 'ok', 't1', { detect: 0.012, total: 1.5 }, null, { deployed: 'v2', nested: { x: [1, 2] } }, 'completed');
+      const b = await s.startCommandRecord('train', 't2');
+      await s.finishCommandRecord(b, 'failed', 't3', { train: 2 }, 'no dataset', {});
+      const runs = await s.commandRecords();
       assert.deepEqual(runs.map((r) => r.id), [b, a]);
       assert.deepEqual(runs[1], { id: a, command: 'run', startedAt: 't0', finishedAt: 't1', status: 'ok', outcome: 'completed', timings: { detect: 0.012, total: 1.5 }, error: null, detail: { deployed: 'v2', nested: { x: [1, 2] } } });
       assert.deepEqual([runs[0].status, runs[0].error, runs[0].outcome], ['failed', 'no dataset', null]);
-      assert.deepEqual((await s.runs(1)).map((r) => r.id), [b]);
+      assert.deepEqual((await s.commandRecords(1)).map((r) => r.id), [b]);
     });
 
-    withStore('interruptRuns: closes the command\'s other running runs as interrupted, nothing else', async (s) => {
-      const stale = await s.startRun('run', 't0');
-      const done = await s.startRun('run', 't1');
-      await s.finishRun(done, 'ok', 't2', {}, null, {}, 'noop');
-      const train = await s.startRun('train', 't3');
-      const mine = await s.startRun('run', 't4');
-      assert.deepEqual(await s.interruptRuns('run', mine, 't5', 'interrupted: the process ended before the run finished'), [stale]);
-      const byId = new Map((await s.runs()).map((r) => [r.id, r]));
+    withStore('interruptCommandRecords: closes the command\'s other running runs as interrupted, nothing else', async (s) => {
+      const stale = await s.startCommandRecord('run', 't0');
+      const done = await s.startCommandRecord('run', 't1');
+      await s.finishCommandRecord(done, 'ok', 't2', {}, null, {}, 'noop');
+      const train = await s.startCommandRecord('train', 't3');
+      const mine = await s.startCommandRecord('run', 't4');
+      assert.deepEqual(await s.interruptCommandRecords('run', mine, 't5', 'interrupted: the process ended before the run finished'), [stale]);
+      const byId = new Map((await s.commandRecords()).map((r) => [r.id, r]));
       assert.deepEqual([byId.get(stale)!.status, byId.get(stale)!.outcome, byId.get(stale)!.finishedAt, byId.get(stale)!.error], ['failed', 'interrupted', 't5', 'interrupted: the process ended before the run finished']);
       assert.deepEqual([byId.get(done)!.status, byId.get(done)!.outcome], ['ok', 'noop']);
       assert.equal(byId.get(train)!.status, 'running');
       assert.equal(byId.get(mine)!.status, 'running');
-      assert.deepEqual(await s.interruptRuns('run', mine, 't6', 'x'), []);
+      assert.deepEqual(await s.interruptCommandRecords('run', mine, 't6', 'x'), []);
     });
 
-    withStore('runs keep the process and host that recorded them; interruptRunIds closes only those still running', async (s) => {
-      const dead = await s.startRun('train', 't0', { pid: 4242, host: 'here' });
-      const elsewhere = await s.startRun('ingest', 't1', { pid: 4243, host: 'there' });
-      const done = await s.startRun('score', 't2', { pid: 4244, host: 'here' });
-      await s.finishRun(done, 'ok', 't3', {}, null, {});
-      const mine = await s.startRun('run', 't4');
-      assert.deepEqual(await s.runningRunsOn('here'), [{ id: dead, command: 'train', pid: 4242 }]);
-      assert.deepEqual(await s.runningRunsOn('there'), [{ id: elsewhere, command: 'ingest', pid: 4243 }]);
-      assert.ok((await s.runningRunsOn(hostname())).some((r) => r.id === mine && r.pid === process.pid), 'this process on this host by default');
-      assert.deepEqual(await s.interruptRunIds([dead, done], 't5', 'interrupted: gone'), [dead]);
-      const byId = new Map((await s.runs()).map((r) => [r.id, r]));
+    withStore('runs keep the process and host that recorded them; interruptRecordIds closes only those still running', async (s) => {
+      const dead = await s.startCommandRecord('train', 't0', { pid: 4242, host: 'here' });
+      const elsewhere = await s.startCommandRecord('ingest', 't1', { pid: 4243, host: 'there' });
+      const done = await s.startCommandRecord('score', 't2', { pid: 4244, host: 'here' });
+      await s.finishCommandRecord(done, 'ok', 't3', {}, null, {});
+      const mine = await s.startCommandRecord('run', 't4');
+      assert.deepEqual(await s.runningRecordsOn('here'), [{ id: dead, command: 'train', pid: 4242 }]);
+      assert.deepEqual(await s.runningRecordsOn('there'), [{ id: elsewhere, command: 'ingest', pid: 4243 }]);
+      assert.ok((await s.runningRecordsOn(hostname())).some((r) => r.id === mine && r.pid === process.pid), 'this process on this host by default');
+      assert.deepEqual(await s.interruptRecordIds([dead, done], 't5', 'interrupted: gone'), [dead]);
+      const byId = new Map((await s.commandRecords()).map((r) => [r.id, r]));
       assert.deepEqual([byId.get(dead)!.status, byId.get(dead)!.outcome, byId.get(dead)!.finishedAt, byId.get(dead)!.error], ['failed', 'interrupted', 't5', 'interrupted: gone']);
       assert.deepEqual([byId.get(done)!.status, byId.get(done)!.outcome], ['ok', null]);
       assert.equal(byId.get(elsewhere)!.status, 'running');
-      assert.deepEqual(await s.interruptRunIds([], 't6', 'x'), []);
+      assert.deepEqual(await s.interruptRecordIds([], 't6', 'x'), []);
     });
 
     withStore('close is safe to call twice', async (s) => {

@@ -57,9 +57,9 @@ test('model versions are reserved uniquely and only listed once complete', async
   assert.equal(await s.getModel(a), undefined);
   await s.recordScore({ version: b, kind: 'test', dataHash: 'd', dataPath: '/t', rows: 3, f1: 0.5, metrics: { f1: 0.5 }, createdAt: 't', measuredOn: null });
   assert.equal((await s.scores(b))[0].f1, 0.5);
-  const run = await s.startRun('train', 't');
-  await s.finishRun(run, 'ok', 't2', { train: 12.5 }, null, { version: b });
-  const [r] = await s.runs(1);
+  const run = await s.startCommandRecord('train', 't');
+  await s.finishCommandRecord(run, 'ok', 't2', { train: 12.5 }, null, { version: b });
+  const [r] = await s.commandRecords(1);
   assert.deepEqual([r.status, r.timings.train, r.detail.version], ['ok', 12.5, b]);
   await s.close();
 });

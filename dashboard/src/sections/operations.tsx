@@ -1,4 +1,4 @@
-import type { DependencyHealth, Diagnosis, RunRecord } from '../api';
+import type { DependencyHealth, Diagnosis, CommandRecord } from '../api';
 import { BarChart } from '../charts/bar-chart';
 import { seconds, when } from '../format';
 
@@ -61,7 +61,7 @@ export function Dependencies({ health, error }: { health?: DependencyHealth; err
   );
 }
 
-function decision(r: RunRecord): string {
+function decision(r: CommandRecord): string {
   const d = r.detail;
   if (r.error) return 'failed';
   if (d.deployed) return `deployed ${d.deployed}`;
@@ -71,7 +71,7 @@ function decision(r: RunRecord): string {
   return r.outcome ?? r.status;
 }
 
-export function RunHistory({ runs }: { runs?: RunRecord[] }) {
+export function RunHistory({ runs }: { runs?: CommandRecord[] }) {
   const list = (runs ?? []).filter((r) => r.command === 'run');
   return (
     <section id="runs" class="card" aria-labelledby="runs-h">

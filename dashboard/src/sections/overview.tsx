@@ -1,4 +1,4 @@
-import type { Diagnosis, Distributions, DriftLatest, Evaluation, ClassificationMetrics, ModelListing, Population, RunRecord } from '../api';
+import type { Diagnosis, Distributions, DriftLatest, Evaluation, ClassificationMetrics, ModelListing, Population, CommandRecord } from '../api';
 import { ago, int, num, pct, when } from '../format';
 
 export type Verdict = { tone: 'good' | 'warn' | 'bad' | 'none'; label: string; detail: string };
@@ -27,7 +27,7 @@ function Kpi({ label, value, delta, hint, against, testid }: { label: string; va
   );
 }
 
-export function Overview(props: { models?: { models: ModelListing[]; production: string | null }; drift?: DriftLatest; evaluation?: Evaluation; diagnosis?: Diagnosis; population?: Population; distributions?: Distributions; runs?: RunRecord[] }) {
+export function Overview(props: { models?: { models: ModelListing[]; production: string | null }; drift?: DriftLatest; evaluation?: Evaluation; diagnosis?: Diagnosis; population?: Population; distributions?: Distributions; runs?: CommandRecord[] }) {
   const production = props.models?.production ?? null;
   const v = verdict(props.drift, production);
   const evals = (props.evaluation?.versions ?? []).filter((e) => e.metrics);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import { thisProcess } from '../run-owner.js';
+import { thisProcess } from '../record-owner.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 import { maskUrl, redact } from '../../util/mask-url.js';
 import { toPostgresUri } from '../../util/conninfo.js';
@@ -15,8 +15,8 @@ import type {
   IngestedFileRecord,
   IngestionRecord,
   ModelRecord,
-  RunOwner,
-  RunRecord,
+  RecordOwner,
+  CommandRecord,
   ScoreRecord,
   SharedStore,
   Store,
@@ -283,28 +283,28 @@ export class PostgresStore implements Store, SharedStore {
     return (await this.query('SELECT * FROM deployments ORDER BY id')).map(toDeployment);
   }
 
-  async startRun(command: string, startedAt: string, owner: RunOwner = thisProcess()): Promise<number> {
+  async startCommandRecord(command: string, startedAt: string, owner: RecordOwner = thisProcess()): Promise<number> {
     const [r] = await this.query("INSERT INTO runs (command, started_at, status, pid, host) VALUES ($1, $2, 'running', $3, $4) RETURNING id", [command, startedAt, owner.pid, owner.host]);
     return r.id as number;
   }
 
-  async runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
+  async runningRecordsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
     const rows = await this.query("SELECT id, command, pid FROM runs WHERE status = 'running' AND host = $1 AND pid IS NOT NULL ORDER BY id", [host]);
     return rows.map((r) => ({ id: Number(r.id), command: r.command as string, pid: Number(r.pid) }));
   }
 
-  async interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
+  async interruptRecordIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
     if (!ids.length) return [];
     const rows = await this.query("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running' AND id = ANY($3::bigint[]) RETURNING id", [finishedAt, error, ids]);
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
-  async interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
+  async interruptCommandRecords(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
     const rows = await this.query("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = $1, error = $2 WHERE command = $3 AND status = 'running' AND id <> $4 RETURNING id", [finishedAt, error, command, exceptId]);
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
-  async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
+  async finishCommandRecord(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
     await this.query('UPDATE runs SET status = $1, finished_at = $2, timings = $3, error = $4, detail = $5, outcome = $6 WHERE id = $7', [
       status,
       finishedAt,
@@ -316,13 +316,13 @@ export class PostgresStore implements Store, SharedStore {
     ]);
   }
 
-  async runs(limit = 100): Promise<RunRecord[]> {
+  async commandRecords(limit = 100): Promise<CommandRecord[]> {
     return (await this.query('SELECT * FROM runs ORDER BY id DESC LIMIT $1', [limit])).map((r) => ({
       id: r.id as number,
       command: r.command as string,
       startedAt: r.started_at as string,
       finishedAt: (r.finished_at as string | null) ?? null,
-      status: r.status as RunRecord['status'],
+      status: r.status as CommandRecord['status'],
       outcome: (r.outcome as string | null) ?? null,
       timings: JSON.parse(r.timings as string),
       error: (r.error as string | null) ?? null,

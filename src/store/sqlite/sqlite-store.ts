@@ -9,13 +9,13 @@ import type {
   IngestedFileRecord,
   IngestionRecord,
   ModelRecord,
-  RunOwner,
-  RunRecord,
+  RecordOwner,
+  CommandRecord,
   ScoreRecord,
   SourceReadRecord,
   Store,
 } from '../types.js';
-import { thisProcess } from '../run-owner.js';
+import { thisProcess } from '../record-owner.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
 
 
@@ -164,19 +164,19 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT * FROM deployments ORDER BY id').all() as Row[]).map(toDeployment);
   }
 
-  async startRun(command: string, startedAt: string, owner: RunOwner = thisProcess()): Promise<number> {
+  async startCommandRecord(command: string, startedAt: string, owner: RecordOwner = thisProcess()): Promise<number> {
     const { lastInsertRowid } = this.db
       .prepare("INSERT INTO runs (command, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?)")
       .run(command, startedAt, owner.pid, owner.host);
     return Number(lastInsertRowid);
   }
 
-  async runningRunsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
+  async runningRecordsOn(host: string): Promise<Array<{ id: number; command: string; pid: number }>> {
     const rows = this.db.prepare("SELECT id, command, pid FROM runs WHERE status = 'running' AND host = ? AND pid IS NOT NULL ORDER BY id").all(host) as Row[];
     return rows.map((r) => ({ id: Number(r.id), command: r.command as string, pid: Number(r.pid) }));
   }
 
-  async interruptRunIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
+  async interruptRecordIds(ids: number[], finishedAt: string, error: string): Promise<number[]> {
     if (!ids.length) return [];
     const rows = this.db
       .prepare(`UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = ?, error = ? WHERE status = 'running' AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id`)
@@ -184,26 +184,26 @@ export class SqliteStore implements Store {
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
-  async finishRun(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
+  async finishCommandRecord(id: number, status: 'ok' | 'failed', finishedAt: string, timings: Record<string, number>, error: string | null, detail: Record<string, unknown>, outcome?: string): Promise<void> {
     this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, timings = ?, error = ?, detail = ?, outcome = ? WHERE id = ?')
       .run(status, finishedAt, JSON.stringify(timings), error, JSON.stringify(detail), outcome ?? null, id);
   }
 
-  async interruptRuns(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
+  async interruptCommandRecords(command: string, exceptId: number, finishedAt: string, error: string): Promise<number[]> {
     const rows = this.db
       .prepare("UPDATE runs SET status = 'failed', outcome = 'interrupted', finished_at = ?, error = ? WHERE command = ? AND status = 'running' AND id <> ? RETURNING id")
       .all(finishedAt, error, command, exceptId) as Array<{ id: number }>;
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
-  async runs(limit = 100): Promise<RunRecord[]> {
+  async commandRecords(limit = 100): Promise<CommandRecord[]> {
     return (this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
       id: r.id as number,
       command: r.command as string,
       startedAt: r.started_at as string,
       finishedAt: (r.finished_at as string | null) ?? null,
-      status: r.status as RunRecord['status'],
+      status: r.status as CommandRecord['status'],
       outcome: (r.outcome as string | null) ?? null,
       timings: JSON.parse(r.timings as string),
       error: (r.error as string | null) ?? null,

@@ -1,12 +1,12 @@
 // zod/mini, imported as a namespace that never escapes: this module is on every command's load
 // path (the runs command, the pipeline), where classic zod would add ~400 KB (src/util/zod-locale.ts).
 import * as z from 'zod/mini';
-import type { RunDetail } from '../contracts/api.js';
-import type { RunRecord } from './types.js';
+import type { CommandDetail } from '../contracts/api.js';
+import type { CommandRecord } from './types.js';
 
 /**
- * A run's `detail` as read back from the store. It is JSON written by whichever release recorded
- * the run (older ones wrote fewer fields) and the store's column can be edited by hand, so it is
+ * A command record's `detail` as read back from the store. It is JSON written by whichever release recorded
+ * it (older ones wrote fewer fields) and the store's column can be edited by hand, so it is
  * parsed, not trusted: a field of the wrong shape reads as absent (each `z.catch`), anything that
  * is not an object reads as `{}`, and fields this release does not know are kept as they are.
  */
@@ -14,7 +14,7 @@ const absentIfBad = <T extends z.core.SomeType>(schema: T) => z.catch(z.optional
 const flag = z.catch(z.nullable(z.boolean()), null);
 const modelF1 = absentIfBad(z.nullable(z.object({ version: z.string(), f1: z.number() })));
 
-export const runDetailSchema = z.looseObject({
+export const commandDetailSchema = z.looseObject({
   reason: absentIfBad(z.string()),
   deployed: absentIfBad(z.nullable(z.string())),
   retrained: absentIfBad(z.boolean()),
@@ -27,11 +27,11 @@ export const runDetailSchema = z.looseObject({
 });
 
 // The schema and the contract type stay one shape: this fails to compile when they part.
-const sameShape: (d: z.infer<typeof runDetailSchema>) => RunDetail = (d) => d;
+const sameShape: (d: z.infer<typeof commandDetailSchema>) => CommandDetail = (d) => d;
 void sameShape;
 
-/** The detail of a recorded run, parsed (see runDetailSchema); never throws. */
-export function runDetail(run: Pick<RunRecord, 'detail'> | undefined): RunDetail {
-  const parsed = runDetailSchema.safeParse(run?.detail);
+/** The detail of a command record, parsed (see commandDetailSchema); never throws. */
+export function commandDetail(record: Pick<CommandRecord, 'detail'> | undefined): CommandDetail {
+  const parsed = commandDetailSchema.safeParse(record?.detail);
   return parsed.success ? parsed.data : {};
 }
