@@ -1,5 +1,6 @@
 import { IdColumn } from './id-column.js';
-import { hashRow } from './row-hash.js';
+import { Levels, recode } from './kinds/levels.js';
+import { FNV_OFFSET, hashRow, hashRowTail, levelHashes, type LevelHashes } from './row-hash.js';
 
 /**
  * A dataset in memory: columnar, typed. Missing feature values are NaN; labels are 0/1, or
@@ -15,6 +16,16 @@ export interface Dataset {
   /** One column per feature, `rows` long. */
   x: Float64Array[];
   y: Uint8Array;
+  /**
+   * Per feature: null for a numeric column (count, number); for a category column its dictionary,
+   * code -> text (the column holds codes, see kinds/levels.ts). Absent means every column is numeric.
+   */
+  levels?: (readonly string[] | null)[];
+}
+
+/** Feature j's dictionary (null: a numeric column). */
+export function levelsOf(ds: Dataset, j: number): readonly string[] | null {
+  return ds.levels?.[j] ?? null;
 }
 
 /** Grows columns by doubling; `truncate` undoes a file that turned out unusable. */
@@ -28,6 +39,8 @@ export class DatasetBuilder {
    * the CSV fast path computes it while the row's bytes are at hand. Null otherwise.
    */
   hashes: Uint32Array | null;
+  /** Per feature: the dictionary of a category column (codes in x), null for a numeric one. */
+  levels: (Levels | null)[];
   private capacity: number;
 
   constructor(
@@ -40,15 +53,31 @@ export class DatasetBuilder {
     this.y = new Uint8Array(capacity);
     this.ids = new IdColumn(capacity);
     this.hashes = opts.hashes ? new Uint32Array(capacity) : null;
+    this.levels = features.map(() => null);
+  }
+
+  /** Give the coded features (`coded[j]`) a dictionary if they have none yet. */
+  useLevels(coded: boolean[]): void {
+    coded.forEach((c, j) => {
+      if (c && !this.levels[j]) this.levels[j] = new Levels();
+    });
   }
 
   static from(ds: Dataset, opts: { hashes?: boolean } = {}): DatasetBuilder {
     const b = new DatasetBuilder(ds.features, Math.max(1024, ds.rows * 2), opts);
+    // Codes keep their meaning: Levels.of numbers the texts in the order given.
+    b.levels = ds.features.map((_, j) => {
+      const l = levelsOf(ds, j);
+      return l ? Levels.of(l) : null;
+    });
     for (let f = 0; f < ds.features.length; f++) b.x[f].set(ds.x[f].subarray(0, ds.rows));
     b.y.set(ds.y.subarray(0, ds.rows));
     b.ids = ds.ids.select(new Uint8Array(ds.rows), 0);
     b.rows = ds.rows;
-    if (b.hashes) for (let r = 0; r < ds.rows; r++) b.hashes[r] = hashRow(b, r);
+    if (b.hashes) {
+      const lh = levelHashes(ds);
+      for (let r = 0; r < ds.rows; r++) b.hashes[r] = hashRow(ds, r, lh);
+    }
     return b;
   }
 
@@ -60,7 +89,7 @@ export class DatasetBuilder {
 
   /** The row at `next()` is complete: its id was pushed onto `ids` last. */
   commit(): void {
-    if (this.hashes) this.hashes[this.rows] = hashRow(this, this.rows);
+    if (this.hashes) this.hashes[this.rows] = hashRowTail(this.ids.hash(this.rows, FNV_OFFSET), this.x, this.rows, this.y[this.rows], this.levelHashes());
     this.rows++;
   }
 
@@ -77,17 +106,42 @@ export class DatasetBuilder {
    * Append `rows` rows built elsewhere (the second part of a file, parsed on another thread):
    * columns, labels, and ids as packed bytes with each row's start and length in them.
    */
-  appendRows(x: Float64Array[], y: Uint8Array, ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number }, rows: number, hashes?: Uint32Array | null): void {
+  appendRows(x: Float64Array[], y: Uint8Array, ids: { starts: Uint32Array; lens: Uint32Array; bytes: Uint8Array; end: number }, rows: number, hashes?: Uint32Array | null, levels?: (readonly string[] | null)[]): void {
     if (rows === 0) return;
     this.reserve(rows, ids.end);
-    for (let f = 0; f < this.x.length; f++) this.x[f].set(x[f].subarray(0, rows), this.rows);
+    for (let f = 0; f < this.x.length; f++) {
+      const from = levels?.[f];
+      const into = this.levels[f];
+      if (!from || !into) {
+        this.x[f].set(x[f].subarray(0, rows), this.rows);
+        continue;
+      }
+      // The part's codes are its own dictionary's: recoded into this one's.
+      const map = recode(from, into);
+      const src = x[f];
+      const dst = this.x[f];
+      for (let r = 0; r < rows; r++) {
+        const v = src[r];
+        dst[this.rows + r] = v === v ? map[v] : v;
+      }
+    }
     this.y.set(y.subarray(0, rows), this.rows);
     this.ids.appendPacked(ids.starts, ids.lens, ids.bytes, ids.end, rows);
     if (this.hashes) {
       if (hashes) this.hashes.set(hashes.subarray(0, rows), this.rows);
-      else for (let r = this.rows; r < this.rows + rows; r++) this.hashes[r] = hashRow(this, r);
+      else {
+        const lh = this.levelHashes();
+        for (let r = this.rows; r < this.rows + rows; r++) this.hashes[r] = hashRowTail(this.ids.hash(r, FNV_OFFSET), this.x, r, this.y[r], lh);
+      }
     }
     this.rows += rows;
+  }
+
+  /** The dictionaries' text hashes for hashRowTail (null: no category column). */
+  private levelHashes(): LevelHashes {
+    let any = false;
+    for (const l of this.levels) if (l) any = true;
+    return any ? this.levels.map((l) => (l ? l.hashes : null)) : null;
   }
 
   truncate(rows: number): void {
@@ -125,6 +179,7 @@ export class DatasetBuilder {
       ids: this.ids,
       x: this.x.map((c) => c.subarray(0, this.rows)),
       y: this.y.subarray(0, this.rows),
+      levels: this.levels.map((l) => (l ? l.texts : null)),
     };
   }
 }
@@ -154,5 +209,5 @@ export function selectRows(ds: Dataset, mask: Uint8Array, keep: 0 | 1): Dataset 
     k++;
   }
   const ids = ds.ids.length === ds.rows ? ds.ids.select(mask, keep) : new IdColumn(0);
-  return { features: ds.features, rows: n, ids, x, y };
+  return { features: ds.features, rows: n, ids, x, y, ...(ds.levels ? { levels: ds.levels } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { ColumnMap, TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
+import { kindOf } from './kinds/index.js';
 import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js';
 
 /**
@@ -46,12 +47,12 @@ export class FastRows {
   }
 
   /**
-   * A fast path for files with this header, or null where it does not apply: a feature that is
-   * not a count, or no id column (rows are then named by their line).
+   * A fast path for files with this header, or null where it does not apply: a feature of another
+   * kind than count (kinds/), or no id column (rows are then named by their line).
    */
   static for(map: ColumnMap, schema: TableSchema, builder: DatasetBuilder, missing: Float64Array): FastRows | null {
     if (map.id < 0 || map.count < 2 || schema.features.length > 30) return null;
-    if (schema.features.some((f) => schema.featureTypes[f] === 'number')) return null;
+    if (schema.features.some((f) => kindOf(schema.featureTypes[f]).name !== 'count')) return null;
     return new FastRows(map, schema, builder, missing);
   }
 

@@ -42,6 +42,8 @@ export interface PartResult {
   hashes: Uint32Array | null;
   /** The rows as finaldata.csv lines, when asked for. */
   lines: FormattedRows | null;
+  /** Per feature, the part's own dictionary of a category column (its codes in x); the reader recodes them. */
+  levels: (string[] | null)[];
 }
 
 export function parsePart(req: PartRequest): PartResult {
@@ -92,5 +94,6 @@ export function parsePart(req: PartRequest): PartResult {
     rejects,
     hashes,
     lines,
+    levels: builder.levels.map((l) => (l ? l.texts : null)),
   };
 }

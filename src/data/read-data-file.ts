@@ -212,7 +212,7 @@ export async function readDataFile(
         } else {
           const p = r.part;
           if (p.bytes !== rest) throw changedError(name);
-          builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes);
+          builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes, p.levels);
           // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
           if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];

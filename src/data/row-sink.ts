@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
-import { EMPTY, INVALID, classifyCount, classifyNumber, isBlank, parseCount, parseCountText, parseLabel, parseNumber, type RejectReason } from './csv/cells.js';
+import { EMPTY, INVALID, parseLabel, type RejectReason } from './csv/cells.js';
+import { REJECTED, kindOf } from './kinds/index.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { FastRows } from './fast-row.js';
@@ -161,7 +162,9 @@ function rowHandler(
 ): (rec: CsvRecord) => void {
   const maxLogged = opts.maxLoggedRejects ?? 20;
   const nf = schema.features.length;
-  const counts = schema.features.map((f) => schema.featureTypes[f] !== 'number');
+  // Each feature's kind reads its cells (kinds/): a number, a dictionary code, NaN or REJECTED.
+  const kinds = schema.features.map((f) => kindOf(schema.featureTypes[f]));
+  builder.useLevels(kinds.map((k) => k.storage === 'code'));
   let map: ColumnMap | null = null;
   const rowMissing = new Uint8Array(nf);
   // A file's rejects name its line; a database source's name the row of the result ("row").
@@ -223,33 +226,13 @@ function rowHandler(
     const x = builder.x;
     for (let j = 0; j < nf; j++) {
       const c = featCols[j];
-      let v: number;
-      if (counts[j]) {
-        v = parseCount(buf, starts[c], ends[c]);
-        if (v === EMPTY) {
-          v = Number.NaN;
-          rowMissing[j] = 1;
-        } else if (v === INVALID) {
-          // Rare: a blank or number with white space parseCount does not trim (a no-break space).
-          const text = rec.text(c);
-          v = parseCountText(text);
-          if (v === EMPTY) {
-            v = Number.NaN;
-            rowMissing[j] = 1;
-          } else if (v === INVALID) return reject(rec, classifyCount(text), schema.features[j], text);
-          else rowMissing[j] = 0;
-        } else rowMissing[j] = 0;
-      } else {
+      const kind = kinds[j];
+      const v = kind.readCell(rec, c, builder.levels[j]);
+      if (v === REJECTED) {
         const text = rec.text(c);
-        if (isBlank(text)) {
-          v = Number.NaN;
-          rowMissing[j] = 1;
-        } else {
-          v = parseNumber(text);
-          if (v !== v) return reject(rec, classifyNumber(text), schema.features[j], text);
-          rowMissing[j] = 0;
-        }
+        return reject(rec, kind.rejectReason(text), schema.features[j], text);
       }
+      rowMissing[j] = v !== v ? 1 : 0;
       x[j][r] = v;
     }
     let label = NO_LABEL;
