@@ -152,7 +152,7 @@ export function registerCommands(program: Command): void {
 
   program
     .command('runs')
-    .description('list recent runs of every command, newest first')
+    .description('list recent command records (every command, each run included), newest first')
     .option('--limit <n>', 'how many', intArg('--limit', 1), 20)
     .action((o: { limit: number }) => {
       // The detail parser (zod) loads with the command, not at every start.

@@ -38,7 +38,7 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
   const table = await readTable(dataPath, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   if (ds.rows === 0) throw new DataError(`${dataPath}: no valid labelled rows to score`);
-  const metrics = evaluateModel(doc, ds, config.topK);
+  const metrics = metricsOnRows(doc, ds, config.topK);
   const measuredOn = describeMeasure(kind, ds.rows, dataPath);
   await recordModelScore(ctx, { version: doc.version, kind, dataHash: table.hash, dataPath, rows: ds.rows, f1: metrics.f1, metrics: { ...metrics }, createdAt: nowIso(), measuredOn });
   // The original project's one-number score file: the model's score, so never an ad-hoc one.
@@ -47,8 +47,8 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
   return { version: doc.version, data: dataPath, rowsRejected: table.rowsRejected, ...metrics, kind, measuredOn, modelScore: await modelScore(ctx.store, doc.version) };
 }
 
-/** Metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
-export function evaluateModel(doc: ModelDocument, ds: Dataset, topK: number): ClassificationMetrics {
+/** The classification metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
+export function metricsOnRows(doc: ModelDocument, ds: Dataset, topK: number): ClassificationMetrics {
   const model = loadModel(doc);
   return computeMetrics(ds.y, model.predictProba(ds.x, ds.rows), model.threshold, topK);
 }

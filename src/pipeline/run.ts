@@ -6,7 +6,7 @@ import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
 import { selectRows } from '../data/dataset.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
-import { evaluateModel, score } from '../model/score.js';
+import { metricsOnRows, score } from '../model/score.js';
 import { describeMeasure, recordModelScore } from '../registry/model-score.js';
 import { train } from '../model/train.js';
 import { deployRefusal } from '../registry/production.js';
@@ -187,7 +187,7 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     result.retrained = true;
     const champion = await artifacts.loadModel(production.version);
     const challenger = await artifacts.loadModel(trained.version);
-    const [cm, ch] = await step('compare', async () => [evaluateModel(champion, heldOut, config.topK), evaluateModel(challenger, heldOut, config.topK)]);
+    const [cm, ch] = await step('compare', async () => [metricsOnRows(champion, heldOut, config.topK), metricsOnRows(challenger, heldOut, config.topK)]);
     result.champion = { version: champion.version, f1: cm.f1 };
     result.challenger = { version: challenger.version, f1: ch.f1 };
     // Both holdout scores join the models' histories: the challenger's first, should it deploy.
