@@ -4,14 +4,14 @@
 // type belongs in contracts/.
 //
 //   interfaces   cli/  server/  index.ts (the library entry)
-//   operations   ingest/ model/ registry/ monitor/ population/ pipeline/ report/ simulate/
+//   operations   ingest/ model/ registry/ monitor/ population/ pipeline/ report/ simulate/ init/
 //   core         util/ types/ contracts/ config/ store/ data/ stats/ context.ts
 //
 // A folder added to src/ must be placed here (the test fails on an unplaced one).
 /** @type {Record<string, string[]>} layer → top-level folders (or root files) of src/ */
 const LAYERS = {
   core: ['util', 'types', 'contracts', 'config', 'store', 'data', 'stats', 'context.ts'],
-  operations: ['ingest', 'model', 'registry', 'monitor', 'population', 'pipeline', 'report', 'simulate'],
+  operations: ['ingest', 'model', 'registry', 'monitor', 'population', 'pipeline', 'report', 'simulate', 'init'],
   interfaces: ['cli', 'server', 'index.ts'],
 };
 
