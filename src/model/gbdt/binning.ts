@@ -1,0 +1,144 @@
+import { Random } from '../../util/random.js';
+
+/** The bin of a missing value (and of a category the training rows never had), for every feature. */
+export const MISSING_BIN = 255;
+/** Histogram slots per feature: up to 255 value bins and the missing bin. */
+export const BINS_PER_FEATURE = 256;
+/** sklearn's _BinMapper subsample: thresholds come from at most this many rows. */
+export const BINNING_SUBSAMPLE = 200_000;
+
+/** How one feature's values map to bins. */
+export interface FeatureBins {
+  categorical: boolean;
+  /** Numeric: bin b holds values in (thresholds[b−1], thresholds[b]]; the last bin everything above. */
+  thresholds: Float64Array;
+  /** Value bins in use: numeric thresholds.length + 1; categorical the largest code seen + 1. */
+  count: number;
+  /** Categorical: seen[c] = 1 when the training rows had code c. */
+  seen: Uint8Array | null;
+}
+
+/**
+ * numpy's percentile(a, q, method="midpoint") of a sorted array, with the same floating-point
+ * steps (q/100·(n−1) as the virtual index; b − (b−a)·0.5 between neighbours) so that thresholds
+ * agree with scikit-learn's bit for bit.
+ */
+function midpointPercentile(sorted: Float64Array, q: number): number {
+  const v = (q / 100) * (sorted.length - 1);
+  const lo = Math.floor(v);
+  if (v === lo) return sorted[lo];
+  const a = sorted[lo];
+  const b = sorted[lo + 1];
+  return b - (b - a) * 0.5;
+}
+
+/**
+ * Thresholds of a numeric feature from its non-missing training values, as scikit-learn's
+ * _find_binning_thresholds: up to maxBins distinct values get one bin each (thresholds at the
+ * midpoints between neighbours); more, and the thresholds are the midpoint-method percentiles at
+ * 100·i/maxBins. Repeated thresholds (ties across percentiles) are dropped: an empty bin can never
+ * give a split of its own.
+ */
+export function numericThresholds(values: Float64Array, maxBins: number): Float64Array {
+  const sorted = values.slice().sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  const out: number[] = [];
+  if (distinct <= maxBins) {
+    for (let i = 0; i + 1 < distinct; i++) out.push((sorted[i] + sorted[i + 1]) * 0.5);
+  } else {
+    // Percentiles are taken over all values, ties included.
+    const all = values.slice().sort();
+    const step = 100 / maxBins; // numpy's linspace(0, 100, maxBins + 1): i·step
+    for (let i = 1; i < maxBins; i++) {
+      const t = midpointPercentile(all, i * step);
+      if (out.length === 0 || t !== out[out.length - 1]) out.push(t);
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** The bin of value v for thresholds t: the first b with v ≤ t[b] (sklearn's _map_col_to_bins). */
+export function numericBin(v: number, t: Float64Array): number {
+  if (v !== v) return MISSING_BIN;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (v <= t[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The bin of a category code: the code itself when training had it, else the missing bin. */
+export function categoryBin(v: number, seen: Uint8Array): number {
+  if (v !== v || v < 0 || v >= seen.length || (v | 0) !== v || seen[v] === 0) return MISSING_BIN;
+  return v;
+}
+
+/** Rows the numeric thresholds are computed from: all, or a seeded sample of 200,000 as sklearn does. */
+function thresholdRows(rows: Int32Array, seed: number): Int32Array {
+  if (rows.length <= BINNING_SUBSAMPLE) return rows;
+  const pick = rows.slice();
+  const rng = new Random(seed ^ 0x5bd1e995);
+  for (let i = 0; i < BINNING_SUBSAMPLE; i++) {
+    const j = i + rng.int(pick.length - i);
+    const t = pick[i];
+    pick[i] = pick[j];
+    pick[j] = t;
+  }
+  return pick.subarray(0, BINNING_SUBSAMPLE);
+}
+
+/**
+ * Learns each feature's bins from the given training rows. A categorical column must hold integer
+ * codes below maxBins; anything else is reported, naming the feature.
+ */
+export function fitBins(columns: readonly Float64Array[], categorical: readonly boolean[], rows: Int32Array, maxBins: number, seed: number): FeatureBins[] {
+  const sample = thresholdRows(rows, seed);
+  return columns.map((col, f) => {
+    if (categorical[f]) {
+      const seen = new Uint8Array(maxBins);
+      let count = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = col[rows[i]];
+        if (v !== v) continue;
+        if (v < 0 || (v | 0) !== v || v >= maxBins) {
+          throw new RangeError(`feature ${f}: category code ${v} is not an integer from 0 to ${maxBins - 1}`);
+        }
+        seen[v] = 1;
+        if (v + 1 > count) count = v + 1;
+      }
+      return { categorical: true, thresholds: new Float64Array(0), count, seen: seen.slice(0, count) };
+    }
+    const values = new Float64Array(sample.length);
+    let m = 0;
+    for (let i = 0; i < sample.length; i++) {
+      const v = col[sample[i]];
+      if (v === v) values[m++] = v;
+    }
+    const thresholds = numericThresholds(values.subarray(0, m), maxBins);
+    return { categorical: false, thresholds, count: m === 0 ? 0 : thresholds.length + 1, seen: null };
+  });
+}
+
+/**
+ * The bin matrix of the given rows, column-major: bins[f·rows.length + i] is row rows[i]'s bin of
+ * feature f.
+ */
+export function binRows(columns: readonly Float64Array[], bins: readonly FeatureBins[], rows: Int32Array): Uint8Array {
+  const n = rows.length;
+  const out = new Uint8Array(n * columns.length);
+  columns.forEach((col, f) => {
+    const fb = bins[f];
+    const base = f * n;
+    if (fb.seen) {
+      for (let i = 0; i < n; i++) out[base + i] = categoryBin(col[rows[i]], fb.seen);
+    } else {
+      const t = fb.thresholds;
+      for (let i = 0; i < n; i++) out[base + i] = numericBin(col[rows[i]], t);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { binRows, categoryBin, fitBins, MISSING_BIN, numericBin, numericThresholds } from '../../../src/model/gbdt/binning.ts';
+import { loadChurn } from './churn-fixture.ts';
+
+test('numeric thresholds equal scikit-learn _BinMapper thresholds on the fixture (percentiles and distinct-value midpoints)', () => {
+  const d = loadChurn();
+  const rows = Int32Array.from({ length: d.train.y.length }, (_, i) => i);
+  const bins = fitBins(d.train.columns, d.categorical, rows, 255, 0);
+  let checked = 0;
+  d.header.forEach((name, f) => {
+    if (d.categorical[f]) return;
+    const expected: number[] = d.expected.binThresholds[name];
+    // sklearn keeps repeated percentiles as empty bins; riskwatch drops them.
+    const dedup = expected.filter((t, i) => i === 0 || t !== expected[i - 1]);
+    assert.deepEqual(Array.from(bins[f].thresholds), dedup, `thresholds of ${name}`);
+    checked++;
+  });
+  assert.equal(checked, 8);
+  // fee has more than 255 distinct values: 254 percentile thresholds.
+  assert.equal(bins[d.header.indexOf('fee')].thresholds.length, 254);
+});
+
+test('thresholds against numpy-style midpoint percentiles computed here, and value -> bin by the rule value <= threshold', () => {
+  const values = Float64Array.from({ length: 5003 }, (_, i) => Math.round(Math.sin(i) * 1e4) / 7);
+  const t = numericThresholds(values, 255);
+  const sorted = values.slice().sort();
+  const n = sorted.length;
+  for (let i = 1; i < 255; i++) {
+    const v = ((i * (100 / 255)) / 100) * (n - 1);
+    const q = Number.isInteger(v) ? sorted[v] : (sorted[Math.floor(v)] + sorted[Math.ceil(v)]) / 2;
+    assert.ok(Math.abs(t[i - 1] - q) <= 1e-12 * Math.abs(q), `threshold ${i}`);
+  }
+  for (const v of [sorted[0], sorted[n - 1], t[10], t[10] + 1e-9, -1e300, 1e300, Infinity]) {
+    const b = numericBin(v, t);
+    assert.ok(b === 0 || t[b - 1] < v, `${v} above the previous threshold`);
+    assert.ok(b === t.length || v <= t[b], `${v} at most its bin's threshold`);
+  }
+  assert.equal(numericBin(NaN, t), MISSING_BIN);
+});
+
+test('few distinct values get one bin each; categories map to their code, unseen or invalid codes to the missing bin', () => {
+  assert.deepEqual(Array.from(numericThresholds(Float64Array.from([3, 1, 2, 2, 1]), 255)), [1.5, 2.5]);
+  const col = Float64Array.from([0, 2, 2, NaN, 0]);
+  const cat = Float64Array.from([1, 1, 4, NaN, 0]);
+  const rows = Int32Array.from([0, 1, 2, 3, 4]);
+  const fb = fitBins([col, cat], [false, true], rows, 255, 0);
+  assert.equal(fb[1].count, 5);
+  assert.deepEqual(Array.from(fb[1].seen!), [1, 1, 0, 0, 1]);
+  for (const [v, b] of [[0, 0], [1, 1], [4, 4], [2, MISSING_BIN], [7, MISSING_BIN], [1.5, MISSING_BIN], [-1, MISSING_BIN], [NaN, MISSING_BIN]]) {
+    assert.equal(categoryBin(v, fb[1].seen!), b, `code ${v}`);
+  }
+  assert.deepEqual(Array.from(binRows([col, cat], fb, rows)), [0, 1, 1, MISSING_BIN, 0, 1, 1, 4, MISSING_BIN, 0]);
+  assert.throws(() => fitBins([Float64Array.from([0.5])], [true], Int32Array.from([0]), 255, 0), /category code 0.5/);
+});
