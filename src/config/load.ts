@@ -39,6 +39,8 @@ export interface Config {
   features: string[];
   featureTypes: Record<string, FeatureType>;
   target: string;
+  /** The label values the files write: `positive` = the client left (1 in the dataset), `negative` = stayed (0). */
+  labels: { positive: string; negative: string };
   id: string;
   model: ParsedConfig['model'];
   topK: number;
@@ -82,6 +84,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
   for (const f of c.features) {
     if (named.includes(f)) throw new DataError(`${file}: key "features": "${f}" is also the id or target column`);
   }
+  if (c.target_positive === c.target_negative) throw new DataError(`${file}: keys "target_positive" and "target_negative" must differ (both are ${JSON.stringify(c.target_positive)})`);
   if (c.id_column === c.target_column) throw new DataError(`${file}: keys "id_column" and "target_column" must differ`);
   for (const k of Object.keys(c.feature_types)) {
     if (!c.features.includes(k)) throw new DataError(`${file}: key "feature_types.${k}": not one of "features"`);
@@ -102,6 +105,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     features: c.features,
     featureTypes,
     target: c.target_column,
+    labels: { positive: c.target_positive, negative: c.target_negative },
     id: c.id_column,
     model: c.model,
     topK: c.top_k,

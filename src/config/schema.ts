@@ -38,6 +38,9 @@ const trustedProxy = z.string().check(
 
 export const featureType = z.enum(['count', 'number']);
 
+/** A label value: label cells are trimmed before they are compared, so one with white space at an end could never match. */
+const labelValue = z.string().check(z.regex(/^\S(?:[\s\S]*\S)?$/u, 'expected a non-empty value without white space at either end (label cells are trimmed)'));
+
 const sourceName = z
   .optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 letters, digits, "_", ".", ":" or "-"')))
   .check(z.describe('Name shown in output and recorded in the store (default: derived from the type and table).'));
@@ -106,7 +109,13 @@ export const configSchema = z.strictObject({
   feature_types: z
     ._default(z.record(z.string(), featureType), {})
     .check(z.describe('Per feature: "count" (non-negative integer, the default) or "number" (any finite decimal).')),
-  target_column: z._default(nonEmpty, 'exited').check(z.describe('Label column: 1 = the client left, 0 = stayed.')),
+  target_column: z._default(nonEmpty, 'exited').check(z.describe('Label column: target_positive = the client left, target_negative = stayed.')),
+  target_positive: z
+    ._default(labelValue, '1')
+    .check(z.describe('The label value meaning the client left, as the files write it (e.g. "Yes", "Churned"). A label cell, trimmed, must be this or target_negative; anything else rejects the row (invalid_label). Compared exactly (case matters). The dataset stores 1.')),
+  target_negative: z
+    ._default(labelValue, '0')
+    .check(z.describe('The label value meaning the client stayed, as the files write it (e.g. "No", "Active"). The dataset stores 0.')),
   id_column: z._default(nonEmpty, 'corporation').check(z.describe('Client identifier column (text).')),
   model: z._default(
     z.strictObject({

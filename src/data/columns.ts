@@ -1,5 +1,6 @@
 import type { Config, } from '../config/load.js';
 import type { FeatureType } from '../config/schema.js';
+import type { Labels } from './csv/labels.js';
 
 /** What a data file must hold, by column name (files may order columns any way). */
 export interface TableSchema {
@@ -11,10 +12,12 @@ export interface TableSchema {
   requireTarget: boolean;
   /** Prediction input may leave the id out: rows are then named by their line number. */
   requireId: boolean;
+  /** The label values the input writes (config target_positive / target_negative); default "1" / "0". */
+  labels?: Labels;
 }
 
 export function trainingSchema(c: Config): TableSchema {
-  return { id: c.id, features: c.features, featureTypes: c.featureTypes, target: c.target, requireTarget: true, requireId: true };
+  return { id: c.id, features: c.features, featureTypes: c.featureTypes, target: c.target, requireTarget: true, requireId: true, labels: c.labels };
 }
 
 export function predictionSchema(c: Config): TableSchema {

@@ -9,6 +9,7 @@ import { PENDING_HASH, SegmentFile, decodeSegment, encodeSegmentHeader, writeSeg
 import { hashRows } from './row-hash.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
+import { DEFAULT_LABELS } from './csv/labels.js';
 import { openRegularSync } from './open-regular.js';
 import type { TableSchema } from './columns.js';
 
@@ -365,7 +366,8 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   }
   if (dataset) return { dataset, hash: csvHash, source: 'bin' };
   const b = new DatasetBuilder(schema.features);
-  await readDataFile(csvPath, schema, b);
+  // finaldata.csv is riskwatch's own file: labels 1 / 0, whatever the input files write.
+  await readDataFile(csvPath, { ...schema, labels: DEFAULT_LABELS }, b);
   return { dataset: b.build(), hash: csvHash, source: 'csv' };
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnMap, TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { kindOf } from './kinds/index.js';
+import { DEFAULT_LABELS, labelBytes } from './csv/labels.js';
 import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js';
 
 /**
@@ -9,8 +10,8 @@ import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js
  * instead of the general parser recording every field's byte range and the validator reading the
  * bytes again, and dedup a third time. It runs over as many rows as it can in one call and takes
  * only rows whose outcome is certain without the general rules: no quote anywhere, exactly the
- * header's field count, counts of 1–15 plain digits (or empty: missing), a label that is the one
- * byte 0 or 1, a non-empty id. At the first other row — a quote, a space, a sign, a decimal, a
+ * header's field count, counts of 1–15 plain digits (or empty: missing), a label that is exactly
+ * the bytes of target_positive or target_negative (by default the one byte 1 or 0), a non-empty id. At the first other row — a quote, a space, a sign, a decimal, a
  * wrong field count, a blank line, a record cut by the end of the chunk, a full builder — it stops
  * at that row's start, having changed nothing for it, and the general parser and validator
  * (row-sink.ts) take that record as before; then the fast path goes on. So it can never accept a
@@ -28,6 +29,11 @@ export class FastRows {
   private readonly requireId: boolean;
   /** The header is the seed's layout: id, the features in schema order, the label. */
   private readonly seedLayout: boolean;
+  /** The label values (target_positive / target_negative) as bytes; when each is one byte, those bytes (else -1). */
+  private readonly positive: Uint8Array;
+  private readonly negative: Uint8Array;
+  private readonly positiveByte: number;
+  private readonly negativeByte: number;
 
   private constructor(
     map: ColumnMap,
@@ -43,6 +49,14 @@ export class FastRows {
     this.count = map.count;
     this.nf = schema.features.length;
     this.requireId = schema.requireId;
+    const labels = labelBytes(schema.labels ?? DEFAULT_LABELS);
+    this.positive = labels.positive;
+    this.negative = labels.negative;
+    // A label byte that is part of the CSV syntax never matches here: the general path decides.
+    const plain = (b: Uint8Array) => (b.length === 1 && b[0] !== COMMA && b[0] !== QUOTE && b[0] !== CR && b[0] !== LF ? b[0] : -1);
+    this.positiveByte = plain(labels.positive);
+    this.negativeByte = plain(labels.negative);
+    if (this.positiveByte < 0 || this.negativeByte < 0) this.positiveByte = this.negativeByte = -1;
     this.seedLayout = map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
   }
 
@@ -71,6 +85,7 @@ export class FastRows {
     const b = this.builder;
     const nf = this.nf;
     const requireId = this.requireId;
+    const { positive, negative, positiveByte, negativeByte } = this;
     const missingOut = this.missing;
     const x = b.x;
     const y = b.y;
@@ -130,10 +145,20 @@ export class FastRows {
         p++;
       }
       // The label, then the line end.
-      if (p + 1 >= len) break;
-      const label = data[p] - 48;
-      if (label !== 0 && label !== 1) break;
-      p++;
+      let label: number;
+      if (positiveByte >= 0) {
+        if (p + 1 >= len) break;
+        const ch = data[p];
+        label = ch === positiveByte ? 1 : ch === negativeByte ? 0 : -1;
+        if (label < 0) break;
+        p++;
+      } else {
+        const ls = p;
+        p = labelEnd(data, p, len);
+        if (p >= len) break;
+        label = labelAt(data, ls, p, positive, negative);
+        if (label < 0) break;
+      }
       const t = data[p];
       if (t === LF) p++;
       else if (t === CR && p + 1 < len && data[p + 1] === LF) p += 2;
@@ -154,6 +179,7 @@ export class FastRows {
   private takeAny(data: Buffer, p: number, len: number): number {
     const b = this.builder;
     const roles = this.roles;
+    const { positive, negative, positiveByte, negativeByte } = this;
     const count = this.count;
     const lastField = count - 1;
     const nf = this.nf;
@@ -195,10 +221,16 @@ export class FastRows {
           else x[role][r] = v;
         } else if (role === TARGET) {
           if (p >= len) break rows;
-          const d = data[p] - 48;
-          if (d !== 0 && d !== 1) break rows;
-          label = d;
-          p++;
+          if (positiveByte >= 0) {
+            const ch = data[p];
+            label = ch === positiveByte ? 1 : ch === negativeByte ? 0 : -1;
+            p++;
+          } else {
+            const ls = p;
+            p = labelEnd(data, p, len);
+            label = labelAt(data, ls, p, positive, negative);
+          }
+          if (label < 0) break rows;
         } else if (role === ID) {
           // Copied and hashed as it is scanned: a second loop over the bytes cost twice as much.
           const s = p;
@@ -275,6 +307,29 @@ export class FastRows {
     }
     return rowStart;
   }
+}
+
+/** Where a label cell starting at p ends: at the first comma, line break or quote (a quote: the general path's). */
+function labelEnd(data: Buffer, p: number, len: number): number {
+  while (p < len) {
+    const ch = data[p];
+    if (ch === COMMA || ch === LF || ch === CR || ch === QUOTE) break;
+    p++;
+  }
+  return p;
+}
+
+/** 1 when bytes [s, e) are `positive`, 0 when `negative`, else -1 (the general path trims and decides). */
+function labelAt(data: Buffer, s: number, e: number, positive: Uint8Array, negative: Uint8Array): number {
+  const n = e - s;
+  if (n === positive.length && sameBytes(data, s, positive)) return 1;
+  if (n === negative.length && sameBytes(data, s, negative)) return 0;
+  return -1;
+}
+
+function sameBytes(data: Buffer, s: number, want: Uint8Array): boolean {
+  for (let i = 0; i < want.length; i++) if (data[s + i] !== want[i]) return false;
+  return true;
 }
 
 const COMMA = 44;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CsvParser, ESCAPED_QUOTES, type CsvRecord } from './csv/parser.js';
-import { EMPTY, INVALID, parseLabel, type RejectReason } from './csv/cells.js';
+import { EMPTY, INVALID, REJECT_REASONS, parseLabel, type RejectReason } from './csv/cells.js';
+import { DEFAULT_LABELS, expectedLabels, isDefaultLabels, labelOf } from './csv/labels.js';
 import { REJECTED, kindOf } from './kinds/index.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
@@ -121,6 +122,8 @@ export interface LoggedReject {
   reason: RejectReason;
   column?: string;
   value?: string;
+  /** What the cell should have held, where the reason alone does not say (the label values). */
+  expected?: string;
 }
 
 export interface SinkOptions {
@@ -147,7 +150,14 @@ interface SinkState {
 export function logReject(log: Logger, name: string, where: string, r: LoggedReject): void {
   const at = where === 'line' ? r.line : r.line - 1;
   const value = r.value && r.value.length > 80 ? r.value.slice(0, 80) + '…' : r.value;
-  log.warn({ file: name, [where]: at, reason: r.reason, column: r.column, value }, `row rejected: ${name}${where === 'line' ? ':' : ' row '}${at}`);
+  log.warn({ file: name, [where]: at, reason: r.reason, column: r.column, value, ...(r.expected !== undefined && { expected: r.expected }) }, `row rejected: ${name}${where === 'line' ? ':' : ' row '}${at}: ${rejectDetail(r.reason, r.column, value, r.expected)}`);
+}
+
+/** The reject's one line after its place: the column, what is wrong, what was there and, where it helps, what was expected. */
+export function rejectDetail(reason: RejectReason, column: string | undefined, value: string | undefined, expected: string | undefined): string {
+  const what = `${column !== undefined ? `column ${JSON.stringify(column)}: ` : ''}${REJECT_REASONS[reason]}`;
+  const got = value !== undefined ? ` (got ${JSON.stringify(value)})` : '';
+  return `${what}${got}${expected !== undefined ? `; expected ${expected}` : ''}`;
 }
 
 function rowHandler(
@@ -165,18 +175,22 @@ function rowHandler(
   // Each feature's kind reads its cells (kinds/): a number, a dictionary code, NaN or REJECTED.
   const kinds = schema.features.map((f) => kindOf(schema.featureTypes[f]));
   builder.useLevels(kinds.map((k) => k.storage === 'code'));
+  const labels = schema.labels ?? DEFAULT_LABELS;
+  const defaultLabels = isDefaultLabels(labels);
+  const expected = expectedLabels(labels);
   let map: ColumnMap | null = null;
   const rowMissing = new Uint8Array(nf);
   // A file's rejects name its line; a database source's name the row of the result ("row").
   const where = opts.where ?? 'line';
 
-  const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string) => {
+  const reject = (rec: CsvRecord, reason: RejectReason, column?: string, value?: string, expected?: string) => {
     state.rowsRejected++;
     rejected[reason] = (rejected[reason] ?? 0) + 1;
     if (state.logged < maxLogged && (opts.log || opts.onReject)) {
       state.logged++;
       // Cut here too: a value sent to another thread need not be a whole 64 MiB field.
-      const r = { line: rec.line, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value };
+      const r: LoggedReject = { line: rec.line, reason, column, value: value && value.length > 80 ? value.slice(0, 80) + '…' : value };
+      if (expected !== undefined) r.expected = expected;
       if (opts.onReject) opts.onReject(r);
       else logReject(opts.log!, name, where, r);
     }
@@ -237,12 +251,14 @@ function rowHandler(
     }
     let label = NO_LABEL;
     if (targetCol >= 0) {
-      label = parseLabel(buf, starts[targetCol], ends[targetCol]);
+      // "1" / "0" straight from the bytes; other labels (and odd white space) compared as text.
+      label = defaultLabels ? parseLabel(buf, starts[targetCol], ends[targetCol]) : INVALID;
+      if (label === INVALID) label = labelOf(rec.text(targetCol), labels);
       if (label === EMPTY) {
         if (schema.requireTarget) return reject(rec, 'missing_label', schema.target);
         label = NO_LABEL;
       } else if (label === INVALID) {
-        return reject(rec, 'invalid_label', schema.target, rec.text(targetCol));
+        return reject(rec, 'invalid_label', schema.target, rec.text(targetCol), expected);
       }
     }
     if (idCol >= 0 && ends[idCol] === starts[idCol] && schema.requireId) return reject(rec, 'missing_id', schema.id);

@@ -5,6 +5,7 @@ import { hashRows } from '../../src/data/find-new-duplicates.ts';
 import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
+import { DEFAULT_LABELS, type Labels } from '../../src/data/csv/labels.ts';
 
 // The CSV fast path (src/data/fast-row.ts) takes the usual rows in one pass and leaves every
 // other row to the general parser and validator. It must never change an outcome: on generated
@@ -48,14 +49,19 @@ function idCell(r: () => number, i: number): string {
   return `c${i}`;
 }
 
-function labelCell(r: () => number): string {
+function labelCell(r: () => number, labels = DEFAULT_LABELS): string {
+  const { positive: pos, negative: neg } = labels;
   const k = r();
-  if (k < 0.8) return r() < 0.5 ? '0' : '1';
+  if (k < 0.8) return r() < 0.5 ? neg : pos;
   if (k < 0.84) return '';
-  if (k < 0.88) return ' 1';
+  if (k < 0.88) return ` ${pos}`;
+  if (k < 0.9) return `${neg}\u00a0`;
   if (k < 0.92) return '2';
-  if (k < 0.95) return '"0"';
-  return '01';
+  if (k < 0.94) return `"${neg}"`;
+  if (k < 0.95) return pos.toLowerCase() === pos ? pos.toUpperCase() : pos.toLowerCase();
+  if (k < 0.96) return pos.slice(0, -1);
+  if (k < 0.97) return r() < 0.5 ? '1' : 'Yes';
+  return `0${neg}`;
 }
 
 function noteCell(r: () => number): string {
@@ -64,7 +70,7 @@ function noteCell(r: () => number): string {
 }
 
 /** A whole file: a header in some column order (maybe with an extra column), rows, odd lines. */
-function makeFile(seed: number): { text: string; columns: string[] } {
+function makeFile(seed: number, labels = DEFAULT_LABELS): { text: string; columns: string[] } {
   const r = rng(seed);
   const columns = ['id', ...FEATURES, 'y'];
   if (r() < 0.4) columns.push('note');
@@ -78,7 +84,7 @@ function makeFile(seed: number): { text: string; columns: string[] } {
       lines.push('');
       continue;
     }
-    const cells = columns.map((c) => (c === 'id' ? idCell(r, i) : c === 'y' ? labelCell(r) : c === 'note' ? noteCell(r) : countCell(r)));
+    const cells = columns.map((c) => (c === 'id' ? idCell(r, i) : c === 'y' ? labelCell(r, labels) : c === 'note' ? noteCell(r) : countCell(r)));
     if (k < 0.05) cells.pop(); // too few fields
     else if (k < 0.07) cells.push('7'); // too many
     let line = cells.join(',');
@@ -130,6 +136,39 @@ describe('the CSV fast path changes no outcome', () => {
     }
     assert.ok(fastRowsSeen > 10_000, `rows compared: ${fastRowsSeen}`);
   });
+
+  // Labels as the files write them (target_positive / target_negative): one byte each (the
+  // fast path's byte compare), words, non-ASCII words; near misses (case, spaces, quotes, a
+  // prefix) left to the general path, which trims and decides.
+  const LABELS: Labels[] = [
+    { positive: 'Y', negative: 'N' },
+    { positive: 'Yes', negative: 'No' },
+    { positive: 'Churned', negative: 'Active' },
+    { positive: 'résilié', negative: 'actif' },
+    { positive: '1', negative: 'stayed' },
+  ];
+  for (const labels of LABELS) {
+    test(`labels ${labels.positive} / ${labels.negative}: same rows, hashes, counts and rejects on both paths`, () => {
+      let fastRowsSeen = 0;
+      for (let seed = 1; seed <= 60; seed++) {
+        const { text } = makeFile(seed, labels);
+        const bytes = Buffer.from(text, 'utf8');
+        const r = rng(seed * 104729);
+        const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
+        for (const schema of [schemaOf({ labels }), schemaOf({ labels, requireTarget: false })]) {
+          const general = sinkRead(bytes, schema, false, cuts);
+          const fast = sinkRead(bytes, schema, true, cuts);
+          const where = `seed ${seed}`;
+          assert.deepEqual(fast.rows, general.rows, where);
+          assert.deepEqual(fast.counts, general.counts, where);
+          assert.deepEqual(fast.rejects, general.rejects, where);
+          assert.deepEqual(fast.hashes, general.expectHashes, where);
+          fastRowsSeen += fast.rows.length;
+        }
+      }
+      assert.ok(fastRowsSeen > 1000, `rows compared: ${fastRowsSeen}`);
+    });
+  }
 
   test('every cut of one small file (each byte offset, incl. inside CRLF and UTF-8): the same rows', () => {
     const text = 'y,id,a,b,c\r\n1,c1,5,,7\r\n0,é2,05,6,\r\n1,"q,3",1,2,3\r\n0,c4,1,2,3.5\r\n1,c5,4294967296,0,0\r\n0,c6,1,2,3';

@@ -204,7 +204,7 @@ async function runCase(c: Case): Promise<void> {
       added += f.rowsAdded;
     }
     if (c.rowLog) {
-      const hit = lines.find((l) => l.msg === `row rejected: data.csv:${c.rowLog!.line}`);
+      const hit = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith(`row rejected: data.csv:${c.rowLog!.line}: `));
       assert.ok(hit, `row reject logged with file:line, have ${JSON.stringify(lines.map((l) => l.msg))}`);
       assert.equal(hit.reason, c.rowLog.reason);
       if (c.rowLog.column) assert.equal(hit.column, c.rowLog.column);

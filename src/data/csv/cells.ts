@@ -104,7 +104,7 @@ export const REJECT_REASONS: Record<RejectReason, string> = {
   malformed_quotes: 'text after a closing quote',
   missing_id: 'empty id',
   missing_label: 'empty label',
-  invalid_label: 'label is not 0 or 1',
+  invalid_label: 'label is neither the positive nor the negative value',
   not_a_number: 'text where a number was expected',
   decimal: 'decimal where a whole count was expected',
   negative: 'negative count',
