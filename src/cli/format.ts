@@ -63,6 +63,10 @@ export function formatDrift(r: DriftReport | NothingToCompare): string {
     lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'ks' ? `KS p ${d.ks.pValue.toExponential(2)}` : `W/σ ${d.wasserstein.toFixed(3)}`}  KS ${d.ks.statistic.toFixed(3)}  PSI ${d.psi.value.toFixed(3)} (${d.psi.level})`);
   }
   lines.push(`  ${'predicted risk'.padEnd(22)} ${r.predictionDrift.level.padEnd(8)} KS ${r.predictionDrift.ks.statistic.toFixed(3)}  PSI ${r.predictionDrift.psi.value.toFixed(3)}`);
+  // Exact unless said: a sketched reference is named with its error bounds.
+  for (const [f, d] of [...Object.entries(r.features), ['predicted risk', r.predictionDrift] as const]) {
+    if (d.sketch) lines.push(`  ${f}: compared with a 1,001-quantile sketch of the training values (KS ±${d.sketch.ksStatistic.toFixed(4)}, W/σ ±${d.sketch.wasserstein.toExponential(1)})`);
+  }
   lines.push(`dataset drift: ${r.datasetDrift ? `yes (${r.driftedFeatures.join(', ')})` : 'no'}`);
   if (r.modelDrift) {
     const m = r.modelDrift;

@@ -142,6 +142,12 @@ export interface FeatureDrift {
   drifted: boolean;
   missingRateChange: number;
   outOfRangeShare: number;
+  /**
+   * null: KS and Wasserstein were computed against every training value. Otherwise the reference
+   * was a quantile sketch (a number column with more than 100,000 distinct values, or a reference
+   * written before exact runs) and these bound the error of the KS statistic and of W/std.
+   */
+  sketch: { ksStatistic: number; wasserstein: number } | null;
 }
 
 export interface FeatureDistribution {

@@ -65,11 +65,23 @@ export function sharedEdges(series: Array<{ values: ArrayLike<number>; weights?:
   let hi = -Infinity;
   let p99 = -Infinity;
   for (const s of series) {
-    const sorted = Array.from(s.values).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-    if (!sorted.length) continue;
-    lo = Math.min(lo, sorted[0]);
-    hi = Math.max(hi, sorted[sorted.length - 1]);
-    p99 = Math.max(p99, sorted[Math.min(sorted.length - 1, Math.floor(0.99 * (sorted.length - 1)))]);
+    const w = s.weights;
+    const idx = Array.from({ length: s.values.length }, (_, i) => i).filter((i) => Number.isFinite(s.values[i]) && (!w || w[i] > 0));
+    idx.sort((a, b) => s.values[a] - s.values[b]);
+    if (!idx.length) continue;
+    lo = Math.min(lo, s.values[idx[0]]);
+    hi = Math.max(hi, s.values[idx[idx.length - 1]]);
+    // The 99th percentile of the rows: with weights (a reference kept as value runs) by cumulative weight.
+    let total = 0;
+    for (const i of idx) total += w ? w[i] : 1;
+    const rank = Math.floor(0.99 * (total - 1));
+    let k = 0;
+    let seen = w ? w[idx[0]] : 1;
+    while (seen <= rank && k < idx.length - 1) {
+      k++;
+      seen += w ? w[idx[k]] : 1;
+    }
+    p99 = Math.max(p99, s.values[idx[k]]);
   }
   if (!Number.isFinite(lo)) return { edges: [0, 1], openEnded: false };
   let top = hi;

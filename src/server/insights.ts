@@ -10,7 +10,7 @@ import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { analyseDrift, f1History, type FeatureDrift } from '../monitor/drift.js';
 import { calibration } from '../stats/reference.js';
-import type { ReferenceProfile } from '../stats/profile.js';
+import { profileWeights } from '../stats/profile-shape.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { dependencyHealth, type DependencyHealth } from '../report/dependencies.js';
 import { histogram, prCurve, rocCurve, sharedEdges, type Histogram, type PrPoint, type RocPoint } from '../report/curves.js';
@@ -69,10 +69,6 @@ export type { FeatureDistribution };
 
 export type { Distributions };
 
-/** Weights that make a reference profile's sketch a distribution: a sample (1/n each) or 1,001 quantiles. */
-function profileValues(p: ReferenceProfile): number[] {
-  return p.distribution.values;
-}
 
 /**
  * Reference (the production model's training profile) against the current data — the files of the
@@ -100,13 +96,14 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   const current = read.length ? builder.build() : null;
   const report = current && current.rows ? analyseDrift(config, doc, ref, current, await f1History(ctx, doc.version), read.join(', '), files.map((f) => f.sha256).join(':')) : null;
   const features = doc.features.map((feature, j): FeatureDistribution => {
-    const refValues = profileValues(ref.features[feature]);
+    // Runs weigh each distinct value by its rows; a sample or sketch weighs each stored value alike.
+    const refShape = profileWeights(ref.features[feature]);
     const cur = current && current.rows ? current.x[j] : null;
     const integer = (config.featureTypes[feature] ?? 'count') === 'count';
-    const { edges, openEnded } = sharedEdges(cur ? [{ values: refValues }, { values: cur }] : [{ values: refValues }], 30, integer);
+    const { edges, openEnded } = sharedEdges(cur ? [refShape, { values: cur }] : [refShape], 30, integer);
     return {
       feature,
-      reference: { ...histogram(refValues, edges), n: ref.features[feature].n },
+      reference: { ...histogram(refShape.values, edges, refShape.weights), n: ref.features[feature].n },
       current: cur ? histogram(cur, edges) : null,
       openEnded,
       drift: report?.features[feature] ?? null,
@@ -117,7 +114,7 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   if (current && current.rows && report) {
     const prob = loadModel(doc).predictProba(current.x, current.rows);
     const edges = Array.from({ length: 21 }, (_, k) => k / 20);
-    prediction = { feature: 'predicted risk', reference: { ...histogram(profileValues(ref.prediction), edges), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
+    prediction = { feature: 'predicted risk', reference: { ...(({ values, weights }) => histogram(values, edges, weights))(profileWeights(ref.prediction)), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
   }
   return { version: doc.version, current: current ? { source: read.join(', '), rows: current.rows } : null, features, prediction };
 }

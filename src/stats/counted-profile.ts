@@ -17,6 +17,8 @@
  *   is refused when max·n could reach 2^53.
  * - std: the same Neumaier recurrence, term by term in the same (ascending) order — each value's
  *   squared deviation added count(v) times — so the same rounding at every step.
+ * - runs: the histogram's non-zero cells, in value order (runs.ts) — what the sorted path finds by
+ *   scanning for value changes (−0 counted as 0 in both).
  * - order statistics (min, max, median, deciles, the 1,001 quantiles, the tails) read the sorted
  *   value at a rank, found here by binary search over the cumulative counts, through the same
  *   numpy interpolation (`quantileAt`); PSI bins are the same integer counts divided by n.
@@ -34,13 +36,15 @@ const MIN_ROWS = 1024;
  * The profile of `col` from its histogram, or undefined when `col` is not a count column.
  * `sketchSize`: profile.ts's PROFILE_SKETCH_SIZE (passed in: profile.ts imports this module).
  */
-export function countedProfile(col: Float64Array, sketchSize: number): ReferenceProfile | undefined {
+export function countedProfile(col: Float64Array, sketchSize: number, runsMax: number): ReferenceProfile | undefined {
   const found = countIntegers(col);
   if (!found) return undefined;
   const { n, max } = found;
-  // n >= 1024 > PROFILE_SAMPLE_MAX: the stored distribution is always the quantile sketch.
   if (n < MIN_ROWS || max > 4 * n || max * n >= 2 ** 53) return undefined;
   const { vals, ends, sum } = distinct(histogram(col, max));
+  // The runs are the histogram itself (runs.ts); above runsMax distinct values (or with runsMax 0,
+  // the older layout) n >= 1024 > PROFILE_SAMPLE_MAX, so the distribution is the quantile sketch.
+  const keepRuns = vals.length <= runsMax;
   const size = vals.length;
   /** The value at rank r (0-based) of the sorted column. */
   const at = (r: number): number => valueAt(vals, ends, r);
@@ -59,14 +63,6 @@ export function countedProfile(col: Float64Array, sketchSize: number): Reference
     below = upTo;
   }
   binCounts[psiEdges.length] = n - below;
-  const K = sketchSize - 1;
-  const values: number[] = [];
-  for (let k = 0; k <= K; k++) values.push(quantileAt(n, at, k / K));
-  const t = Math.min(tailSize(n), Math.floor(n / 2));
-  const lower: number[] = [];
-  const upper: number[] = [];
-  for (let r = 0; r < t; r++) lower.push(at(r));
-  for (let r = n - t; r < n; r++) upper.push(at(r));
   return {
     n,
     missingRate: (col.length - n) / col.length,
@@ -78,8 +74,26 @@ export function countedProfile(col: Float64Array, sketchSize: number): Reference
     deciles,
     psiEdges,
     binProportions: binCounts.map((k) => k / n),
-    distribution: { kind: 'quantiles', values, tails: { lower, upper } },
+    distribution: keepRuns ? runsOf(vals, ends) : sketchOf(n, at, sketchSize),
   };
+}
+
+function runsOf(vals: Float64Array, ends: Float64Array): ReferenceProfile['distribution'] {
+  const counts = new Array<number>(vals.length);
+  for (let j = 0; j < vals.length; j++) counts[j] = ends[j] - (j > 0 ? ends[j - 1] : 0);
+  return { kind: 'runs', values: Array.from(vals), counts };
+}
+
+function sketchOf(n: number, at: (r: number) => number, sketchSize: number): ReferenceProfile['distribution'] {
+  const K = sketchSize - 1;
+  const values: number[] = [];
+  for (let k = 0; k <= K; k++) values.push(quantileAt(n, at, k / K));
+  const t = Math.min(tailSize(n), Math.floor(n / 2));
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (let r = 0; r < t; r++) lower.push(at(r));
+  for (let r = n - t; r < n; r++) upper.push(at(r));
+  return { kind: 'quantiles', values, tails: { lower, upper } };
 }
 
 // Each loop is a small function of its own, called once per column: the optimising compiler

@@ -7,3 +7,6 @@ export { psi, psiFromSorted, psiFromProportions, psiLevel, PSI_EPSILON, type Psi
 export { referenceProfile, compareToProfile, type ReferenceProfile, type ProfileComparison } from './profile.js';
 export { sortedNonMissing, quantileSorted } from './sorted.js';
 export { sketchTails, tailSize, TAIL_MAX, type QuantileTails } from './tails.js';
+export { RUNS_MAX, runsFromSorted, compareRuns, ksStatisticRuns, wassersteinRuns, type ValueRuns } from './runs.js';
+export { chi2Homogeneity, jensenShannon, categoryPsi, type Chi2Result } from './categorical.js';
+export { chi2Sf, gammaP, gammaQ, lnGamma } from './gamma.js';

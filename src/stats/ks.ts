@@ -183,7 +183,16 @@ function ksSortedUnchecked(a: Float64Array, b: Float64Array, method: KsMethod): 
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('ks2samp: both samples need at least one non-missing value');
-  let d = ksStatisticSorted(a, b);
+  return ksTest(ksStatisticSorted(a, b), n1, n2, method);
+}
+
+/**
+ * The result of ks_2samp for a statistic already computed on samples of n1 and n2 values: scipy's
+ * method choice ('auto': exact iff max(n1, n2) <= 10,000), the exact p-value (D rounded to h/lcm,
+ * as scipy returns it) or the asymptotic one, and scipy's fallbacks. Only D, n1 and n2 matter, so a
+ * reference kept as (value, count) runs gets scipy's answer on its expanded rows.
+ */
+export function ksTest(d: number, n1: number, n2: number, method: KsMethod = 'auto'): KsResult {
   const g = gcd(n1, n2);
   const n1g = n1 / g;
   const n2g = n2 / g;

@@ -11,9 +11,14 @@
  * - `deciles` (9 reference quantiles at 10%..90%, numpy 'linear'), `psiEdges` (the deciles with
  *   duplicates merged) and `binProportions` (the reference's own shares in those bins): PSI
  *   needs nothing else (definition in psi.ts).
- * - `distribution`: the full sorted sample when n <= 1,000 (small enough to store, and it lets KS
- *   use the exact reference — p-value by scipy's 'auto' rule, i.e. exact while the current batch
- *   has <= 10,000 rows), otherwise a sketch of 1,001 quantiles at probabilities k/1000,
+ * - `distribution`: the reference values as sorted (value, count) runs, `{"kind": "runs", "values":
+ *   [distinct values, ascending], "counts": [rows holding each]}`, whenever the column has at most
+ *   RUNS_MAX = 100,000 distinct values (runs.ts says why that bound): then KS and Wasserstein are
+ *   exact against the training rows at any size — scipy's ks_2samp and wasserstein_distance on
+ *   them, p-value by scipy's 'auto' rule. References written before runs existed hold instead the
+ *   full sorted sample when n <= 1,000 (`"kind": "sample"`; still compared exactly), and so does
+ *   a profile built with runsMax = 0. Otherwise (more distinct values than RUNS_MAX) a sketch of
+ *   1,001 quantiles at probabilities k/1000,
  *   k = 0..1000 (constant size whatever the training set; approximation errors documented in
  *   ks.ts and wasserstein.ts), plus `tails` = the T smallest and T largest reference values,
  *   exactly, T = min(1000, ceil(n/1000)) (the first and last 0.1% of the sorted reference, capped
@@ -34,9 +39,12 @@
  *   W / std_ref instead. `drift` applies the method's rule: Wasserstein >= 0.1 (W normalised by
  *   the reference std), or KS p-value < `ksAlpha` (default 0.05 — an assumption; pass another).
  *   Both statistics are always reported.
- * - `ks`: exact-reference KS (ks.ts) for a sample profile; for a sketch, D against the sketch's
- *   midpoint step CDF, exact in the stored tails (|error| <= 0.0005 + 1/n_ref) and p = scipy's
- *   asymptotic formula with the true reference n.
+ * - `ks`: exact-reference KS (ks.ts, runs.ts) for runs or a sample; for a sketch, D against the
+ *   sketch's midpoint step CDF, exact in the stored tails (|error| <= 0.0005 + 1/n_ref) and p =
+ *   scipy's asymptotic formula with the true reference n.
+ * - `sketch`: null when the comparison is exact (runs or sample); for a sketched reference the
+ *   bounds on the error of the KS statistic (1/(2K) + 1/n_ref) and of the normalised Wasserstein
+ *   distance (quantileSketchErrorBound / std_ref, plus (max - min)/n_ref without tails).
  * - `wasserstein`: W1 / std_ref; when std_ref is 0 or undefined (constant or single-row reference)
  *   it is 0 if W = 0 and +Infinity otherwise (any spread away from a constant is unbounded drift
  *   on that scale; note JSON.stringify writes Infinity as null).
@@ -51,8 +59,9 @@
  */
 
 import { compensatedSum, countNonMissing, medianSorted, sortedNonMissing, type SortBuffers } from './sorted.js';
-import { ksAgainstQuantiles, ksFromSorted } from './ks.js';
-import { quantileSketch, wassersteinSorted, wassersteinToQuantiles } from './wasserstein.js';
+import { ksAgainstQuantiles, ksFromSorted, ksTest } from './ks.js';
+import { quantileSketch, quantileSketchErrorBound, wassersteinSorted, wassersteinToQuantiles } from './wasserstein.js';
+import { RUNS_MAX, checkRuns, ksStatisticRuns, runsFromSorted, wassersteinRuns } from './runs.js';
 import { sketchTails, type QuantileTails } from './tails.js';
 import { countedProfile } from './counted-profile.js';
 import { binProportionsSorted, decilesSorted, mergeEdges, psiFromProportions, psiLevel, type PsiLevel } from './psi.js';
@@ -80,13 +89,24 @@ export interface ReferenceProfile {
   /** Reference shares in the psiEdges.length + 1 bins. */
   binProportions: number[];
   /**
-   * Full sorted sample (n <= 1000) or quantiles at k/1000, k = 0..1000 (n > 1000) with the exact
-   * tails: the T = min(1000, ceil(n/1000)) smallest and largest values, ascending. `tails` is
-   * optional only so that profiles stored before it existed still load (sketch-only comparison).
+   * Sorted (value, count) runs of every reference value (at most RUNS_MAX of them); or, above that,
+   * quantiles at k/1000, k = 0..1000 with the exact tails: the T = min(1000, ceil(n/1000)) smallest
+   * and largest values, ascending. `sample` (the full sorted sample, n <= 1000) is what references
+   * written before runs hold; `tails` is optional only so that profiles stored before it existed
+   * still load (sketch-only comparison).
    */
   distribution:
+    | { kind: 'runs'; values: number[]; counts: number[] }
     | { kind: 'sample'; values: number[] }
     | { kind: 'quantiles'; values: number[]; tails?: { lower: number[]; upper: number[] } };
+}
+
+/** Bounds on the sketch's error, when the reference was compared through a sketch. */
+export interface SketchError {
+  /** |D - D against the training rows| <= this. */
+  ksStatistic: number;
+  /** |W/std - W/std against the training rows| <= this. */
+  wasserstein: number;
 }
 
 export interface ProfileComparison {
@@ -98,19 +118,25 @@ export interface ProfileComparison {
   psi: { value: number; level: PsiLevel };
   missingRateChange: number;
   outOfRangeShare: number;
+  /** null: KS and Wasserstein are exact against the training rows; else the sketch's error bounds. */
+  sketch: SketchError | null;
 }
 
 /**
  * Profile of a training column (NaN = missing). Throws when no value is present. `buffers`: where
  * to sort (a `SortScratch` reused across columns); the profile keeps no reference to them.
  */
-export function referenceProfile(col: Float64Array, buffers?: SortBuffers): ReferenceProfile {
+export function referenceProfile(col: Float64Array, buffers?: SortBuffers, runsMax = RUNS_MAX): ReferenceProfile {
   // Count columns: the same profile from a histogram, without sorting a copy (counted-profile.ts).
-  return countedProfile(col, PROFILE_SKETCH_SIZE) ?? sortedProfile(col, buffers);
+  return countedProfile(col, PROFILE_SKETCH_SIZE, runsMax) ?? sortedProfile(col, buffers, runsMax);
 }
 
-/** referenceProfile from a sorted copy of the column: any column (exported for the tests). */
-export function sortedProfile(col: Float64Array, buffers?: SortBuffers): ReferenceProfile {
+/**
+ * referenceProfile from a sorted copy of the column: any column (exported for the tests).
+ * `runsMax`: keep runs up to this many distinct values (0: the sample / sketch of references
+ * written before runs existed).
+ */
+export function sortedProfile(col: Float64Array, buffers?: SortBuffers, runsMax = RUNS_MAX): ReferenceProfile {
   const sorted = sortedNonMissing(col, buffers);
   const n = sorted.length;
   if (n === 0) throw new RangeError('referenceProfile: the column has no non-missing value');
@@ -141,11 +167,16 @@ export function sortedProfile(col: Float64Array, buffers?: SortBuffers): Referen
     deciles,
     psiEdges,
     binProportions: binProportionsSorted(psiEdges, sorted),
-    distribution:
-      n <= PROFILE_SAMPLE_MAX
-        ? { kind: 'sample', values: Array.from(sorted) }
-        : { kind: 'quantiles', values: Array.from(quantileSketch(sorted, PROFILE_SKETCH_SIZE)), tails: sketchTails(sorted) },
+    distribution: storedDistribution(sorted, runsMax),
   };
+}
+
+function storedDistribution(sorted: Float64Array, runsMax: number): ReferenceProfile['distribution'] {
+  const runs = runsMax > 0 ? runsFromSorted(sorted, runsMax) : undefined;
+  if (runs) return { kind: 'runs', ...runs };
+  return sorted.length <= PROFILE_SAMPLE_MAX
+    ? { kind: 'sample', values: Array.from(sorted) }
+    : { kind: 'quantiles', values: Array.from(quantileSketch(sorted, PROFILE_SKETCH_SIZE)), tails: sketchTails(sorted) };
 }
 
 /** Compare a current column (NaN = missing) with a stored reference profile. */
@@ -155,7 +186,9 @@ export function compareToProfile(
   options: { ksAlpha?: number } = {},
 ): ProfileComparison {
   const ksAlpha = options.ksAlpha ?? DEFAULT_KS_ALPHA;
-  const method: ProfileComparison['method'] = profile.distribution.kind === 'sample' ? 'ks' : 'wasserstein';
+  const dist = profile.distribution;
+  // By size, not by how the reference is stored: p-values decide only where they mean something.
+  const method: ProfileComparison['method'] = profile.n <= PROFILE_SAMPLE_MAX ? 'ks' : 'wasserstein';
   const curMissingRate = current.length === 0 ? Number.NaN : (current.length - countNonMissing(current)) / current.length;
   const missingRateChange = curMissingRate - profile.missingRate;
   const cur = sortedNonMissing(current);
@@ -169,24 +202,38 @@ export function compareToProfile(
       psi: { value: Number.NaN, level: 'stable' },
       missingRateChange,
       outOfRangeShare: Number.NaN,
+      sketch: null,
     };
   }
-  const ref = Float64Array.from(profile.distribution.values);
   let ks: { statistic: number; pValue: number };
   let w: number;
-  if (profile.distribution.kind === 'sample') {
+  let sketch: SketchError | null = null;
+  const std = profile.std;
+  const scale = (x: number) => (std !== null && std > 0 ? x / std : x === 0 ? 0 : Number.POSITIVE_INFINITY);
+  if (dist.kind === 'runs') {
+    const n = checkRuns(dist, 'reference profile');
+    if (n !== profile.n) throw new RangeError(`reference profile: runs hold ${n} rows, n = ${profile.n}`);
+    const r = ksTest(ksStatisticRuns(dist, n, cur), n, m, 'auto');
+    ks = { statistic: r.statistic, pValue: r.pValue };
+    w = wassersteinRuns(dist, n, cur);
+  } else if (dist.kind === 'sample') {
+    const ref = Float64Array.from(dist.values);
     const r = ksFromSorted(ref, cur, 'auto');
     ks = { statistic: r.statistic, pValue: r.pValue };
     w = wassersteinSorted(ref, cur);
   } else {
-    const t = profile.distribution.tails;
+    const ref = Float64Array.from(dist.values);
+    const t = dist.tails;
     const tails: QuantileTails | undefined = t ? { n: profile.n, lower: t.lower, upper: t.upper } : undefined;
     const r = ksAgainstQuantiles(ref, profile.n, cur, tails);
     ks = { statistic: r.statistic, pValue: r.pValue };
     w = wassersteinToQuantiles(ref, cur, tails);
+    // ks.ts and wasserstein.ts derive these; without tails the W bound needs its 1/n edge term added.
+    const K = ref.length - 1;
+    const wBound = quantileSketchErrorBound(ref, tails) + (tails ? 0 : (profile.max - profile.min) / profile.n);
+    sketch = { ksStatistic: 1 / (2 * K) + 1 / profile.n, wasserstein: scale(wBound) };
   }
-  const std = profile.std;
-  const wNorm = std !== null && std > 0 ? w / std : w === 0 ? 0 : Number.POSITIVE_INFINITY;
+  const wNorm = scale(w);
   const psiValue = psiFromProportions(profile.binProportions, binProportionsSorted(profile.psiEdges, cur));
   let out = 0;
   for (let i = 0; i < m && cur[i] < profile.min; i++) out++;
@@ -200,5 +247,6 @@ export function compareToProfile(
     psi: { value: psiValue, level: psiLevel(psiValue) },
     missingRateChange,
     outOfRangeShare: out / m,
+    sketch,
   };
 }

@@ -22,8 +22,15 @@ export interface CalibrationBin {
   observedRate: number;
 }
 
+/**
+ * Formats: /2 (written now) may hold a feature's distribution as (value, count) runs (runs.ts);
+ * /1 references hold a sample (<= 1,000 rows) or a quantile sketch and keep loading: every kind is
+ * compared by compareToProfile.
+ */
+export const REFERENCE_FORMAT = 'riskwatch.reference/2';
+
 export interface ModelReference {
-  format: 'riskwatch.reference/1';
+  format: 'riskwatch.reference/1' | 'riskwatch.reference/2';
   version: string;
   rows: number;
   features: Record<string, ReferenceProfile>;
@@ -78,7 +85,7 @@ export function featureProfiles(ds: Dataset, buffers: SortBuffers = new SortScra
  */
 export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds), buffers?: SortBuffers): ModelReference {
   const cal = calibration(ds.y, prob);
-  return { format: 'riskwatch.reference/1', version, rows: ds.rows, features, prediction: referenceProfile(prob, buffers), calibration: cal };
+  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, prediction: referenceProfile(prob, buffers), calibration: cal };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {

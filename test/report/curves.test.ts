@@ -76,3 +76,13 @@ test('shared edges: at most 50 bins, whole-number widths for counts, long tails 
   assert.equal(wide.edges[0], 0);
   assert.equal(wide.edges[wide.edges.length - 1], 3);
 });
+
+test('shared edges: weighted values (a reference kept as value runs) give the edges of the rows they stand for', () => {
+  const values = [0, 1, 2, 3, 50, 100_000];
+  const weights = [400, 300, 200, 90, 9, 1];
+  const rows = values.flatMap((v, i) => Array.from({ length: weights[i] }, () => v));
+  for (const integer of [true, false]) {
+    assert.deepEqual(sharedEdges([{ values, weights }], 30, integer), sharedEdges([{ values: rows }], 30, integer));
+    assert.deepEqual(sharedEdges([{ values, weights }, { values: [5, 6] }], 30, integer), sharedEdges([{ values: rows }, { values: [5, 6] }], 30, integer));
+  }
+});

@@ -1,5 +1,6 @@
 import type { FeatureDrift } from '../../monitor/drift.js';
 import type { ReferenceProfile } from '../../stats/profile.js';
+import { profileCdf, profileQuantile } from '../../stats/profile-shape.js';
 import { baseSpec, COLORS, round, type ChartSpec } from './theme.js';
 
 export interface Histogram {
@@ -16,22 +17,9 @@ export interface Histogram {
 
 const MAX_BINS = 40;
 
-/** Share of the reference at or below x, from its stored sample or quantile sketch (a step CDF). */
-function referenceCdf(profile: ReferenceProfile, x: number): number {
-  const v = profile.distribution.values;
-  let lo = 0, hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo / v.length;
-}
-
-function referenceQuantile(profile: ReferenceProfile, p: number): number {
-  const v = profile.distribution.values;
-  return v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))];
-}
+/** Share of the reference at or below x, from its stored runs, sample or quantile sketch (a step CDF). */
+const referenceCdf = profileCdf;
+const referenceQuantile = profileQuantile;
 
 /**
  * Reference and current shares over shared bins (≤ 40): the range spans the 0.5th to 99.5th
