@@ -22,7 +22,7 @@ import { openStore } from '../src/store/open.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { deploy } from '../src/model/deploy.ts';
 import { ModelHolder } from '../src/server/model-holder.ts';
-import { productionOf } from '../src/registry/deployment.ts';
+import { productionSource } from '../src/registry/production.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
@@ -97,7 +97,7 @@ try {
   const cfg = loadConfig(config);
   const a = makeContext(cfg, await openStore(cfg));
   const b = makeContext(cfg, await openStore(cfg));
-  const holder = new ModelHolder(productionOf(b));
+  const holder = new ModelHolder(productionSource(b));
   await holder.start();
   const versions = (await a.store.listModels()).map((m) => m.version);
   if (versions.length < 2) throw new Error(`expected two versions, got ${versions.join(', ')}`);

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { artifactsOf, productionOf } from '../registry/deployment.js';
+import { artifactsOf } from '../registry/deployment.js';
+import { currentProduction } from '../registry/production.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { VERSION_ID } from '../registry/versions.js';
 import type { ModelDocument } from '../contracts/model-document.js';
@@ -7,7 +8,7 @@ import type { ModelDocument } from '../contracts/model-document.js';
 /** `production` (the default), `latest` or a version id → the model document. */
 export async function resolveModel(ctx: Context, which: string = 'production'): Promise<ModelDocument> {
   if (which === 'production') {
-    const prod = await productionOf(ctx).current();
+    const prod = await currentProduction(ctx);
     if (!prod) throw new DataError('no model in production; run `riskwatch deploy` or pass --model VERSION');
     return prod;
   }

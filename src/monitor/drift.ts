@@ -11,7 +11,8 @@ import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { computeMetrics } from '../model/metrics.js';
 import { historyF1, recordModelScore } from '../registry/model-score.js';
-import { artifactsOf, productionOf } from '../registry/deployment.js';
+import { artifactsOf } from '../registry/deployment.js';
+import { currentProduction } from '../registry/production.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { estimatePerformance } from './estimate.js';
@@ -153,7 +154,7 @@ export async function f1History(ctx: Context, version: string, excludeDataHash?:
 
 /** `riskwatch drift`: new data (or --data FILE) against the production model. */
 export async function drift(ctx: Context, opts: { data?: string } = {}): Promise<DriftReport | NothingToCompare> {
-  const doc = await productionOf(ctx).current();
+  const doc = await currentProduction(ctx);
   if (!doc) throw new DataError('no model in production to compare with; run `riskwatch deploy` first');
   const ref = await artifactsOf(ctx).loadReference(doc.version);
   if (!ref) throw new DataError(`model ${doc.version} has no drift reference (trained before drift checks existed); train a new version`);

@@ -9,9 +9,9 @@ import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { metricsOnRows, score } from '../model/score.js';
 import { describeMeasure, recordModelScore } from '../registry/model-score.js';
 import { train } from '../model/train.js';
-import { deployRefusal } from '../registry/production.js';
+import { currentProduction, deployRefusal, reconcileProduction } from '../registry/production.js';
 import { deploy } from '../model/deploy.js';
-import { artifactsOf, productionOf } from '../registry/deployment.js';
+import { artifactsOf } from '../registry/deployment.js';
 import { nowIso } from '../util/time.js';
 import { RiskwatchError } from '../util/errors.js';
 import { detectNewData } from './detect.js';
@@ -84,8 +84,8 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     // A run killed between the production file's rename and the deployment's record leaves the
     // history behind the file; only deploy/rollback repaired it, and a run that then finds nothing
     // new deploys nothing, so repair it here (a no-op where promote is one transaction: postgres).
-    await productionOf(ctx).reconcile();
-    const production = await productionOf(ctx).current();
+    await reconcileProduction(ctx);
+    const production = await currentProduction(ctx);
     // Rows ingested by a run that died or was stopped before deciding on them (or by a manual
     // `ingest`) are still undecided: without this they would never be checked for drift.
     const decided = production ? await lastDecidedDataset(ctx) : undefined;

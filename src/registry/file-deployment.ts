@@ -9,7 +9,7 @@ import { modelScore, writeProductionScore } from './model-score.js';
 import { nowIso } from '../util/time.js';
 import type { ArtifactStore, ProductionPointer, ProductionSource } from './deployment.js';
 import { loadModelVersion, saveModelVersion, versionPath } from './versions.js';
-import { productionPath, readProduction } from './production-file.js';
+import { productionPath, readProductionFile } from './production-file.js';
 
 /** Model versions as files under output_model_path (one machine, the sqlite store). */
 export class FileArtifacts implements ArtifactStore {
@@ -47,7 +47,7 @@ export class FileProductionSource implements ProductionSource {
   }
 
   async current(): Promise<ModelDocument | undefined> {
-    return readProduction(this.config);
+    return readProductionFile(this.config);
   }
 
   /** The file's identity: an atomic rename gives a new inode, a rewrite a new size or mtime. */
@@ -68,7 +68,7 @@ export class FileProduction extends FileProductionSource implements ProductionPo
 
   async promote(doc: ModelDocument, action: 'deploy' | 'rollback', reason: string): Promise<{ previous: string | null; deployedAt: string }> {
     const { config, store } = this.ctx;
-    const previous = readProduction(config)?.version ?? null;
+    const previous = readProductionFile(config)?.version ?? null;
     // The production model's score (never an ad-hoc one); a never-scored version was scored on
     // the test data before it got here (production.ts), unless there was none to score it on.
     const score = await modelScore(store, doc.version);
@@ -85,7 +85,7 @@ export class FileProduction extends FileProductionSource implements ProductionPo
   /** Bring the store in line with the file after a crash between the rename and the store write. */
   async reconcile(): Promise<void> {
     const { config, store, log } = this.ctx;
-    const prod = readProduction(config);
+    const prod = readProductionFile(config);
     if (!prod) return;
     const history = await store.deployments();
     const last = history[history.length - 1];

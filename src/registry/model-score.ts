@@ -8,8 +8,7 @@
 import type { ModelScore } from '../contracts/api.js';
 import { basename, join } from 'node:path';
 import type { Context } from '../context.js';
-import { productionOf } from './deployment.js';
-import { readProduction } from './production-file.js';
+import { currentProduction } from './production.js';
 import type { ScoreKind, ScoreRecord, Store } from '../store/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 
@@ -90,7 +89,7 @@ export async function recordModelScore(ctx: Pick<Context, 'config' | 'store' | '
   const rec: ScoreRecord = { ...s, measuredOn: s.measuredOn ?? describeMeasure(s.kind, s.rows, s.kind === 'adhoc' ? s.dataPath : undefined) };
   await ctx.store.recordScore(rec);
   if (!isHistory(rec)) return null;
-  if (!ctx.store.shared && readProduction(ctx.config)?.version === rec.version) writeProductionScore(ctx, toModelScore(rec));
+  if (!ctx.store.shared && (await currentProduction(ctx))?.version === rec.version) writeProductionScore(ctx, toModelScore(rec));
   return toModelScore(rec);
 }
 
@@ -101,7 +100,7 @@ export function writeProductionScore(ctx: Pick<Context, 'config'>, score: ModelS
 
 /** The production model's version and score (null score: deployed but never scored). */
 export async function productionScore(ctx: Pick<Context, 'config' | 'store' | 'log'>): Promise<{ version: string; score: ModelScore | null } | null> {
-  const doc = await productionOf(ctx).current();
+  const doc = await currentProduction(ctx);
   if (!doc) return null;
   return { version: doc.version, score: await modelScore(ctx.store, doc.version) };
 }

@@ -9,8 +9,11 @@ export function productionPath(config: Config): string {
   return join(config.productionFolder, MODEL_FILE);
 }
 
-/** The production model file, if any. With a postgres store production lives in the store: use productionOf(ctx).current(). */
-export function readProduction(config: Config): ModelDocument | undefined {
+/**
+ * The production model file, if any: FileProductionSource's read, nothing else's. Everyone else reads
+ * production through currentProduction(ctx) (production.ts), which also finds a PostgreSQL store's.
+ */
+export function readProductionFile(config: Config): ModelDocument | undefined {
   const path = productionPath(config);
   return existsSync(path) ? readModelFile(path) : undefined;
 }

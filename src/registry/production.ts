@@ -1,15 +1,29 @@
 import type { Context } from '../context.js';
+import type { ModelDocument } from '../contracts/model-document.js';
 import type { DeploymentRecord } from '../store/types.js';
-import { artifactsOf, productionOf } from './deployment.js';
+import { productionOf, type ProductionSource } from './deployment.js';
 
 // Where production lives depends on the store (files for sqlite, the store for postgres): see
 // deployment.ts; deploy and rollback, which score an unscored version first, are model operations
-// (model/deploy.ts). These two stay exported from here for the library API and older imports.
-export { productionPath, readProduction } from './production-file.js';
+// (model/deploy.ts).
 
-/** The production model, wherever this workspace keeps it (undefined when nothing is deployed). */
-export async function currentProduction(ctx: Pick<Context, 'config' | 'store' | 'log'>) {
+/**
+ * The production model, wherever this workspace keeps it (undefined when nothing is deployed):
+ * the one way code reads it. A file read of prod_deployment_path/model.json would miss a
+ * PostgreSQL store's production, which is its latest deployment row.
+ */
+export async function currentProduction(ctx: Pick<Context, 'config' | 'store' | 'log'>): Promise<ModelDocument | undefined> {
   return productionOf(ctx).current();
+}
+
+/**
+ * The same production for a reader that follows it (the server's model holder): its `current()`
+ * is currentProduction's answer, its `stamp()` changes whenever production may have changed.
+ * Read-only: a version reaches production through deploy / rollback (model/deploy.ts) alone.
+ */
+export function productionSource(ctx: Pick<Context, 'config' | 'store' | 'log'>): ProductionSource {
+  const pointer = productionOf(ctx);
+  return { current: () => pointer.current(), stamp: () => pointer.stamp(), watchFolder: pointer.watchFolder };
 }
 
 export async function reconcileProduction(ctx: Context): Promise<void> {

@@ -8,7 +8,8 @@ import type { Context } from '../context.js';
 import { listModels } from '../registry/list-models.js';
 import { latestModelScores, measuredOn } from '../registry/model-score.js';
 import { VERSION_ID } from '../registry/versions.js';
-import { artifactsOf, productionOf } from '../registry/deployment.js';
+import { artifactsOf } from '../registry/deployment.js';
+import { productionSource } from '../registry/production.js';
 import { csvField } from '../data/dataset-files.js';
 import { RiskwatchError } from '../util/errors.js';
 import { workspacePaths } from '../util/workspace-path.js';
@@ -133,7 +134,7 @@ function wantsCsv(req: FastifyRequest): boolean {
 export async function createServer(ctx: Context, opts: ServerOptions = {}): Promise<RiskwatchServer> {
   const { config, store, log } = ctx;
   checkReadToken(config.api);
-  const holder = new ModelHolder(productionOf(ctx), { pollMs: opts.pollMs, log });
+  const holder = new ModelHolder(productionSource(ctx), { pollMs: opts.pollMs, log });
   await holder.start();
 
   // Slow clients: without a request timeout (Fastify's default is none) a client trickling its

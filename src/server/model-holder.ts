@@ -1,10 +1,8 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import type { Config } from '../config/load.js';
 import type { Logger } from '../util/log.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel, type FittedModel } from '../model/fitted-model.js';
 import type { ProductionSource } from '../registry/deployment.js';
-import { FileProductionSource } from '../registry/file-deployment.js';
 
 /** One production model ready to score: the document and the model loaded from it. Immutable. */
 export interface LoadedModel {
@@ -45,9 +43,9 @@ export class ModelHolder {
   private again = false;
   private failing = false;
 
-  /** `source`: a ProductionSource (productionOf(ctx)), or a config for the file workspace's production folder. */
-  constructor(source: ProductionSource | Config, opts: ModelHolderOptions = {}) {
-    this.source = 'current' in source ? source : new FileProductionSource(source);
+  /** `source`: productionSource(ctx) (registry/production.ts), which also follows a PostgreSQL store's production. */
+  constructor(source: ProductionSource, opts: ModelHolderOptions = {}) {
+    this.source = source;
     this.pollMs = opts.pollMs ?? 500;
     this.log = opts.log;
     this.useWatch = opts.watch !== false;

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy, rollback } from '../../src/model/deploy.ts';
-import { readProduction } from '../../src/registry/production.ts';
+import { readProductionFile } from '../../src/registry/production-file.ts';
 import { context, seedWorkspace, seedWithModels, HEADER } from '../helpers/workspace.ts';
 
 test('a reader in another process never sees a half-written production model', async () => {
@@ -32,7 +32,7 @@ test('a reader in another process never sees a half-written production model', a
   const { seen, bad } = JSON.parse(out);
   assert.equal(bad, 0, 'no read failed');
   assert.deepEqual(Object.keys(seen).sort(), [a, b].sort());
-  assert.equal(readProduction(ctx.config)?.version, a);
+  assert.equal(readProductionFile(ctx.config)?.version, a);
   await ctx.store.close();
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runDemo } from '../../src/cli/demo.ts';
 import { startServer } from '../../src/server/app.ts';
 import { PopulationCache } from '../../src/server/population.ts';
+import { productionSource } from '../../src/registry/production.ts';
 import { ModelHolder } from '../../src/server/model-holder.ts';
 import { score } from '../../src/model/score.ts';
 import { drift, type DriftReport } from '../../src/monitor/drift.ts';
@@ -125,7 +126,7 @@ test('/dashboard/: built files with content types, long caching for hashed asset
 test('the ranked population is computed once per (production version, dataset hash)', async () => {
   const { ws, ctx: c, versions } = await seedWithModels(2);
   try {
-    const holder = new ModelHolder(c.config, { watch: false });
+    const holder = new ModelHolder(productionSource(c), { watch: false });
     await holder.check(true);
     const cache = new PopulationCache(c.config);
     const first = await cache.get(holder.current!);

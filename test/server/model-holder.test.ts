@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy, rollback } from '../../src/model/deploy.ts';
+import { productionSource } from '../../src/registry/production.ts';
 import { ModelHolder, type LoadedModel } from '../../src/server/model-holder.ts';
 import { startServer } from '../../src/server/app.ts';
 import { context, seedWorkspace, seedWithModels } from '../helpers/workspace.ts';
@@ -21,7 +22,7 @@ test('the 500 ms poll alone picks up deploys and rollbacks (no fs.watch)', async
     ctx,
     versions: [a, b],
   } = await seedWithModels(2, { deploy: false });
-  const holder = new ModelHolder(ctx.config, { watch: false });
+  const holder = new ModelHolder(productionSource(ctx), { watch: false });
   holder.start();
   try {
     assert.equal(holder.current, undefined, 'nothing deployed yet');
