@@ -11,8 +11,8 @@ const DIGITS = /^\d+$/;
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 const CLOCK = '\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?\\s*(?:[ap]\\.?m\\.?)?';
 const ZONE = '(?:z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
-const DAY = `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|\\d{1,2}[ -]${MONTH}[ -]\\d{2,4}|${MONTH} \\d{1,2},? \\d{4})`;
-/** A date, a date and time (ISO 8601 or the usual spreadsheet forms), or a time of day. */
+const DAY = `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{4}[-/](?:0?[1-9]|1[0-2])|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|\\d{1,2}[ -]${MONTH}[ -]\\d{2,4}|${MONTH} \\d{1,2},? \\d{4})`;
+/** A date, a year and month (2025-03), a date and time (ISO 8601 or the usual spreadsheet forms), or a time of day. */
 const DATE_TIME = new RegExp(`^(?:${DAY}(?:[ T]${CLOCK}\\s*${ZONE})?|${CLOCK})$`, 'i');
 
 export class ColumnProfile {

@@ -135,13 +135,15 @@ function labelValues(file: string, c: ColumnProfile): { positive: string; negati
 }
 
 function findId(t: TableProfile, target: ColumnProfile): ColumnProfile {
-  const candidates = t.columns.filter((c) => c !== target && c.filled > 0 && !isDecimal(c) && c.distinctShare >= ID_SHARE);
-  const rank = (c: ColumnProfile) => (isIdName(c.name) ? 2 : 0) + (c.allNumbers ? 0 : 1);
+  // Words with spaces are names or notes, not keys; a decimal is a measure.
+  const keyLike = (c: ColumnProfile) => c !== target && c.filled > 0 && !isDecimal(c) && c.withSpace < 0.5 * c.filled;
+  const unique = (c: ColumnProfile) => c.distinctShare >= ID_SHARE;
+  // A client seen over several months repeats its id: a column named like an id qualifies with
+  // many values even when they repeat (a "plan_code" with five does not).
+  const candidates = t.columns.filter((c) => keyLike(c) && (unique(c) || (isIdName(c.name) && c.distinct > MAX_CATEGORIES)));
+  const rank = (c: ColumnProfile) => (isIdName(c.name) ? 4 : 0) + (unique(c) ? 2 : 0) + (c.allNumbers ? 0 : 1);
   const best = candidates.sort((a, b) => rank(b) - rank(a) || b.distinctShare - a.distinctShare)[0];
   if (best) return best;
-  // A client seen over many months repeats its id: a column named like an id still qualifies.
-  const idNamed = t.columns.find((c) => c !== target && c.filled > 0 && !isDecimal(c) && isIdName(c.name) && c.distinct > 2);
-  if (idNamed) return idNamed;
   throw new DataError(`${t.file}: no id column found: expected a text column with one value per client, unique or nearly (name it with --id COLUMN)`);
 }
 

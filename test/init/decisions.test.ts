@@ -143,3 +143,11 @@ test('the seed data keeps its columns: corporation, three counts, exited', async
   assert.deepEqual(summary(d.columns), { corporation: 'id', lastmonth_activity: 'count', lastyear_activity: 'count', number_of_employees: 'count', exited: 'target' });
   assert.match(d.warnings[0], /not checked for leaks: fewer than 10 labelled rows of each class/);
 });
+
+test('a client seen in several months: its repeating id is the id, not a unique notes column', async () => {
+  const lines = ['month,client_id,note,seats,churned'];
+  for (let m = 1; m <= 3; m++) for (let i = 0; i < 200; i++) lines.push(`2025-0${m},k${i},call ${m}-${i} went well,${(i * 3) % 25},${i % 7 === 0 && m === 3 ? 'yes' : 'no'}`);
+  const { d } = await decide(lines.join('\n'));
+  assert.equal(d.id, 'client_id');
+  assert.deepEqual(summary(d.columns), { month: 'dates and times', client_id: 'id', note: 'free text', seats: 'count', churned: 'target' });
+});
