@@ -83,6 +83,11 @@ export function formatDiagnosis(r: Diagnosis): string {
   const lines = [r.dataset ? `dataset ${r.dataset.hash.slice(0, 12)}: ${n(r.dataset.rows)} rows` : 'no dataset yet'];
   lines.push(`  ${'column'.padEnd(22)} ${'count'.padStart(9)} ${'mean'.padStart(9)} ${'std'.padStart(9)} ${'min'.padStart(7)} ${'25%'.padStart(7)} ${'median'.padStart(7)} ${'75%'.padStart(7)} ${'max'.padStart(9)}  missing`);
   for (const [c, s] of Object.entries(r.summary)) {
+    if (s.unique !== undefined) {
+      // A category column: pandas' describe() of text (unique, top, freq).
+      lines.push(`  ${c.padEnd(22)} ${n(s.count).padStart(9)} ${`unique ${n(s.unique)}, top ${JSON.stringify(s.top ?? null)} (${n(s.freq ?? 0)})`.padEnd(62)}  ${((r.missing[c] ?? 0) * 100).toFixed(2)}%`);
+      continue;
+    }
     lines.push(`  ${c.padEnd(22)} ${n(s.count).padStart(9)} ${g(s.mean).padStart(9)} ${g(s.std).padStart(9)} ${g(s.min).padStart(7)} ${g(s.q25).padStart(7)} ${g(s.median).padStart(7)} ${g(s.q75).padStart(7)} ${g(s.max).padStart(9)}  ${((r.missing[c] ?? 0) * 100).toFixed(2)}%`);
   }
   const rej = Object.entries(r.rejected);

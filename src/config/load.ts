@@ -38,6 +38,8 @@ export interface Config {
   url: URL;
   features: string[];
   featureTypes: Record<string, FeatureType>;
+  /** Categories kept per category feature at training (max_categories); the rest fold into "(other)". */
+  maxCategories: number;
   target: string;
   /** The label values the files write: `positive` = the client left (1 in the dataset), `negative` = stayed (0). */
   labels: { positive: string; negative: string };
@@ -104,6 +106,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     url: new URL(c.url),
     features: c.features,
     featureTypes,
+    maxCategories: c.max_categories,
     target: c.target_column,
     labels: { positive: c.target_positive, negative: c.target_negative },
     id: c.id_column,

@@ -36,7 +36,7 @@ const trustedProxy = z.string().check(
   }, 'expected an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback | linklocal | uniquelocal'),
 );
 
-export const featureType = z.enum(['count', 'number']);
+export const featureType = z.enum(['count', 'number', 'category']);
 
 /** A label value: label cells are trimmed before they are compared, so one with white space at an end could never match. */
 const labelValue = z.string().check(z.regex(/^\S(?:[\s\S]*\S)?$/u, 'expected a non-empty value without white space at either end (label cells are trimmed)'));
@@ -108,7 +108,10 @@ export const configSchema = z.strictObject({
   features: z._default(z.array(nonEmpty).check(z.minLength(1)), [...DEFAULT_FEATURES]).check(z.describe('Feature columns, in model order.')),
   feature_types: z
     ._default(z.record(z.string(), featureType), {})
-    .check(z.describe('Per feature: "count" (non-negative integer, the default) or "number" (any finite decimal).')),
+    .check(z.describe('Per feature: "count" (non-negative integer, the default), "number" (any finite decimal) or "category" (any text, trimmed; an empty or blank cell is missing; stored as a dictionary code, finaldata.csv keeps the text).')),
+  max_categories: z
+    ._default(positiveInt(), 50)
+    .check(z.describe('Per category feature, at most this many categories are kept as themselves when a model is trained: the most frequent in the training rows (ties by text); the rest are one "(other)" level, recorded in the model. A column with many more distinct values gets a warning naming it.')),
   target_column: z._default(nonEmpty, 'exited').check(z.describe('Label column: target_positive = the client left, target_negative = stayed.')),
   target_positive: z
     ._default(labelValue, '1')

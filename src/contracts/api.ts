@@ -169,6 +169,11 @@ export interface Distributions {
   prediction: FeatureDistribution | null;
 }
 
+/**
+ * One column of the dataset, as pandas' describe(include="all") gives it: a numeric column has
+ * count, mean, std, min, quartiles and max; a category (text) column has count, unique, top and
+ * freq, its numeric statistics null.
+ */
 export interface ColumnSummary {
   count: number;
   mean: number | null;
@@ -178,6 +183,12 @@ export interface ColumnSummary {
   max: number | null;
   q25: number | null;
   q75: number | null;
+  /** Category columns: distinct texts among the present cells. */
+  unique?: number;
+  /** Category columns: the most frequent text (ties: the one met first); null when no cell is present. */
+  top?: string | null;
+  /** Category columns: how many cells hold `top`. */
+  freq?: number;
 }
 
 export interface StepTimings {

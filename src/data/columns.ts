@@ -1,6 +1,7 @@
 import type { Config, } from '../config/load.js';
 import type { FeatureType } from '../config/schema.js';
 import type { Labels } from './csv/labels.js';
+import { kindOf } from './kinds/index.js';
 
 /** What a data file must hold, by column name (files may order columns any way). */
 export interface TableSchema {
@@ -14,6 +15,11 @@ export interface TableSchema {
   requireId: boolean;
   /** The label values the input writes (config target_positive / target_negative); default "1" / "0". */
   labels?: Labels;
+}
+
+/** Per feature, whether its kind stores dictionary codes (a category column). */
+export function codedFeatures(schema: Pick<TableSchema, 'features' | 'featureTypes'>): boolean[] {
+  return schema.features.map((f) => kindOf(schema.featureTypes[f]).storage === 'code');
 }
 
 export function trainingSchema(c: Config): TableSchema {

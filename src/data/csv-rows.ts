@@ -1,3 +1,4 @@
+import { csvField } from './csv-field.js';
 import { NO_LABEL, type Dataset } from './dataset.js';
 
 /**
@@ -13,9 +14,42 @@ const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Mat
 const COMMA = 44;
 const LF = 10;
 
-/** Bytes one row can take at most: a quoted id doubles its bytes, a number is ≤ 25 characters. */
-export function maxRowBytes(ds: Dataset, i: number): number {
-  return 2 * ds.ids.lens[i] + 16 + ds.features.length * 26;
+/**
+ * Per feature, each code's text as finaldata.csv writes it (UTF-8, quoted where needed) for a
+ * category column, null for a numeric one; null as a whole when no column is a category. Kept per
+ * dictionary (a builder's grows: only the new texts are encoded) so that formatting a dataset in
+ * many buffers' worth of calls encodes each text once.
+ */
+type EncodedLevels = (Buffer[] | null)[] | null;
+const encodedCache = new WeakMap<readonly string[], Buffer[]>();
+
+function encodedLevels(ds: Dataset): EncodedLevels {
+  const levels = ds.levels;
+  if (!levels || levels.every((l) => !l)) return null;
+  return levels.map((texts) => {
+    if (!texts) return null;
+    let enc = encodedCache.get(texts);
+    if (!enc) encodedCache.set(texts, (enc = []));
+    for (let c = enc.length; c < texts.length; c++) enc.push(Buffer.from(csvField(texts[c]), 'utf8'));
+    return enc;
+  });
+}
+
+/** Bytes of row i's category cells (0 without categories). */
+function categoryBytes(enc: EncodedLevels, x: Float64Array[], i: number): number {
+  if (enc === null) return 0;
+  let n = 0;
+  for (let j = 0; j < enc.length; j++) {
+    const e = enc[j];
+    const v = x[j][i];
+    if (e !== null && v === v) n += e[v].length;
+  }
+  return n;
+}
+
+/** Bytes one row can take at most: a quoted id doubles its bytes, a number is ≤ 25 characters, a category its text. */
+export function maxRowBytes(ds: Dataset, i: number, enc: EncodedLevels = encodedLevels(ds)): number {
+  return 2 * ds.ids.lens[i] + 16 + ds.features.length * 26 + categoryBytes(enc, ds.x, i);
 }
 
 /**
@@ -30,15 +64,19 @@ export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffe
   const x = ds.x;
   const y = ds.y;
   const ids = ds.ids;
+  const enc = encodedLevels(ds);
   let i = start;
   for (; i < end; i++) {
-    if (off + 2 * ids.lens[i] + 16 + nf * 26 > limit) break;
+    if (off + 2 * ids.lens[i] + 16 + nf * 26 + categoryBytes(enc, x, i) > limit) break;
     off = ids.writeCsvField(i, o, off);
     for (let j = 0; j < nf; j++) {
       o[off++] = COMMA;
       const v = x[j][i];
       if (v !== v) continue;
-      if (v >= 0 && v < 10000 && (v | 0) === v) {
+      const texts = enc === null ? null : enc[j];
+      if (texts !== null) {
+        off += texts[v].copy(o, off);
+      } else if (v >= 0 && v < 10000 && (v | 0) === v) {
         // The usual count: two digits at a time from a table; n / 100 as a multiply and shift
         // (exact below 43,699), not a float division per digit.
         const n = v | 0;
@@ -93,7 +131,8 @@ export interface FormattedRows {
 
 export function preformatRows(ds: Dataset, from: number, to: number): FormattedRows {
   let size = 0;
-  for (let i = from; i < to; i++) size += maxRowBytes(ds, i);
+  const enc = encodedLevels(ds);
+  for (let i = from; i < to; i++) size += maxRowBytes(ds, i, enc);
   // Sized for the worst case; pages past what is written are never touched (no cost).
   const bytes = Buffer.allocUnsafeSlow(Math.max(1, size));
   const ends = new Uint32Array(to - from);

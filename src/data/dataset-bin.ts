@@ -13,6 +13,11 @@ import type { Dataset } from './dataset.js';
  * values (u32), labels (u8), id bytes. Every typed section starts aligned, so a full load views
  * the columns in the file's buffer instead of copying them, and one row can be read on its own
  * (SegmentFile.readRow).
+ * RWDS3 (current): the same layout; the header's `levels` gives, per feature, a category
+ * column's dictionary (code -> text; the column holds codes into it) or null for a numeric one.
+ * Each segment has its own dictionary; readers recode the segments into one.
+ * RWDS2 (before categories): no `levels` — every column numeric. It still loads; an ingest
+ * rewrites it as RWDS3 instead of appending to it.
  * RWDS1 (older): no padding, no row hashes, labels then id lengths (u32) then id bytes.
  *
  * The header's `hash` is the sha256 of finaldata.csv once these rows are in it; an append
@@ -22,6 +27,8 @@ import type { Dataset } from './dataset.js';
  */
 export const MAGIC_V1 = 'RWDS1\n';
 export const MAGIC_V2 = 'RWDS2\n';
+/** RWDS3: RWDS2's layout; the header adds `levels` (category columns hold codes of the segment's own dictionary). */
+export const MAGIC_V3 = 'RWDS3\n';
 const PRELUDE = MAGIC_V2.length + 4;
 
 export interface SegmentHeader {
@@ -38,6 +45,8 @@ export interface SegmentHeader {
   rowHash?: string;
   /** Missing cells per feature in these rows (RWDS2). */
   missing?: Record<string, number>;
+  /** Per feature: a category column's dictionary, null for a numeric one (RWDS3; absent before: all numeric). */
+  levels?: (string[] | null)[];
 }
 
 export interface Segment {
@@ -91,7 +100,8 @@ export async function writeSegment(
   const idBytes = packed.length;
   const ends = idEnds(ds.ids.starts, n, idBytes);
 
-  const header: SegmentHeader = { ...head, rows: n, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION };
+  const levels = ds.features.map((_, j) => (ds.levels?.[j] ? [...ds.levels[j]!] : null));
+  const header: SegmentHeader = { ...head, rows: n, features: ds.features, idBytes, rowHash: ROW_HASH_VERSION, levels };
   const parts = [
     encodeSegmentHeader(header),
     ...ds.x.map((col) => Buffer.from(col.buffer, col.byteOffset, n * 8)),
@@ -133,7 +143,7 @@ export function encodeSegmentHeader(header: SegmentHeader): Buffer {
   if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
   const lenBuf = Buffer.alloc(4);
   lenBuf.writeUInt32LE(json.length);
-  return Buffer.concat([Buffer.from(MAGIC_V2), lenBuf, json]);
+  return Buffer.concat([Buffer.from(MAGIC_V3), lenBuf, json]);
 }
 
 /** The placeholder hash a segment is written with before the CSV's hash is known (see encodeSegmentHeader). */
@@ -144,7 +154,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 function parseHeader(buf: Buffer): { magic: string; header: SegmentHeader; bodyStart: number } | undefined {
   if (buf.length < PRELUDE) return undefined;
   const magic = buf.subarray(0, MAGIC_V2.length).toString('latin1');
-  if (magic !== MAGIC_V1 && magic !== MAGIC_V2) return undefined;
+  if (magic !== MAGIC_V1 && magic !== MAGIC_V2 && magic !== MAGIC_V3) return undefined;
   const hlen = buf.readUInt32LE(MAGIC_V2.length);
   if (PRELUDE + hlen > buf.length) return undefined;
   const header = JSON.parse(buf.subarray(PRELUDE, PRELUDE + hlen).toString('utf8')) as SegmentHeader;
@@ -226,9 +236,16 @@ export class SegmentFile {
     private readonly fd: number,
     readonly header: SegmentHeader,
     private readonly at: Layout,
+    /** The format: 2 (RWDS2, all columns numeric) or 3 (RWDS3, with `levels`). */
+    readonly version: 2 | 3,
   ) {}
 
-  /** Undefined when the file is not a complete RWDS2 segment with current row hashes. */
+  /** Per feature, this segment's dictionary (null: numeric column). */
+  levelsOf(j: number): readonly string[] | null {
+    return this.header.levels?.[j] ?? null;
+  }
+
+  /** Undefined when the file is not a complete RWDS2/RWDS3 segment with current row hashes. */
   static open(path: string): SegmentFile | undefined {
     const fd = openSync(path, 'r');
     try {
@@ -244,10 +261,10 @@ export class SegmentFile {
         }
       }
       const parsed = parseHeader(buf);
-      if (!parsed || parsed.magic !== MAGIC_V2 || parsed.header.rowHash !== ROW_HASH_VERSION) return close(fd);
+      if (!parsed || (parsed.magic !== MAGIC_V2 && parsed.magic !== MAGIC_V3) || parsed.header.rowHash !== ROW_HASH_VERSION) return close(fd);
       const at = layoutOf(parsed.bodyStart, parsed.header);
       if (fstatSync(fd).size !== at.size) return close(fd);
-      return new SegmentFile(fd, parsed.header, at);
+      return new SegmentFile(fd, parsed.header, at, parsed.magic === MAGIC_V3 ? 3 : 2);
     } catch (err) {
       closeSync(fd);
       throw err;

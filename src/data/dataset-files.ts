@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { AtomicFileWriter } from '../util/atomic.js';
 import { csvField } from './csv-field.js';
 import { DatasetBuilder, countMissing, type Dataset } from './dataset.js';
-import { formatRowsInto, type FormattedRows } from './csv-rows.js';
+import { formatRowsInto, maxRowBytes, type FormattedRows } from './csv-rows.js';
 import { PENDING_HASH, SegmentFile, decodeSegment, encodeSegmentHeader, writeSegment } from './dataset-bin.js';
 import { hashRows } from './row-hash.js';
 import { IdColumn } from './id-column.js';
 import { readDataFile } from './read-data-file.js';
 import { DEFAULT_LABELS } from './csv/labels.js';
 import { openRegularSync } from './open-regular.js';
-import type { TableSchema } from './columns.js';
+import { codedFeatures, type TableSchema } from './columns.js';
+import { Levels, recode } from './kinds/levels.js';
 
 /**
  * The combined dataset on disk, in two forms written from the same rows:
@@ -186,7 +187,7 @@ async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted): Pro
       out.syncSoon();
     }
     // The buffer is full (or one row is larger than it): flush, growing it if needed.
-    if (i < ds.rows) await out.room(ds.ids.lens[i] * 6 + 16 + ds.features.length * 26);
+    if (i < ds.rows) await out.room(maxRowBytes(ds, i) + ds.ids.lens[i] * 4);
   }
   await out.flush();
   await out.drain();
@@ -251,7 +252,12 @@ export interface DatasetOnDisk {
   close(): Promise<void>;
 }
 
-export async function openDatasetOnDisk(dir: string, features: string[]): Promise<DatasetOnDisk | undefined> {
+/**
+ * `coded`: per feature, whether it is a category column now (codedFeatures). Segments are
+ * appended to only when they are RWDS3 with the same columns coded the same way: an RWDS2
+ * dataset (written before categories) or one whose kinds changed is rewritten instead.
+ */
+export async function openDatasetOnDisk(dir: string, features: string[], coded: boolean[] = features.map(() => false)): Promise<DatasetOnDisk | undefined> {
   const csvPath = join(dir, DATASET_CSV);
   if (!existsSync(csvPath)) return undefined;
   // The kernel copies the CSV (for an append) on a libuv thread while this thread hashes it.
@@ -277,7 +283,7 @@ export async function openDatasetOnDisk(dir: string, features: string[]): Promis
       if (!seg) break;
       segments.push(seg);
       const h = seg.header;
-      if (h.prev !== at || !sameList(h.features, features) || !h.missing) break;
+      if (h.prev !== at || !sameList(h.features, features) || !h.missing || seg.version !== 3 || !sameCoding(h.levels, coded)) break;
       at = h.hash;
     }
     if (at !== hash) return await none();
@@ -360,7 +366,7 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   const withIds = opts.ids !== false;
   let dataset: Dataset | undefined;
   try {
-    dataset = readChain(dir, csvHash, schema.features, withIds);
+    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema));
   } catch {
     dataset = undefined; // damaged or cut short: the CSV is the source of truth
   }
@@ -376,20 +382,20 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
  * undefined if the chain breaks or holds other features. RWDS2 segments are read column by
  * column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
  */
-function readChain(dir: string, csvHash: string, features: string[], withIds: boolean): Dataset | undefined {
+function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[]): Dataset | undefined {
   const basePath = join(dir, DATASET_BIN);
   if (!existsSync(basePath)) return undefined;
   const base = SegmentFile.open(basePath);
   if (!base) {
     const old = decodeSegment(readFileSync(basePath));
-    if (!old || old.header.prev !== null || old.header.hash !== csvHash || !sameList(old.header.features, features)) return undefined;
+    if (!old || old.header.prev !== null || old.header.hash !== csvHash || !sameList(old.header.features, features) || coded.some(Boolean)) return undefined;
     return { features, rows: old.header.rows, ids: withIds ? IdColumn.fromLengths(old.lens, old.idBytes) : new IdColumn(0), x: old.x, y: old.y };
   }
   const chain: SegmentFile[] = [base];
   try {
     let at: string | null = null;
     for (let seg: SegmentFile | undefined = base; ; ) {
-      if (seg.header.prev !== at || !sameList(seg.header.features, features)) return undefined;
+      if (seg.header.prev !== at || !sameList(seg.header.features, features) || !sameCoding(seg.header.levels, coded)) return undefined;
       at = seg.header.hash;
       if (at === csvHash) break;
       const path = join(dir, `${DATASET_BIN}.${chain.length}`);
@@ -400,9 +406,20 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
     const rows = chain.reduce((n, s) => n + s.rows, 0);
     const x = features.map(() => new Float64Array(rows));
     const y = new Uint8Array(rows);
+    // One dictionary per category column for the whole chain; each segment's codes recoded into it.
+    const levels = features.map((_, j) => (coded[j] ? new Levels() : null));
     let row = 0;
     for (const seg of chain) {
       seg.readColumnsInto(x, y, row);
+      levels.forEach((into, j) => {
+        if (!into) return;
+        const map = recode(seg.levelsOf(j) ?? [], into);
+        const col = x[j];
+        for (let r = row; r < row + seg.rows; r++) {
+          const v = col[r];
+          if (v === v) col[r] = map[v];
+        }
+      });
       row += seg.rows;
     }
     let ids = new IdColumn(0);
@@ -419,12 +436,17 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
       }
       ids = IdColumn.fromParts(starts, lens, bytes);
     }
-    return { features, rows, ids, x, y };
+    return { features, rows, ids, x, y, levels: levels.map((l) => (l ? l.texts : null)) };
   } finally {
     chain.forEach((s) => s.close());
   }
 }
 
+
+/** A segment's columns are coded as the schema's now: categories where `coded`, numeric elsewhere (absent levels: all numeric). */
+function sameCoding(levels: (string[] | null)[] | undefined, coded: boolean[]): boolean {
+  return coded.every((c, j) => c === Boolean(levels?.[j]));
+}
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);

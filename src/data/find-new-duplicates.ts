@@ -1,4 +1,4 @@
-import type { Dataset } from './dataset.js';
+import { levelsOf, type Dataset } from './dataset.js';
 import type { SegmentFile, StoredRow } from './dataset-bin.js';
 import { markDuplicates } from './find-duplicates.js';
 
@@ -54,7 +54,7 @@ export function findNewDuplicates(stored: SegmentFile[], added: Dataset, addedHa
         for (let a = head[s]; a !== -1; a = next[a]) {
           if (mask[a]) continue;
           row ??= seg.readRow(first + k);
-          if (sameAsStored(row, added, a)) mask[a] = 1;
+          if (sameAsStored(row, seg, added, a)) mask[a] = 1;
         }
       }
     });
@@ -67,12 +67,17 @@ function mix(h: number): number {
   return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
 }
 
-function sameAsStored(row: StoredRow, b: Dataset, j: number): boolean {
+/** The stored row equals added row j; category cells are compared by text (each side has its own dictionary). */
+function sameAsStored(row: StoredRow, seg: SegmentFile, b: Dataset, j: number): boolean {
   if (row.y !== b.y[j]) return false;
   for (let f = 0; f < b.x.length; f++) {
     const u = row.x[f];
     const v = b.x[f][j];
-    if (u !== v && !(u !== u && v !== v)) return false;
+    const stored = seg.levelsOf(f);
+    const mine = levelsOf(b, f);
+    if (stored && mine && u === u && v === v) {
+      if (stored[u] !== mine[v]) return false;
+    } else if (u !== v && !(u !== u && v !== v)) return false;
   }
   const n = row.id.length;
   if (n !== b.ids.lens[j]) return false;

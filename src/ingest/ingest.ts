@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Context } from '../context.js';
-import { trainingSchema } from '../data/columns.js';
+import { codedFeatures, trainingSchema } from '../data/columns.js';
+import { warnManyCategories } from './category-warnings.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
 import type { FormattedRows } from '../data/csv-rows.js';
@@ -82,7 +83,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
   const sourceStates = new Map((await store.latestSourceReads()).map((r) => [r.source, r]));
 
-  const onDisk = await openDatasetOnDisk(config.outputFolder, schema.features);
+  const onDisk = await openDatasetOnDisk(config.outputFolder, schema.features, codedFeatures(schema));
   try {
     return await ingestInto(ctx, startedAt, schema, known, sourceStates, onDisk);
   } finally {
@@ -196,6 +197,7 @@ async function ingestInto(
     res.rowsAdded = res.rowsAccepted - res.duplicates;
     if (res.status === 'ingested') log.info({ source: res.name, rowsRead: res.rowsRead, rowsAdded: res.rowsAdded, rejected: res.rowsRejected, duplicates: res.duplicates }, `ingested source ${res.name}`);
   }
+  warnManyCategories(log, config, builder, segments);
   const pre = preformattedLines(read, builder.rows, duplicate);
   rowHashes = keepUnmasked(rowHashes, duplicate);
   builder.truncate(compactRows(builder, duplicate));

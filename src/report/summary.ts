@@ -1,6 +1,7 @@
 import type { ColumnSummary } from '../contracts/api.js';
 import type { Dataset } from '../data/dataset.js';
-import { NO_LABEL } from '../data/dataset.js';
+import { NO_LABEL, levelsOf } from '../data/dataset.js';
+import { describeCategory } from '../data/kinds/category/describe.js';
 import { compensatedSum, quantileSorted, sortedNonMissing } from '../stats/sorted.js';
 
 export type { ColumnSummary };
@@ -24,10 +25,19 @@ export function describeColumn(col: Float64Array): ColumnSummary {
   };
 }
 
-/** Every numeric column of the dataset: the features and the label. */
+/** A category column: pandas' count, unique, top, freq; the numeric statistics null. */
+export function describeCategoryColumn(codes: Float64Array, levels: readonly string[]): ColumnSummary {
+  const d = describeCategory(codes, levels);
+  return { count: d.count, mean: null, median: null, std: null, min: null, max: null, q25: null, q75: null, unique: d.unique, top: d.top, freq: d.freq };
+}
+
+/** Every column of the dataset, as pandas' describe(include="all"): the features and the label. */
 export function summaryStatistics(ds: Dataset, target: string): Record<string, ColumnSummary> {
   const out: Record<string, ColumnSummary> = {};
-  ds.features.forEach((f, j) => (out[f] = describeColumn(ds.x[j])));
+  ds.features.forEach((f, j) => {
+    const levels = levelsOf(ds, j);
+    out[f] = levels ? describeCategoryColumn(ds.x[j], levels) : describeColumn(ds.x[j]);
+  });
   out[target] = describeColumn(Float64Array.from(ds.y, (v) => (v === NO_LABEL ? Number.NaN : v)));
   return out;
 }

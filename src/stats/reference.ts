@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { referenceProfile, type ReferenceProfile } from './profile.js';
 import { SortScratch, type SortBuffers } from './sorted.js';
+import { categoryProfiles, type CategoryProfile } from './category-profile.js';
 
 /**
  * What a drift check compares against, computed once when a model version is trained and stored
@@ -34,6 +35,13 @@ export interface ModelReference {
   version: string;
   rows: number;
   features: Record<string, ReferenceProfile>;
+  /**
+   * Category features' training counts (category-profile.ts); absent in references written before
+   * categories, and empty without category features. For a category feature, `features[f]` is a
+   * numeric profile of its dictionary codes, kept only so that readers of `features` written before
+   * categories still find an entry: it means nothing, use `categories[f]`.
+   */
+  categories?: Record<string, CategoryProfile>;
   prediction: ReferenceProfile;
   calibration: { bins: CalibrationBin[]; ece: number; calibrated: boolean };
 }
@@ -85,7 +93,9 @@ export function featureProfiles(ds: Dataset, buffers: SortBuffers = new SortScra
  */
 export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds), buffers?: SortBuffers): ModelReference {
   const cal = calibration(ds.y, prob);
-  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, prediction: referenceProfile(prob, buffers), calibration: cal };
+  const categories = categoryProfiles(ds);
+  // Only with category features: a numeric model's reference stays as it was.
+  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, ...(Object.keys(categories).length ? { categories } : {}), prediction: referenceProfile(prob, buffers), calibration: cal };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {

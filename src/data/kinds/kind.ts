@@ -16,7 +16,7 @@ import type { Levels } from './levels.js';
 export type KindName = FeatureType;
 
 /** Every kind, in the order the config documents them. */
-export const KIND_NAMES: readonly KindName[] = ['count', 'number'] as const satisfies readonly KindName[];
+export const KIND_NAMES: readonly KindName[] = ['count', 'number', 'category'] as const satisfies readonly KindName[];
 
 /** A per-kind hook table, filled by a layer above data (drift tests, charts, API schemas, SQL). */
 export type KindTable<T> = { readonly [K in KindName]: T };
