@@ -1,0 +1,124 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PopulationView, RiskList } from '../../contracts/api.js';
+import { csvField, DATASET_CSV } from '../../data/dataset-files.js';
+import { highestRisk } from '../../population/risk-list.js';
+import { diagnose } from '../../report/diagnose.js';
+import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
+import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from '../insights.js';
+import type { LoadedModel } from '../model-holder.js';
+import { PopulationCache } from '../population.js';
+import { riskQuery } from '../query-schemas.js';
+import { requireModel, type PluginOptions } from './shared.js';
+
+/**
+ * What the dashboard reads, each aggregated server-side and cached per what it depends on:
+ * diagnostics and summary statistics, the call list (/risk) and the population it ranks, every
+ * version's evaluation, the distributions, dependency health. The caches are filled once the
+ * server is up (state.warmers), so the first visitor does not wait for them.
+ */
+const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
+  const { ctx, holder } = state;
+  const { config, store } = ctx;
+
+  // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).
+  const diagnoses = new KeyedCache<Awaited<ReturnType<typeof diagnose>>>();
+  const diagnosis = async () => {
+    let fp = 'none';
+    try {
+      const st = await stat(join(config.outputFolder, DATASET_CSV), { bigint: true });
+      fp = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    } catch {
+      // nothing ingested yet
+    }
+    const last = (await store.commandRecords(1))[0];
+    const files = await store.latestFileRecords();
+    const lastIngestion = Math.max(0, ...files.map((f) => f.ingestionId ?? 0));
+    const model = holder.current;
+    const key = `${fp}|${files.length}:${lastIngestion}|${last?.id ?? '-'}:${last?.status ?? ''}|${model?.version ?? '-'}:${model?.doc.createdAt ?? ''}|${(await store.scores()).length}`;
+    const d = await diagnoses.get(key, () => diagnose(ctx, { dependencies: false }));
+    // The model's age is the one figure that changes with the clock alone.
+    if (d.model && model && d.model.version === model.version) return { ...d, model: { ...d.model, ageDays: (Date.now() - Date.parse(model.doc.createdAt)) / 86_400_000 } };
+    return d;
+  };
+  app.get('/diagnostics', diagnosis);
+
+  app.get('/summarystats', async () => {
+    const d = await diagnosis();
+    return { dataset: d.dataset, summary: d.summary, missing: d.missing };
+  });
+
+  const population = new PopulationCache(config);
+  const rankedPopulation = async (model: LoadedModel) => {
+    const p = await population.get(model);
+    if (!p) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
+    return p;
+  };
+
+  // The call list (src/population/risk-list.ts): the current clients, one row each, ranked once
+  // per (production version, population hash) by PopulationCache, not per request.
+  app.get('/risk', async (req, reply) => {
+    const q = riskQuery.safeParse(req.query);
+    if (!q.success) throw badQuery(q.error.issues);
+    const top = q.data.top ?? config.topK;
+    const model = requireModel(holder);
+    const p = await rankedPopulation(model);
+    const rows = highestRisk(p, top);
+    const n = rows.length;
+    if (wantsCsv(req)) {
+      const lines = [`rank,${csvField(config.id)},probability`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}`)];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('x-model-version', model.version)
+        .header('x-population-source', p.population.source)
+        .header('x-population-clients', String(p.population.clients))
+        .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}.csv"`)
+        .send(lines.join('\n') + '\n');
+    }
+    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows };
+    return list;
+  });
+
+  app.get('/population', async () => {
+    const model = requireModel(holder);
+    const p = await rankedPopulation(model);
+    const h = riskHistogram(p, model.threshold);
+    const view: PopulationView = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+    return view;
+  });
+
+  const evaluations = new KeyedCache<Evaluation>(60_000);
+  const evaluation = async () => {
+    const versions = (await store.listModels()).map((m) => ({ version: m.version, createdAt: m.createdAt }));
+    const prod = holder.current;
+    return evaluations.get(`${prod?.version ?? '-'}|${versions.map((v) => v.version).join(',')}`, () => evaluate(ctx, versions, prod?.doc));
+  };
+  app.get('/evaluation', evaluation);
+
+  const dists = new KeyedCache<Distributions | null>(60_000);
+  const distributionsOf = async (model: LoadedModel) => {
+    const files = (await store.latestFileRecords()).map((f) => `${f.name}:${f.sha256}`).join(',');
+    return dists.get(`${model.version}|${files}`, () => distributions(ctx, model.doc));
+  };
+  app.get('/distributions', async () => {
+    const model = requireModel(holder);
+    const d = await distributionsOf(model);
+    if (!d) throw new HttpError(404, `model ${model.version} has no drift reference; train a new version`);
+    return d;
+  });
+
+  const deps = dependencyCache(state.dependencyTimeoutMs);
+  app.get('/dependencies', async () => deps());
+
+  state.warmers.push(async () => {
+    const model = holder.current;
+    if (!model) return;
+    await population.get(model);
+    await diagnosis();
+    await evaluation();
+    await distributionsOf(model);
+  });
+};
+
+export default dashboardData;

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { predictionSchema } from '../../data/columns.js';
+import { OutsideError } from '../../data/confinement.js';
+import { TooManyRowsError } from '../../data/read-data-file.js';
+import { readTable } from '../../data/read-table.js';
+import { RiskwatchError } from '../../util/errors.js';
+import { HttpError } from '../http-errors.js';
+import { jsonInSlices } from '../json-slices.js';
+import { fromMlflow, type MlflowErrorCode } from '../mlflow.js';
+import type { LoadedModel } from '../model-holder.js';
+import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from '../records.js';
+import { resolveDataPath } from '../safe-path.js';
+import { requireModel, type PluginOptions } from './shared.js';
+
+/**
+ * Prediction and invocations: POST /prediction (JSON or CSV records), GET /prediction (a data
+ * file inside the data folders), POST /invocations (MLflow's scoring-server formats). Each
+ * request reads the production model once, so it is scored by one version even across a swap.
+ */
+const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
+  const { ctx, holder, metrics } = state;
+  const { config } = ctx;
+
+  /** Score a batch with one model version; counts the predicted classes for /metrics. */
+  const scored = (model: LoadedModel, input: ParsedRecords) => {
+    const prob = model.fitted.predictProba(input.x, input.rows);
+    const predictions = new Array<{ id: string; probability: number; prediction: 0 | 1 }>(input.rows);
+    let positive = 0;
+    for (let i = 0; i < input.rows; i++) {
+      const prediction = prob[i] > model.threshold ? 1 : 0;
+      positive += prediction;
+      predictions[i] = { id: input.ids[i], probability: prob[i], prediction };
+    }
+    metrics.observePredictions(positive, input.rows - positive);
+    return { version: model.version, predictions };
+  };
+
+  // The original project's call, confined to the data folders (see safe-path.ts).
+  app.get('/prediction', async (req, reply) => {
+    const filepath = (req.query as { filepath?: unknown }).filepath;
+    if (typeof filepath !== 'string' || !filepath) throw new HttpError(400, 'filepath: expected a relative path to a data file');
+    const model = requireModel(holder);
+    const safe = await resolveDataPath(filepath, config.dir, [config.inputFolder, config.testDataPath, config.outputFolder]);
+    if (!safe.ok) return reply.status(safe.status).send({ error: { message: safe.message } });
+    let table;
+    try {
+      // Every file read is confined again (a folder's files, each descriptor opened), and the
+      // rows are capped: the reading stops past api.max_rows, so one request cannot hold the
+      // server's memory or time (it reads in chunks, other requests answered in between).
+      const limits = { within: safe.within, maxRows: config.api.max_rows };
+      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features }, undefined, undefined, undefined, limits);
+    } catch (err) {
+      if (err instanceof OutsideError) return reply.status(403).send({ error: { message: err.message } });
+      if (err instanceof TooManyRowsError) throw new HttpError(413, `${filepath}: more than ${err.limit} rows, the most this route reads (config api.max_rows); score it with \`riskwatch predict --data\``);
+      if (err instanceof RiskwatchError) throw new HttpError(400, err.message.replace(safe.path, filepath));
+      throw err;
+    }
+    const ds = table.dataset;
+    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    // A big answer (up to api.max_rows) is serialised in slices, other requests answered between.
+    if (r.predictions.length <= 10_000) return r;
+    return reply.type('application/json; charset=utf-8').send(jsonInSlices({ version: r.version }, 'predictions', r.predictions));
+  });
+
+  // MLflow scoring-server compatible: JSON (dataframe_split / dataframe_records / instances /
+  // inputs) or CSV in, {predictions:[probability, ...]} out.
+  const mlflowError = (reply: FastifyReply, code: MlflowErrorCode, message: string) => reply.status(400).send({ error_code: code, message });
+  const fieldErrors = (errors: FieldError[]) => errors.map((e) => `${[e.record === null ? '' : `record ${e.record}`, e.field ? `column "${e.field}"` : ''].filter(Boolean).join(' ') || 'input'}: ${e.message}`).join('; ');
+  app.post('/invocations', async (req, reply) => {
+    const model = requireModel(holder);
+    const features = model.doc.features;
+    const type = String(req.headers['content-type'] ?? '');
+    let parsed;
+    if (Buffer.isBuffer(req.body) && /csv/i.test(type)) parsed = parseCsvRecords(req.body, config, features);
+    else {
+      const converted = fromMlflow(req.body, features, new Set([config.id, ...features, config.target]));
+      if (!converted.ok) return mlflowError(reply, converted.code, converted.message);
+      parsed = parseJsonRecords(converted.body, config, features);
+    }
+    if (!parsed.ok) return mlflowError(reply, 'BAD_REQUEST', fieldErrors(parsed.errors));
+    const r = scored(model, parsed.value);
+    return { predictions: r.predictions.map((p) => p.probability) };
+  });
+
+  app.post('/prediction', async (req, reply) => {
+    // One read of the holder: the whole request is scored by this version, even across a swap.
+    const model = requireModel(holder);
+    const features = model.doc.features;
+    const type = String(req.headers['content-type'] ?? '');
+    const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
+    if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });
+    return scored(model, parsed.value);
+  });
+};
+
+export default prediction;

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { DriftLatest } from '../../contracts/api.js';
+import { commandDetail } from '../../store/command-detail.js';
+import { showCommandRecord } from '../../store/command-timings.js';
+import { workspacePaths } from '../../util/workspace-path.js';
+import { badQuery } from '../http-errors.js';
+import { runsQuery } from '../query-schemas.js';
+import type { PluginOptions } from './shared.js';
+
+/** Runs and drift, from recorded results only: none of these re-runs ingestion, training or the registry checks. */
+const runsAndDrift: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
+  const { config, store } = state.ctx;
+
+  app.get('/runs', async (req) => {
+    const q = runsQuery.safeParse(req.query);
+    if (!q.success) throw badQuery(q.error.issues);
+    return { runs: workspacePaths((await store.commandRecords(q.data.limit ?? 100)).map(showCommandRecord), config.dir) };
+  });
+
+  app.get('/drift', async () => {
+    const run = (await store.commandRecords(1000)).find((r) => r.command === 'run' && r.outcome === 'completed' && commandDetail(r).drift);
+    const detail = commandDetail(run);
+    const body: DriftLatest = run && detail.drift ? { latest: { runId: run.id, at: run.startedAt, drift: detail.drift, reason: detail.reason ?? null, deployed: detail.deployed ?? null } } : { latest: null };
+    return body;
+  });
+};
+
+export default runsAndDrift;
