@@ -9,6 +9,8 @@
  *
  * Options: --duration S (10, seconds per measurement)  --connections C (32)  --rounds R (2)
  *          --million N (1000000, requests of the memory run; 0 skips it)  --skip-python  --no-build
+ *          --baseline DIR (another checkout of riskwatch, built: its `serve` is loaded too, round by
+ *          round beside this one, so a change is compared under the same machine load)
  *
  * Every server runs in its own process and is loaded one at a time by autocannon (in this
  * process: the load generator shares the 2 cores, as the issue asks). riskwatch runs as users
@@ -50,6 +52,7 @@ const CONNECTIONS = opt('connections', 32);
 const ROUNDS = opt('rounds', 2);
 const MILLION = opt('million', 1_000_000);
 const SKIP_PYTHON = args.includes('--skip-python');
+const BASELINE = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -78,6 +81,12 @@ async function waitFor(url: string, child: ChildProcess, what: string, ms = 60_0
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** User + system CPU time of a process so far (s), from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const children: ChildProcess[] = [];
@@ -134,6 +143,14 @@ async function main() {
   const nodeFlags = (process.env.RW_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const rw = start(process.execPath, [...nodeFlags, join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', join(ws, 'config.json'), 'serve', '--port', String(rwPort), '--log-level', 'warn']);
   await waitFor(`http://127.0.0.1:${rwPort}/ready`, rw, 'riskwatch serve');
+  let basePort = 0;
+  let basePid: number | undefined;
+  if (BASELINE) {
+    basePort = await freePort();
+    const base = start(process.execPath, [...nodeFlags, join(BASELINE, 'dist', 'cli', 'riskwatch.mjs'), '--config', join(ws, 'config.json'), 'serve', '--port', String(basePort), '--log-level', 'warn']);
+    await waitFor(`http://127.0.0.1:${basePort}/ready`, base, 'riskwatch serve (baseline)');
+    basePid = base.pid;
+  }
   const barePort = await freePort();
   const bare = start(process.execPath, [join(BENCH_DIR, 'bare-fastify.mjs'), String(barePort)]);
   await waitFor(`http://127.0.0.1:${barePort}/bare`, bare, 'bare fastify');
@@ -145,9 +162,13 @@ async function main() {
     const py = start('/usr/bin/gunicorn', ['-w', '2', '-k', 'gthread', '--threads', '4', '-b', `127.0.0.1:${pyPort}`, '--chdir', BENCH_DIR, '--log-level', 'warning', 'python_server:app'], { RW_DATA: data });
     await waitFor(`http://127.0.0.1:${pyPort}/health`, py, 'gunicorn');
   }
+  // The node servers' pids, for their CPU time per request (see cpuSeconds).
+  const pids: Record<string, number | undefined> = { 'bare fastify route': bare.pid, 'riskwatch POST /prediction': rw.pid };
+  if (basePid) pids['riskwatch baseline POST /prediction'] = basePid;
   const targets: Array<[string, string]> = [
     ['bare fastify route', `http://127.0.0.1:${barePort}/bare`],
     ['riskwatch POST /prediction', `http://127.0.0.1:${rwPort}/prediction`],
+    ...(BASELINE ? ([['riskwatch baseline POST /prediction', `http://127.0.0.1:${basePort}/prediction`]] as Array<[string, string]>) : []),
     ...(SKIP_PYTHON ? [] : ([['Flask + gunicorn (2 workers)', `http://127.0.0.1:${pyPort}/prediction`]] as Array<[string, string]>)),
   ];
   // Check every side answers the record before loading it.
@@ -156,13 +177,19 @@ async function main() {
     if (r.status !== 200) throw new Error(`${name}: ${r.status} ${await r.text()}`);
   }
 
-  const single: Record<string, Array<ReturnType<typeof summary>>> = {};
+  const single: Record<string, Array<ReturnType<typeof summary> & { cpuUsPerRequest: number | null }>> = {};
   for (const [name, url] of targets) await load(url, 2); // warm-up (JIT, gunicorn workers)
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, url] of targets) {
-      const r = summary(await load(url, DURATION));
+      const pid = pids[name];
+      const cpu0 = pid ? cpuSeconds(pid) : Number.NaN;
+      const a = await load(url, DURATION);
+      // CPU time the server spent per request: unlike req/s it hardly moves with the machine's
+      // load (other processes take turns on the cores, not this process's instructions).
+      const cpuUsPerRequest = pid ? +(((cpuSeconds(pid) - cpu0) / a.requests.total) * 1e6).toFixed(1) : null;
+      const r = { ...summary(a), cpuUsPerRequest };
       (single[name] ??= []).push(r);
-      console.log(`round ${round + 1} ${name}: ${r.reqPerSec} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, errors ${r.errors} (connection ${r.connectionErrors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}), load ${loadavg()[0].toFixed(1)}`);
+      console.log(`round ${round + 1} ${name}: ${r.reqPerSec} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, errors ${r.errors} (connection ${r.connectionErrors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx})${cpuUsPerRequest === null ? '' : `, server CPU ${cpuUsPerRequest} µs/request`}, load ${loadavg()[0].toFixed(1)}`);
     }
   }
 
@@ -242,17 +269,20 @@ async function main() {
   stopAll();
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rps = (name: string) => mean(single[name].map((s) => s.reqPerSec));
+  const cpu = (name: string) => mean(single[name].map((s) => s.cpuUsPerRequest ?? Number.NaN));
   const rwName = 'riskwatch POST /prediction';
   const result = {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavg1Start: load0, loadavg1End: loadavg()[0] },
-    code: { git, dirty },
+    code: { git, dirty, baseline: BASELINE ? { dir: BASELINE, git: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BASELINE, encoding: 'utf8' }).stdout.trim() } : null },
     settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS, serverNodeFlags: nodeFlags },
     single,
     ratios: {
       riskwatchOverFlask: SKIP_PYTHON ? null : +(rps(rwName) / rps('Flask + gunicorn (2 workers)')).toFixed(2),
       riskwatchOverBare: +(rps(rwName) / rps('bare fastify route')).toFixed(2),
+      riskwatchOverBaseline: BASELINE ? +(rps(rwName) / rps('riskwatch baseline POST /prediction')).toFixed(3) : null,
+      cpuPerRequestOverBaseline: BASELINE ? +(cpu(rwName) / cpu('riskwatch baseline POST /prediction')).toFixed(3) : null,
     },
     batch: { riskwatch: batchRw, flask: batchPy },
     memory,

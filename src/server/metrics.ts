@@ -1,82 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
 /**
- * Prometheus text exposition (format 0.0.4), written by hand: a handful of counters and one
- * histogram do not need a metrics library. Labels are escaped per the format.
+ * The server's Prometheus metrics, kept by prom-client: request counts and latency by route,
+ * predictions by class, and gauges read at scrape time (production version, last run, drift
+ * levels), plus prom-client's default process metrics (CPU, memory, heap, event-loop lag, GC,
+ * handles). The metric names are the ones this server has always exposed; the process ones are
+ * prom-client's (process_resident_memory_bytes, nodejs_heap_size_used_bytes, … as before).
  */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
+// The process metrics are the process's, not a server's: one registry for all servers of this
+// process (tests start many), filled once — each collectDefaultMetrics call starts an event-loop
+// delay monitor and a GC observer that are never stopped.
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export interface MetricsState {
+  version: string | null;
+  lastRun: { status: string; finishedAt: string | null } | null;
+  drift: Record<string, string> | null;
 }
 
 export class Metrics {
-  private requests = new Map<string, number>();
-  private latency = new Map<string, Histogram>();
-  private predictions = new Map<string, number>();
+  private readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'riskwatch_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'riskwatch_http_request_duration_seconds', help: 'Request latency by method and route.', labelNames: ['method', 'route'], buckets: BUCKETS, registers: [this.registry] });
+  private readonly predictions = new Counter({ name: 'riskwatch_predictions_total', help: 'Predictions served, by predicted class.', labelNames: ['class'], registers: [this.registry] });
+  private readonly model = new Gauge({ name: 'riskwatch_production_model_info', help: 'The model version in production.', labelNames: ['version'], registers: [this.registry] });
+  private readonly lastRun = new Gauge({ name: 'riskwatch_last_run_info', help: 'Outcome of the last pipeline run.', labelNames: ['status'], registers: [this.registry] });
+  private readonly lastRunAt = new Gauge({ name: 'riskwatch_last_run_timestamp_seconds', help: 'When the last pipeline run finished.', registers: [this.registry] });
+  private readonly drift = new Gauge({ name: 'riskwatch_feature_drift_level', help: 'Drift level per feature in the last drift check: 0 none, 1 possible, 2 drift.', labelNames: ['feature'], registers: [this.registry] });
+  private readonly process = processMetrics();
 
   /** `route` is the route pattern (e.g. /models/:version), never the raw URL: bounded label sets. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = labels({ method, route, status: String(status) });
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    const hk = labels({ method, route });
-    let h = this.latency.get(hk);
-    if (!h) this.latency.set(hk, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS.forEach((b, i) => {
-      if (seconds <= b) h!.counts[i]++;
-    });
-    h.sum += seconds;
-    h.count++;
+    this.requests.inc({ method, route, status: String(status) });
+    this.latency.observe({ method, route }, seconds);
   }
 
   observePredictions(positive: number, negative: number): void {
-    for (const [cls, n] of [['1', positive], ['0', negative]] as const) {
-      const key = labels({ class: cls });
-      this.predictions.set(key, (this.predictions.get(key) ?? 0) + n);
-    }
+    // Both classes, zero included: a series appears with the first prediction, as before.
+    this.predictions.inc({ class: '1' }, positive);
+    this.predictions.inc({ class: '0' }, negative);
   }
 
-  /** The exposition; `state` adds gauges read at scrape time (production version, last run, drift). */
-  render(state: { version: string | null; lastRun: { status: string; finishedAt: string | null } | null; drift: Record<string, string> | null }): string {
-    const out: string[] = [];
-    out.push('# HELP riskwatch_http_requests_total HTTP requests by method, route and status.', '# TYPE riskwatch_http_requests_total counter');
-    for (const [k, v] of this.requests) out.push(`riskwatch_http_requests_total${k} ${v}`);
-    out.push('# HELP riskwatch_http_request_duration_seconds Request latency by method and route.', '# TYPE riskwatch_http_request_duration_seconds histogram');
-    for (const [k, h] of this.latency) {
-      const inner = k.slice(1, -1);
-      BUCKETS.forEach((b, i) => out.push(`riskwatch_http_request_duration_seconds_bucket{${inner},le="${b}"} ${h.counts[i]}`));
-      out.push(`riskwatch_http_request_duration_seconds_bucket{${inner},le="+Inf"} ${h.count}`);
-      out.push(`riskwatch_http_request_duration_seconds_sum${k} ${h.sum}`, `riskwatch_http_request_duration_seconds_count${k} ${h.count}`);
-    }
-    out.push('# HELP riskwatch_predictions_total Predictions served, by predicted class.', '# TYPE riskwatch_predictions_total counter');
-    for (const [k, v] of this.predictions) out.push(`riskwatch_predictions_total${k} ${v}`);
-    out.push('# HELP riskwatch_production_model_info The model version in production.', '# TYPE riskwatch_production_model_info gauge');
-    if (state.version) out.push(`riskwatch_production_model_info${labels({ version: state.version })} 1`);
+  readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;
+
+  /** The exposition; `state` sets the gauges read at scrape time (production version, last run, drift). */
+  async render(state: MetricsState): Promise<string> {
+    this.model.reset();
+    if (state.version) this.model.set({ version: state.version }, 1);
+    this.lastRun.reset();
+    this.lastRunAt.reset();
     if (state.lastRun) {
-      out.push('# HELP riskwatch_last_run_info Outcome of the last pipeline run.', '# TYPE riskwatch_last_run_info gauge');
-      out.push(`riskwatch_last_run_info${labels({ status: state.lastRun.status })} 1`);
-      if (state.lastRun.finishedAt) {
-        out.push('# HELP riskwatch_last_run_timestamp_seconds When the last pipeline run finished.', '# TYPE riskwatch_last_run_timestamp_seconds gauge');
-        out.push(`riskwatch_last_run_timestamp_seconds ${Date.parse(state.lastRun.finishedAt) / 1000}`);
-      }
+      this.lastRun.set({ status: state.lastRun.status }, 1);
+      if (state.lastRun.finishedAt) this.lastRunAt.set(Date.parse(state.lastRun.finishedAt) / 1000);
     }
-    if (state.drift) {
-      out.push('# HELP riskwatch_feature_drift_level Drift level per feature in the last drift check: 0 none, 1 possible, 2 drift.', '# TYPE riskwatch_feature_drift_level gauge');
-      for (const [feature, level] of Object.entries(state.drift)) out.push(`riskwatch_feature_drift_level${labels({ feature })} ${level === 'drift' ? 2 : level === 'possible' ? 1 : 0}`);
-    }
-    // The process's memory (names as prom-client's defaults), so a leak shows on the dashboards
-    // that scrape this: heap used climbing from one post-GC floor to the next.
-    const mem = process.memoryUsage();
-    out.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
-    out.push('# HELP nodejs_heap_size_used_bytes V8 heap used in bytes.', '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${mem.heapUsed}`);
-    out.push('# HELP nodejs_heap_size_total_bytes V8 heap size in bytes.', '# TYPE nodejs_heap_size_total_bytes gauge', `nodejs_heap_size_total_bytes ${mem.heapTotal}`);
-    out.push('# HELP nodejs_external_memory_bytes Memory of C++ objects bound to JavaScript objects (buffers).', '# TYPE nodejs_external_memory_bytes gauge', `nodejs_external_memory_bytes ${mem.external}`);
-    return out.join('\n') + '\n';
+    this.drift.reset();
+    for (const [feature, level] of Object.entries(state.drift ?? {})) this.drift.set({ feature }, level === 'drift' ? 2 : level === 'possible' ? 1 : 0);
+    // prom-client writes a bucket's `le` first ({le="0.5",method=…}); the server always wrote it
+    // last, as the Prometheus client libraries of other languages do, and scrapers' tests and
+    // recording rules may match the line: kept so. It also separates metrics by a blank line: one
+    // line per sample or comment, as before.
+    const own = (await this.registry.metrics()).replace(/^(\w+_bucket)\{(le="[^"]*"),([^}]*)\}/gm, '$1{$3,$2}');
+    return (own + (await this.process.metrics())).replace(/\n{2,}/g, '\n');
   }
-}
-
-function labels(l: Record<string, string>): string {
-  return `{${Object.entries(l)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-    .join(',')}}`;
 }

@@ -1,38 +1,131 @@
 import { randomBytes } from 'node:crypto';
-import { maxHeaderSize } from 'node:http';
+import { maxHeaderSize, type IncomingMessage, type ServerResponse } from 'node:http';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /**
  * The server's protections that are not about one route: security headers on every response,
  * CORS only for configured origins, request ids, and a token bucket per client IP on the routes
- * that change production. Plain functions the hooks in app.ts call, so tests reach them directly.
+ * that change production. The settings and plain functions live here (tests reach them directly);
+ * src/server/plugins/security.ts hands them to helmet, @fastify/cors and @fastify/rate-limit.
  */
 
 /**
- * Sent with every response. The CSP allows only this server's own scripts, styles and fetches
- * (the dashboard is built with no CDN); inline styles stay allowed for the /docs page and for
- * chart attributes set from script.
+ * helmet's settings: exactly the headers of SECURITY_HEADERS below, nothing more (the
+ * headers helmet adds by default — HSTS, Origin-Agent-Cluster, X-DNS-Prefetch-Control,
+ * X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection — are off, as before;
+ * HSTS belongs to the TLS proxy in front). The CSP allows only this server's own scripts, styles
+ * and fetches (the dashboard is built with no CDN); inline styles stay allowed for the /docs page
+ * and for chart attributes set from script.
+ */
+export const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  xContentTypeOptions: true,
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+  crossOriginEmbedderPolicy: false,
+  originAgentCluster: false,
+  strictTransportSecurity: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xPoweredBy: false,
+  xXssProtection: false,
+} as const;
+
+/**
+ * The headers helmet's middleware sets for `options`, recorded once from a stand-in response.
+ * The hook then adds them as fastify reply headers: calling the middleware per request would set
+ * them on the raw response, and a raw response with headers of its own takes Node's slower
+ * writeHead path (every header merged and validated again), measured in BENCHMARKS.md.
+ */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+/** Helmet has no Permissions-Policy: set beside it. */
+export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=()';
+
+/**
+ * Sent with every response: what helmet sends with HELMET_OPTIONS, plus Permissions-Policy. Also
+ * written by hand where no hook runs (answerClientError); the tests check every kind of answer
+ * carries exactly these. (The CSP's directives are the ones the server always sent; helmet joins
+ * them with ";" where the hand-written header had "; ".)
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  'permissions-policy': PERMISSIONS_POLICY,
 });
 
-/** CORS response headers for an allowed origin; none (undefined) for any other — the browser then refuses. */
-export function corsHeaders(origin: string | undefined, allowed: readonly string[]): Record<string, string> | undefined {
-  if (!origin || allowed.length === 0) return undefined;
-  if (!allowed.includes(origin) && !allowed.includes('*')) return undefined;
-  return {
-    'access-control-allow-origin': allowed.includes('*') ? '*' : origin,
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'authorization, content-type, accept, x-request-id',
-    'access-control-expose-headers': 'x-request-id, x-model-version',
-    'access-control-max-age': '600',
-    vary: 'Origin',
+/** What a CORS answer says beside the origin (preflights: methods, headers, how long to cache). */
+const CORS_SETTINGS = {
+  methods: 'GET, POST, OPTIONS',
+  allowedHeaders: 'authorization, content-type, accept, x-request-id',
+  exposedHeaders: 'x-request-id, x-model-version',
+  maxAge: 600,
+};
+
+type CorsRequest = { method: string; headers: Record<string, string | string[] | undefined> };
+type CorsAnswer = typeof CORS_SETTINGS & { origin: string | false; preflight: boolean; strictPreflight: boolean };
+
+/**
+ * @fastify/cors's per-request options (its `delegator`) for config `api.cors_origins`: an allowed
+ * origin (or any, with "*") gets the CORS headers; any other origin, or none, gets none — the
+ * browser then refuses. Only an OPTIONS with Access-Control-Request-Method is a preflight (answered
+ * 204); another OPTIONS is an ordinary request (405 with Allow, as for any method a path lacks).
+ */
+export function corsDelegator(allowed: readonly string[]): (req: CorsRequest, cb: (err: Error | null, options: CorsAnswer | { origin: false }) => void) => void {
+  const any = allowed.includes('*');
+  return (req, cb) => {
+    const origin = req.headers.origin;
+    if (typeof origin !== 'string' || (!any && !allowed.includes(origin))) return cb(null, { origin: false });
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    cb(null, { ...CORS_SETTINGS, origin: any ? '*' : origin, preflight, strictPreflight: false });
+  };
+}
+
+/**
+ * @fastify/rate-limit's store: a token bucket per key (RateLimiter below) instead of its fixed
+ * window — `burst` requests at once, then `perMinute` spread evenly, as config api.rate_limit
+ * says. One store for every limited route (child() is itself): one bucket per client, shared by
+ * the routes that change production, as before.
+ */
+export function tokenBucketStore(limiter: RateLimiter) {
+  return class TokenBucketStore {
+    incr(key: string, cb: (err: Error | null, result: { current: number; ttl: number }) => void, _timeWindow: number, max: number): void {
+      const t = limiter.take(key);
+      // Past `max` is what the plugin refuses; ttl (ms) becomes Retry-After (s, rounded up).
+      cb(null, t.ok ? { current: 1, ttl: 0 } : { current: max + 1, ttl: t.retryAfterSeconds * 1000 });
+    }
+    child(): TokenBucketStore {
+      return this;
+    }
   };
 }
 

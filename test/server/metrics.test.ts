@@ -40,8 +40,11 @@ test('/metrics: Prometheus text with request counts, latency histograms, predict
     assert.ok(value('riskwatch_last_run_timestamp_seconds') > 1.7e9);
     const levels = { none: 0, possible: 1, drift: 2 } as Record<string, number>;
     for (const [f, level] of Object.entries(run.featureDrift!)) assert.equal(value(`riskwatch_feature_drift_level{feature="${f}"}`), levels[level]);
-    // Every sample line is name{labels} value or name value.
-    for (const line of text.trim().split('\n')) if (!line.startsWith('#')) assert.match(line, /^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/, line);
+    // Every sample line is name{labels} value or name value (the exposition format's names, which
+    // may hold digits — prom-client's nodejs_eventloop_lag_p99_seconds — and values, NaN included).
+    for (const line of text.trim().split('\n')) if (!line.startsWith('#')) assert.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? ([0-9.e+-]+|[+-]?Inf|NaN|Nan)$/, line);
+    // prom-client's default process metrics, beside the memory figures the server always had.
+    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'nodejs_active_handles_total']) assert.ok(value(name) >= 0, name);
   } finally {
     await server.close();
     await ctx.store.close();

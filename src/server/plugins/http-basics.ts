@@ -17,6 +17,8 @@ const httpBasics: FastifyPluginCallback<PluginOptions> = (app, { state }, done) 
   const { config, log } = ctx;
 
   app.addHook('onRoute', (r) => {
+    // @fastify/cors's catch-all OPTIONS route (hidden): not a route of the API.
+    if ((r.schema as { hide?: boolean } | undefined)?.hide) return;
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, path: r.url });
   });
 

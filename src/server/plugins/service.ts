@@ -38,12 +38,12 @@ const service: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
     const runs = (await store.commandRecords(200)).filter((r) => r.command === 'run' && r.status !== 'running');
     const last = runs[0];
     const withDrift = runs.map(commandDetail).find((d) => d.featureDrift)?.featureDrift;
-    const text = metrics.render({
+    const text = await metrics.render({
       version: holder.current?.version ?? null,
       lastRun: last ? { status: last.outcome ?? last.status, finishedAt: last.finishedAt } : null,
       drift: withDrift ?? null,
     });
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+    return reply.type(metrics.contentType).send(text);
   });
 };
 
