@@ -47,3 +47,4 @@ export { collectReportData, type ReportData, type Verdict } from './report/data.
 export { reportCharts, type ChartSpec } from './report/charts/index.js';
 export { specToSvg, svgToPng } from './report/render.js';
 export { apiCalls, type ApiCallsResult } from './report/apicalls.js';
+export { recordedCommand } from './store/command-record.js';

@@ -29,3 +29,22 @@ export async function recordCommandStart(store: Store, command: string, log: Log
   }
   return id;
 }
+
+/**
+ * Run `fn` as a recorded command, as the CLI records each of its commands: a `running` record
+ * first, then `ok` with its time in ms and `detail(result)`, or `failed` with the error's message
+ * (the error is thrown on). The server records a deploy or rollback made through the API with it.
+ */
+export async function recordedCommand<T>(ctx: { store: Store; log: Logger }, command: string, fn: () => Promise<T>, detail?: (result: T) => Record<string, unknown>): Promise<T> {
+  const id = await recordCommandStart(ctx.store, command, ctx.log);
+  const t0 = performance.now();
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await ctx.store.finishCommandRecord(id, 'failed', nowIso(), { [command]: performance.now() - t0 }, (err as Error)?.message ?? String(err), {}).catch(() => undefined);
+    throw err;
+  }
+  await ctx.store.finishCommandRecord(id, 'ok', nowIso(), { [command]: performance.now() - t0 }, null, detail?.(result) ?? {});
+  return result;
+}

@@ -9,6 +9,7 @@ import { listModels } from '../../registry/list-models.js';
 import { latestModelScores, measuredOn } from '../../registry/model-score.js';
 import { VERSION_ID } from '../../registry/versions.js';
 import { runReportWriter } from '../../report/run-report.js';
+import { recordedCommand } from '../../store/command-record.js';
 import { workspacePaths } from '../../util/workspace-path.js';
 import { checkBearer } from '../auth.js';
 import { HttpError, userErrorsAs } from '../http-errors.js';
@@ -53,11 +54,12 @@ const registry: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
     if (!guard(req, reply)) return reply;
     const body = deployBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, body.error.issues.map((i) => i.message).join('; '));
-    return userErrorsAs(409, () => deploy(ctx, body.data.version, body.data.reason ?? 'deployed through the API'));
+    // Recorded as the CLI's `deploy` is (GET /runs, `riskwatch runs`), failures included.
+    return userErrorsAs(409, () => recordedCommand(ctx, 'deploy', () => deploy(ctx, body.data.version, body.data.reason ?? 'deployed through the API')));
   });
   app.post('/rollback', async (req, reply) => {
     if (!guard(req, reply)) return reply;
-    return userErrorsAs(409, () => rollback(ctx, 'rolled back through the API'));
+    return userErrorsAs(409, () => recordedCommand(ctx, 'rollback', () => rollback(ctx, 'rolled back through the API')));
   });
   app.post('/run', async (req, reply) => {
     if (!guard(req, reply)) return reply;
