@@ -44,6 +44,13 @@ module.exports = {
       },
     },
     {
+      name: 'server-through-library-entry',
+      comment: 'server/ reaches the library only through its public entry (src/index.ts), plus the contract types and its own files',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/', pathNot: '^src/(server/|contracts/|index\\.ts$)' },
+    },
+    {
       name: 'no-unplaced-folder',
       comment: 'every top-level folder of src/ has a layer in .dependency-cruiser.cjs',
       severity: 'error',

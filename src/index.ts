@@ -48,3 +48,26 @@ export { reportCharts, type ChartSpec } from './report/charts/index.js';
 export { specToSvg, svgToPng } from './report/render.js';
 export { apiCalls, type ApiCallsResult } from './report/apicalls.js';
 export { recordedCommand } from './store/command-record.js';
+
+// What the HTTP server (src/server/) calls; it imports nothing else of the library.
+export type { Logger } from './util/log.js';
+export { runSchedule } from './pipeline/run-schedule.js';
+export { VERSION_ID } from './registry/versions.js';
+export { latestModelScores, measuredOn } from './registry/model-score.js';
+export { commandDetail } from './store/command-detail.js';
+export { showCommandRecord } from './store/command-timings.js';
+export { workspacePaths } from './util/workspace-path.js';
+export { csvField, DATASET_CSV } from './data/dataset-files.js';
+export { predictionSchema } from './data/columns.js';
+export { readTable } from './data/read-table.js';
+export { TooManyRowsError } from './data/read-data-file.js';
+export { OutsideError } from './data/confinement.js';
+export { resolveDataPath } from './data/data-path.js';
+export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
+export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
+export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, type RankedRiskList, type RankedClient, type RankingModel } from './population/risk-list.js';
+export { RiskListCache } from './population/risk-list-cache.js';
+export { riskHistogram } from './population/risk-histogram.js';
+export { evaluateVersions } from './report/evaluation.js';
+export { featureDistributions } from './report/distributions.js';
+export { dependencyHealth, type DependencyHealth } from './report/dependencies.js';

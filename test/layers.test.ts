@@ -99,6 +99,16 @@ test('the layer check fails on an upward import and on a folder cycle', async ()
   assert.ok(refuses('src/report/data.ts', 'src/index.ts'));
   assert.ok(!refuses('src/monitor/drift.ts', 'src/stats/profile.ts'));
   assert.ok(!refuses('src/cli/main.ts', 'src/pipeline/run.ts'));
+  // server/ reaches the library through its entry only (plus contracts/ and its own files).
+  type ToRule = { name: string; from: { path: string }; to: { path: string; pathNot: string } };
+  const entry = (config.forbidden as unknown as ToRule[]).find((r) => r.name === 'server-through-library-entry')!;
+  const serverRefuses = (from: string, to: string) => new RegExp(entry.from.path).test(from) && new RegExp(entry.to.path).test(to) && !new RegExp(entry.to.pathNot).test(to);
+  assert.ok(serverRefuses('src/server/app.ts', 'src/util/errors.ts'));
+  assert.ok(serverRefuses('src/server/plugins/registry.ts', 'src/model/deploy.ts'));
+  assert.ok(!serverRefuses('src/server/app.ts', 'src/index.ts'));
+  assert.ok(!serverRefuses('src/server/plugins/registry.ts', 'src/contracts/api.ts'));
+  assert.ok(!serverRefuses('src/server/plugins/registry.ts', 'src/server/http-errors.ts'));
+  assert.ok(!serverRefuses('src/cli/main.ts', 'src/util/errors.ts'));
   // Every top-level folder of src/ is placed in exactly one layer.
   const placed = Object.values(config.LAYERS).flat();
   assert.equal(new Set(placed).size, placed.length);

@@ -1,8 +1,5 @@
+import { productionSource, runReportWriter, runSchedule, type Context } from '../index.js';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Context } from '../context.js';
-import { runSchedule } from '../pipeline/run-schedule.js';
-import { productionSource } from '../registry/production.js';
-import { runReportWriter } from '../report/run-report.js';
 import { Metrics } from './metrics.js';
 import { ModelHolder } from './model-holder.js';
 import { checkReadToken, warnIfOpen } from './read-access.js';

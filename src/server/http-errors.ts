@@ -1,5 +1,5 @@
+import { RiskwatchError } from '../index.js';
 import type { FastifyRequest } from 'fastify';
-import { RiskwatchError } from '../util/errors.js';
 import { mlflowCodeOf } from './mlflow.js';
 
 /** An answer other than 200 a route chooses: its status and a message for `{error:{message}}`. */

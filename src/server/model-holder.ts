@@ -1,8 +1,6 @@
+import { loadModel, type FittedModel, type Logger, type ProductionSource } from '../index.js';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import type { Logger } from '../util/log.js';
 import type { ModelDocument } from '../contracts/model-document.js';
-import { loadModel, type FittedModel } from '../model/fitted-model.js';
-import type { ProductionSource } from '../registry/deployment.js';
 
 /** One production model ready to score: the document and the model loaded from it. Immutable. */
 export interface LoadedModel {

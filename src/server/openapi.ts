@@ -1,10 +1,9 @@
 // Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
 // of zod in the chunk every command loads (see src/util/zod-locale.ts).
+import { requestSchema, type Config } from '../index.js';
 import * as z from 'zod';
-import type { Config } from '../config/load.js';
 import { invocationsBody } from './invocations-schema.js';
 import { queryParameters, riskQuery, runsQuery } from './query-schemas.js';
-import { requestSchema } from './records.js';
 import { responseSchema } from './response-schemas.js';
 
 /**

@@ -1,8 +1,6 @@
+import { RiskwatchError, type Config, type Logger } from '../index.js';
 import type { SessionState } from '../contracts/api.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config/load.js';
-import type { Logger } from '../util/log.js';
-import { RiskwatchError } from '../util/errors.js';
 import { RateLimiter } from './security.js';
 import { SESSION_COOKIE, SESSION_SECONDS, SignedOut, bearerOf, cookieValue, newSession, tokenKind, verifySession, type TokenKind } from './session-cookie.js';
 import { signInPage } from './signin-page.js';

@@ -1,12 +1,11 @@
+import { DATASET_CSV, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, riskHistogram } from '../../index.js';
+import type { Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PopulationView, RiskList } from '../../contracts/api.js';
-import { csvField, DATASET_CSV } from '../../data/dataset-files.js';
-import { highestRisk } from '../../population/risk-list.js';
-import { diagnose } from '../../report/diagnose.js';
 import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
-import { KeyedCache, dependencyCache, distributions, evaluate, riskHistogram, type Distributions, type Evaluation } from '../insights.js';
+import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
 import { PopulationCache } from '../population.js';
 import { riskQuery } from '../query-schemas.js';
@@ -92,14 +91,14 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   const evaluation = async () => {
     const versions = (await store.listModels()).map((m) => ({ version: m.version, createdAt: m.createdAt }));
     const prod = holder.current;
-    return evaluations.get(`${prod?.version ?? '-'}|${versions.map((v) => v.version).join(',')}`, () => evaluate(ctx, versions, prod?.doc));
+    return evaluations.get(`${prod?.version ?? '-'}|${versions.map((v) => v.version).join(',')}`, () => evaluateVersions(ctx, versions, prod?.doc));
   };
   app.get('/evaluation', evaluation);
 
   const dists = new KeyedCache<Distributions | null>(60_000);
   const distributionsOf = async (model: LoadedModel) => {
     const files = (await store.latestFileRecords()).map((f) => `${f.name}:${f.sha256}`).join(',');
-    return dists.get(`${model.version}|${files}`, () => distributions(ctx, model.doc));
+    return dists.get(`${model.version}|${files}`, () => featureDistributions(ctx, model.doc));
   };
   app.get('/distributions', async () => {
     const model = requireModel(holder);

@@ -1,6 +1,6 @@
+import { RiskwatchError } from '../../index.js';
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
-import { RiskwatchError } from '../../util/errors.js';
 import { allowedMethods } from '../allowed-methods.js';
 import { errorBody, HttpError, redactPaths } from '../http-errors.js';
 import { parseJsonBody } from '../json-body.js';

@@ -1,15 +1,9 @@
+import { OutsideError, RiskwatchError, TooManyRowsError, parseCsvRecords, parseJsonRecords, predictRecords, predictionSchema, readTable, resolveDataPath, type FieldError, type RecordsInput } from '../../index.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { predictionSchema } from '../../data/columns.js';
-import { OutsideError } from '../../data/confinement.js';
-import { TooManyRowsError } from '../../data/read-data-file.js';
-import { readTable } from '../../data/read-table.js';
-import { RiskwatchError } from '../../util/errors.js';
 import { HttpError } from '../http-errors.js';
 import { jsonInSlices } from '../json-slices.js';
 import { fromMlflow, type MlflowErrorCode } from '../mlflow.js';
 import type { LoadedModel } from '../model-holder.js';
-import { parseCsvRecords, parseJsonRecords, type FieldError, type ParsedRecords } from '../records.js';
-import { resolveDataPath } from '../safe-path.js';
 import { requireModel, type PluginOptions } from './shared.js';
 
 /**
@@ -21,21 +15,14 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
   const { ctx, holder, metrics } = state;
   const { config } = ctx;
 
-  /** Score a batch with one model version; counts the predicted classes for /metrics. */
-  const scored = (model: LoadedModel, input: ParsedRecords) => {
-    const prob = model.fitted.predictProba(input.x, input.rows);
-    const predictions = new Array<{ id: string; probability: number; prediction: 0 | 1 }>(input.rows);
-    let positive = 0;
-    for (let i = 0; i < input.rows; i++) {
-      const prediction = prob[i] > model.threshold ? 1 : 0;
-      positive += prediction;
-      predictions[i] = { id: input.ids[i], probability: prob[i], prediction };
-    }
+  /** Predict a batch with one model version (the library's predictRecords); counts the predicted classes for /metrics. */
+  const scored = (model: LoadedModel, input: RecordsInput) => {
+    const { version, predictions, positive } = predictRecords(model.fitted, input);
     metrics.observePredictions(positive, input.rows - positive);
-    return { version: model.version, predictions };
+    return { version, predictions };
   };
 
-  // The original project's call, confined to the data folders (see safe-path.ts).
+  // The original project's call, confined to the data folders (see src/data/data-path.ts).
   app.get('/prediction', async (req, reply) => {
     const filepath = (req.query as { filepath?: unknown }).filepath;
     if (typeof filepath !== 'string' || !filepath) throw new HttpError(400, 'filepath: expected a relative path to a data file');

@@ -1,16 +1,8 @@
+import { VERSION_ID, artifactsOf, deploy, latestModelScores, listModels, measuredOn, recordedCommand, rollback, runAndNotify, runReportWriter, workspacePaths } from '../../index.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
 import type { ModelList } from '../../contracts/api.js';
-import { deploy, rollback } from '../../model/deploy.js';
-import { runAndNotify } from '../../pipeline/notify.js';
-import { artifactsOf } from '../../registry/deployment.js';
-import { listModels } from '../../registry/list-models.js';
-import { latestModelScores, measuredOn } from '../../registry/model-score.js';
-import { VERSION_ID } from '../../registry/versions.js';
-import { runReportWriter } from '../../report/run-report.js';
-import { recordedCommand } from '../../store/command-record.js';
-import { workspacePaths } from '../../util/workspace-path.js';
 import { checkBearer } from '../auth.js';
 import { HttpError, userErrorsAs } from '../http-errors.js';
 import type { PluginOptions } from './shared.js';

@@ -1,8 +1,6 @@
+import { commandDetail, showCommandRecord, workspacePaths } from '../../index.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DriftLatest } from '../../contracts/api.js';
-import { commandDetail } from '../../store/command-detail.js';
-import { showCommandRecord } from '../../store/command-timings.js';
-import { workspacePaths } from '../../util/workspace-path.js';
 import { badQuery } from '../http-errors.js';
 import { runsQuery } from '../query-schemas.js';
 import type { PluginOptions } from './shared.js';

@@ -1,6 +1,6 @@
+import { commandDetail } from '../../index.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { commandDetail } from '../../store/command-detail.js';
 import { docsPage, openApiDocument } from '../openapi.js';
 import type { PluginOptions } from './shared.js';
 

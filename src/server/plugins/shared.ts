@@ -1,4 +1,4 @@
-import type { Context } from '../../context.js';
+import { type Context } from '../../index.js';
 import type { Metrics } from '../metrics.js';
 import type { LoadedModel, ModelHolder } from '../model-holder.js';
 import { HttpError } from '../http-errors.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { Confinement, OutsideError } from '../data/confinement.js';
+import { Confinement, OutsideError } from './confinement.js';
 
 /**
  * `GET /prediction?filepath=` reads a file on the server, as the original API did — but only a

@@ -3,9 +3,9 @@
 import * as z from 'zod';
 import type { Config } from '../config/load.js';
 import type { FeatureType } from '../config/schema.js';
-import { CsvFormatError, parseCsv } from '../data/csv/parser.js';
-import { classifyCount, classifyNumber, parseNumber, REJECT_REASONS } from '../data/csv/cells.js';
-import { mapHeader, predictionSchema } from '../data/columns.js';
+import { CsvFormatError, parseCsv } from './csv/parser.js';
+import { classifyCount, classifyNumber, parseNumber, REJECT_REASONS } from './csv/cells.js';
+import { mapHeader, predictionSchema } from './columns.js';
 
 /** One bad field of a prediction request. `record` is the 0-based record index (null: the request as a whole). */
 export interface FieldError {
