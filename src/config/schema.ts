@@ -126,9 +126,10 @@ export const configSchema = z.strictObject({
       max_iter: z._default(positiveInt(), 100).check(z.describe('Newton iterations at most.')),
       tol: z._default(positive(), 1e-12).check(z.describe('Stop when ‖gradient‖ ≤ tol · max(1, ‖initial gradient‖), in scaled coordinates.')),
       threshold: z._default(share(), 0.5).check(z.describe('Predicted to leave (prediction 1) when the probability is above this.')),
+      standardize: z._default(z.boolean(), false).check(z.describe('Centre and scale each numeric feature by its training mean and population standard deviation (after median imputation; a constant feature is not scaled) before the penalised fit, as scikit-learn\'s StandardScaler: the L2 penalty then weighs every feature alike whatever its unit. false (the default) fits the raw values, as before. See docs/model.md.')),
       min_training_rows: z._default(positiveInt(), 20).check(z.describe('A version trained on fewer rows is never deployed: deploy, rollback, POST /deploy and run refuse it with the reason (run ends without deploying, "waiting for more data"). 20 keeps the original project\'s 26-row sample deployable; raise it for real data.')),
     }),
-    { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5, min_training_rows: 20 },
+    { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5, standardize: false, min_training_rows: 20 },
   ),
   drift: z._default(
     z.strictObject({

@@ -7,7 +7,7 @@ import { readDataFile } from '../data/read-data-file.js';
 import { sha256File } from '../data/dataset-files.js';
 import { readTable } from '../data/read-table.js';
 import { listDataFiles } from '../data/list-files.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { computeMetrics } from '../model/metrics.js';
 import { historyF1, recordModelScore } from '../registry/model-score.js';
@@ -84,13 +84,13 @@ function level(c: ProfileComparison, config: Config, tests: number, configured?:
 export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
   const features: Record<string, FeatureDrift> = {};
   const methods = config.drift.methods;
-  doc.features.forEach((f, j) => {
+  modelFeatureNames(doc).forEach((f, j) => {
     const m = methods[f];
-    features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length, m === 'auto' ? undefined : m);
+    features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, modelFeatureNames(doc).length, m === 'auto' ? undefined : m);
   });
-  const driftedFeatures = doc.features.filter((f) => features[f].drifted);
+  const driftedFeatures = modelFeatureNames(doc).filter((f) => features[f].drifted);
   const model = loadModel(doc);
-  const prob = model.predictProba(current.x, current.rows);
+  const prob = model.predictProba(current);
   const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha }), config, 1);
 
   const labeledMask = new Uint8Array(current.rows);
@@ -101,7 +101,7 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
   let realised: DriftReport['realised'] = null;
   if (labeled > 0) {
     const lab = selectRows(current, labeledMask, 1);
-    const p = model.predictProba(lab.x, lab.rows);
+    const p = model.predictProba(lab);
     const pred = new Uint8Array(lab.rows);
     for (let i = 0; i < lab.rows; i++) pred[i] = p[i] > threshold ? 1 : 0;
     modelDriftResult = modelDrift(lab.y, pred, history, config.drift.model_rule, config.drift.bootstrap);
@@ -113,7 +113,7 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     reference: { version: doc.version, rows: ref.rows },
     current: { rows: current.rows, labeled, source, hash },
     features,
-    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * doc.features.length,
+    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * modelFeatureNames(doc).length,
     driftedFeatures,
     predictionDrift,
     modelDrift: modelDriftResult,
@@ -162,12 +162,12 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
   let source: string;
   let hash: string;
   if (opts.data) {
-    const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: doc.features }, ctx.log);
+    const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: modelFeatureNames(doc) }, ctx.log);
     current = t.dataset;
     source = opts.data;
     hash = t.hash;
   } else {
-    const p = await pendingData(ctx, doc.features);
+    const p = await pendingData(ctx, modelFeatureNames(doc));
     current = p.dataset;
     source = p.files.length ? `new files: ${p.files.join(', ')}` : 'no new files';
     hash = p.hash;

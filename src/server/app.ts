@@ -1,4 +1,5 @@
 import { growYoungGeneration } from './young-generation.js';
+import { modelFeatureNames } from '../contracts/model-document.js';
 import type { DriftLatest, ModelList, PopulationView, RiskList } from '../contracts/api.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
@@ -215,7 +216,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   });
   /** Score a batch with one model version; counts the predicted classes for /metrics. */
   const scored = (model: LoadedModel, input: ParsedRecords) => {
-    const prob = model.fitted.predictProba(input.x, input.rows);
+    const prob = model.fitted.predictProba(input);
     const predictions = new Array<{ id: string; probability: number; prediction: 0 | 1 }>(input.rows);
     let positive = 0;
     for (let i = 0; i < input.rows; i++) {
@@ -279,7 +280,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  const document = () => openApiDocument(config, holder.current?.doc.features ?? config.features, PACKAGE_VERSION);
+  const document = () => openApiDocument(config, (holder.current ? modelFeatureNames(holder.current.doc) : config.features), PACKAGE_VERSION);
   app.get('/openapi.json', async () => document());
   app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(docsPage(document())));
 
@@ -327,7 +328,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
       // rows are capped: the reading stops past api.max_rows, so one request cannot hold the
       // server's memory or time (it reads in chunks, other requests answered in between).
       const limits = { within: safe.within, maxRows: config.api.max_rows };
-      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features }, undefined, undefined, undefined, limits);
+      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: modelFeatureNames(model.doc) }, undefined, undefined, undefined, limits);
     } catch (err) {
       if (err instanceof OutsideError) return reply.status(403).send({ error: { message: err.message } });
       if (err instanceof TooManyRowsError) throw new HttpError(413, `${filepath}: more than ${err.limit} rows, the most this route reads (config api.max_rows); score it with \`riskwatch predict --data\``);
@@ -347,7 +348,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   const fieldErrors = (errors: FieldError[]) => errors.map((e) => `${[e.record === null ? '' : `record ${e.record}`, e.field ? `column "${e.field}"` : ''].filter(Boolean).join(' ') || 'input'}: ${e.message}`).join('; ');
   app.post('/invocations', async (req, reply) => {
     const model = requireModel();
-    const features = model.doc.features;
+    const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     let parsed;
     if (Buffer.isBuffer(req.body) && /csv/i.test(type)) parsed = parseCsvRecords(req.body, config, features);
@@ -364,7 +365,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   app.post('/prediction', async (req, reply) => {
     // One read of the holder: the whole request is scored by this version, even across a swap.
     const model = requireModel();
-    const features = model.doc.features;
+    const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
     if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });

@@ -6,7 +6,7 @@ import { DatasetBuilder } from '../data/dataset.js';
 import { readDataFile } from '../data/read-data-file.js';
 import { readTable } from '../data/read-table.js';
 import { computeMetrics, type ClassificationMetrics } from '../model/metrics.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { analyseDrift, f1History, type FeatureDrift } from '../monitor/drift.js';
 import { calibration } from '../stats/reference.js';
@@ -29,7 +29,7 @@ export type { Evaluation };
 /** Test data → metrics of every version and the production curves. */
 export async function evaluate(ctx: Context, versions: Array<{ version: string; createdAt: string }>, production: ModelDocument | undefined): Promise<Evaluation> {
   const { config } = ctx;
-  const features = production?.features ?? config.features;
+  const features = production ? modelFeatureNames(production) : config.features;
   let table;
   try {
     table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features, requireId: false });
@@ -50,12 +50,12 @@ export async function evaluate(ctx: Context, versions: Array<{ version: string; 
       continue;
     }
     // A version trained on other features than the test data was read with cannot be scored on it.
-    if (doc.features.join('\u0000') !== features.join('\u0000') || ds.rows === 0) {
+    if (modelFeatureNames(doc).join('\u0000') !== features.join('\u0000') || ds.rows === 0) {
       out.versions.push({ ...v, metrics: null });
       continue;
     }
     const model = loadModel(doc);
-    const prob = model.predictProba(ds.x, ds.rows);
+    const prob = model.predictProba(ds);
     out.versions.push({ ...v, metrics: computeMetrics(ds.y, prob, model.threshold, config.topK) });
     if (production && doc.version === production.version) {
       out.curves = { version: doc.version, roc: rocCurve(ds.y, prob), pr: prCurve(ds.y, prob) };
@@ -82,8 +82,8 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   const records = (await store.latestFileRecords()).filter((r) => r.status === 'ingested');
   const lastIngestion = Math.max(-Infinity, ...records.map((r) => r.ingestionId ?? -Infinity));
   const files = records.filter((r) => (r.ingestionId ?? -Infinity) === lastIngestion && existsSync(r.path)).sort((a, b) => a.name.localeCompare(b.name));
-  const builder = new DatasetBuilder(doc.features);
-  const schema = { ...predictionSchema(config), features: doc.features };
+  const builder = new DatasetBuilder(modelFeatureNames(doc));
+  const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
   const read: string[] = [];
   for (const f of files) {
     try {
@@ -95,7 +95,7 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   }
   const current = read.length ? builder.build() : null;
   const report = current && current.rows ? analyseDrift(config, doc, ref, current, await f1History(ctx, doc.version), read.join(', '), files.map((f) => f.sha256).join(':')) : null;
-  const features = doc.features.map((feature, j): FeatureDistribution => {
+  const features = modelFeatureNames(doc).map((feature, j): FeatureDistribution => {
     // Runs weigh each distinct value by its rows; a sample or sketch weighs each stored value alike.
     const refShape = profileWeights(ref.features[feature]);
     const cur = current && current.rows ? current.x[j] : null;
@@ -112,7 +112,7 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   });
   let prediction: FeatureDistribution | null = null;
   if (current && current.rows && report) {
-    const prob = loadModel(doc).predictProba(current.x, current.rows);
+    const prob = loadModel(doc).predictProba(current);
     const edges = Array.from({ length: 21 }, (_, k) => k / 20);
     prediction = { feature: 'predicted risk', reference: { ...(({ values, weights }) => histogram(values, edges, weights))(profileWeights(ref.prediction)), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
   }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/load.js';
+import { modelFeatureNames } from '../contracts/model-document.js';
 import { populationFingerprint, readPopulation } from '../population/read-population.js';
 import { rankPopulation, type RankedRiskList } from '../population/risk-list.js';
 import type { LoadedModel } from './model-holder.js';
@@ -38,7 +39,7 @@ export class PopulationCache {
   }
 
   private async load(model: LoadedModel, fp: string): Promise<RankedPopulation | undefined> {
-    const pop = await readPopulation(this.config, model.doc.features);
+    const pop = await readPopulation(this.config, modelFeatureNames(model.doc));
     if (!pop) return undefined;
     const c = this.cached;
     if (c && c.population.version === model.version && c.population.datasetHash === pop.hash) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { modelFeatureNames } from '../../contracts/model-document.js';
 import { join } from 'node:path';
 import type { Config } from '../../config/load.js';
 import { packageRoot } from '../dependencies.js';
@@ -175,7 +176,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   const ranked = d.population ? `Who is ranked: ${d.population.description} ` : d.populationProblem ? `No clients ranked: ${d.populationProblem}. ` : 'Nothing is ingested yet: no clients to rank. ';
   const step = riskStep(d.test.calibration.ece);
   y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
-  const feats = d.model.features;
+  const feats = modelFeatureNames(d.model);
   const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
   drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, formatRisk(c.probability, step), ...feats.map((f) => formatStat(c.features[f]))]), { fontSize: 8.5, rowHeight: 16 });
 
