@@ -114,7 +114,7 @@ export function schemaFor(format: unknown): typeof modelDocumentSchema | typeof 
 
 /** The feature columns a document reads, in its order (either format). */
 export function modelFeatureNames(doc: ModelDocument): string[] {
-  return doc.format === MODEL_FORMAT ? doc.features : doc.features.map((f) => f.name);
+  return doc.format === MODEL_FORMAT_2 ? doc.features.map((f) => f.name) : doc.features;
 }
 
 /**
@@ -122,5 +122,5 @@ export function modelFeatureNames(doc: ModelDocument): string[] {
  * (`"number"`; whether a column holds counts is the config's `feature_types`).
  */
 export function modelFeatures(doc: ModelDocument): ModelFeature[] {
-  return doc.format === MODEL_FORMAT ? doc.features.map((name) => ({ name, type: 'number' as const })) : doc.features;
+  return doc.format === MODEL_FORMAT_2 ? doc.features : doc.features.map((name) => ({ name, type: 'number' as const }));
 }

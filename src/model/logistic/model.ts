@@ -1,5 +1,5 @@
 import type { FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
-import { MODEL_FORMAT, modelFeatureNames, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import { MODEL_FORMAT_2, modelFeatureNames, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
 import { predictProba } from './fit.js';
 import { paramsOf, type LogisticParams } from './params.js';
 import { predictTerms } from './predict-terms.js';
@@ -28,7 +28,7 @@ export class LogisticModel implements FittedModel {
     this.threshold = this.params.threshold;
     const terms = this.params.terms;
     this.numeric =
-      doc.format === MODEL_FORMAT
+      doc.format !== MODEL_FORMAT_2
         ? { coef: Float64Array.from(terms, (t) => (t.kind === 'numeric' ? t.coef : 0)), medians: Float64Array.from(terms, (t) => (t.kind === 'numeric' ? t.median : 0)) }
         : null;
   }

@@ -1,5 +1,5 @@
 import { DataError } from '../../util/errors.js';
-import { MODEL_FORMAT, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import { MODEL_FORMAT_2, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
 
 /** The text that stands for the categories folded beyond `max_categories` (the dataset's level of that name). */
 export const OTHER_CATEGORY = '(other)';
@@ -38,7 +38,7 @@ export interface LogisticParams {
 }
 
 export function paramsOf(doc: ModelDocument): LogisticParams {
-  if (doc.format === MODEL_FORMAT) {
+  if (doc.format !== MODEL_FORMAT_2) {
     return {
       intercept: doc.intercept,
       threshold: doc.hyperParameters.threshold,
