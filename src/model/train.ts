@@ -5,7 +5,6 @@ import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { fitLogisticDocument } from './logistic/fit-document.js';
-import { DEFAULT_MAX_CATEGORIES } from './logistic/categories.js';
 import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
 import { buildReference, featureProfiles } from '../stats/reference.js';
@@ -84,7 +83,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     tol: m.tol,
     threshold: m.threshold,
     standardize: m.standardize,
-    maxCategories: DEFAULT_MAX_CATEGORIES,
+    maxCategories: config.maxCategories,
   });
   const ms = performance.now() - t0;
   if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);

@@ -1,7 +1,8 @@
+import { byText, categoryCounts, keptCategories as keepMostFrequent } from '../../data/kinds/category/counts.js';
 import { DataError } from '../../util/errors.js';
 import { OTHER_CATEGORY, type CategoryTerm } from './params.js';
 
-/** Categories kept as themselves per feature when the config says nothing (config `max_categories`). */
+/** Categories kept as themselves per feature when no limit is given (config `max_categories`'s default). */
 export const DEFAULT_MAX_CATEGORIES = 50;
 
 export interface KeptCategories {
@@ -11,36 +12,22 @@ export interface KeptCategories {
   index: Int32Array;
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The categories a model keeps for one feature, from the training rows' codes (NaN = missing) and
  * the dataset's dictionary: those that occur in the training rows, at most `max` of them as
  * themselves — the most frequent (ties: by text) — and the rest as one "(other)", as ingest folds
- * them (a dataset level already named "(other)" joins it). Missing is a category of its own when
- * a training row has it.
+ * them (data/kinds/category/counts.ts: the same rule, so a dataset folded at ingest is kept as
+ * it is). Missing is a category of its own when a training row has it.
  */
 export function keptCategories(name: string, codes: Float64Array, rows: number, levels: readonly string[], max = DEFAULT_MAX_CATEGORIES): KeptCategories {
-  const counts = new Float64Array(levels.length);
-  let missing = 0;
   for (let i = 0; i < rows; i++) {
     const c = codes[i];
-    if (c !== c) missing++;
-    else if (c >= 0 && c < levels.length && Number.isInteger(c)) counts[c]++;
-    else throw new DataError(`feature "${name}": category code ${c} is not in the dataset's dictionary (${levels.length} categories)`);
+    if (c === c && !(c >= 0 && c < levels.length && Number.isInteger(c))) throw new DataError(`feature "${name}": category code ${c} is not in the dataset's dictionary (${levels.length} categories)`);
   }
-  const seen = [];
-  for (let k = 0; k < levels.length; k++) if (counts[k] > 0 && levels[k] !== OTHER_CATEGORY) seen.push(k);
-  let kept = seen;
-  let fold = levels.some((t, k) => t === OTHER_CATEGORY && counts[k] > 0);
-  if (seen.length > max) {
-    kept = [...seen].sort((a, b) => counts[b] - counts[a] || byText(levels[a], levels[b])).slice(0, max);
-    fold = true;
-  }
-  const texts = kept.map((k) => levels[k]);
-  if (fold) texts.push(OTHER_CATEGORY);
-  texts.sort(byText);
-  const categories: (string | null)[] = texts;
+  const { counts, missing } = categoryCounts(codes, rows, levels);
+  const { kept, folded } = keepMostFrequent(levels, counts, max);
+  const texts = folded ? [...kept, OTHER_CATEGORY].sort(byText) : kept;
+  const categories: (string | null)[] = [...texts];
   if (missing > 0) categories.push(null);
   const position = new Map<string, number>(texts.map((t, i) => [t, i]));
   const other = position.get(OTHER_CATEGORY) ?? -1;

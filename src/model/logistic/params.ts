@@ -2,7 +2,7 @@ import { DataError } from '../../util/errors.js';
 import { MODEL_FORMAT_2, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
 
 /** The text that stands for the categories folded beyond `max_categories` (the dataset's level of that name). */
-export const OTHER_CATEGORY = '(other)';
+export { OTHER as OTHER_CATEGORY } from '../../data/kinds/category/counts.js';
 
 /** A numeric feature's part of the linear predictor: coef · ((value, missing → median) − mean) / scale. */
 export interface NumericTerm {
