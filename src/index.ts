@@ -47,3 +47,14 @@ export { collectReportData, type ReportData, type Verdict } from './report/data.
 export { reportCharts, type ChartSpec } from './report/charts/index.js';
 export { specToSvg, svgToPng } from './report/render.js';
 export { apiCalls, type ApiCallsResult } from './report/apicalls.js';
+export { exportSql, type ExportSqlOptions } from './model/export-sql.js';
+export { resolveModel } from './model/resolve.js';
+export { recordCommand, type RecordCommandOptions } from './store/command-record.js';
+export { recentCommandRecords } from './store/recent-command-records.js';
+export { commandDetail } from './store/command-detail.js';
+export { runDemo, type DemoResult, type DemoStep } from './simulate/demo.js';
+export { createLogger, silentLogger, type Logger } from './util/log.js';
+export { noProgress, terminalProgress, type Progress } from './util/progress.js';
+export { LOCKED_EXIT_CODE } from './pipeline/lock.js';
+export { runSchedule } from './pipeline/run-schedule.js';
+export { validateSchedule } from './pipeline/schedule.js';
