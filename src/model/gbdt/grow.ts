@@ -35,8 +35,8 @@ interface Leaf {
 export class GrowScratch {
   readonly rows: Int32Array;
   readonly tmp: Int32Array;
-  readonly og: Float64Array;
-  readonly oh: Float64Array;
+  /** Ordered gradient/hessian pairs of the node whose histogram is being built. */
+  readonly gh: Float64Array;
   private pool: Float64Array[] = [];
   constructor(
     readonly n: number,
@@ -44,8 +44,7 @@ export class GrowScratch {
   ) {
     this.rows = new Int32Array(n);
     this.tmp = new Int32Array(n);
-    this.og = new Float64Array(n);
-    this.oh = new Float64Array(n);
+    this.gh = new Float64Array(2 * n);
   }
   takeHistogram(): Float64Array {
     return this.pool.pop() ?? newHistogram(this.p);
@@ -76,7 +75,7 @@ export function growTree(
   rules: GrowRules,
   scratch: GrowScratch,
 ): BinTree {
-  const { n, p, rows, tmp, og, oh } = scratch;
+  const { n, p, rows, tmp, gh } = scratch;
   for (let i = 0; i < n; i++) rows[i] = i;
   const tree: BinTree = { feature: [], goLeft: [], bin: [], missingLeft: [], left: [], right: [], value: [], cover: [], gain: [] };
   const addNode = (sums: NodeSums): number => {
@@ -105,7 +104,7 @@ export function growTree(
   const closed: Leaf[] = [];
   if (rules.maxLeaves > 1 && splittable(rootSums)) {
     root.hist = scratch.takeHistogram();
-    buildHistogram(root.hist, bins, n, rows, 0, n, grad, hess, og, oh, 0, p, true);
+    buildHistogram(root.hist, bins, n, rows, 0, n, grad, hess, gh, 0, p, true);
     root.split = bestSplit(root.hist, rootSums, featureBins, rules);
   }
   (root.split ? open : closed).push(root);
@@ -120,12 +119,17 @@ export function growTree(
     // Partition the leaf's rows: left ones stay in place (in order), right ones go through tmp.
     const col = s.feature * n;
     const goLeft = s.goLeft;
+    // Branch-free: each row is written to both places and only one cursor moves (the side is a
+    // coin flip to the branch predictor).
     let l = leaf.start;
     let t = 0;
     for (let i = leaf.start; i < leaf.end; i++) {
       const r = rows[i];
-      if (goLeft[bins[col + r]] === 1) rows[l++] = r;
-      else tmp[t++] = r;
+      const go = goLeft[bins[col + r]];
+      rows[l] = r;
+      tmp[t] = r;
+      l += go;
+      t += 1 - go;
     }
     rows.set(tmp.subarray(0, t), l);
     const leftSums = { g: s.leftG, h: s.leftH, count: l - leaf.start };
@@ -146,7 +150,7 @@ export function growTree(
     if (mayGrow) {
       const [small, large] = left.sums.count <= right.sums.count ? [left, right] : [right, left];
       small.hist = scratch.takeHistogram();
-      buildHistogram(small.hist, bins, n, rows, small.start, small.end, grad, hess, og, oh, 0, p, false);
+      buildHistogram(small.hist, bins, n, rows, small.start, small.end, grad, hess, gh, 0, p, false);
       subtractHistogram(leaf.hist!, small.hist);
       large.hist = leaf.hist;
       for (const c of [left, right]) {
