@@ -11,13 +11,46 @@ export function newHistogram(features: number): Float64Array {
 }
 
 /**
- * Sets `hist` for features [f0, f1) to the sums over rows rows[start..end). The node's gradients
- * and hessians are first gathered, interleaved, into `gh` (LightGBM's and sklearn's "ordered
- * gradients"), so the loops read them sequentially and only the bin columns by row index. Features
- * go four at a time: one pass over the rows serves four columns (the row index and its gradient
- * pair are read once, not four times). `identity` marks a node holding every row in order (the
- * root): bins and gradients are then read directly.
+ * Gathers the gradients and hessians of rows rows[start..end) into `gh`, interleaved (LightGBM's
+ * and sklearn's "ordered gradients"): the histogram loops then read them sequentially and only the
+ * bin columns by row index. `identity` marks a node holding every row in order (the root).
  */
+export function gatherGradients(rows: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array, gh: Float64Array, identity: boolean): void {
+  const m = end - start;
+  if (identity) {
+    for (let k = 0; k < m; k++) {
+      gh[2 * k] = grad[k];
+      gh[2 * k + 1] = hess[k];
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      const r = rows[start + k];
+      gh[2 * k] = grad[r];
+      gh[2 * k + 1] = hess[r];
+    }
+  }
+}
+
+/**
+ * Sets `hist` for features [f0, f1) to the sums over the m rows from rows[start] on, whose gradient
+ * pairs are in `gh` (gatherGradients). Features go four at a time: one pass over the rows serves
+ * four columns (the row index and its gradient pair are read once, not four times). A feature's
+ * sums do not depend on which thread or group computed them.
+ */
+export function buildFeatures(hist: Float64Array, bins: Uint8Array, n: number, rows: Int32Array, start: number, m: number, gh: Float64Array, f0: number, f1: number, identity: boolean): void {
+  hist.fill(0, f0 * HIST_STRIDE, f1 * HIST_STRIDE);
+  let f = f0;
+  for (; f + 4 <= f1; f += 4) {
+    if (identity) histogram4Identity(hist, bins, f * n, n, f * HIST_STRIDE, m, gh);
+    else histogram4(hist, bins, f * n, n, f * HIST_STRIDE, rows, start, m, gh);
+  }
+  for (; f < f1; f++) {
+    if (identity) histogram1Identity(hist, bins, f * n, f * HIST_STRIDE, m, gh);
+    else histogram1(hist, bins, f * n, f * HIST_STRIDE, rows, start, m, gh);
+  }
+}
+
+/** One thread's whole histogram of a node: gather, then every feature. */
 export function buildHistogram(
   hist: Float64Array,
   bins: Uint8Array,
@@ -32,29 +65,8 @@ export function buildHistogram(
   f1: number,
   identity: boolean,
 ): void {
-  const m = end - start;
-  hist.fill(0, f0 * HIST_STRIDE, f1 * HIST_STRIDE);
-  if (identity) {
-    for (let k = 0; k < m; k++) {
-      gh[2 * k] = grad[k];
-      gh[2 * k + 1] = hess[k];
-    }
-  } else {
-    for (let k = 0; k < m; k++) {
-      const r = rows[start + k];
-      gh[2 * k] = grad[r];
-      gh[2 * k + 1] = hess[r];
-    }
-  }
-  let f = f0;
-  for (; f + 4 <= f1; f += 4) {
-    if (identity) histogram4Identity(hist, bins, f * n, n, f * HIST_STRIDE, m, gh);
-    else histogram4(hist, bins, f * n, n, f * HIST_STRIDE, rows, start, m, gh);
-  }
-  for (; f < f1; f++) {
-    if (identity) histogram1Identity(hist, bins, f * n, f * HIST_STRIDE, m, gh);
-    else histogram1(hist, bins, f * n, f * HIST_STRIDE, rows, start, m, gh);
-  }
+  gatherGradients(rows, start, end, grad, hess, gh, identity);
+  buildFeatures(hist, bins, n, rows, start, end - start, gh, f0, f1, identity);
 }
 
 function histogram4(hist: Float64Array, bins: Uint8Array, b0: number, n: number, o0: number, rows: Int32Array, start: number, m: number, gh: Float64Array): void {
