@@ -134,6 +134,7 @@ export const configSchema = z.strictObject({
   drift: z._default(
     z.strictObject({
       wasserstein_threshold: z._default(positive(), 0.1).check(z.describe('Drift when the Wasserstein distance / reference std reaches this (references over 1,000 rows).')),
+      js_threshold: z._default(z.number().check(z.gt(0), z.lte(1)), 0.1).check(z.describe('A category feature drifts when the Jensen–Shannon distance (base 2) of its category shares reaches this (references over 1,000 rows; smaller ones use the chi-square test).')),
       ks_alpha: z._default(share(), 0.05).check(z.describe('KS significance level (references of 1,000 rows or fewer), before correction.')),
       correction: z._default(z.enum(['bonferroni', 'none']), 'bonferroni').check(z.describe('Multiple-testing correction when p-values decide.')),
       dataset_share: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5).check(z.describe('Dataset drift when at least this share of features drift.')),
@@ -145,7 +146,7 @@ export const configSchema = z.strictObject({
         ._default(z.record(z.string(), z.enum(['auto', 'ks', 'wasserstein'])), {})
         .check(z.describe('Per feature, the test that decides: "auto" (by reference size, the default), "ks" or "wasserstein".')),
     }),
-    { wasserstein_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000, methods: {} },
+    { wasserstein_threshold: 0.1, js_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000, methods: {} },
   ),
   schedule: z._default(someString(), '*/10 * * * *').check(z.describe('Cron expression for `riskwatch schedule` and `serve --schedule` (5 fields, or 6 with seconds). Default: every 10 minutes, as the original brief asked.')),
   alerts: z

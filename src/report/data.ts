@@ -81,7 +81,10 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       const unlabeled: Dataset = { ...batch, y: new Uint8Array(batch.rows).fill(NO_LABEL) };
       const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} ${batch.rows === 1 ? 'row' : 'rows'}`, loaded.hash);
       const histograms: Record<string, Histogram> = {};
-      modelFeatureNames(doc).forEach((f, j) => (histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count')));
+      modelFeatureNames(doc).forEach((f, j) => {
+        // Numeric features only: a category feature's drift is in the table (its bar chart is to come).
+        if (!reference.categories?.[f]) histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count');
+      });
       drift = { ...report, histograms };
     }
   }

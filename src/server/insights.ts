@@ -95,20 +95,25 @@ export async function distributions(ctx: Context, doc: ModelDocument): Promise<D
   }
   const current = read.length ? builder.build() : null;
   const report = current && current.rows ? analyseDrift(config, doc, ref, current, await f1History(ctx, doc.version), read.join(', '), files.map((f) => f.sha256).join(':')) : null;
-  const features = modelFeatureNames(doc).map((feature, j): FeatureDistribution => {
+  // Numeric features: histograms. Category features are not drawn here yet (their drift is in
+  // GET /drift's and `drift --json`'s figures).
+  const features = modelFeatureNames(doc).flatMap((feature, j): FeatureDistribution[] => {
+    const profile = ref.features[feature];
+    const drift = report?.features[feature] ?? null;
+    if (ref.categories?.[feature] || drift?.kind === 'category') return [];
     // Runs weigh each distinct value by its rows; a sample or sketch weighs each stored value alike.
-    const refShape = profileWeights(ref.features[feature]);
+    const refShape = profileWeights(profile);
     const cur = current && current.rows ? current.x[j] : null;
     const integer = (config.featureTypes[feature] ?? 'count') === 'count';
     const { edges, openEnded } = sharedEdges(cur ? [refShape, { values: cur }] : [refShape], 30, integer);
-    return {
+    return [{
       feature,
-      reference: { ...histogram(refShape.values, edges, refShape.weights), n: ref.features[feature].n },
+      reference: { ...histogram(refShape.values, edges, refShape.weights), n: profile.n },
       current: cur ? histogram(cur, edges) : null,
       openEnded,
-      drift: report?.features[feature] ?? null,
-      referenceMissingRate: ref.features[feature].missingRate,
-    };
+      drift,
+      referenceMissingRate: profile.missingRate,
+    }];
   });
   let prediction: FeatureDistribution | null = null;
   if (current && current.rows && report) {

@@ -134,7 +134,14 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     // "Wasserstein", "possible"): no cell is cut to an ellipsis.
     const cols: Column[] = [{ header: 'Feature', width: 108 }, { header: 'Deciding test', width: 66 }, { header: 'KS D', width: 36, align: 'right' }, { header: 'KS p', width: 40, align: 'right' }, { header: 'W/std', width: 38, align: 'right' }, { header: 'PSI', width: 36, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 48, align: 'right' }, { header: 'Level', width: CONTENT - 422, align: 'center' }];
     const entries = [...Object.entries(d.drift.features), ['predicted risk', d.drift.predictionDrift] as const];
-    const rows = entries.map(([f, r]) => [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), r.ks.pValue < 0.001 ? '<0.001' : num(r.ks.pValue, 3), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level]);
+    // A category feature: its deciding test with its figure (chi-square p or Jensen–Shannon distance);
+    // "Outside range" is then the share of rows in categories training never had.
+    const pv = (p: number) => (p < 0.001 ? '<0.001' : num(p, 3));
+    const rows = entries.map(([f, r]) =>
+      r.kind === 'category'
+        ? [f, r.method === 'chi2' ? `chi2 p ${pv(r.chi2.pValue)}` : `JS ${num(r.jensenShannon, 3)}`, '—', '—', '—', num(r.psi.value, 3), formatPoints(r.missingRateChange), `${formatShare(r.unseenShare)} new`, r.level]
+        : [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), pv(r.ks.pValue), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level],
+    );
     drawTable(doc, PAGE.margin, y, cols, rows, { fontSize: 8.5, colors: entries.map(([, r]) => LEVEL_COLORS[r.level] ?? null) });
   } else {
     note('No drift reference is stored for this model version, or no dataset is ingested: no drift figures.', y);
