@@ -47,14 +47,21 @@ export { collectReportData, type ReportData, type Verdict } from './report/data.
 export { reportCharts, type ChartSpec } from './report/charts/index.js';
 export { specToSvg, svgToPng } from './report/render.js';
 export { apiCalls, type ApiCallsResult } from './report/apicalls.js';
-export { recordedCommand } from './store/command-record.js';
+export { exportSql, type ExportSqlOptions } from './model/export-sql.js';
+export { resolveModel } from './model/resolve.js';
+export { recordCommand, type RecordCommandOptions } from './store/command-record.js';
+export { recentCommandRecords } from './store/recent-command-records.js';
+export { commandDetail } from './store/command-detail.js';
+export { runDemo, type DemoResult, type DemoStep } from './simulate/demo.js';
+export { createLogger, silentLogger, type Logger } from './util/log.js';
+export { noProgress, terminalProgress, type Progress } from './util/progress.js';
+export { LOCKED_EXIT_CODE } from './pipeline/lock.js';
+export { runSchedule } from './pipeline/run-schedule.js';
+export { validateSchedule } from './pipeline/schedule.js';
 
 // What the HTTP server (src/server/) calls; it imports nothing else of the library.
-export type { Logger } from './util/log.js';
-export { runSchedule } from './pipeline/run-schedule.js';
 export { VERSION_ID } from './registry/versions.js';
 export { latestModelScores, measuredOn } from './registry/model-score.js';
-export { commandDetail } from './store/command-detail.js';
 export { showCommandRecord } from './store/command-timings.js';
 export { workspacePaths } from './util/workspace-path.js';
 export { csvField, DATASET_CSV } from './data/dataset-files.js';

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import type * as Library from '../src/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +61,19 @@ test('ingest → train → score → deploy → predict through the public entry
       }
       assert.ok(Math.abs((2 * tp) / (2 * tp + fp + fn) - scored.f1) < 1e-12, 'F1 from the predictions is the recorded score');
       assert.equal((await lib.listModels(ctx)).models.find((m) => m.deployed)?.version, trained.version);
+
+      // The production model as SQL gives the test rows the probabilities predict gave them.
+      const { sql } = await lib.exportSql(ctx, { dialect: 'sqlite', table: 'clients' });
+      const db = new Database(':memory:');
+      const lines = readFileSync(sim.testFile, 'utf8').trim().split('\n');
+      db.exec(`CREATE TABLE clients (${lines[0].split(',').map((c) => `"${c}"`).join(', ')})`);
+      const insert = db.prepare(`INSERT INTO clients VALUES (${lines[0].split(',').map(() => '?').join(', ')})`);
+      for (const line of lines.slice(1)) insert.run(...line.split(',').map((v, i) => (i === 0 ? v : v === '' ? null : Number(v))));
+      db.exec(sql);
+      const inSql = new Map((db.prepare('SELECT * FROM riskwatch_scores').all() as Array<Record<string, number | string>>).map((r) => [String(r[lines[0].split(',')[0]]), Number(r.probability)]));
+      db.close();
+      assert.equal(inSql.size, predicted.rows);
+      for (const p of predicted.predictions!) assert.ok(Math.abs(inSql.get(p.id)! - p.probability) <= 1e-9, `${p.id}: SQL ${inSql.get(p.id)} vs predict ${p.probability}`);
     } finally {
       await ctx.store.close();
     }

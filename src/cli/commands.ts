@@ -76,10 +76,7 @@ export function registerCommands(program: Command): void {
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
     .action((o: { format: 'sql'; dialect: 'postgres' | 'sqlite'; table: string; view: string; model?: string }) => {
       const dialect = o.dialect;
-      return runCommand('export', g(), async (ctx) => {
-          const [{ loadModel }, { resolveModel }] = await Promise.all([import('../model/fitted-model.js'), import('../model/resolve.js')]);
-          return loadModel(await resolveModel(ctx, o.model ?? 'production')).toSql({ dialect, table: o.table, view: o.view });
-        }, (r) => r.sql.trimEnd(), { record: false });
+      return runCommand('export', g(), async (ctx) => (await import('../model/export-sql.js')).exportSql(ctx, { dialect, table: o.table, view: o.view, model: o.model }), (r) => r.sql.trimEnd(), { record: false });
     });
 
   program
@@ -158,9 +155,9 @@ export function registerCommands(program: Command): void {
       // The detail parser (zod) loads with the command, not at every start.
       let reasonOf: (run: Pick<CommandRecord, 'detail'>) => string = () => '';
       return runCommand('runs', g(), async (ctx) => {
-        const [{ showCommandRecord }, { commandDetail }] = await Promise.all([import('../store/command-timings.js'), import('../store/command-detail.js')]);
+        const [{ recentCommandRecords }, { commandDetail }] = await Promise.all([import('../store/recent-command-records.js'), import('../store/command-detail.js')]);
         reasonOf = (run) => commandDetail(run).reason ?? '';
-        return { runs: (await ctx.store.commandRecords(o.limit)).map(showCommandRecord) };
+        return recentCommandRecords(ctx.store, o.limit);
       }, (r) =>
         r.runs.length
           ? r.runs.map((x) => `${String(x.id).padStart(5)}  ${x.startedAt}  ${x.command.padEnd(8)} ${(x.outcome ?? x.status).padEnd(9)} ${x.error ?? reasonOf(x)}`).join('\n')

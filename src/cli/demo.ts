@@ -1,64 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { makeContext } from '../context.js';
-import { runPipeline, type RunResult } from '../pipeline/run.js';
-import { runReportWriter } from '../report/run-report.js';
-import { currentProduction } from '../registry/production.js';
-import { appendMonths, simulate, type Scenario } from '../simulate/generate.js';
-import { openStore } from '../store/open.js';
-import { RiskwatchError } from '../util/errors.js';
-import type { Logger } from '../util/log.js';
-import { terminalProgress } from '../util/progress.js';
+import { loadConfig, makeContext, openStore, RiskwatchError, type DemoResult, type Logger } from '../index.js';
 
-export interface DemoStep {
-  month: string;
-  scenario: Scenario | 'initial';
-  run: RunResult;
-}
+export { runDemo } from '../index.js';
 
-export interface DemoResult {
-  workspace: string;
-  created: boolean;
-  steps: DemoStep[];
-  production: string | null;
-}
-
-/** The story a new workspace plays: a year of history, then months in which the market moves. */
-const STORY: Scenario[] = ['none', 'none', 'covariate', 'concept', 'concept', 'none'];
-
-/**
- * `npm start`: create a workspace from the generator if there is none and play the story through
- * `run` — the first model is deployed, quiet months keep it, shifted inputs are noticed without
- * retraining, and a changed relationship triggers retraining and a champion/challenger decision.
- * In an existing workspace: one run.
- */
-export async function runDemo(dir: string, log: Logger): Promise<DemoResult> {
-  const workspace = resolve(dir);
-  const configPath = join(workspace, 'config.json');
-  const created = !existsSync(configPath);
-  if (created) {
-    const sim = simulate({ out: workspace });
-    log.info({ workspace, clients: sim.clients }, `created demo workspace ${workspace}`);
-  }
-  const config = loadConfig(configPath);
-  const store = await openStore(config);
-  const ctx = makeContext(config, store, log, terminalProgress());
-  const steps: DemoStep[] = [];
-  const report = runReportWriter(ctx);
-  try {
-    steps.push({ month: 'clients-2025-01 … 12', scenario: 'initial', run: await runPipeline(ctx, { report }) });
-    if (created) {
-      for (const scenario of STORY) {
-        const added = appendMonths({ out: workspace, scenario, months: 1 });
-        steps.push({ month: added.files[0].name.replace(/\.csv$/, ''), scenario, run: await runPipeline(ctx, { report }) });
-      }
-    }
-    return { workspace, created, steps, production: (await currentProduction(ctx))?.version ?? null };
-  } finally {
-    await store.close();
-  }
-}
+// The demo's story (src/simulate/demo.ts, runDemo) is a library operation; here are what the
+// command prints and the serving that ends `npm start`.
 
 export function formatDemo(r: DemoResult): string {
   const lines = [`workspace: ${r.workspace}${r.created ? ' (created from the generator)' : ''}`];

@@ -60,12 +60,17 @@ export function formatDrift(r: DriftReport | NothingToCompare): string {
   if ('nothingToCompare' in r) return r.nothingToCompare;
   const lines = [`drift of ${n(r.current.rows)} rows (${r.current.source}) against ${r.reference.version}'s ${n(r.reference.rows)} training rows`];
   for (const [f, d] of Object.entries(r.features)) {
+    if (d.kind === 'category') {
+      const unseen = d.unseen.length ? `  new: ${d.unseen.map((u) => `${u.category} ${(u.share * 100).toFixed(1)}%`).join(', ')}` : '';
+      lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'chi2' ? `χ² p ${d.chi2.pValue.toExponential(2)}` : `JS ${d.jensenShannon.toFixed(3)}`}  χ² ${d.chi2.statistic.toFixed(1)} (${d.chi2.dof} dof)  PSI ${d.psi.value.toFixed(3)} (${d.psi.level})  unseen ${(d.unseenShare * 100).toFixed(1)}%${unseen}`);
+      continue;
+    }
     lines.push(`  ${f.padEnd(22)} ${d.level.padEnd(8)} ${d.method === 'ks' ? `KS p ${d.ks.pValue.toExponential(2)}` : `W/σ ${d.wasserstein.toFixed(3)}`}  KS ${d.ks.statistic.toFixed(3)}  PSI ${d.psi.value.toFixed(3)} (${d.psi.level})`);
   }
   lines.push(`  ${'predicted risk'.padEnd(22)} ${r.predictionDrift.level.padEnd(8)} KS ${r.predictionDrift.ks.statistic.toFixed(3)}  PSI ${r.predictionDrift.psi.value.toFixed(3)}`);
   // Exact unless said: a sketched reference is named with its error bounds.
   for (const [f, d] of [...Object.entries(r.features), ['predicted risk', r.predictionDrift] as const]) {
-    if (d.sketch) lines.push(`  ${f}: compared with a 1,001-quantile sketch of the training values (KS ±${d.sketch.ksStatistic.toFixed(4)}, W/σ ±${d.sketch.wasserstein.toExponential(1)})`);
+    if (d.kind !== 'category' && d.sketch) lines.push(`  ${f}: compared with a 1,001-quantile sketch of the training values (KS ±${d.sketch.ksStatistic.toFixed(4)}, W/σ ±${d.sketch.wasserstein.toExponential(1)})`);
   }
   lines.push(`dataset drift: ${r.datasetDrift ? `yes (${r.driftedFeatures.join(', ')})` : 'no'}`);
   if (r.modelDrift) {

@@ -2,8 +2,7 @@ import type { Config } from '../config/load.js';
 import type { Context } from '../context.js';
 import { RiskwatchError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import { nowIso } from '../util/time.js';
-import { recordCommandStart } from '../store/command-record.js';
+import { recordCommand } from '../store/command-record.js';
 import { gracefulDone } from './stop.js';
 
 export interface GlobalOptions {
@@ -68,19 +67,12 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
   }
   // Commands make command records (timings feed diagnostics); the pipeline makes its own.
   const record = opts.record !== false;
-  const runId = record ? await recordCommandStart(ctx.store, name, ctx.log) : 0;
-  const t0 = performance.now();
   try {
-    const result = await fn(ctx);
-    const ms = performance.now() - t0;
-    // What `runs` shows of the command beside its timing (e.g. whether a score was ad hoc).
-    if (record) await ctx.store.finishCommandRecord(runId, 'ok', nowIso(), { [name]: ms }, null, opts.detail?.(result) ?? {});
+    const result = record ? await recordCommand(ctx, name, () => fn(ctx), { detail: opts.detail, describe: (err) => describeFailure(err, log).message }) : await fn(ctx);
     print(Boolean(globals.json), result, human as (r: never) => string);
     const code = opts.exitCode?.(result) ?? 0;
     if (code) process.exitCode = code;
   } catch (err) {
-    const { message } = describeFailure(err, log);
-    if (record) await ctx.store.finishCommandRecord(runId, 'failed', nowIso(), { [name]: performance.now() - t0 }, message, {}).catch(() => {});
     fail(err, log, Boolean(globals.json));
   } finally {
     gracefulDone();

@@ -2,11 +2,30 @@ import * as z from 'zod/mini';
 import '../util/zod-locale.js';
 
 /**
- * A model version as stored on disk: plain JSON any language can read and apply —
- * probability = 1 / (1 + exp(−(intercept + Σ coefficients[f] · value_f))), where a missing
- * value_f is replaced by medians[f]. Immutable once written.
+ * A model version as stored on disk: plain JSON any language can read and apply. Immutable once
+ * written. Two formats load (docs/model.md, "The model document"):
+ *
+ * - `riskwatch.model/1` — numeric features only: probability = 1 / (1 + exp(−(intercept +
+ *   Σ coefficients[f] · value_f))), where a missing value_f is replaced by medians[f]. Still what
+ *   a logistic model of numeric features fitted without `model.standardize` is written as.
+ * - `riskwatch.model/2` — `features` as `[{name, type, categories?}]`, a `family` and that
+ *   family's part (`logistic: {...}`; a second family adds its own part beside it). Written when
+ *   /1 cannot say the model: category features, or standardized numeric features.
  */
 export const MODEL_FORMAT = 'riskwatch.model/1';
+export const MODEL_FORMAT_2 = 'riskwatch.model/2';
+
+const training = z.object({
+  rows: z.number(),
+  positives: z.number(),
+  iterations: z.number(),
+  gradNorm: z.number(),
+  objective: z.number(),
+  converged: z.boolean(),
+  ms: z.number(),
+  /** sha256 of the mask of rows held out of training (the pipeline's newest-rows holdout); absent: none. */
+  holdout: z.optional(z.string()),
+});
 
 export const modelDocumentSchema = z.object({
   format: z.literal(MODEL_FORMAT),
@@ -27,17 +46,81 @@ export const modelDocumentSchema = z.object({
     tol: z.number(),
     threshold: z.number(),
   }),
-  training: z.object({
-    rows: z.number(),
-    positives: z.number(),
-    iterations: z.number(),
-    gradNorm: z.number(),
-    objective: z.number(),
-    converged: z.boolean(),
-    ms: z.number(),
-    /** sha256 of the mask of rows held out of training (the pipeline's newest-rows holdout); absent: none. */
-    holdout: z.optional(z.string()),
-  }),
+  training,
 });
 
-export type ModelDocument = z.output<typeof modelDocumentSchema>;
+/** How a feature's cells are read: counts and numbers are numeric, a category is text. */
+export const FEATURE_TYPES = ['count', 'number', 'category'] as const;
+export type FeatureType = (typeof FEATURE_TYPES)[number];
+
+/**
+ * A feature of a /2 document. `categories` (category features only): the categories the model
+ * knows, in the order of the family's per-category parameters — the texts seen in training
+ * (`"(other)"` standing for those folded beyond `max_categories`) in ascending order of their
+ * UTF-16 code units, then `null`, the missing category, when training had missing cells.
+ */
+const modelFeature = z.object({
+  name: z.string(),
+  type: z.enum(FEATURE_TYPES),
+  categories: z.optional(z.array(z.nullable(z.string()))),
+});
+export type ModelFeature = z.output<typeof modelFeature>;
+
+/**
+ * The logistic family's part of a /2 document. log-odds = intercept + Σ over numeric features
+ * coefficients[f] · u_f + Σ over category features coefficients[f][k] for the row's category k
+ * (nothing for a category the model does not know, unless it has "(other)": then its
+ * coefficient). u_f is the value (missing → medians[f]), standardized as (value − means[f]) /
+ * scales[f] when `standardization` is present.
+ */
+const logisticPart = z.object({
+  intercept: z.number(),
+  coefficients: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+  medians: z.record(z.string(), z.number()),
+  standardization: z.optional(z.object({ means: z.record(z.string(), z.number()), scales: z.record(z.string(), z.number()) })),
+});
+
+export const modelDocument2Schema = z.object({
+  format: z.literal(MODEL_FORMAT_2),
+  family: z.literal('logistic'),
+  version: z.string(),
+  createdAt: z.string(),
+  datasetHash: z.string(),
+  features: z.array(modelFeature).check(z.minLength(1)),
+  target: z.string(),
+  idColumn: z.string(),
+  /** Predicted to leave when the probability is above this (any family). */
+  threshold: z.number(),
+  logistic: logisticPart,
+  hyperParameters: z.object({
+    penalty: z.literal('l2'),
+    C: z.number(),
+    fitIntercept: z.literal(true),
+    maxIter: z.number(),
+    tol: z.number(),
+    standardize: z.boolean(),
+  }),
+  training,
+});
+
+export type ModelDocument1 = z.output<typeof modelDocumentSchema>;
+export type ModelDocument2 = z.output<typeof modelDocument2Schema>;
+export type ModelDocument = ModelDocument1 | ModelDocument2;
+
+/** The schema a document claiming `format` is checked against (/1 when it claims neither). */
+export function schemaFor(format: unknown): typeof modelDocumentSchema | typeof modelDocument2Schema {
+  return format === MODEL_FORMAT_2 ? modelDocument2Schema : modelDocumentSchema;
+}
+
+/** The feature columns a document reads, in its order (either format). */
+export function modelFeatureNames(doc: ModelDocument): string[] {
+  return doc.format === MODEL_FORMAT_2 ? doc.features.map((f) => f.name) : doc.features;
+}
+
+/**
+ * The features with their types. A /1 document records no types: its features are numeric
+ * (`"number"`; whether a column holds counts is the config's `feature_types`).
+ */
+export function modelFeatures(doc: ModelDocument): ModelFeature[] {
+  return doc.format === MODEL_FORMAT_2 ? doc.features : doc.features.map((name) => ({ name, type: 'number' as const }));
+}

@@ -1,6 +1,7 @@
 import type { ColumnMap, TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { kindOf } from './kinds/index.js';
+import { ByteLookup, mayNeedTrim } from './kinds/category/byte-lookup.js';
 import { DEFAULT_LABELS, labelBytes } from './csv/labels.js';
 import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js';
 
@@ -29,6 +30,8 @@ export class FastRows {
   private readonly requireId: boolean;
   /** The header is the seed's layout: id, the features in schema order, the label. */
   private readonly seedLayout: boolean;
+  /** Per feature, a category column's byte lookup (null: a count); null when no feature is a category. */
+  private lookups: (ByteLookup | null)[] | null;
   /** The label values (target_positive / target_negative) as bytes; when each is one byte, those bytes (else -1). */
   private readonly positive: Uint8Array;
   private readonly negative: Uint8Array;
@@ -57,7 +60,11 @@ export class FastRows {
     this.positiveByte = plain(labels.positive);
     this.negativeByte = plain(labels.negative);
     if (this.positiveByte < 0 || this.negativeByte < 0) this.positiveByte = this.negativeByte = -1;
-    this.seedLayout = map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
+    this.lookups = builder.levels.map((l) => (l ? new ByteLookup(l) : null));
+    const anyCategory = this.lookups.some((l) => l !== null);
+    // The seed's layout path reads counts only; a table with categories takes takeAny.
+    this.seedLayout = !anyCategory && map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
+    if (!anyCategory) this.lookups = null;
   }
 
   /**
@@ -66,7 +73,8 @@ export class FastRows {
    */
   static for(map: ColumnMap, schema: TableSchema, builder: DatasetBuilder, missing: Float64Array): FastRows | null {
     if (map.id < 0 || map.count < 2 || schema.features.length > 30) return null;
-    if (schema.features.some((f) => kindOf(schema.featureTypes[f]).name !== 'count')) return null;
+    if (schema.features.some((f) => kindOf(schema.featureTypes[f]).name === 'number')) return null;
+    if (schema.features.some((f, j) => kindOf(schema.featureTypes[f]).name === 'category' && !builder.levels[j])) return null;
     return new FastRows(map, schema, builder, missing);
   }
 
@@ -179,6 +187,14 @@ export class FastRows {
   private takeAny(data: Buffer, p: number, len: number): number {
     const b = this.builder;
     const roles = this.roles;
+    // Category columns: texts the general path added since the last call, then each column's
+    // text hashes for the row hash (as hashRowTail mixes them). Null for a count-only table.
+    const lookups = this.lookups;
+    let textHashes: (Int32Array | null)[] | null = null;
+    if (lookups !== null) {
+      for (const l of lookups) l?.sync();
+      textHashes = b.levels.map((l) => (l ? l.hashes : null));
+    }
     const { positive, negative, positiveByte, negativeByte } = this;
     const count = this.count;
     const lastField = count - 1;
@@ -204,7 +220,30 @@ export class FastRows {
       let missing = 0;
       for (let c = 0; c < count; c++) {
         const role = roles[c];
-        if (role >= 0) {
+        const lookup = lookups === null || role < 0 ? null : lookups[role];
+        if (lookup !== null) {
+          // A category: a text already in the dictionary, found by its bytes. A new text, or one
+          // the general path would trim, sends the row the general way.
+          const s = p;
+          let h = FNV_OFFSET;
+          while (p < len) {
+            const ch = data[p];
+            if (ch === COMMA || ch === LF || ch === CR) break;
+            if (ch === QUOTE) break rows;
+            h = Math.imul(h ^ ch, FNV_PRIME);
+            p++;
+          }
+          if (p === s) {
+            x[role][r] = Number.NaN;
+            missing |= 1 << role;
+          } else {
+            if (mayNeedTrim(data, s, p)) break rows;
+            const code = lookup.find(data, s, p, h);
+            if (code < 0) break rows;
+            x[role][r] = code;
+          }
+          if (p < len && data[p] === CR && !(c === lastField && p + 1 < len && data[p + 1] === LF)) break rows;
+        } else if (role >= 0) {
           const s = p;
           let v = 0;
           while (p < len) {
@@ -281,11 +320,13 @@ export class FastRows {
         let j = 0;
         for (; j < nf; j++) {
           const v = x[j][r];
-          if (v !== v) h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
+          const texts = textHashes === null ? null : textHashes[j];
+          if (texts !== null && v === v) h = Math.imul(Math.imul(h ^ texts[v], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
+          else if (v !== v) h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
           else if ((v | 0) === v) h = Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
           else break;
         }
-        if (j < nf) hashes[r] = hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label);
+        if (j < nf) hashes[r] = hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label, textHashes);
         else hashes[r] = finishRowHash(h, label);
       }
       if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;

@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../contracts/model-document.js';
+import type { ModelDocument, ModelFeature } from '../contracts/model-document.js';
 import { LogisticModel } from './logistic/model.js';
 
 export type SqlDialect = 'postgres' | 'sqlite';
@@ -12,6 +12,18 @@ export interface SqlExport {
   expression: string;
   /** A view: id, probability, prediction for every row of the table. */
   sql: string;
+}
+
+/**
+ * Feature columns as a model reads them — a Dataset is one. `x`: one column per feature in the
+ * model's `features` order, `rows` long; a numeric cell is its value, a category cell its code in
+ * the column's dictionary `levels[j]` (code → text), NaN when missing. `levels` is needed only
+ * for category features (null for numeric ones).
+ */
+export interface FeatureColumns {
+  readonly x: readonly Float64Array[];
+  readonly rows: number;
+  readonly levels?: readonly (readonly string[] | null)[];
 }
 
 export interface SqlOptions {
@@ -33,14 +45,18 @@ export interface FittedModel {
   readonly version: string;
   /** Feature columns, in the order predictProba takes them. */
   readonly features: readonly string[];
+  /** The same with their types; a category's `categories` are the ones the model knows (model-document.ts). */
+  readonly featureSpecs: readonly ModelFeature[];
   /** Predicted to leave when the probability is above this. */
   readonly threshold: number;
   /**
-   * P(leave) per row of `x` (one column per feature, in `features` order; missing = NaN, which the
-   * model imputes). `out` (at least `rows` long) is filled and returned when given: callers
-   * predicting repeatedly reuse it, a fresh array costs page faults.
+   * P(leave) per row of `data` (FeatureColumns; missing = NaN, which the model imputes or, for a
+   * category, scores as the missing category). A category text the model never saw adds nothing
+   * (or counts as "(other)" when the model folded categories). `out` (at least `rows` long) is
+   * filled and returned when given: callers predicting repeatedly reuse it, a fresh array costs page
+   * faults.
    */
-  predictProba(x: readonly Float64Array[], rows: number, out?: Float64Array): Float64Array;
+  predictProba(data: FeatureColumns, out?: Float64Array): Float64Array;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
   toDocument(): ModelDocument;
   /** The model as SQL, so a warehouse computes its rows' risk where they live (same arithmetic as predictProba). */

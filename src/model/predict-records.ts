@@ -1,10 +1,8 @@
-import type { FittedModel } from './fitted-model.js';
+import type { FeatureColumns, FittedModel } from './fitted-model.js';
 
 /** Records to predict: ids and feature columns (the model's features, in its order), as parsed from a request or read from a file. */
-export interface RecordsInput {
-  ids: readonly string[];
-  x: Float64Array[];
-  rows: number;
+export interface RecordsInput extends FeatureColumns {
+  readonly ids: readonly string[];
 }
 
 export interface RecordPrediction {
@@ -19,7 +17,7 @@ export interface RecordPrediction {
  * class-1 predictions (the server's metrics).
  */
 export function predictRecords(model: Pick<FittedModel, 'version' | 'threshold' | 'predictProba'>, input: RecordsInput): { version: string; predictions: RecordPrediction[]; positive: number } {
-  const prob = model.predictProba(input.x, input.rows);
+  const prob = model.predictProba(input);
   const predictions = new Array<RecordPrediction>(input.rows);
   let positive = 0;
   for (let i = 0; i < input.rows; i++) {

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { modelFeatureNames } from '../contracts/model-document.js';
 import type { Context } from '../context.js';
 import { predictionSchema } from '../data/columns.js';
 import type { Dataset } from '../data/dataset.js';
@@ -42,11 +43,11 @@ export async function predict(ctx: Context, opts: PredictOptions): Promise<Predi
   if (opts.out) return predictToFile(ctx, opts, opts.out);
   const { config, log } = ctx;
   const doc = await resolveModel(ctx, opts.model ?? 'production');
-  const schema = { ...predictionSchema(config), features: doc.features };
+  const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
   const table = await readTable(opts.data, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   const model = loadModel(doc);
-  const prob = model.predictProba(ds.x, ds.rows);
+  const prob = model.predictProba(ds);
   const predictions = collect(ds, prob, model.threshold, ds.rows, []);
   return { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected, predictions };
 }
@@ -67,7 +68,7 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
     const doc = await resolveModel(ctx, opts.model ?? 'production');
     const model = loadModel(doc);
     const threshold = model.threshold;
-    const schema = { ...predictionSchema(config), features: doc.features };
+    const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
     const w = await openPredictionsWriter(out, doc.idColumn, threshold, thread);
     writer = w;
     log.debug({ out, thread: thread !== undefined }, thread ? 'predictions formatted on a second thread' : 'predictions formatted on the main thread');
@@ -79,7 +80,7 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
       hash: false,
       onRows: (ds) => {
         if (prob.length < ds.rows) prob = new Float64Array(Math.ceil(ds.rows * 1.25)); // reused across chunks
-        model.predictProba(ds.x, ds.rows, prob);
+        model.predictProba(ds, prob);
         if (seen <= INLINE_PREDICTIONS_LIMIT) collect(ds, prob, threshold, Math.min(ds.rows, INLINE_PREDICTIONS_LIMIT + 1 - seen), inline);
         seen += ds.rows;
         return w.push(ds.ids, prob, ds.rows);

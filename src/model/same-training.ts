@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
 import { artifactsOf } from '../registry/deployment.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 
 /** What identifies the rows held out of a training: the sha256 of its mask (undefined: none). */
 export function holdoutKey(holdout: Uint8Array | undefined): string | undefined {
@@ -25,15 +25,19 @@ export async function findSameTraining(ctx: Pick<Context, 'config' | 'store' | '
       continue; // unreadable: not something to reuse
     }
     const h = doc.hyperParameters;
+    // A /1 document is an unstandardized model; its threshold sits among the hyper-parameters.
+    const standardize = 'standardize' in h ? h.standardize : false;
+    const threshold = 'threshold' in doc ? doc.threshold : 'threshold' in h ? h.threshold : Number.NaN;
     const same =
       doc.training.holdout === holdout &&
-      doc.features.join('\0') === features.join('\0') &&
+      modelFeatureNames(doc).join('\0') === features.join('\0') &&
       doc.target === config.target &&
       doc.idColumn === config.id &&
       h.C === config.model.C &&
       h.maxIter === config.model.max_iter &&
       h.tol === config.model.tol &&
-      h.threshold === config.model.threshold;
+      threshold === config.model.threshold &&
+      standardize === config.model.standardize;
     if (same) return { doc, path: m.path };
   }
   return undefined;

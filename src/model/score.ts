@@ -6,7 +6,7 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
 import { computeMetrics, type ClassificationMetrics } from './metrics.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from './fitted-model.js';
 import type { Dataset } from '../data/dataset.js';
 import { resolveModel } from './resolve.js';
@@ -34,7 +34,7 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
   const doc = await resolveModel(ctx, opts.model ?? (await defaultModel(ctx)));
   const dataPath = opts.data ?? config.testDataPath;
   const kind = opts.data === undefined || resolve(opts.data) === resolve(config.testDataPath) ? 'test' : 'adhoc';
-  const schema = { ...trainingSchema(config), features: doc.features, requireId: false };
+  const schema = { ...trainingSchema(config), features: modelFeatureNames(doc), requireId: false };
   const table = await readTable(dataPath, config.extension, schema, log, ctx.progress);
   const ds = table.dataset;
   if (ds.rows === 0) throw new DataError(`${dataPath}: no valid labelled rows to score`);
@@ -50,7 +50,7 @@ export async function score(ctx: Context, opts: { model?: string; data?: string 
 /** The classification metrics of a model on an in-memory labelled dataset (the pipeline's holdout, or a file's rows). */
 export function metricsOnRows(doc: ModelDocument, ds: Dataset, topK: number): ClassificationMetrics {
   const model = loadModel(doc);
-  return computeMetrics(ds.y, model.predictProba(ds.x, ds.rows), model.threshold, topK);
+  return computeMetrics(ds.y, model.predictProba(ds), model.threshold, topK);
 }
 
 /** Production if there is one, else the newest version. */

@@ -4,12 +4,12 @@ import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
-import { fitLogistic } from './logistic/fit.js';
+import { fitLogisticDocument } from './logistic/fit-document.js';
+import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
 import { buildReference, featureProfiles } from '../stats/reference.js';
 import { countNonMissing, SortScratch } from '../stats/sorted.js';
-import { MODEL_FORMAT, type ModelDocument } from '../contracts/model-document.js';
-import { selectRows } from '../data/dataset.js';
+import { levelsOf, selectRows } from '../data/dataset.js';
 import { findSameTraining, holdoutKey } from './same-training.js';
 
 export interface TrainResult {
@@ -53,10 +53,13 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     const d = same.doc;
     log.info({ version: d.version, datasetHash: loaded.hash }, `${d.version} was already trained on dataset ${loaded.hash.slice(0, 12)} with this config: reused, no new version`);
     const t = d.training;
-    return { version: d.version, coefficients: d.coefficients, intercept: d.intercept, medians: d.medians, iterations: t.iterations, trainingRows: t.rows, gradNorm: t.gradNorm, converged: t.converged, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
+    return { version: d.version, ...flatParams(paramsOf(d)), iterations: t.iterations, trainingRows: t.rows, gradNorm: t.gradNorm, converged: t.converged, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
   }
+  // A category column comes with its dictionary (the dataset's levels); numeric ones have none.
+  const levels = ds.features.map((_, j) => levelsOf(ds, j));
+  const isCategory = (j: number) => levels[j] !== null;
   ds.x.forEach((col, j) => {
-    if (countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
+    if (!isCategory(j) && countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
   });
   // The drift reference profiles every feature column anyway (sorted, or from a histogram for
   // count columns): the medians are read from those profiles (numpy's median of the non-missing
@@ -65,8 +68,23 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   // One sorting buffer serves every feature column and then the predictions.
   const scratch = new SortScratch(ds.rows);
   const profiles = featureProfiles(ds, scratch);
-  const medians = ds.features.map((f) => profiles[f].median);
-  const fit = fitLogistic(ds.x, ds.y, { C: config.model.C, maxIter: config.model.max_iter, tol: config.model.tol, impute: medians });
+  const medians = ds.features.map((f, j) => (isCategory(j) ? Number.NaN : profiles[f].median));
+  const m = config.model;
+  const { fit, document } = fitLogisticDocument({
+    features: ds.features,
+    types: ds.features.map((f, j) => (isCategory(j) ? 'category' : (config.featureTypes[f] ?? 'count'))),
+    rows: ds.rows,
+    x: ds.x,
+    y: ds.y,
+    levels,
+    medians,
+    C: m.C,
+    maxIter: m.max_iter,
+    tol: m.tol,
+    threshold: m.threshold,
+    standardize: m.standardize,
+    maxCategories: config.maxCategories,
+  });
   const ms = performance.now() - t0;
   if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
 
@@ -75,24 +93,10 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   let version = await store.reserveModelVersion(createdAt);
   const artifacts = artifactsOf(ctx);
   while (await artifacts.has(version)) version = await store.reserveModelVersion(createdAt);
-  const rec = <T>(vals: ArrayLike<T>) => Object.fromEntries(ds.features.map((f, j) => [f, vals[j]]));
-  const doc: ModelDocument = {
-    format: MODEL_FORMAT,
-    version,
-    createdAt,
-    datasetHash: loaded.hash,
-    features: ds.features,
-    target: config.target,
-    idColumn: config.id,
-    coefficients: rec(fit.coef) as Record<string, number>,
-    intercept: fit.intercept,
-    medians: rec(medians) as Record<string, number>,
-    hyperParameters: { penalty: 'l2', C: config.model.C, fitIntercept: true, maxIter: config.model.max_iter, tol: config.model.tol, threshold: config.model.threshold },
-    training: { rows: ds.rows, positives, iterations: fit.iterations, gradNorm: fit.gradNorm, objective: fit.objective, converged: fit.converged, ms, ...(holdout ? { holdout } : {}) },
-  };
+  const doc = document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, (f) => ({ rows: ds.rows, positives, iterations: f.iterations, gradNorm: f.gradNorm, objective: f.objective, converged: f.converged, ms, ...(holdout ? { holdout } : {}) }));
   // The drift reference is written first: once model.json exists, its reference does too.
   // The predictions are needed for the reference only: they double as the radix sort's scratch.
-  const prob = loadModel(doc).predictProba(ds.x, ds.rows);
+  const prob = loadModel(doc).predictProba(ds);
   await artifacts.saveReference(buildReference(version, ds, prob, profiles, { out: scratch.out, tmp: prob }));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {
@@ -102,9 +106,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   log.info({ version, rows: ds.rows, iterations: fit.iterations, gradNorm: fit.gradNorm }, `trained ${version}`);
   return {
     version,
-    coefficients: doc.coefficients,
-    intercept: doc.intercept,
-    medians: doc.medians,
+    ...flatParams(paramsOf(doc)),
     iterations: fit.iterations,
     trainingRows: ds.rows,
     gradNorm: fit.gradNorm,

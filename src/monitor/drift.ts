@@ -7,7 +7,7 @@ import { readDataFile } from '../data/read-data-file.js';
 import { sha256File } from '../data/dataset-files.js';
 import { readTable } from '../data/read-table.js';
 import { listDataFiles } from '../data/list-files.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { computeMetrics } from '../model/metrics.js';
 import { historyF1, recordModelScore } from '../registry/model-score.js';
@@ -19,11 +19,14 @@ import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
 import type { ModelReference } from '../stats/reference.js';
 import { compareToProfile, type ProfileComparison } from '../stats/profile.js';
+import { categoryDrift, type CategoryFeatureDrift } from './category-drift.js';
 import type { PsiLevel } from '../stats/psi.js';
 
 export type DriftLevel = 'none' | 'possible' | 'drift';
 
 export interface FeatureDrift extends Omit<ProfileComparison, 'psi' | 'drift' | 'method'> {
+  /** The feature's kind (config feature_types); category features have CategoryFeatureDrift. */
+  kind: 'count' | 'number';
   /** Which test decided: by reference size, or as configured in drift.methods. */
   method: 'ks' | 'wasserstein';
   /** The documented contract (docs/cli.md, drift): `{value, level}`. */
@@ -34,10 +37,14 @@ export interface FeatureDrift extends Omit<ProfileComparison, 'psi' | 'drift' | 
   drifted: boolean;
 }
 
+/** A feature's drift: numeric (count, number) or category (`kind` tells). */
+export type AnyFeatureDrift = FeatureDrift | CategoryFeatureDrift;
+export type { CategoryFeatureDrift };
+
 export interface DriftReport {
   reference: { version: string; rows: number };
   current: { rows: number; labeled: number; source: string; hash: string };
-  features: Record<string, FeatureDrift>;
+  features: Record<string, AnyFeatureDrift>;
   datasetDrift: boolean;
   driftedFeatures: string[];
   predictionDrift: FeatureDrift;
@@ -63,7 +70,7 @@ export interface NothingToCompare extends Omit<DriftReport, 'predictionDrift'> {
  * normalised Wasserstein distance decides (≥ threshold), "possible" from half the threshold or
  * PSI ≥ 0.1 — with a million rows, p-values flag shifts too small to matter.
  */
-function level(c: ProfileComparison, config: Config, tests: number, configured?: 'ks' | 'wasserstein'): FeatureDrift {
+function level(c: ProfileComparison, config: Config, tests: number, configured?: 'ks' | 'wasserstein', kind: FeatureDrift['kind'] = 'number'): FeatureDrift {
   const d = config.drift;
   const method = configured ?? c.method;
   let drifted: boolean;
@@ -77,20 +84,29 @@ function level(c: ProfileComparison, config: Config, tests: number, configured?:
     possible = c.wasserstein >= d.wasserstein_threshold / 2 || c.psi.value >= 0.1;
   }
   const { drift: _ignored, psi, ...rest } = c;
-  return { ...rest, method, psi: { value: psi.value, level: psi.level }, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
+  return { kind, ...rest, method, psi: { value: psi.value, level: psi.level }, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
 }
 
 /** The drift report of `current` against the production model's reference. */
 export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
-  const features: Record<string, FeatureDrift> = {};
   const methods = config.drift.methods;
-  doc.features.forEach((f, j) => {
+  const features: Record<string, AnyFeatureDrift> = {};
+  modelFeatureNames(doc).forEach((f, j) => {
+    // A category feature is compared by its category counts (ref.features holds a numeric profile
+    // of its codes only for readers from before categories).
+    const categories = ref.categories?.[f];
+    if (categories) {
+      features[f] = categoryDrift(categories, current, j, config, modelFeatureNames(doc).length);
+      return;
+    }
+    const profile = ref.features[f];
     const m = methods[f];
-    features[f] = level(compareToProfile(ref.features[f], current.x[j], { ksAlpha: config.drift.ks_alpha }), config, doc.features.length, m === 'auto' ? undefined : m);
+    const kind = config.featureTypes[f] === 'number' ? 'number' : 'count';
+    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha }), config, modelFeatureNames(doc).length, m === 'auto' ? undefined : m, kind);
   });
-  const driftedFeatures = doc.features.filter((f) => features[f].drifted);
+  const driftedFeatures = modelFeatureNames(doc).filter((f) => features[f].drifted);
   const model = loadModel(doc);
-  const prob = model.predictProba(current.x, current.rows);
+  const prob = model.predictProba(current);
   const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha }), config, 1);
 
   const labeledMask = new Uint8Array(current.rows);
@@ -101,7 +117,7 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
   let realised: DriftReport['realised'] = null;
   if (labeled > 0) {
     const lab = selectRows(current, labeledMask, 1);
-    const p = model.predictProba(lab.x, lab.rows);
+    const p = model.predictProba(lab);
     const pred = new Uint8Array(lab.rows);
     for (let i = 0; i < lab.rows; i++) pred[i] = p[i] > threshold ? 1 : 0;
     modelDriftResult = modelDrift(lab.y, pred, history, config.drift.model_rule, config.drift.bootstrap);
@@ -113,7 +129,7 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     reference: { version: doc.version, rows: ref.rows },
     current: { rows: current.rows, labeled, source, hash },
     features,
-    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * doc.features.length,
+    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * modelFeatureNames(doc).length,
     driftedFeatures,
     predictionDrift,
     modelDrift: modelDriftResult,
@@ -162,12 +178,12 @@ export async function drift(ctx: Context, opts: { data?: string } = {}): Promise
   let source: string;
   let hash: string;
   if (opts.data) {
-    const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: doc.features }, ctx.log);
+    const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: modelFeatureNames(doc) }, ctx.log);
     current = t.dataset;
     source = opts.data;
     hash = t.hash;
   } else {
-    const p = await pendingData(ctx, doc.features);
+    const p = await pendingData(ctx, modelFeatureNames(doc));
     current = p.dataset;
     source = p.files.length ? `new files: ${p.files.join(', ')}` : 'no new files';
     hash = p.hash;

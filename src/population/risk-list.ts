@@ -32,7 +32,7 @@ export interface RankedRiskList {
 /** Predict and order an already-read population. */
 export function rankPopulation(pop: Population, model: RankingModel): RankedRiskList {
   const ds = pop.dataset;
-  const prob = model.predictProba(ds.x, ds.rows);
+  const prob = model.predictProba(ds);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
   return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, prob, order };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import { modelDocumentSchema, type ModelDocument } from '../contracts/model-document.js';
+import { schemaFor, type ModelDocument } from '../contracts/model-document.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 
@@ -37,7 +37,8 @@ export function readModelFile(path: string): ModelDocument {
 
 /** Validate a parsed model document; `where` names its origin (a file, a store row) in errors. */
 export function parseModelDocument(json: unknown, where: string): ModelDocument {
-  const parsed = modelDocumentSchema.safeParse(json);
+  const format = json !== null && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;
+  const parsed = schemaFor(format).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new DataError(`${where}: not a riskwatch model (field "${issue.path.join('.')}": ${issue.message})`);

@@ -4,7 +4,7 @@ import { readDataset } from '../data/dataset-files.js';
 import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { computeMetrics, type ClassificationMetrics } from '../model/metrics.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from '../model/fitted-model.js';
 import { isHistory } from '../registry/model-score.js';
 import { analyseDrift, f1History, type DriftReport } from '../monitor/drift.js';
@@ -61,9 +61,9 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   const model = loadModel(doc);
   const threshold = model.threshold;
 
-  const table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features: doc.features, requireId: false }, log);
+  const table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features: modelFeatureNames(doc), requireId: false }, log);
   if (table.dataset.rows === 0) throw new DataError(`${config.testDataPath}: no valid labelled rows to evaluate the model on`);
-  const testProb = model.predictProba(table.dataset.x, table.dataset.rows);
+  const testProb = model.predictProba(table.dataset);
   const metrics = computeMetrics(table.dataset.y, testProb, threshold, config.topK);
 
   const schema = trainingSchema(config);
@@ -72,7 +72,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   const reference = (await artifactsOf(ctx).loadReference(doc.version)) ?? null;
 
   let drift: ReportData['drift'] = null;
-  if (loaded && sameFeatures(loaded.dataset.features, doc.features)) {
+  if (loaded && sameFeatures(loaded.dataset.features, modelFeatureNames(doc))) {
     const ds = loaded.dataset;
     if (reference) {
       const batch = await newestBatch(ctx, ds);
@@ -81,7 +81,10 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       const unlabeled: Dataset = { ...batch, y: new Uint8Array(batch.rows).fill(NO_LABEL) };
       const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} ${batch.rows === 1 ? 'row' : 'rows'}`, loaded.hash);
       const histograms: Record<string, Histogram> = {};
-      doc.features.forEach((f, j) => (histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count')));
+      modelFeatureNames(doc).forEach((f, j) => {
+        // Numeric features only: a category feature's drift is in the table (its bar chart is to come).
+        if (!reference.categories?.[f]) histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count');
+      });
       drift = { ...report, histograms };
     }
   }

@@ -1,6 +1,6 @@
 import type { Evaluation } from '../contracts/api.js';
 import type { Context } from '../context.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
 import { trainingSchema } from '../data/columns.js';
 import { readTable } from '../data/read-table.js';
 import { loadModel } from '../model/fitted-model.js';
@@ -17,7 +17,7 @@ import { prCurve, rocCurve } from './curves.js';
  */
 export async function evaluateVersions(ctx: Context, versions: Array<{ version: string; createdAt: string }>, production: ModelDocument | undefined): Promise<Evaluation> {
   const { config } = ctx;
-  const features = production?.features ?? config.features;
+  const features = production ? modelFeatureNames(production) : config.features;
   let table;
   try {
     table = await readTable(config.testDataPath, config.extension, { ...trainingSchema(config), features, requireId: false });
@@ -38,12 +38,12 @@ export async function evaluateVersions(ctx: Context, versions: Array<{ version: 
       continue;
     }
     // A version trained on other features than the test data was read with cannot be scored on it.
-    if (doc.features.join('\u0000') !== features.join('\u0000') || ds.rows === 0) {
+    if (modelFeatureNames(doc).join('\u0000') !== features.join('\u0000') || ds.rows === 0) {
       out.versions.push({ ...v, metrics: null });
       continue;
     }
     const model = loadModel(doc);
-    const prob = model.predictProba(ds.x, ds.rows);
+    const prob = model.predictProba(ds);
     out.versions.push({ ...v, metrics: computeMetrics(ds.y, prob, model.threshold, config.topK) });
     if (production && doc.version === production.version) {
       out.curves = { version: doc.version, roc: rocCurve(ds.y, prob), pr: prCurve(ds.y, prob) };

@@ -30,21 +30,31 @@ export async function recordCommandStart(store: Store, command: string, log: Log
   return id;
 }
 
+export interface RecordCommandOptions<T> {
+  /** What the record keeps of the command beside its timing (e.g. whether a score was ad hoc). */
+  detail?: (result: T) => Record<string, unknown>;
+  /** The one line a failure is recorded with (default: the error's message). */
+  describe?: (err: unknown) => string;
+}
+
 /**
- * Run `fn` as a recorded command, as the CLI records each of its commands: a `running` record
- * first, then `ok` with its time in ms and `detail(result)`, or `failed` with the error's message
- * (the error is thrown on). The server records a deploy or rollback made through the API with it.
+ * Run `fn` as command `command` with its command record: started `running` (closing this host's
+ * records left running by killed processes, as recordCommandStart does), finished `ok` with its
+ * duration in milliseconds under the command's name and `detail`, or `failed` with the error's
+ * line. The error is rethrown, and a failure to finish the record never hides it. Every command
+ * that records itself goes through here, from the CLI or from the API.
  */
-export async function recordedCommand<T>(ctx: { store: Store; log: Logger }, command: string, fn: () => Promise<T>, detail?: (result: T) => Record<string, unknown>): Promise<T> {
+export async function recordCommand<T>(ctx: { store: Store; log: Logger }, command: string, fn: () => Promise<T>, opts: RecordCommandOptions<T> = {}): Promise<T> {
   const id = await recordCommandStart(ctx.store, command, ctx.log);
   const t0 = performance.now();
   let result: T;
   try {
     result = await fn();
   } catch (err) {
-    await ctx.store.finishCommandRecord(id, 'failed', nowIso(), { [command]: performance.now() - t0 }, (err as Error)?.message ?? String(err), {}).catch(() => undefined);
+    const message = opts.describe ? opts.describe(err) : ((err as Error)?.message ?? String(err));
+    await ctx.store.finishCommandRecord(id, 'failed', nowIso(), { [command]: performance.now() - t0 }, message, {}).catch(() => {});
     throw err;
   }
-  await ctx.store.finishCommandRecord(id, 'ok', nowIso(), { [command]: performance.now() - t0 }, null, detail?.(result) ?? {});
+  await ctx.store.finishCommandRecord(id, 'ok', nowIso(), { [command]: performance.now() - t0 }, null, opts.detail?.(result) ?? {});
   return result;
 }

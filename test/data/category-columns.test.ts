@@ -96,7 +96,7 @@ test('finaldata.csv keeps the text, finaldata.bin the codes with their dictionar
   await writeDataset(out, ds, { id: 'id', target: 'y' });
   const csv = readFileSync(join(out, 'finaldata.csv'), 'utf8');
   assert.equal(csv, 'id,plan,n,region,y\na,"Gold, Plus",1,Nörd,1\nb,"Say ""hi""",,Nörd,0\nc,,3,,0\n');
-  assert.deepEqual(parse(csv, { columns: true }).map((r: Record<string, string>) => r.plan), ['Gold, Plus', 'Say "hi"', '']);
+  assert.deepEqual((parse(csv, { columns: true }) as Record<string, string>[]).map((r) => r.plan), ['Gold, Plus', 'Say "hi"', '']);
   assert.equal(readFileSync(join(out, DATASET_BIN)).subarray(0, 6).toString(), 'RWDS3\n');
   const bin = await readDataset(out, SCHEMA);
   assert.equal(bin!.source, 'bin');

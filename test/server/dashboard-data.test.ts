@@ -8,7 +8,7 @@ import { PopulationCache } from '../../src/server/population.ts';
 import { productionSource } from '../../src/registry/production.ts';
 import { ModelHolder } from '../../src/server/model-holder.ts';
 import { score } from '../../src/model/score.ts';
-import { drift, type DriftReport } from '../../src/monitor/drift.ts';
+import { drift, type DriftReport, type FeatureDrift } from '../../src/monitor/drift.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { deploy } from '../../src/model/deploy.ts';
 import { readReference } from '../../src/stats/reference.ts';
@@ -75,8 +75,9 @@ test('/distributions: reference vs the latest batch per feature, with the figure
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum(f.reference.shares) - 1) < 1e-9 && Math.abs(sum(f.current.shares) - 1) < 1e-9);
     assert.equal(f.reference.n, ref.features[f.feature].n);
-    assert.equal(f.drift.ks.statistic, (cli as DriftReport).features[f.feature].ks.statistic);
-    assert.equal(f.drift.wasserstein, (cli as DriftReport).features[f.feature].wasserstein);
+    const fromCli = (cli as DriftReport).features[f.feature] as FeatureDrift;
+    assert.equal(f.drift.ks.statistic, fromCli.ks.statistic);
+    assert.equal(f.drift.wasserstein, fromCli.wasserstein);
     assert.deepEqual(f.drift.psi, (cli as DriftReport).features[f.feature].psi);
     assert.equal(f.drift.level, (cli as DriftReport).features[f.feature].level);
   }

@@ -127,9 +127,8 @@ export function fitBins(columns: readonly Float64Array[], categorical: readonly 
  * The bin matrix of the given rows, column-major: bins[f·rows.length + i] is row rows[i]'s bin of
  * feature f.
  */
-export function binRows(columns: readonly Float64Array[], bins: readonly FeatureBins[], rows: Int32Array): Uint8Array {
+export function binRows(columns: readonly Float64Array[], bins: readonly FeatureBins[], rows: Int32Array, out: Uint8Array = new Uint8Array(rows.length * columns.length)): Uint8Array {
   const n = rows.length;
-  const out = new Uint8Array(n * columns.length);
   columns.forEach((col, f) => {
     const fb = bins[f];
     const base = f * n;

@@ -2,6 +2,7 @@ import { Random } from '../../util/random.js';
 import { fastExp } from '../sigmoid.js';
 import { binRows, fitBins, type FeatureBins } from './binning.js';
 import { GrowScratch, growTree, type BinTree } from './grow.js';
+import { HistogramBuilder } from './histogram-threads.js';
 import { DEFAULT_GBDT_PARAMS, type GbdtInput, type GbdtModel, type GbdtParams, type GbdtTree } from './types.js';
 
 /** Early stopping under "auto" needs more rows than this (sklearn's rule). */
@@ -28,12 +29,13 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
   if (positives === 0 || positives === nt) throw new RangeError('the training rows hold one class only: gradient boosting needs both');
 
   const featureBins = fitBins(columns, categorical, train, params.maxBins, params.seed);
-  const bins = binRows(columns, featureBins, train);
+  const histograms = new HistogramBuilder(nt, columns.length, params.maxLeaves + 2, params.threads, (out) => binRows(columns, featureBins, train, out));
+  const bins = histograms.bins;
   const baseScore = Math.log(positives / (nt - positives));
   const raw = new Float64Array(nt).fill(baseScore);
   const grad = new Float64Array(nt);
   const hess = new Float64Array(nt);
-  const scratch = new GrowScratch(nt, columns.length);
+  const scratch = new GrowScratch(histograms);
 
   const nv = validation.length;
   const valBins = binRows(columns, featureBins, validation);
@@ -43,15 +45,19 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
   const validationLoss: number[] | null = early ? [logLoss(valRaw, yv)] : null;
 
   const binTrees: BinTree[] = [];
-  for (let iter = 0; iter < params.maxIter; iter++) {
-    gradients(raw, yt, grad, hess);
-    const tree = growTree(bins, featureBins, grad, hess, raw, params, scratch);
-    binTrees.push(tree);
-    if (validationLoss) {
-      addBinTree(tree, valBins, nv, valRaw);
-      validationLoss.push(logLoss(valRaw, yv));
-      if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
+  try {
+    for (let iter = 0; iter < params.maxIter; iter++) {
+      gradients(raw, yt, grad, hess);
+      const tree = growTree(bins, featureBins, grad, hess, raw, params, scratch);
+      binTrees.push(tree);
+      if (validationLoss) {
+        addBinTree(tree, valBins, nv, valRaw);
+        validationLoss.push(logLoss(valRaw, yv));
+        if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
+      }
     }
+  } finally {
+    histograms.close();
   }
 
   const importance = { gain: new Array<number>(columns.length).fill(0), splits: new Array<number>(columns.length).fill(0) };

@@ -1,5 +1,6 @@
 import type { FeatureBins } from './binning.js';
-import { buildHistogram, newHistogram, subtractHistogram } from './histogram.js';
+import { subtractHistogram } from './histogram.js';
+import type { HistogramBuilder } from './histogram-threads.js';
 import { bestSplit, type NodeSums, type Split, type SplitRules } from './split.js';
 
 /** A tree in bin space, as grown: the boosting loop turns it into a GbdtTree with real thresholds. */
@@ -33,25 +34,9 @@ interface Leaf {
 
 /** Buffers reused by every tree of one fit (n = training rows, p = features). */
 export class GrowScratch {
-  readonly rows: Int32Array;
   readonly tmp: Int32Array;
-  readonly og: Float64Array;
-  readonly oh: Float64Array;
-  private pool: Float64Array[] = [];
-  constructor(
-    readonly n: number,
-    readonly p: number,
-  ) {
-    this.rows = new Int32Array(n);
-    this.tmp = new Int32Array(n);
-    this.og = new Float64Array(n);
-    this.oh = new Float64Array(n);
-  }
-  takeHistogram(): Float64Array {
-    return this.pool.pop() ?? newHistogram(this.p);
-  }
-  giveHistogram(h: Float64Array | null): void {
-    if (h) this.pool.push(h);
+  constructor(readonly histograms: HistogramBuilder) {
+    this.tmp = new Int32Array(histograms.n);
   }
 }
 
@@ -76,7 +61,8 @@ export function growTree(
   rules: GrowRules,
   scratch: GrowScratch,
 ): BinTree {
-  const { n, p, rows, tmp, og, oh } = scratch;
+  const { tmp, histograms } = scratch;
+  const { n, rows } = histograms;
   for (let i = 0; i < n; i++) rows[i] = i;
   const tree: BinTree = { feature: [], goLeft: [], bin: [], missingLeft: [], left: [], right: [], value: [], cover: [], gain: [] };
   const addNode = (sums: NodeSums): number => {
@@ -104,8 +90,8 @@ export function growTree(
   const open: Leaf[] = [];
   const closed: Leaf[] = [];
   if (rules.maxLeaves > 1 && splittable(rootSums)) {
-    root.hist = scratch.takeHistogram();
-    buildHistogram(root.hist, bins, n, rows, 0, n, grad, hess, og, oh, 0, p, true);
+    root.hist = histograms.take();
+    histograms.build(root.hist, 0, n, grad, hess, true);
     root.split = bestSplit(root.hist, rootSums, featureBins, rules);
   }
   (root.split ? open : closed).push(root);
@@ -120,12 +106,17 @@ export function growTree(
     // Partition the leaf's rows: left ones stay in place (in order), right ones go through tmp.
     const col = s.feature * n;
     const goLeft = s.goLeft;
+    // Branch-free: each row is written to both places and only one cursor moves (the side is a
+    // coin flip to the branch predictor).
     let l = leaf.start;
     let t = 0;
     for (let i = leaf.start; i < leaf.end; i++) {
       const r = rows[i];
-      if (goLeft[bins[col + r]] === 1) rows[l++] = r;
-      else tmp[t++] = r;
+      const go = goLeft[bins[col + r]];
+      rows[l] = r;
+      tmp[t] = r;
+      l += go;
+      t += 1 - go;
     }
     rows.set(tmp.subarray(0, t), l);
     const leftSums = { g: s.leftG, h: s.leftH, count: l - leaf.start };
@@ -145,27 +136,27 @@ export function growTree(
     const mayGrow = leaves < rules.maxLeaves && (splittable(leftSums) || splittable(rightSums));
     if (mayGrow) {
       const [small, large] = left.sums.count <= right.sums.count ? [left, right] : [right, left];
-      small.hist = scratch.takeHistogram();
-      buildHistogram(small.hist, bins, n, rows, small.start, small.end, grad, hess, og, oh, 0, p, false);
+      small.hist = histograms.take();
+      histograms.build(small.hist, small.start, small.end, grad, hess, false);
       subtractHistogram(leaf.hist!, small.hist);
       large.hist = leaf.hist;
       for (const c of [left, right]) {
         if (splittable(c.sums)) c.split = bestSplit(c.hist!, c.sums, featureBins, rules);
       }
     } else {
-      scratch.giveHistogram(leaf.hist);
+      histograms.give(leaf.hist);
     }
     for (const c of [left, right]) {
       if (c.split) open.push(c);
       else {
-        scratch.giveHistogram(c.hist);
+        histograms.give(c.hist);
         c.hist = null;
         closed.push(c);
       }
     }
   }
   for (const leaf of open) {
-    scratch.giveHistogram(leaf.hist);
+    histograms.give(leaf.hist);
     closed.push(leaf);
   }
   for (const leaf of closed) {

@@ -41,13 +41,19 @@ export interface GbdtParams {
   /** Seeds the validation split and the binning subsample. */
   seed: number;
   /**
-   * Categorical splits, as scikit-learn 1.2 does them (its MIN_CAT_SUPPORT and MAX_CAT_THRESHOLD):
-   * categories are ordered by G/(H + catSmooth); a category with fewer than minCatSupport rows at
-   * the node is not placed on the left; the left set holds at most maxCatThreshold categories.
+   * Categorical splits, as scikit-learn 1.2 does them (its MIN_CAT_SUPPORT used for both, LightGBM's
+   * cat_smooth and max_cat_threshold): categories are ordered by G/(H + catSmooth); one whose
+   * hessian, scaled to rows (× rows/H at the node), is below minCatSupport is never placed on the
+   * left; the left set holds at most maxCatThreshold categories.
    */
   catSmooth: number;
   minCatSupport: number;
   maxCatThreshold: number;
+  /**
+   * 2: histograms of nodes with ≥ 20,000 rows are built by this thread and a helper thread, half
+   * the features each (the trees are the same either way); 1: this thread alone.
+   */
+  threads: number;
 }
 
 export const DEFAULT_GBDT_PARAMS: Readonly<GbdtParams> = Object.freeze({
@@ -66,6 +72,7 @@ export const DEFAULT_GBDT_PARAMS: Readonly<GbdtParams> = Object.freeze({
   catSmooth: 10,
   minCatSupport: 10,
   maxCatThreshold: 32,
+  threads: 2,
 });
 
 /**

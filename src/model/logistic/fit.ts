@@ -1,4 +1,5 @@
-import { solveSpd } from './linalg.js';
+import { newton, norm, type Pass } from './newton.js';
+import { oneHotPass } from './onehot-pass.js';
 import { sigmoid } from '../sigmoid.js';
 
 /**
@@ -17,11 +18,26 @@ export interface FitOptions {
   tol: number;
   /** Per feature, the value a missing (NaN) cell takes (the training medians). */
   impute?: ArrayLike<number>;
+  /**
+   * The numeric columns are standardized — centred on their mean and divided by their population
+   * standard deviation (1 for a constant column, as scikit-learn's StandardScaler), after
+   * imputation — and the penalty applies to the coefficients of the standardized columns.
+   * The coefficients returned are those (with `mean` and `scale` to apply them).
+   */
+  standardize?: boolean;
+  /** Category features, one-hot encoded: per feature each row's level, an index into [0, levels). */
+  onehot?: { index: Int32Array[]; levels: number };
 }
 
 export interface FitResult {
+  /** Per numeric column: its coefficient (of the standardized column under `standardize`). */
   coef: Float64Array;
+  /** Per one-hot level (`onehot.levels` of them; empty without). */
+  levelCoef: Float64Array;
   intercept: number;
+  /** What standardized each numeric column (0 and 1 without `standardize`). */
+  mean: Float64Array;
+  scale: Float64Array;
   /** Newton iterations over all rows. */
   iterations: number;
   /** Iterations on the warm-start subsample (0 for small data). */
@@ -110,80 +126,10 @@ function kernel(d: number): Kernel {
   return fn;
 }
 
-interface Evaluation {
-  f: number;
-  g: Float64Array;
-  h: Float64Array;
-}
-
-/**
- * Damped Newton on the rows of `data` (centred and scaled as read) from `theta0`. The line search uses
- * the merit function ½‖∇f‖² instead of f: the Newton direction descends it too (its slope is
- * −‖∇f‖² because the Hessian is positive definite), and it needs no log per row, which is 40% of
- * a pass. The objective itself is computed once, at the end — in the last iteration's own pass
- * when Newton's quadratic convergence predicts that iteration will be the last (the same kernel at
- * the same point, so the same bits), which spares a whole pass over the data; by a pass of its own
- * when the prediction fails.
- */
-function newton(data: Scaled, y: Uint8Array, n: number, theta0: Float64Array<ArrayBufferLike>, pen: Float64Array, C: number, tol: number, maxIter: number) {
-  const d = pen.length;
-  const p = d + 1;
-  const raw = new Float64Array(1 + p + (p * (p + 1)) / 2);
-  const evaluate = (theta: Float64Array<ArrayBufferLike>, withLoss: boolean): Evaluation => {
-    kernel(d)(data.cols, data.fill, data.mean, data.inv, y, n, theta, raw, withLoss);
-    let f = raw[0] * C;
-    const g = new Float64Array(p);
-    const h = new Float64Array(p * p);
-    for (let j = 0; j < p; j++) g[j] = raw[1 + j] * C;
-    let idx = 1 + p;
-    for (let j = 0; j < p; j++) {
-      for (let k = 0; k <= j; k++) {
-        h[j * p + k] = h[k * p + j] = raw[idx++] * C;
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      f += 0.5 * pen[j] * theta[j] * theta[j];
-      g[j] += pen[j] * theta[j];
-      h[j * p + j] += pen[j];
-    }
-    return { f: withLoss ? f : Number.NaN, g, h };
-  };
-
-  let theta: Float64Array = theta0;
-  let cur = evaluate(theta, false);
-  const target = tol * Math.max(1, norm(cur.g));
-  let iterations = 0;
-  let converged = norm(cur.g) <= target;
-  // Whether the next candidate's pass also sums the loss (it is expected to be the last).
-  let withLoss = false;
-  while (!converged && iterations < maxIter) {
-    iterations++;
-    const step = solveSpd(cur.h, cur.g.map((v) => -v), p);
-    const gBefore = norm(cur.g);
-    const merit = 0.5 * gBefore * gBefore;
-    let t = 1;
-    let accepted = false;
-    for (let k = 0; k < 40; k++) {
-      const cand = theta.map((v, i) => v + t * step[i]);
-      const next = evaluate(cand, withLoss);
-      const gn = norm(next.g);
-      if (0.5 * gn * gn <= (1 - 2e-4 * t) * merit) {
-        theta = cand;
-        cur = next;
-        accepted = true;
-        break;
-      }
-      t /= 2;
-    }
-    // Converged: the gradient is below tolerance, or no step shrinks it any more (the rounding
-    // floor of the sums).
-    const gAfter = norm(cur.g);
-    if (!accepted || gAfter <= target) converged = true;
-    // Quadratic convergence: ‖g⁺‖ ≈ c‖g‖² with c from this step (a full step only).
-    else withLoss = t === 1 && (gAfter / (gBefore * gBefore)) * gAfter * gAfter <= target;
-  }
-  const final = cur.f === cur.f ? cur : evaluate(theta, true);
-  return { theta, cur: final, iterations, converged };
+/** One pass of the numeric kernel over `data`'s rows, as Newton's iterations call it. */
+function numericPass(data: Scaled, y: Uint8Array, n: number): Pass {
+  const run = kernel(data.cols.length);
+  return (theta, out, withLoss) => run(data.cols, data.fill, data.mean, data.inv, y, n, theta, out, withLoss);
 }
 
 /**
@@ -195,7 +141,11 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   const d = x.length;
   const n = y.length;
   const C = opts.C;
-  const p = d + 1;
+  const levels = opts.onehot?.levels ?? 0;
+  const index = opts.onehot?.index ?? [];
+  const dAll = d + levels;
+  const p = dAll + 1;
+  const standardize = opts.standardize === true;
   // Centre and scale: the kernel applies (imputation, mean, 1/scale) to each cell as it reads it.
   const mean = new Float64Array(d);
   const scale = new Float64Array(d);
@@ -204,57 +154,75 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   for (let j = 0; j < d; j++) {
     const col = x[j];
     const fill = opts.impute ? opts.impute[j] : Number.NaN;
-    const m = n ? imputedSum(col, n, fill) / n : 0;
-    const sd = n ? Math.sqrt(imputedSquares(col, n, fill, m) / n) : 0;
+    let m = n ? imputedSum(col, n, fill) / n : 0;
+    let sd = n ? Math.sqrt(imputedSquares(col, n, fill, m) / n) : 0;
+    // Standardized, a constant column is centred on its value and not scaled, as StandardScaler
+    // does: its rounded mean would leave a spread of rounding errors (a "std" of 1e-17) that
+    // scaling would blow up to ±1. (Internal scaling only, without standardize, as it always was.)
+    if (standardize && n && isConstant(col, n, fill)) {
+      const v = col[0] === col[0] ? col[0] : fill;
+      m = v;
+      sd = 0;
+    }
     mean[j] = m;
     scale[j] = sd > 0 ? sd : 1;
     fills[j] = fill;
     inv[j] = 1 / scale[j];
   }
-  // Parameters in scaled space: theta = [w'_0 .. w'_{d-1}, b'].  Penalty: 0.5 Σ (w'_j / s_j)².
-  const pen = new Float64Array(d);
-  for (let j = 0; j < d; j++) pen[j] = 1 / (scale[j] * scale[j]);
+  // Parameters in scaled space: theta = [w'_0 .. w'_{d-1}, levels.., b'].  Penalty: 0.5 Σ (w'_j / s_j)²
+  // on the raw scale; 0.5 Σ w'_j² standardized; the indicators are not scaled (penalty 1).
+  const pen = new Float64Array(dAll).fill(1);
+  if (!standardize) for (let j = 0; j < d; j++) pen[j] = 1 / (scale[j] * scale[j]);
+  const passOver = (cols: Float64Array[], idx: Int32Array[], yy: Uint8Array, rows: number): Pass =>
+    levels > 0 ? oneHotPass({ cols, fill: fills, mean, inv, index: idx, levels, y: yy, n: rows }) : numericPass({ cols, fill: fills, mean, inv }, yy, rows);
   // Start from the base rate; on large data, from the optimum of an evenly spaced subsample
   // (Newton then needs 2–3 full passes instead of ~10).
   let theta: Float64Array = new Float64Array(p);
   let positives = 0;
   for (let i = 0; i < n; i++) positives += y[i];
-  if (positives > 0 && positives < n) theta[d] = Math.log(positives / (n - positives));
+  if (positives > 0 && positives < n) theta[dAll] = Math.log(positives / (n - positives));
   let warmIterations = 0;
   const WARM_ROWS = 50_000;
   if (n > 4 * WARM_ROWS) {
     const stride = Math.floor(n / WARM_ROWS);
     const m = Math.floor(n / stride);
     const sub = x.map(() => new Float64Array(m));
+    const subIndex = index.map(() => new Int32Array(m));
     const ys = new Uint8Array(m);
     for (let i = 0; i < m; i++) {
       const src = i * stride;
       ys[i] = y[src];
       for (let j = 0; j < d; j++) sub[j][i] = x[j][src];
+      for (let q = 0; q < index.length; q++) subIndex[q][i] = index[q][src];
     }
     // The subsample's loss is scaled up to the full data's weight so the penalty balances alike.
-    const warm = newton({ cols: sub, fill: fills, mean, inv }, ys, m, theta, pen, (C * n) / m, 1e-6, opts.maxIter);
+    const warm = newton(passOver(sub, subIndex, ys, m), theta, pen, (C * n) / m, 1e-6, opts.maxIter);
     theta = warm.theta;
     warmIterations = warm.iterations;
   }
-  const solved = newton({ cols: x, fill: fills, mean, inv }, y, n, theta, pen, C, opts.tol, opts.maxIter);
+  const solved = newton(passOver(x, index, y, n), theta, pen, C, opts.tol, opts.maxIter);
   theta = solved.theta;
   const cur = solved.cur;
   const iterations = solved.iterations;
   const converged = solved.converged;
+  const levelCoef = theta.slice(d, dAll);
 
+  if (standardize) {
+    // The solved coordinates are the model's own: standardized columns, indicators, intercept.
+    return { coef: theta.slice(0, d), levelCoef, intercept: theta[dAll], mean, scale, iterations, warmIterations, gradNorm: norm(cur.g), objective: cur.f, converged };
+  }
   // Back to original coordinates: w_j = w'_j / s_j, b = b' − Σ w_j m_j.
   const coef = new Float64Array(d);
-  let intercept = theta[d];
+  let intercept = theta[dAll];
   for (let j = 0; j < d; j++) {
     coef[j] = theta[j] / scale[j];
     intercept -= coef[j] * mean[j];
   }
-  // ∂F/∂w_j = s_j·g'_j + m_j·g'_b ; ∂F/∂b = g'_b.
+  // ∂F/∂w_j = s_j·g'_j + m_j·g'_b ; ∂F/∂b = g'_b; the indicators' unchanged.
   const gOrig = new Float64Array(p);
-  for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[d];
-  gOrig[d] = cur.g[d];
-  return { coef, intercept, iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
+  for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[dAll];
+  for (let l = d; l <= dAll; l++) gOrig[l] = cur.g[l];
+  return { coef, levelCoef, intercept, mean: new Float64Array(d), scale: new Float64Array(d).fill(1), iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
 }
 
 /**
@@ -312,14 +280,12 @@ function imputedSquares(col: Float64Array, n: number, fill: number, m: number): 
   return v;
 }
 
-function norm(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+/** Whether every cell of col[0..n), NaN taken as `fill`, is the same value. */
+function isConstant(col: Float64Array, n: number, fill: number): boolean {
+  const first = col[0] === col[0] ? col[0] : fill;
+  for (let i = 1; i < n; i++) {
+    const c = col[i];
+    if ((c === c ? c : fill) !== first) return false;
+  }
+  return true;
 }

@@ -1,32 +1,41 @@
-import type { FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
-import type { ModelDocument } from '../../contracts/model-document.js';
+import type { FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
+import { MODEL_FORMAT_2, modelFeatureNames, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
 import { predictProba } from './fit.js';
+import { paramsOf, type LogisticParams } from './params.js';
+import { predictTerms } from './predict-terms.js';
 import { logisticSql } from './sql.js';
 
 /**
- * Logistic regression loaded from its document: the coefficients and medians are laid out once
- * as arrays in feature order, so predicting is the bare kernel (fit.ts predictProba).
+ * Logistic regression loaded from its document (either format): the parameters are laid out once
+ * in feature order, so predicting is a bare loop. A /1 document (numeric, unstandardized) keeps the
+ * original kernel (fit.ts predictProba, unrolled for three features) bit for bit; a /2 document
+ * goes through predictTerms.
  */
 export class LogisticModel implements FittedModel {
   readonly family = 'logistic' as const;
   readonly version: string;
   readonly features: readonly string[];
+  readonly featureSpecs: readonly ModelFeature[];
   readonly threshold: number;
-  private readonly coef: Float64Array;
-  private readonly intercept: number;
-  private readonly medians: Float64Array;
+  private readonly params: LogisticParams;
+  private readonly numeric: { coef: Float64Array; medians: Float64Array } | null;
 
   constructor(private readonly doc: ModelDocument) {
     this.version = doc.version;
-    this.features = doc.features;
-    this.threshold = doc.hyperParameters.threshold;
-    this.coef = Float64Array.from(doc.features.map((f) => doc.coefficients[f]));
-    this.intercept = doc.intercept;
-    this.medians = Float64Array.from(doc.features.map((f) => doc.medians[f]));
+    this.features = modelFeatureNames(doc);
+    this.featureSpecs = modelFeatures(doc);
+    this.params = paramsOf(doc);
+    this.threshold = this.params.threshold;
+    const terms = this.params.terms;
+    this.numeric =
+      doc.format !== MODEL_FORMAT_2
+        ? { coef: Float64Array.from(terms, (t) => (t.kind === 'numeric' ? t.coef : 0)), medians: Float64Array.from(terms, (t) => (t.kind === 'numeric' ? t.median : 0)) }
+        : null;
   }
 
-  predictProba(x: readonly Float64Array[], rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
-    return predictProba(x, rows, this.coef, this.intercept, this.medians, out);
+  predictProba(data: FeatureColumns, out: Float64Array = new Float64Array(data.rows)): Float64Array {
+    if (this.numeric) return predictProba(data.x, data.rows, this.numeric.coef, this.params.intercept, this.numeric.medians, out);
+    return predictTerms(this.params, data.x, data.rows, data.levels, out);
   }
 
   toDocument(): ModelDocument {
@@ -34,6 +43,6 @@ export class LogisticModel implements FittedModel {
   }
 
   toSql(opts: SqlOptions): SqlExport {
-    return logisticSql(this.doc, opts);
+    return logisticSql(this.doc, this.params, opts);
   }
 }

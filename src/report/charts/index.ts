@@ -1,4 +1,5 @@
 import type { ReportData } from '../data.js';
+import { modelFeatureNames } from '../../contracts/model-document.js';
 import { calibrationChart } from './calibration.js';
 import { confusionMatrixChart } from './confusion-matrix.js';
 import { featureDistributionChart } from './feature-distribution.js';
@@ -23,7 +24,10 @@ export function reportCharts(d: ReportData, modelRule: Parameters<typeof scoreHi
     scoreHistoryChart(d.scores, d.model.version, modelRule),
   ];
   if (d.drift) {
-    for (const f of d.model.features) charts.push(featureDistributionChart(f, d.drift.histograms[f], d.drift.features[f], `current (${d.drift.current.source})`));
+    for (const f of modelFeatureNames(d.model)) {
+      const fd = d.drift.features[f];
+      if (fd.kind !== 'category' && d.drift.histograms[f]) charts.push(featureDistributionChart(f, d.drift.histograms[f], fd, `current (${d.drift.current.source})`));
+    }
   }
   return charts;
 }

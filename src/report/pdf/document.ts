@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { modelFeatureNames } from '../../contracts/model-document.js';
 import { join } from 'node:path';
 import type { Config } from '../../config/load.js';
 import { packageRoot } from '../dependencies.js';
@@ -133,7 +134,14 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     // "Wasserstein", "possible"): no cell is cut to an ellipsis.
     const cols: Column[] = [{ header: 'Feature', width: 108 }, { header: 'Deciding test', width: 66 }, { header: 'KS D', width: 36, align: 'right' }, { header: 'KS p', width: 40, align: 'right' }, { header: 'W/std', width: 38, align: 'right' }, { header: 'PSI', width: 36, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 48, align: 'right' }, { header: 'Level', width: CONTENT - 422, align: 'center' }];
     const entries = [...Object.entries(d.drift.features), ['predicted risk', d.drift.predictionDrift] as const];
-    const rows = entries.map(([f, r]) => [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), r.ks.pValue < 0.001 ? '<0.001' : num(r.ks.pValue, 3), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level]);
+    // A category feature: its deciding test with its figure (chi-square p or Jensen–Shannon distance);
+    // "Outside range" is then the share of rows in categories training never had.
+    const pv = (p: number) => (p < 0.001 ? '<0.001' : num(p, 3));
+    const rows = entries.map(([f, r]) =>
+      r.kind === 'category'
+        ? [f, r.method === 'chi2' ? `chi2 p ${pv(r.chi2.pValue)}` : `JS ${num(r.jensenShannon, 3)}`, '—', '—', '—', num(r.psi.value, 3), formatPoints(r.missingRateChange), `${formatShare(r.unseenShare)} new`, r.level]
+        : [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), pv(r.ks.pValue), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level],
+    );
     drawTable(doc, PAGE.margin, y, cols, rows, { fontSize: 8.5, colors: entries.map(([, r]) => LEVEL_COLORS[r.level] ?? null) });
   } else {
     note('No drift reference is stored for this model version, or no dataset is ingested: no drift figures.', y);
@@ -175,7 +183,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   const ranked = d.population ? `Who is ranked: ${d.population.description} ` : d.populationProblem ? `No clients ranked: ${d.populationProblem}. ` : 'Nothing is ingested yet: no clients to rank. ';
   const step = riskStep(d.test.calibration.ece);
   y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
-  const feats = d.model.features;
+  const feats = modelFeatureNames(d.model);
   const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
   drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, formatRisk(c.probability, step), ...feats.map((f) => formatStat(c.features[f]))]), { fontSize: 8.5, rowHeight: 16 });
 

@@ -5,6 +5,7 @@ import { jsonInSlices } from '../json-slices.js';
 import { fromMlflow, type MlflowErrorCode } from '../mlflow.js';
 import type { LoadedModel } from '../model-holder.js';
 import { requireModel, type PluginOptions } from './shared.js';
+import { modelFeatureNames } from '../../contracts/model-document.js';
 
 /**
  * Prediction and invocations: POST /prediction (JSON or CSV records), GET /prediction (a data
@@ -35,7 +36,7 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
       // rows are capped: the reading stops past api.max_rows, so one request cannot hold the
       // server's memory or time (it reads in chunks, other requests answered in between).
       const limits = { within: safe.within, maxRows: config.api.max_rows };
-      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: model.doc.features }, undefined, undefined, undefined, limits);
+      table = await readTable(safe.path, config.extension, { ...predictionSchema(config), features: modelFeatureNames(model.doc) }, undefined, undefined, undefined, limits);
     } catch (err) {
       if (err instanceof OutsideError) return reply.status(403).send({ error: { message: err.message } });
       if (err instanceof TooManyRowsError) throw new HttpError(413, `${filepath}: more than ${err.limit} rows, the most this route reads (config api.max_rows); score it with \`riskwatch predict --data\``);
@@ -43,7 +44,7 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
       throw err;
     }
     const ds = table.dataset;
-    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows, levels: ds.levels });
     // A big answer (up to api.max_rows) is serialised in slices, other requests answered between.
     if (r.predictions.length <= 10_000) return r;
     return reply.type('application/json; charset=utf-8').send(jsonInSlices({ version: r.version }, 'predictions', r.predictions));
@@ -55,7 +56,7 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
   const fieldErrors = (errors: FieldError[]) => errors.map((e) => `${[e.record === null ? '' : `record ${e.record}`, e.field ? `column "${e.field}"` : ''].filter(Boolean).join(' ') || 'input'}: ${e.message}`).join('; ');
   app.post('/invocations', async (req, reply) => {
     const model = requireModel(holder);
-    const features = model.doc.features;
+    const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     let parsed;
     if (Buffer.isBuffer(req.body) && /csv/i.test(type)) parsed = parseCsvRecords(req.body, config, features);
@@ -72,7 +73,7 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
   app.post('/prediction', async (req, reply) => {
     // One read of the holder: the whole request is scored by this version, even across a swap.
     const model = requireModel(holder);
-    const features = model.doc.features;
+    const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
     if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });

@@ -1,4 +1,4 @@
-import { VERSION_ID, artifactsOf, deploy, latestModelScores, listModels, measuredOn, recordedCommand, rollback, runAndNotify, runReportWriter, workspacePaths } from '../../index.js';
+import { VERSION_ID, artifactsOf, deploy, latestModelScores, listModels, measuredOn, recordCommand, rollback, runAndNotify, runReportWriter, workspacePaths } from '../../index.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
@@ -47,11 +47,11 @@ const registry: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
     const body = deployBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, body.error.issues.map((i) => i.message).join('; '));
     // Recorded as the CLI's `deploy` is (GET /runs, `riskwatch runs`), failures included.
-    return userErrorsAs(409, () => recordedCommand(ctx, 'deploy', () => deploy(ctx, body.data.version, body.data.reason ?? 'deployed through the API')));
+    return userErrorsAs(409, () => recordCommand(ctx, 'deploy', () => deploy(ctx, body.data.version, body.data.reason ?? 'deployed through the API')));
   });
   app.post('/rollback', async (req, reply) => {
     if (!guard(req, reply)) return reply;
-    return userErrorsAs(409, () => recordedCommand(ctx, 'rollback', () => rollback(ctx, 'rolled back through the API')));
+    return userErrorsAs(409, () => recordCommand(ctx, 'rollback', () => rollback(ctx, 'rolled back through the API')));
   });
   app.post('/run', async (req, reply) => {
     if (!guard(req, reply)) return reply;

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { docsPage, openApiDocument } from '../openapi.js';
 import type { PluginOptions } from './shared.js';
+import { modelFeatureNames } from '../../contracts/model-document.js';
 
 const PACKAGE_VERSION = (() => {
   // dist/server/plugins/*.js, dist/cli/chunks/*.mjs and src/server/plugins/*.ts all sit below the package root.
@@ -30,7 +31,7 @@ const service: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
     return { ready: true, version: m.version };
   });
 
-  const document = () => openApiDocument(config, holder.current?.doc.features ?? config.features, PACKAGE_VERSION);
+  const document = () => openApiDocument(config, holder.current ? modelFeatureNames(holder.current.doc) : config.features, PACKAGE_VERSION);
   app.get('/openapi.json', async () => document());
   app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(docsPage(document())));
 

@@ -28,7 +28,7 @@ function rowsOf(rng: Random, n: number, bins: number, missing: number) {
 function histogramOf(d: { bin: Uint8Array; grad: Float64Array; hess: Float64Array }) {
   const n = d.bin.length;
   const h = newHistogram(1);
-  buildHistogram(h, d.bin, n, new Int32Array(n), 0, n, d.grad, d.hess, new Float64Array(n), new Float64Array(n), 0, 1, true);
+  buildHistogram(h, d.bin, n, new Int32Array(n), 0, n, d.grad, d.hess, new Float64Array(2 * n), 0, 1, true);
   let g = 0, s = 0;
   for (let i = 0; i < n; i++) (g += d.grad[i]), (s += d.hess[i]);
   return { hist: h, sums: { g, h: s, count: n } };

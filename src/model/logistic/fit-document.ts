@@ -1,0 +1,114 @@
+import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import type { FeatureType } from '../../contracts/model-document.js';
+import { fitLogistic, type FitResult } from './fit.js';
+import { keptCategories } from './categories.js';
+
+export interface LogisticTraining {
+  features: readonly string[];
+  /** Per feature its type ('count' and 'number' are both numeric to the model). */
+  types: readonly FeatureType[];
+  rows: number;
+  x: readonly Float64Array[];
+  y: Uint8Array;
+  /** Per feature: a category's dictionary (code → text), null for a numeric feature. */
+  levels: readonly (readonly string[] | null)[];
+  /** Per feature: the training median (numeric features; ignored for categories). */
+  medians: readonly number[];
+  C: number;
+  maxIter: number;
+  tol: number;
+  threshold: number;
+  standardize: boolean;
+  maxCategories: number;
+}
+
+/** What a document says beyond the model: who made it from what. */
+export interface DocumentHeader {
+  version: string;
+  createdAt: string;
+  datasetHash: string;
+  target: string;
+  idColumn: string;
+}
+
+export type TrainingRecord = ModelDocument['training'];
+
+/**
+ * Fit a logistic regression on numeric and category features and say it as a model document.
+ * A model /1 can say — numeric features, not standardized — is written as /1, byte for byte as
+ * before /2 existed (docs/model.md, "Which format"); anything else as /2.
+ */
+export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; document: (header: DocumentHeader, training: (fit: FitResult) => TrainingRecord) => ModelDocument } {
+  const numeric: number[] = [];
+  const category: number[] = [];
+  t.features.forEach((_, j) => (t.types[j] === 'category' ? category : numeric).push(j));
+  const kept = category.map((j) => {
+    const levels = t.levels[j];
+    if (!levels) throw new Error(`feature "${t.features[j]}" is a category but the dataset has no dictionary for it`);
+    return keptCategories(t.features[j], t.x[j], t.rows, levels, t.maxCategories);
+  });
+  // One-hot levels of all category features side by side: feature q's level k is offset[q] + k.
+  let levels = 0;
+  const index = kept.map((k) => {
+    const g = levels === 0 ? k.index : k.index.map((v) => v + levels);
+    levels += k.categories.length;
+    return g;
+  });
+  const fit = fitLogistic(
+    numeric.map((j) => t.x[j] as Float64Array),
+    t.y,
+    { C: t.C, maxIter: t.maxIter, tol: t.tol, impute: numeric.map((j) => t.medians[j]), ...(t.standardize ? { standardize: true } : {}), ...(levels > 0 ? { onehot: { index, levels } } : {}) },
+  );
+  const v1 = category.length === 0 && !t.standardize;
+  const document = (h: DocumentHeader, training: (fit: FitResult) => TrainingRecord): ModelDocument => {
+    const names = numeric.map((j) => t.features[j]);
+    const rec = (vals: ArrayLike<number>) => Object.fromEntries(names.map((f, i) => [f, vals[i]]));
+    if (v1) {
+      return {
+        format: MODEL_FORMAT,
+        version: h.version,
+        createdAt: h.createdAt,
+        datasetHash: h.datasetHash,
+        features: [...t.features],
+        target: h.target,
+        idColumn: h.idColumn,
+        coefficients: rec(fit.coef),
+        intercept: fit.intercept,
+        medians: rec(numeric.map((j) => t.medians[j])),
+        hyperParameters: { penalty: 'l2', C: t.C, fitIntercept: true, maxIter: t.maxIter, tol: t.tol, threshold: t.threshold },
+        training: training(fit),
+      };
+    }
+    const coefficients: Record<string, number | number[]> = rec(fit.coef);
+    let offset = 0;
+    category.forEach((j, q) => {
+      const n = kept[q].categories.length;
+      coefficients[t.features[j]] = Array.from(fit.levelCoef.subarray(offset, offset + n));
+      offset += n;
+    });
+    const features: ModelFeature[] = t.features.map((name, j) => {
+      const q = category.indexOf(j);
+      return q < 0 ? { name, type: t.types[j] } : { name, type: 'category', categories: kept[q].categories };
+    });
+    return {
+      format: MODEL_FORMAT_2,
+      family: 'logistic',
+      version: h.version,
+      createdAt: h.createdAt,
+      datasetHash: h.datasetHash,
+      features,
+      target: h.target,
+      idColumn: h.idColumn,
+      threshold: t.threshold,
+      logistic: {
+        intercept: fit.intercept,
+        coefficients,
+        medians: rec(numeric.map((j) => t.medians[j])),
+        ...(t.standardize ? { standardization: { means: rec(fit.mean), scales: rec(fit.scale) } } : {}),
+      },
+      hyperParameters: { penalty: 'l2', C: t.C, fitIntercept: true, maxIter: t.maxIter, tol: t.tol, standardize: t.standardize },
+      training: training(fit),
+    };
+  };
+  return { fit, document };
+}

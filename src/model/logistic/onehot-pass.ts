@@ -1,0 +1,122 @@
+import type { Pass } from './newton.js';
+
+/**
+ * Newton's pass for numeric columns plus one-hot encoded category features, without building the
+ * one-hot columns. Each training row has exactly one category per category feature (a kept one,
+ * "(other)" or missing), so its indicator part is a handful of parameter indices: the loss, the
+ * gradient and the Hessian touch only those. Per row that is O(d² + d·c + c²) work for d numeric
+ * columns and c category features, however many categories there are.
+ *
+ * Parameter layout: θ = [numeric w'_0..w'_{d−1}, category levels 0..L−1, intercept b]. The
+ * numeric cells are imputed, centred and scaled as they are read (as the numeric kernel does);
+ * the indicators are used as 0/1 (not centred: centring would make them dense).
+ */
+export interface OneHotData {
+  cols: Float64Array[];
+  fill: Float64Array;
+  mean: Float64Array;
+  inv: Float64Array;
+  /** Per category feature, each row's level: an index into [0, levels). */
+  index: Int32Array[];
+  levels: number;
+  y: Uint8Array;
+  n: number;
+}
+
+type Kernel = (cols: Float64Array[], fill: Float64Array, mean: Float64Array, inv: Float64Array, index: Int32Array[], y: Uint8Array, n: number, theta: Float64Array<ArrayBufferLike>, num: Float64Array, gc: Float64Array, hl: Float64Array, hcn: Float64Array, hcc: Float64Array, levels: number, withLoss: boolean) => void;
+const kernels = new Map<string, Kernel>();
+
+/**
+ * Generated per (numeric count, category count), the numeric loops unrolled into locals as in
+ * fit.ts. `num` receives [f, g_0..g_{d−1}, g_b, numeric+intercept Hessian lower triangle]; the
+ * category sums go to typed arrays: gc (gradient per level), hl (Σw per level: the Hessian's
+ * diagonal there and its intercept row alike, as an indicator squared is itself), hcn (level ×
+ * numeric), hcc (level × level of two different features, the later feature's level first).
+ */
+function kernel(d: number, c: number): Kernel {
+  const key = `${d},${c}`;
+  const cached = kernels.get(key);
+  if (cached) return cached;
+  const L: string[] = [];
+  L.push('let f = 0, gb = 0, hbb = 0;');
+  for (let j = 0; j < d; j++) {
+    L.push(`let g${j} = 0, hb${j} = 0;`);
+    for (let k = 0; k <= j; k++) L.push(`let h${j}_${k} = 0;`);
+    L.push(`const t${j} = theta[${j}], x${j} = cols[${j}], f${j} = fill[${j}], m${j} = mean[${j}], s${j} = inv[${j}];`);
+  }
+  for (let q = 0; q < c; q++) L.push(`const i${q} = index[${q}];`);
+  L.push(`const b = theta[${d} + levels];`);
+  L.push('for (let i = 0; i < n; i++) {');
+  for (let j = 0; j < d; j++) L.push(`  const c${j} = x${j}[i];`, `  const z${j} = ((c${j} === c${j} ? c${j} : f${j}) - m${j}) * s${j};`);
+  for (let q = 0; q < c; q++) L.push(`  const k${q} = i${q}[i];`);
+  const lin = ['b', ...Array.from({ length: d }, (_, j) => `t${j} * z${j}`), ...Array.from({ length: c }, (_, q) => `theta[${d} + k${q}]`)];
+  L.push(`  const t = ${lin.join(' + ')};`);
+  L.push('  const e = Math.exp(-Math.abs(t));');
+  L.push('  const yi = y[i];');
+  L.push('  if (withLoss) f += (t > 0 ? t : 0) + Math.log1p(e) - yi * t;');
+  L.push('  const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);');
+  L.push('  const r = p - yi;');
+  L.push('  const w = p * (1 - p);');
+  L.push('  gb += r; hbb += w;');
+  for (let j = 0; j < d; j++) {
+    L.push(`  g${j} += r * z${j};`, `  const w${j} = w * z${j};`, `  hb${j} += w${j};`);
+    for (let k = 0; k <= j; k++) L.push(`  h${j}_${k} += w${j} * z${k};`);
+  }
+  for (let q = 0; q < c; q++) {
+    L.push(`  gc[k${q}] += r; hl[k${q}] += w;`);
+    if (d > 0) {
+      L.push(`  const o${q} = k${q} * ${d};`);
+      for (let j = 0; j < d; j++) L.push(`  hcn[o${q} + ${j}] += w${j};`);
+    }
+    for (let q2 = 0; q2 < q; q2++) L.push(`  hcc[k${q} * levels + k${q2}] += w;`);
+  }
+  L.push('}');
+  L.push('num[0] = f;');
+  for (let j = 0; j < d; j++) L.push(`num[${1 + j}] = g${j};`);
+  L.push(`num[${1 + d}] = gb;`);
+  // Lower triangle of the (d+1)×(d+1) numeric+intercept block, intercept last.
+  let idx = 2 + d;
+  for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) L.push(`num[${idx++}] = h${j}_${k};`);
+  for (let k = 0; k < d; k++) L.push(`num[${idx++}] = hb${k};`);
+  L.push(`num[${idx++}] = hbb;`);
+  const fn = new Function('cols', 'fill', 'mean', 'inv', 'index', 'y', 'n', 'theta', 'num', 'gc', 'hl', 'hcn', 'hcc', 'levels', 'withLoss', L.join('\n')) as Kernel;
+  kernels.set(key, fn);
+  return fn;
+}
+
+/** The pass over `data`: θ has d + levels + 1 entries; `out` is laid out as the numeric kernel's. */
+export function oneHotPass(data: OneHotData): Pass {
+  const d = data.cols.length;
+  const c = data.index.length;
+  const Lv = data.levels;
+  const run = kernel(d, c);
+  const num = new Float64Array(2 + d + ((d + 1) * (d + 2)) / 2);
+  const gc = new Float64Array(Lv);
+  const hl = new Float64Array(Lv);
+  const hcn = new Float64Array(Lv * d);
+  const hcc = new Float64Array(Lv * Lv);
+  return (theta, out, withLoss) => {
+    gc.fill(0);
+    hl.fill(0);
+    hcn.fill(0);
+    hcc.fill(0);
+    run(data.cols, data.fill, data.mean, data.inv, data.index, data.y, data.n, theta, num, gc, hl, hcn, hcc, Lv, withLoss);
+    const p = d + Lv + 1;
+    out[0] = num[0];
+    for (let j = 0; j < d; j++) out[1 + j] = num[1 + j];
+    for (let l = 0; l < Lv; l++) out[1 + d + l] = gc[l];
+    out[p] = num[1 + d];
+    // H lower triangle row by row over [numeric, levels, intercept].
+    let o = 1 + p;
+    let src = 2 + d;
+    for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) out[o++] = num[src++];
+    for (let l = 0; l < Lv; l++) {
+      for (let k = 0; k < d; k++) out[o++] = hcn[l * d + k];
+      for (let l2 = 0; l2 < l; l2++) out[o++] = hcc[l * Lv + l2];
+      out[o++] = hl[l];
+    }
+    for (let k = 0; k < d; k++) out[o++] = num[src++];
+    for (let l = 0; l < Lv; l++) out[o++] = hl[l];
+    out[o++] = num[src++];
+  };
+}

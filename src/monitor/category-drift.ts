@@ -1,0 +1,50 @@
+import type { Config } from '../config/load.js';
+import type { DriftLevel } from '../contracts/api.js';
+import type { Dataset } from '../data/dataset.js';
+import { levelsOf } from '../data/dataset.js';
+import { compareCategories, type CategoryComparison } from '../stats/category-compare.js';
+import type { CategoryProfile } from '../stats/category-profile.js';
+import { PSI_MODERATE } from '../stats/psi.js';
+import { DataError } from '../util/errors.js';
+
+/** One category feature's drift (`drift --json`, docs/cli.md). */
+export interface CategoryFeatureDrift extends CategoryComparison {
+  kind: 'category';
+  level: DriftLevel;
+  drifted: boolean;
+}
+
+/**
+ * Levels of a category feature, in the numeric features' manner (drift.ts):
+ * - reference of <= 1,000 rows: chi-square decides — drift when p < ks_alpha / features
+ *   (Bonferroni, the same correction as KS), possible when p < ks_alpha;
+ * - larger: the Jensen–Shannon distance decides — drift at >= drift.js_threshold (default 0.1),
+ *   possible from half of it;
+ * - possible also when PSI >= 0.1, and whenever the current rows hold a category the training rows
+ *   never had (`unseenShare` > 0): a new region or plan is worth a look even while the shares of
+ *   the known ones hold.
+ * A current column with no non-missing value has no test: level none, as for numbers.
+ */
+export function categoryLevel(c: CategoryComparison, config: Config, tests: number): CategoryFeatureDrift {
+  const d = config.drift;
+  let drifted: boolean;
+  let possible: boolean;
+  if (c.method === 'chi2') {
+    const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
+    drifted = c.chi2.pValue < alpha;
+    possible = c.chi2.pValue < d.ks_alpha;
+  } else {
+    drifted = c.jensenShannon >= d.js_threshold;
+    possible = c.jensenShannon >= d.js_threshold / 2;
+  }
+  possible ||= c.psi.value >= PSI_MODERATE || c.unseenShare > 0;
+  return { kind: 'category', ...c, level: drifted ? 'drift' : possible ? 'possible' : 'none', drifted };
+}
+
+/** Compare feature j of `current` (a category column: codes and their dictionary) with its profile. */
+export function categoryDrift(profile: CategoryProfile, current: Dataset, j: number, config: Config, tests: number): CategoryFeatureDrift {
+  const levels = levelsOf(current, j);
+  const name = current.features[j];
+  if (!levels) throw new DataError(`feature "${name}" is a category in the model's reference but the data read it as numbers; check feature_types`);
+  return categoryLevel(compareCategories(profile, current.x[j], levels, current.rows), config, tests);
+}

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DatasetBuilder, levelsOf } from '../../src/data/dataset.ts';
+import { hashRows } from '../../src/data/find-new-duplicates.ts';
+import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
+import type { TableSchema } from '../../src/data/columns.ts';
+import { rng } from '../helpers/random.ts';
+
+// The CSV fast path reads category cells too (texts already in the dictionary, found by their
+// bytes). It must never change an outcome: same rows (as texts), same dictionary in the same
+// order, same hashes, counts and rejects as the general path, for any chunking of the bytes.
+
+const FEATURES = ['a', 'k', 'm'];
+const SCHEMA: TableSchema = { id: 'id', features: FEATURES, featureTypes: { a: 'count', k: 'category', m: 'category' }, target: 'y', requireTarget: true, requireId: true };
+const COMMON = ['Gold', 'Silver', 'Zürich', 'Île-de-France', 'São Paulo', '007', 'a b'];
+
+function categoryCell(r: () => number, i: number): string {
+  const k = r();
+  if (k < 0.6) return COMMON[Math.floor(r() * COMMON.length)];
+  if (k < 0.66) return '';
+  if (k < 0.69) return ' Gold ';
+  if (k < 0.71) return 'Gold\u00a0';
+  if (k < 0.72) return '\u3000Silver';
+  if (k < 0.73) return 'x\u2028';
+  if (k < 0.74) return '\ufeffGold';
+  if (k < 0.76) return '"Gold, Plus"';
+  if (k < 0.77) return '"Gold"';
+  if (k < 0.78) return '   ';
+  if (k < 0.79) return `new ${i}`; // a text never seen before
+  if (k < 0.8) return 'Gold\r'; // a lone CR
+  if (k < 0.81) return '\t007';
+  return COMMON[Math.floor(r() * 2)];
+}
+
+function makeFile(seed: number): string {
+  const r = rng(seed);
+  const columns = ['id', ...FEATURES, 'y'];
+  if (r() < 0.5) columns.sort(() => r() - 0.5);
+  const lines = [columns.join(',')];
+  const n = 50 + Math.floor(r() * 300);
+  for (let i = 0; i < n; i++) {
+    const cells = columns.map((c) => (c === 'id' ? `c${Math.floor(r() * 200)}` : c === 'y' ? (r() < 0.95 ? String(Math.floor(r() * 2)) : '2') : c === 'a' ? (r() < 0.9 ? String(Math.floor(r() * 9)) : 'x') : categoryCell(r, i)));
+    if (r() < 0.03) cells.pop();
+    lines.push(cells.join(',') + (r() < 0.2 ? '\r' : ''));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function sinkRead(bytes: Buffer, fastPath: boolean, cuts: number[]) {
+  const b = new DatasetBuilder(FEATURES, 16, { hashes: true });
+  const rejects: LoggedReject[] = [];
+  const sink = new CsvRowSink('f.csv', SCHEMA, b, { fastPath, maxLoggedRejects: 1e9, onReject: (x) => rejects.push(x) });
+  let at = 0;
+  for (const c of [...cuts, bytes.length]) {
+    sink.push(bytes.subarray(at, c));
+    at = c;
+  }
+  sink.end();
+  const ds = b.build();
+  const rows = Array.from({ length: ds.rows }, (_, i) => [ds.ids.get(i), ...FEATURES.map((_, j) => ds.x[j][i]), ds.y[i]]);
+  const fastTaken = (sink as unknown as { fastRows: { total: number } | null }).fastRows?.total ?? 0;
+  return { rows, levels: FEATURES.map((_, j) => levelsOf(ds, j)), hashes: Array.from(b.hashes!.subarray(0, b.rows)), expectHashes: Array.from(hashRows(ds)), counts: sink.counts(), rejects, fastTaken };
+}
+
+test('category cells on the fast path: same rows, dictionary, hashes, counts and rejects as the general path, whole and cut anywhere', () => {
+  let fastTaken = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const bytes = Buffer.from(makeFile(seed), 'utf8');
+    const r = rng(seed * 104729);
+    const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
+    const general = sinkRead(bytes, false, cuts);
+    const fast = sinkRead(bytes, true, cuts);
+    const whole = sinkRead(bytes, true, []);
+    const where = `seed ${seed}`;
+    assert.equal(general.fastTaken, 0);
+    for (const other of [fast, whole]) {
+      assert.deepEqual(other.rows, general.rows, where);
+      assert.deepEqual(other.levels, general.levels, `${where}: the same dictionary, in the same order`);
+      assert.deepEqual(other.counts, general.counts, where);
+      assert.deepEqual(other.rejects, general.rejects, where);
+      assert.deepEqual(other.hashes, general.expectHashes, `${where}: builder hashes are hashRow's`);
+    }
+    fastTaken += whole.fastTaken;
+  }
+  assert.ok(fastTaken > 5_000, `rows the fast path took: ${fastTaken}`);
+});
