@@ -336,7 +336,7 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
       throw err;
     }
     const ds = table.dataset;
-    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows });
+    const r = scored(model, { ids: ds.ids.toArray(), x: ds.x, rows: ds.rows, levels: ds.levels });
     // A big answer (up to api.max_rows) is serialised in slices, other requests answered between.
     if (r.predictions.length <= 10_000) return r;
     return reply.type('application/json; charset=utf-8').send(jsonInSlices({ version: r.version }, 'predictions', r.predictions));
