@@ -43,6 +43,8 @@ export interface Config {
   target: string;
   /** The label values the files write: `positive` = the client left (1 in the dataset), `negative` = stayed (0). */
   labels: { positive: string; negative: string };
+  /** How data files' bytes are read (input_encoding). */
+  inputEncoding: ParsedConfig['input_encoding'];
   id: string;
   model: ParsedConfig['model'];
   topK: number;
@@ -109,6 +111,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     maxCategories: c.max_categories,
     target: c.target_column,
     labels: { positive: c.target_positive, negative: c.target_negative },
+    inputEncoding: c.input_encoding,
     id: c.id_column,
     model: c.model,
     topK: c.top_k,

@@ -119,6 +119,9 @@ export const configSchema = z.strictObject({
   target_negative: z
     ._default(labelValue, '0')
     .check(z.describe('The label value meaning the client stayed, as the files write it (e.g. "No", "Active"). The dataset stores 0.')),
+  input_encoding: z
+    ._default(z.enum(['auto', 'utf-8', 'windows-1252', 'latin1']), 'auto')
+    .check(z.describe('How data files are read (test data and predict/score/drift input too): "auto" reads UTF-8 and a file that is not valid UTF-8 as Windows-1252 from its first non-UTF-8 line on, with one warning naming the file and that line; "utf-8" rejects such a file; "windows-1252" (Excel on Windows, western Europe) or "latin1" (ISO-8859-1) read every file so. A byte-order mark wins: UTF-8\'s is dropped, a UTF-16 file is read as UTF-16 (refused under "utf-8"). The dataset and every output are UTF-8.')),
   id_column: z._default(nonEmpty, 'corporation').check(z.describe('Client identifier column (text).')),
   model: z._default(
     z.strictObject({

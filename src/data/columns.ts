@@ -2,6 +2,7 @@ import type { Config, } from '../config/load.js';
 import type { FeatureType } from '../config/schema.js';
 import type { Labels } from './csv/labels.js';
 import { kindOf } from './kinds/index.js';
+import type { InputEncoding } from './csv/decode.js';
 
 /** What a data file must hold, by column name (files may order columns any way). */
 export interface TableSchema {
@@ -15,6 +16,8 @@ export interface TableSchema {
   requireId: boolean;
   /** The label values the input writes (config target_positive / target_negative); default "1" / "0". */
   labels?: Labels;
+  /** How files' bytes are read (config input_encoding); default "utf-8" (strict). Database rows are always UTF-8. */
+  encoding?: InputEncoding;
 }
 
 /** Per feature, whether its kind stores dictionary codes (a category column). */
@@ -23,7 +26,7 @@ export function codedFeatures(schema: Pick<TableSchema, 'features' | 'featureTyp
 }
 
 export function trainingSchema(c: Config): TableSchema {
-  return { id: c.id, features: c.features, featureTypes: c.featureTypes, target: c.target, requireTarget: true, requireId: true, labels: c.labels };
+  return { id: c.id, features: c.features, featureTypes: c.featureTypes, target: c.target, requireTarget: true, requireId: true, labels: c.labels, encoding: c.inputEncoding };
 }
 
 export function predictionSchema(c: Config): TableSchema {

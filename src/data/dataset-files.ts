@@ -372,8 +372,8 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   }
   if (dataset) return { dataset, hash: csvHash, source: 'bin' };
   const b = new DatasetBuilder(schema.features);
-  // finaldata.csv is riskwatch's own file: labels 1 / 0, whatever the input files write.
-  await readDataFile(csvPath, { ...schema, labels: DEFAULT_LABELS }, b);
+  // finaldata.csv is riskwatch's own file: UTF-8, labels 1 / 0, whatever the input files are.
+  await readDataFile(csvPath, { ...schema, labels: DEFAULT_LABELS, encoding: 'utf-8' }, b);
   return { dataset: b.build(), hash: csvHash, source: 'csv' };
 }
 

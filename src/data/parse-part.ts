@@ -44,12 +44,17 @@ export interface PartResult {
   lines: FormattedRows | null;
   /** Per feature, the part's own dictionary of a category column (its codes in x); the reader recodes them. */
   levels: (string[] | null)[];
+  /** input_encoding "auto" fell back to Windows-1252 at this line of the part (0: it did not). */
+  fallbackLine: number;
+  /** Lines of the part read as UTF-8 held characters beyond ASCII (so reading them as Windows-1252 would differ). */
+  sawNonAscii: boolean;
 }
 
 export function parsePart(req: PartRequest): PartResult {
   const builder = new DatasetBuilder(req.schema.features, 1024, { hashes: req.hashes });
   const rejects: LoggedReject[] = [];
-  const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r) });
+  let fallbackLine = 0;
+  const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r), onFallback: (e) => (fallbackLine = e.line) });
   // Synchronous reads: this thread has nothing else to do meanwhile, and fs/promises' file
   // handles would cost the thread's start-up more module loading than the reads take.
   const fd = openSync(req.path, 'r');
@@ -95,5 +100,7 @@ export function parsePart(req: PartRequest): PartResult {
     hashes,
     lines,
     levels: builder.levels.map((l) => (l ? l.texts : null)),
+    fallbackLine,
+    sawNonAscii: sink.sawNonAscii,
   };
 }

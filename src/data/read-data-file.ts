@@ -7,7 +7,8 @@ import type { TableSchema } from './columns.js';
 import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
 import { preformatRows, type FormattedRows } from './csv-rows.js';
-import { CsvRowSink, FileRejectedError, logReject, type RowCounts } from './row-sink.js';
+import { CsvRowSink, FileRejectedError, logFallback, logReject, type RowCounts } from './row-sink.js';
+import type { ReadEncoding } from './csv/decode.js';
 import { openRegular } from './open-regular.js';
 import type { Confinement } from './confinement.js';
 import { RiskwatchError } from '../util/errors.js';
@@ -20,6 +21,10 @@ export interface FileReadResult extends RowCounts {
   sha256: string;
   /** The accepted rows as finaldata.csv lines, in order — when asked for (csvLines) and the file was read in two parts. */
   csvLines?: FormattedRows[];
+  /** What the file was read as: UTF-8, the configured encoding, the one its byte-order mark declared, or Windows-1252 after "auto" fell back. */
+  encoding: ReadEncoding;
+  /** The first line that was not UTF-8, when input_encoding "auto" fell back to Windows-1252. */
+  fallbackLine?: number;
 }
 
 export interface ReadOptions {
@@ -122,6 +127,8 @@ export async function readDataFile(
   };
   let size = 0;
   let csvLines: FormattedRows[] | undefined;
+  /** Where "auto" fell back to Windows-1252 in the worker's part (the file's line), when only there. */
+  let fallbackLine = 0;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
     // Read-ahead: the next chunk is being read (in libuv's thread pool) while this one is parsed.
@@ -183,13 +190,25 @@ export async function readDataFile(
         await consume(part);
         // The worker starts as soon as the header's column positions are known.
         if (!parsing && usable && sink.map) {
-          if (sink.map.id < 0) usable = false;
-          else parsing = worker.parse({ path, name, schema, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true });
+          // A UTF-16 file's line breaks are two bytes: the split (at a 0x0A byte) may fall inside one.
+          if (sink.map.id < 0 || sink.encoding.startsWith('utf-16')) usable = false;
+          else {
+            // Read as the first part is now: a file "auto" already read as Windows-1252 goes on so.
+            const encoding = sink.encoding === 'utf-8' ? schema.encoding : sink.encoding === 'windows-1252' || sink.encoding === 'latin1' ? sink.encoding : schema.encoding;
+            parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true });
+          }
         }
       });
-      if (!parsing || sink.pendingBytes !== 0) {
+      // "auto" fell back to Windows-1252 in this part after the worker started (in UTF-8, then):
+      // its part is the one a single pass gives only if what it read as UTF-8 was all ASCII.
+      const workerEncoding = async () => {
+        if (!parsing || sink.fallbackLine === 0) return true;
+        const r = await parsing;
+        return 'error' in r || !r.part.sawNonAscii;
+      };
+      if (!parsing || sink.pendingBytes !== 0 || !(await workerEncoding())) {
         // No header yet, no id column, or the split fell inside a quoted field: one pass here.
-        const why = !sink.map ? 'no header before the split' : !usable ? 'no id column' : 'split inside a quoted field';
+        const why = !sink.map ? 'no header before the split' : !usable ? (sink.map.id < 0 ? 'no id column' : 'UTF-16') : sink.pendingBytes !== 0 ? 'split inside a quoted field' : 'the part was read as UTF-8, the file is Windows-1252';
         opts.log?.debug({ file: name, split }, `read ${name} in one part: ${why}`);
         worker.stop();
         await pump(split, Infinity, consume);
@@ -218,6 +237,11 @@ export async function readDataFile(
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
           for (const rej of shown) logReject(opts.log!, name, 'line', { ...rej, line: rej.line + lineOffset });
           sink.addCounts(p, shown.length);
+          if (p.fallbackLine > 0 && sink.fallbackLine === 0) {
+            // Only the worker's part was not UTF-8: the file's one warning, at the file's line.
+            fallbackLine = p.fallbackLine + lineOffset;
+            if (opts.log) logFallback(opts.log, name, fallbackLine, sink.sawNonAscii || p.sawNonAscii);
+          }
           opts.log?.debug({ file: name, split, rows: [builder.rows - startRows - p.rows, p.rows] }, `read ${name} in two parts`);
         }
       }
@@ -235,7 +259,9 @@ export async function readDataFile(
     worker?.stop();
     await fh.close();
   }
-  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(csvLines ? { csvLines } : {}) };
+  const encoding = fallbackLine > 0 ? 'windows-1252' : sink.encoding;
+  fallbackLine ||= sink.fallbackLine;
+  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(csvLines ? { csvLines } : {}), encoding, ...(fallbackLine > 0 ? { fallbackLine } : {}) };
 }
 
 function changedError(name: string): FileRejectedError {

@@ -15,18 +15,40 @@ export interface FieldError {
   line?: number;
 }
 
-/** Prediction input in columns, ready for predictProba (missing = NaN). */
+/**
+ * Prediction input in columns, ready for predictProba (missing = NaN): a category feature's
+ * column holds codes into `levels[j]`, the request's own dictionary of its texts (the model maps
+ * texts, not codes); null for numeric features.
+ */
 export interface ParsedRecords {
   ids: string[];
   x: Float64Array[];
   rows: number;
+  levels?: (readonly string[] | null)[];
 }
+
+/** A request's dictionary for one category feature: trimmed text → code (blank: missing). */
+class RequestLevels {
+  readonly texts: string[] = [];
+  private readonly codes = new Map<string, number>();
+  code(raw: string): number {
+    const text = raw.trim();
+    if (text === '') return Number.NaN;
+    let c = this.codes.get(text);
+    if (c === undefined) this.codes.set(text, (c = this.texts.push(text) - 1));
+    return c;
+  }
+}
+
+const isCategory = (config: Config, f: string) => config.featureTypes[f] === 'category';
 
 export type ParseOutcome = { ok: true; value: ParsedRecords } | { ok: false; errors: FieldError[] };
 
 const MAX_RECORDS = 1_000_000;
 
 function featureSchema(type: FeatureType) {
+  // A category is text, as in a data file (trimmed; blank is missing); a number is taken as its text.
+  if (type === 'category') return z.union([z.string(), z.number().finite()], { error: 'expected a string (a category) or null' }).nullable().optional();
   const n = type === 'count'
     ? z.number({ error: 'expected a number or null' }).int('expected a whole number').nonnegative('expected a non-negative number').max(Number.MAX_SAFE_INTEGER, 'too large')
     : z.number({ error: 'expected a number or null' }).finite('expected a finite number');
@@ -125,6 +147,7 @@ export function parseJsonRecords(body: unknown, config: Config, features: string
   const records = parsed.data.records as Array<Record<string, unknown>>;
   const rows = records.length;
   const x = features.map(() => new Float64Array(rows));
+  const dicts = features.map((f) => (isCategory(config, f) ? new RequestLevels() : null));
   const ids: string[] = new Array(rows);
   for (let i = 0; i < rows; i++) {
     const r = records[i];
@@ -132,10 +155,12 @@ export function parseJsonRecords(body: unknown, config: Config, features: string
     ids[i] = id === undefined ? `record-${i}` : String(id);
     for (let j = 0; j < features.length; j++) {
       const v = r[features[j]];
-      x[j][i] = typeof v === 'number' ? v : Number.NaN;
+      const dict = dicts[j];
+      if (dict) x[j][i] = v === null || v === undefined ? Number.NaN : dict.code(String(v));
+      else x[j][i] = typeof v === 'number' ? v : Number.NaN;
     }
   }
-  return { ok: true, value: { ids, x, rows } };
+  return { ok: true, value: { ids, x, rows, levels: dicts.map((d) => (d ? d.texts : null)) } };
 }
 
 /** Validate a CSV body (header row; columns by name; the id column optional). */
@@ -168,6 +193,7 @@ export function parseCsvRecords(body: Buffer, config: Config, features: string[]
   const rows = data.length;
   if (rows > MAX_RECORDS) return { ok: false, errors: [{ record: null, field: null, message: `at most ${MAX_RECORDS} records` }] };
   const x = features.map(() => new Float64Array(rows));
+  const dicts = features.map((f) => (isCategory(config, f) ? new RequestLevels() : null));
   const ids: string[] = new Array(rows);
   const errors: FieldError[] = [];
   for (let i = 0; i < rows; i++) {
@@ -181,6 +207,11 @@ export function parseCsvRecords(body: Buffer, config: Config, features: string[]
     for (let j = 0; j < features.length; j++) {
       const f = features[j];
       const text = rec.fields[map.features[j]];
+      const dict = dicts[j];
+      if (dict) {
+        x[j][i] = dict.code(text);
+        continue;
+      }
       if (text.trim() === '') {
         x[j][i] = Number.NaN;
         continue;
@@ -197,5 +228,5 @@ export function parseCsvRecords(body: Buffer, config: Config, features: string[]
     }
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, value: { ids, x, rows } };
+  return { ok: true, value: { ids, x, rows, levels: dicts.map((d) => (d ? d.texts : null)) } };
 }

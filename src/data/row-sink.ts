@@ -6,6 +6,7 @@ import { REJECTED, kindOf } from './kinds/index.js';
 import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { FastRows } from './fast-row.js';
+import type { ReadEncoding } from './csv/decode.js';
 
 // The row validator every source feeds (files, database rows as CSV, the second part of a file
 // on the parse worker's thread). Kept apart from read-data-file.ts so the worker's bundle holds
@@ -59,7 +60,12 @@ export class CsvRowSink {
     const useFastPath = (m: ColumnMap) => {
       if (opts.fastPath !== false) this.parser.fast = this.fastRows = FastRows.for(m, schema, builder, this.missing);
     };
-    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected, useFastPath), { midFile: opts.map !== undefined });
+    const onFallback =
+      opts.onFallback ??
+      ((e: { line: number; utf8Before: boolean }) => {
+        if (opts.log) logFallback(opts.log, name, e.line, e.utf8Before);
+      });
+    this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected, useFastPath), { midFile: opts.map !== undefined, encoding: schema.encoding ?? 'utf-8', onFallback });
     if (opts.map) useFastPath(opts.map);
   }
 
@@ -81,6 +87,21 @@ export class CsvRowSink {
   /** 0 when the bytes pushed so far end exactly between two records (not inside a quoted field). */
   get pendingBytes(): number {
     return this.parser.pendingBytes;
+  }
+
+  /** What the input is being read as (UTF-8, or the encoding it fell back to or its byte-order mark declared). */
+  get encoding(): ReadEncoding {
+    return this.parser.encoding;
+  }
+
+  /** The line input_encoding "auto" fell back to Windows-1252 at; 0 if it did not. */
+  get fallbackLine(): number {
+    return this.parser.fallbackLine;
+  }
+
+  /** Lines read as UTF-8 held characters beyond ASCII (input_encoding "auto" only). */
+  get sawNonAscii(): boolean {
+    return this.parser.sawNonAscii;
   }
 
   /** The line the next record starts on. */
@@ -137,6 +158,8 @@ export interface SinkOptions {
   onReject?: (r: LoggedReject) => void;
   /** Take the usual rows by the fast path (fast-row.ts). Default true; false (tests) keeps every row on the general path. */
   fastPath?: boolean;
+  /** Told instead of `log` when input_encoding "auto" falls back to Windows-1252 (the parse worker reports it back). */
+  onFallback?: (e: { line: number; utf8Before: boolean }) => void;
 }
 
 interface SinkState {
@@ -144,6 +167,15 @@ interface SinkState {
   rowsRead: number;
   rowsRejected: number;
   logged: number;
+}
+
+/**
+ * The one warning for a file input_encoding "auto" read as Windows-1252: the file and the first
+ * line that was not UTF-8. (`line` here is the file's own.)
+ */
+export function logFallback(log: Logger, name: string, line: number, utf8Before: boolean): void {
+  const before = utf8Before ? '; the lines before it were valid UTF-8 and were read as UTF-8' : '';
+  log.warn({ file: name, line, encoding: 'windows-1252' }, `${name} is not UTF-8 from line ${line} on: read as Windows-1252${before} (input_encoding "auto"; set input_encoding to the files' encoding to silence this)`);
 }
 
 /** One reject log line (shared by both parts of a file read in two parts, so they read the same). */

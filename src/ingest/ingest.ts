@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { codedFeatures, trainingSchema } from '../data/columns.js';
 import { warnManyCategories } from './category-warnings.js';
+import type { ReadEncoding } from '../data/csv/decode.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
 import type { FormattedRows } from '../data/csv-rows.js';
@@ -35,6 +36,10 @@ export interface IngestFileResult extends IngestCounts {
   size?: number;
   sha256?: string;
   reason?: string;
+  /** Set when the file was not read as UTF-8: the encoding it was read in (input_encoding, its byte-order mark, or "auto"'s fallback). */
+  encoding?: ReadEncoding;
+  /** input_encoding "auto" read the file as Windows-1252 from this line on: the first line that was not UTF-8. */
+  notUtf8Line?: number;
 }
 
 /** One configured source's part in an ingest (`sources` in `ingest --json`). */
@@ -350,6 +355,8 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
         missing: r.missing,
         size: r.size,
         sha256: r.sha256,
+        ...(r.encoding !== 'utf-8' && { encoding: r.encoding }),
+        ...(r.fallbackLine !== undefined && { notUtf8Line: r.fallbackLine }),
       };
       if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
       results.push(res);

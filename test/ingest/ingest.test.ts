@@ -62,8 +62,8 @@ function cliIngest(ws: Ws): { status: number; out: any; logs: any[]; stderr: str
 const BASE = ['base1,1,2,3,0', 'base2,4,5,6,1', 'base3,0,0,0,1'];
 
 /** A workspace whose dataset already holds BASE (ingested from a_base.csv). */
-async function withBase(): Promise<Ws> {
-  const ws = makeWorkspace();
+async function withBase(config: Record<string, unknown> = {}): Promise<Ws> {
+  const ws = makeWorkspace(config);
   put(ws, 'a_base.csv', csv(...BASE));
   const r = await run(ws);
   assert.equal(file(r, 'a_base.csv').status, 'ingested');
@@ -205,21 +205,22 @@ describe('file-level rejects: status "rejected", other files still ingest, earli
       Buffer.from([HEADER, ...Array.from({ length: 80_000 }, (_, i) => (i === 5 ? GOOD[0] : `l${i},${i},1,2,0`))].join('\n') + '\n'),
       Buffer.from('caf\xe9,1,2,3,0\n', 'latin1'),
     ]);
-  const cases: Array<{ name: string; content: () => string | Buffer | 'dir'; reason: RegExp; recorded?: boolean }> = [
+  const cases: Array<{ name: string; content: () => string | Buffer | 'dir'; reason: RegExp; recorded?: boolean; config?: Record<string, unknown> }> = [
     { name: 'required column missing', content: () => 'corporation,lastmonth_activity,lastyear_activity,exited\na,1,2,0\n', reason: /required column "number_of_employees" is missing/ },
     { name: 'duplicated column', content: () => 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited,lastyear_activity\na,1,2,3,0,2\n', reason: /column "lastyear_activity" appears 2 times/ },
     { name: 'empty file (0 bytes)', content: () => '', reason: /file is empty/ },
     { name: 'only blank lines', content: () => '\n\r\n\n', reason: /no header row/ },
     { name: 'binary with NUL bytes (an SQLite file)', content: () => Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(84, 0), Buffer.from('\n\x01\x02')]), reason: /binary data \(NUL bytes\).*\(line 1\)/ },
     { name: 'gzip-compressed bytes named .csv', content: () => gzipSync(Buffer.from(csv(...GOOD))), reason: /gzip-compressed/ },
-    { name: 'latin-1 bytes (after a MiB of good rows)', content: latin1Big, reason: /not UTF-8.*\(line 80002\)/ },
+    // input_encoding "utf-8" (strict); "auto", the default, reads it as Windows-1252 (test/data/encodings.test.ts).
+    { name: 'latin-1 bytes (after a MiB of good rows), input_encoding "utf-8"', content: latin1Big, reason: /not UTF-8.*\(line 80002\)/, config: { input_encoding: 'utf-8' } },
     { name: 'unterminated quote (after good rows)', content: () => csv(...GOOD, 'ok,1,1,1,0', '"never closed,1,1,1,0', 'x,1,1,1,0'), reason: /unterminated quoted field.*\(line 5\)/ },
     { name: 'a directory named x.csv', content: () => 'dir', reason: /is a directory/, recorded: false },
   ];
 
   for (const c of cases) {
     test(c.name, async () => {
-      const ws = await withBase();
+      const ws = await withBase(c.config);
       const content = c.content();
       if (content === 'dir') mkdirSync(join(ws.source, 'm_bad.csv'));
       else put(ws, 'm_bad.csv', content);

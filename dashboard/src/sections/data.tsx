@@ -34,6 +34,11 @@ export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
                 <tr key={name}>
                   <td>{name}</td>
                   <td class="num">{int(s.count)}</td>
+                  {s.unique !== undefined ? (
+                    // A category column: pandas' describe() of text instead of the numeric statistics.
+                    <td colSpan={7}>{`${int(s.unique)} categories · most frequent ${JSON.stringify(s.top ?? '')} (${int(s.freq ?? 0)})`}</td>
+                  ) : (
+                    <>
                   <td class="num">{formatStat(s.mean)}</td>
                   <td class="num">{formatStat(s.std)}</td>
                   <td class="num">{formatStat(s.min)}</td>
@@ -41,6 +46,8 @@ export function DataSection({ diagnosis }: { diagnosis?: Diagnosis }) {
                   <td class="num">{formatStat(s.median)}</td>
                   <td class="num">{formatStat(s.q75)}</td>
                   <td class="num">{formatStat(s.max)}</td>
+                    </>
+                  )}
                 </tr>
               ))}
             </tbody>

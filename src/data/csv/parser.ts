@@ -1,4 +1,5 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { byteOrderMark, decoderFor, ENCODING_NAMES, type Decoder, type InputEncoding, type ReadEncoding } from './decode.js';
 
 /**
  * The CSV hot path: a push parser over raw bytes (RFC 4180). It never turns a whole file into a
@@ -6,7 +7,9 @@ import { isUtf8 } from 'node:buffer';
  * asks for become strings. Numbers are parsed straight from the bytes (see cells.ts).
  *
  * Accepted: UTF-8 with or without BOM, LF or CRLF, quoted fields with commas, doubled quotes and
- * line breaks. Blank lines are skipped (as pandas and csv-parse's skip_empty_lines do).
+ * line breaks. Blank lines are skipped (as pandas and csv-parse's skip_empty_lines do). Other
+ * encodings (options.encoding, decode.ts) are turned into UTF-8 as the chunks arrive, before
+ * anything else looks at them: the UTF-8 path itself is unchanged.
  */
 
 const QUOTE = 34;
@@ -81,6 +84,15 @@ export interface CsvParserOptions {
    * parts): no BOM or compression check, which only the file's first bytes get. Lines count from 1.
    */
   midFile?: boolean;
+  /**
+   * The input's encoding (config input_encoding); default "utf-8": anything else is an error, as
+   * for request bodies. "auto": UTF-8, and from the first line that is not valid UTF-8 on,
+   * Windows-1252 (onFallback is told). A byte-order mark decides: UTF-8's is dropped (the file is
+   * then read as "auto" would), UTF-16's decodes the file as UTF-16 (refused under "utf-8").
+   */
+  encoding?: InputEncoding;
+  /** "auto" fell back to Windows-1252 at `line` (of this input); `utf8Before`: lines before it held non-ASCII UTF-8. */
+  onFallback?: (e: { line: number; utf8Before: boolean }) => void;
 }
 
 const COMPRESSED: Array<[string, number[]]> = [
@@ -119,6 +131,16 @@ export class CsvParser {
   private head: Buffer | null = null;
   private readonly rec = new CsvRecord();
   private readonly maxRecordBytes: number;
+  /** "auto" until the first line that is not UTF-8; "utf-8": strict; else the decoder decides. */
+  private mode: InputEncoding;
+  /** Set once the input is read in an encoding other than UTF-8: every chunk goes through it. */
+  private decoder: Decoder | null = null;
+  private readonly onFallback?: CsvParserOptions['onFallback'];
+  /** Some UTF-8 check so far saw a byte ≥ 0x80 (valid UTF-8 beyond ASCII). Tracked in "auto" only. */
+  sawNonAscii = false;
+  /** The line "auto" fell back to Windows-1252 at, or 0. */
+  fallbackLine = 0;
+  private readonly notUtf8: string;
   /**
    * Tried first at each record start (see fast-row.ts): takes as many records as it can (each
    * one line, handed to its own consumer instead of onRecord) and returns where the first one it
@@ -132,6 +154,16 @@ export class CsvParser {
   ) {
     this.maxRecordBytes = opts.maxRecordBytes ?? 64 * 1024 * 1024;
     this.started = opts.midFile === true;
+    this.mode = opts.encoding ?? 'utf-8';
+    // Where the encoding is the config's, say which key would read the file.
+    this.notUtf8 = opts.encoding === undefined ? 'file is not UTF-8 text (save it as UTF-8)' : 'file is not UTF-8 text (input_encoding is "utf-8": save it as UTF-8, or set input_encoding to "auto" or the encoding it is in)';
+    this.onFallback = opts.onFallback;
+    if (this.mode === 'windows-1252' || this.mode === 'latin1') this.decoder = decoderFor(this.mode);
+  }
+
+  /** What the input is being read as (after a fallback or a byte-order mark: that encoding). */
+  get encoding(): ReadEncoding {
+    return this.decoder?.encoding ?? 'utf-8';
   }
 
   /** Bytes pushed but not yet handed out as records (0: the input so far ends between records). */
@@ -161,13 +193,25 @@ export class CsvParser {
     this.feed(data);
   }
 
-  /** Check the start of the file for compression magic and strip a UTF-8 BOM. */
+  /** Check the start of the file for compression magic and a byte-order mark (dropped; it decides the encoding). */
   private begin(data: Buffer): Buffer {
     this.started = true;
     for (const [name, magic] of COMPRESSED) {
       if (startsWith(data, magic)) throw new CsvFormatError(`file is ${name}-compressed, not CSV text; decompress it first`, 1);
     }
-    return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+    const bom = byteOrderMark(data);
+    if (!bom) return data;
+    if (bom.encoding === 'utf-8') {
+      // Declared UTF-8: read as such, whatever input_encoding says; should it lie, "auto"'s fallback still applies.
+      if (this.decoder) {
+        this.decoder = null;
+        this.mode = 'auto';
+      }
+    } else {
+      if (this.mode === 'utf-8') throw new CsvFormatError(`file is ${ENCODING_NAMES[bom.encoding]} (it begins with that byte-order mark), not UTF-8; save it as UTF-8, or set input_encoding to "auto"`, 1);
+      this.decoder = decoderFor(bom.encoding);
+    }
+    return data.subarray(bom.length);
   }
 
   /** Append `data` after the carried-over bytes, growing the working buffer only when it is too small. */
@@ -184,16 +228,25 @@ export class CsvParser {
 
   private feed(data: Buffer): void {
     const at = this.used;
-    this.append(data);
+    if (this.decoder) {
+      // Decoded text is valid UTF-8 by construction; only NUL bytes (binary data) are looked for.
+      data = this.decoder.decode(data);
+      this.append(data);
+      this.checkNul(at);
+      this.checked = this.used;
+    } else {
+      this.append(data);
+      // Check up to the last LF (LF never occurs inside a UTF-8 sequence); the rest waits for more.
+      // Searched in the new bytes only: a long record arriving in many small chunks stays linear.
+      const lastLf = data.lastIndexOf(LF);
+      if (lastLf >= 0) {
+        const to = at + lastLf + 1;
+        // An "auto" fallback decodes the bytes from the failing line on, in place: all is checked then.
+        this.checked = this.checkText(this.work, this.checked, to) ? to : this.used;
+      }
+    }
     const work = this.work;
     const len = this.used;
-    // Check up to the last LF (LF never occurs inside a UTF-8 sequence); the rest waits for more.
-    // Searched in the new bytes only: a long record arriving in many small chunks stays linear.
-    const lastLf = data.lastIndexOf(LF);
-    if (lastLf >= 0) {
-      this.checkText(work, this.checked, at + lastLf + 1);
-      this.checked = at + lastLf + 1;
-    }
     const consumed = this.parse(work, len, false);
     const rest = len - consumed;
     if (rest > this.maxRecordBytes) {
@@ -212,8 +265,15 @@ export class CsvParser {
       this.head = null;
       if (data.length) this.feed(data);
     }
+    if (this.decoder) {
+      const rest = this.decoder.end();
+      if (rest.length) {
+        const at = this.used;
+        this.append(rest);
+        this.checkNul(at);
+      }
+    } else if (this.used > this.checked) this.checkText(this.work, this.checked, this.used);
     const len = this.used;
-    if (len > this.checked) this.checkText(this.work, this.checked, len);
     this.checked = len;
     if (len > 0) {
       this.used = 0;
@@ -225,13 +285,18 @@ export class CsvParser {
   /**
    * Binary bytes or invalid UTF-8 make the file unusable; report the line where they start.
    * `from` is a line start inside the unconsumed bytes, whose first line is `this.line`.
+   * In "auto", the first line that is not UTF-8 switches the input to Windows-1252 instead: the
+   * bytes from that line on are decoded in place, and false says so (nothing more to check).
    */
-  private checkText(buf: Buffer, from: number, to: number): void {
-    if (to <= from) return;
+  private checkText(buf: Buffer, from: number, to: number): boolean {
+    if (to <= from) return true;
     const region = buf.subarray(from, to);
     const nul = region.indexOf(0);
     const bad = nul >= 0 || !isUtf8(region);
-    if (!bad) return;
+    if (!bad) {
+      if (this.mode === 'auto' && !this.sawNonAscii && !isAscii(region)) this.sawNonAscii = true;
+      return true;
+    }
     // Rare path: find the first offending line for the message.
     let line = this.line + countLfIn(buf, 0, from);
     let start = 0;
@@ -240,11 +305,34 @@ export class CsvParser {
       if (end < 0) end = region.length;
       const slice = region.subarray(start, end);
       if (slice.indexOf(0) >= 0) throw new CsvFormatError('file holds binary data (NUL bytes), not CSV text', line);
-      if (!isUtf8(slice)) throw new CsvFormatError('file is not UTF-8 text (save it as UTF-8)', line);
+      if (!isUtf8(slice)) {
+        if (this.mode !== 'auto') throw new CsvFormatError(this.notUtf8, line);
+        this.fallBack(from + start, line);
+        return false;
+      }
+      if (this.mode === 'auto' && !this.sawNonAscii && !isAscii(slice)) this.sawNonAscii = true;
       start = end + 1;
       line++;
     }
-    throw new CsvFormatError('file is not UTF-8 text (save it as UTF-8)', line);
+    throw new CsvFormatError(this.notUtf8, line);
+  }
+
+  /** "auto" found `line` (starting at work offset `at`) not UTF-8: from there on, Windows-1252. */
+  private fallBack(at: number, line: number): void {
+    const raw = Buffer.from(this.work.subarray(at, this.used));
+    this.decoder = decoderFor('windows-1252');
+    this.fallbackLine = line;
+    this.used = at;
+    this.append(this.decoder!.decode(raw));
+    this.checkNul(at);
+    this.onFallback?.({ line, utf8Before: this.sawNonAscii });
+  }
+
+  /** NUL bytes in work[from, used) (decoded text): binary data, reported at their line. */
+  private checkNul(from: number): void {
+    const nul = this.work.subarray(from, this.used).indexOf(0);
+    if (nul < 0) return;
+    throw new CsvFormatError('file holds binary data (NUL bytes), not CSV text', this.line + countLfIn(this.work, 0, from + nul));
   }
 
   /**
@@ -359,6 +447,7 @@ export class CsvParser {
     return recordStart;
   }
 }
+
 
 function countLfIn(buf: Buffer, from: number, to: number): number {
   // Look only at [from, to): an unbounded indexOf scans on to the next line break, which made a

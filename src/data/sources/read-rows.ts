@@ -64,7 +64,8 @@ export async function readCsvChunks(
   opts: { watermark: string | null; useHash: boolean; extra: string[]; log?: Logger },
 ): Promise<SourceRead> {
   const start = builder.rows;
-  const sink = new CsvRowSink(source, schema, builder, { log: opts.log, where: 'row' });
+  // The drivers hand text over as UTF-8 whatever the database stores: input_encoding is for files.
+  const sink = new CsvRowSink(source, { ...schema, encoding: 'utf-8' }, builder, { log: opts.log, where: 'row' });
   const hash = createHash('sha256');
   try {
     for await (const chunk of chunks) {

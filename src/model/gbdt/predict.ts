@@ -5,7 +5,7 @@ import type { GbdtModel } from './types.js';
  * A model's trees compiled into flat typed arrays (all trees' nodes end to end, children as
  * absolute indices) so the scoring loop reads a few small arrays and never an object.
  * A categorical node points at 256 bytes of `catWay`: per code 1 = left, 0 = right, 2 = missing's
- * way (a code the training rows never had, or one out of range).
+ * way (a code the training rows never had — when knownCategories is given — or one out of range).
  */
 export class GbdtPredictor {
   readonly roots: Int32Array;
@@ -20,7 +20,7 @@ export class GbdtPredictor {
   private readonly catWay: Uint8Array;
   readonly baseScore: number;
 
-  constructor(model: Pick<GbdtModel, 'baseScore' | 'trees' | 'knownCategories'>) {
+  constructor(model: Pick<GbdtModel, 'baseScore' | 'trees'> & { knownCategories?: GbdtModel['knownCategories'] }) {
     const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
     this.baseScore = model.baseScore;
     this.roots = new Int32Array(model.trees.length);
@@ -48,8 +48,12 @@ export class GbdtPredictor {
         const c = t.categories[i];
         if (c !== null && t.feature[i] >= 0) {
           const way = this.catWay.subarray(catAt, catAt + 256);
-          way.fill(2);
-          for (const code of model.knownCategories[t.feature[i]] ?? []) if (code < 256) way[code] = 0;
+          // Without the training codes (a document that does not carry them) every code is known.
+          const known = model.knownCategories?.[t.feature[i]];
+          if (known) {
+            way.fill(2);
+            for (const code of known) if (code < 256) way[code] = 0;
+          }
           for (const code of c) way[code] = 1;
           this.catOffset[j] = catAt;
           catAt += 256;

@@ -129,7 +129,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   y = chart(byName.get('score-history'), y, 330);
   if (d.drift) {
     y = heading(`Drift of the newest data against ${d.model.version}'s training data`, y);
-    y = note(`${d.drift.current.source.charAt(0).toUpperCase()}${d.drift.current.source.slice(1)} against a reference of ${int(d.drift.reference.rows)} rows. A feature drifts when its deciding test says so (config drift.*); PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 major.`, y, 8.5);
+    y = note(`${d.drift.current.source.charAt(0).toUpperCase()}${d.drift.current.source.slice(1)} against a reference of ${int(d.drift.reference.rows)} rows. A feature drifts when its deciding test says so (config drift.*); PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 major.${Object.values(d.drift.features).some((r) => r.kind === 'category') ? ' For a category feature the test is chi-square (p) or Jensen–Shannon (distance), and "Outside range" is the share of rows in categories the training data never had.' : ''}`, y, 8.5);
     // Widths from the longest cell each column holds at 8.5 pt ("number_of_employees",
     // "Wasserstein", "possible"): no cell is cut to an ellipsis.
     const cols: Column[] = [{ header: 'Feature', width: 108 }, { header: 'Deciding test', width: 66 }, { header: 'KS D', width: 36, align: 'right' }, { header: 'KS p', width: 40, align: 'right' }, { header: 'W/std', width: 38, align: 'right' }, { header: 'PSI', width: 36, align: 'right' }, { header: 'Missing Δ', width: 50, align: 'right' }, { header: 'Outside range', width: 48, align: 'right' }, { header: 'Level', width: CONTENT - 422, align: 'center' }];
@@ -139,7 +139,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     const pv = (p: number) => (p < 0.001 ? '<0.001' : num(p, 3));
     const rows = entries.map(([f, r]) =>
       r.kind === 'category'
-        ? [f, r.method === 'chi2' ? `chi2 p ${pv(r.chi2.pValue)}` : `JS ${num(r.jensenShannon, 3)}`, '—', '—', '—', num(r.psi.value, 3), formatPoints(r.missingRateChange), `${formatShare(r.unseenShare)} new`, r.level]
+        ? [f, r.method === 'chi2' ? `chi2 p ${pv(r.chi2.pValue)}` : `JS ${num(r.jensenShannon, 3)}`, '—', '—', '—', num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.unseenShare), r.level]
         : [f, r.method === 'ks' ? 'KS' : 'Wasserstein', num(r.ks.statistic, 3), pv(r.ks.pValue), num(r.wasserstein, 3), num(r.psi.value, 3), formatPoints(r.missingRateChange), formatShare(r.outOfRangeShare), r.level],
     );
     drawTable(doc, PAGE.margin, y, cols, rows, { fontSize: 8.5, colors: entries.map(([, r]) => LEVEL_COLORS[r.level] ?? null) });

@@ -103,6 +103,12 @@ test('missing values learned: rows missing x0 behave like high x0 and go that wa
   assert.equal(r[2], r[0]);
   assert.equal(r[3], r[0]);
   assert.notEqual(r[4], r[5]);
+  // Trees alone (no training codes): code 3 is then an ordinary code outside the left set.
+  const bare = new GbdtPredictor({ baseScore: mc.baseScore, trees: mc.trees }).rawScores([Float64Array.from([3, 9])]);
+  const left = mc.trees[0].categories[0]!;
+  const rightCode = [0, 1, 2, 4].find((code) => !left.includes(code))!;
+  assert.equal(bare[0], pc.rawScores([Float64Array.from([rightCode])])[0]);
+  assert.equal(bare[1], r[0], 'out of range still goes the missing way');
 });
 
 test('bad input: one class, mismatched columns, max_iter 0, constant and all-missing features', () => {
