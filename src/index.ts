@@ -58,6 +58,8 @@ export { noProgress, terminalProgress, type Progress } from './util/progress.js'
 export { LOCKED_EXIT_CODE } from './pipeline/lock.js';
 export { runSchedule } from './pipeline/run-schedule.js';
 export { validateSchedule } from './pipeline/schedule.js';
+export { init, type InitOptions, type InitResult } from './init/init.js';
+export type { ColumnDecision, FeatureKind as InitFeatureKind } from './init/decide-columns.js';
 
 // What the HTTP server (src/server/) calls; it imports nothing else of the library.
 export { VERSION_ID } from './registry/versions.js';

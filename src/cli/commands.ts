@@ -5,6 +5,7 @@ import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
 import { gracefulStop } from './stop.js';
+import { formatInit } from './format-init.js';
 
 /**
  * Every command: parse flags → call the library → print. No logic lives here. Each command
@@ -164,6 +165,20 @@ export function registerCommands(program: Command): void {
           : 'no runs yet',
       { record: false });
     });
+
+  program
+    .command('init')
+    .description('start a workspace from one data export: decide the id, the label and each column\'s kind, write config.json and the folders')
+    .requiredOption('--data <file>', 'the export (CSV; UTF-8 or Windows-1252, any size)')
+    .option('--out <file>', 'config file to write; its folder is the workspace', 'config.json')
+    .option('--force', 'overwrite an existing config')
+    .option('--target <column>', 'the label column (default: found by its name and values)')
+    .option('--id <column>', 'the client id column (default: found by its name and uniqueness)')
+    .option('--test-share <share>', 'share of each class split off as test data when the test folder is empty (0: no split)', floatArg('--test-share', 0, 0.9), 0.2)
+    .option('--seed <n>', 'random seed of the test split', intArg('--seed'), 42)
+    .action((o: { data: string; out: string; force?: boolean; target?: string; id?: string; testShare: number; seed: number }) =>
+      runPlain(g(), async () => (await import('../init/init.js')).init(o), (r) => formatInit(r)),
+    );
 
   program
     .command('simulate')

@@ -43,9 +43,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   const ds = opts.holdout ? selectRows(loaded.dataset, opts.holdout, 0) : loaded.dataset;
   let positives = 0;
   for (let i = 0; i < ds.rows; i++) positives += ds.y[i];
-  if (ds.rows < 2 || positives === 0 || positives === ds.rows) {
-    throw new DataError(`dataset ${loaded.hash.slice(0, 12)} has ${ds.rows} rows with ${positives} positive labels: training needs both classes`);
-  }
+  if (ds.rows < 2 || positives === 0 || positives === ds.rows) throw new DataError(oneClassMessage(config, loaded.hash, ds.rows, positives));
   const t0 = performance.now();
   const holdout = holdoutKey(opts.holdout);
   const same = await findSameTraining(ctx, loaded.hash, ds.features, holdout);
@@ -116,4 +114,20 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     ms,
     reused: false,
   };
+}
+
+/**
+ * Why a dataset cannot be trained on: one class only. Names the label values, since the usual
+ * cause is a target_positive / target_negative that is not written as the files write it (every
+ * other value was rejected as invalid_label at ingest).
+ */
+function oneClassMessage(config: Context['config'], hash: string, rows: number, positives: number): string {
+  const { target, labels } = config;
+  const pos = `"${labels.positive}" (target_positive, left)`;
+  const neg = `"${labels.negative}" (target_negative, stayed)`;
+  const head = `dataset ${hash.slice(0, 12)} has ${rows} row${rows === 1 ? '' : 's'}`;
+  if (rows < 2) return `${head}: training needs rows of both classes, ${pos} and ${neg} in column "${target}"`;
+  const only = positives === 0 ? neg : pos;
+  const missing = positives === 0 ? pos : neg;
+  return `${head}, every one labelled ${only}: training needs both classes, and no row has ${missing} in column "${target}" — check that value is written as in the files (rows with other labels were rejected as invalid_label at ingest)`;
 }

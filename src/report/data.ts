@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
 import { readDataset } from '../data/dataset-files.js';
-import { NO_LABEL, selectRows, type Dataset } from '../data/dataset.js';
+import { NO_LABEL, levelsOf, selectRows, type Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { computeMetrics, type ClassificationMetrics } from '../model/metrics.js';
 import { modelFeatureNames, type ModelDocument } from '../contracts/model-document.js';
@@ -18,6 +18,7 @@ import { clientFeatures, rankedRiskList, highestRisk } from '../population/risk-
 import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
+import { categoryShares, type CategoryShare } from './charts/category-shares.js';
 import type { ScorePoint } from './charts/score-history.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
 import { commandDetail } from '../store/command-detail.js';
@@ -36,7 +37,7 @@ export interface ReportData {
   deployedBy: { id: number; reason: string } | null;
   test: { path: string; metrics: ClassificationMetrics; curves: RankCurves; calibration: ReturnType<typeof calibration> };
   reference: ModelReference | null;
-  drift: (DriftReport & { histograms: Record<string, Histogram> }) | null;
+  drift: (DriftReport & { histograms: Record<string, Histogram>; categoryShares?: Record<string, CategoryShare[]> }) | null;
   scores: ScorePoint[];
   diagnosis: Diagnosis;
   topClients: Array<{ rank: number; id: string; probability: number; features: Record<string, number | null> }>;
@@ -81,11 +82,15 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
       const unlabeled: Dataset = { ...batch, y: new Uint8Array(batch.rows).fill(NO_LABEL) };
       const report = analyseDrift(config, doc, reference, unlabeled, await f1History(ctx, doc.version), `newest ${batch.rows.toLocaleString('en-US')} ${batch.rows === 1 ? 'row' : 'rows'}`, loaded.hash);
       const histograms: Record<string, Histogram> = {};
+      const categoryShareBars: Record<string, CategoryShare[]> = {};
       modelFeatureNames(doc).forEach((f, j) => {
-        // Numeric features only: a category feature's drift is in the table (its bar chart is to come).
-        if (!reference.categories?.[f]) histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count');
+        // A category feature: bars of category shares; a numeric one: a histogram.
+        const cat = reference.categories?.[f];
+        const levels = levelsOf(batch, j);
+        if (cat && levels) categoryShareBars[f] = categoryShares(cat, batch.x[j], batch.rows, levels);
+        else if (!cat) histograms[f] = featureHistogram(reference.features[f], batch.x[j], (config.featureTypes[f] ?? 'count') === 'count');
       });
-      drift = { ...report, histograms };
+      drift = { ...report, histograms, categoryShares: categoryShareBars };
     }
   }
   // The same call list as GET /risk and the dashboard: the current clients, one row each. A

@@ -22,6 +22,8 @@ const usage: Array<[string, string[], RegExp]> = [
   ['run --margin -0.5', ['run', '--margin', '-0.5'], /^--margin: expected a number from 0 to 1, got "-0\.5"$/],
   ['run --margin 1.5', ['run', '--margin', '1.5'], /^--margin: expected a number from 0 to 1, got "1\.5"$/],
   ['serve --port 70000', ['serve', '--port', '70000'], /^--port: expected a whole number from 0 to 65535, got "70000"$/],
+  ['init without --data', ['init'], /required option '--data <file>' not specified/],
+  ['init --test-share 2', ['init', '--data', 'never-read.csv', '--test-share', '2'], /^--test-share: expected a number from 0 to 0\.9, got "2"$/],
   ['--log-level bogus', ['--log-level', 'bogus', 'models'], /^--log-level: expected fatal, error, warn, info, debug, trace or silent, got "bogus"$/],
 ];
 

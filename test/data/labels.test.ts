@@ -1,6 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -20,7 +20,7 @@ import { DatasetBuilder } from '../../src/data/dataset.ts';
 import { readDataFile } from '../../src/data/read-data-file.ts';
 import { readDataset } from '../../src/data/dataset-files.ts';
 import { trainingSchema } from '../../src/data/columns.ts';
-import { makeWorkspace, seedWorkspace, HEADER } from '../helpers/workspace.ts';
+import { cli, makeWorkspace, seedWorkspace, HEADER } from '../helpers/workspace.ts';
 import { PG_URL, randomSchema, dropSchema } from '../helpers/postgres.ts';
 import { workspaceConfig } from '../../src/config/workspace-config.ts';
 
@@ -182,5 +182,37 @@ describe('labels as the file has them', () => {
     assert.deepEqual(s.rejectedByReason, { invalid_label: 1, missing_label: 1 });
     const csv = parse(readFileSync(join(ws.dir, 'ingesteddata', 'finaldata.csv'))) as string[][];
     assert.deepEqual(csv.slice(1).map((row) => [row[0], row[4]]), [['a', '1'], ['b', '0'], ['c', '0']]);
+  });
+});
+
+describe('bad labels, at training', () => {
+  test('a positive label that never occurs (written otherwise in the files): train and run stop with one line naming the values; nothing is deployed', async () => {
+    const ws = makeWorkspace({ target_positive: 'Yes', target_negative: 'Stayed' });
+    const rows = Array.from({ length: 40 }, (_, i) => `c${i},${i},${i * 3},${i % 7},${i % 3 === 0 ? 'Churned' : 'Stayed'}`);
+    writeFileSync(join(ws.source, 'a.csv'), [HEADER, ...rows].join('\n') + '\n');
+    writeFileSync(join(ws.test, 't.csv'), [HEADER, ...rows.slice(0, 10)].join('\n') + '\n');
+    await withContext(ws.config, async (ctx) => {
+      const r = await ingest(ctx);
+      assert.deepEqual(r.files[0].rejectedByReason, { invalid_label: 14 });
+      await assert.rejects(train(ctx), (err: Error) => {
+        assert.match(err.message, /has 26 rows, every one labelled "Stayed" \(target_negative, stayed\): training needs both classes, and no row has "Yes" \(target_positive, left\) in column "exited"/);
+        assert.ok(!err.message.includes('\n'));
+        return true;
+      });
+    });
+    const run = cli(['--config', ws.config, 'run', '--json']);
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr + run.stdout, /no row has "Yes" \(target_positive, left\)/);
+    assert.ok(!/\n\s+at /.test(run.stderr), 'no stack trace');
+    assert.ok(!existsSync(join(ws.dir, 'production_deployment', 'model.json')), 'nothing deployed');
+  });
+
+  test('a file whose label column is all one class ingests (a batch may hold no leaver); training on only it says which class is missing', async () => {
+    const ws = makeWorkspace();
+    writeFileSync(join(ws.source, 'a.csv'), [HEADER, ...Array.from({ length: 30 }, (_, i) => `c${i},${i},${i},${i},1`)].join('\n') + '\n');
+    await withContext(ws.config, async (ctx) => {
+      assert.equal((await ingest(ctx)).rowsTotal, 30);
+      await assert.rejects(train(ctx), /every one labelled "1" \(target_positive, left\): training needs both classes, and no row has "0" \(target_negative, stayed\)/);
+    });
   });
 });

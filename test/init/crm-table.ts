@@ -29,7 +29,7 @@ export function crmRows(opts: CrmOptions = {}): string[][] {
     const plan = PLANS[rng.int(PLANS.length)];
     const employees = Math.floor(rng.lognormal(3, 1));
     const revenue = Math.round(rng.lognormal(10, 0.8) * 100) / 100;
-    const z = -1.2 + (region === 'East' ? 0.9 : 0) + (plan === 'Basic' ? 0.7 : plan === 'Enterprise' ? -0.6 : 0) - 0.15 * Math.log1p(employees) + 0.4 * rng.normal();
+    const z = -2.2 + (region === 'East' ? 2.8 : 0) + (plan === 'Basic' ? 2.2 : plan === 'Enterprise' ? -2 : 0) - 0.6 * (Math.log1p(employees) - 3) + 0.3 * rng.normal();
     const left = rng.next() < 1 / (1 + Math.exp(-z));
     const blank = rng.next();
     const words = Array.from({ length: 4 + rng.int(5) }, () => WORDS[rng.int(WORDS.length)]).join(' ');

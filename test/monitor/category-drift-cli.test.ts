@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceConfig } from '../../src/config/workspace-config.ts';
 import { cli } from '../helpers/workspace.ts';
@@ -22,7 +22,7 @@ function clients(n: number, regions: string[], w: number[], seed: number, start:
   return lines.join('\n') + '\n';
 }
 
-test('drift on a category feature end to end: a region never seen in training is named, JS decides, a looser js_threshold leaves it possible', () => {
+test('drift on a category feature end to end: a region never seen in training is named, JS decides, the report bars mark it, a looser js_threshold leaves it possible', () => {
   const dir = tempDir('rw-catdrift-');
   mkdirSync(join(dir, 'sourcedata'));
   mkdirSync(join(dir, 'testdata'));
@@ -48,6 +48,14 @@ test('drift on a category feature end to end: a region never seen in training is
   assert.equal(JSON.parse(r.stdout).features.lastmonth_activity.kind, 'count');
   const human = cli([...config, 'drift', '--data', fresh]);
   assert.match(human.stdout, /region\s+drift\s+JS 0\.\d+ .*unseen \d+\.\d% {2}new: Île-de-France \d+\.\d%/);
+  // the report: the feature's chart is bars of category shares, the new region marked
+  writeFileSync(join(dir, 'sourcedata', 'm2.csv'), clients(2000, [...regions, 'Île-de-France'], [2, 3, 2, 1, 1], 3, 20000));
+  assert.equal(cli([...config, 'ingest']).status, 0);
+  const rep = cli([...config, 'report', '--json']);
+  assert.equal(rep.status, 0, rep.stderr);
+  const svg = readFileSync(join(JSON.parse(rep.stdout).dir, 'feature-region.svg'), 'utf8');
+  assert.match(svg, /Île-de-France \(new\)/);
+  assert.match(svg, /categories never seen in training: \d+\.\d% of current rows/);
   // the same data with a looser threshold: only possible (the unseen region still flags it)
   writeFileSync(join(dir, 'config.json'), JSON.stringify(workspaceConfig({ features: ['region', 'lastmonth_activity'], feature_types: { region: 'category', lastmonth_activity: 'count' }, drift: { js_threshold: 0.9 } } as never)));
   const loose = JSON.parse(cli([...config, 'drift', '--data', fresh, '--json']).stdout).features.region;

@@ -3,6 +3,7 @@ import { modelFeatureNames } from '../../contracts/model-document.js';
 import { calibrationChart } from './calibration.js';
 import { confusionMatrixChart } from './confusion-matrix.js';
 import { featureDistributionChart } from './feature-distribution.js';
+import { categorySharesChart } from './category-shares.js';
 import { gainsChart, liftChart } from './gains.js';
 import { precisionRecallChart } from './precision-recall.js';
 import { rocChart } from './roc.js';
@@ -26,7 +27,10 @@ export function reportCharts(d: ReportData, modelRule: Parameters<typeof scoreHi
   if (d.drift) {
     for (const f of modelFeatureNames(d.model)) {
       const fd = d.drift.features[f];
-      if (fd.kind !== 'category' && d.drift.histograms[f]) charts.push(featureDistributionChart(f, d.drift.histograms[f], fd, `current (${d.drift.current.source})`));
+      const shares = d.drift.categoryShares?.[f];
+      if (fd.kind === 'category') {
+        if (shares) charts.push(categorySharesChart(f, shares, fd, `current (${d.drift.current.source})`));
+      } else if (d.drift.histograms[f]) charts.push(featureDistributionChart(f, d.drift.histograms[f], fd, `current (${d.drift.current.source})`));
     }
   }
   return charts;
