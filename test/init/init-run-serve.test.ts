@@ -13,7 +13,6 @@ import { crmCsv, windows1252 } from './crm-table.ts';
 // Windows-1252, with a leak column) → `init` → `run` (ingest, train, score, deploy, with the
 // config exactly as init wrote it) → the next month's Windows-1252 export dropped into sourcedata/
 // and `run` again (ingest reads it: input_encoding "auto") → `serve` ranks the call list.
-// TODO(issue 15 item 8): POST /prediction with category values as text, once the API takes them.
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -94,6 +93,22 @@ test('init → run → serve on a Windows-1252 CRM export with categories, text 
   assert.deepEqual(risk.rows.map((x) => x.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   for (let i = 1; i < risk.rows.length; i++) assert.ok(risk.rows[i - 1].probability >= risk.rows[i].probability);
   assert.ok(risk.rows.every((x) => /^[CD]-\d{6}$/.test(x.id)));
+  // One client's record as the API takes it, category values as text: the generator's East and
+  // Basic raise the risk, so the model trained on the categories must rank them that way; a region
+  // never seen in training (Atlantis) is taken and adds nothing.
+  const client = (region: string, plan: string) => ({ client_id: 'Z-1', region, plan, employees: 20, revenue: 25000 });
+  const asked = [client('East', 'Basic'), client('North', 'Basic'), client('East', 'Enterprise'), client('Atlantis', 'Basic')];
+  const answer = await fetch(`${base}/prediction`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: asked }) });
+  assert.equal(answer.status, 200, await answer.clone().text());
+  const p = ((await answer.json()) as { version: string; predictions: Array<{ probability: number }> }).predictions.map((x) => x.probability);
+  assert.equal(p.length, 4);
+  assert.ok(p[0] > p[1] && p[0] > p[2], `East/Basic ${p[0]}, North/Basic ${p[1]}, East/Enterprise ${p[2]}`);
+  assert.ok(p.every((x) => x > 0 && x < 1));
+  // A number where a category is expected is its text; an object is not: one 400 naming the field.
+  const bad = await fetch(`${base}/prediction`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: [{ ...client('East', 'Basic'), plan: { name: 'Basic' } }] }) });
+  assert.equal(bad.status, 400);
+  const errors = ((await bad.json()) as { errors: Array<{ field: string }> }).errors;
+  assert.deepEqual(errors.map((e) => e.field), ['plan']);
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);
 });
