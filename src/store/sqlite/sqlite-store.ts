@@ -27,11 +27,14 @@ export class SqliteStore implements Store {
     makeDirSync(dirname(path));
     // Opening costs loading the native addon on first use (the dlopen of a 2 MB library), not the
     // pragmas (journal_mode = WAL takes a few ms, and only on a new file). See open-database.ts.
-    this.db = openDatabase(path);
+    // Wait up to 30 s for another process's write (every command records itself here). With the
+    // 5 s default an ingest failed with "database is locked" while other commands polled the same
+    // store, under the reliability suite's load (writes fsync: synchronous = FULL). Given at open,
+    // so switching a new file to WAL waits too.
+    this.db = openDatabase(path, { timeout: 30_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
   }
 
   async migrate(): Promise<void> {
