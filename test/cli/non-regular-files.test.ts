@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.ts';
 import { join } from 'node:path';
 import type { Context } from '../../src/context.ts';
 import { HEADER, ROOT, seedWithModels } from '../helpers/workspace.ts';
@@ -98,14 +98,6 @@ test('a SQLite source or store that is a FIFO is named at once (the source faile
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('serve: GET /prediction?filepath= on a FIFO (or a folder holding one) answers 400 at once; the other routes keep answering; SIGTERM stops the server', async () => {
   const port = await freePort();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.ts';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.ts';
 import { cli, ROOT } from '../helpers/workspace.ts';
@@ -13,14 +13,6 @@ import { crmCsv, windows1252 } from './crm-table.ts';
 // Windows-1252, with a leak column) → `init` → `run` (ingest, train, score, deploy, with the
 // config exactly as init wrote it) → the next month's Windows-1252 export dropped into sourcedata/
 // and `run` again (ingest reads it: input_encoding "auto") → `serve` ranks the call list.
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('init → run → serve on a Windows-1252 CRM export with categories, text labels and blanks', async (t) => {
   const dir = tempDir();

@@ -3,18 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.ts';
 import { simulate } from '../../src/simulate/generate.ts';
 import { ROOT } from '../helpers/workspace.ts';
 import { tempDir } from '../helpers/temp.ts';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('serve --schedule: the scheduled run deploys the first model and the server serves it; SIGTERM stops both', async (t) => {
   const dir = join(tempDir('rw-serve-'), 'ws');
