@@ -80,9 +80,30 @@ const logisticPart = z.object({
   standardization: z.optional(z.object({ means: z.record(z.string(), z.number()), scales: z.record(z.string(), z.number()) })),
 });
 
-export const modelDocument2Schema = z.object({
+/**
+ * How a /2 model was chosen when `model.family` is "auto" (issue 16): both families were fitted on
+ * the training rows less a stratified, seeded validation share and compared by validation log
+ * loss; the winner was refitted on all training rows. Absent when the family was configured.
+ */
+const selection = z.object({
+  method: z.literal('validation_log_loss'),
+  validationShare: z.number(),
+  validationRows: z.number(),
+  seed: z.number(),
+  winner: z.enum(['logistic', 'gbdt']),
+  candidates: z.array(
+    z.object({
+      family: z.enum(['logistic', 'gbdt']),
+      logLoss: z.number(),
+      rocAuc: z.number(),
+      ms: z.number(),
+    }),
+  ),
+});
+export type ModelSelection = z.output<typeof selection>;
+
+const document2Common = {
   format: z.literal(MODEL_FORMAT_2),
-  family: z.literal('logistic'),
   version: z.string(),
   createdAt: z.string(),
   datasetHash: z.string(),
@@ -91,6 +112,12 @@ export const modelDocument2Schema = z.object({
   idColumn: z.string(),
   /** Predicted to leave when the probability is above this (any family). */
   threshold: z.number(),
+  selection: z.optional(selection),
+};
+
+const logisticDocument2Schema = z.object({
+  ...document2Common,
+  family: z.literal('logistic'),
   logistic: logisticPart,
   hyperParameters: z.object({
     penalty: z.literal('l2'),
@@ -103,8 +130,70 @@ export const modelDocument2Schema = z.object({
   training,
 });
 
+/**
+ * One tree of the gbdt part, as parallel arrays over its nodes (node 0 is the root). At a split
+ * node (`feature[i]` ≥ 0, an index into the document's `features`): a row whose value is missing —
+ * or, for a category feature, whose category is not among that feature's `categories` (never seen
+ * in training) — goes left when `missingLeft[i]`, else right; otherwise a numeric value goes left
+ * when value ≤ `threshold[i]`, a category goes left when it is in `categories[i]` (texts, as in the
+ * feature's `categories`; null at numeric nodes). At a leaf (`feature[i]` = −1, `left`/`right` −1)
+ * `value[i]` is its addition to the log-odds (learning rate included). `cover[i]`: training rows
+ * that reached node i (TreeSHAP weighs the paths with it).
+ */
+const gbdtTree = z.object({
+  feature: z.array(z.number()),
+  threshold: z.array(z.number()),
+  categories: z.array(z.nullable(z.array(z.string()))),
+  missingLeft: z.array(z.boolean()),
+  left: z.array(z.number()),
+  right: z.array(z.number()),
+  value: z.array(z.number()),
+  cover: z.array(z.number()),
+});
+export type GbdtDocumentTree = z.output<typeof gbdtTree>;
+
+/**
+ * The gradient-boosted trees family's part of a /2 document: log-odds = baseScore + Σ over trees of
+ * the value of the leaf the row reaches; probability = 1 / (1 + e^−log-odds). `importance`, per
+ * feature name: the loss reduction its splits brought (total gain) and how many splits use it.
+ */
+const gbdtPart = z.object({
+  baseScore: z.number(),
+  trees: z.array(gbdtTree),
+  importance: z.object({ gain: z.record(z.string(), z.number()), splits: z.record(z.string(), z.number()) }),
+});
+
+const gbdtDocument2Schema = z.object({
+  ...document2Common,
+  family: z.literal('gbdt'),
+  gbdt: gbdtPart,
+  hyperParameters: z.object({
+    learningRate: z.number(),
+    maxLeaves: z.number(),
+    minSamplesLeaf: z.number(),
+    l2: z.number(),
+    maxBins: z.number(),
+    maxIter: z.number(),
+    earlyStopping: z.union([z.boolean(), z.literal('auto')]),
+  }),
+  training: z.object({
+    rows: z.number(),
+    positives: z.number(),
+    /** Trees kept (early stopping may stop before maxIter). */
+    iterations: z.number(),
+    /** Validation log loss after 0, 1, … iterations when early stopping was on. */
+    validationLoss: z.optional(z.array(z.number())),
+    ms: z.number(),
+    holdout: z.optional(z.string()),
+  }),
+});
+
+export const modelDocument2Schema = z.discriminatedUnion('family', [logisticDocument2Schema, gbdtDocument2Schema]);
+
 export type ModelDocument1 = z.output<typeof modelDocumentSchema>;
 export type ModelDocument2 = z.output<typeof modelDocument2Schema>;
+export type LogisticDocument2 = z.output<typeof logisticDocument2Schema>;
+export type GbdtDocument2 = z.output<typeof gbdtDocument2Schema>;
 export type ModelDocument = ModelDocument1 | ModelDocument2;
 
 /** The schema a document claiming `format` is checked against (/1 when it claims neither). */

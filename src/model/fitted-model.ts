@@ -1,5 +1,6 @@
 import type { ModelDocument, ModelFeature } from '../contracts/model-document.js';
 import { LogisticModel } from './logistic/model.js';
+import { DataError } from '../util/errors.js';
 
 export type SqlDialect = 'postgres' | 'sqlite';
 
@@ -41,7 +42,7 @@ export interface SqlOptions {
  * intercept and medians) stay inside its folder and a second family plugs in at loadModel.
  */
 export interface FittedModel {
-  readonly family: 'logistic';
+  readonly family: 'logistic' | 'gbdt';
   readonly version: string;
   /** Feature columns, in the order predictProba takes them. */
   readonly features: readonly string[];
@@ -65,5 +66,6 @@ export interface FittedModel {
 
 /** The one way from a model document to a model that predicts. */
 export function loadModel(doc: ModelDocument): FittedModel {
+  if ('family' in doc && doc.family === 'gbdt') throw new DataError(`model ${doc.version} is a gbdt model, which this build cannot load yet`);
   return new LogisticModel(doc);
 }

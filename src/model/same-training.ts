@@ -24,6 +24,8 @@ export async function findSameTraining(ctx: Pick<Context, 'config' | 'store' | '
     } catch {
       continue; // unreadable: not something to reuse
     }
+    // Another family's version is never the same training as this logistic fit.
+    if ('family' in doc && doc.family !== 'logistic') continue;
     const h = doc.hyperParameters;
     // A /1 document is an unstandardized model; its threshold sits among the hyper-parameters.
     const standardize = 'standardize' in h ? h.standardize : false;

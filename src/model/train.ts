@@ -51,7 +51,7 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     const d = same.doc;
     log.info({ version: d.version, datasetHash: loaded.hash }, `${d.version} was already trained on dataset ${loaded.hash.slice(0, 12)} with this config: reused, no new version`);
     const t = d.training;
-    return { version: d.version, ...flatParams(paramsOf(d)), iterations: t.iterations, trainingRows: t.rows, gradNorm: t.gradNorm, converged: t.converged, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
+    return { version: d.version, ...flatParams(paramsOf(d)), iterations: t.iterations, trainingRows: t.rows, gradNorm: 'gradNorm' in t ? t.gradNorm : Number.NaN, converged: 'converged' in t ? t.converged : true, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
   }
   // A category column comes with its dictionary (the dataset's levels); numeric ones have none.
   const levels = ds.features.map((_, j) => levelsOf(ds, j));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitLogisticDocument } from '../../src/model/logistic/fit-document.ts';
 import { parseModelDocument } from '../../src/registry/versions.ts';
-import { MODEL_FORMAT_2, type ModelDocument2 } from '../../src/contracts/model-document.ts';
+import { MODEL_FORMAT_2, type LogisticDocument2 } from '../../src/contracts/model-document.ts';
 import { FIXTURES } from './workspace.ts';
 
 // Fixture: scikit-learn 1.2.1's Pipeline(ColumnTransformer([num: SimpleImputer(median) [+
@@ -71,7 +71,7 @@ export function firstColumns<T extends { x: Float64Array[]; levels: (string[] | 
 }
 
 /** The model riskwatch fits on the fixture's training rows: all features, or the numeric ones alone. */
-export function fitDoc(standardize: boolean, numericOnly = false): ModelDocument2 {
+export function fitDoc(standardize: boolean, numericOnly = false): LogisticDocument2 {
   const features = numericOnly ? fixture.numeric : FEATURES;
   const cols = firstColumns(train, features.length);
   const { document } = fitLogisticDocument({
@@ -89,6 +89,6 @@ export function fitDoc(standardize: boolean, numericOnly = false): ModelDocument
   const doc = document({ version: 'v1', createdAt: 't', datasetHash: 'h', target: 'y', idColumn: 'id' }, (f) => ({ rows: train.rows, positives: 0, iterations: f.iterations, gradNorm: f.gradNorm, objective: f.objective, converged: f.converged, ms: 0 }));
   assert.equal(doc.format, MODEL_FORMAT_2);
   // What is stored is what loads: through JSON and the document schema.
-  return parseModelDocument(JSON.parse(JSON.stringify(doc)), 'model.json') as ModelDocument2;
+  return parseModelDocument(JSON.parse(JSON.stringify(doc)), 'model.json') as LogisticDocument2;
 }
 

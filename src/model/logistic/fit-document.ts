@@ -1,4 +1,4 @@
-import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelDocument1, type ModelFeature } from '../../contracts/model-document.js';
 import type { FeatureType } from '../../contracts/model-document.js';
 import { fitLogistic, type FitResult } from './fit.js';
 import { keptCategories } from './categories.js';
@@ -31,7 +31,7 @@ export interface DocumentHeader {
   idColumn: string;
 }
 
-export type TrainingRecord = ModelDocument['training'];
+export type TrainingRecord = ModelDocument1['training'];
 
 /**
  * Fit a logistic regression on numeric and category features and say it as a model document.

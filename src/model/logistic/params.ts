@@ -46,6 +46,7 @@ export function paramsOf(doc: ModelDocument): LogisticParams {
       terms: doc.features.map((name) => ({ kind: 'numeric', name, coef: doc.coefficients[name], median: doc.medians[name], mean: 0, scale: 1 })),
     };
   }
+  if (doc.family !== 'logistic') throw new DataError(`model ${doc.version} is a ${doc.family} model, not a logistic regression`);
   const part = doc.logistic;
   const std = part.standardization;
   const where = `model ${doc.version}`;
