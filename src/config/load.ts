@@ -95,6 +95,11 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
   }
   const featureTypes: Record<string, FeatureType> = {};
   for (const f of c.features) featureTypes[f] = c.feature_types[f] ?? 'count';
+  for (const [f, method] of Object.entries(c.drift.methods)) {
+    // A feature not in "features" may still be in a model trained on an earlier config: checked when drift runs.
+    const problem = featureTypes[f] && driftMethodProblem(f, featureTypes[f] === 'category', method);
+    if (problem) throw new DataError(`${file}: key "drift.methods.${f}": ${problem}`);
+  }
 
   const cfg: Config = {
     file: resolve(file),
@@ -145,6 +150,17 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     if (cfg.population?.type === 'sqlite') requireExists(file, 'population.path', cfg.population.path);
   }
   return cfg;
+}
+
+/**
+ * Why a configured drift test cannot decide for a feature, or undefined when it can. KS and
+ * Wasserstein need ordered values; a category has no order (its codes are dictionary positions),
+ * so only chi2 and jensenshannon compare categories — and those only categories.
+ */
+export function driftMethodProblem(feature: string, isCategory: boolean, method: string): string | undefined {
+  if (isCategory && (method === 'ks' || method === 'wasserstein')) return `"${method}" compares ordered values; "${feature}" is a category feature: use "chi2", "jensenshannon" or "auto"`;
+  if (!isCategory && (method === 'chi2' || method === 'jensenshannon')) return `"${method}" compares categories; "${feature}" is a numeric feature: use "ks", "wasserstein" or "auto"`;
+  return undefined;
 }
 
 function toSource(file: string, s: SourceConfigInput, i: number, at: (p: string) => string): SourceConfig {

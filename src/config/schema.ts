@@ -146,8 +146,8 @@ export const configSchema = z.strictObject({
       margin: z._default(z.number().check(z.gte(0), z.lte(1)), 0).check(z.describe('Deploy the challenger unless its F1 is worse than the champion by more than this.')),
       bootstrap: z._default(z.int().check(z.gte(100)), 1000).check(z.describe('Bootstrap resamples for the F1 confidence interval.')),
       methods: z
-        ._default(z.record(z.string(), z.enum(['auto', 'ks', 'wasserstein'])), {})
-        .check(z.describe('Per feature, the test that decides: "auto" (by reference size, the default), "ks" or "wasserstein".')),
+        ._default(z.record(z.string(), z.enum(['auto', 'ks', 'wasserstein', 'chi2', 'jensenshannon'])), {})
+        .check(z.describe('Per feature, the test that decides instead of "auto" (by reference size, the default): "ks" or "wasserstein" for a count or number feature, "chi2" or "jensenshannon" for a category feature (a test of the other kind is refused). See docs/monitoring.md.')),
     }),
     { wasserstein_threshold: 0.1, js_threshold: 0.1, ks_alpha: 0.05, correction: 'bonferroni', dataset_share: 0.5, model_rule: 'nonparametric', retrain_on_data_drift: false, margin: 0, bootstrap: 1000, methods: {} },
   ),

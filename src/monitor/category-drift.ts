@@ -23,13 +23,17 @@ export interface CategoryFeatureDrift extends CategoryComparison {
  * - possible also when PSI >= 0.1, and whenever the current rows hold a category the training rows
  *   never had (`unseenShare` > 0): a new region or plan is worth a look even while the shares of
  *   the known ones hold.
+ * `configured` (drift.methods: "chi2" or "jensenshannon") fixes the deciding test whatever the
+ * reference's size.
  * A current column with no non-missing value has no test: level none, as for numbers.
  */
-export function categoryLevel(c: CategoryComparison, config: Config, tests: number): CategoryFeatureDrift {
+export function categoryLevel(c: CategoryComparison, config: Config, tests: number, configured?: CategoryComparison['method']): CategoryFeatureDrift {
   const d = config.drift;
+  // drift.methods may fix the deciding test; both figures are computed whatever decides.
+  const method = configured ?? c.method;
   let drifted: boolean;
   let possible: boolean;
-  if (c.method === 'chi2') {
+  if (method === 'chi2') {
     const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
     drifted = c.chi2.pValue < alpha;
     possible = c.chi2.pValue < d.ks_alpha;
@@ -38,13 +42,13 @@ export function categoryLevel(c: CategoryComparison, config: Config, tests: numb
     possible = c.jensenShannon >= d.js_threshold / 2;
   }
   possible ||= c.psi.value >= PSI_MODERATE || c.unseenShare > 0;
-  return { kind: 'category', ...c, level: drifted ? 'drift' : possible ? 'possible' : 'none', drifted };
+  return { kind: 'category', ...c, method, level: drifted ? 'drift' : possible ? 'possible' : 'none', drifted };
 }
 
 /** Compare feature j of `current` (a category column: codes and their dictionary) with its profile. */
-export function categoryDrift(profile: CategoryProfile, current: Dataset, j: number, config: Config, tests: number): CategoryFeatureDrift {
+export function categoryDrift(profile: CategoryProfile, current: Dataset, j: number, config: Config, tests: number, configured?: CategoryComparison['method']): CategoryFeatureDrift {
   const levels = levelsOf(current, j);
   const name = current.features[j];
   if (!levels) throw new DataError(`feature "${name}" is a category in the model's reference but the data read it as numbers; check feature_types`);
-  return categoryLevel(compareCategories(profile, current.x[j], levels, current.rows), config, tests);
+  return categoryLevel(compareCategories(profile, current.x[j], levels, current.rows), config, tests, configured);
 }

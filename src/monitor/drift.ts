@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
-import type { Config } from '../config/load.js';
+import { driftMethodProblem, type Config } from '../config/load.js';
 import { predictionSchema } from '../data/columns.js';
 import { NO_LABEL, DatasetBuilder, selectRows, type Dataset } from '../data/dataset.js';
 import { readDataFile } from '../data/read-data-file.js';
@@ -95,14 +95,17 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     // A category feature is compared by its category counts (ref.features holds a numeric profile
     // of its codes only for readers from before categories).
     const categories = ref.categories?.[f];
+    const m = methods[f];
+    // The config was checked against its own feature_types; the model may predate them.
+    const problem = m && driftMethodProblem(f, categories !== undefined, m);
+    if (problem) throw new DataError(`${config.file}: key "drift.methods.${f}": ${problem} (in model ${doc.version})`);
     if (categories) {
-      features[f] = categoryDrift(categories, current, j, config, modelFeatureNames(doc).length);
+      features[f] = categoryDrift(categories, current, j, config, modelFeatureNames(doc).length, m === 'chi2' || m === 'jensenshannon' ? m : undefined);
       return;
     }
     const profile = ref.features[f];
-    const m = methods[f];
     const kind = config.featureTypes[f] === 'number' ? 'number' : 'count';
-    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha }), config, modelFeatureNames(doc).length, m === 'auto' ? undefined : m, kind);
+    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha }), config, modelFeatureNames(doc).length, m === 'ks' || m === 'wasserstein' ? m : undefined, kind);
   });
   const driftedFeatures = modelFeatureNames(doc).filter((f) => features[f].drifted);
   const model = loadModel(doc);

@@ -131,3 +131,46 @@ test('drift --json shape for a category feature, from a reference built on a dat
   assert.ok(report.driftedFeatures.includes('sector'));
   assert.equal(report.features.lastmonth_activity.kind, 'count');
 });
+
+test('drift.methods for a category feature: chi2 or jensenshannon fix the deciding test; ks and wasserstein are refused with one line', () => {
+  const features = ['sector', 'lastmonth_activity'];
+  const withMethods = (methods: Record<string, string>, types: Record<string, string> = { sector: 'category' }) =>
+    parseConfig({ ...workspaceConfig(), features, feature_types: types, drift: { methods } }, 'config.json', { checkFolders: false });
+  const dataset = (names: string[], counts: number[], seed: number) => {
+    const c = coded(names, counts, 0, seed);
+    const rows = c.codes.length;
+    return { features, rows, ids: IdColumn.from([]), x: [c.codes, Float64Array.from({ length: rows }, (_, i) => i % 50)], y: new Uint8Array(rows).fill(255), levels: [c.levels, null] };
+  };
+  const doc = { version: 'v1', features, coefficients: { sector: 0, lastmonth_activity: 0 }, medians: { sector: 0, lastmonth_activity: 0 }, intercept: -1.4, hyperParameters: { threshold: 0.5 } } as never;
+  const refOf = (d: ReturnType<typeof dataset>) => JSON.parse(JSON.stringify(buildReference('v1', { ...d, y: Uint8Array.from({ length: d.rows }, (_, i) => (i % 5 === 0 ? 1 : 0)) }, new Float64Array(d.rows).fill(0.2)))) as ModelReference;
+
+  // A large reference, a small shift: JS (auto) sees nothing, the chi-square test on 10,000 rows does.
+  const big = refOf(dataset(['a', 'b', 'c'], [5000, 3000, 2000], 5));
+  const moved = dataset(['a', 'b', 'c'], [4800, 3100, 2100], 6);
+  const auto = analyseDrift(withMethods({}), doc, big, moved, [], 'x', 'h').features.sector as CategoryFeatureDrift;
+  assert.equal(auto.method, 'jensenshannon');
+  assert.equal(auto.level, 'none', `JS ${auto.jensenShannon}`);
+  const chi2 = analyseDrift(withMethods({ sector: 'chi2' }), doc, big, moved, [], 'x', 'h').features.sector as CategoryFeatureDrift;
+  assert.equal(chi2.method, 'chi2');
+  assert.ok(chi2.chi2.pValue < 0.05 / 2, String(chi2.chi2.pValue));
+  assert.equal(chi2.level, 'drift');
+  assert.equal(chi2.jensenShannon, auto.jensenShannon, 'both figures are reported whichever decides');
+
+  // A small reference: chi2 (auto) flags the shift, jensenshannon at its threshold does not.
+  const small = refOf(dataset(['a', 'b'], [300, 300], 7));
+  const shifted = dataset(['a', 'b'], [360, 240], 8);
+  const autoSmall = analyseDrift(withMethods({}), doc, small, shifted, [], 'x', 'h').features.sector as CategoryFeatureDrift;
+  assert.deepEqual([autoSmall.method, autoSmall.level], ['chi2', 'drift']);
+  const js = analyseDrift(withMethods({ sector: 'jensenshannon' }), doc, small, shifted, [], 'x', 'h').features.sector as CategoryFeatureDrift;
+  assert.equal(js.method, 'jensenshannon');
+  assert.ok(js.jensenShannon < 0.1, String(js.jensenShannon));
+  assert.equal(js.drifted, false);
+
+  // Tests of the other kind: one line naming the file, the key and what fits.
+  assert.throws(() => withMethods({ sector: 'ks' }), { message: 'config.json: key "drift.methods.sector": "ks" compares ordered values; "sector" is a category feature: use "chi2", "jensenshannon" or "auto"' });
+  assert.throws(() => withMethods({ sector: 'wasserstein' }), /drift\.methods\.sector.*category feature/);
+  assert.throws(() => withMethods({ lastmonth_activity: 'chi2' }), { message: 'config.json: key "drift.methods.lastmonth_activity": "chi2" compares categories; "lastmonth_activity" is a numeric feature: use "ks", "wasserstein" or "auto"' });
+  // A config whose feature_types no longer say category (the model was trained on an earlier one): refused when drift runs.
+  const stale = withMethods({ sector: 'ks' }, { sector: 'number' });
+  assert.throws(() => analyseDrift(stale, doc, big, moved, [], 'x', 'h'), /drift\.methods\.sector": "ks" compares ordered values; "sector" is a category feature.*\(in model v1\)/);
+});
