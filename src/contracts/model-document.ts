@@ -134,7 +134,8 @@ const logisticDocument2Schema = z.object({
  * One tree of the gbdt part, as parallel arrays over its nodes (node 0 is the root). At a split
  * node (`feature[i]` ≥ 0, an index into the document's `features`): a row whose value is missing —
  * or, for a category feature, whose category is not among that feature's `categories` (never seen
- * in training) — goes left when `missingLeft[i]`, else right; otherwise a numeric value goes left
+ * in training; when those list "(other)", categories folded beyond max_categories, such a text is
+ * read as "(other)" instead, as the logistic part reads it) — goes left when `missingLeft[i]`, else right; otherwise a numeric value goes left
  * when value ≤ `threshold[i]`, a category goes left when it is in `categories[i]` (texts, as in the
  * feature's `categories`; null at numeric nodes). At a leaf (`feature[i]` = −1, `left`/`right` −1)
  * `value[i]` is its addition to the log-odds (learning rate included). `cover[i]`: training rows

@@ -1,6 +1,6 @@
 import type { ModelDocument, ModelFeature } from '../contracts/model-document.js';
 import { LogisticModel } from './logistic/model.js';
-import { DataError } from '../util/errors.js';
+import { GbdtFittedModel } from './gbdt/model.js';
 
 export type SqlDialect = 'postgres' | 'sqlite';
 
@@ -66,6 +66,6 @@ export interface FittedModel {
 
 /** The one way from a model document to a model that predicts. */
 export function loadModel(doc: ModelDocument): FittedModel {
-  if ('family' in doc && doc.family === 'gbdt') throw new DataError(`model ${doc.version} is a gbdt model, which this build cannot load yet`);
+  if ('family' in doc && doc.family === 'gbdt') return new GbdtFittedModel(doc);
   return new LogisticModel(doc);
 }

@@ -1,0 +1,130 @@
+import type { FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
+import type { GbdtDocument2, ModelFeature } from '../../contracts/model-document.js';
+import { OTHER } from '../../data/kinds/category/counts.js';
+import { DataError } from '../../util/errors.js';
+import { GbdtPredictor } from './predict.js';
+import type { GbdtTree } from './types.js';
+
+/**
+ * How a gbdt document reads one category feature: its texts (the feature's `categories` less
+ * null) are codes 0..k−1 to the trees; a text of the data's dictionary maps to its code, or — not
+ * among them — to "(other)"'s when the model folded categories (as the logistic family reads it),
+ * else to missing (NaN): it goes the missing way at every node.
+ */
+export class CategoryCodes {
+  private readonly codeOf: Map<string, number>;
+  private readonly other: number;
+  constructor(
+    readonly name: string,
+    readonly texts: readonly string[],
+  ) {
+    this.codeOf = new Map(texts.map((t, c) => [t, c]));
+    this.other = this.codeOf.get(OTHER) ?? Number.NaN;
+  }
+
+  /** The model's code of each code of a dataset dictionary `levels`. */
+  lookup(levels: readonly string[] | null | undefined): Float64Array {
+    if (!levels) throw new DataError(`feature "${this.name}" is a category in this model, but the data read it as numbers (check feature_types)`);
+    return Float64Array.from(levels, (t) => this.codeOf.get(t) ?? this.other);
+  }
+}
+
+/** Per feature of a gbdt document: its category codes (category features) or null (numeric). */
+export function categoryCodes(features: readonly ModelFeature[]): (CategoryCodes | null)[] {
+  return features.map((f) => (f.type === 'category' ? new CategoryCodes(f.name, (f.categories ?? []).filter((c): c is string => c !== null)) : null));
+}
+
+/**
+ * FeatureColumns (category cells as codes of the data's own dictionaries) as the trees read them:
+ * numeric columns as they are, category columns re-coded to the document's codes. Exported for
+ * whatever else walks the document's trees over data (contributions).
+ */
+export function treeColumns(codes: readonly (CategoryCodes | null)[], data: FeatureColumns): Float64Array[] {
+  return codes.map((cc, j) => {
+    const col = data.x[j];
+    if (!cc) return col as Float64Array;
+    const map = cc.lookup(data.levels?.[j]);
+    const out = new Float64Array(data.rows);
+    for (let i = 0; i < data.rows; i++) {
+      const c = col[i];
+      out[i] = c >= 0 && c < map.length ? map[c] : Number.NaN;
+    }
+    return out;
+  });
+}
+
+/** A document's trees with category texts as the feature's codes (kernel form). */
+export function kernelTrees(doc: GbdtDocument2, codes: readonly (CategoryCodes | null)[]): GbdtTree[] {
+  return doc.gbdt.trees.map((t, ti) => {
+    const n = t.feature.length;
+    for (const k of ['threshold', 'categories', 'missingLeft', 'left', 'right', 'value', 'cover'] as const) {
+      if (t[k].length !== n) throw new DataError(`model ${doc.version}: tree ${ti} has ${n} nodes in "feature" but ${t[k].length} in "${k}"`);
+    }
+    const categories = t.categories.map((texts, i) => {
+      const f = t.feature[i];
+      if (f < 0) return null;
+      if (f >= codes.length || !Number.isInteger(f)) throw new DataError(`model ${doc.version}: tree ${ti} node ${i} splits on feature ${f}, which the document does not have`);
+      const cc = codes[f];
+      if (!cc) {
+        if (texts !== null) throw new DataError(`model ${doc.version}: tree ${ti} node ${i} lists categories for the numeric feature "${doc.features[f].name}"`);
+        return null;
+      }
+      if (texts === null) throw new DataError(`model ${doc.version}: tree ${ti} node ${i} splits the category feature "${cc.name}" without a category list`);
+      const out: number[] = [];
+      for (const text of texts) {
+        const c = cc.texts.indexOf(text);
+        if (c < 0) throw new DataError(`model ${doc.version}: tree ${ti} node ${i} sends "${text}" left, which is not among feature "${cc.name}"'s categories`);
+        out.push(c);
+      }
+      return out.sort((a, b) => a - b);
+    });
+    for (let i = 0; i < n; i++) {
+      const leaf = t.feature[i] < 0;
+      const child = (c: number) => Number.isInteger(c) && c > i && c < n;
+      if (!leaf && !(child(t.left[i]) && child(t.right[i]))) throw new DataError(`model ${doc.version}: tree ${ti} node ${i} has children ${t.left[i]} and ${t.right[i]}; expected nodes after it`);
+    }
+    return { feature: t.feature, threshold: t.threshold, categories, missingLeft: t.missingLeft, left: t.left, right: t.right, value: t.value, cover: t.cover };
+  });
+}
+
+/**
+ * Gradient-boosted trees loaded from their /2 document: log-odds = baseScore + one leaf value per
+ * tree, compiled once into the kernel's flat predictor.
+ */
+export class GbdtFittedModel implements FittedModel {
+  readonly family = 'gbdt' as const;
+  readonly version: string;
+  readonly features: readonly string[];
+  readonly featureSpecs: readonly ModelFeature[];
+  readonly threshold: number;
+  private readonly codes: (CategoryCodes | null)[];
+  private readonly predictor: GbdtPredictor;
+
+  constructor(private readonly doc: GbdtDocument2) {
+    this.version = doc.version;
+    this.features = doc.features.map((f) => f.name);
+    this.featureSpecs = doc.features;
+    this.threshold = doc.threshold;
+    this.codes = categoryCodes(doc.features);
+    for (const cc of this.codes) if (cc && cc.texts.length > 256) throw new DataError(`model ${doc.version}: feature "${cc.name}" has ${cc.texts.length} categories; a tree model holds at most 256`);
+    const trees = kernelTrees(doc, this.codes);
+    // Every code of the document is one training had: those the data maps elsewhere are NaN.
+    this.predictor = new GbdtPredictor({ baseScore: doc.gbdt.baseScore, trees });
+  }
+
+  predictProba(data: FeatureColumns, out: Float64Array = new Float64Array(data.rows)): Float64Array {
+    const cols = treeColumns(this.codes, data);
+    // The predictor scores as many rows as `out` holds: give it exactly `rows`.
+    const target = out.length === data.rows ? out : out.subarray(0, data.rows);
+    this.predictor.predictProba(cols, target);
+    return out;
+  }
+
+  toDocument(): GbdtDocument2 {
+    return this.doc;
+  }
+
+  toSql(_opts: SqlOptions): SqlExport {
+    throw new DataError(`model ${this.version} is a gbdt model: its SQL export is not available in this build yet`);
+  }
+}
