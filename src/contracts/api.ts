@@ -160,11 +160,61 @@ export interface FeatureDistribution {
   referenceMissingRate: number;
 }
 
+/** One category feature's drift (src/monitor/category-drift.ts; `drift --json` gives the same). */
+export interface CategoryDrift {
+  kind: 'category';
+  /** Which test decided: chi-square when the reference has ≤ 1,000 non-missing rows, else Jensen–Shannon. */
+  method: 'chi2' | 'jensenshannon';
+  chi2: { statistic: number; pValue: number; dof: number };
+  /** Jensen–Shannon distance (base 2) of the two category shares, missing left out. */
+  jensenShannon: number;
+  psi: { value: number; level: PsiLevel };
+  /** Share of the current non-missing rows in categories the training rows never had. */
+  unseenShare: number;
+  /** The ten largest of those categories with their shares. */
+  unseen: Array<{ category: string; share: number }>;
+  missingRateChange: number;
+  level: DriftLevel;
+  drifted: boolean;
+}
+
+/** A category's share of the non-missing rows in the reference and in the current rows. */
+export interface CategoryShare {
+  category: string;
+  reference: number;
+  /** null when there are no current rows. */
+  current: number | null;
+  /** The training rows never had this category. */
+  unseen: boolean;
+}
+
+/** GET /distributions, a category feature: its category shares, reference against current. */
+export interface CategoryDistribution {
+  kind: 'category';
+  feature: string;
+  /** Categories seen in the training rows or the current rows, largest first (by the larger of the two shares), at most 50. */
+  categories: CategoryShare[];
+  /** The categories beyond those 50, summed; null when there are none. */
+  others: { categories: number; reference: number; current: number | null } | null;
+  /** Training rows: non-missing rows counted, and the share of rows with the cell missing. */
+  reference: { n: number; missingRate: number };
+  /** The current rows, likewise; null when there are none. */
+  current: { n: number; missingRate: number } | null;
+  /** Every category of the current rows that training never had (at most 50, largest first), with its share of the current non-missing rows. */
+  unseen: Array<{ category: string; share: number }>;
+  /** Share of the current non-missing rows in those categories; null when there are no current rows. */
+  unseenShare: number | null;
+  drift: CategoryDrift | null;
+}
+
 /** GET /distributions: reference against current data per feature, and the predicted risk. */
 export interface Distributions {
   version: string;
   current: { source: string; rows: number } | null;
+  /** Numeric (count and number) features: histograms. */
   features: FeatureDistribution[];
+  /** Category features: category shares (each `kind: "category"`), in model order. */
+  categoryFeatures: CategoryDistribution[];
   /** Predicted risk: training rows (reference) against the current rows. */
   prediction: FeatureDistribution | null;
 }

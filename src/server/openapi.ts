@@ -52,7 +52,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, with the population ranked (JSON, or CSV with Accept: text/csv and X-Population-* headers).', query: riskQuery, produces: ['application/json', 'text/csv'], response: responseSchema('/risk') } },
     '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: responseSchema('/population') } },
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
-    '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures.' } },
+    '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures; category features (categoryFeatures, kind "category"): each category\'s share, reference vs current, categories training never had marked and listed, missing shares, chi-square / Jensen–Shannon figures.' } },
     '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.' } },
     '/': { get: { summary: 'Redirects (302) to the dashboard, /dashboard/.', produces: ['text/html'] } },
     '/dashboard': { get: { summary: 'Redirects to /dashboard/.', produces: ['text/html'] } },

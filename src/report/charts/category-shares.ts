@@ -15,8 +15,12 @@ export interface CategoryShare {
 /** At most this many bars: the largest categories of either side (the rest are summed in one bar). */
 const MAX_BARS = 15;
 
-/** Shares by category of the reference profile and a current coded column (`levels` its dictionary), largest first. */
-export function categoryShares(profile: CategoryProfile, codes: Float64Array, rows: number, levels: readonly string[]): CategoryShare[] {
+/**
+ * Shares by category of the reference profile and a current coded column (`levels` its
+ * dictionary): every category seen in either, largest first (by the larger of its two shares, then
+ * text); shares of the non-missing rows. GET /distributions gives these; the chart caps them.
+ */
+export function allCategoryShares(profile: CategoryProfile, codes: Float64Array, rows: number, levels: readonly string[]): CategoryShare[] {
   const { counts, missing } = categoryCounts(codes, rows, levels);
   const m = rows - missing;
   const cur = new Map<string, number>();
@@ -25,6 +29,12 @@ export function categoryShares(profile: CategoryProfile, codes: Float64Array, ro
   const all: CategoryShare[] = profile.categories.map((c, i) => ({ category: c, reference: profile.counts[i] / profile.n, current: m ? (cur.get(c) ?? 0) / m : 0, unseen: false }));
   for (const [c, k] of cur) if (!known.has(c)) all.push({ category: c, reference: 0, current: k / m, unseen: true });
   all.sort((a, b) => Math.max(b.reference, b.current) - Math.max(a.reference, a.current) || (a.category < b.category ? -1 : 1));
+  return all;
+}
+
+/** The chart's bars: allCategoryShares, the largest MAX_BARS - 1 and the rest summed in one bar. */
+export function categoryShares(profile: CategoryProfile, codes: Float64Array, rows: number, levels: readonly string[]): CategoryShare[] {
+  const all = allCategoryShares(profile, codes, rows, levels);
   if (all.length <= MAX_BARS) return all;
   const rest = all.slice(MAX_BARS - 1);
   return [...all.slice(0, MAX_BARS - 1), { category: `${rest.length} others`, reference: rest.reduce((s, x) => s + x.reference, 0), current: rest.reduce((s, x) => s + x.current, 0), unseen: false }];
