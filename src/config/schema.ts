@@ -131,8 +131,34 @@ export const configSchema = z.strictObject({
       threshold: z._default(share(), 0.5).check(z.describe('Predicted to leave (prediction 1) when the probability is above this.')),
       standardize: z._default(z.boolean(), false).check(z.describe('Centre and scale each numeric feature by its training mean and population standard deviation (after median imputation; a constant feature is not scaled) before the penalised fit, as scikit-learn\'s StandardScaler: the L2 penalty then weighs every feature alike whatever its unit. false (the default) fits the raw values, as before. See docs/model.md.')),
       min_training_rows: z._default(positiveInt(), 20).check(z.describe('A version trained on fewer rows is never deployed: deploy, rollback, POST /deploy and run refuse it with the reason (run ends without deploying, "waiting for more data"). 20 keeps the original project\'s 26-row sample deployable; raise it for real data.')),
+      family: z
+        ._default(z.enum(['logistic', 'gbdt', 'auto']), 'logistic')
+        .check(z.describe('The model family: "logistic" (logistic regression, the default; C, max_iter, tol, standardize), "gbdt" (gradient-boosted trees; model.gbdt) or "auto": both are fitted on the training rows less a stratified, seeded 20% validation share, the one with the lower validation log loss is refitted on all rows, and the model records both candidates\' figures. See docs/model.md, Model families.')),
+      gbdt: z._default(
+        z.strictObject({
+          learning_rate: z._default(positive(), 0.1).check(z.describe('Each tree\'s leaf values are multiplied by it.')),
+          max_leaves: z._default(z.int().check(z.gte(2)), 31).check(z.describe('Leaves per tree (grown leaf-wise, the split that lowers the loss most first).')),
+          min_samples_leaf: z._default(positiveInt(), 20).check(z.describe('Fewest training rows in a leaf.')),
+          l2: z._default(z.number().check(z.gte(0)), 0).check(z.describe('L2 penalty on leaf values: a leaf\'s value is −G/(H + l2).')),
+          max_bins: z._default(z.int().check(z.gte(2), z.lte(255)), 255).check(z.describe('Bins for a numeric feature\'s values (from training quantiles; missing values have a bin of their own); a category feature keeps at most max_bins − 1 categories as themselves (and max_categories).')),
+          max_iter: z._default(positiveInt(), 100).check(z.describe('Trees at most (boosting iterations).')),
+          early_stopping: z
+            ._default(z.union([z.boolean(), z.literal('auto')], { error: 'expected true, false or "auto"' }), 'auto')
+            .check(z.describe('Hold out a stratified, seeded 10% of the training rows and stop when 10 iterations in a row did not lower their log loss: true, false, or "auto" (on with more than 10,000 rows).')),
+        }),
+        { learning_rate: 0.1, max_leaves: 31, min_samples_leaf: 20, l2: 0, max_bins: 255, max_iter: 100, early_stopping: 'auto' },
+      ).check(z.describe('Gradient-boosted trees (model.family "gbdt" or "auto"): histogram gradient boosting for log loss, as LightGBM and scikit-learn\'s HistGradientBoosting; the defaults are theirs. See docs/gbdt.md.')),
     }),
-    { C: 1.0, max_iter: 100, tol: 1e-12, threshold: 0.5, standardize: false, min_training_rows: 20 },
+    {
+      C: 1.0,
+      max_iter: 100,
+      tol: 1e-12,
+      threshold: 0.5,
+      standardize: false,
+      min_training_rows: 20,
+      family: 'logistic',
+      gbdt: { learning_rate: 0.1, max_leaves: 31, min_samples_leaf: 20, l2: 0, max_bins: 255, max_iter: 100, early_stopping: 'auto' },
+    },
   ),
   drift: z._default(
     z.strictObject({

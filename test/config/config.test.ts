@@ -81,3 +81,34 @@ test('with --json a failure still prints exactly one JSON object: {error:{messag
   assert.equal(error.exitCode, 1);
   assert.match(error.message, /unknown key "colour"/);
 });
+
+test('model.family and model.gbdt: defaults, and each bad value one line naming the key', () => {
+  const ws = makeWorkspace();
+  const base = JSON.parse(readFileSync(ws.config, 'utf8'));
+  const c = parseConfig(base, ws.config);
+  assert.equal(c.model.family, 'logistic');
+  assert.deepEqual(c.model.gbdt, { learning_rate: 0.1, max_leaves: 31, min_samples_leaf: 20, l2: 0, max_bins: 255, max_iter: 100, early_stopping: 'auto' });
+  const g = parseConfig({ ...base, model: { family: 'auto', gbdt: { max_iter: 50, early_stopping: false } } }, ws.config);
+  assert.equal(g.model.family, 'auto');
+  assert.equal(g.model.gbdt.max_iter, 50);
+  assert.equal(g.model.gbdt.early_stopping, false);
+  assert.equal(g.model.gbdt.max_leaves, 31, 'the others keep their defaults');
+  const cases: [unknown, RegExp][] = [
+    [{ family: 'trees' }, /key "model\.family": Invalid option: expected one of "logistic"\|"gbdt"\|"auto"$/],
+    [{ gbdt: { max_iter: 0 } }, /key "model\.gbdt\.max_iter": Too small: expected number to be >0$/],
+    [{ gbdt: { leaves: 3 } }, /unknown key "leaves" in "model\.gbdt"$/],
+    [{ gbdt: { max_bins: 300 } }, /key "model\.gbdt\.max_bins": Too big: expected number to be <=255$/],
+    [{ gbdt: { early_stopping: 'yes' } }, /key "model\.gbdt\.early_stopping": expected true, false or "auto"$/],
+    [{ gbdt: { learning_rate: 0 } }, /key "model\.gbdt\.learning_rate": Too small/],
+    [{ gbdt: { l2: -1 } }, /key "model\.gbdt\.l2": Too small: expected number to be >=0$/],
+    [{ gbdt: { max_leaves: 1 } }, /key "model\.gbdt\.max_leaves": Too small: expected number to be >=2$/],
+    [{ gbdt: { min_samples_leaf: 2.5 } }, /key "model\.gbdt\.min_samples_leaf": expected an integer, got 2\.5$/],
+  ];
+  for (const [model, pattern] of cases) {
+    assert.throws(
+      () => parseConfig({ ...base, model }, ws.config),
+      (err: unknown) => err instanceof DataError && pattern.test(err.message) && !err.message.includes('\n'),
+      JSON.stringify(model),
+    );
+  }
+});
