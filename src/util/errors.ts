@@ -26,3 +26,14 @@ export class UsageError extends RiskwatchError {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A shared resource another process holds for longer than riskwatch waits (the SQLite store
+ * during another command's write): exit 1, one line saying what to do. Not a bug.
+ */
+export class BusyError extends RiskwatchError {
+  constructor(message: string) {
+    super(message, 1);
+    this.name = 'BusyError';
+  }
+}

@@ -17,11 +17,32 @@ import type {
 } from '../types.js';
 import { thisProcess } from '../record-owner.js';
 import { toDataset, toDeployment, toFile, toModel, toScore, toSourceRead, type Row } from '../rows.js';
+import { BusyError } from '../../util/errors.js';
+
+/** 30 s, or for tests only RISKWATCH_TEST_SQLITE_BUSY_MS (so a test of the busy path need not wait 30 s). */
+function busyTimeoutMs(): number {
+  const v = Number(process.env.RISKWATCH_TEST_SQLITE_BUSY_MS);
+  return Number.isInteger(v) && v > 0 ? v : 30_000;
+}
+
+/**
+ * SQLITE_BUSY (and its extended codes) once the timeout has passed: another process — riskwatch
+ * commands all write their command record here — has held a write transaction all that time. One
+ * line naming the file and what to do, instead of better-sqlite3's bare "database is locked".
+ */
+function explainBusy(store: SqliteStore, err: unknown): unknown {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return err;
+  const waited = store.busyTimeoutMs >= 1000 ? `${store.busyTimeoutMs / 1000} s` : `${store.busyTimeoutMs} ms`;
+  return new BusyError(`${store.path}: the store is locked: another riskwatch process has held a write on it for more than ${waited}; run this again when that command has finished (\`riskwatch runs\` lists the running ones)`);
+}
 
 
 /** The default store: one SQLite file in the workspace, WAL mode, every write in a transaction. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  /** How long a statement waits for another connection's write before SQLITE_BUSY. */
+  readonly busyTimeoutMs: number;
 
   constructor(readonly path: string) {
     makeDirSync(dirname(path));
@@ -31,8 +52,13 @@ export class SqliteStore implements Store {
     // 5 s default an ingest failed with "database is locked" while other commands polled the same
     // store, under the reliability suite's load (writes fsync: synchronous = FULL). Given at open,
     // so switching a new file to WAL waits too.
-    this.db = openDatabase(path, { timeout: 30_000 });
-    this.db.pragma('journal_mode = WAL');
+    this.busyTimeoutMs = busyTimeoutMs();
+    this.db = openDatabase(path, { timeout: this.busyTimeoutMs });
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (err) {
+      throw explainBusy(this, err);
+    }
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
   }
@@ -218,4 +244,20 @@ export class SqliteStore implements Store {
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
   }
+}
+
+// Every store method (and any added later) goes through explainBusy: the statements run inside
+// them, and one wrapper here is harder to forget than a try in each.
+for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
+  const proto = SqliteStore.prototype as unknown as Record<string, unknown>;
+  const method = proto[name];
+  if (name === 'constructor' || typeof method !== 'function') continue;
+  proto[name] = function (this: SqliteStore, ...args: unknown[]): unknown {
+    try {
+      const result: unknown = method.apply(this, args);
+      return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(explainBusy(this, err))) : result;
+    } catch (err) {
+      throw explainBusy(this, err);
+    }
+  };
 }
