@@ -78,7 +78,16 @@ const logisticPart = z.object({
   coefficients: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
   medians: z.record(z.string(), z.number()),
   standardization: z.optional(z.object({ means: z.record(z.string(), z.number()), scales: z.record(z.string(), z.number()) })),
+  /**
+   * The training rows a prediction's contributions are measured against (issue 17; docs/model.md,
+   * "Contributions"): per numeric feature its training mean after imputation (on the value's own
+   * scale, before standardization), per category feature the share of training rows in each of its
+   * `categories` (same order; "(other)" and the missing category included). Absent in documents
+   * written before contributions: they are then taken from the version's drift reference.
+   */
+  background: z.optional(z.object({ means: z.record(z.string(), z.number()), shares: z.record(z.string(), z.array(z.number())) })),
 });
+export type LogisticBackground = NonNullable<z.output<typeof logisticPart>['background']>;
 
 /**
  * How a /2 model was chosen when `model.family` is "auto" (issue 16): both families were fitted on

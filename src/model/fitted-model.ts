@@ -1,6 +1,7 @@
 import type { ModelDocument, ModelFeature } from '../contracts/model-document.js';
 import { LogisticModel } from './logistic/model.js';
 import { GbdtFittedModel } from './gbdt/model.js';
+import type { ModelReference } from '../stats/reference.js';
 
 export type SqlDialect = 'postgres' | 'sqlite';
 
@@ -58,14 +59,43 @@ export interface FittedModel {
    * faults.
    */
   predictProba(data: FeatureColumns, out?: Float64Array): Float64Array;
+  /**
+   * Why each row got its risk (issue 17; docs/model.md, "Contributions"): each feature's
+   * contribution to the row's log-odds, exact — base + Σ_j values[j][i] = logit(p_i). The logistic
+   * family measures against the training rows with independent features (SHAP's linear explainer),
+   * the gbdt family by path-dependent TreeSHAP over the trees' covers. Throws a DataError when the
+   * model cannot say (a logistic document without a background, loaded without its reference).
+   * `out`: per feature a column at least `rows` long, filled and returned when given.
+   */
+  contributions(data: FeatureColumns, out?: Float64Array[]): Contributions;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
   toDocument(): ModelDocument;
   /** The model as SQL, so a warehouse computes its rows' risk where they live (same arithmetic as predictProba). */
   toSql(opts: SqlOptions): SqlExport;
 }
 
+/**
+ * Each feature's share of each row's log-odds. Columns (one per feature, model order) as
+ * FeatureColumns are: what is computed per feature over many rows stays a typed-array loop, and a
+ * caller wanting one row's reasons reads values[j][i] across j.
+ */
+export interface Contributions {
+  /** The expected log-odds over the training rows: where every row starts before its features. */
+  base: number;
+  /** Per feature (in `features` order), per row: its contribution to the log-odds. */
+  values: Float64Array[];
+}
+
+export interface LoadOptions {
+  /**
+   * The version's drift reference (reference.json): where a logistic model whose document records
+   * no background (every /1 document, /2 ones written before contributions) takes it from.
+   */
+  reference?: ModelReference;
+}
+
 /** The one way from a model document to a model that predicts. */
-export function loadModel(doc: ModelDocument): FittedModel {
+export function loadModel(doc: ModelDocument, opts: LoadOptions = {}): FittedModel {
   if ('family' in doc && doc.family === 'gbdt') return new GbdtFittedModel(doc);
-  return new LogisticModel(doc);
+  return new LogisticModel(doc, opts.reference);
 }

@@ -2,6 +2,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelDocument1, 
 import type { FeatureType } from '../../contracts/model-document.js';
 import { fitLogistic, type FitResult } from './fit.js';
 import { keptCategories } from './categories.js';
+import { trainingBackground } from './background.js';
 
 export interface LogisticTraining {
   features: readonly string[];
@@ -105,6 +106,12 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
         coefficients,
         medians: rec(numeric.map((j) => t.medians[j])),
         ...(t.standardize ? { standardization: { means: rec(fit.mean), scales: rec(fit.scale) } } : {}),
+        // What contributions are measured against (the /1 format stays as it was: its documents take it from the reference).
+        background: trainingBackground(
+          numeric.map((j) => ({ name: t.features[j], col: t.x[j], median: t.medians[j] })),
+          category.map((j, q) => ({ name: t.features[j], index: kept[q].index, categories: kept[q].categories.length })),
+          t.rows,
+        ),
       },
       hyperParameters: { penalty: 'l2', C: t.C, fitIntercept: true, maxIter: t.maxIter, tol: t.tol, standardize: t.standardize },
       training: training(fit),

@@ -1,5 +1,9 @@
-import type { FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
-import { MODEL_FORMAT_2, modelFeatureNames, modelFeatures, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import type { Contributions, FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
+import { MODEL_FORMAT_2, modelFeatureNames, modelFeatures, type LogisticBackground, type ModelDocument, type ModelFeature } from '../../contracts/model-document.js';
+import type { ModelReference } from '../../stats/reference.js';
+import { DataError } from '../../util/errors.js';
+import { referenceBackground } from './background.js';
+import { logisticContributions } from './contributions.js';
 import { predictProba } from './fit.js';
 import { paramsOf, type LogisticParams } from './params.js';
 import { predictTerms } from './predict-terms.js';
@@ -19,8 +23,13 @@ export class LogisticModel implements FittedModel {
   readonly threshold: number;
   private readonly params: LogisticParams;
   private readonly numeric: { coef: Float64Array; medians: Float64Array } | null;
+  private background: LogisticBackground | undefined;
 
-  constructor(private readonly doc: ModelDocument) {
+  /** `reference`: the version's drift reference, the background of a document that records none. */
+  constructor(
+    private readonly doc: ModelDocument,
+    private readonly reference?: ModelReference,
+  ) {
     this.version = doc.version;
     this.features = modelFeatureNames(doc);
     this.featureSpecs = modelFeatures(doc);
@@ -36,6 +45,19 @@ export class LogisticModel implements FittedModel {
   predictProba(data: FeatureColumns, out: Float64Array = new Float64Array(data.rows)): Float64Array {
     if (this.numeric) return predictProba(data.x, data.rows, this.numeric.coef, this.params.intercept, this.numeric.medians, out);
     return predictTerms(this.params, data.x, data.rows, data.levels, out);
+  }
+
+  contributions(data: FeatureColumns, out?: Float64Array[]): Contributions {
+    return logisticContributions(this.version, this.params, this.backgroundOf(), data.x, data.rows, data.levels, out);
+  }
+
+  /** The document's background, or one from the reference (worked out once). */
+  private backgroundOf(): LogisticBackground {
+    if (this.background) return this.background;
+    const own = this.doc.format === MODEL_FORMAT_2 && this.doc.family === 'logistic' ? this.doc.logistic.background : undefined;
+    if (own) return (this.background = own);
+    if (!this.reference) throw new DataError(`model ${this.version} records no background for contributions (written before riskwatch wrote one) and its drift reference (reference.json) was not given to take one from`);
+    return (this.background = referenceBackground(this.version, this.params, this.reference));
   }
 
   toDocument(): ModelDocument {
