@@ -1,8 +1,9 @@
-import type { FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
+import type { Contributions, FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
 import type { GbdtDocument2, ModelFeature } from '../../contracts/model-document.js';
 import { OTHER } from '../../data/kinds/category/counts.js';
 import { DataError } from '../../util/errors.js';
 import { GbdtPredictor } from './predict.js';
+import { TreeShap } from './tree-shap.js';
 import type { GbdtTree } from './types.js';
 
 /**
@@ -99,6 +100,9 @@ export class GbdtFittedModel implements FittedModel {
   readonly threshold: number;
   private readonly codes: (CategoryCodes | null)[];
   private readonly predictor: GbdtPredictor;
+  private readonly trees: GbdtTree[];
+  /** The TreeSHAP explainer, built on first use (a model that only predicts never pays for it). */
+  private shap: TreeShap | undefined;
 
   constructor(private readonly doc: GbdtDocument2) {
     this.version = doc.version;
@@ -108,6 +112,7 @@ export class GbdtFittedModel implements FittedModel {
     this.codes = categoryCodes(doc.features);
     for (const cc of this.codes) if (cc && cc.texts.length > 256) throw new DataError(`model ${doc.version}: feature "${cc.name}" has ${cc.texts.length} categories; a tree model holds at most 256`);
     const trees = kernelTrees(doc, this.codes);
+    this.trees = trees;
     // Every code of the document is one training had: those the data maps elsewhere are NaN.
     this.predictor = new GbdtPredictor({ baseScore: doc.gbdt.baseScore, trees });
   }
@@ -118,6 +123,14 @@ export class GbdtFittedModel implements FittedModel {
     const target = out.length === data.rows ? out : out.subarray(0, data.rows);
     this.predictor.predictProba(cols, target);
     return out;
+  }
+
+  /** Path-dependent TreeSHAP over the trees' covers (tree-shap.ts), on the columns the trees read. */
+  contributions(data: FeatureColumns, out?: Float64Array[]): Contributions {
+    this.shap ??= new TreeShap({ baseScore: this.doc.gbdt.baseScore, trees: this.trees }, this.features.length);
+    const values = this.features.map((_, j) => (out?.[j] && out[j].length >= data.rows ? out[j] : new Float64Array(data.rows)));
+    this.shap.explain(treeColumns(this.codes, data), data.rows, values);
+    return { base: this.shap.base, values };
   }
 
   toDocument(): GbdtDocument2 {

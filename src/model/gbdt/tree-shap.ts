@@ -1,0 +1,239 @@
+import { DataError } from '../../util/errors.js';
+import type { GbdtTree } from './types.js';
+
+/**
+ * Path-dependent TreeSHAP (Lundberg, Erion & Lee 2018, "Consistent Individualized Feature
+ * Attribution for Tree Ensembles", Algorithm 2): each feature's exact Shapley value for one row,
+ * where the value of a feature subset S is the tree's expected output when the features in S are
+ * the row's and the others follow both branches in proportion to the training rows that took
+ * them (the nodes' `cover`). Per tree and row it walks every node once, keeping the path's unique
+ * features with the weights of all subset sizes at once; O(leaves · depth²) per tree.
+ *
+ * The trees are the kernel's form (GbdtTree: a category node lists the codes that go left; the
+ * columns hold those codes, NaN for missing or unknown, which follows `missingLeft`), flattened
+ * once into typed arrays over all trees; the path buffers are allocated once per explainer, so
+ * explaining rows allocates nothing. `base` is the ensemble's expected output under the same
+ * value function with no feature known: baseScore + Σ over trees of the cover-weighted mean leaf
+ * value — so base + Σ contributions is the row's log-odds.
+ */
+export class TreeShap {
+  /** Expected log-odds: where every row's contributions start. */
+  readonly base: number;
+  private readonly roots: Int32Array;
+  private readonly feature: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly missingLeft: Uint8Array;
+  private readonly value: Float64Array;
+  private readonly cover: Float64Array;
+  /** Category node: offset of its table in catLeft (1 = the code goes left), and the table's length; −1 at a numeric node. */
+  private readonly catOffset: Int32Array;
+  private readonly catLength: Int32Array;
+  private readonly catLeft: Uint8Array;
+  /** Path elements: feature, zero fraction, one fraction, weight — one slice per recursion level. */
+  private readonly pathFeature: Int32Array;
+  private readonly pathZero: Float64Array;
+  private readonly pathOne: Float64Array;
+  private readonly pathWeight: Float64Array;
+  /** The row being explained and where its contributions go (set per row, read by the recursion). */
+  private columns: readonly Float64Array[] = [];
+  private row = 0;
+  private readonly phi: Float64Array;
+
+  constructor(
+    model: { baseScore: number; trees: readonly GbdtTree[] },
+    readonly features: number,
+  ) {
+    const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
+    this.roots = new Int32Array(model.trees.length);
+    this.feature = new Int32Array(total);
+    this.threshold = new Float64Array(total);
+    this.left = new Int32Array(total);
+    this.right = new Int32Array(total);
+    this.missingLeft = new Uint8Array(total);
+    this.value = new Float64Array(total);
+    this.cover = new Float64Array(total);
+    this.catOffset = new Int32Array(total).fill(-1);
+    this.catLength = new Int32Array(total);
+    let catSize = 0;
+    for (const t of model.trees) for (const c of t.categories) if (c && c.length) catSize += Math.max(...c) + 1;
+    this.catLeft = new Uint8Array(catSize);
+    let at = 0;
+    let catAt = 0;
+    let base = model.baseScore;
+    let maxDepth = 0;
+    model.trees.forEach((t, ti) => {
+      this.roots[ti] = at;
+      const n = t.feature.length;
+      for (let i = 0; i < n; i++) {
+        const j = at + i;
+        const f = t.feature[i];
+        this.feature[j] = f;
+        this.value[j] = t.value[i];
+        this.cover[j] = t.cover[i];
+        if (f < 0) continue;
+        if (f >= features) throw new DataError(`tree ${ti} node ${i} splits on feature ${f}; the model has ${features}`);
+        if (!(t.cover[i] > 0)) throw new DataError(`tree ${ti} node ${i} has cover ${t.cover[i]}: contributions weigh the paths by cover, which must be positive`);
+        this.threshold[j] = t.threshold[i];
+        this.left[j] = at + t.left[i];
+        this.right[j] = at + t.right[i];
+        this.missingLeft[j] = t.missingLeft[i] ? 1 : 0;
+        const c = t.categories[i];
+        if (c) {
+          const len = c.length ? Math.max(...c) + 1 : 0;
+          for (const code of c) this.catLeft[catAt + code] = 1;
+          this.catOffset[j] = catAt;
+          this.catLength[j] = len;
+          catAt += len;
+        }
+      }
+      // Expected value and depth, children before parents: nodes come after their parent (model-document.ts).
+      const expected = new Float64Array(n);
+      const depth = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        if (t.feature[i] < 0) continue;
+        depth[t.left[i]] = depth[i] + 1;
+        depth[t.right[i]] = depth[i] + 1;
+      }
+      for (let i = n - 1; i >= 0; i--) {
+        maxDepth = Math.max(maxDepth, depth[i]);
+        if (t.feature[i] < 0) expected[i] = t.value[i];
+        else expected[i] = (t.cover[t.left[i]] * expected[t.left[i]] + t.cover[t.right[i]] * expected[t.right[i]]) / t.cover[i];
+      }
+      base += n ? expected[0] : 0;
+      at += n;
+    });
+    this.base = base;
+    // A path holds at most depth + 1 elements (the root's placeholder and one per unique feature);
+    // level d of the recursion uses d + 1 of them after the previous levels' slices.
+    const size = ((maxDepth + 2) * (maxDepth + 3)) / 2;
+    this.pathFeature = new Int32Array(size);
+    this.pathZero = new Float64Array(size);
+    this.pathOne = new Float64Array(size);
+    this.pathWeight = new Float64Array(size);
+    this.phi = new Float64Array(features);
+  }
+
+  /**
+   * Contributions of rows [0, rows) of `columns` (one per feature, the trees' codes for category
+   * features) into out[j][i]; `out` columns at least `rows` long.
+   */
+  explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): void {
+    const { phi, roots, features } = this;
+    this.columns = columns;
+    for (let i = 0; i < rows; i++) {
+      this.row = i;
+      phi.fill(0);
+      for (let t = 0; t < roots.length; t++) this.recurse(roots[t], 0, 0, 0, 1, 1, -1);
+      for (let j = 0; j < features; j++) out[j][i] = phi[j];
+    }
+    this.columns = [];
+  }
+
+  /** Whether the row goes left at split node `node`. */
+  private goesLeft(node: number): boolean {
+    const v = this.columns[this.feature[node]][this.row];
+    if (v !== v) return this.missingLeft[node] === 1;
+    const co = this.catOffset[node];
+    if (co < 0) return v <= this.threshold[node];
+    return v >= 0 && v < this.catLength[node] && this.catLeft[co + v] === 1;
+  }
+
+  /**
+   * One node of Algorithm 2's RECURSE: `depth` unique features on the parent's path (at
+   * parentAt), extended here with the split that led to this node (feature pi, zero fraction pz,
+   * one fraction po) into this level's slice at `at`.
+   */
+  private recurse(node: number, depth: number, parentAt: number, at: number, pz: number, po: number, pi: number): void {
+    const { pathFeature: pf, pathZero: zf, pathOne: of, pathWeight: pw } = this;
+    if (at !== parentAt) {
+      for (let k = 0; k < depth; k++) {
+        pf[at + k] = pf[parentAt + k];
+        zf[at + k] = zf[parentAt + k];
+        of[at + k] = of[parentAt + k];
+        pw[at + k] = pw[parentAt + k];
+      }
+    }
+    extend(pf, zf, of, pw, at, depth, pz, po, pi);
+    const f = this.feature[node];
+    if (f < 0) {
+      const v = this.value[node];
+      for (let k = 1; k <= depth; k++) {
+        const w = unwoundSum(zf, of, pw, at, depth, k);
+        this.phi[pf[at + k]] += w * (of[at + k] - zf[at + k]) * v;
+      }
+      return;
+    }
+    const goLeft = this.goesLeft(node);
+    const hot = goLeft ? this.left[node] : this.right[node];
+    const cold = goLeft ? this.right[node] : this.left[node];
+    const c = this.cover[node];
+    let iz = 1;
+    let io = 1;
+    let d = depth;
+    for (let k = 1; k <= depth; k++) {
+      if (pf[at + k] === f) {
+        iz = zf[at + k];
+        io = of[at + k];
+        unwind(pf, zf, of, pw, at, depth, k);
+        d = depth - 1;
+        break;
+      }
+    }
+    const next = at + depth + 1;
+    this.recurse(hot, d + 1, at, next, (this.cover[hot] / c) * iz, io, f);
+    this.recurse(cold, d + 1, at, next, (this.cover[cold] / c) * iz, 0, f);
+  }
+}
+
+/** EXTEND: add an element (feature pi, fractions pz, po) at index `depth` and update the subset-size weights. */
+function extend(pf: Int32Array, zf: Float64Array, of: Float64Array, pw: Float64Array, at: number, depth: number, pz: number, po: number, pi: number): void {
+  pf[at + depth] = pi;
+  zf[at + depth] = pz;
+  of[at + depth] = po;
+  pw[at + depth] = depth === 0 ? 1 : 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    pw[at + i + 1] += (po * pw[at + i] * (i + 1)) / (depth + 1);
+    pw[at + i] = (pz * pw[at + i] * (depth - i)) / (depth + 1);
+  }
+}
+
+/** UNWIND: undo the EXTEND of element k (a feature met again deeper on the path) and remove it. */
+function unwind(pf: Int32Array, zf: Float64Array, of: Float64Array, pw: Float64Array, at: number, depth: number, k: number): void {
+  const o = of[at + k];
+  const z = zf[at + k];
+  let n = pw[at + depth];
+  for (let i = depth - 1; i >= 0; i--) {
+    if (o !== 0) {
+      const t = pw[at + i];
+      pw[at + i] = (n * (depth + 1)) / ((i + 1) * o);
+      n = t - (pw[at + i] * z * (depth - i)) / (depth + 1);
+    } else {
+      pw[at + i] = (pw[at + i] * (depth + 1)) / (z * (depth - i));
+    }
+  }
+  for (let i = k; i < depth; i++) {
+    pf[at + i] = pf[at + i + 1];
+    zf[at + i] = zf[at + i + 1];
+    of[at + i] = of[at + i + 1];
+  }
+}
+
+/** The total weight the path would have with element k unwound (UNWIND without changing the path). */
+function unwoundSum(zf: Float64Array, of: Float64Array, pw: Float64Array, at: number, depth: number, k: number): number {
+  const o = of[at + k];
+  const z = zf[at + k];
+  let n = pw[at + depth];
+  let total = 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    if (o !== 0) {
+      const t = (n * (depth + 1)) / ((i + 1) * o);
+      total += t;
+      n = pw[at + i] - (t * z * (depth - i)) / (depth + 1);
+    } else {
+      total += (pw[at + i] * (depth + 1)) / (z * (depth - i));
+    }
+  }
+  return total;
+}
