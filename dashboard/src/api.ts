@@ -5,6 +5,7 @@
 // The response shapes are the server's own (src/contracts/api.ts: types only, no imports), so a
 // change to a route's JSON fails this build instead of drifting silently.
 export type {
+  CategoryDistribution,
   ColumnSummary,
   DependencyHealth,
   Diagnosis,

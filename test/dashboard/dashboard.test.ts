@@ -232,3 +232,63 @@ test('issue 13 item 20: the empty state (before any run) asks for nothing that a
     await emptyCtx.store.close();
   }
 });
+
+test('issue 15 item 8: a category feature is drawn as bars of category shares, reference vs current, new categories marked and listed with their shares', async () => {
+  const { regionWorkspace } = await import('../helpers/region-workspace.ts');
+  // Training: four regions and blanks; the latest batch: the mix shifts and two regions appear
+  // that training never had (one with a long name the chart's label must cut).
+  const long = 'Auvergne-Rhône-Alpes et Bourgogne';
+  const { ctx: cctx } = await regionWorkspace({ north: 400, south: 300, east: 200, west: 100, '': 20 }, { north: 100, south: 300, east: 200, west: 100, [long]: 100, Nordics: 50, '': 10 });
+  const cat = await startServer(cctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
+  try {
+    await cat.warmed;
+    const { page, problems } = await open({ width: 1366, height: 900 }, cat.url);
+    try {
+      const chart = 'svg[data-chart="drift-region"]';
+      await page.waitForSelector(chart);
+      // One row per category seen in either, largest first, new ones labelled "(new)" on a band.
+      const rows = await page.$$eval(`${chart} g.bar-row`, (gs) => gs.map((g) => ({ label: g.querySelector('text.tick')?.textContent ?? '', marked: g.classList.contains('marked'), bars: g.querySelectorAll('rect.datum').length, titles: [...g.querySelectorAll('rect.datum title')].map((t) => t.textContent ?? '') })));
+      // (The long region and west tie at 100/850 of the batch: by text.)
+      assert.deepEqual(rows.map((r) => r.label), ['north', 'south', 'east', 'Auvergne-Rhône… (new)', 'west', 'Nordics (new)']);
+      assert.deepEqual(rows.map((r) => r.marked), [false, false, false, true, false, true]);
+      for (const r of rows) assert.equal(r.bars, 2, `${r.label}: a reference and a current bar`);
+      // The bars carry the API's shares (the tooltip gives the full name and the share).
+      assert.equal(rows[3].titles[1], `${long} (new) — current (latest batch, n=850): ${(100 / 850 * 100).toFixed(1)}%`);
+      assert.equal(rows[0].titles[0], 'north — reference (training, n=1,000): 40.0%');
+      assert.equal(rows[0].titles[1], `north — current (latest batch, n=850): ${(100 / 850 * 100).toFixed(1)}%`);
+      const legend = await page.$$eval('figure:has(svg[data-chart="drift-region"]) .legend li', (lis) => lis.map((li) => li.textContent));
+      assert.deepEqual(legend, ['reference (training, n=1,000)', 'current (latest batch, n=850)', 'never seen in training']);
+      // The new categories listed with their shares of the current rows.
+      const unseen = await page.$$eval('[data-testid="unseen-region"] li', (lis) => lis.map((li) => [li.querySelector('.unseen-name')?.textContent, li.querySelector('.unseen-share')?.textContent]));
+      assert.deepEqual(unseen, [[long, `${(100 / 850 * 100).toFixed(1)}%`], ['Nordics', `${(50 / 850 * 100).toFixed(1)}%`]]);
+      assert.match((await page.textContent('[data-testid="unseen-region"] .unseen-head')) ?? '', new RegExp(`^Never seen in training: ${(150 / 850 * 100).toFixed(1)}% of the latest batch's rows$`));
+      const card = (await page.textContent('[data-testid="category-card-region"]')) ?? '';
+      assert.match(card, /chi-square decides/);
+      assert.match(card, /leveldrift/);
+      // The numeric feature keeps its histogram beside it.
+      assert.ok(await page.$('svg[data-chart="drift-lastmonth_activity"]'));
+      // Labels do not overlap: the category labels' boxes are disjoint and left of the bars.
+      const sorted = await page.$$eval(`${chart} g.bar-row > text.tick`, (ts) => ts.map((t) => { const b = (t as SVGGraphicsElement).getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: b.left, right: b.right }; }));
+      const svgLeft = await page.$eval(chart, (s) => s.getBoundingClientRect().left);
+      for (const b of sorted) assert.ok(b.left >= svgLeft - 0.5, 'a label runs out of the chart on the left');
+      for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].top >= sorted[i - 1].bottom - 0.5, `label ${i} overlaps the one above`);
+      // Nothing written over anything else: tick labels, axis titles and bar values are disjoint.
+      const texts = await page.$$eval(`${chart} text`, (ts) => ts.map((t) => { const b = (t as SVGGraphicsElement).getBoundingClientRect(); return { text: t.textContent ?? '', top: b.top, bottom: b.bottom, left: b.left, right: b.right }; }));
+      for (let i = 0; i < texts.length; i++)
+        for (let k = i + 1; k < texts.length; k++) {
+          const [a, b] = [texts[i], texts[k]];
+          const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+          assert.ok(!overlap, `"${a.text}" overlaps "${b.text}"`);
+        }
+      const barLeft = await page.$eval(`${chart} rect.datum`, (r) => r.getBoundingClientRect().left);
+      for (const b of sorted) assert.ok(b.right <= barLeft + 0.5, 'a label runs into the bars');
+      await page.locator('[data-testid="category-card-region"]').screenshot({ path: join(ARTIFACTS, 'dashboard-category.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await cat.close();
+    await cctx.store.close();
+  }
+});

@@ -1,34 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspaceConfig } from '../../src/config/workspace-config.ts';
 import type { CategoryDistribution, Distributions } from '../../src/contracts/api.ts';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { deploy } from '../../src/model/deploy.ts';
-import { train } from '../../src/model/train.ts';
 import { drift, type CategoryFeatureDrift, type DriftReport } from '../../src/monitor/drift.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
-import { context } from '../helpers/workspace.ts';
-import { tempDir } from '../helpers/temp.ts';
-import { rng } from '../monitor/gen.ts';
-
-/**
- * A client file with exactly `counts[region]` rows of each region ('' = a blank cell), shuffled,
- * an activity count and a label that depends on the region (north leaves more).
- */
-function clients(counts: Record<string, number>, seed: number, start: number): string {
-  const u = rng(seed);
-  const regions = Object.entries(counts).flatMap(([r, n]) => Array<string>(n).fill(r));
-  for (let i = regions.length - 1; i > 0; i--) {
-    const k = Math.floor(u() * (i + 1));
-    [regions[i], regions[k]] = [regions[k], regions[i]];
-  }
-  const lines = ['corporation,region,lastmonth_activity,exited'];
-  regions.forEach((r, i) => lines.push(`c${start + i},${r},${Math.floor(u() * 200)},${u() < (r === 'north' ? 0.4 : 0.15) ? 1 : 0}`));
-  return lines.join('\n') + '\n';
-}
+import { regionWorkspace } from '../helpers/region-workspace.ts';
 
 const TRAINING = { north: 400, south: 300, east: 200, west: 100, '': 20 };
 // The latest batch: north shrinks, two regions training never had, 10 blanks.
@@ -39,18 +16,7 @@ let ctx: Context;
 let server: Awaited<ReturnType<typeof startServer>>;
 
 before(async () => {
-  dir = tempDir('rw-catdist-');
-  mkdirSync(join(dir, 'sourcedata'));
-  mkdirSync(join(dir, 'testdata'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(workspaceConfig({ features: ['lastmonth_activity', 'region'], feature_types: { region: 'category', lastmonth_activity: 'count' } } as never)));
-  writeFileSync(join(dir, 'sourcedata', 'm1.csv'), clients(TRAINING, 1, 0));
-  writeFileSync(join(dir, 'testdata', 'testdata.csv'), clients({ north: 100, south: 100, east: 100, west: 100 }, 2, 10_000));
-  ctx = await context(join(dir, 'config.json'));
-  await ingest(ctx);
-  await train(ctx);
-  await deploy(ctx);
-  writeFileSync(join(dir, 'sourcedata', 'm2.csv'), clients(BATCH, 3, 20_000));
-  await ingest(ctx);
+  ({ dir, ctx } = await regionWorkspace(TRAINING, BATCH, { north: 100, south: 100, east: 100, west: 100 }));
   server = await startServer(ctx, { host: '127.0.0.1', port: 0 });
 });
 after(async () => {
@@ -102,20 +68,9 @@ test('GET /distributions caps a category feature at 50 named categories and sums
   // 60 training categories, 5 rows each, and a batch with 10 new ones: 70 seen in either.
   const many: Record<string, number> = {};
   for (let k = 0; k < 60; k++) many[`r${String(k).padStart(2, '0')}`] = 5;
-  const wide = tempDir('rw-catdist-wide-');
-  mkdirSync(join(wide, 'sourcedata'));
-  mkdirSync(join(wide, 'testdata'));
-  writeFileSync(join(wide, 'config.json'), JSON.stringify(workspaceConfig({ features: ['lastmonth_activity', 'region'], feature_types: { region: 'category', lastmonth_activity: 'count' } } as never)));
-  writeFileSync(join(wide, 'sourcedata', 'm1.csv'), clients({ ...many, north: 300 }, 4, 0));
-  writeFileSync(join(wide, 'testdata', 'testdata.csv'), clients({ north: 100, r00: 100 }, 5, 10_000));
-  const wctx = await context(join(wide, 'config.json'));
-  await ingest(wctx);
-  await train(wctx);
-  await deploy(wctx);
   const fresh: Record<string, number> = { north: 100 };
   for (let k = 0; k < 10; k++) fresh[`new${k}`] = 10 - k;
-  writeFileSync(join(wide, 'sourcedata', 'm2.csv'), clients(fresh, 6, 20_000));
-  await ingest(wctx);
+  const { ctx: wctx } = await regionWorkspace({ ...many, north: 300 }, fresh, { north: 100, r00: 100 });
   const s = await startServer(wctx, { host: '127.0.0.1', port: 0 });
   try {
     const d = (await (await fetch(`${s.url}/distributions`)).json()) as Distributions;

@@ -1,16 +1,29 @@
 import { Chart, COLORS, scale, ticks, type LegendItem } from './frame';
 
-/** Horizontal grouped bars: one row per category, one bar per series (timings, missing shares). */
+/** A category label longer than this is cut (the full text is in the bars' tooltips). */
+const MAX_LABEL = 22;
+const MARK_COLOR = '#fef3c7';
+const cut = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
+
+/**
+ * Horizontal grouped bars: one row per category, one bar per series (timings, missing shares,
+ * category shares). `marked` rows get a pale band behind them and a legend entry (categories
+ * training never had).
+ */
 export function BarChart(props: {
   id: string;
   title: string;
   subtitle?: string;
   categories: string[];
+  /** What the axis shows per category when not the category itself (cut to MAX_LABEL either way); tooltips name the category. */
+  labels?: string[];
   series: Array<{ name: string; values: number[]; color?: string }>;
   xLabel: string;
-  yLabel: string;
+  /** Omitted: no y-axis title (the chart's title names what the rows are). */
+  yLabel?: string;
   format: (v: number) => string;
   maxValue?: number;
+  marked?: { rows: boolean[]; label: string };
 }) {
   const width = 480;
   const rowH = 16 * props.series.length + 14;
@@ -19,6 +32,7 @@ export function BarChart(props: {
   const max = Math.max(props.maxValue ?? 0, 1e-12, ...props.series.flatMap((s) => s.values));
   const x = scale(0, max, m.left, width - m.right);
   const legend: LegendItem[] = props.series.map((s, i) => ({ label: s.name, color: s.color ?? COLORS[i % COLORS.length], kind: 'box' }));
+  if (props.marked?.rows.some(Boolean)) legend.push({ label: props.marked.label, color: '#f59e0b', kind: 'band' });
   const xt = ticks(0, max, 4);
   return (
     <Chart id={props.id} title={props.title} subtitle={props.subtitle} width={width} height={height} legend={legend}>
@@ -35,9 +49,10 @@ export function BarChart(props: {
       {props.categories.map((c, ci) => {
         const top = m.top + ci * rowH + 7;
         return (
-          <g key={c}>
+          <g key={c} class={props.marked?.rows[ci] ? 'bar-row marked' : 'bar-row'}>
+            {props.marked?.rows[ci] && <rect class="mark-band" x={4} y={top - 5} width={width - m.right - 4} height={rowH - 4} rx="3" fill={MARK_COLOR} />}
             <text class="tick" x={m.left - 8} y={top + (rowH - 14) / 2} text-anchor="end" dominant-baseline="middle">
-              {c}
+              {cut(props.labels?.[ci] ?? c)}
             </text>
             {props.series.map((s, si) => {
               const v = s.values[ci] ?? 0;
@@ -59,9 +74,11 @@ export function BarChart(props: {
       <text class="axis-label" x={(m.left + width - m.right) / 2} y={height - 6} text-anchor="middle">
         {props.xLabel}
       </text>
-      <text class="axis-label" transform={`translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)`} text-anchor="middle">
-        {props.yLabel}
-      </text>
+      {props.yLabel && (
+        <text class="axis-label" transform={`translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)`} text-anchor="middle">
+          {props.yLabel}
+        </text>
+      )}
     </Chart>
   );
 }

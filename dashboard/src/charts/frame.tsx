@@ -31,7 +31,7 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
 export interface LegendItem {
   label: string;
   color: string;
-  kind?: 'line' | 'box' | 'dash';
+  kind?: 'line' | 'box' | 'dash' | 'band';
 }
 
 export function Legend({ items }: { items: LegendItem[] }) {
@@ -40,7 +40,7 @@ export function Legend({ items }: { items: LegendItem[] }) {
       {items.map((it) => (
         <li key={it.label}>
           <svg width="18" height="10" aria-hidden="true">
-            {it.kind === 'box' ? <rect x="2" y="1" width="14" height="8" rx="2" fill={it.color} /> : <line x1="1" y1="5" x2="17" y2="5" stroke={it.color} stroke-width="2.5" stroke-dasharray={it.kind === 'dash' ? '3 2' : undefined} />}
+            {it.kind === 'band' ? <rect x="1" y="0" width="16" height="10" rx="2" fill="#fef3c7" stroke={it.color} /> : it.kind === 'box' ? <rect x="2" y="1" width="14" height="8" rx="2" fill={it.color} /> : <line x1="1" y1="5" x2="17" y2="5" stroke={it.color} stroke-width="2.5" stroke-dasharray={it.kind === 'dash' ? '3 2' : undefined} />}
           </svg>
           {it.label}
         </li>

@@ -1,10 +1,7 @@
 import type { Distributions, FeatureDistribution } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
 import { formatPoints, int, num, pct } from '../format';
-
-function Badge({ level }: { level: string }) {
-  return <span class={`badge level-${level}`}>{level}</span>;
-}
+import { Badge, CategoryCard } from './category-card';
 
 function FeatureCard({ f, source }: { f: FeatureDistribution; source: string }) {
   const d = f.drift;
@@ -47,6 +44,9 @@ export function DriftSection({ distributions, error }: { distributions?: Distrib
           <div class="feature-grid">
             {distributions.features.map((f) => (
               <FeatureCard key={f.feature} f={f} source="latest batch" />
+            ))}
+            {(distributions.categoryFeatures ?? []).map((f) => (
+              <CategoryCard key={f.feature} f={f} source="latest batch" />
             ))}
             {distributions.prediction && <FeatureCard f={distributions.prediction} source="latest batch" />}
           </div>
