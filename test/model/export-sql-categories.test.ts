@@ -26,8 +26,9 @@ for (let i = 0; i < 12; i++) {
 }
 const rows = cells.y.length;
 const ids = Array.from({ length: rows }, (_, i) => `c${i}`);
-// In the table a missing category cell is NULL, '' or blanks, in turn.
-const blank = (i: number) => [null, '', '  ', '\t'][i % 4];
+// In the table a missing category cell is NULL, '' or blanks — any white space trim() removes, as
+// the category kind trims a cell — in turn.
+const blank = (i: number) => [null, '', '  ', '\t', '\u00a0', ' \r\n', '\u3000', '\ufeff'][i % 8];
 const sqlRows = ids.map((id, i) => [id, ...FEATURES.map((f, j) => (cells[f][i] === null && fixture.categorical.includes(f) ? blank(i + j) : cells[f][i]))]);
 
 for (const standardize of [true, false]) {

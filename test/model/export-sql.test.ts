@@ -130,6 +130,45 @@ describe('export --format sql scores as predict does', () => {
     }
   });
 
+  // Blank is what String.prototype.trim empties (src/data/csv/cells.ts isBlank): predict reads a
+  // quoted cell of CR/LF, VT, FF, a no-break space, an ideographic space, a BOM… as missing; the
+  // view must too (it used to trim only spaces and tabs: SQLite cast '\r' to 0, PostgreSQL refused
+  // to cast a no-break space).
+  const white = ['\u00a0', ' \r\n', '\v', '\f', '\u3000', '\u2028', '\ufeff', '\u2009\t', '\u202f ', '\r', '\n', '\u1680\u205f'];
+  const whiteRows = ROWS.map((r, k) => r.map((v, j) => (v === null ? white[(k + j) % white.length] : String(v))));
+  const whiteCsv = join(fixture.ws.dir, 'white-space.csv');
+  writeFileSync(whiteCsv, [HEADER, ...whiteRows.map((r) => r.map((c) => `"${c}"`).join(','))].join('\n') + '\n');
+
+  test('predict reads cells of any white space as missing (the reference the view is held to)', async () => {
+    const got = (await predict(fixture.ctx, { data: whiteCsv })).predictions!;
+    assert.equal(got.length, ROWS.length);
+    for (const p of got) assert.equal(p.probability, expected.get(p.id)!.probability, p.id);
+  });
+
+  test('sqlite and postgres: cells of any white space trim() removes are missing, as predict reads them, to 1e-9', async (tc) => {
+    const db = new Database(join(fixture.ws.dir, 'warehouse-white.db'));
+    try {
+      db.exec(`CREATE TABLE loaded (corporation TEXT, lastmonth_activity TEXT, lastyear_activity TEXT, number_of_employees TEXT, exited TEXT)`);
+      const st = db.prepare('INSERT INTO loaded VALUES (?, ?, ?, ?, ?)');
+      for (const r of whiteRows) st.run(...r);
+      db.exec(exportSql('sqlite', 'loaded').sql);
+      tc.diagnostic(`sqlite: largest difference from predict ${compare(db.prepare('SELECT corporation, probability, prediction FROM riskwatch_scores').all() as never)}`);
+    } finally {
+      db.close();
+    }
+    const pg = await pgSchema('rw_export_white');
+    try {
+      const t = `${pg.schema}.loaded`;
+      await pg.client.query(`CREATE TABLE ${t} (corporation text, lastmonth_activity text, lastyear_activity varchar(40), number_of_employees text, exited text)`);
+      for (const r of whiteRows) await pg.client.query(`INSERT INTO ${t} VALUES ($1, $2, $3, $4, $5)`, r);
+      await pg.client.query(`SET search_path = ${pg.schema}`);
+      await pg.client.query(exportSql('postgres', t).sql);
+      tc.diagnostic(`postgres: largest difference from predict ${compare((await pg.client.query('SELECT corporation, probability, prediction FROM riskwatch_scores')).rows)}`);
+    } finally {
+      await pg.drop();
+    }
+  });
+
   test('a bad dialect or format is a usage error', () => {
     const r = cli(['--config', fixture.ws.config, 'export', '--format', 'sql', '--dialect', 'oracle']);
     assert.equal(r.status, 2);

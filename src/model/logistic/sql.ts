@@ -3,6 +3,19 @@ import type { ModelDocument } from '../../contracts/model-document.js';
 import { OTHER_CATEGORY, type LogisticParams, type Term } from './params.js';
 
 /**
+ * Every UTF-16 unit String.prototype.trim removes (tab, LF, VT, FF, CR, space, no-break space,
+ * the Unicode space separators, LS, PS, BOM): a cell of only these is blank for predict, so it is
+ * for the view too. Derived from trim itself so the two cannot drift apart.
+ */
+const WHITE_SPACE: number[] = [];
+for (let c = 0; c <= 0xffff; c++) if (String.fromCharCode(c).trim() === '') WHITE_SPACE.push(c);
+// SQLite's TRIM(x, y) and PostgreSQL's BTRIM(x, y) remove characters (not bytes) of y from both ends.
+const SQLITE_WHITE_SPACE = `CHAR(${WHITE_SPACE.join(', ')})`;
+// An escape string literal (E'…', \uXXXX): one literal whatever standard_conforming_strings says.
+// Code points above 127 need a UTF8 database (PostgreSQL's default), where such cells can exist.
+const POSTGRES_WHITE_SPACE = `E'${WHITE_SPACE.map((c) => `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`).join('')}'`;
+
+/**
  * The model as SQL, so a warehouse computes its rows' risk where they live. Same arithmetic as
  * predictProba: z = intercept + Σ wⱼ·xⱼ (left to right, in double precision), a missing xⱼ
  * (NULL, or an empty or blank cell) replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
@@ -24,12 +37,13 @@ export function logisticSql(doc: ModelDocument, params: LogisticParams, opts: Sq
     if (!Number.isFinite(v)) throw new Error(`model ${doc.version}: a coefficient, median, mean or scale is not finite (${v})`);
     return `CAST(${String(v)} AS DOUBLE PRECISION)`;
   };
-  // Missing is what predict reads as missing: NULL, and an empty cell — '' or only spaces/tabs,
+  // Missing is what predict reads as missing: NULL, and an empty or blank cell — '' or only white
+  // space as String.prototype.trim sees it (cells.ts isBlank; a category is trimmed the same way),
   // what a table loaded from CSV holds. The emptiness test reads the value as text, so it works
   // on a text column and a numeric one alike (in PostgreSQL NULLIF(numeric, '') would fail to
   // parse ''); the value itself is cast straight to double, as before, so numeric columns keep
   // their exact conversion. CASE evaluates the cast only for a non-empty value.
-  const trim = dialect === 'postgres' ? (x: string) => `BTRIM(${x}, ' ' || CHR(9))` : (x: string) => `TRIM(${x}, ' ' || CHAR(9))`;
+  const trim = dialect === 'postgres' ? (x: string) => `BTRIM(${x}, ${POSTGRES_WHITE_SPACE})` : (x: string) => `TRIM(${x}, ${SQLITE_WHITE_SPACE})`;
   const value = (f: string) => `CASE WHEN ${trim(`CAST(${q(f)} AS TEXT)`)} = '' THEN NULL ELSE CAST(${q(f)} AS DOUBLE PRECISION) END`;
   const text = (f: string) => trim(`CAST(${q(f)} AS TEXT)`);
   const str = (v: string) => `'${v.replace(/'/g, "''")}'`;
