@@ -11,7 +11,8 @@ import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js
  * instead of the general parser recording every field's byte range and the validator reading the
  * bytes again, and dedup a third time. It runs over as many rows as it can in one call and takes
  * only rows whose outcome is certain without the general rules: no quote anywhere, exactly the
- * header's field count, counts of 1–15 plain digits (or empty: missing), a label that is exactly
+ * header's field count, counts of 1–15 plain digits (or empty: missing), numbers of 1–15 digits
+ * with an optional minus and at most one point, category texts already in the dictionary, a label that is exactly
  * the bytes of target_positive or target_negative (by default the one byte 1 or 0), a non-empty id. At the first other row — a quote, a space, a sign, a decimal, a
  * wrong field count, a blank line, a record cut by the end of the chunk, a full builder — it stops
  * at that row's start, having changed nothing for it, and the general parser and validator
@@ -32,6 +33,8 @@ export class FastRows {
   private readonly seedLayout: boolean;
   /** Per feature, a category column's byte lookup (null: a count); null when no feature is a category. */
   private lookups: (ByteLookup | null)[] | null;
+  /** Per feature, 1 for a `number` column (a decimal), 0 for a count or a category. */
+  private readonly decimals: Uint8Array;
   /** The label values (target_positive / target_negative) as bytes; when each is one byte, those bytes (else -1). */
   private readonly positive: Uint8Array;
   private readonly negative: Uint8Array;
@@ -62,18 +65,19 @@ export class FastRows {
     if (this.positiveByte < 0 || this.negativeByte < 0) this.positiveByte = this.negativeByte = -1;
     this.lookups = builder.levels.map((l) => (l ? new ByteLookup(l) : null));
     const anyCategory = this.lookups.some((l) => l !== null);
-    // The seed's layout path reads counts only; a table with categories takes takeAny.
-    this.seedLayout = !anyCategory && map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
+    this.decimals = Uint8Array.from(schema.features, (f) => (kindOf(schema.featureTypes[f]).name === 'number' ? 1 : 0));
+    const anyDecimal = this.decimals.includes(1);
+    // The seed's layout path reads counts only; a table with categories or numbers takes takeAny.
+    this.seedLayout = !anyCategory && !anyDecimal && map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
     if (!anyCategory) this.lookups = null;
   }
 
   /**
-   * A fast path for files with this header, or null where it does not apply: a feature of another
-   * kind than count (kinds/), or no id column (rows are then named by their line).
+   * A fast path for files with this header, or null where it does not apply: a category feature
+   * without a dictionary, or no id column (rows are then named by their line).
    */
   static for(map: ColumnMap, schema: TableSchema, builder: DatasetBuilder, missing: Float64Array): FastRows | null {
     if (map.id < 0 || map.count < 2 || schema.features.length > 30) return null;
-    if (schema.features.some((f) => kindOf(schema.featureTypes[f]).name === 'number')) return null;
     if (schema.features.some((f, j) => kindOf(schema.featureTypes[f]).name === 'category' && !builder.levels[j])) return null;
     return new FastRows(map, schema, builder, missing);
   }
@@ -196,6 +200,7 @@ export class FastRows {
       textHashes = b.levels.map((l) => (l ? l.hashes : null));
     }
     const { positive, negative, positiveByte, negativeByte } = this;
+    const decimals = this.decimals;
     const count = this.count;
     const lastField = count - 1;
     const nf = this.nf;
@@ -243,6 +248,41 @@ export class FastRows {
             x[role][r] = code;
           }
           if (p < len && data[p] === CR && !(c === lastField && p + 1 < len && data[p + 1] === LF)) break rows;
+        } else if (role >= 0 && decimals[role] === 1) {
+          // A number: an optional minus, digits with at most one point. Its value is the digits as
+          // a whole number m (below 10^15, so exact) divided by 10^k for k digits after the point:
+          // one correctly rounded division of two exact doubles, the double nearest the decimal —
+          // what Number(text) gives (Clinger's fast path). A sign of +, an exponent, white space or
+          // more digits go the general way.
+          const s = p;
+          let neg = false;
+          if (p < len && data[p] === MINUS) {
+            neg = true;
+            p++;
+          }
+          let m = 0;
+          let digits = 0;
+          let point = -1;
+          while (p < len) {
+            const ch = data[p];
+            const d = ch - 48;
+            if (d >= 0 && d <= 9) {
+              m = m * 10 + d;
+              digits++;
+            } else if (ch === DOT && point < 0) point = digits;
+            else break;
+            p++;
+          }
+          if (digits === 0) {
+            if (p !== s) break rows; // "-", "." or "-.": the general path rejects it
+            x[role][r] = Number.NaN;
+            missing |= 1 << role;
+          } else if (digits > MAX_DIGITS) break rows;
+          else {
+            const k = point < 0 ? 0 : digits - point;
+            const v = k === 0 ? m : m / POW10[k];
+            x[role][r] = neg ? -v : v;
+          }
         } else if (role >= 0) {
           const s = p;
           let v = 0;
@@ -315,19 +355,20 @@ export class FastRows {
       idLens[r] = idLen;
       idEnd += idLen;
       if (hashes !== null) {
-        // hashRowTail, inlined for counts that fit in int32 (a call per row showed in profiles).
+        // hashRowTail, inlined (a call per row showed in profiles).
         let h = Math.imul(idHash ^ idLen, FNV_PRIME);
-        let j = 0;
-        for (; j < nf; j++) {
+        for (let j = 0; j < nf; j++) {
           const v = x[j][r];
           const texts = textHashes === null ? null : textHashes[j];
           if (texts !== null && v === v) h = Math.imul(Math.imul(h ^ texts[v], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
           else if (v !== v) h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
           else if ((v | 0) === v) h = Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
-          else break;
+          else {
+            BITS[0] = v;
+            h = Math.imul(Math.imul(h ^ WORDS[0], FNV_PRIME) ^ WORDS[1], FNV_PRIME);
+          }
         }
-        if (j < nf) hashes[r] = hashRowTail(Math.imul(idHash ^ idLen, FNV_PRIME), x, r, label, textHashes);
-        else hashes[r] = finishRowHash(h, label);
+        hashes[r] = finishRowHash(h, label);
       }
       if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;
       r++;
@@ -374,6 +415,8 @@ function sameBytes(data: Buffer, s: number, want: Uint8Array): boolean {
 }
 
 const COMMA = 44;
+const DOT = 46;
+const MINUS = 45;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -382,3 +425,8 @@ const TARGET = -2;
 const SKIP = -3;
 /** Digits a count may have here: below 2^53 for certain; longer ones go the general way. */
 const MAX_DIGITS = 15;
+/** 10^k, exact for k ≤ 22 (a number cell has at most MAX_DIGITS digits after its point). */
+const POW10 = Float64Array.from({ length: MAX_DIGITS + 1 }, (_, k) => Number(`1e${k}`));
+/** A float's bits, for the row hash (as hashRowTail takes them). */
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
