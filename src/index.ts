@@ -74,7 +74,7 @@ export { OutsideError } from './data/confinement.js';
 export { resolveDataPath } from './data/data-path.js';
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
-export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, type RankedRiskList, type RankedClient, type RankingModel } from './population/risk-list.js';
+export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, ranking, callListSummary, RANK_BY, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
 export { RiskListCache } from './population/risk-list-cache.js';
 export { riskHistogram } from './population/risk-histogram.js';
 export { evaluateVersions } from './report/evaluation.js';

@@ -48,6 +48,10 @@ export interface Config {
   id: string;
   model: ParsedConfig['model'];
   topK: number;
+  /** The number column the call list shows as each client's value (value_column): read at ingest, not a feature unless listed. */
+  valueColumn?: string;
+  /** The call list's ranking (risk.rank_by) and, with later keys, what it shows. */
+  risk: ParsedConfig['risk'];
   drift: ParsedConfig['drift'];
   schedule: string;
   alerts: ParsedConfig['alerts'];
@@ -100,6 +104,10 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     const problem = featureTypes[f] && driftMethodProblem(f, featureTypes[f] === 'category', method);
     if (problem) throw new DataError(`${file}: key "drift.methods.${f}": ${problem}`);
   }
+  const v = c.value_column;
+  if (v !== undefined && named.includes(v)) throw new DataError(`${file}: key "value_column": "${v}" is also the id or target column`);
+  if (v !== undefined && featureTypes[v] === 'category') throw new DataError(`${file}: key "value_column": "${v}" is a category feature; expected a number column`);
+  if (v === undefined && c.risk.rank_by === 'expected_loss') throw new DataError(`${file}: key "risk.rank_by": "expected_loss" needs "value_column" (the number column a client's loss is worth)`);
 
   const cfg: Config = {
     file: resolve(file),
@@ -120,6 +128,8 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     id: c.id_column,
     model: c.model,
     topK: c.top_k,
+    ...(v !== undefined && { valueColumn: v }),
+    risk: c.risk,
     drift: c.drift,
     schedule: c.schedule,
     alerts: c.alerts,

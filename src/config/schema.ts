@@ -240,6 +240,19 @@ export const configSchema = z.strictObject({
   population: z
     .optional(populationSchema)
     .check(z.describe('The current clients the call list ranks (GET /risk, the dashboard, the report): a data file or folder, or {type:"sqlite"|"postgres", ..., table|query} (entries below). Ids and the model\'s features are required, the label column is not. Default: the ingested dataset\'s current clients, each client\'s latest row unless it says the client left. See docs/api.md, The call list.')),
+  value_column: z
+    .optional(nonEmpty)
+    .check(z.describe('A number column of the data worth keeping a client for, e.g. monthly revenue: ingest reads and keeps it (a cell is read as a "number" feature\'s is: an unreadable one rejects the row, an empty one is missing) and the call list shows it per client (`value`, `expectedLoss` = probability × value) and can rank by it (risk.rank_by). Not a feature unless also listed in "features". Every data file, source and the population must then have the column. See docs/api.md, The call list.')),
+  risk: z
+    ._default(
+      z.strictObject({
+        rank_by: z
+          ._default(z.enum(['probability', 'expected_loss']), 'probability')
+          .check(z.describe('How the call list is ordered: "probability" (highest risk first, the default) or "expected_loss" (probability × value_column first; clients without a value come last, by probability). GET /risk?rank= overrides it per request. "expected_loss" needs value_column.')),
+      }),
+      { rank_by: 'probability' },
+    )
+    .check(z.describe('The call list (GET /risk, the dashboard, the report): how it is ranked.')),
   top_k: z._default(positiveInt(), 100).check(z.describe('How many clients the client managers can call: the size of the top-K list (the call list\'s default length, top-K precision and recall in scores).')),
   store: z._default(
     z

@@ -69,6 +69,27 @@ export interface RiskRow {
   rank: number;
   id: string;
   probability: number;
+  /** The client's value_column (e.g. monthly revenue); null when its cell is empty or no value_column is set. */
+  value: number | null;
+  /** probability × value; null when value is. */
+  expectedLoss: number | null;
+}
+
+/** What the call list is ordered by: config risk.rank_by, or GET /risk?rank=. */
+export type RiskRank = 'probability' | 'expected_loss';
+
+/** What the listed top of the call list covers, beside the same sums over the whole population. */
+export interface RiskSummary {
+  rank: RiskRank;
+  /** Clients listed (the top K). */
+  clients: number;
+  /** Σ probability over them: how many of them are expected to leave. */
+  expectedLeavers: number;
+  /** Σ probability × value over them — the revenue at risk they cover (clients without a value add 0); null without value_column. */
+  expectedLoss: number | null;
+  /** Of them, clients without a value; null without value_column. */
+  withoutValue: number | null;
+  population: { clients: number; expectedLeavers: number; expectedLoss: number | null };
 }
 
 /** GET /risk (JSON): the call list's top rows. */
@@ -76,7 +97,10 @@ export interface RiskList {
   version: string;
   datasetHash: string;
   population: PopulationInfo;
+  /** The value column's name (config value_column); null when none is set. */
+  valueColumn: string | null;
   rows: RiskRow[];
+  summary: RiskSummary;
 }
 
 export interface Histogram {

@@ -29,6 +29,17 @@ export function trainingSchema(c: Config): TableSchema {
   return { id: c.id, features: c.features, featureTypes: c.featureTypes, target: c.target, requireTarget: true, requireId: true, labels: c.labels, encoding: c.inputEncoding };
 }
 
+/**
+ * What the dataset keeps of each row besides id and label: the features, then value_column when
+ * it is not one of them (read and stored as a "number" column, so a bad cell is rejected as a
+ * number feature's is). Ingest writes these; readers ask for the columns they need by name.
+ */
+export function datasetSchema(c: Config): TableSchema {
+  const v = c.valueColumn;
+  if (v === undefined || c.features.includes(v)) return trainingSchema(c);
+  return { ...trainingSchema(c), features: [...c.features, v], featureTypes: { ...c.featureTypes, [v]: 'number' } };
+}
+
 export function predictionSchema(c: Config): TableSchema {
   return { ...trainingSchema(c), requireTarget: false, requireId: false };
 }

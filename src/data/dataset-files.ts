@@ -13,6 +13,7 @@ import { DEFAULT_LABELS } from './csv/labels.js';
 import { openRegularSync } from './open-regular.js';
 import { codedFeatures, type TableSchema } from './columns.js';
 import { Levels, recode } from './kinds/levels.js';
+import { parseCsv } from './csv/parser.js';
 
 /**
  * The combined dataset on disk, in two forms written from the same rows:
@@ -358,23 +359,50 @@ export interface LoadedDataset {
   source: 'bin' | 'csv';
 }
 
-/** Read the .bin chain when it matches finaldata.csv; else re-read the CSV. Undefined if neither. */
-export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean } = {}): Promise<LoadedDataset | undefined> {
+/**
+ * Read the .bin chain when it matches finaldata.csv; else re-read the CSV. Undefined if neither.
+ * `schema.features` may be some of the stored columns (the dataset also keeps value_column). A
+ * column named in `optional` that the dataset does not hold (value_column set after the dataset
+ * was written) is read as all missing instead of failing.
+ */
+export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean; optional?: readonly string[] } = {}): Promise<LoadedDataset | undefined> {
   const csvPath = join(dir, DATASET_CSV);
   if (!existsSync(csvPath)) return undefined;
   const csvHash = hashFileState(csvPath).state.digest('hex');
   const withIds = opts.ids !== false;
+  const optional = new Set(opts.optional ?? []);
   let dataset: Dataset | undefined;
   try {
-    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema));
+    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema), optional);
   } catch {
     dataset = undefined; // damaged or cut short: the CSV is the source of truth
   }
   if (dataset) return { dataset, hash: csvHash, source: 'bin' };
-  const b = new DatasetBuilder(schema.features);
+  const header = optional.size ? csvHeader(csvPath) : [];
+  const absent = schema.features.filter((f) => optional.has(f) && !header.includes(f));
+  const present = schema.features.filter((f) => !absent.includes(f));
+  const b = new DatasetBuilder(present);
   // finaldata.csv is riskwatch's own file: UTF-8, labels 1 / 0, whatever the input files are.
-  await readDataFile(csvPath, { ...schema, labels: DEFAULT_LABELS, encoding: 'utf-8' }, b);
-  return { dataset: b.build(), hash: csvHash, source: 'csv' };
+  await readDataFile(csvPath, { ...schema, features: present, labels: DEFAULT_LABELS, encoding: 'utf-8' }, b);
+  const read = b.build();
+  if (!absent.length) return { dataset: read, hash: csvHash, source: 'csv' };
+  const x = schema.features.map((f) => (absent.includes(f) ? new Float64Array(read.rows).fill(Number.NaN) : read.x[present.indexOf(f)]));
+  const levels = schema.features.map((f) => (absent.includes(f) ? null : (read.levels?.[present.indexOf(f)] ?? null)));
+  return { dataset: { ...read, features: schema.features, x, levels }, hash: csvHash, source: 'csv' };
+}
+
+/** finaldata.csv's column names (its first line; riskwatch writes it, so a plain CSV line). */
+function csvHeader(path: string): string[] {
+  const { fd } = openRegularSync(path);
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const end = text.indexOf('\n');
+    return (parseCsv(end < 0 ? text : text.slice(0, end))[0]?.fields ?? []).map((f) => f.trim());
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -382,7 +410,7 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
  * undefined if the chain breaks or holds other features. RWDS2 segments are read column by
  * column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
  */
-function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[]): Dataset | undefined {
+function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[], optional: ReadonlySet<string> = new Set()): Dataset | undefined {
   const basePath = join(dir, DATASET_BIN);
   if (!existsSync(basePath)) return undefined;
   const base = SegmentFile.open(basePath);
@@ -392,10 +420,16 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
     return { features, rows: old.header.rows, ids: withIds ? IdColumn.fromLengths(old.lens, old.idBytes) : new IdColumn(0), x: old.x, y: old.y };
   }
   const chain: SegmentFile[] = [base];
+  // Which stored column each wanted feature is (the chain may hold more: value_column); -1 an
+  // optional column the dataset does not have, read as missing.
+  const stored = base.header.features;
+  const cols = features.map((f) => stored.indexOf(f));
+  if (cols.some((c, j) => c < 0 && !optional.has(features[j]))) return undefined;
+  const storedCoded = stored.map((_, c) => { const j = cols.indexOf(c); return j >= 0 && coded[j]; });
   try {
     let at: string | null = null;
     for (let seg: SegmentFile | undefined = base; ; ) {
-      if (seg.header.prev !== at || !sameList(seg.header.features, features) || !sameCoding(seg.header.levels, coded)) return undefined;
+      if (seg.header.prev !== at || !sameList(seg.header.features, stored) || !sameCoding(seg.header.levels, storedCoded, cols)) return undefined;
       at = seg.header.hash;
       if (at === csvHash) break;
       const path = join(dir, `${DATASET_BIN}.${chain.length}`);
@@ -404,16 +438,16 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
       chain.push(seg);
     }
     const rows = chain.reduce((n, s) => n + s.rows, 0);
-    const x = features.map(() => new Float64Array(rows));
+    const x = features.map((_, j) => (cols[j] < 0 ? new Float64Array(rows).fill(Number.NaN) : new Float64Array(rows)));
     const y = new Uint8Array(rows);
     // One dictionary per category column for the whole chain; each segment's codes recoded into it.
     const levels = features.map((_, j) => (coded[j] ? new Levels() : null));
     let row = 0;
     for (const seg of chain) {
-      seg.readColumnsInto(x, y, row);
+      seg.readColumnsInto(x, y, row, cols);
       levels.forEach((into, j) => {
         if (!into) return;
-        const map = recode(seg.levelsOf(j) ?? [], into);
+        const map = recode(seg.levelsOf(cols[j]) ?? [], into);
         const col = x[j];
         for (let r = row; r < row + seg.rows; r++) {
           const v = col[r];
@@ -443,9 +477,13 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
 }
 
 
-/** A segment's columns are coded as the schema's now: categories where `coded`, numeric elsewhere (absent levels: all numeric). */
-function sameCoding(levels: (string[] | null)[] | undefined, coded: boolean[]): boolean {
-  return coded.every((c, j) => c === Boolean(levels?.[j]));
+/**
+ * A segment's columns are coded as the schema's now: categories where `coded`, numeric elsewhere
+ * (absent levels: all numeric). With `wanted` (the stored columns a reader reads), only those are
+ * compared: a column nobody reads may be coded any way.
+ */
+function sameCoding(levels: (string[] | null)[] | undefined, coded: boolean[], wanted?: readonly number[]): boolean {
+  return coded.every((c, j) => (wanted && !wanted.includes(j)) || c === Boolean(levels?.[j]));
 }
 
 function sameList(a: string[], b: string[]): boolean {

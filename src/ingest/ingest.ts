@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Context } from '../context.js';
-import { codedFeatures, trainingSchema } from '../data/columns.js';
+import { codedFeatures, datasetSchema } from '../data/columns.js';
 import { warnManyCategories } from './category-warnings.js';
 import type { ReadEncoding } from '../data/csv/decode.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
@@ -84,7 +84,7 @@ const INGESTED_FILES_JSON = 'ingestedfiles.json';
 export async function ingest(ctx: Context): Promise<IngestResult> {
   const { config, store } = ctx;
   const startedAt = nowIso();
-  const schema = trainingSchema(config);
+  const schema = datasetSchema(config);
   const known = new Map((await store.latestFileRecords()).map((r) => [r.name, r]));
   const sourceStates = new Map((await store.latestSourceReads()).map((r) => [r.source, r]));
 
@@ -99,7 +99,7 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
 async function ingestInto(
   ctx: Context,
   startedAt: string,
-  schema: ReturnType<typeof trainingSchema>,
+  schema: ReturnType<typeof datasetSchema>,
   known: Map<string, IngestedFileRecord>,
   sourceStates: Map<string, SourceReadRecord>,
   onDisk: DatasetOnDisk | undefined,
@@ -123,7 +123,8 @@ async function ingestInto(
   // rows and the whole dataset is deduplicated and rewritten — which also compacts the segments.
   const segments = !recovering && onDisk?.segments && onDisk.segments.length < MAX_SEGMENTS ? onDisk.segments : null;
   const append = segments !== null;
-  const existing = onDisk && !append ? await readDataset(config.outputFolder, schema) : undefined;
+  // A value_column set after the dataset was written: its older rows have no value (missing).
+  const existing = onDisk && !append ? await readDataset(config.outputFolder, schema, { optional: config.valueColumn ? [config.valueColumn] : [] }) : undefined;
   const previousRows = existing?.dataset.rows ?? 0;
   // The builder keeps each row's hash as rows come in (the CSV fast path makes it while parsing).
   const builder = existing ? DatasetBuilder.from(existing.dataset, { hashes: true }) : new DatasetBuilder(schema.features, 1024, { hashes: true });
@@ -294,7 +295,7 @@ interface FolderWork {
   records: IngestedFileRecord[];
   read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; csvLines?: FormattedRows[] }>;
   source: IngestSourceResult;
-  schema: ReturnType<typeof trainingSchema>;
+  schema: ReturnType<typeof datasetSchema>;
 }
 
 /** Every new or changed data file of one folder, in name order, each all-or-nothing. */

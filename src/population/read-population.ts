@@ -22,6 +22,8 @@ export interface Population {
   dataset: Dataset;
   /** sha256 of the data read: the dataset's hash, or the configured population's. */
   hash: string;
+  /** Per client (the dataset's rows), its value_column (NaN: no value); null when no value_column is set. */
+  value: Float64Array | null;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -34,22 +36,42 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * population that cannot be read is a DataError naming it.
  */
 export async function readPopulation(config: Config, features: string[], opts: { log?: Logger; loaded?: LoadedDataset } = {}): Promise<Population | undefined> {
-  if (config.population) return readConfigured(config, config.population, features, opts.log);
-  // A caller that has the dataset at hand (with ids, these features) saves a second read.
-  const usable = opts.loaded && opts.loaded.dataset.ids.length === opts.loaded.dataset.rows && sameList(opts.loaded.dataset.features, features);
-  const loaded = usable ? opts.loaded : await readDataset(config.outputFolder, { ...trainingSchema(config), features }, { ids: true });
+  // value_column is read beside the model's features (the model ignores it) and split off after.
+  const columns = withValue(config, features);
+  if (config.population) return readConfigured(config, config.population, columns, features, opts.log);
+  // A caller that has the dataset at hand (with ids, these columns) saves a second read.
+  const usable = opts.loaded && opts.loaded.dataset.ids.length === opts.loaded.dataset.rows && sameList(opts.loaded.dataset.features, columns.names);
+  const optional = config.valueColumn ? [config.valueColumn] : [];
+  const loaded = usable ? opts.loaded : await readDataset(config.outputFolder, { ...trainingSchema(config), features: columns.names, featureTypes: columns.types }, { ids: true, optional });
   if (!loaded) return undefined;
   const ds = loaded.dataset;
   const cur = currentClients(ds);
   const description =
     `Current clients of the ingested dataset: each client's latest row, unless it says the client left ` +
     `(${fmt(cur.rows.length)} of ${fmt(cur.clients)} clients; ${fmt(cur.left)} have left).`;
-  return { info: { source: 'dataset', description, clients: cur.rows.length, rows: ds.rows, left: cur.left }, dataset: pick(ds, cur.rows), hash: loaded.hash };
+  return { info: { source: 'dataset', description, clients: cur.rows.length, rows: ds.rows, left: cur.left }, ...splitValue(pick(ds, cur.rows), features, config.valueColumn), hash: loaded.hash };
 }
 
-async function readConfigured(config: Config, p: PopulationConfig, features: string[], log?: Logger): Promise<Population> {
-  // Ids are required (a call list needs names); the label column is optional.
-  const schema = { ...predictionSchema(config), features, requireId: true };
+/** The columns to read: the model's features, then value_column when set and not one of them (typed "number"). */
+function withValue(config: Config, features: string[]): { names: string[]; types: Config['featureTypes'] } {
+  const v = config.valueColumn;
+  if (v === undefined || features.includes(v)) return { names: features, types: config.featureTypes };
+  return { names: [...features, v], types: { ...config.featureTypes, [v]: 'number' } };
+}
+
+/** The model's columns as the dataset to predict, and value_column's (read with them) as `value`. */
+function splitValue(ds: Dataset, features: string[], valueColumn: string | undefined): { dataset: Dataset; value: Float64Array | null } {
+  if (valueColumn === undefined) return { dataset: ds, value: null };
+  const value = ds.x[ds.features.indexOf(valueColumn)];
+  if (ds.features.length === features.length) return { dataset: ds, value };
+  const keep = features.map((f) => ds.features.indexOf(f));
+  return { dataset: { ...ds, features, x: keep.map((j) => ds.x[j]), ...(ds.levels && { levels: keep.map((j) => ds.levels![j]) }) }, value };
+}
+
+async function readConfigured(config: Config, p: PopulationConfig, columns: { names: string[]; types: Config['featureTypes'] }, modelFeatures: string[], log?: Logger): Promise<Population> {
+  const features = columns.names;
+  // Ids are required (a call list needs names); the label column is optional; value_column, when set, is required.
+  const schema = { ...predictionSchema(config), features, featureTypes: columns.types, requireId: true };
   let ds: Dataset;
   let hash: string;
   let where: string;
@@ -87,7 +109,7 @@ async function readConfigured(config: Config, p: PopulationConfig, features: str
     (repeated ? `, each client's latest row (${fmt(repeated)} older ${repeated === 1 ? 'row' : 'rows'} not ranked)` : '') +
     (cur.left ? `; ${fmt(cur.left)} whose latest row says they left are left out` : '') +
     '.';
-  return { info: { source: 'configured', description, clients: cur.rows.length, rows: ds.rows, left: cur.left }, dataset: pick(ds, cur.rows), hash };
+  return { info: { source: 'configured', description, clients: cur.rows.length, rows: ds.rows, left: cur.left }, ...splitValue(pick(ds, cur.rows), modelFeatures, config.valueColumn), hash };
 }
 
 function sameList(a: string[], b: string[]): boolean {

@@ -25,8 +25,29 @@ export interface RankedRiskList {
   x: Float64Array[];
   features: string[];
   prob: Float64Array;
+  /** Per client its value_column (NaN: none); null when no value_column is set. */
+  value: Float64Array | null;
   /** Client indices by probability descending (ties: the order of their latest rows). */
   order: Uint32Array;
+  /** Each way of ranking (ranking()), made the first time it is asked for and kept with the list. */
+  rankings: Partial<Record<RankBy, Ranking>>;
+}
+
+/** What the call list is ordered by (config risk.rank_by, GET /risk?rank=). */
+export type RankBy = 'probability' | 'expected_loss';
+export const RANK_BY: readonly RankBy[] = ['probability', 'expected_loss'];
+
+/** One order of the list, with running sums so the top K's totals cost nothing per request. */
+export interface Ranking {
+  by: RankBy;
+  /** Client indices, rank 1 first. */
+  order: Uint32Array;
+  /** sums.leavers[k]: Σ probability over the first k clients (k = 0 … rows). */
+  leavers: Float64Array;
+  /** Σ probability × value over the first k clients (a client without a value adds 0); null without value_column. */
+  loss: Float64Array | null;
+  /** How many of the first k clients have no value; null without value_column. */
+  noValue: Uint32Array | null;
 }
 
 /** Predict and order an already-read population. */
@@ -35,7 +56,83 @@ export function rankPopulation(pop: Population, model: RankingModel): RankedRisk
   const prob = model.predictProba(ds);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
-  return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, prob, order };
+  return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, prob, value: pop.value, order, rankings: {} };
+}
+
+/**
+ * The list ordered `by`: "probability" is `order`; "expected_loss" orders by probability × value,
+ * highest first, ties by probability, then by the order of their latest rows. A client with no
+ * value (an empty cell) has no expected loss: such clients come after every client with one (an
+ * unknown value should not push a known one off the list), among themselves by probability.
+ * Made once per list (the list itself is cached per model version and population hash).
+ * "expected_loss" without value_column is an error the callers rule out first.
+ */
+export function ranking(list: RankedRiskList, by: RankBy): Ranking {
+  const made = list.rankings[by];
+  if (made) return made;
+  const { prob, value } = list;
+  let order = list.order;
+  if (by === 'expected_loss') {
+    if (!value) throw new Error('ranking by expected_loss needs value_column');
+    const loss = new Float64Array(list.rows);
+    for (let i = 0; i < list.rows; i++) loss[i] = prob[i] * value[i];
+    order = list.order.slice();
+    // NaN (no value) last; otherwise loss descending; the probability order breaks ties.
+    const rankInProb = new Uint32Array(list.rows);
+    list.order.forEach((i, r) => (rankInProb[i] = r));
+    order.sort((a, b) => {
+      const la = loss[a];
+      const lb = loss[b];
+      if (la !== la || lb !== lb) return la !== la && lb !== lb ? rankInProb[a] - rankInProb[b] : la !== la ? 1 : -1;
+      return lb - la || rankInProb[a] - rankInProb[b];
+    });
+  }
+  const n = list.rows;
+  const leavers = new Float64Array(n + 1);
+  const loss = value ? new Float64Array(n + 1) : null;
+  const noValue = value ? new Uint32Array(n + 1) : null;
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    leavers[k + 1] = leavers[k] + prob[i];
+    if (loss && noValue && value) {
+      const v = value[i];
+      loss[k + 1] = loss[k] + (v === v ? prob[i] * v : 0);
+      noValue[k + 1] = noValue[k] + (v === v ? 0 : 1);
+    }
+  }
+  const r: Ranking = { by, order, leavers, loss, noValue };
+  list.rankings[by] = r;
+  return r;
+}
+
+/** What the top `k` of a ranking cover (RiskSummary in the API contracts). */
+export interface CallListSummary {
+  rank: RankBy;
+  /** Clients in the top (min(k, rows)). */
+  clients: number;
+  /** Σ probability over them: how many of them are expected to leave. */
+  expectedLeavers: number;
+  /** Σ probability × value over them (clients without a value add 0); null without value_column. */
+  expectedLoss: number | null;
+  /** Of them, clients without a value; null without value_column. */
+  withoutValue: number | null;
+  /** The same sums over the whole population, to say what share the top covers. */
+  population: { clients: number; expectedLeavers: number; expectedLoss: number | null };
+}
+
+/** The top `k`'s summary, from the ranking's running sums. */
+export function callListSummary(list: RankedRiskList, by: RankBy, k: number): CallListSummary {
+  const r = ranking(list, by);
+  const n = list.rows;
+  const top = Math.min(Math.max(0, k), n);
+  return {
+    rank: by,
+    clients: top,
+    expectedLeavers: r.leavers[top],
+    expectedLoss: r.loss ? r.loss[top] : null,
+    withoutValue: r.noValue ? r.noValue[top] : null,
+    population: { clients: n, expectedLeavers: r.leavers[n], expectedLoss: r.loss ? r.loss[n] : null },
+  };
 }
 
 /** Read the population and rank it; undefined when there is nothing to rank yet (no dataset). */
@@ -48,19 +145,29 @@ export interface RankedClient {
   rank: number;
   id: string;
   probability: number;
+  /** value_column's value (null: empty cell, or no value_column). */
+  value: number | null;
+  /** probability × value (null when value is). */
+  expectedLoss: number | null;
 }
 
-/** The `n` highest-risk clients of the list, rank 1 first. */
-export function highestRisk(list: RankedRiskList, n: number): RankedClient[] {
+/** The first `n` clients of the list ranked `by` (default: probability), rank 1 first. */
+export function highestRisk(list: RankedRiskList, n: number, by: RankBy = 'probability'): RankedClient[] {
+  const { order } = ranking(list, by);
   const k = Math.min(Math.max(0, n), list.rows);
   const out = new Array<RankedClient>(k);
-  for (let r = 0; r < k; r++) out[r] = { rank: r + 1, id: list.ids.get(list.order[r]), probability: list.prob[list.order[r]] };
+  for (let r = 0; r < k; r++) {
+    const i = order[r];
+    const p = list.prob[i];
+    const v = list.value ? list.value[i] : Number.NaN;
+    out[r] = { rank: r + 1, id: list.ids.get(i), probability: p, value: v === v ? v : null, expectedLoss: v === v ? p * v : null };
+  }
   return out;
 }
 
-/** Each listed client's feature values (null where missing), for tables that show why. */
-export function clientFeatures(list: RankedRiskList, rank: number): Record<string, number | null> {
-  const i = list.order[rank - 1];
+/** Each listed client's feature values (null where missing), for tables that show why; `rank` in the list ranked `by`. */
+export function clientFeatures(list: RankedRiskList, rank: number, by: RankBy = 'probability'): Record<string, number | null> {
+  const i = ranking(list, by).order[rank - 1];
   const out: Record<string, number | null> = {};
   list.features.forEach((f, j) => (out[f] = Number.isNaN(list.x[j][i]) ? null : list.x[j][i]));
   return out;

@@ -40,7 +40,7 @@ export interface ReportData {
   drift: (DriftReport & { histograms: Record<string, Histogram>; categoryShares?: Record<string, CategoryShare[]> }) | null;
   scores: ScorePoint[];
   diagnosis: Diagnosis;
-  topClients: Array<{ rank: number; id: string; probability: number; features: Record<string, number | null> }>;
+  topClients: Array<{ rank: number; id: string; probability: number; value: number | null; expectedLoss: number | null; features: Record<string, number | null> }>;
   /** The population the top clients were ranked in (null: nothing to rank yet). */
   population: PopulationInfo | null;
   /** Why there is no population (config `population` could not be read); null otherwise. */

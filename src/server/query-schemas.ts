@@ -6,7 +6,13 @@ import * as z from 'zod';
  * the OpenAPI document (z.toJSONSchema): a number a route accepts is a number in the document.
  */
 export const runsQuery = z.object({ limit: z.coerce.number().int('limit: expected a whole number').positive('limit: expected a positive number').max(10_000, 'limit: at most 10000').optional().describe('How many (default 100).') });
-export const riskQuery = z.object({ top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional().describe('How many (default: config top_k).') });
+export const riskQuery = z.object({
+  top: z.coerce.number().int('top: expected a whole number').positive('top: expected a positive number').max(1_000_000, 'top: at most 1000000').optional().describe('How many (default: config top_k).'),
+  rank: z
+    .enum(['probability', 'expected_loss'], 'rank: expected "probability" or "expected_loss"')
+    .optional()
+    .describe('Order by "probability" or "expected_loss" (probability × value_column; needs value_column). Default: config risk.rank_by.'),
+});
 
 /** OpenAPI parameter objects for a query schema: each property's JSON Schema, required unless optional. */
 export function queryParameters(schema: z.ZodObject): Array<Record<string, unknown>> {

@@ -20,11 +20,31 @@ const populationInfo = z
   })
   .describe('The population ranked: each client once (its latest row); a client whose latest row says it left is not in it.');
 
+const rank = z.enum(['probability', 'expected_loss']);
 const riskList = z.object({
   version: z.string(),
   datasetHash: z.string().describe('sha256 of the data ranked (the dataset, or the configured population).'),
   population: populationInfo,
-  rows: z.array(z.object({ rank: z.int().positive(), id: z.string(), probability: z.number() })),
+  valueColumn: z.string().nullable().describe('config value_column; null when none is set.'),
+  rows: z.array(
+    z.object({
+      rank: z.int().positive(),
+      id: z.string(),
+      probability: z.number(),
+      value: z.number().nullable().describe('The client\'s value_column; null when its cell is empty or no value_column is set.'),
+      expectedLoss: z.number().nullable().describe('probability × value; null when value is.'),
+    }),
+  ),
+  summary: z
+    .object({
+      rank: rank.describe('What the list is ordered by.'),
+      clients: count.describe('Clients listed (the top K).'),
+      expectedLeavers: z.number().describe('Σ probability over them: how many are expected to leave.'),
+      expectedLoss: z.number().nullable().describe('Σ probability × value over them, the revenue at risk they cover (no value: adds 0); null without value_column.'),
+      withoutValue: count.nullable().describe('Of them, clients without a value; null without value_column.'),
+      population: z.object({ clients: count, expectedLeavers: z.number(), expectedLoss: z.number().nullable() }).describe('The same sums over every client ranked.'),
+    })
+    .describe('What the listed top covers.'),
 });
 
 const histogram = z.object({ edges: z.array(z.number()), shares: z.array(z.number()), n: count });

@@ -41,6 +41,20 @@ test('a missing required key is named', () => {
 });
 test('a feature that is also the target is refused', () => expectError({ features: ['exited'] }, /"features": "exited" is also the id or target/));
 test('feature_types may only name features', () => expectError({ feature_types: { other: 'number' } }, /feature_types\.other/));
+test('value_column may not be the id or target, nor a category feature', () => {
+  expectError({ value_column: 'corporation' }, /key "value_column": "corporation" is also the id or target column/);
+  expectError({ value_column: 'lastmonth_activity', feature_types: { lastmonth_activity: 'category' } }, /key "value_column": "lastmonth_activity" is a category feature; expected a number column/);
+});
+test('risk.rank_by: "probability" by default; "expected_loss" needs value_column; anything else is refused', () => {
+  const ws = makeWorkspace();
+  const base = JSON.parse(readFileSync(ws.config, 'utf8'));
+  const c = parseConfig(base, ws.config);
+  assert.deepEqual([c.risk.rank_by, c.valueColumn], ['probability', undefined]);
+  const v = parseConfig({ ...base, value_column: 'revenue', risk: { rank_by: 'expected_loss' } }, ws.config);
+  assert.deepEqual([v.risk.rank_by, v.valueColumn], ['expected_loss', 'revenue']);
+  expectError({ risk: { rank_by: 'expected_loss' } }, /key "risk\.rank_by": "expected_loss" needs "value_column"/);
+  expectError({ value_column: 'revenue', risk: { rank_by: 'loss' } }, /key "risk\.rank_by"/);
+});
 
 test('invalid JSON and a missing file are one-line errors', () => {
   const ws = makeWorkspace();

@@ -175,17 +175,33 @@ describe('writeDataset → readDataset', () => {
     rmSync(dir, { recursive: true });
   });
 
-  test('a schema with the features in another order reads the CSV by column name', async () => {
+  test('a schema with the features in another order, or some of them, reads them by column name (from the .bin, and from the CSV alike)', async () => {
     const dir = tmp();
     await writeDataset(dir, dataset(tricky), COLS);
-    const order = [2, 0, 1];
-    const r = await readDataset(dir, schema(order.map((j) => FEATURES[j])));
-    assert.ok(r);
-    assert.equal(r.source, 'csv');
-    assert.deepEqual(
-      rowsOf(r.dataset),
-      tricky.map((t) => ({ ...t, x: order.map((j) => t.x[j]) })),
-    );
+    for (const order of [[2, 0, 1], [1], [2, 0]]) {
+      const want = tricky.map((t) => ({ ...t, x: order.map((j) => t.x[j]) }));
+      const r = await readDataset(dir, schema(order.map((j) => FEATURES[j])));
+      assert.ok(r);
+      assert.equal(r.source, 'bin');
+      assert.deepEqual(rowsOf(r.dataset), want);
+      const bin = readFileSync(join(dir, DATASET_BIN));
+      unlinkSync(join(dir, DATASET_BIN));
+      const c = await readDataset(dir, schema(order.map((j) => FEATURES[j])));
+      assert.equal(c?.source, 'csv');
+      assert.deepEqual(rowsOf(c.dataset), want);
+      writeFileSync(join(dir, DATASET_BIN), bin);
+    }
+    // A column the dataset does not have: an error (the CSV's), unless named optional — then all missing.
+    await assert.rejects(readDataset(dir, schema([...FEATURES, 'revenue'])), /required column "revenue" is missing/);
+    const want = tricky.map((t) => ({ ...t, x: [t.x[0], Number.NaN] }));
+    const opt = await readDataset(dir, schema([FEATURES[0], 'revenue']), { optional: ['revenue'] });
+    assert.equal(opt?.source, 'bin');
+    assert.deepEqual(rowsOf(opt.dataset), want);
+    unlinkSync(join(dir, DATASET_BIN));
+    const optCsv = await readDataset(dir, schema([FEATURES[0], 'revenue']), { optional: ['revenue'] });
+    assert.equal(optCsv?.source, 'csv');
+    assert.deepEqual(rowsOf(optCsv.dataset), want);
+    assert.deepEqual(optCsv.dataset.features, [FEATURES[0], 'revenue']);
     rmSync(dir, { recursive: true });
   });
 

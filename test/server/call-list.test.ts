@@ -20,7 +20,7 @@ import { PG_URL, pgSchema } from '../helpers/postgres.ts';
 // clients who left, several clients have two rows, and some came back after a "left" row.
 
 type Row = { id: string; month: number; last: number; year: number; emp: number; exited: 0 | 1 };
-type RiskBody = { version: string; datasetHash: string; population: { source: string; description: string; clients: number; rows: number; left: number }; rows: Array<{ rank: number; id: string; probability: number }> };
+type RiskBody = { version: string; datasetHash: string; population: { source: string; description: string; clients: number; rows: number; left: number }; rows: Array<{ rank: number; id: string; probability: number; value: number | null; expectedLoss: number | null }> };
 
 let ws: ReturnType<typeof makeWorkspace>;
 let ctx: Context;
@@ -136,7 +136,7 @@ test('GET /risk ranks each current client once, by its latest row; clients whose
 test('the report\'s highest-risk clients are the top of the same call list, and its PDF says what was ranked', async () => {
   const body = await risk(server.url, 20);
   const data = await collectReportData(ctx, { dependencies: false });
-  assert.deepEqual(data.topClients.map((c) => ({ rank: c.rank, id: c.id, probability: c.probability })), body.rows);
+  assert.deepEqual(data.topClients.map((c) => ({ rank: c.rank, id: c.id, probability: c.probability, value: c.value, expectedLoss: c.expectedLoss })), body.rows);
   assert.deepEqual(data.population, body.population);
   const latest = latestRows();
   for (const c of data.topClients) assert.deepEqual(c.features, { lastmonth_activity: latest.get(c.id)!.last, lastyear_activity: latest.get(c.id)!.year, number_of_employees: latest.get(c.id)!.emp });

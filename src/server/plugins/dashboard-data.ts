@@ -1,4 +1,4 @@
-import { DATASET_CSV, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, riskHistogram } from '../../index.js';
+import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, riskHistogram } from '../../index.js';
 import type { Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
@@ -57,25 +57,30 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
 
   // The call list (src/population/risk-list.ts): the current clients, one row each, ranked once
   // per (production version, population hash) by PopulationCache, not per request.
+  // Each order (rank=) is made once per ranked list and kept with it (src/population/risk-list.ts ranking()).
   app.get('/risk', async (req, reply) => {
     const q = riskQuery.safeParse(req.query);
     if (!q.success) throw badQuery(q.error.issues);
     const top = q.data.top ?? config.topK;
+    const rank = q.data.rank ?? config.risk.rank_by;
+    if (rank === 'expected_loss' && config.valueColumn === undefined) throw new HttpError(400, 'rank: "expected_loss" needs value_column in the config (the number column a client is worth); use rank=probability');
     const model = requireModel(holder);
     const p = await rankedPopulation(model);
-    const rows = highestRisk(p, top);
+    const rows = highestRisk(p, top, rank);
     const n = rows.length;
     if (wantsCsv(req)) {
-      const lines = [`rank,${csvField(config.id)},probability`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}`)];
+      const num = (v: number | null) => (v === null ? '' : String(v));
+      const lines = [`rank,${csvField(config.id)},probability,value,expected_loss`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability},${num(r.value)},${num(r.expectedLoss)}`)];
       return reply
         .type('text/csv; charset=utf-8')
         .header('x-model-version', model.version)
         .header('x-population-source', p.population.source)
         .header('x-population-clients', String(p.population.clients))
-        .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}.csv"`)
+        .header('x-rank', rank)
+        .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}${rank === 'probability' ? '' : '-by-expected-loss'}.csv"`)
         .send(lines.join('\n') + '\n');
     }
-    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows };
+    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, valueColumn: config.valueColumn ?? null, rows, summary: callListSummary(p, rank, n) };
     return list;
   });
 
