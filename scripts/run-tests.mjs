@@ -33,7 +33,8 @@ if (files.length === 0) {
 // else one line naming what to install (never a skipped test).
 const texts = files.map((f) => readFileSync(f, 'utf8'));
 try {
-  await provision({ chromium: texts.some((t) => t.includes('playwright')), postgres: texts.some((t) => /postgres/i.test(t)) });
+  // A browser test drives playwright-core, directly or through test/helpers/chromium.ts.
+  await provision({ chromium: texts.some((t) => t.includes('playwright') || t.includes('helpers/chromium')), postgres: texts.some((t) => /postgres/i.test(t)) });
 } catch (err) {
   console.error(err.message);
   process.exit(1);

@@ -2,13 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runDemo } from '../../src/cli/demo.ts';
 import { startServer } from '../../src/server/app.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import type { Context } from '../../src/context.ts';
 import { context, makeWorkspace, ROOT } from '../helpers/workspace.ts';
-import { CHROMIUM } from '../../scripts/test-services.mjs';
+import { launchChromium } from '../helpers/chromium.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 /**
@@ -17,7 +17,6 @@ import { tempDir } from '../helpers/temp.ts';
  * model versions. Screenshots go to test-artifacts/ (gitignored).
  */
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let ctx: Context;
@@ -31,7 +30,7 @@ before(async () => {
   ctx = await context(join(dir, 'config.json'));
   server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
   base = server.url;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { runDemo } from '../../src/cli/demo.ts';
 import { startServer } from '../../src/server/app.ts';
 import { report } from '../../src/report/report.ts';
 import { silentLogger } from '../../src/util/log.ts';
 import { cli, context } from '../helpers/workspace.ts';
-import { CHROMIUM } from '../../scripts/test-services.mjs';
+import { launchChromium } from '../helpers/chromium.ts';
 
 // Issue 13 item 3 on the demo, where it was found: `models` said "v2 … F1 not scored" while the
 // run had recorded v2's holdout F1 and the dashboard showed a third figure (v2's F1 on the test
@@ -22,7 +21,7 @@ test("after the demo, models, GET /scoring, the dashboard and the PDF show the p
   const config = join(dir, 'config.json');
   const ctx = await context(config);
   const server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const models = JSON.parse(cli(['--config', config, 'models', '--json']).stdout);
     const prod = models.models.find((m: { version: string }) => m.version === models.production);

@@ -2,14 +2,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
 import { context, seedWorkspace, ROOT } from '../helpers/workspace.ts';
-import { CHROMIUM } from '../../scripts/test-services.mjs';
+import { launchChromium } from '../helpers/chromium.ts';
 
 /**
  * Read access control in real headless Chromium against a real listening server: signed out, the
@@ -18,7 +18,6 @@ import { CHROMIUM } from '../../scripts/test-services.mjs';
  * fetches back to sign-in; signing out ends the session. Screenshot: test-artifacts/signin.png.
  */
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 const READ_ENV = 'RW_TEST_DASHBOARD_READ_TOKEN';
 const READ = 'dash-read-2b7e41c9f05a83d6';
 
@@ -39,7 +38,7 @@ before(async () => {
   await deploy(ctx, version);
   server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 2000 });
   base = server.url;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
