@@ -1,0 +1,151 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { GbdtDocument2 } from '../../../src/contracts/model-document.ts';
+import type { FeatureColumns } from '../../../src/model/fitted-model.ts';
+import { gbdtSql } from '../../../src/model/gbdt/sql.ts';
+import { GbdtPredictor } from '../../../src/model/gbdt/predict.ts';
+import { pgSchema } from '../../helpers/postgres.ts';
+import { FEATURES, randomDocument, randomRows, type Cell, type Row } from './random-documents.ts';
+
+/**
+ * An independent scorer of a gbdt document, written from docs/model.md ("The gbdt part") and
+ * reading nothing but the JSON: a row is {feature name: cell}; a cell that is null, '' or blank is
+ * missing; a category text the feature's `categories` lack counts as "(other)" when they have it,
+ * else as missing.
+ */
+function scoreDocument(doc: any, row: Record<string, unknown>): number {
+  let z = doc.gbdt.baseScore;
+  for (const t of doc.gbdt.trees) {
+    let i = 0;
+    while (t.feature[i] !== -1) {
+      const f = doc.features[t.feature[i]];
+      const cell = typeof row[f.name] === 'string' ? (row[f.name] as string).trim() : row[f.name];
+      let left: boolean;
+      if (cell === null || cell === undefined || cell === '') left = t.missingLeft[i];
+      else if (f.type !== 'category') left = Number(cell) <= t.threshold[i];
+      else {
+        const known = f.categories.filter((c: unknown) => c !== null);
+        const c = known.includes(cell) ? cell : known.includes('(other)') ? '(other)' : null;
+        left = c === null ? t.missingLeft[i] : t.categories[i].includes(c);
+      }
+      i = left ? t.left[i] : t.right[i];
+    }
+    z += t.value[i];
+  }
+  return 1 / (1 + Math.exp(-z));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rw-gbdt-sql-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const record = (row: Row) => Object.fromEntries(FEATURES.map((f, j) => [f.name, row.cells[j]]));
+const blank = (c: Cell) => c === null || (typeof c === 'string' && c.trim() === '');
+
+/** The rows as a Dataset holds them: numbers (NaN = missing), category codes into the rows' own dictionaries. */
+function columns(rows: Row[]): FeatureColumns {
+  const levels = FEATURES.map((f) => (f.type === 'category' ? [] as string[] : null));
+  const x = FEATURES.map((f, j) =>
+    Float64Array.from(rows, (row) => {
+      const c = row.cells[j];
+      if (blank(c)) return Number.NaN;
+      const lv = levels[j];
+      if (!lv) return Number(c);
+      const text = String(c).trim();
+      if (!lv.includes(text)) lv.push(text);
+      return lv.indexOf(text);
+    }),
+  );
+  return { x, rows: rows.length, levels };
+}
+
+/** predict's probabilities: the trees' kernel with category texts as codes into the feature's categories. */
+function predictProba(doc: GbdtDocument2, data: FeatureColumns): Float64Array {
+  const known = doc.features.map((f) => (f.categories ?? []).filter((c): c is string => c !== null));
+  const trees = doc.gbdt.trees.map((t) => ({ ...t, categories: t.categories.map((c, i) => (c === null ? null : c.map((text) => known[t.feature[i]].indexOf(text)))) }));
+  const cols = data.x.map((col, j) => {
+    const lv = data.levels?.[j];
+    if (!lv) return col as Float64Array;
+    const other = known[j].indexOf('(other)');
+    return Float64Array.from(col, (code) => {
+      if (Number.isNaN(code)) return code;
+      const k = known[j].indexOf(lv[code]);
+      return k >= 0 ? k : other >= 0 ? other : Number.NaN;
+    });
+  });
+  return new GbdtPredictor({ baseScore: doc.gbdt.baseScore, trees }).predictProba(cols);
+}
+
+const ROWS = randomRows(16, 1000);
+const DOCS: Array<[string, GbdtDocument2]> = [
+  ['100 trees of 31 leaves', randomDocument(1, 100)],
+  ['100 trees grown 30 levels deep', randomDocument(2, 100, { chain: true })],
+  // NaN and ±Infinity thresholds: a document in memory may hold them (JSON cannot: the scorer is not applied).
+  ['250 trees, NaN and ±Infinity thresholds (sums over 100 trees)', randomDocument(3, 250, { leaves: 8, nonFinite: true })],
+];
+
+for (const [label, doc] of DOCS) {
+  const expected = predictProba(doc, columns(ROWS));
+  const check = (got: Array<Record<string, unknown>>, key = 'probability') => {
+    assert.equal(got.length, ROWS.length);
+    let worst = 0;
+    for (const g of got) {
+      const i = Number(String(g['client id']).slice(1));
+      const diff = Math.abs(Number(g[key]) - expected[i]);
+      worst = Math.max(worst, diff);
+      assert.ok(diff <= 1e-9, `${g['client id']}: SQL ${g[key]} vs predict ${expected[i]}`);
+      if (key === 'probability') assert.equal(Number(g.prediction), expected[i] > 0.5 ? 1 : 0);
+    }
+    return worst;
+  };
+
+  const json = JSON.parse(JSON.stringify(doc));
+  const finite = doc.gbdt.trees.every((t) => t.threshold.every((v) => Number.isFinite(v)));
+  if (finite) test(`the independent scorer (30 lines, the JSON alone) gives predict's probabilities: ${label}`, () => {
+    let worst = 0;
+    assert.deepEqual(json, doc, 'the document survives JSON');
+    ROWS.forEach((row, i) => (worst = Math.max(worst, Math.abs(scoreDocument(json, record(row)) - expected[i]))));
+    assert.ok(worst <= 1e-12, `largest difference ${worst}`);
+    const p = [...expected];
+    assert.ok(Math.max(...p) - Math.min(...p) > 0.3, 'the probabilities vary');
+  });
+
+  test(`sqlite: the view and the expression score as predict to 1e-9: ${label}`, (t) => {
+    const db = new Database(join(dir, 'w.db'));
+    try {
+      db.exec(`CREATE TABLE "crm clients" ("client id" TEXT, spend REAL, seats INTEGER, "usage text" TEXT, plan TEXT, region TEXT)`);
+      const st = db.prepare('INSERT INTO "crm clients" VALUES (?, ?, ?, ?, ?, ?)');
+      for (const r of ROWS) st.run(r.id, ...r.cells);
+      const out = gbdtSql(doc, { dialect: 'sqlite', table: 'crm clients' });
+      db.exec(out.sql);
+      const view = check(db.prepare('SELECT * FROM riskwatch_scores').all() as never);
+      const expression = check(db.prepare(`SELECT "client id", ${out.expression} AS p FROM "crm clients"`).all() as never, 'p');
+      t.diagnostic(`largest difference: view ${view}, expression ${expression}; SQL ${out.sql.length} characters, expression ${out.expression.length}`);
+    } finally {
+      db.close();
+      rmSync(join(dir, 'w.db'));
+    }
+  });
+
+  test(`postgres: the view and the expression score as predict to 1e-9: ${label}`, async (t) => {
+    const pg = await pgSchema('rw_gbdt_sql');
+    try {
+      const table = `${pg.schema}.crm clients`;
+      const qt = `${pg.schema}."crm clients"`;
+      await pg.client.query(`CREATE TABLE ${qt} ("client id" text, spend double precision, seats bigint, "usage text" text, plan text, region varchar(40))`);
+      const values = ROWS.map((_, i) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${i * 6 + k}`).join(', ')})`);
+      await pg.client.query(`INSERT INTO ${qt} VALUES ${values.join(', ')}`, ROWS.flatMap((r) => [r.id, ...r.cells]));
+      await pg.client.query(`SET search_path = ${pg.schema}`);
+      const out = gbdtSql(doc, { dialect: 'postgres', table });
+      await pg.client.query(out.sql);
+      const view = check((await pg.client.query('SELECT * FROM riskwatch_scores')).rows);
+      const expression = check((await pg.client.query(`SELECT "client id", ${out.expression} AS p FROM ${qt}`)).rows, 'p');
+      t.diagnostic(`largest difference: view ${view}, expression ${expression}`);
+    } finally {
+      await pg.drop();
+    }
+  });
+}
