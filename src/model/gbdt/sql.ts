@@ -102,7 +102,9 @@ export function gbdtSql(doc: GbdtDocument2, opts: SqlOptions): SqlExport {
         if (Number.isNaN(t)) p = side === 'left' ? FALSE : TRUE;
         else p = `${x} ${side === 'left' ? '<=' : '>'} ${bound(t)}`;
       }
-      if (missingHere) return p === TRUE ? TRUE : p === FALSE ? `${x} IS NULL` : `(${x} IS NULL OR ${p})`;
+      // p is NULL exactly when the value is (a comparison or IN list with literals): COALESCE sends
+      // the missing value this way without reading the cell twice.
+      if (missingHere) return p === TRUE ? TRUE : p === FALSE ? `${x} IS NULL` : `COALESCE(${p}, ${TRUE})`;
       return p === TRUE ? `${x} IS NOT NULL` : p;
     };
 
