@@ -74,17 +74,31 @@ export function roundHalfEven(x: number): number {
  * (cdf1 - cdf2 at every data value, D = max(maxS, minS) with minS = clip(-min, 0, 1)).
  */
 export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  let i = 0;
-  let j = 0;
+  return ksStatisticWeighted(a, undefined, a.length, b);
+}
+
+/**
+ * The one KS walk, for a reference given as ascending values, each standing for `counts[i]` rows
+ * (undefined: one row each — a sorted sample; runs.ts passes its (value, count) runs), n rows in
+ * all, against an ascending NaN-free current sample. F_ref(v) = (reference rows <= v) / n: the
+ * same integers divided the same way whichever form the reference has, so D is bit-identical.
+ */
+export function ksStatisticWeighted(values: ArrayLike<number>, counts: ArrayLike<number> | undefined, n: number, sortedCur: Float64Array): number {
+  const r = values.length;
+  const m = sortedCur.length;
+  let i = 0; // reference values <= v
+  let below = 0; // reference rows <= v
+  let j = 0; // current values <= v
   let maxS = -Infinity;
   let minD = Infinity;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-    while (i < n1 && a[i] <= v) i++;
-    while (j < n2 && b[j] <= v) j++;
-    const diff = i / n1 - j / n2;
+  while (i < r || j < m) {
+    const v = j >= m || (i < r && values[i] <= sortedCur[j]) ? values[i] : sortedCur[j];
+    if (counts === undefined) {
+      while (i < r && values[i] <= v) i++;
+      below = i;
+    } else while (i < r && values[i] <= v) below += counts[i++];
+    while (j < m && sortedCur[j] <= v) j++;
+    const diff = below / n - j / m;
     if (diff > maxS) maxS = diff;
     if (diff < minD) minD = diff;
   }

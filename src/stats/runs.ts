@@ -13,13 +13,15 @@
  * with `scipy.stats.ks_2samp` / `wasserstein_distance` on the training rows themselves:
  * - KS: D = max over every distinct value v of the union of |F_ref(v) - F_cur(v)| taken as
  *   scipy does (max(cdf1 - cdf2) against clip(-min(cdf1 - cdf2), 0, 1)), with F_ref(v) = (rows
- *   <= v) / n — the same integers divided the same way as in ks.ts's walk over the sorted sample,
- *   so D is bit-identical; the p-value follows scipy's 'auto' rule with the true n (ks.ts).
- * - Wasserstein: Σ |F_ref - F_cur| · (next value - value) over the union's distinct values, the
- *   same terms in the same order as wasserstein.ts's sample walk (compensated sum).
+ *   <= v) / n — ks.ts's one walk (ksStatisticWeighted), which also serves a sorted sample, so D
+ *   is bit-identical; the p-value follows scipy's 'auto' rule with the true n (ks.ts).
+ * - Wasserstein: Σ |F_ref - F_cur| · (next value - value) over the union's distinct values —
+ *   wasserstein.ts's one walk (wassersteinWeighted), compensated sum.
  */
 
-import { Accumulator, assertSorted } from './sorted.js';
+import { assertSorted } from './sorted.js';
+import { ksStatisticWeighted } from './ks.js';
+import { wassersteinWeighted } from './wasserstein.js';
 
 /**
  * At most this many runs are stored for a column. Why 100,000: it keeps every reference of up to
@@ -70,50 +72,14 @@ export function checkRuns(runs: ValueRuns, where: string): number {
   return n;
 }
 
-/** Two-sided KS statistic of the runs (n rows) against an ascending NaN-free current sample, as scipy. */
+/** Two-sided KS statistic of the runs (n rows) against an ascending NaN-free current sample, as scipy (ks.ts's walk). */
 export function ksStatisticRuns(runs: ValueRuns, n: number, sortedCur: Float64Array): number {
-  const { values, counts } = runs;
-  const r = values.length;
-  const m = sortedCur.length;
-  let i = 0; // runs <= v
-  let below = 0; // reference rows <= v
-  let j = 0; // current values <= v
-  let maxS = -Infinity;
-  let minD = Infinity;
-  while (i < r || j < m) {
-    const v = j >= m || (i < r && values[i] <= sortedCur[j]) ? values[i] : sortedCur[j];
-    while (i < r && values[i] <= v) below += counts[i++];
-    while (j < m && sortedCur[j] <= v) j++;
-    const diff = below / n - j / m;
-    if (diff > maxS) maxS = diff;
-    if (diff < minD) minD = diff;
-  }
-  let minS = -minD;
-  if (minS < 0) minS = 0;
-  if (minS > 1) minS = 1;
-  return minS > maxS ? minS : maxS;
+  return ksStatisticWeighted(runs.values, runs.counts, n, sortedCur);
 }
 
-/** W1 between the runs (n rows) and an ascending NaN-free current sample: scipy's formula. */
+/** W1 between the runs (n rows) and an ascending NaN-free current sample: scipy's formula (wasserstein.ts's walk). */
 export function wassersteinRuns(runs: ValueRuns, n: number, sortedCur: Float64Array): number {
-  const { values, counts } = runs;
-  const r = values.length;
-  const m = sortedCur.length;
-  let i = 0;
-  let below = 0;
-  let j = 0;
-  let prev = 0;
-  let first = true;
-  const acc = new Accumulator();
-  while (i < r || j < m) {
-    const v = j >= m || (i < r && values[i] <= sortedCur[j]) ? values[i] : sortedCur[j];
-    if (!first) acc.add(Math.abs(below / n - j / m) * (v - prev));
-    first = false;
-    while (i < r && values[i] <= v) below += counts[i++];
-    while (j < m && sortedCur[j] <= v) j++;
-    prev = v;
-  }
-  return acc.value;
+  return wassersteinWeighted(runs.values, runs.counts, n, sortedCur);
 }
 
 /** Checked entry point for both statistics (runs validated, current sorted and non-empty). */

@@ -59,20 +59,34 @@ import { sketchKnots, type QuantileTails } from './tails.js';
 
 /** W1 between two ascending, NaN-free, non-empty samples (scipy's formula). */
 export function wassersteinSorted(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError('wasserstein: both samples need at least one non-missing value');
+  if (a.length === 0 || b.length === 0) throw new RangeError('wasserstein: both samples need at least one non-missing value');
+  return wassersteinWeighted(a, undefined, a.length, b);
+}
+
+/**
+ * The one W1 walk, for a reference given as ascending values each standing for `counts[i]` rows
+ * (undefined: one row each — a sorted sample; runs.ts passes its (value, count) runs), n rows in
+ * all, against an ascending NaN-free current sample: Σ |F_ref - F_cur| · (next value - value) over
+ * the merged values, the same terms in the same order whichever form the reference has.
+ */
+export function wassersteinWeighted(values: ArrayLike<number>, counts: ArrayLike<number> | undefined, n: number, sortedCur: Float64Array): number {
+  const r = values.length;
+  const m = sortedCur.length;
   let i = 0;
+  let below = 0;
   let j = 0;
   let prev = 0;
   const acc = new Accumulator();
   let first = true;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-    if (!first) acc.add(Math.abs(i / n1 - j / n2) * (v - prev));
+  while (i < r || j < m) {
+    const v = j >= m || (i < r && values[i] <= sortedCur[j]) ? values[i] : sortedCur[j];
+    if (!first) acc.add(Math.abs(below / n - j / m) * (v - prev));
     first = false;
-    while (i < n1 && a[i] <= v) i++;
-    while (j < n2 && b[j] <= v) j++;
+    if (counts === undefined) {
+      while (i < r && values[i] <= v) i++;
+      below = i;
+    } else while (i < r && values[i] <= v) below += counts[i++];
+    while (j < m && sortedCur[j] <= v) j++;
     prev = v;
   }
   return acc.value;
