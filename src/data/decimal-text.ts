@@ -23,12 +23,22 @@ export function writeDecimal(v: number, o: Uint8Array, off: number): number {
     if (v < 0) o[off++] = MINUS;
     // m's digits, last first, into the scratch; then the integer part, the point, the fraction.
     let n = 0;
-    let q = m;
-    do {
-      const d = Math.floor(q / 10);
-      DIGITS[n++] = 48 + q - d * 10;
-      q = d;
-    } while (q > 0);
+    if (m < 2147483648) {
+      // In int32 arithmetic: a division by 10 is then a multiply and shift, not a float division.
+      let q = m | 0;
+      do {
+        const d = (q / 10) | 0;
+        DIGITS[n++] = 48 + q - d * 10;
+        q = d;
+      } while (q > 0);
+    } else {
+      let q = m;
+      do {
+        const d = Math.floor(q / 10);
+        DIGITS[n++] = 48 + q - d * 10;
+        q = d;
+      } while (q > 0);
+    }
     if (n <= k) {
       o[off++] = ZERO;
       o[off++] = POINT;

@@ -31,6 +31,12 @@ export class FastRows {
   private readonly requireId: boolean;
   /** The header is the seed's layout: id, the features in schema order, the label. */
   private readonly seedLayout: boolean;
+  /**
+   * The id column comes before every feature and the features are in schema order (extra columns
+   * and the label anywhere): the row hash can then be made cell by cell as the row is read, in
+   * hashRow's order, instead of reading the row's values back afterwards.
+   */
+  private readonly ordered: boolean;
   /** Per feature, a category column's byte lookup (null: a count); null when no feature is a category. */
   private lookups: (ByteLookup | null)[] | null;
   /** Per feature, 1 for a `number` column (a decimal), 0 for a count or a category. */
@@ -68,6 +74,7 @@ export class FastRows {
     this.decimals = Uint8Array.from(schema.features, (f) => (kindOf(schema.featureTypes[f]).name === 'number' ? 1 : 0));
     const anyDecimal = this.decimals.includes(1);
     // The seed's layout path reads counts only; a table with categories or numbers takes takeAny.
+    this.ordered = map.features.every((c, j) => c > map.id && (j === 0 || c > map.features[j - 1]));
     this.seedLayout = !anyCategory && !anyDecimal && map.count === this.nf + 2 && map.id === 0 && map.target === this.nf + 1 && map.features.every((c, j) => c === j + 1);
     if (!anyCategory) this.lookups = null;
   }
@@ -201,6 +208,7 @@ export class FastRows {
     }
     const { positive, negative, positiveByte, negativeByte } = this;
     const decimals = this.decimals;
+    const inlineHash = this.ordered && b.hashes !== null;
     const count = this.count;
     const lastField = count - 1;
     const nf = this.nf;
@@ -223,6 +231,8 @@ export class FastRows {
       let idHash = FNV_OFFSET;
       let label = NO_LABEL;
       let missing = 0;
+      /** The row hash so far (inlineHash): hashRowTail's steps, cell by cell. */
+      let rh = 0;
       for (let c = 0; c < count; c++) {
         const role = roles[c];
         const lookup = lookups === null || role < 0 ? null : lookups[role];
@@ -241,11 +251,13 @@ export class FastRows {
           if (p === s) {
             x[role][r] = Number.NaN;
             missing |= 1 << role;
+            if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
           } else {
             if (mayNeedTrim(data, s, p)) break rows;
             const code = lookup.find(data, s, p, h);
             if (code < 0) break rows;
             x[role][r] = code;
+            if (inlineHash) rh = Math.imul(Math.imul(rh ^ textHashes![role]![code], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
           }
           if (p < len && data[p] === CR && !(c === lastField && p + 1 < len && data[p + 1] === LF)) break rows;
         } else if (role >= 0 && decimals[role] === 1) {
@@ -277,11 +289,14 @@ export class FastRows {
             if (p !== s) break rows; // "-", "." or "-.": the general path rejects it
             x[role][r] = Number.NaN;
             missing |= 1 << role;
+            if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
           } else if (digits > MAX_DIGITS) break rows;
           else {
             const k = point < 0 ? 0 : digits - point;
-            const v = k === 0 ? m : m / POW10[k];
-            x[role][r] = neg ? -v : v;
+            const u = k === 0 ? m : m / POW10[k];
+            const v = neg ? -u : u;
+            x[role][r] = v;
+            if (inlineHash) rh = mixValue(rh, v);
           }
         } else if (role >= 0) {
           const s = p;
@@ -296,8 +311,12 @@ export class FastRows {
           if (digits === 0) {
             x[role][r] = Number.NaN;
             missing |= 1 << role;
+            if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
           } else if (digits > MAX_DIGITS) break rows;
-          else x[role][r] = v;
+          else {
+            x[role][r] = v;
+            if (inlineHash) rh = mixValue(rh, v);
+          }
         } else if (role === TARGET) {
           if (p >= len) break rows;
           if (positiveByte >= 0) {
@@ -327,6 +346,7 @@ export class FastRows {
             p++;
           }
           idLen = p - s;
+          rh = Math.imul(idHash ^ idLen, FNV_PRIME);
         } else {
           while (p < len) {
             const ch = data[p];
@@ -354,7 +374,8 @@ export class FastRows {
       idStarts[r] = idEnd;
       idLens[r] = idLen;
       idEnd += idLen;
-      if (hashes !== null) {
+      if (inlineHash) hashes![r] = finishRowHash(rh, label);
+      else if (hashes !== null) {
         // hashRowTail, inlined (a call per row showed in profiles).
         let h = Math.imul(idHash ^ idLen, FNV_PRIME);
         for (let j = 0; j < nf; j++) {
@@ -389,6 +410,13 @@ export class FastRows {
     }
     return rowStart;
   }
+}
+
+/** hashRowTail's step for a numeric value (count or number). */
+function mixValue(h: number, v: number): number {
+  if ((v | 0) === v) return Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
+  BITS[0] = v;
+  return Math.imul(Math.imul(h ^ WORDS[0], FNV_PRIME) ^ WORDS[1], FNV_PRIME);
 }
 
 /** Where a label cell starting at p ends: at the first comma, line break or quote (a quote: the general path's). */

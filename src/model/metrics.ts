@@ -7,6 +7,7 @@
  * The shape is an API contract (GET /evaluation), declared with the other response types.
  */
 import type { ClassificationMetrics } from '../contracts/api.js';
+import { sortFloat64 } from '../stats/radix-sort.js';
 export type { ClassificationMetrics };
 
 export function computeMetrics(y: Uint8Array, prob: Float64Array, threshold: number, k: number): ClassificationMetrics {
@@ -60,8 +61,8 @@ function rankMetrics(y: Uint8Array, prob: Float64Array): { rocAuc: number | null
   const neg = new Float64Array(nn);
   let a = 0, b = 0;
   for (let i = 0; i < y.length; i++) (y[i] === 1 ? (pos[a++] = prob[i]) : (neg[b++] = prob[i]));
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
   // Walk thresholds from the highest probability down, one tie group at a time.
   let i = np - 1, j = nn - 1;
   let tpc = 0, fpc = 0;
@@ -96,7 +97,7 @@ export function topKIndices(prob: Float64Array, k: number): number[] {
   const n = prob.length;
   k = Math.min(k, n);
   if (k <= 0) return [];
-  const sorted = Float64Array.from(prob).sort();
+  const sorted = sortFloat64(Float64Array.from(prob));
   const kth = sorted[n - k];
   let above = 0;
   for (let i = n - k; i < n; i++) if (sorted[i] > kth) above++;

@@ -119,8 +119,11 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
   let modelDriftResult: ModelDriftResult | null = null;
   let realised: DriftReport['realised'] = null;
   if (labeled > 0) {
-    const lab = selectRows(current, labeledMask, 1);
-    const p = model.predictProba(lab);
+    // Every row labelled (the usual labelled check): the rows and their predictions as they are,
+    // not a copy of 1,000,000 rows predicted a second time.
+    const all = labeled === current.rows;
+    const lab = all ? current : selectRows(current, labeledMask, 1);
+    const p = all ? prob : model.predictProba(lab);
     const pred = new Uint8Array(lab.rows);
     for (let i = 0; i < lab.rows; i++) pred[i] = p[i] > threshold ? 1 : 0;
     modelDriftResult = modelDrift(lab.y, pred, history, config.drift.model_rule, config.drift.bootstrap);

@@ -1,3 +1,5 @@
+import { sortFloat64 } from '../stats/radix-sort.js';
+
 /**
  * Performance before the labels arrive (clients leave months later): confidence-based
  * performance estimation. If the model's probabilities are calibrated, row i is a positive with
@@ -24,7 +26,7 @@ export function estimatePerformance(prob: Float64Array, threshold: number): Esti
   const f1 = 2 * tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0;
   // Pairs: walk scores ascending; each row pairs as "positive" with every lower-scored row as
   // "negative" (weight p_i · Σ(1 − p_j) below), ties counted half.
-  const sorted = Float64Array.from(prob).sort();
+  const sorted = sortFloat64(Float64Array.from(prob));
   let below = 0; // Σ (1 − p_j) over strictly lower scores
   let num = 0;
   let sumP = 0, sumQ = 0, sumPQ = 0;

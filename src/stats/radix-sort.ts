@@ -72,6 +72,32 @@ export function radixSortFloat64(a: Float64Array, tmp: Float64Array = new Float6
 }
 
 /**
+ * `a.sort()` (ascending, in place; returns `a`), by the radix sort when `a` is large and holds no
+ * NaN — the same order (−0 before +0) in O(n) — else by the native sort, which places NaN last.
+ * For the sorts of ~1,000,000 predictions in drift and metrics (ROC AUC, top K, the estimate),
+ * where the native sort took 100–130 ms each.
+ */
+export function sortFloat64(a: Float64Array): Float64Array {
+  if (a.length >= RADIX_MIN) {
+    let nan = false;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== a[i]) {
+        nan = true;
+        break;
+      }
+    }
+    if (!nan) {
+      radixSortFloat64(a);
+      return a;
+    }
+  }
+  return a.sort();
+}
+
+/** Below this many values the native sort is as fast (and needs no scratch). */
+const RADIX_MIN = 4096;
+
+/**
  * The six digit histograms in one pass over the values' 32-bit halves (little-endian, as on every
  * platform Node runs on: word 2i is the low half of value i).
  */

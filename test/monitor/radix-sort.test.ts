@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { radixSortFloat64 } from '../../src/stats/radix-sort.ts';
+import { radixSortFloat64, sortFloat64 } from '../../src/stats/radix-sort.ts';
 import { sortedNonMissing } from '../../src/stats/sorted.ts';
 import { rng } from './gen.ts';
 
@@ -84,4 +84,22 @@ test('sortedNonMissing: long columns (radix path) drop NaN and match the native 
   sameBits(sortedNonMissing(col), want, 'fresh buffers');
   // The input is untouched.
   assert.equal(col.filter((v) => v !== v).length, want.length === n ? 0 : n - want.length);
+});
+
+test('sortFloat64 is a.sort(): radix on large NaN-free arrays, the native sort with NaN or below 4,096 values', () => {
+  const r = rng(2718);
+  for (const n of [0, 1, 10, 4095, 4096, 50_000]) {
+    for (const withNaN of [false, true]) {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = r();
+        a[i] = k < 0.05 ? 0 : k < 0.1 ? -0 : k < 0.15 ? Math.floor(r() * 10) : (r() - 0.4) * 10 ** Math.floor(r() * 8 - 4);
+      }
+      if (withNaN && n > 0) a[Math.floor(r() * n)] = Number.NaN;
+      const want = Float64Array.from(a).sort();
+      const got = sortFloat64(a);
+      assert.equal(got, a, 'sorted in place');
+      for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want[i]), `n ${n}, NaN ${withNaN}, at ${i}: ${got[i]} vs ${want[i]}`);
+    }
+  }
 });
