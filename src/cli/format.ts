@@ -35,9 +35,24 @@ export function formatIngest(r: IngestResult): string {
 }
 
 export function formatTrain(r: TrainResult): string {
-  const coefs = Object.entries(r.coefficients).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', ');
-  if (r.reused) return `${r.version} was already trained on this dataset (${n(r.trainingRows)} rows) with this config: reused, no new version\n  intercept=${r.intercept.toPrecision(6)}, ${coefs}`;
-  return `trained ${r.version} on ${n(r.trainingRows)} rows in ${r.iterations} Newton iterations (gradient norm ${r.gradNorm.toExponential(2)})\n  intercept=${r.intercept.toPrecision(6)}, ${coefs}`;
+  const head = r.reused ? `${r.version} was already trained on this dataset (${n(r.trainingRows)} rows) with this config: reused, no new version` : null;
+  const lines: string[] = [];
+  if (r.family === 'gbdt') {
+    lines.push(head ?? `trained ${r.version} on ${n(r.trainingRows)} rows: gradient-boosted trees, ${r.trees} tree${r.trees === 1 ? '' : 's'}`);
+    const gain = Object.entries(r.importance?.gain ?? {});
+    const total = gain.reduce((s, [, v]) => s + v, 0);
+    const top = gain.sort((a, b) => b[1] - a[1]).slice(0, 5);
+    if (total > 0) lines.push(`  importance (share of gain): ${top.map(([k, v]) => `${k} ${((100 * v) / total).toFixed(1)}%`).join(', ')}`);
+  } else {
+    const coefs = Object.entries(r.coefficients ?? {}).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', ');
+    lines.push(head ?? `trained ${r.version} on ${n(r.trainingRows)} rows in ${r.iterations} Newton iterations (gradient norm ${(r.gradNorm ?? Number.NaN).toExponential(2)})`);
+    lines.push(`  intercept=${(r.intercept ?? Number.NaN).toPrecision(6)}, ${coefs}`);
+  }
+  if (r.candidates) {
+    const c = r.candidates.map((k) => `${k.family} ${k.logLoss.toFixed(4)} (ROC AUC ${k.rocAuc.toFixed(4)})`).join(' vs ');
+    lines.push(`  model.family auto: ${r.family} won on validation log loss — ${c}`);
+  }
+  return lines.join('\n');
 }
 
 export function formatScore(r: ScoreResult): string {

@@ -77,7 +77,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
     target_negative: d.target.negative,
     features: d.features,
     feature_types: d.featureTypes,
-    model: { standardize: true },
+    model: { family: 'auto', standardize: true },
   };
 
   // The config must be one riskwatch reads: checked before anything is made.

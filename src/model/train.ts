@@ -4,7 +4,9 @@ import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
-import { fitLogisticDocument } from './logistic/fit-document.js';
+import { fitFamily, type Family, type FamilyInputs } from './family-fit.js';
+import { selectFamily } from './select-family.js';
+import { MODEL_FORMAT_2, type ModelDocument } from '../contracts/model-document.js';
 import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
 import { buildReference, featureProfiles } from '../stats/reference.js';
@@ -14,13 +16,24 @@ import { findSameTraining, holdoutKey } from './same-training.js';
 
 export interface TrainResult {
   version: string;
-  coefficients: Record<string, number>;
-  intercept: number;
-  medians: Record<string, number>;
+  /** The family of the model fitted (under model.family "auto" the winner; `candidates` says why). */
+  family: Family;
+  /** Logistic only (null for trees): coefficients (`feature=category` for a category's), intercept, numeric medians. */
+  coefficients: Record<string, number> | null;
+  intercept: number | null;
+  medians: Record<string, number> | null;
+  /** Newton iterations (logistic) or trees kept (gbdt). */
   iterations: number;
   trainingRows: number;
-  gradNorm: number;
-  converged: boolean;
+  /** Logistic only (null for trees): the solver's final gradient norm and whether it converged. */
+  gradNorm: number | null;
+  converged: boolean | null;
+  /** model.family "auto": each family's validation log loss, ROC AUC and fitting time; otherwise null. */
+  candidates: { family: Family; logLoss: number; rocAuc: number; ms: number }[] | null;
+  /** Trees only (null for logistic): per feature total gain and split count. */
+  importance: { gain: Record<string, number>; splits: Record<string, number> } | null;
+  /** Trees only (null for logistic): how many. */
+  trees: number | null;
   datasetHash: string;
   path: string;
   ms: number;
@@ -35,7 +48,11 @@ export interface TrainOptions {
   loaded?: LoadedDataset;
 }
 
-/** Fit a new immutable model version on the current dataset (minus any holdout). */
+/**
+ * Fit a new immutable model version on the current dataset (minus any holdout), of the family
+ * config `model.family` names — under "auto" the one with the lower validation log loss
+ * (select-family.ts), refitted on all rows.
+ */
 export async function train(ctx: Context, opts: TrainOptions = {}): Promise<TrainResult> {
   const { config, store, log } = ctx;
   const loaded = opts.loaded ?? (await readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
@@ -50,14 +67,17 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   if (same) {
     const d = same.doc;
     log.info({ version: d.version, datasetHash: loaded.hash }, `${d.version} was already trained on dataset ${loaded.hash.slice(0, 12)} with this config: reused, no new version`);
-    const t = d.training;
-    return { version: d.version, ...flatParams(paramsOf(d)), iterations: t.iterations, trainingRows: t.rows, gradNorm: 'gradNorm' in t ? t.gradNorm : Number.NaN, converged: 'converged' in t ? t.converged : true, datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
+    return { ...summarize(d), datasetHash: loaded.hash, path: same.path, ms: performance.now() - t0, reused: true };
   }
+  const family = config.model.family;
   // A category column comes with its dictionary (the dataset's levels); numeric ones have none.
   const levels = ds.features.map((_, j) => levelsOf(ds, j));
   const isCategory = (j: number) => levels[j] !== null;
   ds.x.forEach((col, j) => {
-    if (!isCategory(j) && countNonMissing(col) === 0) throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute`);
+    if (isCategory(j) || countNonMissing(col) > 0) return;
+    // Trees never split on it; a linear model would have to impute a value it never saw.
+    if (family === 'gbdt') log.warn({ feature: ds.features[j] }, `feature "${ds.features[j]}" has no values in the dataset: the trees cannot use it`);
+    else throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute${family === 'auto' ? ' (model.family "auto" fits a logistic regression too)' : ''}`);
   });
   // The drift reference profiles every feature column anyway (sorted, or from a histogram for
   // count columns): the medians are read from those profiles (numpy's median of the non-missing
@@ -66,32 +86,28 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   // One sorting buffer serves every feature column and then the predictions.
   const scratch = new SortScratch(ds.rows);
   const profiles = featureProfiles(ds, scratch);
-  const medians = ds.features.map((f, j) => (isCategory(j) ? Number.NaN : profiles[f].median));
-  const m = config.model;
-  const { fit, document } = fitLogisticDocument({
+  const inputs: FamilyInputs = {
     features: ds.features,
     types: ds.features.map((f, j) => (isCategory(j) ? 'category' : (config.featureTypes[f] ?? 'count'))),
     rows: ds.rows,
     x: ds.x,
     y: ds.y,
     levels,
-    medians,
-    C: m.C,
-    maxIter: m.max_iter,
-    tol: m.tol,
-    threshold: m.threshold,
-    standardize: m.standardize,
+    medians: ds.features.map((f, j) => (isCategory(j) ? Number.NaN : profiles[f].median)),
+    model: config.model,
     maxCategories: config.maxCategories,
-  });
+  };
+  const selection = family === 'auto' ? selectFamily(inputs, log) : undefined;
+  const fit = fitFamily(family === 'auto' ? selection!.winner : family, inputs, { format2: selection !== undefined });
   const ms = performance.now() - t0;
-  if (!fit.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
+  if (fit.newton && !fit.newton.converged) log.warn({ iterations: fit.iterations, gradNorm: fit.newton.gradNorm }, `training stopped at max_iter=${config.model.max_iter} before converging`);
 
   const createdAt = nowIso();
   // A version folder left by a store that was since replaced is never overwritten: skip its id.
   let version = await store.reserveModelVersion(createdAt);
   const artifacts = artifactsOf(ctx);
   while (await artifacts.has(version)) version = await store.reserveModelVersion(createdAt);
-  const doc = document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, (f) => ({ rows: ds.rows, positives, iterations: f.iterations, gradNorm: f.gradNorm, objective: f.objective, converged: f.converged, ms, ...(holdout ? { holdout } : {}) }));
+  const doc = fit.document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, { rows: ds.rows, positives, ms, ...(holdout ? { holdout } : {}) }, selection);
   // The drift reference is written first: once model.json exists, its reference does too.
   // The predictions are needed for the reference only: they double as the radix sort's scratch.
   const prob = loadModel(doc).predictProba(ds);
@@ -101,19 +117,19 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });
   }
   await store.completeModel({ version, createdAt, datasetHash: loaded.hash, path, trainingRows: ds.rows, trainingMs: ms });
-  log.info({ version, rows: ds.rows, iterations: fit.iterations, gradNorm: fit.gradNorm }, `trained ${version}`);
-  return {
-    version,
-    ...flatParams(paramsOf(doc)),
-    iterations: fit.iterations,
-    trainingRows: ds.rows,
-    gradNorm: fit.gradNorm,
-    converged: fit.converged,
-    datasetHash: loaded.hash,
-    path,
-    ms,
-    reused: false,
-  };
+  log.info({ version, family: fit.family, rows: ds.rows, iterations: fit.iterations, ...(fit.newton ? { gradNorm: fit.newton.gradNorm } : {}) }, `trained ${version}`);
+  return { ...summarize(doc), datasetHash: loaded.hash, path, ms, reused: false };
+}
+
+/** What `train` reports of a model document, for either family. */
+function summarize(doc: ModelDocument): Omit<TrainResult, 'datasetHash' | 'path' | 'ms' | 'reused'> {
+  const candidates = doc.format === MODEL_FORMAT_2 && doc.selection ? doc.selection.candidates.map(({ family, logLoss, rocAuc, ms }) => ({ family, logLoss, rocAuc, ms })) : null;
+  const common = { version: doc.version, iterations: doc.training.iterations, trainingRows: doc.training.rows, candidates };
+  if (doc.format === MODEL_FORMAT_2 && doc.family === 'gbdt') {
+    return { ...common, family: 'gbdt', coefficients: null, intercept: null, medians: null, gradNorm: null, converged: null, importance: doc.gbdt.importance, trees: doc.gbdt.trees.length };
+  }
+  const t = doc.training;
+  return { ...common, family: 'logistic', ...flatParams(paramsOf(doc)), gradNorm: 'gradNorm' in t ? t.gradNorm : Number.NaN, converged: 'converged' in t ? t.converged : true, importance: null, trees: null };
 }
 
 /**

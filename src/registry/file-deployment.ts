@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Context } from '../context.js';
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelDocumentText, type ModelDocument } from '../contracts/model-document.js';
 import { readReference, writeReference, type ModelReference } from '../stats/reference.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { modelScore, writeProductionScore } from './model-score.js';
@@ -76,7 +76,7 @@ export class FileProduction extends FileProductionSource implements ProductionPo
     else rmSync(join(config.productionFolder, 'latestscore.txt'), { force: true });
     const ingested = join(config.outputFolder, 'ingestedfiles.json');
     if (existsSync(ingested)) writeFileAtomicSync(join(config.productionFolder, 'ingestedfiles.json'), readFileSync(ingested));
-    writeFileAtomicSync(productionPath(config), JSON.stringify(doc, null, 2) + '\n');
+    writeFileAtomicSync(productionPath(config), modelDocumentText(doc));
     const deployedAt = nowIso();
     await store.recordDeployment({ version: doc.version, previous, action, reason, deployedAt });
     return { previous, deployedAt };

@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../contracts/model-document.js';
+import { modelDocumentText, type ModelDocument } from '../contracts/model-document.js';
 import type { ModelReference } from '../stats/reference.js';
 import { REFERENCE_FILE } from '../stats/reference.js';
 import type { SharedStore } from '../store/types.js';
@@ -18,7 +18,7 @@ export class StoreArtifacts implements ArtifactStore {
     return this.shared.hasArtifacts(version);
   }
   async saveModel(doc: ModelDocument): Promise<string> {
-    await this.shared.saveArtifact(doc.version, MODEL_FILE, JSON.stringify(doc, null, 2) + '\n');
+    await this.shared.saveArtifact(doc.version, MODEL_FILE, modelDocumentText(doc));
     return this.location(doc.version);
   }
   async loadModel(version: string): Promise<ModelDocument> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import { schemaFor, type ModelDocument } from '../contracts/model-document.js';
+import { modelDocumentText, schemaFor, type ModelDocument } from '../contracts/model-document.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError } from '../util/errors.js';
 
@@ -20,7 +20,7 @@ export function versionPath(config: Config, version: string): string {
 export function saveModelVersion(config: Config, doc: ModelDocument): string {
   const path = versionPath(config, doc.version);
   if (existsSync(path)) throw new DataError(`${path}: model version ${doc.version} already exists; versions are immutable`);
-  writeFileAtomicSync(path, JSON.stringify(doc, null, 2) + '\n');
+  writeFileAtomicSync(path, modelDocumentText(doc));
   return path;
 }
 

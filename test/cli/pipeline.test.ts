@@ -30,6 +30,11 @@ test('train --json: version, coefficients per feature, intercept, medians, itera
   assert.equal(typeof t.intercept, 'number');
   assert.deepEqual(Object.keys(t.medians), Object.keys(t.coefficients));
   assert.ok(t.iterations > 0);
+  // The family keys (issue 16): a logistic model has no candidates, importance or trees.
+  assert.equal(t.family, 'logistic');
+  assert.equal(t.candidates, null);
+  assert.equal(t.importance, null);
+  assert.equal(t.trees, null);
   // dataset3 + dataset4 after drop_duplicates: every data line of both files, minus exact repeats.
   const lines = ['dataset3.csv', 'dataset4.csv'].flatMap((f) => readFileSync(join(ws.source, f), 'utf8').trim().split('\n').slice(1));
   assert.equal(t.trainingRows, new Set(lines).size);

@@ -39,7 +39,7 @@ test('init writes a config riskwatch loads, the folders, and a stratified seeded
     target_negative: 'No',
     features: ['region', 'plan', 'employees', 'revenue'],
     feature_types: { region: 'category', plan: 'category', employees: 'count', revenue: 'number' },
-    model: { standardize: true },
+    model: { family: 'auto', standardize: true },
   });
   const config = loadConfig(out);
   assert.deepEqual(config.features, ['region', 'plan', 'employees', 'revenue']);

@@ -32,7 +32,7 @@ test('ingest → train (standardize) → predict on a table with text categories
     assert.equal(doc.format, 'riskwatch.model/2');
     const expected = fixture.fits.find((f) => f.standardize && f.categorical.length > 0)!;
     for (const f of fixture.categorical) assert.deepEqual(doc.features.find((x: { name: string }) => x.name === f).categories, expected.categories[f]);
-    assert.equal(r.coefficients['plan=(missing)'], doc.logistic.coefficients.plan[3]);
+    assert.equal(r.coefficients!['plan=(missing)'], doc.logistic.coefficients.plan[3]);
     const p = await predict(ctx, { data: testFile, model: r.version });
     assert.equal(p.rows, fixture.test.y.length);
     let worst = 0;

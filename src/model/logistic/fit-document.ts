@@ -21,6 +21,8 @@ export interface LogisticTraining {
   threshold: number;
   standardize: boolean;
   maxCategories: number;
+  /** Write /2 even when /1 could say the model (a document that records a family selection). */
+  format2?: boolean;
 }
 
 /** What a document says beyond the model: who made it from what. */
@@ -60,7 +62,7 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
     t.y,
     { C: t.C, maxIter: t.maxIter, tol: t.tol, impute: numeric.map((j) => t.medians[j]), ...(t.standardize ? { standardize: true } : {}), ...(levels > 0 ? { onehot: { index, levels } } : {}) },
   );
-  const v1 = category.length === 0 && !t.standardize;
+  const v1 = category.length === 0 && !t.standardize && !t.format2;
   const document = (h: DocumentHeader, training: (fit: FitResult) => TrainingRecord): ModelDocument => {
     const names = numeric.map((j) => t.features[j]);
     const rec = (vals: ArrayLike<number>) => Object.fromEntries(names.map((f, i) => [f, vals[i]]));
