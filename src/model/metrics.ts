@@ -97,10 +97,12 @@ export function topKIndices(prob: Float64Array, k: number): number[] {
   const n = prob.length;
   k = Math.min(k, n);
   if (k <= 0) return [];
-  const sorted = sortFloat64(Float64Array.from(prob));
-  const kth = sorted[n - k];
+  // The K largest values (duplicates counted), as the top K of an ascending sort would hold
+  // them: kth is the smallest of them, `above` how many exceed it.
+  const top = largestK(prob, k);
+  const kth = top[0];
   let above = 0;
-  for (let i = n - k; i < n; i++) if (sorted[i] > kth) above++;
+  for (let i = 0; i < k; i++) if (top[i] > kth) above++;
   let equalSlots = k - above;
   const picked: number[] = [];
   for (let i = 0; i < n && picked.length < k; i++) {
@@ -113,4 +115,45 @@ export function topKIndices(prob: Float64Array, k: number): number[] {
   }
   // Highest first; stable, so ties keep row order.
   return picked.sort((a, b) => prob[b] - prob[a] || a - b);
+}
+
+/**
+ * The k largest values of `prob` (1 ≤ k ≤ length), ascending: the last k of `Float64Array.from(prob).sort()`.
+ * Small k (the call list's top K among ~1,000,000 rows): a min-heap of k values, one pass, instead
+ * of sorting every row; with NaN present (the native sort puts it last, above every number) or a
+ * large k, by that sort.
+ */
+function largestK(prob: Float64Array, k: number): Float64Array {
+  const n = prob.length;
+  if (k * 16 > n) return sortFloat64(Float64Array.from(prob)).subarray(n - k);
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const v = prob[i];
+    if (v !== v) return sortFloat64(Float64Array.from(prob)).subarray(n - k);
+    if (size < k) {
+      // Sift up.
+      let c = size++;
+      while (c > 0) {
+        const parent = (c - 1) >> 1;
+        if (heap[parent] <= v) break;
+        heap[c] = heap[parent];
+        c = parent;
+      }
+      heap[c] = v;
+    } else if (v > heap[0]) {
+      // Replace the smallest, sift down.
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= k) break;
+        const m = l + 1 < k && heap[l + 1] < heap[l] ? l + 1 : l;
+        if (heap[m] >= v) break;
+        heap[c] = heap[m];
+        c = m;
+      }
+      heap[c] = v;
+    }
+  }
+  return sortFloat64(heap);
 }

@@ -19,6 +19,7 @@ import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
 import type { ModelReference } from '../stats/reference.js';
 import { compareToProfile, type ProfileComparison } from '../stats/profile.js';
+import { SortScratch } from '../stats/sorted.js';
 import { categoryDrift, type CategoryFeatureDrift } from './category-drift.js';
 import type { PsiLevel } from '../stats/psi.js';
 
@@ -91,6 +92,8 @@ function level(c: ProfileComparison, config: Config, tests: number, configured?:
 export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
   const methods = config.drift.methods;
   const features: Record<string, AnyFeatureDrift> = {};
+  // One pair of sorting buffers for every column compared (each comparison sorts a copy of it).
+  const buffers = new SortScratch(current.rows);
   modelFeatureNames(doc).forEach((f, j) => {
     // A category feature is compared by its category counts (ref.features holds a numeric profile
     // of its codes only for readers from before categories).
@@ -105,12 +108,12 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     }
     const profile = ref.features[f];
     const kind = config.featureTypes[f] === 'number' ? 'number' : 'count';
-    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha }), config, modelFeatureNames(doc).length, m === 'ks' || m === 'wasserstein' ? m : undefined, kind);
+    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha, buffers }), config, modelFeatureNames(doc).length, m === 'ks' || m === 'wasserstein' ? m : undefined, kind);
   });
   const driftedFeatures = modelFeatureNames(doc).filter((f) => features[f].drifted);
   const model = loadModel(doc);
   const prob = model.predictProba(current);
-  const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha }), config, 1);
+  const predictionDrift = level(compareToProfile(ref.prediction, prob, { ksAlpha: config.drift.ks_alpha, buffers }), config, 1);
 
   const labeledMask = new Uint8Array(current.rows);
   let labeled = 0;

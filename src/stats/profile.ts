@@ -183,7 +183,15 @@ function storedDistribution(sorted: Float64Array, runsMax: number): ReferencePro
 export function compareToProfile(
   profile: ReferenceProfile,
   current: Float64Array,
-  options: { ksAlpha?: number } = {},
+  options: {
+    ksAlpha?: number;
+    /**
+     * Sorting buffers to reuse (a SortScratch at least `current.length` long): drift compares many
+     * 1,000,000-row columns, and two fresh 8 MB arrays per column cost more in first-touch page
+     * faults than the sort itself.
+     */
+    buffers?: SortBuffers;
+  } = {},
 ): ProfileComparison {
   const ksAlpha = options.ksAlpha ?? DEFAULT_KS_ALPHA;
   const dist = profile.distribution;
@@ -191,7 +199,7 @@ export function compareToProfile(
   const method: ProfileComparison['method'] = profile.n <= PROFILE_SAMPLE_MAX ? 'ks' : 'wasserstein';
   const curMissingRate = current.length === 0 ? Number.NaN : (current.length - countNonMissing(current)) / current.length;
   const missingRateChange = curMissingRate - profile.missingRate;
-  const cur = sortedNonMissing(current);
+  const cur = sortedNonMissing(current, options.buffers);
   const m = cur.length;
   if (m === 0) {
     return {
