@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatasetBuilder, levelsOf } from '../../src/data/dataset.ts';
-import { hashRows } from '../../src/data/find-new-duplicates.ts';
-import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
+import { sinkRead } from '../helpers/sink-read.ts';
 
 // The CSV fast path reads category cells too (texts already in the dictionary, found by their
 // bytes). It must never change an outcome: same rows (as texts), same dictionary in the same
@@ -46,31 +44,15 @@ function makeFile(seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-function sinkRead(bytes: Buffer, fastPath: boolean, cuts: number[]) {
-  const b = new DatasetBuilder(FEATURES, 16, { hashes: true });
-  const rejects: LoggedReject[] = [];
-  const sink = new CsvRowSink('f.csv', SCHEMA, b, { fastPath, maxLoggedRejects: 1e9, onReject: (x) => rejects.push(x) });
-  let at = 0;
-  for (const c of [...cuts, bytes.length]) {
-    sink.push(bytes.subarray(at, c));
-    at = c;
-  }
-  sink.end();
-  const ds = b.build();
-  const rows = Array.from({ length: ds.rows }, (_, i) => [ds.ids.get(i), ...FEATURES.map((_, j) => ds.x[j][i]), ds.y[i]]);
-  const fastTaken = (sink as unknown as { fastRows: { total: number } | null }).fastRows?.total ?? 0;
-  return { rows, levels: FEATURES.map((_, j) => levelsOf(ds, j)), hashes: Array.from(b.hashes!.subarray(0, b.rows)), expectHashes: Array.from(hashRows(ds)), counts: sink.counts(), rejects, fastTaken };
-}
-
 test('category cells on the fast path: same rows, dictionary, hashes, counts and rejects as the general path, whole and cut anywhere', () => {
   let fastTaken = 0;
   for (let seed = 1; seed <= 200; seed++) {
     const bytes = Buffer.from(makeFile(seed), 'utf8');
     const r = rng(seed * 104729);
     const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
-    const general = sinkRead(bytes, false, cuts);
-    const fast = sinkRead(bytes, true, cuts);
-    const whole = sinkRead(bytes, true, []);
+    const general = sinkRead(bytes, SCHEMA, false, cuts);
+    const fast = sinkRead(bytes, SCHEMA, true, cuts);
+    const whole = sinkRead(bytes, SCHEMA, true, []);
     const where = `seed ${seed}`;
     assert.equal(general.fastTaken, 0);
     for (const other of [fast, whole]) {

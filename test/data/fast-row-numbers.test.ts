@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatasetBuilder, levelsOf } from '../../src/data/dataset.ts';
-import { hashRows } from '../../src/data/find-new-duplicates.ts';
-import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
+import { sinkRead } from '../helpers/sink-read.ts';
 
 // The CSV fast path reads `number` cells too (an optional minus, digits, at most one point, up to
 // 15 digits): the value must be Number(text)'s to the bit (-0 included), and the row's outcome the
@@ -52,31 +50,15 @@ function makeFile(seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-function sinkRead(bytes: Buffer, fastPath: boolean, cuts: number[]) {
-  const b = new DatasetBuilder(FEATURES, 16, { hashes: true });
-  const rejects: LoggedReject[] = [];
-  const sink = new CsvRowSink('f.csv', SCHEMA, b, { fastPath, maxLoggedRejects: 1e9, onReject: (x) => rejects.push(x) });
-  let at = 0;
-  for (const c of [...cuts, bytes.length]) {
-    sink.push(bytes.subarray(at, c));
-    at = c;
-  }
-  sink.end();
-  const ds = b.build();
-  const rows = Array.from({ length: ds.rows }, (_, i) => [ds.ids.get(i), ...FEATURES.map((_, j) => ds.x[j][i]), ds.y[i]]);
-  const fastTaken = (sink as unknown as { fastRows: { total: number } | null }).fastRows?.total ?? 0;
-  return { rows, levels: FEATURES.map((_, j) => levelsOf(ds, j)), hashes: Array.from(b.hashes!.subarray(0, b.rows)), expectHashes: Array.from(hashRows(ds)), counts: sink.counts(), rejects, fastTaken };
-}
-
 test('number cells on the fast path: same values (to the bit), rows, hashes, counts and rejects as the general path, whole and cut anywhere', () => {
   let fastTaken = 0;
   for (let seed = 1; seed <= 300; seed++) {
     const bytes = Buffer.from(makeFile(seed), 'utf8');
     const r = rng(seed * 7919);
     const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
-    const general = sinkRead(bytes, false, cuts);
-    const fast = sinkRead(bytes, true, cuts);
-    const whole = sinkRead(bytes, true, []);
+    const general = sinkRead(bytes, SCHEMA, false, cuts);
+    const fast = sinkRead(bytes, SCHEMA, true, cuts);
+    const whole = sinkRead(bytes, SCHEMA, true, []);
     const where = `seed ${seed}`;
     assert.equal(general.fastTaken, 0);
     for (const other of [fast, whole]) {
@@ -99,7 +81,7 @@ test('a number cell of up to 15 digits reads as Number(text) on the fast path, b
     texts.push(decimal(r, digits, Math.floor(r() * (digits + 1))));
   }
   const csv = 'id,n,a,k,v,y\n' + texts.map((t, i) => `c${i},${t},1,Gold,${texts[texts.length - 1 - i]},1`).join('\n') + '\n';
-  const got = sinkRead(Buffer.from(csv), true, []);
+  const got = sinkRead(Buffer.from(csv), SCHEMA, true, []);
   // All but the first row (a new category text) and one row per growth of the builder (it starts
   // at 16 rows) take the fast path.
   assert.ok(got.fastTaken > texts.length - 40, `rows the fast path took: ${got.fastTaken}`);

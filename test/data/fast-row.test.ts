@@ -1,10 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatasetBuilder } from '../../src/data/dataset.ts';
-import { hashRows } from '../../src/data/find-new-duplicates.ts';
-import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
+import { sinkRead } from '../helpers/sink-read.ts';
 import { DEFAULT_LABELS, type Labels } from '../../src/data/csv/labels.ts';
 
 // The CSV fast path (src/data/fast-row.ts) takes the usual rows in one pass and leaves every
@@ -93,21 +91,6 @@ function makeFile(seed: number, labels = DEFAULT_LABELS): { text: string; column
   }
   const text = lines.join('\n') + (r() < 0.8 ? '\n' : '');
   return { text, columns };
-}
-
-function sinkRead(bytes: Buffer, schema: TableSchema, fastPath: boolean, cuts: number[]) {
-  const b = new DatasetBuilder(FEATURES, 16, { hashes: true });
-  const rejects: LoggedReject[] = [];
-  const sink = new CsvRowSink('f.csv', schema, b, { fastPath, maxLoggedRejects: 1e9, onReject: (x) => rejects.push(x) });
-  let at = 0;
-  for (const c of [...cuts, bytes.length]) {
-    sink.push(bytes.subarray(at, c));
-    at = c;
-  }
-  sink.end();
-  const ds = b.build();
-  const rows = Array.from({ length: ds.rows }, (_, i) => [ds.ids.get(i), ...FEATURES.map((_, j) => ds.x[j][i]), ds.y[i]]);
-  return { rows, hashes: Array.from(b.hashes!.subarray(0, b.rows)), expectHashes: Array.from(hashRows(ds)), counts: sink.counts(), rejects, nextLine: sink.nextLine };
 }
 
 describe('the CSV fast path changes no outcome', () => {
