@@ -14,10 +14,11 @@
  *
  *   node --import tsx bench/crm-table.ts [--rows N] [--seed S] [--shift 0|1] [--out FILE] [--force]
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/util/random.ts';
+import { writeLines } from './write-lines.ts';
 
 export const CRM_COUNTS = ['tenure_months', 'support_calls', 'logins_30d', 'employees'] as const;
 export const CRM_NUMBERS = ['monthly_charges', 'total_charges', 'satisfaction', 'discount_pct'] as const;
@@ -73,21 +74,9 @@ export function generateCrmTable(opts: CrmTableOptions): { path: string; rows: n
   const sum = (w: number[]) => w.reduce((a, b) => a + b, 0);
   const totals = [wIndustry, wRegion, wPlan, wContract, wPayment].map(sum);
 
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
   const lines: string[] = [];
-  let bytes = 0;
-  let chunk = CRM_HEADER + '\n';
-  const flush = () => {
-    const buf = Buffer.from(chunk, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    bytes += buf.length;
-    chunk = '';
-  };
   const cell = (text: string) => (rng.next() < 0.01 ? '' : text);
-  try {
+  const bytes = writeLines(path, CRM_HEADER, (write) => {
     for (let r = 0; r < rows; r++) {
       let line: string;
       if (lines.length > 0 && rng.next() < 0.02) {
@@ -128,14 +117,9 @@ export function generateCrmTable(opts: CrmTableOptions): { path: string; rows: n
         ].join(',');
         lines.push(line);
       }
-      chunk += line + '\n';
-      if (chunk.length > 1 << 20) flush();
+      write(line);
     }
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  });
   return { path, rows, bytes, reused: false };
 }
 

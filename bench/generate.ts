@@ -12,11 +12,12 @@
  * Default output: bench/out/clients-<N>-s<seed>.csv. The bytes depend on the seed, N and on
  * makeClient in src/simulate/generate.ts (if that model changes, so does the file).
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeClient } from '../src/simulate/generate.ts';
 import { Random } from '../src/util/random.ts';
+import { writeLines } from './write-lines.ts';
 
 export const HEADER = 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited';
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -63,23 +64,11 @@ export function generate(opts: GenerateOptions): GenerateResult {
   const prefix = opts.idPrefix ?? 'corp-';
   const width = String(rows).length;
   const rng = new Random(seed);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
   // Unique lines written so far, for exact copies later in the file.
   const lines: string[] = [];
   let duplicateRows = 0;
   let missingCells = 0;
   let positives = 0;
-  let bytes = 0;
-  let chunk = HEADER + '\n';
-  const flush = () => {
-    const buf = Buffer.from(chunk, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    bytes += buf.length;
-    chunk = '';
-  };
   const cell = (v: number) => {
     if (rng.next() < missShare) {
       missingCells++;
@@ -87,7 +76,7 @@ export function generate(opts: GenerateOptions): GenerateResult {
     }
     return String(v);
   };
-  try {
+  const bytes = writeLines(path, HEADER, (write) => {
     for (let r = 0; r < rows; r++) {
       let line: string;
       let exited: number;
@@ -102,14 +91,9 @@ export function generate(opts: GenerateOptions): GenerateResult {
         lines.push(line);
       }
       positives += exited;
-      chunk += line + '\n';
-      if (chunk.length > 1 << 20) flush();
+      write(line);
     }
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  });
   return { path, rows, duplicateRows, missingCells, positives, bytes, ms: performance.now() - t0, reused: false };
 }
 
