@@ -90,17 +90,22 @@ function randomRow(rng: Random, m: number, categorical: number): number[] {
   });
 }
 
-test('TreeSHAP equals brute-force Shapley values of the path-dependent value function (random trees, ≤ 6 features)', () => {
+// Both ways of computing it: per-leaf tables (the default), the recursion alone (table budget 0),
+// and a budget so small that some trees of an ensemble take tables and the others recurse.
+for (const [mode, budget] of [['per-leaf tables', undefined], ['recursion', 0], ['tables and recursion mixed', 200]] as const) test(`TreeSHAP (${mode}) equals brute-force Shapley values of the path-dependent value function (random trees, ≤ 6 features)`, () => {
   const rng = new Random(20261207);
   let worst = 0;
   let cases = 0;
+  let mixed = 0;
   for (let round = 0; round < 60; round++) {
     const m = 1 + Math.floor(rng.next() * 6);
     const categorical = Math.floor(rng.next() * (m + 1));
     const consistent = round % 3 !== 2;
     const trees = Array.from({ length: 1 + Math.floor(rng.next() * 4) }, () => randomTree(rng, m, categorical, 1 + Math.floor(rng.next() * 7), consistent));
     const baseScore = rng.normal();
-    const shap = new TreeShap({ baseScore, trees }, m);
+    const shap = new TreeShap({ baseScore, trees }, m, budget);
+    if (shap.tabledTrees > 0 && shap.tabledTrees < trees.length) mixed++;
+    assert.ok(budget === 0 ? shap.tabledTrees === 0 : budget === undefined ? shap.tabledTrees === trees.length : true);
     const rows = 8;
     const xs = Array.from({ length: rows }, () => randomRow(rng, m, categorical));
     const columns = Array.from({ length: m }, (_, f) => Float64Array.from(xs, (x) => x[f]));
@@ -121,7 +126,8 @@ test('TreeSHAP equals brute-force Shapley values of the path-dependent value fun
       cases++;
     });
   }
-  console.log(`# ${cases} rows: max |TreeSHAP − brute force| ${worst.toExponential(2)}`);
+  console.log(`# ${mode}, ${cases} rows: max |TreeSHAP − brute force| ${worst.toExponential(2)}; ensembles with both kinds of tree: ${mixed}`);
+  if (budget === 200) assert.ok(mixed >= 10, `only ${mixed} ensembles mixed tables and recursion`);
 });
 
 test('base is baseScore + Σ of each tree\'s cover-weighted mean leaf value; a one-leaf tree adds its value to base only', () => {
