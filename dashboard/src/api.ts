@@ -21,10 +21,14 @@ export type {
   PopulationInfo,
   PopulationView as Population,
   RiskList,
+  RiskRank,
+  RiskSummary,
   CommandRecord,
   SessionState,
   StepTimings,
 } from '../../src/contracts/api.js';
+
+import type { RiskRank } from '../../src/contracts/api.js';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -65,13 +69,13 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 }
 
 /** GET /risk as CSV (Accept: text/csv) and hand it to the browser as a file download. */
-export async function downloadRiskCsv(top: number): Promise<string> {
-  const r = await fetch(`../risk?top=${top}`, { headers: { accept: 'text/csv' } });
+export async function downloadRiskCsv(top: number, rank: RiskRank = 'probability'): Promise<string> {
+  const r = await fetch(`../risk?top=${top}&rank=${rank}`, { headers: { accept: 'text/csv' } });
   if (r.status === 401) signInAgain();
   if (!r.ok) throw new ApiError(r.status, `CSV download failed: ${r.status}`);
   const version = r.headers.get('x-model-version') ?? 'model';
   const blob = await r.blob();
-  const name = `riskwatch-top${top}-${version}.csv`;
+  const name = `riskwatch-top${top}-${version}${rank === 'probability' ? '' : '-by-expected-loss'}.csv`;
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -1,6 +1,6 @@
 // Figures are written as in the PDF report (one module for both).
 import { formatCount, formatShare } from '../../src/report/figures.js';
-export { confusionShares, CONFUSION_CONVENTION, formatCount, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../../src/report/figures.js';
+export { confusionShares, CONFUSION_CONVENTION, formatAmount, formatCount, formatExpected, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../../src/report/figures.js';
 export const pct = formatShare;
 export const int = formatCount;
 export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));

@@ -11,6 +11,21 @@ export function formatCount(v: number | null | undefined): string {
   return given(v) ? Math.round(v).toLocaleString('en-US') : NONE;
 }
 
+/**
+ * An expected count of clients (a sum of probabilities, e.g. expected leavers): one decimal below
+ * 100 (8.5 — a fraction of a client is an expectation, not a count), whole with separators above (1,204).
+ */
+export function formatExpected(v: number | null | undefined): string {
+  if (!given(v)) return NONE;
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
+}
+
+/** A money-like amount (a value column, an expected loss): whole with separators (133,786); below 100 two decimals (10.50). */
+export function formatAmount(v: number | null | undefined): string {
+  if (!given(v)) return NONE;
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);
+}
+
 /** A model metric (F1, ROC AUC, …): three decimals, 0.540. */
 export function formatMetric(v: number | null | undefined): string {
   return given(v) ? v.toFixed(3) : NONE;

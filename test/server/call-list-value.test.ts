@@ -2,9 +2,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { train } from '../../src/model/train.ts';
-import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ModelHolder } from '../../src/server/model-holder.ts';
@@ -13,8 +10,7 @@ import { productionSource } from '../../src/registry/production.ts';
 import { ranking } from '../../src/population/risk-list.ts';
 import type { Context } from '../../src/context.ts';
 import type { RiskList } from '../../src/contracts/api.ts';
-import { context, makeWorkspace, HEADER } from '../helpers/workspace.ts';
-import { rng } from '../helpers/random.ts';
+import { byExpectedLoss, currentRows, valueWorkspace, type ValueRow } from '../helpers/value-workspace.ts';
 import { PG_URL, pgSchema } from '../helpers/postgres.ts';
 
 // Config value_column ("revenue", not a feature) and risk.rank_by: the call list shows each
@@ -22,41 +18,17 @@ import { PG_URL, pgSchema } from '../helpers/postgres.ts';
 // Every expected order and sum below is recomputed here from the rows the test wrote and the
 // probabilities the API gives, not taken from the code under test.
 
-type Row = { id: string; last: number; year: number; emp: number; exited: 0 | 1; revenue: string };
-
-let ws: ReturnType<typeof makeWorkspace>;
+let ws: Awaited<ReturnType<typeof valueWorkspace>>['ws'];
 let ctx: Context;
 let server: Awaited<ReturnType<typeof startServer>>;
-const rows: Row[] = [];
+let rows: ValueRow[] = [];
 const TOP = 10;
 
-const line = (r: Row) => `${r.id},${r.last},${r.year},${r.emp},${r.exited},${r.revenue}`;
-
 before(async () => {
-  ws = makeWorkspace({ value_column: 'revenue', top_k: TOP });
-  const rand = rng(29);
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
-  const leaves = (last: number) => (rand() < 1 / (1 + Math.exp(-(2 - last / 120))) ? 1 : 0);
-  for (let i = 0; i < 200; i++) {
-    const last = int(0, 1000);
-    // Every 11th client has no revenue (an empty cell: missing); revenue is a decimal number.
-    const revenue = i % 11 === 5 ? '' : (int(100, 2_000_000) / 100).toFixed(2);
-    rows.push({ id: `c${String(i).padStart(3, '0')}`, last, year: int(0, 5000), emp: int(1, 500), exited: leaves(last), revenue });
-  }
-  // A newer row of c001 (its revenue changed) and one row whose revenue is no number: rejected as a number feature's bad cell is.
-  rows.push({ ...rows[1], last: 3, exited: 0, revenue: '777.5' });
-  writeFileSync(join(ws.source, '2026-01.csv'), [`${HEADER},revenue`, ...rows.map(line), 'bad1,10,10,10,0,12k'].join('\n') + '\n');
-  const test = Array.from({ length: 200 }, (_, i) => {
-    const last = int(0, 1000);
-    return `t${i},${last},${int(0, 5000)},${int(1, 500)},${leaves(last)}`;
-  });
-  writeFileSync(join(ws.test, 'test.csv'), [HEADER, ...test].join('\n') + '\n');
-  ctx = await context(ws.config);
-  const ing = await ingest(ctx);
-  assert.equal(ing.rowsRejected, 1);
-  assert.deepEqual(ing.files[0].rejectedByReason, { not_a_number: 1 });
-  const t = await train(ctx);
-  await deploy(ctx, t.version);
+  const v = await valueWorkspace(TOP);
+  ({ ws, ctx, rows } = v);
+  assert.equal(v.rejected, 1);
+  assert.deepEqual(v.rejectedByReason, { not_a_number: 1 });
   server = await startServer(ctx, { host: '127.0.0.1', port: 0 });
 });
 
@@ -66,12 +38,7 @@ after(async () => {
   if (ws) rmSync(ws.dir, { recursive: true, force: true });
 });
 
-/** Each client's latest row (c001's second one); everyone is current unless its row says it left. */
-function current(): Row[] {
-  const latest = new Map<string, Row>();
-  for (const r of rows) latest.set(r.id, r);
-  return [...latest.values()].filter((r) => r.exited === 0);
-}
+const current = () => currentRows(rows);
 
 async function risk(query: string): Promise<RiskList> {
   const r = await fetch(`${server.url}/risk?${query}`);
@@ -79,7 +46,7 @@ async function risk(query: string): Promise<RiskList> {
   return (await r.json()) as RiskList;
 }
 
-const revenueOf = (r: Row) => (r.revenue === '' ? null : Number(r.revenue));
+const revenueOf = (r: ValueRow) => (r.revenue === '' ? null : Number(r.revenue));
 
 test('the model does not use value_column: its features are the config\'s', async () => {
   const doc = JSON.parse(readFileSync(join(ctx.config.productionFolder, 'model.json'), 'utf8')) as { features: Array<string | { name: string }> };
@@ -93,7 +60,6 @@ test('rows carry value and expectedLoss; rank=expected_loss orders by probabilit
   const byProb = await risk('top=1000&rank=probability');
   assert.equal(byProb.rows.length, cur.length);
   assert.equal(byProb.valueColumn, 'revenue');
-  const prob = new Map(byProb.rows.map((r) => [r.id, r.probability]));
   const latest = new Map(cur.map((r) => [r.id, r]));
   for (const r of byProb.rows) {
     assert.equal(r.value, revenueOf(latest.get(r.id)!), r.id);
@@ -104,15 +70,9 @@ test('rows carry value and expectedLoss; rank=expected_loss orders by probabilit
   assert.deepEqual((await risk('top=1000')).rows, byProb.rows);
 
   // By hand: probability × revenue descending, ties by probability; no revenue: after all, by probability.
-  const probRank = new Map(byProb.rows.map((r, k) => [r.id, k]));
-  const expected = [...cur].sort((a, b) => {
-    const va = revenueOf(a);
-    const vb = revenueOf(b);
-    if (va === null || vb === null) return va === null && vb === null ? probRank.get(a.id)! - probRank.get(b.id)! : va === null ? 1 : -1;
-    return prob.get(b.id)! * vb - prob.get(a.id)! * va || probRank.get(a.id)! - probRank.get(b.id)!;
-  });
+  const expected = byExpectedLoss(byProb.rows, (id) => revenueOf(latest.get(id)!));
   const byLoss = await risk('top=1000&rank=expected_loss');
-  assert.deepEqual(byLoss.rows.map((r) => r.id), expected.map((r) => r.id));
+  assert.deepEqual(byLoss.rows.map((r) => r.id), expected);
   byLoss.rows.forEach((r, k) => assert.equal(r.rank, k + 1));
   assert.notDeepEqual(byLoss.rows.slice(0, TOP).map((r) => r.id), byProb.rows.slice(0, TOP).map((r) => r.id));
   const withoutValue = cur.filter((r) => r.revenue === '').length;

@@ -1,18 +1,22 @@
 import { useEffect, useState } from 'preact/hooks';
-import { downloadRiskCsv, getJson, type Population, type RiskList } from '../api';
+import { downloadRiskCsv, getJson, type Population, type RiskList, type RiskRank } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
-import { formatRisk, int, riskPrecisionNote, riskStep } from '../format';
+import { formatAmount, formatExpected, formatRisk, formatShare, int, riskPrecisionNote, riskStep } from '../format';
 
 const MAX_CAPACITY = 10_000;
 
 /**
  * The call list: the top-K current clients by risk (clients who left are not on it; the server
  * says which population it ranked and the page shows that sentence), K set by how many the managers can call (default:
- * config top_k). The list is fetched again when K changes; CSV comes from the same route.
+ * config top_k). With config value_column the list can be ordered by expected loss (probability ×
+ * value) instead: a toggle that asks the server again (?rank=), which keeps each order cached.
+ * The list is fetched again when K or the order changes; CSV comes from the same route.
  */
 export function RiskSection({ production, population, initial, ece }: { production: string | null; population?: Population; initial?: RiskList; ece?: number }) {
   const [capacity, setCapacity] = useState<number>(initial?.rows.length ?? population?.topK ?? 100);
   const [list, setList] = useState<RiskList | undefined>(initial);
+  // The order the server ranked by (config risk.rank_by) until the reader picks one.
+  const [rank, setRank] = useState<RiskRank>(initial?.summary.rank ?? 'probability');
   const [error, setError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -26,10 +30,10 @@ export function RiskSection({ production, population, initial, ece }: { producti
   useEffect(() => {
     // No model in production: nothing to rank (the route would answer 503).
     if (!production) return;
-    if (list && list.rows.length === Math.min(capacity, population?.rows ?? capacity)) return;
+    if (list && list.summary.rank === rank && list.rows.length === Math.min(capacity, population?.rows ?? capacity)) return;
     const ctl = new AbortController();
     const t = setTimeout(() => {
-      getJson<RiskList>(`risk?top=${capacity}`, ctl.signal)
+      getJson<RiskList>(`risk?top=${capacity}&rank=${rank}`, ctl.signal)
         .then((r) => {
           setList(r);
           setError(null);
@@ -42,14 +46,22 @@ export function RiskSection({ production, population, initial, ece }: { producti
       clearTimeout(t);
       ctl.abort();
     };
-  }, [capacity, production]);
+  }, [capacity, production, rank]);
 
   // What was ranked, as the server says it (the list's own statement, else /population's).
   const ranked = list?.population ?? population?.population;
   const rows = list?.rows ?? [];
   const shown = rows.slice(0, capacity);
-  const cutoff = shown.length ? shown[shown.length - 1].probability : null;
-  const expected = shown.reduce((s, r) => s + r.probability, 0);
+  // The list on screen may be one being replaced: the order it shows is its own.
+  const shownRank = list?.summary.rank ?? rank;
+  const valueColumn = list?.valueColumn ?? null;
+  // Ordered by expected loss, the list has no probability cut-off to mark on the histogram.
+  const cutoff = shown.length && shownRank === 'probability' ? shown[shown.length - 1].probability : null;
+  // What the listed clients cover: the server's sums for its top K (the slice's own while a shorter K is being fetched).
+  const sum = list && shown.length === list.summary.clients ? list.summary : undefined;
+  const leavers = sum?.expectedLeavers ?? shown.reduce((a, r) => a + r.probability, 0);
+  const loss = sum ? sum.expectedLoss : valueColumn ? shown.reduce((a, r) => a + (r.expectedLoss ?? 0), 0) : null;
+  const total = list?.summary.population;
   // Risks at the precision the model's calibration supports (the PDF's risk page does the same).
   const step = riskStep(ece);
   const setK = (v: number) => {
@@ -63,6 +75,16 @@ export function RiskSection({ production, population, initial, ece }: { producti
       <div class="section-head">
         <h2 id="risk-h">Clients to call</h2>
         <div class="controls">
+          {valueColumn && (
+            <div class="rank-toggle" role="group" aria-label="order the call list by" data-testid="rank-toggle">
+              <span>Order by</span>
+              {(['probability', 'expected_loss'] as const).map((r) => (
+                <button type="button" class={`button toggle${rank === r ? ' on' : ''}`} aria-pressed={rank === r} data-testid={`rank-${r}`} onClick={() => setRank(r)}>
+                  {r === 'probability' ? 'risk' : 'expected loss'}
+                </button>
+              ))}
+            </div>
+          )}
           <label class="capacity">
             <span>Calls the team can make</span>
             <input type="range" min="1" max={Math.min(maxK, 1000)} value={Math.min(capacity, 1000)} onInput={(e) => setK(Number((e.target as HTMLInputElement).value))} aria-label="capacity slider" />
@@ -76,7 +98,7 @@ export function RiskSection({ production, population, initial, ece }: { producti
             onClick={async () => {
               setDownloading(true);
               try {
-                setNote(`downloaded ${await downloadRiskCsv(capacity)}`);
+                setNote(`downloaded ${await downloadRiskCsv(capacity, rank)}`);
               } catch (e) {
                 setNote((e as Error).message);
               } finally {
@@ -95,12 +117,29 @@ export function RiskSection({ production, population, initial, ece }: { producti
       )}
       {production ? (
         <p class="muted">
-          {`${int(shown.length)} highest-risk of ${int(ranked?.clients ?? population?.rows)} current clients, scored by ${list?.version ?? production}`}
-          {cutoff !== null && ` · lowest risk on the list ${formatRisk(cutoff, step)} · about ${int(expected)} expected leavers among them · ${riskPrecisionNote(ece, step)}`}
+          {`${int(shown.length)} ${shownRank === 'probability' ? 'highest-risk of' : 'with the highest expected loss (risk × ' + (valueColumn ?? 'value') + ') among'} ${int(ranked?.clients ?? population?.rows)} current clients, scored by ${list?.version ?? production}`}
+          {cutoff !== null && ` · lowest risk on the list ${formatRisk(cutoff, step)}`}
+          {shown.length > 0 && ` · ${riskPrecisionNote(ece, step)}`}
           {note && ` · ${note}`}
         </p>
       ) : (
         <p class="muted" data-testid="risk-empty">No model in production yet: the call list appears after the first `riskwatch run` (or `riskwatch deploy`).</p>
+      )}
+      {production && shown.length > 0 && (
+        <p class="risk-summary" data-testid="risk-summary">
+          <strong>{`These ${int(shown.length)} cover`}</strong>{' '}
+          <span data-testid="summary-leavers">{`about ${formatExpected(leavers)} expected leavers`}</span>
+          {total && total.expectedLeavers > 0 && ` (${formatShare(leavers / total.expectedLeavers)} of the ${formatExpected(total.expectedLeavers)} expected among all current clients)`}
+          {loss !== null && valueColumn && (
+            <>
+              {' and '}
+              <span data-testid="summary-loss">{`an expected loss of ${formatAmount(loss)} in ${valueColumn}`}</span>
+              {total && total.expectedLoss !== null && total.expectedLoss > 0 && ` (${formatShare(loss / total.expectedLoss)} of the ${formatAmount(total.expectedLoss)} at risk across them all)`}
+              {sum && sum.withoutValue ? `; ${int(sum.withoutValue)} of them have no ${valueColumn}` : ''}
+            </>
+          )}
+          .
+        </p>
       )}
       {error && <p class="error">{error}</p>}
       <div class="grid-2 risk-grid">
@@ -111,6 +150,8 @@ export function RiskSection({ production, population, initial, ece }: { producti
                 <th class="num">rank</th>
                 <th>client</th>
                 <th class="num">risk of leaving</th>
+                {valueColumn && <th class="num">{valueColumn}</th>}
+                {valueColumn && <th class="num">expected loss</th>}
               </tr>
             </thead>
             <tbody>
@@ -122,6 +163,8 @@ export function RiskSection({ production, population, initial, ece }: { producti
                     <span class="risk-bar" style={{ width: `${Math.round(r.probability * 100)}%` }} />
                     {formatRisk(r.probability, step)}
                   </td>
+                  {valueColumn && <td class="num">{formatAmount(r.value)}</td>}
+                  {valueColumn && <td class="num">{formatAmount(r.expectedLoss)}</td>}
                 </tr>
               ))}
             </tbody>
