@@ -79,8 +79,9 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     ['Model in production', `${d.model.version} (trained ${d.model.createdAt.slice(0, 10)} on ${int(d.model.training.rows)} rows)`],
     ['Report date', `${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ['Latest run', d.run ? `#${d.run.id ?? '–'} at ${(d.run.at ?? '').slice(0, 16).replace('T', ' ')}` : 'no completed run recorded'],
-    // The production model's score: the same figure `models`, GET /scoring and the dashboard show (4 decimals, as `models` prints it).
-    ['Score', d.diagnosis.model?.score ? `F1 ${num(d.diagnosis.model.score.f1, 4)} on ${d.diagnosis.model.score.measuredOn}` : 'not scored'],
+    // The production model's score: the same figure `models`, GET /scoring and the dashboard show,
+    // with the dashboard's 3 decimals (formatMetric, as every metric in this report).
+    ['Score', d.diagnosis.model?.score ? `F1 ${formatMetric(d.diagnosis.model.score.f1)} on ${d.diagnosis.model.score.measuredOn}` : 'not scored'],
     ['Quality measured on', `the test data (${d.test.path}): ${int(m.rows)} rows (${int(m.positives)} left), the same fixed rows for every version, not the newest clients`],
     ['Verdict checked on', d.drift ? `the ${d.drift.current.source}${d.run?.id ? `, by run #${d.run.id}` : ''}` : d.run?.id ? `the data of run #${d.run.id}` : 'this report\'s own drift check'],
   ];
