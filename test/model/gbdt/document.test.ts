@@ -6,6 +6,7 @@ import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
 import type { GbdtDocument2 } from '../../../src/contracts/model-document.ts';
 import { loadChurn } from './churn-fixture.ts';
+import { scoreGbdtDocument } from '../../helpers/gbdt-scorer.ts';
 
 /**
  * The churn fixture's category columns hold codes 0..k−1; a dataset's dictionary is in order of
@@ -40,30 +41,7 @@ function training(maxCategories = 50, params: GbdtTraining['params'] = { earlySt
 const header = { version: 'v1', createdAt: '2026-12-07T00:00:00.000Z', datasetHash: 'abc', target: 'y', idColumn: 'id' };
 const record = (rows: number) => ({ rows, positives: 1, iterations: 30, ms: 0 });
 
-/**
- * An independent scorer written from docs/model.md's description of the gbdt part alone: a row is
- * a list of values (a number, a category's text, or null when missing). A text the feature's
- * `categories` do not list is "(other)" when they list "(other)", else missing.
- */
-function scoreDocument(doc: any, row: (number | string | null)[]): number {
-  const cats = doc.features.map((f: any) => f.categories ?? null);
-  const value = (f: number) => {
-    const v = row[f];
-    if (v === null || cats[f] === null) return v;
-    return cats[f].includes(v) ? v : cats[f].includes('(other)') ? '(other)' : null;
-  };
-  let logOdds = doc.gbdt.baseScore;
-  for (const t of doc.gbdt.trees) {
-    let i = 0;
-    while (t.feature[i] !== -1) {
-      const v = value(t.feature[i]);
-      const left = v === null ? t.missingLeft[i] : t.categories[i] !== null ? t.categories[i].includes(v) : v <= t.threshold[i];
-      i = left ? t.left[i] : t.right[i];
-    }
-    logOdds += t.value[i];
-  }
-  return 1 / (1 + Math.exp(-logOdds));
-}
+const scoreDocument = scoreGbdtDocument;
 
 test('a gbdt document (texts, not codes) loads through loadModel and predicts what the kernel predicts and an independent scorer of the JSON computes', () => {
   const { model, document } = fitGbdtDocument(training());
