@@ -16,6 +16,7 @@ import { DataError } from '../../src/util/errors.ts';
 import type { LogisticDocument2 } from '../../src/contracts/model-document.ts';
 import { FEATURES, fitDoc, testRows, train } from '../helpers/categories-fixture.ts';
 import { context, FIXTURES, seedWorkspace } from '../helpers/workspace.ts';
+import { additivityGap } from '../helpers/additivity.ts';
 
 // Fixture: shap 0.51's LinearExplainer on scikit-learn's pipeline (median imputation [+ scaling],
 // one-hot with unknown categories ignored, LogisticRegression) fitted on the training rows of
@@ -39,22 +40,13 @@ interface ShapFit {
 }
 const shapFixture = JSON.parse(readFileSync(join(FIXTURES, 'model', 'linear-contributions.json'), 'utf8')) as { fits: ShapFit[] };
 
-const logit = (p: number) => Math.log(p) - Math.log1p(-p);
 type Cols = { x: Float64Array[]; rows: number; levels: (string[] | null)[] };
 const firstRows = (c: Cols, n: number): Cols => ({ ...c, x: c.x.map((col) => col.subarray(0, n)), rows: n });
 
 /** max over rows of |base + Σ contributions − logit(p)|. */
 function localAccuracy(doc: Parameters<typeof loadModel>[0], data: Cols, reference?: ModelReference): number {
   const model = loadModel(doc, { reference });
-  const p = model.predictProba(data);
-  const { base, values } = model.contributions(data);
-  let worst = 0;
-  for (let i = 0; i < data.rows; i++) {
-    let s = base;
-    for (const col of values) s += col[i];
-    worst = Math.max(worst, Math.abs(s - logit(p[i])));
-  }
-  return worst;
+  return additivityGap(model.contributions(data), model.predictProba(data));
 }
 
 for (const fit of shapFixture.fits) {

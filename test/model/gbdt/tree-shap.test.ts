@@ -8,6 +8,7 @@ import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
 import { loadChurn } from './churn-fixture.ts';
+import { additivityGap } from '../../helpers/additivity.ts';
 
 // TreeSHAP against its definition: the exact Shapley values of the path-dependent value function
 // — v(S) = the trees' expected output when the features in S are the row's and every other
@@ -169,12 +170,7 @@ test('a trained gbdt model explains every held-out row: base + Σ contributions 
   const data = { x: d.test.columns, rows: d.test.y.length, levels: levelsOf(d.test.columns) };
   const p = model.predictProba(data);
   const { base, values } = model.contributions(data);
-  let worst = 0;
-  for (let i = 0; i < data.rows; i++) {
-    let s = base;
-    for (const col of values) s += col[i];
-    worst = Math.max(worst, Math.abs(s - (Math.log(p[i]) - Math.log1p(-p[i]))));
-  }
+  const worst = additivityGap({ base, values }, p);
   console.log(`# ${data.rows} rows, ${values.length} features: max |base + Σ − logit(p)| ${worst.toExponential(2)}`);
   assert.ok(worst < 1e-9, `${worst}`);
   // Every feature the trees split on explains something; none the trees never use does.
