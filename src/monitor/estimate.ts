@@ -16,7 +16,8 @@ export interface Estimate {
   confusionMatrix: [[number, number], [number, number]];
 }
 
-export function estimatePerformance(prob: Float64Array, threshold: number): Estimate {
+/** `sorted`: `prob` already in ascending order (as sortFloat64 leaves it), when the caller has it. */
+export function estimatePerformance(prob: Float64Array, threshold: number, sorted: Float64Array = sortFloat64(Float64Array.from(prob))): Estimate {
   let tp = 0, fp = 0, fn = 0, tn = 0;
   for (let i = 0; i < prob.length; i++) {
     const p = prob[i];
@@ -26,7 +27,6 @@ export function estimatePerformance(prob: Float64Array, threshold: number): Esti
   const f1 = 2 * tp + fp + fn ? (2 * tp) / (2 * tp + fp + fn) : 0;
   // Pairs: walk scores ascending; each row pairs as "positive" with every lower-scored row as
   // "negative" (weight p_i · Σ(1 − p_j) below), ties counted half.
-  const sorted = sortFloat64(Float64Array.from(prob));
   let below = 0; // Σ (1 − p_j) over strictly lower scores
   let num = 0;
   let sumP = 0, sumQ = 0, sumPQ = 0;

@@ -191,6 +191,8 @@ export function compareToProfile(
      * faults than the sort itself.
      */
     buffers?: SortBuffers;
+    /** `current` is already ascending and holds no NaN (the caller sorted it for other uses too): not sorted again. */
+    sorted?: boolean;
   } = {},
 ): ProfileComparison {
   const ksAlpha = options.ksAlpha ?? DEFAULT_KS_ALPHA;
@@ -199,7 +201,7 @@ export function compareToProfile(
   const method: ProfileComparison['method'] = profile.n <= PROFILE_SAMPLE_MAX ? 'ks' : 'wasserstein';
   const curMissingRate = current.length === 0 ? Number.NaN : (current.length - countNonMissing(current)) / current.length;
   const missingRateChange = curMissingRate - profile.missingRate;
-  const cur = sortedNonMissing(current, options.buffers);
+  const cur = options.sorted ? current : sortedNonMissing(current, options.buffers);
   const m = cur.length;
   if (m === 0) {
     return {

@@ -322,3 +322,19 @@ test('performance: profile of 1,000,000 rows, then a 1,000,000-row comparison', 
   assert.ok(tProfile < 10000 && tCompare < 10000);
 });
 
+
+test('compareToProfile: a current sample given sorted (sorted: true) or sorted into reused buffers gives the same comparison', () => {
+  for (const [ref, cur] of [
+    [normals(5000, 11), normals(3000, 12)],
+    [normals(900, 13), normals(700, 14)],
+    [lognormalCounts(20_000, 15, 1.2), lognormalCounts(8000, 16, 1.2)],
+  ] as const) {
+    const profile = referenceProfile(ref);
+    const plain = compareToProfile(profile, cur);
+    const buffers = { out: new Float64Array(cur.length + 5), tmp: new Float64Array(cur.length + 5) };
+    assert.deepEqual(compareToProfile(profile, cur, { buffers }), plain);
+    assert.deepEqual(compareToProfile(profile, sortedNonMissing(cur), { sorted: true }), plain);
+    const withMissing = Float64Array.from(cur, (v, i) => (i % 7 === 0 ? Number.NaN : v));
+    assert.deepEqual(compareToProfile(profile, withMissing, { buffers }), compareToProfile(profile, withMissing));
+  }
+});
