@@ -14,7 +14,7 @@ import { currentProduction } from '../registry/production.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError, RiskwatchError } from '../util/errors.js';
 import type { PopulationInfo } from '../population/read-population.js';
-import { clientFeatures, rankedRiskList, highestRisk } from '../population/risk-list.js';
+import { callListSummary, clientFeatures, rankedRiskList, highestRisk, type CallListSummary } from '../population/risk-list.js';
 import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
@@ -46,6 +46,11 @@ export interface ReportData {
   /** Why there is no population (config `population` could not be read); null otherwise. */
   populationProblem: string | null;
   topK: number;
+  /**
+   * How the call list is ordered (config risk.rank_by), the value column (null: none), and what
+   * its top K (config top_k) cover — GET /risk's summary for that K. Null when nothing is ranked.
+   */
+  callList: { valueColumn: string | null; summary: CallListSummary } | null;
 }
 
 const TOP_CLIENTS = 20;
@@ -104,7 +109,10 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     populationProblem = err.message;
     log.warn({ err: err.message }, 'report: the call list\'s population could not be read');
   }
-  const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank) })) : [];
+  // In the order GET /risk gives by default (config risk.rank_by).
+  const rankBy = config.risk.rank_by;
+  const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS, rankBy).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank, rankBy) })) : [];
+  const callList = ranked ? { valueColumn: config.valueColumn ?? null, summary: callListSummary(ranked, rankBy, config.topK) } : null;
 
   // The models' histories as the drift check counts them (historyF1): no ad-hoc score, and one
   // score per measured dataset, so the chart's normal range is the one model drift is judged by.
@@ -132,6 +140,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     population: ranked?.population ?? null,
     populationProblem,
     topK: config.topK,
+    callList,
   };
 }
 

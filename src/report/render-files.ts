@@ -56,6 +56,7 @@ export async function renderReportFiles(data: ReportData, dir: string, modelRule
       drift: data.drift && { datasetDrift: data.drift.datasetDrift, driftedFeatures: data.drift.driftedFeatures, current: data.drift.current, features: data.drift.features, predictionDrift: data.drift.predictionDrift },
       population: data.population,
       topClients: data.topClients,
+      callList: data.callList,
       pages: pdf.pages,
     };
     write('report.json', JSON.stringify(summary, null, 2) + '\n', { type: 'json', title: 'report summary' });

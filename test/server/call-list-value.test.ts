@@ -8,6 +8,9 @@ import { ModelHolder } from '../../src/server/model-holder.ts';
 import { PopulationCache } from '../../src/server/population.ts';
 import { productionSource } from '../../src/registry/production.ts';
 import { ranking } from '../../src/population/risk-list.ts';
+import { collectReportData } from '../../src/report/data.ts';
+import { report } from '../../src/report/report.ts';
+import { formatAmount, formatExpected, formatShare } from '../../src/report/figures.ts';
 import type { Context } from '../../src/context.ts';
 import type { RiskList } from '../../src/contracts/api.ts';
 import { byExpectedLoss, currentRows, valueWorkspace, type ValueRow } from '../helpers/value-workspace.ts';
@@ -216,5 +219,40 @@ test('a population without the value column is an error naming the column', asyn
   } finally {
     rmSync(file, { force: true });
     rmSync(list, { force: true });
+  }
+});
+
+test('the report ranks by config risk.rank_by: the PDF lists the top by expected loss with value columns and says what the top K cover; report.json carries the summary', async () => {
+  const file = join(ws.dir, 'config-report.json');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(ws.config, 'utf8')) as object), risk: { rank_by: 'expected_loss' } }));
+  const c: Context = { ...ctx, config: loadConfig(file) };
+  const out = join(ws.dir, 'report-value');
+  try {
+    const all = await risk('top=1000&rank=expected_loss');
+    const data = await collectReportData(c, { dependencies: false });
+    assert.deepEqual(data.topClients.map(({ features: _, ...x }) => x), all.rows.slice(0, 20));
+    assert.deepEqual(data.callList, { valueColumn: 'revenue', summary: (await risk('rank=expected_loss')).summary }); // top_k = 10
+    const r = await report(c, { out, dependencies: false });
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(r.pdf)), useSystemFonts: false, isEvalSupported: false }).promise;
+    const page = await doc.getPage(doc.numPages);
+    const text = (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ').replace(/\s+/g, ' ');
+    await doc.destroy();
+    assert.ok(text.includes('with the highest expected loss (risk × revenue)'), text);
+    // The cover sentence, its figures computed here from the API's rows.
+    const top = all.rows.slice(0, TOP);
+    const leavers = top.reduce((a, x) => a + x.probability, 0);
+    const loss = top.reduce((a, x) => a + (x.expectedLoss ?? 0), 0);
+    const allLeavers = all.rows.reduce((a, x) => a + x.probability, 0);
+    const allLoss = all.rows.reduce((a, x) => a + (x.expectedLoss ?? 0), 0);
+    const cover = `The top ${TOP} (config top_k) cover about ${formatExpected(leavers)} expected leavers (${formatShare(leavers / allLeavers)} of the ${formatExpected(allLeavers)} expected among all ${all.rows.length} current clients) and an expected loss of ${formatAmount(loss)} in revenue (${formatShare(loss / allLoss)} of the ${formatAmount(allLoss)} at risk across them all).`;
+    assert.ok(text.includes(cover), `${cover}\n${text}`);
+    assert.deepEqual(text.match(/c\d{3}/g), all.rows.slice(0, 20).map((x) => x.id));
+    for (const x of all.rows.slice(0, 20)) assert.ok(text.includes(`${x.id} `) && text.includes(formatAmount(x.expectedLoss)), x.id);
+    const summary = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { callList: unknown };
+    assert.deepEqual(summary.callList, data.callList);
+  } finally {
+    rmSync(file, { force: true });
+    rmSync(out, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import type { Config } from '../../config/load.js';
 import { packageRoot } from '../dependencies.js';
 import type { ChartSpec } from '../charts/theme.js';
 import type { ReportData, Verdict } from '../data.js';
-import { formatCount, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../figures.js';
+import { formatAmount, formatCount, formatExpected, formatMetric, formatPoints, formatRisk, formatShare, formatStat, riskPrecisionNote, riskStep } from '../figures.js';
 import { reportLibs } from '../render.js';
 import { drawTable, FONT, FONT_BOLD, type Column } from './table.js';
 
@@ -183,10 +183,23 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   // The population sentence is the one GET /risk and the dashboard give (src/population/).
   const ranked = d.population ? `Who is ranked: ${d.population.description} ` : d.populationProblem ? `No clients ranked: ${d.populationProblem}. ` : 'Nothing is ingested yet: no clients to rank. ';
   const step = riskStep(d.test.calibration.ece);
-  y = note(`${ranked}The ${d.topClients.length} of them with the highest predicted risk of leaving under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
+  const byLoss = d.callList?.summary.rank === 'expected_loss';
+  const vc = d.callList?.valueColumn ?? null;
+  const order = byLoss ? `highest expected loss (risk × ${vc})` : 'highest predicted risk of leaving';
+  y = note(`${ranked}The ${d.topClients.length} of them with the ${order} under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
+  if (d.callList) y = note(callListCover(d.callList.summary, vc), y);
   const feats = modelFeatureNames(d.model);
-  const fw = Math.min(100, (CONTENT - 30 - 125 - 60) / Math.max(1, feats.length));
-  drawTable(doc, PAGE.margin, y, [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))], d.topClients.map((c) => [String(c.rank), c.id, formatRisk(c.probability, step), ...feats.map((f) => formatStat(c.features[f]))]), { fontSize: 8.5, rowHeight: 16 });
+  // With a value column: its value and the expected loss beside the risk, the features share what is left.
+  const money = vc ? [{ header: vc, width: 70, align: 'right' as const }, { header: 'Expected loss', width: 75, align: 'right' as const }] : [];
+  const fw = Math.min(100, (CONTENT - 30 - 125 - 60 - money.reduce((a, c) => a + c.width, 0)) / Math.max(1, feats.length));
+  drawTable(
+    doc,
+    PAGE.margin,
+    y,
+    [{ header: '#', width: 30, align: 'right' }, { header: 'Client', width: 125 }, { header: 'Risk', width: 60, align: 'right' }, ...money, ...feats.map((f) => ({ header: f, width: fw, align: 'right' as const }))],
+    d.topClients.map((c) => [String(c.rank), c.id, formatRisk(c.probability, step), ...(vc ? [formatAmount(c.value), formatAmount(c.expectedLoss)] : []), ...feats.map((f) => formatStat(c.features[f]))]),
+    { fontSize: 8.5, rowHeight: 16 },
+  );
 
   // Contents on the title page, page numbers in every footer.
   doc.switchToPage(0);
@@ -206,6 +219,17 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
 }
 
 /** Installed versions of the runtime dependencies, when the registry checks were skipped. */
+/** What the call list's top K covers, in the dashboard's words: expected leavers, and the expected loss with a value column. */
+function callListCover(s: NonNullable<ReportData['callList']>['summary'], valueColumn: string | null): string {
+  const share = (part: number, whole: number) => (whole > 0 ? `${formatShare(part / whole)} of ` : '');
+  let text = `The top ${formatCount(s.clients)} (config top_k) cover about ${formatExpected(s.expectedLeavers)} expected leavers (${share(s.expectedLeavers, s.population.expectedLeavers)}the ${formatExpected(s.population.expectedLeavers)} expected among all ${formatCount(s.population.clients)} current clients)`;
+  if (valueColumn && s.expectedLoss !== null && s.population.expectedLoss !== null) {
+    text += ` and an expected loss of ${formatAmount(s.expectedLoss)} in ${valueColumn} (${share(s.expectedLoss, s.population.expectedLoss)}the ${formatAmount(s.population.expectedLoss)} at risk across them all)`;
+    if (s.withoutValue) text += `; ${formatCount(s.withoutValue)} of them have no ${valueColumn}`;
+  }
+  return text + '.';
+}
+
 function installed(): Array<{ name: string; current: string | null; wanted: null; latest: null; advisories: null }> {
   const root = packageRoot();
   try {
