@@ -15,7 +15,8 @@ export { ingest, type IngestResult, type IngestFileResult } from './ingest/inges
 export { train, type TrainResult } from './model/train.js';
 export { score, type ScoreResult } from './model/score.js';
 export { predict, type PredictResult } from './model/predict.js';
-export { loadModel, type FittedModel, type SqlExport, type SqlDialect } from './model/fitted-model.js';
+export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type LoadOptions } from './model/fitted-model.js';
+export { loadExplainingModel, loadWorkspaceModel, needsReference } from './model/explaining-model.js';
 export { computeMetrics, topKIndices } from './model/metrics.js';
 export { currentProduction, productionSource } from './registry/production.js';
 export { deploy, rollback } from './model/deploy.js';
@@ -74,7 +75,7 @@ export { OutsideError } from './data/confinement.js';
 export { resolveDataPath } from './data/data-path.js';
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
-export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, ranking, callListSummary, RANK_BY, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
 export { RiskListCache } from './population/risk-list-cache.js';
 export { riskHistogram } from './population/risk-histogram.js';
 export { evaluateVersions } from './report/evaluation.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { LoadedDataset } from '../data/dataset-files.js';
 import type { IdColumn } from '../data/id-column.js';
-import type { FittedModel } from '../model/fitted-model.js';
+import type { Contributions, FittedModel } from '../model/fitted-model.js';
 import { readPopulation, type Population, type PopulationInfo } from './read-population.js';
 
 /** What ranks the population: a model version (loadModel), seen through what ranking needs. */
@@ -24,6 +24,8 @@ export interface RankedRiskList {
   /** Feature columns of each client's row (the model's features, in its order). */
   x: Float64Array[];
   features: string[];
+  /** Per feature its dictionary (code → text) for a category column, null for a numeric one (Dataset.levels). */
+  levels?: readonly (readonly string[] | null)[];
   prob: Float64Array;
   /** Per client its value_column (NaN: none); null when no value_column is set. */
   value: Float64Array | null;
@@ -31,6 +33,23 @@ export interface RankedRiskList {
   order: Uint32Array;
   /** Each way of ranking (ranking()), made the first time it is asked for and kept with the list. */
   rankings: Partial<Record<RankBy, Ranking>>;
+  /** Every client's contributions (listContributions()), made the first time they are asked for and kept with the list. */
+  contributions?: Contributions;
+}
+
+/** What explains the list: the model version that ranked it, seen through what contributions need. */
+export type ExplainingModel = Pick<FittedModel, 'version' | 'contributions'>;
+
+/**
+ * Each ranked client's contributions to its risk (FittedModel.contributions; values[j][client],
+ * client indices as in `prob`, not ranks), computed once per list — and the list is cached per
+ * (model version, population hash) — so every request, page and chart that shows reasons reads
+ * the same numbers without recomputing them. `model` must be the version that ranked the list.
+ */
+export function listContributions(list: RankedRiskList, model: ExplainingModel): Contributions {
+  if (model.version !== list.version) throw new Error(`the call list was ranked by ${list.version}; ${model.version} cannot explain it`);
+  list.contributions ??= model.contributions({ x: list.x, rows: list.rows, levels: list.levels });
+  return list.contributions;
 }
 
 /** What the call list is ordered by (config risk.rank_by, GET /risk?rank=). */
@@ -56,7 +75,7 @@ export function rankPopulation(pop: Population, model: RankingModel): RankedRisk
   const prob = model.predictProba(ds);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
-  return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, prob, value: pop.value, order, rankings: {} };
+  return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, levels: ds.levels, prob, value: pop.value, order, rankings: {} };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface ProductionSource {
   stamp(): Promise<string | undefined>;
   /** A folder whose change events announce a new production model sooner than the poll. */
   readonly watchFolder?: string;
+  /** A version's drift reference (what a logistic document without a background explains itself against). */
+  reference?(version: string): Promise<ModelReference | undefined>;
 }
 
 export interface ProductionPointer extends ProductionSource {

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import type { DeploymentRecord } from '../store/types.js';
-import { productionOf, type ProductionSource } from './deployment.js';
+import { artifactsOf, productionOf, type ProductionSource } from './deployment.js';
 
 // Where production lives depends on the store (files for sqlite, the store for postgres): see
 // deployment.ts; deploy and rollback, which score an unscored version first, are model operations
@@ -23,7 +23,7 @@ export async function currentProduction(ctx: Pick<Context, 'config' | 'store' | 
  */
 export function productionSource(ctx: Pick<Context, 'config' | 'store' | 'log'>): ProductionSource {
   const pointer = productionOf(ctx);
-  return { current: () => pointer.current(), stamp: () => pointer.stamp(), watchFolder: pointer.watchFolder };
+  return { current: () => pointer.current(), stamp: () => pointer.stamp(), watchFolder: pointer.watchFolder, reference: (v) => artifactsOf(ctx).loadReference(v) };
 }
 
 export async function reconcileProduction(ctx: Context): Promise<void> {

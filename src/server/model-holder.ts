@@ -1,4 +1,4 @@
-import { loadModel, type FittedModel, type Logger, type ProductionSource } from '../index.js';
+import { loadExplainingModel, type FittedModel, type Logger, type ProductionSource } from '../index.js';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { ModelDocument } from '../contracts/model-document.js';
 
@@ -130,7 +130,8 @@ export class ModelHolder {
     this.fingerprint = fp;
     const prev = this.model;
     if (prev && prev.version === doc.version && prev.doc.createdAt === doc.createdAt) return;
-    const fitted = loadModel(doc);
+    // With its drift reference when the document needs one to give contributions (a /1 document).
+    const fitted = await loadExplainingModel(doc, (v) => this.source.reference?.(v) ?? Promise.resolve(undefined));
     this.model = Object.freeze({ doc, version: doc.version, fitted, threshold: fitted.threshold, loadedAt: new Date().toISOString() });
     this.log?.info({ version: doc.version, previous: prev?.version ?? null }, `serving model ${doc.version}`);
   }

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { train } from '../../src/model/train.ts';
+import { deploy } from '../../src/model/deploy.ts';
+import { loadModel } from '../../src/model/fitted-model.ts';
+import { loadWorkspaceModel, needsReference } from '../../src/model/explaining-model.ts';
+import { artifactsOf } from '../../src/registry/deployment.ts';
+import { productionSource } from '../../src/registry/production.ts';
+import { RiskListCache } from '../../src/population/risk-list-cache.ts';
+import { listContributions } from '../../src/population/risk-list.ts';
+import { ModelHolder } from '../../src/server/model-holder.ts';
+import { DataError } from '../../src/util/errors.ts';
+import { context, seedWorkspace } from '../helpers/workspace.ts';
+
+// Contributions for the call list (issue 17 item 5's groundwork): made once per ranked list — the
+// list is cached per (model version, population hash) — and exact for every client; a /1 model,
+// whose document records no background, explains itself through its drift reference wherever it
+// is loaded for that (the workspace's artifacts, the server's model holder).
+
+const logit = (p: number) => Math.log(p) - Math.log1p(-p);
+
+for (const [label, model] of [
+  ['/1 logistic (background from the reference)', {}],
+  ['/2 standardized logistic (background in the document)', { standardize: true }],
+  ['gbdt (TreeSHAP)', { family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } }],
+] as const) {
+  test(`the call list's contributions: once per list, base + Σ = logit(risk) for every client — ${label}`, async () => {
+    const ws = seedWorkspace();
+    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
+    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+    const ctx = await context(ws.config);
+    try {
+      await ingest(ctx);
+      const { version } = await train(ctx);
+      const doc = await artifactsOf(ctx).loadModel(version);
+      assert.equal(needsReference(doc), doc.format === 'riskwatch.model/1', 'only a document without a background needs the reference');
+      if (needsReference(doc)) assert.throws(() => loadModel(doc).contributions({ x: [], rows: 0 }), DataError);
+      const fitted = await loadWorkspaceModel(ctx, doc);
+      const cache = new RiskListCache(ctx.config);
+      const list = (await cache.get(fitted))!;
+      const c = listContributions(list, fitted);
+      assert.equal(listContributions((await cache.get(fitted))!, fitted), c, 'the same list, the same contributions: not recomputed');
+      assert.equal(cache.computations, 1);
+      assert.equal(c.values.length, fitted.features.length);
+      let worst = 0;
+      for (let i = 0; i < list.rows; i++) worst = Math.max(worst, Math.abs(c.values.reduce((s, col) => s + col[i], c.base) - logit(list.prob[i])));
+      assert.ok(list.rows > 5 && worst < 1e-9, `${list.rows} clients, ${worst}`);
+      assert.ok(c.values.some((col) => col.some((v) => Math.abs(v) > 1e-6)), 'the model uses its features');
+      assert.throws(() => listContributions(list, { ...fitted, version: 'v999', contributions: fitted.contributions.bind(fitted) }), /ranked by/);
+    } finally {
+      await ctx.store.close();
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the server\'s model holder loads a /1 production model with its reference, so it can explain', async () => {
+  const ws = seedWorkspace();
+  const ctx = await context(ws.config);
+  const holder = new ModelHolder(productionSource(ctx), { watch: false });
+  try {
+    await ingest(ctx);
+    const { version } = await train(ctx);
+    await deploy(ctx, version);
+    await holder.check(true);
+    const served = holder.current!;
+    assert.equal(served.version, version);
+    assert.equal(served.doc.format, 'riskwatch.model/1');
+    const x = [Float64Array.of(10, Number.NaN), Float64Array.of(200, 5), Float64Array.of(Number.NaN, 40)];
+    const p = served.fitted.predictProba({ x, rows: 2 });
+    const { base, values } = served.fitted.contributions({ x, rows: 2 });
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(values.reduce((s, col) => s + col[i], base) - logit(p[i])) < 1e-9);
+  } finally {
+    holder.stop();
+    await ctx.store.close();
+    rmSync(ws.dir, { recursive: true, force: true });
+  }
+});
