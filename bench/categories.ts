@@ -38,6 +38,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { CRM_CATEGORIES, CRM_COUNTS, CRM_FEATURES, CRM_NUMBERS, crmTablePath, generateCrmTable } from './crm-table.ts';
 import { workspaceConfig } from '../src/config/workspace-config.ts';
+import { median } from './median.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -64,11 +65,6 @@ const only = new Set(values.only!.split(','));
 
 const sh = (cmd: string) => (spawnSync('sh', ['-c', cmd], { encoding: 'utf8' }).stdout ?? '').trim();
 const load1 = () => +loadavg()[0].toFixed(2);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 interface Run {
   wallS: number;

@@ -12,6 +12,7 @@
  */
 import { compareToProfile, referenceProfile, type ReferenceProfile } from '../src/stats/profile.ts';
 import { SortScratch } from '../src/stats/sorted.ts';
+import { median } from './median.ts';
 
 const arg = (name: string, d: number) => {
   const i = process.argv.indexOf(name);
@@ -53,7 +54,6 @@ function column(kind: string, seed: number, shift: number): Float64Array {
   }
   return out;
 }
-const median = (t: number[]) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
 
 const kinds = ['count1', 'count2', 'count3', 'count4', 'tenure', 'share', 'revenue', 'balance'];
 const result: Record<string, unknown> = {};

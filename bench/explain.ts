@@ -28,6 +28,7 @@ import { paramsOf } from '../src/model/logistic/params.ts';
 import { loadModel, type FeatureColumns } from '../src/model/fitted-model.ts';
 import { Random } from '../src/util/random.ts';
 import type { GbdtDocument2, LogisticDocument2 } from '../src/contracts/model-document.ts';
+import { median } from './median.ts';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' }, python: { type: 'string', default: '/work/venv-explain/bin/python' }, 'skip-python': { type: 'boolean', default: false } } });
 const ROWS = Number(args.rows);
@@ -52,7 +53,6 @@ function numericRows(n: number) {
   return { x, y };
 }
 
-const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 function timed(fn: () => void, runs: number) {
   const wall: number[] = [];

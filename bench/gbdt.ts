@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fitGbdt, GbdtPredictor, type GbdtParams } from '../src/model/gbdt/index.ts';
 import { computeMetrics } from '../src/model/metrics.ts';
+import { median } from './median.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' }, 'skip-python': { type: 'boolean', default: false } } });
 const N = Number(values.rows);
@@ -44,7 +45,6 @@ function load(path: string, n: number) {
 const data = load(dataFile, N);
 const holdout = load(holdoutFile, HOLDOUT);
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const round = (v: number, d = 3) => Number(v.toFixed(d));
 
 function timeRiskwatch(params: Partial<GbdtParams>) {

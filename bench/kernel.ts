@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TableSchema } from '../src/data/columns.ts';
+import { median } from './median.ts';
 
 type DatasetModule = typeof import('../src/data/dataset.ts');
 type DedupModule = typeof import('../src/data/find-duplicates.ts');
@@ -68,11 +69,6 @@ export interface KernelResult {
   };
 }
 
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export async function runKernelBench(opts: { data: string; runs?: number; fitRuns?: number; dedup?: boolean; src?: string }): Promise<KernelResult> {
   const srcDir = resolve(opts.src ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'src'));
@@ -151,14 +147,14 @@ export async function runKernelBench(opts: { data: string; runs?: number; fitRun
     rows: n,
     dedup: Boolean(opts.dedup),
     loadMs,
-    predictProba: { runs, warmup, medianMs: medianOf(times), minMs: Math.min(...times), maxMs: Math.max(...times), checksum },
-    predictProbaReusedOut: { runs, medianMs: medianOf(reusedTimes), minMs: Math.min(...reusedTimes), maxMs: Math.max(...reusedTimes) },
+    predictProba: { runs, warmup, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), checksum },
+    predictProbaReusedOut: { runs, medianMs: median(reusedTimes), minMs: Math.min(...reusedTimes), maxMs: Math.max(...reusedTimes) },
     median: { ms: medianMs, values: medians },
     impute: { ms: imputeMs },
     fit: {
       runs: fitRuns,
       coldMs: fitMs[0],
-      medianMs: medianOf(fitMs),
+      medianMs: median(fitMs),
       allMs: fitMs,
       iterations: fit.iterations,
       converged: fit.converged,

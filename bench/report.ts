@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { simulate } from '../src/simulate/generate.ts';
 import { workspaceConfig } from '../src/config/workspace-config.ts';
 import { generate } from './generate.ts';
+import { median } from './median.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist', 'cli', 'riskwatch.mjs');
@@ -48,7 +49,6 @@ function sizes(dir: string): { totalBytes: number; pdfBytes: number; largestSvgB
   return { totalBytes: files.reduce((s, x) => s + x.bytes, 0), pdfBytes: max('.pdf'), largestSvgBytes: max('.svg'), largestPngBytes: max('.png'), files: files.length };
 }
 
-const median = (t: number[]) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });

@@ -34,6 +34,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { BENCH_DIR, OUT_DIR, defaultDataPath, generate } from './generate.ts';
 import { workspaceConfig } from '../src/config/workspace-config.ts';
+import { median } from './median.ts';
 
 const ROOT = join(BENCH_DIR, '..');
 /**
@@ -79,11 +80,6 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface Measured {
   wallMs: number;

@@ -39,6 +39,7 @@ import { resolveModel } from '../src/model/resolve.ts';
 import { trainingSchema } from '../src/data/columns.ts';
 import { DatasetBuilder } from '../src/data/dataset.ts';
 import { PostgresSource } from '../src/data/sources/postgres-source.ts';
+import { median } from './median.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
@@ -50,7 +51,6 @@ const KEEP = process.argv.includes('--keep');
 const PG_URL = process.env.RISKWATCH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = new URL('..', import.meta.url).pathname;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs: number[]) => `${median(xs).toFixed(3)} s (min ${Math.min(...xs).toFixed(3)}, runs ${xs.map((x) => x.toFixed(3)).join(', ')})`;
 
 const schema = `rw_bench_${randomBytes(4).toString('hex')}`;
