@@ -1,4 +1,5 @@
 import { UsageError } from '../util/errors.js';
+export { UsageError };
 
 /**
  * Flag value parsers. Every bad flag value is a usage error (exit 2) caught when the command line

@@ -3,7 +3,7 @@ import type { Scenario } from '../simulate/generate.js';
 import type { CommandRecord } from '../store/types.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
-import { checkCronArg, choiceArg, floatArg, intArg } from './args.js';
+import { checkCronArg, choiceArg, floatArg, intArg, UsageError } from './args.js';
 import { gracefulStop } from './stop.js';
 import { formatInit } from './format-init.js';
 
@@ -191,10 +191,13 @@ export function registerCommands(program: Command): void {
     .option('--scenario <name>', 'append new months to an existing workspace: none | covariate | concept', choiceArg('--scenario', ['none', 'covariate', 'concept'] as const))
     .option('--append <months>', 'how many months to append with --scenario', intArg('--append', 1), 1)
     .option('--rows-per-month <n>', 'rows in each appended month', intArg('--rows-per-month', 1), 833)
-    .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number }) => {
+    .option('--profile <name>', 'numeric (the seed\'s three counts) | crm (also industry, region, plan, contract_type, payment_method as categories; what the demo uses)', choiceArg('--profile', ['numeric', 'crm'] as const), 'numeric')
+    .option('--mix <name>', 'with --scenario in a crm workspace: base | expansion (a region training never had, more monthly contracts)', choiceArg('--mix', ['base', 'expansion'] as const))
+    .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number; profile: 'numeric' | 'crm'; mix?: 'base' | 'expansion' }) => {
       if (o.scenario !== undefined) {
-        return runPlain(g(), async () => (await import('../simulate/generate.js')).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
+        return runPlain(g(), async () => (await import('../simulate/generate.js')).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed, mix: o.mix }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}${r.mix ? `, ${r.mix} mix` : ''}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
       }
+      if (o.mix !== undefined) return runPlain(g(), async () => { throw new UsageError('--mix goes with --scenario (appending months)'); }, () => '');
       return runPlain(g(), async () => (await import('../simulate/generate.js')).simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
     });
 

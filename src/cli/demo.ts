@@ -9,7 +9,7 @@ export { runDemo } from '../index.js';
 export function formatDemo(r: DemoResult): string {
   const lines = [`workspace: ${r.workspace}${r.created ? ' (created from the generator)' : ''}`];
   for (const s of r.steps) {
-    const what = s.scenario === 'initial' ? 'history' : s.scenario === 'none' ? 'nothing changes' : s.scenario === 'covariate' ? 'inputs shift' : 'who leaves changes';
+    const what = s.scenario === 'initial' ? 'history' : s.mix === 'expansion' ? 'a new region opens' : s.scenario === 'none' ? 'nothing changes' : s.scenario === 'covariate' ? 'inputs shift' : 'who leaves changes';
     lines.push(`  ${s.month.padEnd(22)} ${what.padEnd(18)} → ${s.run.status}: ${s.run.reason}`);
   }
   lines.push(`production: ${r.production ?? 'none'}`);

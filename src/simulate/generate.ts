@@ -5,6 +5,7 @@ import { makeDirSync } from '../util/make-dir.js';
 import { workspaceConfig } from '../config/workspace-config.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Random } from '../util/random.js';
+import { CATEGORY_COLUMNS, drawCategories, type CategoryMix, type ClientCategories } from './categories.js';
 
 /**
  * A deterministic, realistic workspace: corporate clients with skewed, correlated activity counts
@@ -21,7 +22,16 @@ export interface SimulateOptions {
   /** Test-set size as a share of clients. */
   testShare?: number;
   force?: boolean;
+  /**
+   * `numeric` (default): the seed's three activity counts, byte for byte as before. `crm`: also
+   * the text columns industry, region, plan, contract_type and payment_method (categories.ts),
+   * which move who leaves; the config lists them with feature_types "category" and
+   * model.standardize. What the demo (`npm start`) uses.
+   */
+  profile?: SimulateProfile;
 }
+
+export type SimulateProfile = 'numeric' | 'crm';
 
 export interface SimulateResult {
   out: string;
@@ -36,12 +46,16 @@ export interface SimulateResult {
 }
 
 const HEADER = 'corporation,lastmonth_activity,lastyear_activity,number_of_employees,exited';
+const NUMERIC = ['lastmonth_activity', 'lastyear_activity', 'number_of_employees'];
+const CRM_HEADER = ['corporation', ...NUMERIC, ...CATEGORY_COLUMNS, 'exited'].join(',');
 
 interface Client {
   id: string;
   lastmonth: number;
   lastyear: number;
   employees: number;
+  /** The crm profile's text columns (absent in the numeric profile). */
+  categories?: ClientCategories;
   exited: 0 | 1;
 }
 
@@ -69,16 +83,18 @@ const WORLDS: Record<Scenario, World> = {
   concept: { sizeMu: Math.log(40), declineMu: -0.1, intercept: -1.6, declineEffect: -1.0, sizeEffect: 0.9 },
 };
 
-export function makeClient(rng: Random, id: string, scenario: Scenario = 'none'): Client {
+/** `mix` given: a crm client, whose categories are drawn (after its numbers) and move its risk. */
+export function makeClient(rng: Random, id: string, scenario: Scenario = 'none', mix?: CategoryMix): Client {
   const w = WORLDS[scenario];
   const employees = Math.max(1, Math.round(rng.lognormal(w.sizeMu, 1.1)));
   const lastyear = Math.round(Math.pow(employees, 0.8) * rng.lognormal(Math.log(60), 0.7));
   const decline = rng.lognormal(w.declineMu, 0.8);
   const lastmonth = Math.round((lastyear / 12) * decline);
   // Hidden truth (base world): a drop in activity and a small company raise the risk.
-  const logit = w.intercept + w.declineEffect * Math.log(decline) + w.sizeEffect * (Math.log(employees) - Math.log(40));
+  const cats = mix ? drawCategories(rng, employees, mix) : null;
+  const logit = w.intercept + w.declineEffect * Math.log(decline) + w.sizeEffect * (Math.log(employees) - Math.log(40)) + (cats?.effect ?? 0);
   const exited = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-  return { id, lastmonth, lastyear, employees, exited };
+  return cats ? { id, lastmonth, lastyear, employees, categories: cats.values, exited } : { id, lastmonth, lastyear, employees, exited };
 }
 
 function row(rng: Random, c: Client, missingRate: number, counter: { missing: number }): string {
@@ -89,7 +105,24 @@ function row(rng: Random, c: Client, missingRate: number, counter: { missing: nu
     }
     return String(v);
   };
-  return `${c.id},${cell(c.lastmonth)},${cell(c.lastyear)},${cell(c.employees)},${c.exited}`;
+  const text = (v: string) => {
+    if (rng.next() < missingRate) {
+      counter.missing++;
+      return '';
+    }
+    return v;
+  };
+  const cats = c.categories ? CATEGORY_COLUMNS.map((k) => `${text(c.categories![k])},`).join('') : '';
+  return `${c.id},${cell(c.lastmonth)},${cell(c.lastyear)},${cell(c.employees)},${cats}${c.exited}`;
+}
+
+/** The config of a crm workspace: every column a feature, the text ones as categories, standardized. */
+function crmConfig(): Record<string, unknown> {
+  return {
+    features: [...NUMERIC, ...CATEGORY_COLUMNS],
+    feature_types: Object.fromEntries(CATEGORY_COLUMNS.map((k) => [k, 'category'])),
+    model: { standardize: true },
+  };
 }
 
 export function simulate(opts: SimulateOptions): SimulateResult {
@@ -101,6 +134,10 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   const out = resolve(opts.out);
   const configPath = join(out, 'config.json');
   if (existsSync(configPath) && !opts.force) throw new DataError(`${configPath} already exists; pass --force to overwrite the workspace`);
+  const crm = opts.profile === 'crm';
+  if (opts.profile !== undefined && opts.profile !== 'numeric' && !crm) throw new UsageError(`--profile: expected numeric or crm, got ${opts.profile}`);
+  const mix: CategoryMix | undefined = crm ? 'base' : undefined;
+  const header = crm ? CRM_HEADER : HEADER;
   const rng = new Random(seed);
   const counter = { missing: 0 };
   const missingRate = 0.01;
@@ -115,7 +152,7 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   let positives = 0;
   let duplicates = 0;
   for (let i = 0; i < clients; i++) {
-    const c = makeClient(rng, `corp-${String(i + 1).padStart(5, '0')}`);
+    const c = makeClient(rng, `corp-${String(i + 1).padStart(5, '0')}`, 'none', mix);
     positives += c.exited;
     const m = rng.int(months);
     const line = row(rng, c, missingRate, counter);
@@ -130,20 +167,20 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   for (let m = 0; m < months; m++) {
     const year = 2025 + Math.floor(m / 12);
     const name = `clients-${year}-${String((m % 12) + 1).padStart(2, '0')}.csv`;
-    writeFileAtomicSync(join(source, name), [HEADER, ...perMonth[m]].join('\n') + '\n');
+    writeFileAtomicSync(join(source, name), [header, ...perMonth[m]].join('\n') + '\n');
     files.push({ name, rows: perMonth[m].length });
   }
 
   const testRows = Math.max(10, Math.round(clients * (opts.testShare ?? 0.2)));
   const testLines: string[] = [];
   for (let i = 0; i < testRows; i++) {
-    const c = makeClient(rng, `test-${String(i + 1).padStart(5, '0')}`);
+    const c = makeClient(rng, `test-${String(i + 1).padStart(5, '0')}`, 'none', mix);
     testLines.push(row(rng, c, missingRate, counter));
   }
   const testFile = join(test, 'testdata.csv');
-  writeFileAtomicSync(testFile, [HEADER, ...testLines].join('\n') + '\n');
+  writeFileAtomicSync(testFile, [header, ...testLines].join('\n') + '\n');
 
-  const config = workspaceConfig({ top_k: Math.max(10, Math.round(clients / 100)), store: { type: 'sqlite', path: 'riskwatch.db' } });
+  const config = workspaceConfig({ top_k: Math.max(10, Math.round(clients / 100)), store: { type: 'sqlite', path: 'riskwatch.db' }, ...(crm ? crmConfig() : {}) });
   writeFileAtomicSync(configPath, JSON.stringify(config, null, 2) + '\n');
   return { out, config: configPath, files, testFile, testRows, clients, positiveRate: positives / clients, duplicateRows: duplicates, missingCells: counter.missing };
 }
@@ -156,11 +193,15 @@ export interface AppendOptions {
   /** Rows per new month (default 833, a 10,000-client book over 12 months). */
   rowsPerMonth?: number;
   seed?: number;
+  /** A crm workspace's mix of categories in the new months (default base); refused for a numeric one. */
+  mix?: CategoryMix;
 }
 
 export interface AppendResult {
   out: string;
   scenario: Scenario;
+  /** A crm workspace's category mix in the new months. */
+  mix?: CategoryMix;
   files: Array<{ name: string; rows: number }>;
   positiveRate: number;
 }
@@ -175,7 +216,12 @@ export function appendMonths(opts: AppendOptions): AppendResult {
   const out = resolve(opts.out);
   const configPath = join(out, 'config.json');
   if (!existsSync(configPath)) throw new DataError(`${configPath} not found; create the workspace first with \`riskwatch simulate --out ${opts.out}\``);
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { input_folder_path: string };
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { input_folder_path: string; features?: string[] };
+  // A crm workspace (simulate --profile crm) is known by its config's text features.
+  const crm = CATEGORY_COLUMNS.every((k) => config.features?.includes(k));
+  if (opts.mix !== undefined && opts.mix !== 'base' && opts.mix !== 'expansion') throw new UsageError(`--mix: expected base or expansion, got ${opts.mix}`);
+  if (opts.mix && !crm) throw new UsageError(`--mix needs a workspace with category columns (simulate --profile crm); ${configPath} has none`);
+  const mix: CategoryMix | undefined = crm ? (opts.mix ?? 'base') : undefined;
   const source = resolve(out, config.input_folder_path);
   let last = 2025 * 12 - 1; // December 2024: the first month written is January 2025
   for (const name of readdirSync(source)) {
@@ -191,9 +237,9 @@ export function appendMonths(opts: AppendOptions): AppendResult {
   for (let k = 1; k <= opts.months; k++) {
     const month = last + k;
     const tag = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
-    const lines = [HEADER];
+    const lines = [crm ? CRM_HEADER : HEADER];
     for (let i = 0; i < rows; i++) {
-      const c = makeClient(rng, `corp-${tag}-${String(i + 1).padStart(5, '0')}`, opts.scenario);
+      const c = makeClient(rng, `corp-${tag}-${String(i + 1).padStart(5, '0')}`, opts.scenario, mix);
       positives += c.exited;
       lines.push(row(rng, c, 0.01, counter));
     }
@@ -201,5 +247,5 @@ export function appendMonths(opts: AppendOptions): AppendResult {
     writeFileAtomicSync(join(source, name), lines.join('\n') + '\n');
     files.push({ name, rows });
   }
-  return { out, scenario: opts.scenario, files, positiveRate: positives / Math.max(1, rows * opts.months) };
+  return { out, scenario: opts.scenario, ...(mix ? { mix } : {}), files, positiveRate: positives / Math.max(1, rows * opts.months) };
 }

@@ -10,11 +10,12 @@ import type { Context } from '../../src/context.ts';
 import { context, makeWorkspace, ROOT } from '../helpers/workspace.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { tempDir } from '../helpers/temp.ts';
+import { NEW_REGION } from '../../src/simulate/categories.ts';
 
 /**
  * The dashboard in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
- * against a real listening server over the demo workspace: 10,000 clients, months of runs, two
- * model versions. Screenshots go to test-artifacts/ (gitignored).
+ * against a real listening server over the demo workspace: 10,000 clients with counts and text
+ * categories, months of runs (the last one opens a region training never had), two model versions. Screenshots go to test-artifacts/ (gitignored).
  */
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -67,7 +68,9 @@ async function open(viewport: { width: number; height: number }, at = base): Pro
   return { page, problems, requests, renderedMs };
 }
 
-const EXPECTED_CHARTS = ['population', 'trend', 'confusion', 'roc', 'pr', 'drift-lastmonth_activity', 'drift-lastyear_activity', 'drift-number_of_employees', 'drift-predicted risk', 'missing', 'timings'];
+// The demo's clients have three counts and five text categories (simulate's crm profile).
+const CATEGORY_FEATURES = ['industry', 'region', 'plan', 'contract_type', 'payment_method'];
+const EXPECTED_CHARTS = ['population', 'trend', 'confusion', 'roc', 'pr', 'drift-lastmonth_activity', 'drift-lastyear_activity', 'drift-number_of_employees', ...CATEGORY_FEATURES.map((f) => `drift-${f}`), 'drift-predicted risk', 'missing', 'timings'];
 
 test('the dashboard loads, draws every chart from the API data, offline, with no console errors', async (t) => {
   // The first visit to a server that is up (its start-up cache fill done), as a manager would
@@ -109,6 +112,22 @@ test('the dashboard loads, draws every chart from the API data, offline, with no
     // Run history lists the runs with their reasons.
     const runRows = await page.$$eval('[data-testid="runs-table"] tbody tr', (trs) => trs.length);
     assert.equal(runRows, 7);
+    // The demo's last month opened a region training never had: the region's bars mark it, the
+    // card lists it with its share of the batch, and no other category feature has a new category.
+    const dist = (await (await fetch(`${base}/distributions`)).json()) as { categoryFeatures: Array<{ feature: string; categories: Array<{ category: string; unseen: boolean }>; unseen: Array<{ category: string; share: number }> }> };
+    assert.deepEqual(dist.categoryFeatures.map((c) => c.feature), CATEGORY_FEATURES);
+    const region = dist.categoryFeatures.find((c) => c.feature === 'region')!;
+    assert.deepEqual(region.unseen.map((u) => u.category), [NEW_REGION]);
+    const regionRows = await page.$$eval('svg[data-chart="drift-region"] g.bar-row', (gs) => gs.map((g) => ({ label: g.querySelector('text.tick')?.textContent ?? '', marked: g.classList.contains('marked') })));
+    assert.deepEqual(regionRows.map((r) => r.label), region.categories.map((c) => (c.unseen ? `${c.category} (new)` : c.category)));
+    assert.deepEqual(regionRows.filter((r) => r.marked).map((r) => r.label), [`${NEW_REGION} (new)`]);
+    const listed = await page.$$eval('[data-testid="unseen-region"] li', (lis) => lis.map((li) => [li.querySelector('.unseen-name')?.textContent, li.querySelector('.unseen-share')?.textContent]));
+    assert.deepEqual(listed, [[NEW_REGION, `${(region.unseen[0].share * 100).toFixed(1)}%`]]);
+    for (const f of CATEGORY_FEATURES.filter((f) => f !== 'region')) {
+      assert.equal(await page.$$eval(`svg[data-chart="drift-${f}"] g.bar-row.marked`, (gs) => gs.length), 0, `${f} has no new category`);
+      assert.match((await page.textContent(`[data-testid="unseen-${f}"]`)) ?? '', /Every category in the latest batch was in the training data/);
+    }
+    await page.locator('[data-testid="category-card-region"]').screenshot({ path: join(ARTIFACTS, 'dashboard-demo-region.png') });
     // Offline: nothing but this server (and blob:/data: URLs) is requested.
     for (const u of requests) assert.ok(u.startsWith(base) || u.startsWith('data:') || u.startsWith('blob:'), `only same-origin requests (${u})`);
     await page.waitForFunction(() => !document.querySelector('[data-testid="dependencies"]')?.textContent?.includes('checking'), undefined, { timeout: 30_000 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/simulate/generate.ts';
+import { NEW_REGION } from '../../src/simulate/categories.ts';
 import { parseCsv } from '../../src/data/csv/parser.ts';
 import { cli } from '../helpers/workspace.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -77,6 +78,28 @@ test('demo (npm start) builds a workspace and plays the story through run; a sec
   assert.deepEqual([cov.run.drift.dataset, cov.run.retrained], [true, false]);
   const concept = months.find((m: { scenario: string }) => m.scenario === 'concept');
   assert.deepEqual([concept.run.drift.model, concept.run.retrained], [true, true]);
+  // The category story: bigger companies (covariate) move the plan and contract mix with them;
+  // the last month a region training never had opens — category drift, reported, no retraining.
+  assert.deepEqual([cov.run.featureDrift.plan, cov.run.featureDrift.contract_type], ['drift', 'drift']);
+  const last = months[months.length - 1];
+  assert.equal(last.mix, 'expansion');
+  assert.deepEqual([last.run.featureDrift.region, last.run.retrained], ['drift', false]);
+  const config = join(dir, 'config.json');
+  const lastFile = join(dir, 'sourcedata', `${last.month}.csv`);
+  const d = JSON.parse(cli(['--config', config, 'drift', '--data', lastFile, '--json']).stdout);
+  assert.equal(d.reference.version, r.production);
+  const region = d.features.region;
+  assert.equal(region.kind, 'category');
+  assert.equal(region.level, 'drift');
+  assert.deepEqual(region.unseen.map((u: { category: string }) => u.category), [NEW_REGION]);
+  assert.ok(region.unseenShare > 0.1 && region.unseenShare < 0.2, `new region's share ${region.unseenShare}`);
+  // The run's report draws it: the region's bars with the new region marked.
+  const svg = readFileSync(join(dir, 'reports', `run-${last.run.runId}`, 'feature-region.svg'), 'utf8');
+  assert.match(svg, new RegExp(`${NEW_REGION} \\(new\\)`));
+  // The demo's config: every text column a category feature, standardized.
+  const cfg = JSON.parse(readFileSync(config, 'utf8'));
+  assert.deepEqual(cfg.feature_types, { industry: 'category', region: 'category', plan: 'category', contract_type: 'category', payment_method: 'category' });
+  assert.equal(cfg.model.standardize, true);
   const second = JSON.parse(cli(['demo', '--dir', dir, '--json', '--no-serve']).stdout);
   assert.equal(second.created, false);
   assert.equal(second.steps.length, 1);
@@ -108,4 +131,58 @@ test('--scenario appends the next months; covariate shifts inputs, concept keeps
   assert.ok(agree < 0.85, `labels agree on ${agree}`);
   const bigLeave = (cs: typeof base) => mean(cs.filter((c) => c.employees > 200).map((c) => c.exited));
   assert.ok(bigLeave(con) > bigLeave(base) + 0.1);
+});
+
+test('--profile crm: text category columns that move who leaves; numeric profile unchanged; the expansion mix brings a region never seen', async () => {
+  const { appendMonths } = await import('../../src/simulate/generate.ts');
+  const dir = tmp();
+  const r = simulate({ out: dir, clients: 20_000, months: 2, seed: 42, profile: 'crm' });
+  const read = (f: string) => parseCsv(readFileSync(f)).map((x) => x.fields);
+  const [header, ...rows] = read(join(dir, 'sourcedata', 'clients-2025-01.csv'));
+  rows.push(...read(join(dir, 'sourcedata', 'clients-2025-02.csv')).slice(1));
+  assert.deepEqual(header, ['corporation', 'lastmonth_activity', 'lastyear_activity', 'number_of_employees', 'industry', 'region', 'plan', 'contract_type', 'payment_method', 'exited']);
+  const col = (name: string) => header.indexOf(name);
+  const rate = rows.filter((x) => x[col('exited')] === '1').length / rows.length;
+  assert.ok(rate > 0.15 && rate < 0.35, `base rate ${rate}`);
+  assert.ok(Math.abs(r.positiveRate - rate) < 0.02);
+  // Leave rates by category: monthly contracts and electronic checks leave more.
+  const leaveRate = (c: string, v: string) => {
+    const sel = rows.filter((x) => x[col(c)] === v);
+    return sel.filter((x) => x[col('exited')] === '1').length / sel.length;
+  };
+  assert.ok(leaveRate('contract_type', 'Monthly') > leaveRate('contract_type', 'Two year') + 0.15, 'monthly contracts leave more than two-year ones');
+  assert.ok(leaveRate('payment_method', 'Electronic check') > leaveRate('payment_method', 'Bank transfer') + 0.05);
+  assert.ok(leaveRate('industry', 'Public sector') < leaveRate('industry', 'Retail'));
+  // Big companies buy Premium and sign longer.
+  const share = (sel: string[][], c: string, v: string) => sel.filter((x) => x[col(c)] === v).length / sel.length;
+  const big = rows.filter((x) => Number(x[col('number_of_employees')]) > 100), small = rows.filter((x) => x[col('number_of_employees')] !== '' && Number(x[col('number_of_employees')]) <= 100);
+  assert.ok(share(big, 'plan', 'Premium') > share(small, 'plan', 'Premium') + 0.2);
+  // About 1% of text cells are blank (missing), like the numbers'.
+  const text = rows.flatMap((x) => x.slice(col('industry'), col('exited')));
+  const blank = text.filter((v) => v === '').length / text.length;
+  assert.ok(blank > 0.005 && blank < 0.02, `blank text cells ${blank}`);
+  assert.equal(new Set(rows.map((x) => x[col('region')]).filter(Boolean)).has(NEW_REGION), false);
+  // The config lists the categories; appended months keep the layout; the expansion brings the new region.
+  const a = appendMonths({ out: dir, scenario: 'none', months: 1, rowsPerMonth: 2000, mix: 'expansion' });
+  assert.equal(a.mix, 'expansion');
+  const [h2, ...more] = read(join(dir, 'sourcedata', a.files[0].name));
+  assert.deepEqual(h2, header);
+  const overseas = more.filter((x) => x[col('region')] === NEW_REGION).length / more.length;
+  assert.ok(overseas > 0.11 && overseas < 0.19, `new region share ${overseas}`);
+  assert.ok(share(more, 'contract_type', 'Monthly') > share(rows, 'contract_type', 'Monthly') + 0.1, 'more monthly contracts');
+  const base = appendMonths({ out: dir, scenario: 'none', months: 1, rowsPerMonth: 500 });
+  assert.equal(base.mix, 'base');
+  assert.equal(read(join(dir, 'sourcedata', base.files[0].name)).filter((x) => x[col('region')] === NEW_REGION).length, 0);
+  // The workspace trains as it is: ingest takes every row (no rejects).
+  const ing = cli(['--config', join(dir, 'config.json'), 'ingest', '--json']);
+  assert.equal(ing.status, 0, ing.stderr);
+  // --mix needs a crm workspace and --scenario; an unknown profile is a usage error.
+  const plain = tmp();
+  simulate({ out: plain, clients: 100, months: 1 });
+  assert.throws(() => appendMonths({ out: plain, scenario: 'none', months: 1, mix: 'expansion' }), /--mix needs a workspace with category columns/);
+  assert.equal(cli(['simulate', '--out', tmp(), '--profile', 'fancy']).status, 2);
+  assert.equal(cli(['simulate', '--out', tmp(), '--mix', 'expansion']).status, 2);
+  const viaCli = tmp();
+  assert.equal(cli(['simulate', '--out', viaCli, '--clients', '100', '--months', '1', '--profile', 'crm']).status, 0);
+  assert.match(readFileSync(join(viaCli, 'sourcedata', 'clients-2025-01.csv'), 'utf8'), /^corporation,lastmonth_activity,lastyear_activity,number_of_employees,industry,region,plan,contract_type,payment_method,exited\n/);
 });

@@ -9,7 +9,8 @@ export function Badge({ level }: { level: string }) {
   return <span class={`badge level-${level}`}>{level}</span>;
 }
 
-const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : num(p, 4));
+// A p-value below double precision's smallest number is 0: said as a bound, not "0.0e+0".
+const pValue = (p: number) => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(1) : num(p, 4));
 
 /**
  * A category feature's drift card: bars of each category's share, reference (training) against

@@ -61,7 +61,7 @@ export function categorySharesChart(feature: string, shares: CategoryShare[], dr
     encoding: {
       y: { field: 'category', type: 'nominal', title: feature, sort: order },
       yOffset: { field: 'series', sort: [refLabel, currentLabel] },
-      x: { field: 'share', type: 'quantitative', title: 'Share of rows (missing left out)', axis: { format: '.0%' } },
+      x: { field: 'share', type: 'quantitative', title: 'Share of rows (missing left out)', axis: { format: '.0%', tickCount: 5, labelOverlap: 'greedy' } },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: [refLabel, currentLabel], range: [COLORS.reference, COLORS.secondary] } },
     },
   });
