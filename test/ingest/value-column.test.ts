@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import Database from 'better-sqlite3';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { readDataset } from '../../src/data/dataset-files.ts';
 import { trainingSchema } from '../../src/data/columns.ts';
@@ -50,6 +51,33 @@ test('value_column added later: old rows keep an empty value, new rows carry the
     assert.deepEqual(
       Array.from({ length: pop.dataset.rows }, (_, i) => [pop.dataset.ids.get(i), pop.value![i]]),
       [['x1', Number.NaN], ['x3', 120.5], ['x4', Number.NaN], ['x6', 99]], // x2 left
+    );
+    await ctx.store.close();
+  } finally {
+    rmSync(ws.dir, { recursive: true, force: true });
+  }
+});
+
+test('a SQLite source carries the value column into the dataset: REAL and NULL values, a text that is no number rejects its row', async () => {
+  const ws = makeWorkspace({ value_column: 'revenue', sources: [{ type: 'sqlite', name: 'crm', path: 'crm.db', table: 'clients' }] } as never);
+  try {
+    const db = new Database(join(ws.dir, 'crm.db'));
+    db.exec('CREATE TABLE clients (corporation TEXT, lastmonth_activity INTEGER, lastyear_activity INTEGER, number_of_employees INTEGER, exited INTEGER, revenue)');
+    const st = db.prepare('INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?)');
+    st.run('s1', 1, 2, 3, 0, 1250.75);
+    st.run('s2', 4, 5, 6, 0, null);
+    st.run('s3', 7, 8, 9, 0, 'lots');
+    st.run('s4', 1, 1, 1, 1, 300);
+    db.close();
+    const ctx = await context(ws.config);
+    const r = await ingest(ctx);
+    assert.equal(r.sources[0].status, 'ingested', r.sources[0].error);
+    assert.equal(r.rowsAdded, 3);
+    assert.deepEqual(r.sources[0].rejectedByReason, { not_a_number: 1 });
+    const pop = (await readPopulation(ctx.config, ctx.config.features))!;
+    assert.deepEqual(
+      Array.from({ length: pop.dataset.rows }, (_, i) => [pop.dataset.ids.get(i), pop.value![i]]),
+      [['s1', 1250.75], ['s2', Number.NaN]], // s4 left
     );
     await ctx.store.close();
   } finally {
