@@ -1,21 +1,16 @@
 import type { Config } from '../config/load.js';
-import type { FeatureType, ModelDocument, ModelSelection } from '../contracts/model-document.js';
+import type { ModelDocument, ModelSelection } from '../contracts/model-document.js';
 import { medianSorted } from '../stats/sorted.js';
 import { DataError } from '../util/errors.js';
 import { fitGbdtDocument } from './gbdt/document.js';
 import type { GbdtParams } from './gbdt/index.js';
-import { fitLogisticDocument, type DocumentHeader } from './logistic/fit-document.js';
+import { fitLogisticDocument } from './logistic/fit-document.js';
+import type { DocumentHeader, TrainingRows } from './training-rows.js';
 
 export type Family = 'logistic' | 'gbdt';
 
 /** The rows and settings any family fits on (train.ts reads them from the dataset and config). */
-export interface FamilyInputs {
-  features: readonly string[];
-  types: readonly FeatureType[];
-  rows: number;
-  x: readonly Float64Array[];
-  y: Uint8Array;
-  levels: readonly (readonly string[] | null)[];
+export interface FamilyInputs extends TrainingRows {
   /** Training medians of numeric features (NaN for categories); computed from `x` when absent. */
   medians?: readonly number[];
   model: Config['model'];

@@ -1,29 +1,14 @@
 import { MODEL_FORMAT_2, type FeatureType, type GbdtDocument2, type ModelFeature } from '../../contracts/model-document.js';
 import { keptCategories } from '../logistic/categories.js';
+import type { DocumentHeader, TrainingRows } from '../training-rows.js';
 import { fitGbdt } from './boost.js';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams } from './types.js';
 
 /** What the gbdt family fits on: the same inputs the logistic family's fit-document takes. */
-export interface GbdtTraining {
-  features: readonly string[];
-  /** Per feature its type ('count' and 'number' are both numeric to the trees). */
-  types: readonly FeatureType[];
-  rows: number;
-  x: readonly Float64Array[];
-  y: Uint8Array;
-  /** Per feature: a category's dictionary (code → text), null for a numeric feature. */
-  levels: readonly (readonly string[] | null)[];
+export interface GbdtTraining extends TrainingRows {
   threshold: number;
   maxCategories: number;
   params: Partial<GbdtParams>;
-}
-
-export interface GbdtDocumentHeader {
-  version: string;
-  createdAt: string;
-  datasetHash: string;
-  target: string;
-  idColumn: string;
 }
 
 export type GbdtTrainingRecord = GbdtDocument2['training'];
@@ -62,11 +47,11 @@ export function kernelColumns(t: GbdtTraining): { columns: Float64Array[]; categ
  * Fit gradient-boosted trees on numeric and category features and say them as a /2 document
  * (docs/model.md, "The gbdt part"). The same data and settings give a byte-identical document.
  */
-export function fitGbdtDocument(t: GbdtTraining): { model: GbdtModel; document: (header: GbdtDocumentHeader, training: GbdtTrainingRecord) => GbdtDocument2 } {
+export function fitGbdtDocument(t: GbdtTraining): { model: GbdtModel; document: (header: DocumentHeader, training: GbdtTrainingRecord) => GbdtDocument2 } {
   const k = kernelColumns(t);
   const model = fitGbdt({ columns: k.columns, categorical: k.categorical, y: t.y.subarray(0, t.rows) }, t.params);
   const params = { ...DEFAULT_GBDT_PARAMS, ...t.params };
-  const document = (h: GbdtDocumentHeader, training: GbdtTrainingRecord): GbdtDocument2 => ({
+  const document = (h: DocumentHeader, training: GbdtTrainingRecord): GbdtDocument2 => ({
     format: MODEL_FORMAT_2,
     family: 'gbdt',
     version: h.version,

@@ -1,18 +1,10 @@
 import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelDocument1, type ModelFeature } from '../../contracts/model-document.js';
-import type { FeatureType } from '../../contracts/model-document.js';
+import type { DocumentHeader, TrainingRows } from '../training-rows.js';
 import { fitLogistic, type FitResult } from './fit.js';
 import { keptCategories } from './categories.js';
 import { trainingBackground } from './background.js';
 
-export interface LogisticTraining {
-  features: readonly string[];
-  /** Per feature its type ('count' and 'number' are both numeric to the model). */
-  types: readonly FeatureType[];
-  rows: number;
-  x: readonly Float64Array[];
-  y: Uint8Array;
-  /** Per feature: a category's dictionary (code → text), null for a numeric feature. */
-  levels: readonly (readonly string[] | null)[];
+export interface LogisticTraining extends TrainingRows {
   /** Per feature: the training median (numeric features; ignored for categories). */
   medians: readonly number[];
   C: number;
@@ -23,15 +15,6 @@ export interface LogisticTraining {
   maxCategories: number;
   /** Write /2 even when /1 could say the model (a document that records a family selection). */
   format2?: boolean;
-}
-
-/** What a document says beyond the model: who made it from what. */
-export interface DocumentHeader {
-  version: string;
-  createdAt: string;
-  datasetHash: string;
-  target: string;
-  idColumn: string;
 }
 
 export type TrainingRecord = ModelDocument1['training'];
