@@ -84,3 +84,19 @@ test('a SQLite source carries the value column into the dataset: REAL and NULL v
     rmSync(ws.dir, { recursive: true, force: true });
   }
 });
+
+test('value_column that is also a feature: stored once, its values are the feature\'s, and the model\'s columns are unchanged', async () => {
+  const ws = makeWorkspace({ value_column: 'lastyear_activity' });
+  try {
+    writeFileSync(join(ws.source, 'a.csv'), `${HEADER}\nx1,1,2000,3,0\nx2,4,,6,0\n`);
+    const ctx = await context(ws.config);
+    await ingest(ctx);
+    assert.equal(readFileSync(join(ctx.config.outputFolder, 'finaldata.csv'), 'utf8').split('\n')[0], HEADER);
+    const pop = (await readPopulation(ctx.config, ctx.config.features))!;
+    assert.deepEqual(pop.dataset.features, ctx.config.features);
+    assert.deepEqual([...pop.value!], [2000, Number.NaN]);
+    await ctx.store.close();
+  } finally {
+    rmSync(ws.dir, { recursive: true, force: true });
+  }
+});
