@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
-import { sinkRead } from '../helpers/sink-read.ts';
+import { assertFastPathAgrees } from '../helpers/sink-read.ts';
 
 // The CSV fast path reads category cells too (texts already in the dictionary, found by their
 // bytes). It must never change an outcome: same rows (as texts), same dictionary in the same
@@ -45,24 +45,6 @@ function makeFile(seed: number): string {
 }
 
 test('category cells on the fast path: same rows, dictionary, hashes, counts and rejects as the general path, whole and cut anywhere', () => {
-  let fastTaken = 0;
-  for (let seed = 1; seed <= 200; seed++) {
-    const bytes = Buffer.from(makeFile(seed), 'utf8');
-    const r = rng(seed * 104729);
-    const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
-    const general = sinkRead(bytes, SCHEMA, false, cuts);
-    const fast = sinkRead(bytes, SCHEMA, true, cuts);
-    const whole = sinkRead(bytes, SCHEMA, true, []);
-    const where = `seed ${seed}`;
-    assert.equal(general.fastTaken, 0);
-    for (const other of [fast, whole]) {
-      assert.deepEqual(other.rows, general.rows, where);
-      assert.deepEqual(other.levels, general.levels, `${where}: the same dictionary, in the same order`);
-      assert.deepEqual(other.counts, general.counts, where);
-      assert.deepEqual(other.rejects, general.rejects, where);
-      assert.deepEqual(other.hashes, general.expectHashes, `${where}: builder hashes are hashRow's`);
-    }
-    fastTaken += whole.fastTaken;
-  }
+  const fastTaken = assertFastPathAgrees(makeFile, SCHEMA, 200, 104729);
   assert.ok(fastTaken > 5_000, `rows the fast path took: ${fastTaken}`);
 });

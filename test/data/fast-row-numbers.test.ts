@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from '../helpers/random.ts';
-import { sinkRead } from '../helpers/sink-read.ts';
+import { assertFastPathAgrees, sinkRead } from '../helpers/sink-read.ts';
 
 // The CSV fast path reads `number` cells too (an optional minus, digits, at most one point, up to
 // 15 digits): the value must be Number(text)'s to the bit (-0 included), and the row's outcome the
@@ -51,25 +51,7 @@ function makeFile(seed: number): string {
 }
 
 test('number cells on the fast path: same values (to the bit), rows, hashes, counts and rejects as the general path, whole and cut anywhere', () => {
-  let fastTaken = 0;
-  for (let seed = 1; seed <= 300; seed++) {
-    const bytes = Buffer.from(makeFile(seed), 'utf8');
-    const r = rng(seed * 7919);
-    const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
-    const general = sinkRead(bytes, SCHEMA, false, cuts);
-    const fast = sinkRead(bytes, SCHEMA, true, cuts);
-    const whole = sinkRead(bytes, SCHEMA, true, []);
-    const where = `seed ${seed}`;
-    assert.equal(general.fastTaken, 0);
-    for (const other of [fast, whole]) {
-      assert.deepEqual(other.rows, general.rows, where); // deepStrictEqual: Object.is, so -0 ≠ 0
-      assert.deepEqual(other.levels, general.levels, where);
-      assert.deepEqual(other.counts, general.counts, where);
-      assert.deepEqual(other.rejects, general.rejects, where);
-      assert.deepEqual(other.hashes, general.expectHashes, `${where}: builder hashes are hashRow's`);
-    }
-    fastTaken += whole.fastTaken;
-  }
+  const fastTaken = assertFastPathAgrees(makeFile, SCHEMA, 300, 7919);
   assert.ok(fastTaken > 10_000, `rows the fast path took: ${fastTaken}`);
 });
 

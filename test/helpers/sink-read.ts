@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { DatasetBuilder, levelsOf } from '../../src/data/dataset.ts';
 import { hashRows } from '../../src/data/find-new-duplicates.ts';
 import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
+import { rng } from './random.ts';
 
 /**
  * Read CSV bytes through a CsvRowSink, pushed in pieces cut at `cuts`, on the fast path or only the
@@ -33,4 +35,33 @@ export function sinkRead(bytes: Buffer, schema: TableSchema, fastPath: boolean, 
     fastTaken,
     nextLine: sink.nextLine,
   };
+}
+
+/**
+ * For each seed 1..`seeds`: the file `makeFile(seed)` read by the general path and by the fast
+ * path, cut at up to five random places (rng(seed · cutSeed)) and whole, must give the same rows
+ * (deepStrictEqual: Object.is, so −0 ≠ 0), dictionaries in the same order, counts, rejects, and the
+ * builder's hashes must be hashRows'. Returns how many rows the fast path took itself, so the
+ * caller can check it was exercised at all.
+ */
+export function assertFastPathAgrees(makeFile: (seed: number) => string, schema: TableSchema, seeds: number, cutSeed: number): number {
+  let fastTaken = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const bytes = Buffer.from(makeFile(seed), 'utf8');
+    const r = rng(seed * cutSeed);
+    const cuts = Array.from({ length: Math.floor(r() * 6) }, () => Math.floor(r() * bytes.length)).sort((a, b) => a - b);
+    const general = sinkRead(bytes, schema, false, cuts);
+    const where = `seed ${seed}`;
+    assert.equal(general.fastTaken, 0);
+    const whole = sinkRead(bytes, schema, true, []);
+    for (const other of [sinkRead(bytes, schema, true, cuts), whole]) {
+      assert.deepEqual(other.rows, general.rows, where);
+      assert.deepEqual(other.levels, general.levels, `${where}: the same dictionaries, in the same order`);
+      assert.deepEqual(other.counts, general.counts, where);
+      assert.deepEqual(other.rejects, general.rejects, where);
+      assert.deepEqual(other.hashes, general.expectHashes, `${where}: builder hashes are hashRow's`);
+    }
+    fastTaken += whole.fastTaken;
+  }
+  return fastTaken;
 }
