@@ -45,11 +45,34 @@ const lazyChildProcess = {
     }));
   },
 };
+// The library's lazily loaded code (each operation src/index.ts loads on its first call, and the
+// modules operations load on use) always runs after the entry: every command reaches the library
+// through it. Each such chunk is therefore made to import the entry too, so the modules the entry
+// loads at once are needed by every chunk alike and esbuild keeps them together in one shared
+// chunk, instead of spreading them over some 40 small files by which operations also use them
+// (each extra file costs a command ~0.3 ms to load; measured +8–14 ms CPU per command before this).
+const entryFirst = {
+  name: 'entry-first',
+  setup(b) {
+    const dist = `${root}dist/`;
+    b.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.startsWith(dist) || args.importer.startsWith(`${dist}cli/`) || args.pluginData?.entryFirst) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { entryFirst: true } });
+      if (r.errors.length || !r.path.startsWith(dist)) return undefined;
+      return { path: r.path, namespace: 'riskwatch-entry-first' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'riskwatch-entry-first' }, (args) => ({
+      contents: `import ${JSON.stringify(`${dist}index.js`)};\nexport * from ${JSON.stringify(args.path)};\n`,
+      resolveDir: dist,
+      loader: 'js',
+    }));
+  },
+};
 // Chunk names carry a content hash: clear the last build's, or they pile up beside the bundle.
 rmSync(`${root}dist/cli/chunks`, { recursive: true, force: true });
 await build({
   entryPoints: { riskwatch: `${root}dist/cli/main.js` },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, entryFirst],
   outdir: `${root}dist/cli`,
   outExtension: { '.js': '.mjs' },
   // Code loaded only by some commands (the HTTP server) goes to its own chunk, so the others

@@ -1,9 +1,27 @@
-// The library API: the CLI, the server and the tests all call these.
+// The library API: the CLI, the server and the tests all call these, and nothing else of src/.
+//
+// Cheap to load, because every CLI command loads it (issue 14): what is exported directly is what
+// almost every command needs anyway (config, store, logger, command records) and small modules of
+// synchronous building blocks; every operation is a thin wrapper that imports its module on the
+// first call (`lazy` below), so a command loads the code of the one operation it runs — and its
+// third-party modules (vega, pdfkit, resvg, pg, croner's scheduler loop, the report worker) — and
+// not the others'. The bundled CLI puts each such module in a chunk of its own.
+// Signatures and types are those of the modules themselves: `import('riskwatch')` is unchanged.
 import type { Context } from './context.js';
 import type { RunResult } from './contracts/run.js';
-import { runPipeline as runPipelineOnly, type RunOptions } from './pipeline/run.js';
-import { runAndNotify as runAndNotifyOnly } from './pipeline/notify.js';
+import type { RunOptions } from './pipeline/run.js';
+import type { runAndNotify as runAndNotifyOnly } from './pipeline/notify.js';
 import { runReportWriter } from './report/run-report.js';
+
+/**
+ * `module[name]`, an async function, imported from its module on the first call (later calls reuse
+ * the loaded module: `import()` caches it). Typed as the function itself, generics and all.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  return (async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => unknown)(...args)) as M[K];
+}
+
+// What every command needs: loaded with the entry.
 export { loadConfig, parseConfig, type Config } from './config/load.js';
 export { configSchema } from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
@@ -11,73 +29,99 @@ export { makeContext, type Context } from './context.js';
 export { openStore } from './store/open.js';
 export type * from './store/types.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
-export { ingest, type IngestResult, type IngestFileResult } from './ingest/ingest.js';
-export { train, type TrainResult } from './model/train.js';
-export { score, type ScoreResult } from './model/score.js';
-export { predict, type PredictResult } from './model/predict.js';
-export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type LoadOptions } from './model/fitted-model.js';
-export { loadExplainingModel, loadWorkspaceModel, needsReference } from './model/explaining-model.js';
-export { computeMetrics, topKIndices } from './model/metrics.js';
-export { currentProduction, productionSource } from './registry/production.js';
-export { deploy, rollback } from './model/deploy.js';
-export { artifactsOf, type ArtifactStore, type ProductionSource } from './registry/deployment.js';
-export { listModels } from './registry/list-models.js';
-export { simulate } from './simulate/generate.js';
-export { CsvParser, parseCsv, CsvFormatError } from './data/csv/parser.js';
-export { readDataset, writeDataset } from './data/dataset-files.js';
 export { RiskwatchError, DataError, UsageError } from './util/errors.js';
+export { recordCommand, type RecordCommandOptions } from './store/command-record.js';
+export { createLogger, silentLogger, type Logger } from './util/log.js';
+export { noProgress, terminalProgress, type Progress } from './util/progress.js';
 export type { RunResult, RunReportWriter } from './contracts/run.js';
 export { runReportWriter } from './report/run-report.js';
 
+// The operations, each loaded on its first call.
+export const ingest = lazy(() => import('./ingest/ingest.js'), 'ingest');
+export type { IngestResult, IngestFileResult } from './ingest/ingest.js';
+export const train = lazy(() => import('./model/train.js'), 'train');
+export type { TrainResult } from './model/train.js';
+export const score = lazy(() => import('./model/score.js'), 'score');
+export type { ScoreResult } from './model/score.js';
+export const predict = lazy(() => import('./model/predict.js'), 'predict');
+export type { PredictResult } from './model/predict.js';
+export const currentProduction = lazy(() => import('./registry/production.js'), 'currentProduction');
+export const deploy = lazy(() => import('./model/deploy.js'), 'deploy');
+export const rollback = lazy(() => import('./model/deploy.js'), 'rollback');
+export type { DeployResult } from './model/deploy.js';
+export const listModels = lazy(() => import('./registry/list-models.js'), 'listModels');
+export const readDataset = lazy(() => import('./data/dataset-files.js'), 'readDataset');
+export const writeDataset = lazy(() => import('./data/dataset-files.js'), 'writeDataset');
+export const acquirePipelineLock = lazy(() => import('./pipeline/lock.js'), 'acquirePipelineLock');
+export const drift = lazy(() => import('./monitor/drift.js'), 'drift');
+export type { DriftReport, NothingToCompare } from './monitor/analyse-drift.js';
+export const diagnose = lazy(() => import('./report/diagnose.js'), 'diagnose');
+export type { Diagnosis } from './report/diagnose.js';
+export const report = lazy(() => import('./report/report.js'), 'report');
+export type { ReportResult, ReportFile } from './report/report.js';
+export const collectReportData = lazy(() => import('./report/data.js'), 'collectReportData');
+export type { ReportData, Verdict } from './report/data.js';
+export const specToSvg = lazy(() => import('./report/render.js'), 'specToSvg');
+export const svgToPng = lazy(() => import('./report/render.js'), 'svgToPng');
+export const apiCalls = lazy(() => import('./report/apicalls.js'), 'apiCalls');
+export type { ApiCallsResult } from './report/apicalls.js';
+export const exportSql = lazy(() => import('./model/export-sql.js'), 'exportSql');
+export type { ExportSqlOptions } from './model/export-sql.js';
+export const resolveModel = lazy(() => import('./model/resolve.js'), 'resolveModel');
+export const recentCommandRecords = lazy(() => import('./store/recent-command-records.js'), 'recentCommandRecords');
+export const runDemo = lazy(() => import('./simulate/demo.js'), 'runDemo');
+export type { DemoResult, DemoStep } from './simulate/demo.js';
+export const runSchedule = lazy(() => import('./pipeline/run-schedule.js'), 'runSchedule');
+export const init = lazy(() => import('./init/init.js'), 'init');
+export type { InitOptions, InitResult } from './init/init.js';
+export type { ColumnDecision, FeatureKind as InitFeatureKind } from './init/decide-columns.js';
+
 /** The full run, its report written as config report.enabled says unless `report` is given. */
-export function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<RunResult> {
-  return runPipelineOnly(ctx, { report: runReportWriter(ctx), ...opts });
+export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<RunResult> {
+  const { runPipeline: run } = await import('./pipeline/run.js');
+  return run(ctx, { report: runReportWriter(ctx), ...opts });
 }
 
 /** `run` and its alerts, its report written as config report.enabled says unless `report` is given. */
-export function runAndNotify(ctx: Context, opts: Parameters<typeof runAndNotifyOnly>[1] = {}): ReturnType<typeof runAndNotifyOnly> {
-  return runAndNotifyOnly(ctx, { report: runReportWriter(ctx), ...opts });
+export async function runAndNotify(ctx: Context, opts: Parameters<typeof runAndNotifyOnly>[1] = {}): ReturnType<typeof runAndNotifyOnly> {
+  const { runAndNotify: run } = await import('./pipeline/notify.js');
+  return run(ctx, { report: runReportWriter(ctx), ...opts });
 }
-export { acquireRunLock, acquirePipelineLock, LockedError } from './pipeline/lock.js';
+
+// Synchronous building blocks (the server's, mostly; a few commands'), loaded with the entry.
+export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type LoadOptions } from './model/fitted-model.js';
+export { loadExplainingModel, loadWorkspaceModel, needsReference } from './model/explaining-model.js';
+export { computeMetrics, topKIndices } from './model/metrics.js';
+export { productionSource } from './registry/production.js';
+export { artifactsOf, type ArtifactStore, type ProductionSource } from './registry/deployment.js';
+export { simulate, appendMonths, type Scenario } from './simulate/generate.js';
+export { CsvParser, parseCsv, CsvFormatError } from './data/csv/parser.js';
+export { acquireRunLock, LockedError, LOCKED_EXIT_CODE } from './pipeline/lock.js';
 export { maskUrl } from './util/mask-url.js';
-export { drift, analyseDrift, type DriftReport } from './monitor/drift.js';
-export { diagnose, type Diagnosis } from './report/diagnose.js';
-export { appendMonths } from './simulate/generate.js';
-export { report, type ReportResult, type ReportFile } from './report/report.js';
-export { collectReportData, type ReportData, type Verdict } from './report/data.js';
+export { analyseDrift } from './monitor/analyse-drift.js';
 export { reportCharts, type ChartSpec } from './report/charts/index.js';
-export { specToSvg, svgToPng } from './report/render.js';
-export { apiCalls, type ApiCallsResult } from './report/apicalls.js';
-export { exportSql, type ExportSqlOptions } from './model/export-sql.js';
-export { resolveModel } from './model/resolve.js';
-export { recordCommand, type RecordCommandOptions } from './store/command-record.js';
-export { recentCommandRecords } from './store/recent-command-records.js';
 export { commandDetail } from './store/command-detail.js';
-export { runDemo, type DemoResult, type DemoStep } from './simulate/demo.js';
-export { createLogger, silentLogger, type Logger } from './util/log.js';
-export { noProgress, terminalProgress, type Progress } from './util/progress.js';
-export { LOCKED_EXIT_CODE } from './pipeline/lock.js';
-export { runSchedule } from './pipeline/run-schedule.js';
 export { validateSchedule } from './pipeline/schedule.js';
-export { init, type InitOptions, type InitResult } from './init/init.js';
-export type { ColumnDecision, FeatureKind as InitFeatureKind } from './init/decide-columns.js';
 
 // What the HTTP server (src/server/) calls; it imports nothing else of the library.
 export { VERSION_ID } from './registry/versions.js';
 export { latestModelScores, measuredOn } from './registry/model-score.js';
 export { showCommandRecord } from './store/command-timings.js';
 export { workspacePaths } from './util/workspace-path.js';
-export { csvField, DATASET_CSV } from './data/dataset-files.js';
+export { csvField } from './data/csv-field.js';
+export { DATASET_CSV } from './data/dataset-layout.js';
 export { predictionSchema } from './data/columns.js';
-export { readTable } from './data/read-table.js';
-export { TooManyRowsError } from './data/read-data-file.js';
+export const readTable = lazy(() => import('./data/read-table.js'), 'readTable');
+export { TooManyRowsError } from './data/too-many-rows.js';
 export { OutsideError } from './data/confinement.js';
-export { resolveDataPath } from './data/data-path.js';
+export const resolveDataPath = lazy(() => import('./data/data-path.js'), 'resolveDataPath');
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
-export { highestRisk, clientFeatures, rankedRiskList, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export const rankedRiskList = lazy(() => import('./population/risk-list.js'), 'rankedRiskList');
 export { RiskListCache } from './population/risk-list-cache.js';
 export { riskHistogram } from './population/risk-histogram.js';
-export { evaluateVersions } from './report/evaluation.js';
-export { featureDistributions } from './report/distributions.js';
-export { dependencyHealth, type DependencyHealth } from './report/dependencies.js';
+export const evaluateVersions = lazy(() => import('./report/evaluation.js'), 'evaluateVersions');
+export const featureDistributions = lazy(() => import('./report/distributions.js'), 'featureDistributions');
+export const dependencyHealth = lazy(() => import('./report/dependencies.js'), 'dependencyHealth');
+export type { DependencyHealth } from './report/dependencies.js';

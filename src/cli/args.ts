@@ -1,4 +1,5 @@
-import { UsageError } from '../util/errors.js';
+import { UsageError } from '../contracts/errors.js';
+import { library } from './library.js';
 export { UsageError };
 
 /**
@@ -32,11 +33,11 @@ export function floatArg(flag: string, min = -Infinity, max = Infinity) {
 
 /**
  * A cron expression, checked before the config is read. An async check in the command's action:
- * the cron parser is loaded only by the commands that schedule, not by every command line.
+ * the library (and its cron parser) is loaded only by the commands that schedule, not by every command line.
  */
 export async function checkCronArg(flag: string, v: string | undefined): Promise<void> {
   if (v === undefined) return;
-  const { validateSchedule } = await import('../pipeline/schedule.js');
+  const { validateSchedule } = await library();
   try {
     validateSchedule(v);
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Scenario } from '../simulate/generate.js';
-import type { CommandRecord } from '../store/types.js';
+import type { CommandRecord, Scenario } from '../index.js';
+import { library } from './library.js';
 import { runCommand, runPlain, type GlobalOptions } from './run-command.js';
 import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels, formatScore, formatTrain } from './format.js';
 import { checkCronArg, choiceArg, floatArg, intArg, UsageError } from './args.js';
@@ -9,10 +9,10 @@ import { formatInit } from './format-init.js';
 
 /**
  * Every command: parse flags → call the library → print. No logic lives here. Each command
- * imports its library code when it runs (`await import`): a process runs one command, and
- * parsing and compiling every other command's code (the server, the simulator, the pipeline,
- * reports…) at start cost every command tens of milliseconds. The bundle (scripts/build.mjs)
- * puts each in its own chunk.
+ * loads the library when it runs (`library()`), and the library loads the operation's code on
+ * its first call: a process runs one command, and parsing and compiling every other command's
+ * code (the server, the simulator, the pipeline, reports…) at start cost every command tens of
+ * milliseconds. The bundle (scripts/build.mjs) puts each operation in its own chunk.
  */
 export function registerCommands(program: Command): void {
   const g = () => program.opts<GlobalOptions>();
@@ -20,37 +20,37 @@ export function registerCommands(program: Command): void {
   program
     .command('ingest')
     .description('read new or changed data files into the combined dataset')
-    .action(() => runCommand('ingest', g(), async (ctx) => (await import('../ingest/ingest.js')).ingest(ctx), formatIngest));
+    .action(() => runCommand('ingest', g(), async (ctx) => (await library()).ingest(ctx), formatIngest));
 
   program
     .command('train')
     .description('fit a new model version on the current dataset')
-    .action(() => runCommand('train', g(), async (ctx) => (await import('../model/train.js')).train(ctx), formatTrain));
+    .action(() => runCommand('train', g(), async (ctx) => (await library()).train(ctx), formatTrain));
 
   program
     .command('score')
     .description('score a model version on the test data (or --data FILE) and record the result')
     .option('--model <version>', 'a version id, "production" or "latest" (default: production, else latest)')
     .option('--data <path>', 'labelled data file or folder (default: test_data_path)')
-    .action((o: { model?: string; data?: string }) => runCommand('score', g(), async (ctx) => (await import('../model/score.js')).score(ctx, o), formatScore, { detail: (r) => ({ version: r.version, kind: r.kind, f1: r.f1, rows: r.rows, measuredOn: r.measuredOn, reason: `${r.version} F1 ${r.f1.toFixed(4)} on ${r.measuredOn}` }) }));
+    .action((o: { model?: string; data?: string }) => runCommand('score', g(), async (ctx) => (await library()).score(ctx, o), formatScore, { detail: (r) => ({ version: r.version, kind: r.kind, f1: r.f1, rows: r.rows, measuredOn: r.measuredOn, reason: `${r.version} F1 ${r.f1.toFixed(4)} on ${r.measuredOn}` }) }));
 
   program
     .command('deploy [version]')
     .description('promote a model version (default: the newest) to production')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual deploy')
-    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), async (ctx) => (await import('../model/deploy.js')).deploy(ctx, version, o.reason), formatDeploy));
+    .action((version: string | undefined, o: { reason: string }) => runCommand('deploy', g(), async (ctx) => (await library()).deploy(ctx, version, o.reason), formatDeploy));
 
   program
     .command('rollback')
     .description('return production to the version deployed before the current one')
     .option('--reason <text>', 'why, recorded in the deployment history', 'manual rollback')
-    .action((o: { reason: string }) => runCommand('rollback', g(), async (ctx) => (await import('../model/deploy.js')).rollback(ctx, o.reason), formatDeploy));
+    .action((o: { reason: string }) => runCommand('rollback', g(), async (ctx) => (await library()).rollback(ctx, o.reason), formatDeploy));
 
   program
     .command('models')
     .description('list model versions, their score (latest F1 and what it was measured on) and which one is in production')
     .action(() =>
-      runCommand('models', g(), async (ctx) => (await import('../registry/list-models.js')).listModels(ctx), formatModels),
+      runCommand('models', g(), async (ctx) => (await library()).listModels(ctx), formatModels),
     );
 
   program
@@ -60,7 +60,7 @@ export function registerCommands(program: Command): void {
     .option('--out <file>', 'write id, probability, prediction as CSV')
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
     .action((o: { data: string; out?: string; model?: string }) =>
-      runCommand('predict', g(), async (ctx) => (await import('../model/predict.js')).predict(ctx, o), (r) => {
+      runCommand('predict', g(), async (ctx) => (await library()).predict(ctx, o), (r) => {
         const head = `predicted ${r.rows} rows with ${r.version}${r.out ? ` → ${r.out}` : ''}`;
         if (r.out || !r.predictions) return head;
         return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
@@ -77,21 +77,21 @@ export function registerCommands(program: Command): void {
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
     .action((o: { format: 'sql'; dialect: 'postgres' | 'sqlite'; table: string; view: string; model?: string }) => {
       const dialect = o.dialect;
-      return runCommand('export', g(), async (ctx) => (await import('../model/export-sql.js')).exportSql(ctx, { dialect, table: o.table, view: o.view, model: o.model }), (r) => r.sql.trimEnd(), { record: false });
+      return runCommand('export', g(), async (ctx) => (await library()).exportSql(ctx, { dialect, table: o.table, view: o.view, model: o.model }), (r) => r.sql.trimEnd(), { record: false });
     });
 
   program
     .command('drift')
     .description('compare new data (or --data FILE) with the production model\'s training data')
     .option('--data <path>', 'data file or folder (default: files not yet ingested)')
-    .action((o: { data?: string }) => runCommand('drift', g(), async (ctx) => (await import('../monitor/drift.js')).drift(ctx, o), formatDrift));
+    .action((o: { data?: string }) => runCommand('drift', g(), async (ctx) => (await library()).drift(ctx, o), formatDrift));
 
   program
     .command('diagnose')
     .description('summary statistics, missing data, timings, dependency health and model health, from what was recorded')
     .option('--no-dependencies', 'skip the npm registry checks (outdated, audit)')
     .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout', 1), 15000)
-    .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), async (ctx) => (await import('../report/diagnose.js')).diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
+    .action((o: { dependencies: boolean; timeout: number }) => runCommand('diagnose', g(), async (ctx) => (await library()).diagnose(ctx, { dependencies: o.dependencies, timeoutMs: o.timeout }), formatDiagnosis));
 
   program
     .command('report')
@@ -100,7 +100,7 @@ export function registerCommands(program: Command): void {
     .option('--no-dependencies', 'skip the npm registry checks (outdated, audit) in the dependency table')
     .option('--timeout <ms>', 'time limit for each registry check', intArg('--timeout', 1), 15000)
     .action((o: { out?: string; dependencies: boolean; timeout: number }) =>
-      runCommand('report', g(), async (ctx) => (await import('../report/report.js')).report(ctx, { out: o.out, dependencies: o.dependencies, timeoutMs: o.timeout }), (r) =>
+      runCommand('report', g(), async (ctx) => (await library()).report(ctx, { out: o.out, dependencies: o.dependencies, timeoutMs: o.timeout }), (r) =>
         [`report for ${r.version} (${r.verdict}): ${r.pdf}`, `${r.files.length} files, ${r.pages.length} PDF pages, in ${r.dir}`].join('\n'),
       ),
     );
@@ -112,7 +112,7 @@ export function registerCommands(program: Command): void {
     .option('--out <file>', 'where to write (default: <output_model_path>/apireturns.json)')
     .option('--timeout <ms>', 'time limit for each request', intArg('--timeout', 1), 30000)
     .action((o: { url?: string; out?: string; timeout: number }) =>
-      runCommand('apicalls', g(), async (ctx) => (await import('../report/apicalls.js')).apiCalls(ctx, { url: o.url, out: o.out, timeoutMs: o.timeout }), (r) =>
+      runCommand('apicalls', g(), async (ctx) => (await library()).apiCalls(ctx, { url: o.url, out: o.out, timeoutMs: o.timeout }), (r) =>
         [`called ${r.calls.length} endpoints of ${r.url} → ${r.out}`, ...r.calls.map((c) => `  ${String(c.status).padStart(3)}  ${c.name.padEnd(13)} ${c.ms} ms`)].join('\n'),
       ),
     );
@@ -122,8 +122,8 @@ export function registerCommands(program: Command): void {
     .description('the full process: new data? ingest, retrain, champion vs challenger, deploy (one at a time)')
     .option('--margin <f1>', 'deploy the challenger unless its F1 is worse than the champion\'s by more than this (default: config drift.margin)', floatArg('--margin', 0, 1))
     .action(async (o: { margin: number }) => {
-      const { LOCKED_EXIT_CODE } = await import('../pipeline/lock.js');
-      return runCommand('run', g(), async (ctx) => (await import('../pipeline/notify.js')).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop(), report: (await import('../report/run-report.js')).runReportWriter(ctx) }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
+      const { LOCKED_EXIT_CODE } = await library();
+      return runCommand('run', g(), async (ctx) => (await library()).runAndNotify(ctx, { margin: o.margin, signal: gracefulStop(), report: (await library()).runReportWriter(ctx) }), (r) => `run ${r.runId}: ${r.status} — ${r.reason}`, {
         record: false,
         exitCode: (r) => (r.status === 'locked' ? LOCKED_EXIT_CODE : 0),
       });
@@ -135,7 +135,7 @@ export function registerCommands(program: Command): void {
     .option('--cron <expression>', 'override the config\'s "schedule"')
     .action(async (o: { cron?: string }) => {
       await checkCronArg('--cron', o.cron);
-      return runCommand('schedule', g(), async (ctx) => (await import('../pipeline/run-schedule.js')).runSchedule(ctx, { cron: o.cron, signal: gracefulStop(), report: (await import('../report/run-report.js')).runReportWriter(ctx) }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false });
+      return runCommand('schedule', g(), async (ctx) => (await library()).runSchedule(ctx, { cron: o.cron, signal: gracefulStop(), report: (await library()).runReportWriter(ctx) }), (r) => `schedule stopped after ${r.ticks} runs`, { record: false });
     });
 
   program
@@ -153,10 +153,9 @@ export function registerCommands(program: Command): void {
     .description('list recent command records (every command, each run included), newest first')
     .option('--limit <n>', 'how many', intArg('--limit', 1), 20)
     .action((o: { limit: number }) => {
-      // The detail parser (zod) loads with the command, not at every start.
       let reasonOf: (run: Pick<CommandRecord, 'detail'>) => string = () => '';
       return runCommand('runs', g(), async (ctx) => {
-        const [{ recentCommandRecords }, { commandDetail }] = await Promise.all([import('../store/recent-command-records.js'), import('../store/command-detail.js')]);
+        const { recentCommandRecords, commandDetail } = await library();
         reasonOf = (run) => commandDetail(run).reason ?? '';
         return recentCommandRecords(ctx.store, o.limit);
       }, (r) =>
@@ -177,7 +176,7 @@ export function registerCommands(program: Command): void {
     .option('--test-share <share>', 'share of each class split off as test data when the test folder is empty (0: no split)', floatArg('--test-share', 0, 0.9), 0.2)
     .option('--seed <n>', 'random seed of the test split', intArg('--seed'), 42)
     .action((o: { data: string; out: string; force?: boolean; target?: string; id?: string; testShare: number; seed: number }) =>
-      runPlain(g(), async () => (await import('../init/init.js')).init(o), (r) => formatInit(r)),
+      runPlain(g(), async () => (await library()).init(o), (r) => formatInit(r)),
     );
 
   program
@@ -195,10 +194,10 @@ export function registerCommands(program: Command): void {
     .option('--mix <name>', 'with --scenario in a crm workspace: base | expansion (a region training never had, more monthly contracts)', choiceArg('--mix', ['base', 'expansion'] as const))
     .action((o: { out: string; clients: number; months: number; seed: number; force?: boolean; scenario?: string; append: number; rowsPerMonth: number; profile: 'numeric' | 'crm'; mix?: 'base' | 'expansion' }) => {
       if (o.scenario !== undefined) {
-        return runPlain(g(), async () => (await import('../simulate/generate.js')).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed, mix: o.mix }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}${r.mix ? `, ${r.mix} mix` : ''}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
+        return runPlain(g(), async () => (await library()).appendMonths({ out: o.out, scenario: o.scenario as Scenario, months: o.append, rowsPerMonth: o.rowsPerMonth, seed: o.seed, mix: o.mix }), (r) => `appended ${r.files.map((f) => f.name).join(', ')} (${r.scenario}${r.mix ? `, ${r.mix} mix` : ''}; ${(r.positiveRate * 100).toFixed(1)}% left) to ${r.out}`);
       }
       if (o.mix !== undefined) return runPlain(g(), async () => { throw new UsageError('--mix goes with --scenario (appending months)'); }, () => '');
-      return runPlain(g(), async () => (await import('../simulate/generate.js')).simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
+      return runPlain(g(), async () => (await library()).simulate(o), (r) => `wrote ${r.out}: ${r.clients} clients in ${r.files.length} monthly files (${(r.positiveRate * 100).toFixed(1)}% left), test file ${r.testRows} rows\nconfig: ${r.config}`);
     });
 
   program
@@ -230,5 +229,5 @@ export function registerCommands(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of config.json')
-    .action(() => runPlain({ ...g(), json: true }, async () => (await import('../config/json-schema.js')).configJsonSchema(), () => ''));
+    .action(() => runPlain({ ...g(), json: true }, async () => (await library()).configJsonSchema(), () => ''));
 }

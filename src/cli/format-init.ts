@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { InitResult } from '../init/init.js';
+import type { InitResult } from '../index.js';
 
 /**
  * `riskwatch init`'s human output: a table of every column (what was decided and why), the

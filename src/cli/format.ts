@@ -1,12 +1,6 @@
-import type { IngestResult } from '../ingest/ingest.js';
-import type { TrainResult } from '../model/train.js';
-import type { ScoreResult } from '../model/score.js';
-import type { DeployResult } from '../model/deploy.js';
-import type { DriftReport, NothingToCompare } from '../monitor/drift.js';
-import type { listModels } from '../registry/list-models.js';
+import type { DeployResult, Diagnosis, DriftReport, IngestResult, listModels, NothingToCompare, ScoreResult, TrainResult } from '../index.js';
 
 type ListedModels = Awaited<ReturnType<typeof listModels>>;
-import type { Diagnosis } from '../report/diagnose.js';
 
 /** Human summaries: short, one fact per line. --json gives the full objects. */
 const n = (v: number) => v.toLocaleString('en-US');

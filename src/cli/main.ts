@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCommands } from './commands.js';
-import { RiskwatchError } from '../util/errors.js';
+import { RiskwatchError } from '../contracts/errors.js';
 import { installStopHandlers } from './stop.js';
 import { argvWantsJson, choiceArg, LOG_LEVELS } from './args.js';
 import { describeFailure } from './run-command.js';

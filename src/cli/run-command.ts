@@ -1,8 +1,6 @@
-import type { Config } from '../config/load.js';
-import type { Context } from '../context.js';
-import { RiskwatchError } from '../util/errors.js';
-import type { Logger } from '../util/log.js';
-import { recordCommand } from '../store/command-record.js';
+import type { Config, Context, Logger } from '../index.js';
+import { RiskwatchError } from '../contracts/errors.js';
+import { library } from './library.js';
 import { gracefulDone } from './stop.js';
 
 export interface GlobalOptions {
@@ -49,7 +47,7 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
 export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number; detail?: (r: T) => Record<string, unknown> } = {}): Promise<void> {
-  const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress } = await import('./command-deps.js');
+  const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress, recordCommand } = await library();
   let log = createLogger(globals.logLevel ?? 'info');
   let config: Config;
   try {
@@ -82,7 +80,7 @@ export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (c
 
 /** Commands that need no config (simulate, schema). */
 export async function runPlain<T>(globals: GlobalOptions, fn: (log: Logger) => Promise<T>, human: (r: T) => string): Promise<void> {
-  const { createLogger } = await import('./command-deps.js');
+  const { createLogger } = await library();
   const log = createLogger(globals.logLevel ?? 'info');
   try {
     print(Boolean(globals.json), await fn(log), human as (r: never) => string);

@@ -33,7 +33,8 @@ import { parseCsv } from './csv/parser.js';
  * so a crash between renames is detected (the chain does not reach the CSV's hash) and the CSV
  * wins.
  */
-export const DATASET_CSV = 'finaldata.csv';
+import { DATASET_CSV } from './dataset-layout.js';
+export { DATASET_CSV };
 export const DATASET_BIN = 'finaldata.bin';
 /** Append segments after which the next ingest rewrites the dataset in one .bin (compaction). */
 export const MAX_SEGMENTS = 16;

@@ -57,16 +57,8 @@ export interface ReadOptions {
   maxRows?: number;
 }
 
-/** A file with more rows than ReadOptions.maxRows; `message` names where and the limit. */
-export class TooManyRowsError extends RiskwatchError {
-  constructor(
-    readonly limit: number,
-    where: string,
-  ) {
-    super(`${where}: more than ${limit} rows`);
-    this.name = 'TooManyRowsError';
-  }
-}
+import { TooManyRowsError } from './too-many-rows.js';
+export { TooManyRowsError };
 
 /**
  * Read a file in two parts on two threads (the second core) when it has at least this many

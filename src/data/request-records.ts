@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }`: that re-exported namespace object makes the CLI bundle keep all
 // of zod in the chunk every command loads (see src/util/zod-locale.ts).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from '../config/load.js';
 import type { FeatureType } from '../config/schema.js';
 import { CsvFormatError, parseCsv } from './csv/parser.js';
@@ -48,11 +48,12 @@ const MAX_RECORDS = 1_000_000;
 
 function featureSchema(type: FeatureType) {
   // A category is text, as in a data file (trimmed; blank is missing); a number is taken as its text.
-  if (type === 'category') return z.union([z.string(), z.number().finite()], { error: 'expected a string (a category) or null' }).nullable().optional();
+  if (type === 'category') return z.optional(z.nullable(z.union([z.string(), z.number()], { error: 'expected a string (a category) or null' })));
+  // zod 4's numbers are finite already (and JSON has no NaN or Infinity).
   const n = type === 'count'
-    ? z.number({ error: 'expected a number or null' }).int('expected a whole number').nonnegative('expected a non-negative number').max(Number.MAX_SAFE_INTEGER, 'too large')
-    : z.number({ error: 'expected a number or null' }).finite('expected a finite number');
-  return n.nullable().optional();
+    ? z.number({ error: 'expected a number or null' }).check(z.int('expected a whole number'), z.nonnegative('expected a non-negative number'), z.maximum(Number.MAX_SAFE_INTEGER, 'too large'))
+    : z.number({ error: 'expected a number or null' });
+  return z.optional(z.nullable(n));
 }
 
 /**
@@ -61,12 +62,12 @@ function featureSchema(type: FeatureType) {
  * misspelled feature would otherwise be scored as missing (the median) without a word.
  */
 export function requestSchema(config: Config, features: string[]) {
-  const shape: Record<string, z.ZodType> = { [config.id]: z.union([z.string(), z.number()], { error: 'expected a string' }).optional() };
+  const shape: Record<string, z.ZodMiniType> = { [config.id]: z.optional(z.union([z.string(), z.number()], { error: 'expected a string' })) };
   // The label may ride along (rows exported from the dataset carry it); it is not used to score.
-  shape[config.target] = z.union([z.number(), z.string()], { error: 'expected 0, 1 or null' }).nullable().optional();
+  shape[config.target] = z.optional(z.nullable(z.union([z.number(), z.string()], { error: 'expected 0, 1 or null' })));
   for (const f of features) shape[f] = featureSchema(config.featureTypes[f] ?? 'count');
   const record = z.strictObject(shape, { error: 'expected an object' });
-  return z.strictObject({ records: z.array(record, { error: 'expected an array of records' }).max(MAX_RECORDS, `at most ${MAX_RECORDS} records`) }, { error: 'expected a JSON object with "records"' });
+  return z.strictObject({ records: z.array(record, { error: 'expected an array of records' }).check(z.maxLength(MAX_RECORDS, `at most ${MAX_RECORDS} records`)) }, { error: 'expected a JSON object with "records"' });
 }
 
 /** The columns a request may hold, for messages: id, features, label. */

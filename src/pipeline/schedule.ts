@@ -1,5 +1,17 @@
-import { Cron, CronPattern } from 'croner';
+import { createRequire } from 'node:module';
 import { silentLogger, type Logger } from '../util/log.js';
+
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * croner, loaded on first use (as util/log.ts does pino): validateSchedule is exported by the
+ * library entry, which every command loads, and only the commands that schedule need croner. In
+ * the CLI bundle `require` is the bundle's own and esbuild bundles this call as a lazily run copy
+ * of croner; run unbundled, it is Node's, from node_modules.
+ */
+function croner(): typeof import('croner') {
+  return typeof require === 'function' ? require('croner') : nodeRequire('croner');
+}
 
 /**
  * An in-process scheduler for long-lived riskwatch processes (a `schedule` / `serve` command):
@@ -56,13 +68,13 @@ export function validateSchedule(cron: string, timezone?: string): string {
     }
   }
   try {
-    new CronPattern(expr, timezone);
+    new (croner().CronPattern)(expr, timezone);
   } catch (err) {
     const why = String((err as Error).message ?? err).replace(/^CronPattern:\s*/, '').replace(/\.$/, '');
     throw new Error(`schedule ${JSON.stringify(cron)}: ${why.charAt(0).toLowerCase()}${why.slice(1)}; ${EXPECTED}`);
   }
   // Parses but can never fire (e.g. "0 0 30 2 *", February 30th): croner would just sit idle.
-  const probe = new Cron(expr, { timezone, paused: true });
+  const probe = new (croner().Cron)(expr, { timezone, paused: true });
   const next = probe.nextRun();
   probe.stop();
   if (next === null) throw new Error(`schedule ${JSON.stringify(cron)}: never matches a date; ${EXPECTED}`);
@@ -122,7 +134,7 @@ export function startSchedule(cron: string, tick: (signal: AbortSignal) => Promi
     }
   };
 
-  const job = new Cron(expr, {
+  const job = new (croner().Cron)(expr, {
     timezone: opts.timezone,
     protect: () => {
       if (stopped) return;

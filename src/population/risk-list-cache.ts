@@ -1,5 +1,4 @@
 import type { Config } from '../config/load.js';
-import { populationFingerprint, readPopulation } from './read-population.js';
 import { rankPopulation, type RankedRiskList, type RankingModel } from './risk-list.js';
 
 /**
@@ -20,6 +19,9 @@ export class RiskListCache {
 
   /** The list ranked by `model`; undefined when nothing is ingested yet. */
   async get(model: RankingModel): Promise<RankedRiskList | undefined> {
+    // The population reader loads on first use, not with the library entry (every command loads
+    // the entry; only a server keeps a cache).
+    const { populationFingerprint } = await import('./read-population.js');
     const fp = await populationFingerprint(this.config);
     if (fp === undefined) return undefined;
     const c = this.cached;
@@ -34,6 +36,7 @@ export class RiskListCache {
   }
 
   private async load(model: RankingModel, fp: string): Promise<RankedRiskList | undefined> {
+    const { readPopulation } = await import('./read-population.js');
     const pop = await readPopulation(this.config, [...model.features]);
     if (!pop) return undefined;
     const c = this.cached;

@@ -3,7 +3,7 @@ import type { Config } from '../config/load.js';
 import type { LoadedDataset } from '../data/dataset-files.js';
 import type { IdColumn } from '../data/id-column.js';
 import type { Contributions, FittedModel } from '../model/fitted-model.js';
-import { readPopulation, type Population, type PopulationInfo } from './read-population.js';
+import type { Population, PopulationInfo } from './read-population.js';
 
 /** What ranks the population: a model version (loadModel), seen through what ranking needs. */
 export type RankingModel = Pick<FittedModel, 'version' | 'features' | 'predictProba'>;
@@ -156,6 +156,9 @@ export function callListSummary(list: RankedRiskList, by: RankBy, k: number): Ca
 
 /** Read the population and rank it; undefined when there is nothing to rank yet (no dataset). */
 export async function rankedRiskList(config: Config, model: RankingModel, opts: { log?: Logger; loaded?: LoadedDataset } = {}): Promise<RankedRiskList | undefined> {
+  // Loaded here, not with the module: the ranking itself (rankPopulation, highestRisk) is exported
+  // by the library entry, which every command loads; reading a population is this function's.
+  const { readPopulation } = await import('./read-population.js');
   const pop = await readPopulation(config, [...model.features], opts);
   return pop && rankPopulation(pop, model);
 }

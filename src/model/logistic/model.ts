@@ -4,7 +4,7 @@ import type { ModelReference } from '../../stats/reference.js';
 import { DataError } from '../../util/errors.js';
 import { referenceBackground } from './background.js';
 import { logisticContributions } from './contributions.js';
-import { predictProba } from './fit.js';
+import { predictProba } from './predict-proba.js';
 import { paramsOf, type LogisticParams } from './params.js';
 import { predictTerms } from './predict-terms.js';
 import { logisticSql } from './sql.js';
