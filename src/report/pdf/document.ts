@@ -187,11 +187,15 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   const vc = d.callList?.valueColumn ?? null;
   const order = byLoss ? `highest expected loss (risk × ${vc})` : 'highest predicted risk of leaving';
   y = note(`${ranked}The ${d.topClients.length} of them with the ${order} under ${d.model.version} — the top of the call list GET /risk and the dashboard show; ${riskPrecisionNote(d.test.calibration.ece, step)}. Missing values are shown as —; the model imputes its training medians.`, y);
-  if (d.callList) y = note(callListCover(d.callList.summary, vc), y);
-  const feats = modelFeatureNames(d.model);
-  // With a value column: its value and the expected loss beside the risk, the features share what is left.
+  const all = modelFeatureNames(d.model);
+  // With a value column: its value and the expected loss beside the risk, the features share what
+  // is left — as many as fit at 45 points each (report.json has every client's every feature).
   const money = vc ? [{ header: vc, width: 70, align: 'right' as const }, { header: 'Expected loss', width: 75, align: 'right' as const }] : [];
-  const fw = Math.min(100, (CONTENT - 30 - 125 - 60 - money.reduce((a, c) => a + c.width, 0)) / Math.max(1, feats.length));
+  const room = CONTENT - 30 - 125 - 60 - money.reduce((a, c) => a + c.width, 0);
+  const feats = vc ? all.slice(0, Math.max(1, Math.floor(room / 45))) : all;
+  const fewer = feats.length < all.length ? ` The table shows the first ${feats.length} of the model's ${all.length} features; report.json has them all.` : '';
+  if (d.callList) y = note(callListCover(d.callList.summary, vc) + fewer, y);
+  const fw = Math.min(100, room / Math.max(1, feats.length));
   drawTable(
     doc,
     PAGE.margin,
