@@ -29,7 +29,7 @@ export { makeContext, type Context } from './context.js';
 export { openStore } from './store/open.js';
 export type * from './store/types.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
-export { RiskwatchError, DataError, UsageError } from './util/errors.js';
+export { RiskwatchError, DataError, UsageError, BusyError } from './util/errors.js';
 export { recordCommand, type RecordCommandOptions } from './store/command-record.js';
 export { createLogger, silentLogger, type Logger } from './util/log.js';
 export { noProgress, terminalProgress, type Progress } from './util/progress.js';
