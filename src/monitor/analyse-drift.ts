@@ -15,6 +15,7 @@ import { SortScratch } from '../stats/sorted.js';
 import { sortFloat64 } from '../stats/radix-sort.js';
 import { DataError } from '../util/errors.js';
 import { categoryDrift, type CategoryFeatureDrift } from './category-drift.js';
+import { decideLevel } from './decide.js';
 import type { PsiLevel } from '../stats/psi.js';
 
 export type DriftLevel = 'none' | 'possible' | 'drift';
@@ -66,20 +67,11 @@ export interface NothingToCompare extends Omit<DriftReport, 'predictionDrift'> {
  * PSI ≥ 0.1 — with a million rows, p-values flag shifts too small to matter.
  */
 function level(c: ProfileComparison, config: Config, tests: number, configured?: 'ks' | 'wasserstein', kind: FeatureDrift['kind'] = 'number'): FeatureDrift {
-  const d = config.drift;
   const method = configured ?? c.method;
-  let drifted: boolean;
-  let possible: boolean;
-  if (method === 'ks') {
-    const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
-    drifted = c.ks.pValue < alpha;
-    possible = c.ks.pValue < d.ks_alpha || c.psi.value >= 0.1;
-  } else {
-    drifted = c.wasserstein >= d.wasserstein_threshold;
-    possible = c.wasserstein >= d.wasserstein_threshold / 2 || c.psi.value >= 0.1;
-  }
+  const by = method === 'ks' ? { pValue: c.ks.pValue } : { distance: c.wasserstein, threshold: config.drift.wasserstein_threshold };
+  const { level, drifted } = decideLevel(config, tests, by, c.psi.value);
   const { drift: _ignored, psi, ...rest } = c;
-  return { kind, ...rest, method, psi: { value: psi.value, level: psi.level }, psiLevel: psi.level, drifted, level: drifted ? 'drift' : possible ? 'possible' : 'none' };
+  return { kind, ...rest, method, psi: { value: psi.value, level: psi.level }, psiLevel: psi.level, drifted, level };
 }
 
 /** The drift report of `current` against the production model's reference. */

@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset.js';
 import { levelsOf } from '../data/dataset.js';
 import { compareCategories, type CategoryComparison } from '../stats/category-compare.js';
 import type { CategoryProfile } from '../stats/category-profile.js';
-import { PSI_MODERATE } from '../stats/psi.js';
+import { decideLevel } from './decide.js';
 import { DataError } from '../util/errors.js';
 
 /** One category feature's drift (`drift --json`, docs/cli.md). */
@@ -28,21 +28,11 @@ export interface CategoryFeatureDrift extends CategoryComparison {
  * A current column with no non-missing value has no test: level none, as for numbers.
  */
 export function categoryLevel(c: CategoryComparison, config: Config, tests: number, configured?: CategoryComparison['method']): CategoryFeatureDrift {
-  const d = config.drift;
   // drift.methods may fix the deciding test; both figures are computed whatever decides.
   const method = configured ?? c.method;
-  let drifted: boolean;
-  let possible: boolean;
-  if (method === 'chi2') {
-    const alpha = d.correction === 'bonferroni' ? d.ks_alpha / tests : d.ks_alpha;
-    drifted = c.chi2.pValue < alpha;
-    possible = c.chi2.pValue < d.ks_alpha;
-  } else {
-    drifted = c.jensenShannon >= d.js_threshold;
-    possible = c.jensenShannon >= d.js_threshold / 2;
-  }
-  possible ||= c.psi.value >= PSI_MODERATE || c.unseenShare > 0;
-  return { kind: 'category', ...c, method, level: drifted ? 'drift' : possible ? 'possible' : 'none', drifted };
+  const by = method === 'chi2' ? { pValue: c.chi2.pValue } : { distance: c.jensenShannon, threshold: config.drift.js_threshold };
+  const { level, drifted } = decideLevel(config, tests, by, c.psi.value, c.unseenShare > 0);
+  return { kind: 'category', ...c, method, level, drifted };
 }
 
 /** Compare feature j of `current` (a category column: codes and their dictionary) with its profile. */
