@@ -140,7 +140,7 @@ test('--profile crm: text category columns that move who leaves; numeric profile
   const read = (f: string) => parseCsv(readFileSync(f)).map((x) => x.fields);
   const [header, ...rows] = read(join(dir, 'sourcedata', 'clients-2025-01.csv'));
   rows.push(...read(join(dir, 'sourcedata', 'clients-2025-02.csv')).slice(1));
-  assert.deepEqual(header, ['corporation', 'lastmonth_activity', 'lastyear_activity', 'number_of_employees', 'industry', 'region', 'plan', 'contract_type', 'payment_method', 'exited']);
+  assert.deepEqual(header, ['corporation', 'lastmonth_activity', 'lastyear_activity', 'number_of_employees', 'industry', 'region', 'plan', 'contract_type', 'payment_method', 'exited', 'monthly_revenue']);
   const col = (name: string) => header.indexOf(name);
   const rate = rows.filter((x) => x[col('exited')] === '1').length / rows.length;
   assert.ok(rate > 0.15 && rate < 0.35, `base rate ${rate}`);
@@ -162,6 +162,18 @@ test('--profile crm: text category columns that move who leaves; numeric profile
   const blank = text.filter((v) => v === '').length / text.length;
   assert.ok(blank > 0.005 && blank < 0.02, `blank text cells ${blank}`);
   assert.equal(new Set(rows.map((x) => x[col('region')]).filter(Boolean)).has(NEW_REGION), false);
+  // The value column (config value_column): a decimal revenue growing with size and plan, ~1% without one.
+  assert.equal((JSON.parse(readFileSync(r.config, 'utf8')) as { value_column?: string }).value_column, 'monthly_revenue');
+  const revenue = rows.map((x) => x[col('monthly_revenue')]);
+  const none = revenue.filter((v) => v === '').length / revenue.length;
+  assert.ok(none > 0.005 && none < 0.02, `no revenue ${none}`);
+  assert.ok(revenue.every((v) => v === '' || /^\d+\.\d{2}$/.test(v)));
+  const median = (sel: string[][]) => {
+    const v = sel.map((x) => Number(x[col('monthly_revenue')])).filter((n, i) => sel[i][col('monthly_revenue')] !== '').sort((a, b) => a - b);
+    return v[v.length >> 1];
+  };
+  assert.ok(median(big) > 3 * median(small), `revenue: big ${median(big)} small ${median(small)}`);
+  assert.ok(median(rows.filter((x) => x[col('plan')] === 'Premium')) > median(rows.filter((x) => x[col('plan')] === 'Basic')));
   // The config lists the categories; appended months keep the layout; the expansion brings the new region.
   const a = appendMonths({ out: dir, scenario: 'none', months: 1, rowsPerMonth: 2000, mix: 'expansion' });
   assert.equal(a.mix, 'expansion');
@@ -184,5 +196,5 @@ test('--profile crm: text category columns that move who leaves; numeric profile
   assert.equal(cli(['simulate', '--out', tmp(), '--mix', 'expansion']).status, 2);
   const viaCli = tmp();
   assert.equal(cli(['simulate', '--out', viaCli, '--clients', '100', '--months', '1', '--profile', 'crm']).status, 0);
-  assert.match(readFileSync(join(viaCli, 'sourcedata', 'clients-2025-01.csv'), 'utf8'), /^corporation,lastmonth_activity,lastyear_activity,number_of_employees,industry,region,plan,contract_type,payment_method,exited\n/);
+  assert.match(readFileSync(join(viaCli, 'sourcedata', 'clients-2025-01.csv'), 'utf8'), /^corporation,lastmonth_activity,lastyear_activity,number_of_employees,industry,region,plan,contract_type,payment_method,exited,monthly_revenue\n/);
 });
