@@ -75,9 +75,10 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   const isCategory = (j: number) => levels[j] !== null;
   ds.x.forEach((col, j) => {
     if (isCategory(j) || countNonMissing(col) > 0) return;
-    // Trees never split on it; a linear model would have to impute a value it never saw.
-    if (family === 'gbdt') log.warn({ feature: ds.features[j] }, `feature "${ds.features[j]}" has no values in the dataset: the trees cannot use it`);
-    else throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; cannot impute${family === 'auto' ? ' (model.family "auto" fits a logistic regression too)' : ''}`);
+    // A linear model would impute a value it never saw; trees could not split on it; and the drift
+    // reference has nothing to compare new values with. Either family: named, nothing trained.
+    const why = family === 'logistic' ? 'cannot impute' : family === 'gbdt' ? 'the trees cannot split on it and drift has nothing to compare with; remove it from "features"' : 'cannot impute (model.family "auto" fits a logistic regression too)';
+    throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; ${why}`);
   });
   // The drift reference profiles every feature column anyway (sorted, or from a histogram for
   // count columns): the medians are read from those profiles (numpy's median of the non-missing
