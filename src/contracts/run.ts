@@ -30,8 +30,13 @@ export interface RunResult {
   /** Level per feature of this run's drift check (none | possible | drift), when one ran. */
   featureDrift?: Record<string, string>;
   retrained: boolean;
-  challenger: { version: string; f1: number } | null;
-  champion: { version: string; f1: number } | null;
+  /**
+   * The version this run trained: its F1 (test data for a first model, else the held-out newest
+   * rows), its model family, and — model.family "auto" — both families' validation figures that
+   * chose it (issue 16 item 5).
+   */
+  challenger: { version: string; f1: number; family?: 'logistic' | 'gbdt'; candidates?: Array<{ family: 'logistic' | 'gbdt'; logLoss: number; rocAuc: number }> } | null;
+  champion: { version: string; f1: number; family?: 'logistic' | 'gbdt' } | null;
   deployed: string | null;
   reason: string;
   /** Seconds per step. */

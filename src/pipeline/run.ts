@@ -8,7 +8,7 @@ import { selectRows } from '../data/dataset.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { metricsOnRows, score } from '../model/score.js';
 import { describeMeasure, recordModelScore } from '../registry/model-score.js';
-import { train } from '../model/train.js';
+import { train, type TrainResult } from '../model/train.js';
 import { currentProduction, deployRefusal, reconcileProduction } from '../registry/production.js';
 import { deploy } from '../model/deploy.js';
 import { artifactsOf } from '../registry/deployment.js';
@@ -143,9 +143,9 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
       const scored = await step('score', () => score(ctx, { model: trained.version }));
       await step('deploy', () => deploy(ctx, trained.version, 'first model'));
       result.retrained = true;
-      result.challenger = { version: trained.version, f1: scored.f1 };
+      result.challenger = { version: trained.version, f1: scored.f1, ...familyOf(trained) };
       result.deployed = trained.version;
-      result.reason = `no model in production: deployed ${trained.version} (test F1 ${scored.f1.toFixed(4)})`;
+      result.reason = `no model in production: deployed ${trained.version} (test F1 ${scored.f1.toFixed(4)})${chosenBecause(trained)}`;
       return result;
     }
 
@@ -188,8 +188,8 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     const champion = await artifacts.loadModel(production.version);
     const challenger = await artifacts.loadModel(trained.version);
     const [cm, ch] = await step('compare', async () => [metricsOnRows(champion, heldOut, config.topK), metricsOnRows(challenger, heldOut, config.topK)]);
-    result.champion = { version: champion.version, f1: cm.f1 };
-    result.challenger = { version: challenger.version, f1: ch.f1 };
+    result.champion = { version: champion.version, f1: cm.f1, family: 'family' in champion ? champion.family : 'logistic' };
+    result.challenger = { version: challenger.version, f1: ch.f1, ...familyOf(trained) };
     // Both holdout scores join the models' histories: the challenger's first, should it deploy.
     for (const [v, m] of [[champion.version, cm], [challenger.version, ch]] as const) {
       if ((await store.scores(v)).some((s) => s.dataHash === `holdout:${ing.datasetHash}`)) continue; // retried run
@@ -202,9 +202,9 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     } else if (ch.f1 >= cm.f1 - margin) {
       await step('deploy', () => deploy(ctx, challenger.version, `${retrainBecause}; challenger F1 ${ch.f1.toFixed(4)} vs champion ${cm.f1.toFixed(4)} on ${heldOut.rows} newest rows`));
       result.deployed = challenger.version;
-      result.reason = `${retrainBecause}; deployed ${challenger.version}: F1 ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows, champion ${champion.version} had ${cm.f1.toFixed(4)}`;
+      result.reason = `${retrainBecause}; deployed ${challenger.version}: F1 ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows, champion ${champion.version} had ${cm.f1.toFixed(4)}${chosenBecause(trained)}`;
     } else {
-      result.reason = `${retrainBecause}; kept ${champion.version}: F1 ${cm.f1.toFixed(4)} beats challenger ${challenger.version}'s ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows by more than ${margin}`;
+      result.reason = `${retrainBecause}; kept ${champion.version}: F1 ${cm.f1.toFixed(4)} beats challenger ${challenger.version}'s ${ch.f1.toFixed(4)} on ${heldOut.rows} held-out newest rows by more than ${margin}${chosenBecause(trained)}`;
     }
     return result;
   } catch (err) {
@@ -229,6 +229,18 @@ export async function runPipeline(ctx: Context, opts: RunOptions = {}): Promise<
     await store.finishCommandRecord(runId, result.status === 'failed' ? 'failed' : 'ok', nowIso(), timings, result.error ?? null, { ...result }, result.status);
     await lock.release();
   }
+}
+
+/** The trained version's family, and under model.family "auto" the candidates' validation figures. */
+function familyOf(t: TrainResult): { family: TrainResult['family']; candidates?: Array<{ family: TrainResult['family']; logLoss: number; rocAuc: number }> } {
+  return { family: t.family, ...(t.candidates ? { candidates: t.candidates.map(({ family, logLoss, rocAuc }) => ({ family, logLoss, rocAuc })) } : {}) };
+}
+
+/** Under model.family "auto": why the challenger is of its family, both families' figures named. */
+function chosenBecause(t: TrainResult): string {
+  if (!t.candidates) return '';
+  const figures = t.candidates.map((c) => `${c.family} ${c.logLoss.toFixed(4)} (ROC AUC ${c.rocAuc.toFixed(4)})`).join(' vs ');
+  return `; ${t.version} is ${t.family === 'gbdt' ? 'gradient-boosted trees' : 'logistic regression'}, chosen by validation log loss: ${figures}`;
 }
 
 /**

@@ -37,6 +37,10 @@ test('run with model.family "auto" deploys trees; score, predict, drift, /predic
     const run = await runPipeline(ctx);
     assert.equal(run.status, 'completed', run.reason);
     assert.equal(run.deployed, 'v1');
+    // The run names the family and both families' validation figures (issue 16 item 5).
+    assert.equal(run.challenger!.family, 'gbdt');
+    assert.deepEqual(run.challenger!.candidates!.map((c) => c.family), ['logistic', 'gbdt']);
+    assert.match(run.reason, /^no model in production: deployed v1 \(test F1 0\.\d{4}\); v1 is gradient-boosted trees, chosen by validation log loss: logistic 0\.\d{4} \(ROC AUC 0\.\d{4}\) vs gbdt 0\.\d{4} \(ROC AUC 0\.\d{4}\)$/);
     const doc = JSON.parse(readFileSync(join(ws.dir, 'production_deployment', 'model.json'), 'utf8'));
     assert.equal(doc.family, 'gbdt');
     assert.equal(doc.selection.winner, 'gbdt');
