@@ -52,6 +52,8 @@ export interface Config {
   valueColumn?: string;
   /** The call list's ranking (risk.rank_by) and, with later keys, what it shows. */
   risk: ParsedConfig['risk'];
+  /** Per feature, the words explanations call it (feature_labels); a feature without one is named by its column name in words. */
+  featureLabels: Record<string, string>;
   drift: ParsedConfig['drift'];
   schedule: string;
   alerts: ParsedConfig['alerts'];
@@ -130,6 +132,7 @@ export function parseConfig(json: unknown, file: string, opts: { checkFolders?: 
     topK: c.top_k,
     ...(v !== undefined && { valueColumn: v }),
     risk: c.risk,
+    featureLabels: c.feature_labels,
     drift: c.drift,
     schedule: c.schedule,
     alerts: c.alerts,

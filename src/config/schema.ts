@@ -249,10 +249,16 @@ export const configSchema = z.strictObject({
         rank_by: z
           ._default(z.enum(['probability', 'expected_loss']), 'probability')
           .check(z.describe('How the call list is ordered: "probability" (highest risk first, the default) or "expected_loss" (probability × value_column first; clients without a value come last, by probability). GET /risk?rank= overrides it per request. "expected_loss" needs value_column.')),
+        reasons: z
+          ._default(z.int().check(z.nonnegative()), 3)
+          .check(z.describe('How many reason codes a client\'s explanation gives: its features that pushed its risk up most (GET /risk, POST /prediction and predict --explain without a number, riskwatch explain, the dashboard and the report). 0: none.')),
       }),
-      { rank_by: 'probability' },
+      { rank_by: 'probability', reasons: 3 },
     )
-    .check(z.describe('The call list (GET /risk, the dashboard, the report): how it is ranked.')),
+    .check(z.describe('The call list (GET /risk, the dashboard, the report): how it is ranked and how many reasons it gives per client.')),
+  feature_labels: z
+    ._default(z.record(nonEmpty, nonEmpty), {})
+    .check(z.describe('Per feature, the words reason codes and explanations call it (e.g. {"lastyear_activity": "Transactions last year"}). A feature without a label is named by its column name in words (snake_case → "Snake case").')),
   top_k: z._default(positiveInt(), 100).check(z.describe('How many clients the client managers can call: the size of the top-K list (the call list\'s default length, top-K precision and recall in scores).')),
   store: z._default(
     z

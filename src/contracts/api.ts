@@ -65,6 +65,27 @@ export interface PopulationInfo {
   left: number;
 }
 
+/** One feature's part in one client's risk (a reason code; docs/model.md, "Reason codes"). */
+export interface Reason {
+  feature: string;
+  /** The client's value: a number, a category's text, null when missing. */
+  value: number | string | null;
+  /** Its contribution to the log-odds (positive: towards leaving). */
+  contribution: number;
+  /** In words for a client manager, e.g. "Transactions last year: 28 — clients who stay average 65". */
+  text: string;
+}
+
+/** Why one client got its risk: what GET /risk?explain=N, POST /prediction?explain=N and predict --explain add per client. */
+export interface ClientReasons {
+  /** Every feature's contribution to the log-odds: base + Σ = logit(probability). */
+  contributions: Record<string, number>;
+  /** The up to N largest positive contributions, largest first (ties: model order). */
+  reasons: Reason[];
+  /** The most negative contribution — the strongest factor keeping the client; null when none is negative. */
+  keeping: Reason | null;
+}
+
 export interface RiskRow {
   rank: number;
   id: string;
@@ -73,6 +94,12 @@ export interface RiskRow {
   value: number | null;
   /** probability × value; null when value is. */
   expectedLoss: number | null;
+  /** With ?explain=N: every feature's contribution (log-odds). */
+  contributions?: Record<string, number>;
+  /** With ?explain=N: the top N reasons towards leaving. */
+  reasons?: Reason[];
+  /** With ?explain=N: the strongest factor keeping the client, or null. */
+  keeping?: Reason | null;
 }
 
 /** What the call list is ordered by: config risk.rank_by, or GET /risk?rank=. */
@@ -101,6 +128,8 @@ export interface RiskList {
   valueColumn: string | null;
   rows: RiskRow[];
   summary: RiskSummary;
+  /** With ?explain=N: the expected log-odds every client starts from (base + Σ contributions = logit(probability)). */
+  base?: number;
 }
 
 export interface Histogram {

@@ -15,7 +15,11 @@ export class RiskListCache {
   /** How many times the population was actually ranked (for tests and logs). */
   computations = 0;
 
-  constructor(private readonly config: Config) {}
+  /** `onRank`: told each time the population is actually ranked (the server counts it for /metrics). */
+  constructor(
+    private readonly config: Config,
+    private readonly onRank?: () => void,
+  ) {}
 
   /** The list ranked by `model`; undefined when nothing is ingested yet. */
   async get(model: RankingModel): Promise<RankedRiskList | undefined> {
@@ -46,6 +50,7 @@ export class RiskListCache {
     }
     const list = rankPopulation(pop, model);
     this.computations++;
+    this.onRank?.();
     this.cached = { list, fingerprint: fp };
     return list;
   }

@@ -36,6 +36,7 @@ export class Metrics {
   private readonly lastRun = new Gauge({ name: 'riskwatch_last_run_info', help: 'Outcome of the last pipeline run.', labelNames: ['status'], registers: [this.registry] });
   private readonly lastRunAt = new Gauge({ name: 'riskwatch_last_run_timestamp_seconds', help: 'When the last pipeline run finished.', registers: [this.registry] });
   private readonly drift = new Gauge({ name: 'riskwatch_feature_drift_level', help: 'Drift level per feature in the last drift check: 0 none, 1 possible, 2 drift.', labelNames: ['feature'], registers: [this.registry] });
+  private readonly callList = new Counter({ name: 'riskwatch_call_list_computations_total', help: 'Work done for the call list (GET /risk, /population): "ranking" when the population is ranked, "contributions" when its clients are explained; once per production version and population, then cached.', labelNames: ['kind'], registers: [this.registry] });
   private readonly process = processMetrics();
 
   /** `route` is the route pattern (e.g. /models/:version), never the raw URL: bounded label sets. */
@@ -48,6 +49,11 @@ export class Metrics {
     // Both classes, zero included: a series appears with the first prediction, as before.
     this.predictions.inc({ class: '1' }, positive);
     this.predictions.inc({ class: '0' }, negative);
+  }
+
+  /** The call list was ranked, or its clients' contributions computed (each once per model version and population). */
+  observeCallListWork(kind: 'ranking' | 'contributions'): void {
+    this.callList.inc({ kind });
   }
 
   readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;

@@ -1,4 +1,4 @@
-import { loadExplainingModel, type FittedModel, type Logger, type ProductionSource } from '../index.js';
+import { loadExplainingModel, type FittedModel, type Logger, type ModelReference, type ProductionSource, type StayerProfile } from '../index.js';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { ModelDocument } from '../contracts/model-document.js';
 
@@ -9,6 +9,8 @@ export interface LoadedModel {
   readonly fitted: FittedModel;
   readonly threshold: number;
   readonly loadedAt: string;
+  /** The version's training rows that stayed (its reference's `stayers`), which reason texts compare with; absent in older references. */
+  readonly stayers?: StayerProfile;
 }
 
 export interface ModelHolderOptions {
@@ -130,9 +132,16 @@ export class ModelHolder {
     this.fingerprint = fp;
     const prev = this.model;
     if (prev && prev.version === doc.version && prev.doc.createdAt === doc.createdAt) return;
-    // With its drift reference when the document needs one to give contributions (a /1 document).
-    const fitted = await loadExplainingModel(doc, (v) => this.source.reference?.(v) ?? Promise.resolve(undefined));
-    this.model = Object.freeze({ doc, version: doc.version, fitted, threshold: fitted.threshold, loadedAt: new Date().toISOString() });
+    // The drift reference, read once: what reasons compare a client with (its stayers), and what a
+    // document without a background (a /1 one) gives contributions from. Unreadable: neither.
+    let reference: ModelReference | undefined;
+    try {
+      reference = await this.source.reference?.(doc.version);
+    } catch {
+      reference = undefined;
+    }
+    const fitted = await loadExplainingModel(doc, () => Promise.resolve(reference));
+    this.model = Object.freeze({ doc, version: doc.version, fitted, threshold: fitted.threshold, loadedAt: new Date().toISOString(), ...(reference?.stayers && { stayers: reference.stayers }) });
     this.log?.info({ version: doc.version, previous: prev?.version ?? null }, `serving model ${doc.version}`);
   }
 }

@@ -11,8 +11,8 @@ export type RankedPopulation = RankedRiskList;
 export class PopulationCache {
   private readonly cache: RiskListCache;
 
-  constructor(config: Config) {
-    this.cache = new RiskListCache(config);
+  constructor(config: Config, onRank?: () => void) {
+    this.cache = new RiskListCache(config, onRank);
   }
 
   /** How many times the population was actually ranked (for tests and logs). */

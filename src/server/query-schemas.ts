@@ -12,7 +12,21 @@ export const riskQuery = z.object({
     .enum(['probability', 'expected_loss'], 'rank: expected "probability" or "expected_loss"')
     .optional()
     .describe('Order by "probability" or "expected_loss" (probability × value_column; needs value_column). Default: config risk.rank_by.'),
+  explain: explainParam(),
 });
+
+/**
+ * ?explain=N: each client gains its contributions, its top N reasons and what keeps it (0: the
+ * contributions alone); the most is the model's feature count, checked by the route (explainCount).
+ */
+export function explainParam() {
+  return z.coerce
+    .number('explain: expected a whole number of reasons')
+    .int('explain: expected a whole number of reasons')
+    .nonnegative('explain: expected 0 or more reasons')
+    .optional()
+    .describe('Explain each client: its contributions (log-odds), its top N reasons towards leaving (0 ≤ N ≤ the model\'s feature count) and the strongest factor keeping it; the answer gains base.');
+}
 
 /** OpenAPI parameter objects for a query schema: each property's JSON Schema, required unless optional. */
 export function queryParameters(schema: z.ZodObject): Array<Record<string, unknown>> {

@@ -21,6 +21,22 @@ const populationInfo = z
   .describe('The population ranked: each client once (its latest row); a client whose latest row says it left is not in it.');
 
 const rank = z.enum(['probability', 'expected_loss']);
+
+const reason = z
+  .object({
+    feature: z.string(),
+    value: z.union([z.number(), z.string()]).nullable().describe('The client\'s value: a number, a category\'s text, null when missing.'),
+    contribution: z.number().describe('Its contribution to the log-odds (positive: towards leaving).'),
+    text: z.string().describe('In words, e.g. "Transactions last year: 28 — clients who stay average 65".'),
+  })
+  .describe('One feature\'s part in the client\'s risk.');
+/** What ?explain=N adds to each client (ClientReasons in the contracts). */
+export const explained = {
+  contributions: z.record(z.string(), z.number()).optional().describe('With explain: every feature\'s contribution to the log-odds; base + Σ = logit(probability).'),
+  reasons: z.array(reason).optional().describe('With explain=N: the up to N largest positive contributions, largest first.'),
+  keeping: reason.nullable().optional().describe('With explain: the most negative contribution (the strongest factor keeping the client); null when none is negative.'),
+};
+export const explainedBase = z.number().optional().describe('With explain: the expected log-odds over the training rows, where every client starts.');
 const riskList = z.object({
   version: z.string(),
   datasetHash: z.string().describe('sha256 of the data ranked (the dataset, or the configured population).'),
@@ -33,6 +49,7 @@ const riskList = z.object({
       probability: z.number(),
       value: z.number().nullable().describe('The client\'s value_column; null when its cell is empty or no value_column is set.'),
       expectedLoss: z.number().nullable().describe('probability × value; null when value is.'),
+      ...explained,
     }),
   ),
   summary: z
@@ -45,6 +62,7 @@ const riskList = z.object({
       population: z.object({ clients: count, expectedLeavers: z.number(), expectedLoss: z.number().nullable() }).describe('The same sums over every client ranked.'),
     })
     .describe('What the listed top covers.'),
+  base: explainedBase,
 });
 
 const histogram = z.object({ edges: z.array(z.number()), shares: z.array(z.number()), n: count });

@@ -6,6 +6,7 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { referenceProfile, type ReferenceProfile } from './profile.js';
 import { SortScratch, type SortBuffers } from './sorted.js';
 import { categoryProfiles, type CategoryProfile } from './category-profile.js';
+import { stayerProfile, type StayerProfile } from './stayers.js';
 
 /**
  * What a drift check compares against, computed once when a model version is trained and stored
@@ -42,6 +43,8 @@ export interface ModelReference {
    * categories still find an entry: it means nothing, use `categories[f]`.
    */
   categories?: Record<string, CategoryProfile>;
+  /** The training rows that stayed, per feature (stayers.ts): what reason codes compare a client with. Absent before reasons. */
+  stayers?: StayerProfile;
   prediction: ReferenceProfile;
   calibration: { bins: CalibrationBin[]; ece: number; calibrated: boolean };
 }
@@ -95,7 +98,7 @@ export function buildReference(version: string, ds: Dataset, prob: Float64Array,
   const cal = calibration(ds.y, prob);
   const categories = categoryProfiles(ds);
   // Only with category features: a numeric model's reference stays as it was.
-  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, ...(Object.keys(categories).length ? { categories } : {}), prediction: referenceProfile(prob, buffers), calibration: cal };
+  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, ...(Object.keys(categories).length ? { categories } : {}), stayers: stayerProfile(ds), prediction: referenceProfile(prob, buffers), calibration: cal };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {

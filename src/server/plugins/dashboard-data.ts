@@ -1,14 +1,15 @@
-import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, riskHistogram } from '../../index.js';
+import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, listReasons, riskHistogram } from '../../index.js';
 import type { Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PopulationView, RiskList } from '../../contracts/api.js';
+import type { PopulationView, RiskList, RiskRow } from '../../contracts/api.js';
 import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
 import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
 import { PopulationCache } from '../population.js';
 import { riskQuery } from '../query-schemas.js';
+import { explainCount, reasonWriter } from '../reasons.js';
 import { requireModel, type PluginOptions } from './shared.js';
 
 /**
@@ -48,7 +49,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     return { dataset: d.dataset, summary: d.summary, missing: d.missing };
   });
 
-  const population = new PopulationCache(config);
+  const population = new PopulationCache(config, () => state.metrics.observeCallListWork('ranking'));
   const rankedPopulation = async (model: LoadedModel) => {
     const p = await population.get(model);
     if (!p) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
@@ -65,12 +66,23 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const rank = q.data.rank ?? config.risk.rank_by;
     if (rank === 'expected_loss' && config.valueColumn === undefined) throw new HttpError(400, 'rank: "expected_loss" needs value_column in the config (the number column a client is worth); use rank=probability');
     const model = requireModel(holder);
+    const explain = explainCount(q.data.explain, model);
     const p = await rankedPopulation(model);
-    const rows = highestRisk(p, top, rank);
+    const rows: RiskRow[] = highestRisk(p, top, rank);
     const n = rows.length;
+    // The list's contributions are computed once per ranked list (listReasons → listContributions).
+    const explained = p.contributions !== undefined;
+    const why = explain === undefined ? undefined : listReasons(p, model.fitted, reasonWriter(model, config), rank, top, explain);
+    if (why && !explained) state.metrics.observeCallListWork('contributions');
+    if (why) why.rows.forEach((r, k) => Object.assign(rows[k], r));
     if (wantsCsv(req)) {
       const num = (v: number | null) => (v === null ? '' : String(v));
-      const lines = [`rank,${csvField(config.id)},probability,value,expected_loss`, ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability},${num(r.value)},${num(r.expectedLoss)}`)];
+      const reasonHeads = Array.from({ length: explain ?? 0 }, (_, k) => `,reason_${k + 1}`).join('');
+      const reasonCells = (r: RiskRow) => Array.from({ length: explain ?? 0 }, (_, k) => `,${csvField(neutraliseFormula(r.reasons?.[k]?.text ?? ''))}`).join('');
+      const lines = [
+        `rank,${csvField(config.id)},probability,value,expected_loss${reasonHeads}`,
+        ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability},${num(r.value)},${num(r.expectedLoss)}${reasonCells(r)}`),
+      ];
       return reply
         .type('text/csv; charset=utf-8')
         .header('x-model-version', model.version)
@@ -80,7 +92,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
         .header('content-disposition', `attachment; filename="risk-top${n}-${model.version}${rank === 'probability' ? '' : '-by-expected-loss'}.csv"`)
         .send(lines.join('\n') + '\n');
     }
-    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, valueColumn: config.valueColumn ?? null, rows, summary: callListSummary(p, rank, n) };
+    const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, valueColumn: config.valueColumn ?? null, rows, summary: callListSummary(p, rank, n), ...(why && { base: why.base }) };
     return list;
   });
 

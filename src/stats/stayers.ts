@@ -1,0 +1,61 @@
+import { levelsOf, type Dataset } from '../data/dataset.js';
+
+/**
+ * What a typical client who stayed looks like, per feature, on a model version's training rows
+ * (reference.json `stayers`): what a reason code compares a client's value with ("Transactions
+ * last year: 28 — clients who stay average 65"). Absent in references written before reasons;
+ * a reason then names the value alone.
+ */
+export interface StayerProfile {
+  /** Training rows labelled as staying. */
+  rows: number;
+  features: Record<string, StayerFeature>;
+}
+
+export type StayerFeature =
+  /** A number or count: the stayers' mean over their non-missing cells (null: all missing), and the share missing. */
+  | { kind: 'number'; mean: number | null; missing: number }
+  /** A category: the share of stayers holding each category present among them (texts), and the share missing. */
+  | { kind: 'category'; shares: Record<string, number>; missing: number };
+
+/** The profile of `ds`'s rows with y = 0 (one pass per feature). */
+export function stayerProfile(ds: Dataset): StayerProfile {
+  const { y, rows } = ds;
+  let stayers = 0;
+  for (let i = 0; i < rows; i++) stayers += y[i] === 0 ? 1 : 0;
+  const share = (k: number) => (stayers ? k / stayers : 0);
+  const features: Record<string, StayerFeature> = {};
+  ds.features.forEach((f, j) => {
+    const col = ds.x[j];
+    const levels = levelsOf(ds, j);
+    let missing = 0;
+    if (levels) {
+      const counts = new Float64Array(levels.length);
+      for (let i = 0; i < rows; i++) {
+        if (y[i] !== 0) continue;
+        const v = col[i];
+        if (v !== v) missing++;
+        else counts[v]++;
+      }
+      const shares: Record<string, number> = {};
+      levels.forEach((text, c) => {
+        if (counts[c] > 0) shares[text] = share(counts[c]);
+      });
+      features[f] = { kind: 'category', shares, missing: share(missing) };
+    } else {
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < rows; i++) {
+        if (y[i] !== 0) continue;
+        const v = col[i];
+        if (v !== v) missing++;
+        else {
+          sum += v;
+          n++;
+        }
+      }
+      features[f] = { kind: 'number', mean: n ? sum / n : null, missing: share(missing) };
+    }
+  });
+  return { rows: stayers, features };
+}
