@@ -3,6 +3,7 @@ import type { GbdtDocument2, ModelFeature } from '../../contracts/model-document
 import { OTHER } from '../../data/kinds/category/counts.js';
 import { DataError } from '../../util/errors.js';
 import { GbdtPredictor } from './predict.js';
+import { gbdtSql } from './sql.js';
 import { TreeShap } from './tree-shap.js';
 import type { GbdtTree } from './types.js';
 
@@ -137,7 +138,8 @@ export class GbdtFittedModel implements FittedModel {
     return this.doc;
   }
 
-  toSql(_opts: SqlOptions): SqlExport {
-    throw new DataError(`model ${this.version} is a gbdt model: its SQL export is not available in this build yet`);
+  /** One flat CASE per tree, summed (sql.ts); the same arithmetic as predictProba. */
+  toSql(opts: SqlOptions): SqlExport {
+    return gbdtSql(this.doc, opts);
   }
 }

@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type { GbdtDocument2 } from '../../../src/contracts/model-document.ts';
-import type { FeatureColumns } from '../../../src/model/fitted-model.ts';
-import { gbdtSql } from '../../../src/model/gbdt/sql.ts';
-import { GbdtPredictor } from '../../../src/model/gbdt/predict.ts';
+import { loadModel, type FeatureColumns } from '../../../src/model/fitted-model.ts';
 import { pgSchema } from '../../helpers/postgres.ts';
 import { FEATURES, randomDocument, randomRows, type Cell, type Row } from './random-documents.ts';
 
@@ -63,33 +61,17 @@ function columns(rows: Row[]): FeatureColumns {
   return { x, rows: rows.length, levels };
 }
 
-/** predict's probabilities: the trees' kernel with category texts as codes into the feature's categories. */
-function predictProba(doc: GbdtDocument2, data: FeatureColumns): Float64Array {
-  const known = doc.features.map((f) => (f.categories ?? []).filter((c): c is string => c !== null));
-  const trees = doc.gbdt.trees.map((t) => ({ ...t, categories: t.categories.map((c, i) => (c === null ? null : c.map((text) => known[t.feature[i]].indexOf(text)))) }));
-  const cols = data.x.map((col, j) => {
-    const lv = data.levels?.[j];
-    if (!lv) return col as Float64Array;
-    const other = known[j].indexOf('(other)');
-    return Float64Array.from(col, (code) => {
-      if (Number.isNaN(code)) return code;
-      const k = known[j].indexOf(lv[code]);
-      return k >= 0 ? k : other >= 0 ? other : Number.NaN;
-    });
-  });
-  return new GbdtPredictor({ baseScore: doc.gbdt.baseScore, trees }).predictProba(cols);
-}
-
 const ROWS = randomRows(16, 1000);
 const DOCS: Array<[string, GbdtDocument2]> = [
   ['100 trees of 31 leaves', randomDocument(1, 100)],
   ['100 trees grown 30 levels deep', randomDocument(2, 100, { chain: true })],
   // NaN and ±Infinity thresholds: a document in memory may hold them (JSON cannot: the scorer is not applied).
-  ['250 trees, NaN and ±Infinity thresholds (sums over 100 trees)', randomDocument(3, 250, { leaves: 8, nonFinite: true })],
+  ['250 trees (the expression sums 100 at a time), NaN and ±Infinity thresholds', randomDocument(3, 250, { leaves: 8, nonFinite: true })],
 ];
 
 for (const [label, doc] of DOCS) {
-  const expected = predictProba(doc, columns(ROWS));
+  const model = loadModel(doc);
+  const expected = model.predictProba(columns(ROWS));
   const check = (got: Array<Record<string, unknown>>, key = 'probability') => {
     assert.equal(got.length, ROWS.length);
     let worst = 0;
@@ -120,9 +102,13 @@ for (const [label, doc] of DOCS) {
       db.exec(`CREATE TABLE "crm clients" ("client id" TEXT, spend REAL, seats INTEGER, "usage text" TEXT, plan TEXT, region TEXT)`);
       const st = db.prepare('INSERT INTO "crm clients" VALUES (?, ?, ?, ?, ?, ?)');
       for (const r of ROWS) st.run(r.id, ...r.cells);
-      const out = gbdtSql(doc, { dialect: 'sqlite', table: 'crm clients' });
+      const out = model.toSql({ dialect: 'sqlite', table: 'crm clients' });
       db.exec(out.sql);
       const view = check(db.prepare('SELECT * FROM riskwatch_scores').all() as never);
+      // Each cell is read once a row: the view's steps are not merged into one another (merged,
+      // every condition on a feature would repeat its TRIM, thousands a row).
+      const trims = (db.prepare('EXPLAIN SELECT * FROM riskwatch_scores').all() as Array<{ p4: unknown }>).filter((o) => /^trim\(/.test(String(o.p4)));
+      assert.equal(trims.length, FEATURES.length);
       const expression = check(db.prepare(`SELECT "client id", ${out.expression} AS p FROM "crm clients"`).all() as never, 'p');
       t.diagnostic(`largest difference: view ${view}, expression ${expression}; SQL ${out.sql.length} characters, expression ${out.expression.length}`);
     } finally {
@@ -146,7 +132,7 @@ for (const [label, doc] of DOCS) {
       db.close();
     }
     try {
-      const sql = gbdtSql(doc, { dialect: 'sqlite', table: 'crm clients' }).sql;
+      const sql = model.toSql({ dialect: 'sqlite', table: 'crm clients' }).sql;
       const run = spawnSync('sqlite3', [file], { input: `${sql}.mode json\nSELECT "client id", printf('%.17g', probability) AS probability, prediction FROM riskwatch_scores;\n`, encoding: 'utf8', maxBuffer: 1 << 26 });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
@@ -165,9 +151,11 @@ for (const [label, doc] of DOCS) {
       const values = ROWS.map((_, i) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${i * 6 + k}`).join(', ')})`);
       await pg.client.query(`INSERT INTO ${qt} VALUES ${values.join(', ')}`, ROWS.flatMap((r) => [r.id, ...r.cells]));
       await pg.client.query(`SET search_path = ${pg.schema}`);
-      const out = gbdtSql(doc, { dialect: 'postgres', table });
+      const out = model.toSql({ dialect: 'postgres', table });
       await pg.client.query(out.sql);
       const view = check((await pg.client.query('SELECT * FROM riskwatch_scores')).rows);
+      const plan = (await pg.client.query('EXPLAIN (VERBOSE) SELECT * FROM riskwatch_scores')).rows.map((r) => r['QUERY PLAN']).join('\n');
+      assert.equal(plan.match(/btrim\(/g)?.length, FEATURES.length, 'each cell read once a row');
       const expression = check((await pg.client.query(`SELECT "client id", ${out.expression} AS p FROM ${qt}`)).rows, 'p');
       t.diagnostic(`largest difference: view ${view}, expression ${expression}`);
     } finally {
