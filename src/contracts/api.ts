@@ -86,6 +86,25 @@ export interface ClientReasons {
   keeping: Reason | null;
 }
 
+/** POST /prediction: one record's risk; with ?explain=N also why (ClientReasons). */
+export interface PredictionRow {
+  id: string;
+  probability: number;
+  /** 1 when probability is above the model's threshold. */
+  prediction: 0 | 1;
+  contributions?: Record<string, number>;
+  reasons?: Reason[];
+  keeping?: Reason | null;
+}
+
+/** POST /prediction's answer. */
+export interface PredictionResult {
+  version: string;
+  predictions: PredictionRow[];
+  /** With ?explain=N: the expected log-odds every record starts from. */
+  base?: number;
+}
+
 export interface RiskRow {
   rank: number;
   id: string;

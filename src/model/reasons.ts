@@ -1,7 +1,7 @@
 import type { ClientReasons, Reason } from '../contracts/api.js';
 import type { ModelFeature } from '../contracts/model-document.js';
 import type { StayerFeature, StayerProfile } from '../stats/stayers.js';
-import type { Contributions, FeatureColumns } from './fitted-model.js';
+import type { Contributions, FeatureColumns, FittedModel } from './fitted-model.js';
 
 /**
  * Reason codes (issue 17 item 2): a client's contributions (docs/model.md, "Contributions") said in
@@ -122,6 +122,14 @@ export class ReasonWriter {
       reasons: up.slice(0, Math.max(0, n)).map((j) => this.reason(c, data, j, i)),
       keeping: keep < 0 ? null : this.reason(c, data, keep, i),
     };
+  }
+
+  /** Every row of `data` explained by `model` (the version these reasons were built for): base and, per row, explain(…, n). */
+  explainRows(model: Pick<FittedModel, 'contributions'>, data: FeatureColumns, n: number): { base: number; rows: ClientReasons[] } {
+    const c = model.contributions(data);
+    const rows = new Array<ClientReasons>(data.rows);
+    for (let i = 0; i < data.rows; i++) rows[i] = this.explain(c, data, i, n);
+    return { base: c.base, rows };
   }
 
   /** Every feature of row i against the stayers, in model order (riskwatch explain's table). */

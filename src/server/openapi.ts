@@ -3,7 +3,7 @@
 import { requestSchema, type Config } from '../index.js';
 import * as z from 'zod';
 import { invocationsBody } from './invocations-schema.js';
-import { queryParameters, riskQuery, runsQuery } from './query-schemas.js';
+import { predictionQuery, queryParameters, riskQuery, runsQuery } from './query-schemas.js';
 import { responseSchema } from './response-schemas.js';
 
 /**
@@ -39,7 +39,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/ready': { get: { summary: 'A production model is loaded (503 otherwise).', public: true } },
     '/prediction': {
       get: { summary: 'Predictions for a data file (or folder) inside the configured data folders (403 outside; 413 beyond config api.max_rows rows).', query: [{ name: 'filepath', description: 'Path relative to the config file\'s folder.', required: true }] },
-      post: { summary: 'Risk of leaving for each record, scored by one model version.', body: prediction, csv: true },
+      post: { summary: 'Risk of leaving for each record, scored by one model version; with explain=N also why (contributions, reasons, keeping; the answer gains base).', body: prediction, csv: true, query: predictionQuery, response: responseSchema('/prediction') },
     },
     '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: invocationsBody(features, recordSchema(prediction)), csv: true } },
     '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.', response: responseSchema('/models') } },

@@ -15,6 +15,9 @@ export const riskQuery = z.object({
   explain: explainParam(),
 });
 
+/** POST /prediction's query: ?explain=N. */
+export const predictionQuery = z.object({ explain: explainParam() });
+
 /**
  * ?explain=N: each client gains its contributions, its top N reasons and what keeps it (0: the
  * contributions alone); the most is the model's feature count, checked by the route (explainCount).

@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { DriftLatest, ModelList, PopulationInfo, PopulationView, RiskList, SessionState } from '../contracts/api.js';
+import type { DriftLatest, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, SessionState } from '../contracts/api.js';
 
 /**
  * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
@@ -65,6 +65,19 @@ const riskList = z.object({
   base: explainedBase,
 });
 
+const predictionResult = z.object({
+  version: z.string().describe('The model version that scored every record.'),
+  predictions: z.array(
+    z.object({
+      id: z.string(),
+      probability: z.number(),
+      prediction: z.union([z.literal(0), z.literal(1)]).describe('1 when probability is above the model\'s threshold.'),
+      ...explained,
+    }),
+  ),
+  base: explainedBase,
+});
+
 const histogram = z.object({ edges: z.array(z.number()), shares: z.array(z.number()), n: count });
 
 const populationView = z.object({
@@ -103,10 +116,11 @@ const inferred: [
   Same<z.infer<typeof driftLatest>, DriftLatest>,
   Same<z.infer<typeof modelList>, ModelList>,
   Same<z.infer<typeof sessionState>, SessionState>,
-] = [true, true, true, true, true, true];
+  Same<z.infer<typeof predictionResult>, PredictionResult>,
+] = [true, true, true, true, true, true, true];
 void inferred;
 
-const schemas = { '/risk': riskList, '/population': populationView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
+const schemas = { '/prediction': predictionResult, '/risk': riskList, '/population': populationView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
 
 /** The JSON Schema of a route's 200 JSON answer. Input mode: answers may gain fields (contracts extend), so no additionalProperties: false. */
 export function responseSchema(path: keyof typeof schemas): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { train } from '../../src/model/train.ts';
 import { deploy } from '../../src/model/deploy.ts';
 import { startServer } from '../../src/server/app.ts';
 import type { Context } from '../../src/context.ts';
-import type { Reason, RiskList } from '../../src/contracts/api.ts';
+import type { PredictionResult, Reason, RiskList } from '../../src/contracts/api.ts';
 import { context, makeWorkspace } from '../helpers/workspace.ts';
 import { CRM_FEATURES, crmConfig, crmCsv, crmRows, type CrmRow } from '../helpers/crm-table.ts';
 import { parse } from 'csv-parse/sync';
@@ -116,6 +116,39 @@ for (const family of ['logistic', 'gbdt'] as const) {
     }
     assert.match(((await (await fetch(`${server.url}/risk?explain=8`)).json()) as { error: { message: string } }).error.message, /at most 7/);
     assert.equal((await fetch(`${server.url}/risk?explain=7`)).status, 200);
+  });
+
+  test(`${family}: POST /prediction?explain=N — each prediction explained, base + Σ = logit(p); without explain as before`, async () => {
+    const records = [
+      { id: 'a', tenure: 2, logins: 1, seats: 30, fee: 180.5, plan: 'Basic', contract: 'Monthly', region: 'North' },
+      { id: 'b', tenure: 70, logins: 25, seats: 3, fee: null, plan: 'Enterprise', contract: 'Two-year', region: null },
+      { id: 'c', tenure: 30, logins: 10, seats: 10, fee: 99.99, plan: 'Pro', contract: 'Weekly', region: 'Mars' },
+    ];
+    const post = (q: string) => fetch(`${server.url}/prediction${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+    const first = await post('');
+    assert.equal(first.status, 200, await first.clone().text());
+    const plain = (await first.json()) as PredictionResult;
+    assert.equal(plain.base, undefined);
+    assert.ok(plain.predictions.every((p) => !('reasons' in p) && !('contributions' in p)));
+    const r = await post('?explain=2');
+    assert.equal(r.status, 200, await r.clone().text());
+    const body = (await r.json()) as PredictionResult;
+    assert.equal(typeof body.base, 'number');
+    body.predictions.forEach((p, i) => {
+      assert.equal(p.probability, plain.predictions[i].probability, 'explaining does not change the risk');
+      const sum = Object.values(p.contributions!).reduce((s, v) => s + v, body.base!);
+      assert.ok(Math.abs(sum - logit(p.probability)) < 1e-9, `${p.id}: ${sum} vs ${logit(p.probability)}`);
+      const positive = Object.entries(p.contributions!).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+      assert.deepEqual(p.reasons!.map((x) => x.feature), positive.slice(0, 2).map(([f]) => f));
+      for (const reason of [...p.reasons!, ...(p.keeping ? [p.keeping] : [])]) {
+        const raw = records[i][reason.feature as keyof (typeof records)[number]];
+        assert.equal(reason.value, raw ?? null);
+        assert.equal(reason.text, expectedText(reason));
+      }
+    });
+    const bad = await post('?explain=99');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^explain: at most 7/);
   });
 
   test(`${family}: the contributions are computed once for the cached list, not per request`, async () => {

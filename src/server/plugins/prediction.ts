@@ -1,6 +1,8 @@
 import { OutsideError, RiskwatchError, TooManyRowsError, parseCsvRecords, parseJsonRecords, predictRecords, predictionSchema, readTable, resolveDataPath, type FieldError, type RecordsInput } from '../../index.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { HttpError } from '../http-errors.js';
+import { HttpError, badQuery } from '../http-errors.js';
+import { predictionQuery } from '../query-schemas.js';
+import { explainCount, reasonWriter } from '../reasons.js';
 import { jsonInSlices } from '../json-slices.js';
 import { fromMlflow, type MlflowErrorCode } from '../mlflow.js';
 import type { LoadedModel } from '../model-holder.js';
@@ -73,11 +75,19 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
   app.post('/prediction', async (req, reply) => {
     // One read of the holder: the whole request is scored by this version, even across a swap.
     const model = requireModel(holder);
+    const q = predictionQuery.safeParse(req.query);
+    if (!q.success) throw badQuery(q.error.issues);
+    const explain = explainCount(q.data.explain, model);
     const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
     if (!parsed.ok) return reply.status(400).send({ errors: parsed.errors });
-    return scored(model, parsed.value);
+    const r = scored(model, parsed.value);
+    if (explain === undefined) return r;
+    // ?explain=N: each prediction gains its contributions, reasons and keeping; the answer base.
+    const why = reasonWriter(model, config).explainRows(model.fitted, parsed.value, explain);
+    const predictions = r.predictions.map((p, i) => ({ ...p, ...why.rows[i] }));
+    return { version: r.version, predictions, base: why.base };
   });
 };
 
