@@ -363,8 +363,9 @@ export interface CommandDetail {
   featureDrift?: Record<string, string>;
   datasetHash?: string | null;
   ingested?: { rowsAdded: number };
-  challenger?: { version: string; f1: number } | null;
-  champion?: { version: string; f1: number } | null;
+  /** A run's challenger: under model.family "auto" with each candidate family's validation log loss and ROC AUC (null: not computable). */
+  challenger?: { version: string; f1: number; family?: 'logistic' | 'gbdt'; candidates?: Array<{ family: 'logistic' | 'gbdt'; logLoss: number; rocAuc: number | null }> } | null;
+  champion?: { version: string; f1: number; family?: 'logistic' | 'gbdt' } | null;
   [key: string]: unknown;
 }
 

@@ -12,7 +12,11 @@ import type { CommandRecord } from './types.js';
  */
 const absentIfBad = <T extends z.core.SomeType>(schema: T) => z.catch(z.optional(schema), undefined);
 const flag = z.catch(z.nullable(z.boolean()), null);
-const modelF1 = absentIfBad(z.nullable(z.object({ version: z.string(), f1: z.number() })));
+const family = z.enum(['logistic', 'gbdt']);
+// A ROC AUC that could not be computed was NaN, which JSON writes as null.
+const candidates = absentIfBad(z.array(z.object({ family, logLoss: z.number(), rocAuc: z.nullable(z.number()) })));
+const modelF1 = absentIfBad(z.nullable(z.object({ version: z.string(), f1: z.number(), family: absentIfBad(family) })));
+const challenger = absentIfBad(z.nullable(z.object({ version: z.string(), f1: z.number(), family: absentIfBad(family), candidates })));
 
 export const commandDetailSchema = z.looseObject({
   reason: absentIfBad(z.string()),
@@ -22,7 +26,7 @@ export const commandDetailSchema = z.looseObject({
   featureDrift: absentIfBad(z.record(z.string(), z.string())),
   datasetHash: absentIfBad(z.nullable(z.string())),
   ingested: absentIfBad(z.looseObject({ rowsAdded: z.number() })),
-  challenger: modelF1,
+  challenger,
   champion: modelF1,
 });
 
