@@ -122,6 +122,7 @@ export const resolveDataPath = lazy(() => import('./data/data-path.js'), 'resolv
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
 export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export { globalImportance, type GlobalImportance, type ImportanceModel } from './population/importance.js';
 export const rankedRiskList = lazy(() => import('./population/risk-list.js'), 'rankedRiskList');
 export { RiskListCache } from './population/risk-list-cache.js';
 export { riskHistogram } from './population/risk-histogram.js';

@@ -173,6 +173,23 @@ export interface PopulationView {
   histogram: Histogram & { counts: number[] };
 }
 
+/**
+ * GET /importance: global importance of the production model over the current clients (the call
+ * list's population) — mean |contribution| per feature, in log-odds, highest first; for a gbdt
+ * model also its document's total gain per feature (a different measure: never mixed).
+ */
+export interface ImportanceView {
+  version: string;
+  datasetHash: string;
+  /** Clients averaged over. */
+  clients: number;
+  /** The model's expected log-odds, where every client starts. */
+  base: number;
+  features: Array<{ feature: string; meanAbs: number }>;
+  /** gbdt: gbdt.importance.gain of the model document (total loss reduction per feature); null for logistic. */
+  gain: Record<string, number> | null;
+}
+
 export interface RocPoint {
   fpr: number;
   tpr: number;

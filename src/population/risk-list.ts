@@ -3,6 +3,7 @@ import type { Config } from '../config/load.js';
 import type { LoadedDataset } from '../data/dataset-files.js';
 import type { IdColumn } from '../data/id-column.js';
 import type { Contributions, FittedModel } from '../model/fitted-model.js';
+import type { GlobalImportance } from './importance.js';
 import type { Population, PopulationInfo } from './read-population.js';
 
 /** What ranks the population: a model version (loadModel), seen through what ranking needs. */
@@ -35,6 +36,8 @@ export interface RankedRiskList {
   rankings: Partial<Record<RankBy, Ranking>>;
   /** Every client's contributions (listContributions()), made the first time they are asked for and kept with the list. */
   contributions?: Contributions;
+  /** Mean |contribution| per feature (importance.ts globalImportance()), made the first time it is asked for and kept with the list. */
+  importance?: GlobalImportance;
 }
 
 /** What explains the list: the model version that ranked it, seen through what contributions need. */

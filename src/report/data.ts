@@ -15,6 +15,8 @@ import { artifactsOf } from '../registry/deployment.js';
 import { DataError, RiskwatchError } from '../util/errors.js';
 import type { PopulationInfo } from '../population/read-population.js';
 import { callListSummary, clientFeatures, rankedRiskList, highestRisk, type CallListSummary } from '../population/risk-list.js';
+import { globalImportance, type GlobalImportance } from '../population/importance.js';
+import { loadWorkspaceModel } from '../model/explaining-model.js';
 import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
@@ -51,6 +53,8 @@ export interface ReportData {
    * its top K (config top_k) cover — GET /risk's summary for that K. Null when nothing is ranked.
    */
   callList: { valueColumn: string | null; summary: CallListSummary } | null;
+  /** Mean |contribution| per feature over the ranked clients (null: nothing ranked, or the model cannot explain itself). */
+  importance: GlobalImportance | null;
 }
 
 const TOP_CLIENTS = 20;
@@ -112,6 +116,17 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   // In the order GET /risk gives by default (config risk.rank_by).
   const rankBy = config.risk.rank_by;
   const topClients: ReportData['topClients'] = ranked ? highestRisk(ranked, TOP_CLIENTS, rankBy).map((c) => ({ ...c, features: clientFeatures(ranked, c.rank, rankBy) })) : [];
+  // The list's contributions, averaged (computed once with the list); a model that cannot explain
+  // itself (a /1 document whose reference is gone) costs the chart, not the report.
+  let importance: GlobalImportance | null = null;
+  if (ranked) {
+    try {
+      importance = globalImportance(ranked, await loadWorkspaceModel(ctx, doc));
+    } catch (err) {
+      if (!(err instanceof RiskwatchError)) throw err;
+      log.warn({ err: err.message }, 'report: no global importance');
+    }
+  }
   const callList = ranked ? { valueColumn: config.valueColumn ?? null, summary: callListSummary(ranked, rankBy, config.topK) } : null;
 
   // The models' histories as the drift check counts them (historyF1): no ad-hoc score, and one
@@ -141,6 +156,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     populationProblem,
     topK: config.topK,
     callList,
+    importance,
   };
 }
 

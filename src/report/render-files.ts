@@ -57,6 +57,7 @@ export async function renderReportFiles(data: ReportData, dir: string, modelRule
       population: data.population,
       topClients: data.topClients,
       callList: data.callList,
+      importance: data.importance,
       pages: pdf.pages,
     };
     write('report.json', JSON.stringify(summary, null, 2) + '\n', { type: 'json', title: 'report summary' });

@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { DriftLatest, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, SessionState } from '../contracts/api.js';
+import type { DriftLatest, ImportanceView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, SessionState } from '../contracts/api.js';
 
 /**
  * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
@@ -91,6 +91,15 @@ const populationView = z.object({
   histogram: histogram.extend({ counts: z.array(count) }),
 });
 
+const importanceView = z.object({
+  version: z.string(),
+  datasetHash: z.string(),
+  clients: count.describe('Clients averaged over (the call list\'s population).'),
+  base: z.number().describe('The model\'s expected log-odds: where every client starts.'),
+  features: z.array(z.object({ feature: z.string(), meanAbs: z.number().describe('Mean |contribution| (log-odds) over the clients.') })).describe('Highest first.'),
+  gain: z.record(z.string(), z.number()).nullable().describe('gbdt: the model document\'s gbdt.importance.gain (total loss reduction of its splits per feature, training rows); null for logistic. A different measure from meanAbs.'),
+});
+
 const flag = z.boolean().nullable();
 const driftLatest = z.object({
   latest: z
@@ -113,14 +122,15 @@ const inferred: [
   Same<z.infer<typeof populationInfo>, PopulationInfo>,
   Same<z.infer<typeof riskList>, RiskList>,
   Same<z.infer<typeof populationView>, PopulationView>,
+  Same<z.infer<typeof importanceView>, ImportanceView>,
   Same<z.infer<typeof driftLatest>, DriftLatest>,
   Same<z.infer<typeof modelList>, ModelList>,
   Same<z.infer<typeof sessionState>, SessionState>,
   Same<z.infer<typeof predictionResult>, PredictionResult>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void inferred;
 
-const schemas = { '/prediction': predictionResult, '/risk': riskList, '/population': populationView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
+const schemas = { '/prediction': predictionResult, '/risk': riskList, '/population': populationView, '/importance': importanceView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
 
 /** The JSON Schema of a route's 200 JSON answer. Input mode: answers may gain fields (contracts extend), so no additionalProperties: false. */
 export function responseSchema(path: keyof typeof schemas): Record<string, unknown> {

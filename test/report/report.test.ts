@@ -49,7 +49,7 @@ before(async () => {
 test('report: the PDF is valid, has the expected pages, and its text is extractable', async () => {
   const pages = await pdfPages(r.pdf);
   // Title, 3 chart pages, history+drift, 2 feature pages (3 features, two a page), data, operations, top clients.
-  assert.deepEqual(r.pages, ['Client attrition risk model — report', 'Classification quality', 'Ranking quality', 'Calibration and lift', 'Model history and drift', 'Feature distributions (1 of 2)', 'Feature distributions (2 of 2)', 'Data summary', 'Operations', 'Highest-risk clients']);
+  assert.deepEqual(r.pages, ['Client attrition risk model — report', 'Classification quality', 'Ranking quality', 'Calibration and lift', 'Model history and drift', 'Feature distributions (1 of 2)', 'Feature distributions (2 of 2)', 'Data summary', 'Operations', 'Highest-risk clients', 'What drives the risk']);
   assert.equal(pages.length, r.pages.length);
   r.pages.forEach((title, i) => assert.ok(pages[i].includes(title), `page ${i + 1} shows "${title}"`));
   assert.ok(readFileSync(r.pdf).subarray(0, 5).toString() === '%PDF-');
@@ -101,7 +101,7 @@ test('report (issue 13 item 20): each figure says what it was measured on, at th
 
 test('report: every PNG decodes at the stated size, twice the SVG size', () => {
   const pngs = r.files.filter((f) => f.type === 'png');
-  assert.equal(pngs.length, 10);
+  assert.equal(pngs.length, 11); // 7 quality charts, 3 feature distributions, global importance
   for (const f of pngs) {
     const img = PNG.sync.read(readFileSync(f.path));
     assert.equal(img.width, f.width, f.path);
@@ -141,6 +141,21 @@ test('report: charts carry their titles, axis titles, legends and data', async (
   }
   // No raw rows embedded: a chart's SVG stays small.
   for (const f of r.files.filter((x) => x.type === 'svg')) assert.ok(f.bytes < 150_000, `${f.path}: ${f.bytes} bytes`);
+});
+
+test('report: global importance — report.json has mean |contribution| per feature; the chart draws one bar each, lengths in proportion; its PDF page', async () => {
+  const summary = JSON.parse(readFileSync(join(r.dir, 'report.json'), 'utf8')) as { importance: { version: string; clients: number; features: Array<{ feature: string; meanAbs: number }>; gain: null } };
+  const imp = summary.importance;
+  assert.equal(imp.version, r.version);
+  assert.deepEqual(imp.features.map((f) => f.feature).sort(), [...ctx.config.features].sort());
+  assert.equal(imp.gain, null, 'a logistic model has no tree gain');
+  const svg = readFileSync(join(r.dir, 'importance.svg'), 'utf8');
+  const bars = [...svg.matchAll(/aria-label="Mean \|contribution\| \(log-odds\): [\d.]+; feature: ([^"]+)"[^>]*aria-roledescription="bar" d="M0,[\d.]+h([\d.]+)/g)].map((m) => ({ feature: m[1], width: Number(m[2]) }));
+  assert.deepEqual(bars.map((b) => b.feature), imp.features.map((f) => f.feature), 'one bar per feature, highest first');
+  for (const b of bars) assert.ok(Math.abs(b.width / bars[0].width - imp.features.find((f) => f.feature === b.feature)!.meanAbs / imp.features[0].meanAbs) < 1e-3, b.feature);
+  const pages = await pdfPages(r.pdf);
+  const page = pages[r.pages.indexOf('What drives the risk')];
+  assert.ok(page.includes('Global importance: mean |contribution|') && page.includes(`${imp.clients.toLocaleString('en-US')} clients`), page);
 });
 
 test('rankCurves: each point is exact at its threshold (checked by counting), at most 201 points', () => {

@@ -68,7 +68,7 @@ test("a run's report, drawn on the report worker, has the same charts as `riskwa
   assert.ok(run.report && 'dir' in run.report, JSON.stringify(run.report));
   const inProcess = await report(ctx, { out: join(ws, 'in-process'), dependencies: false });
   const pngs = inProcess.files.filter((f) => f.type === 'png');
-  assert.equal(pngs.length, 10);
+  assert.equal(pngs.length, 11); // 7 quality charts, 3 feature distributions, global importance
   for (const f of pngs) assert.ok(readFileSync(f.path).equals(readFileSync(join(run.report.dir, `${f.chart}.png`))), `${f.chart}.png is the same`);
   // Same PDF pages; no temporary files left beside the published folder.
   const pdf = readFileSync(join(run.report.dir, 'report.pdf'));

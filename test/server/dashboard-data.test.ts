@@ -94,6 +94,30 @@ test('/population: the risk histogram counts every client; above-threshold match
   for (let k = 1; k < all.rows.length; k++) assert.ok(all.rows[k].probability <= all.rows[k - 1].probability);
 });
 
+test('/importance: mean |contribution| per feature over the clients /population ranks, as the library computes it for the production model', async () => {
+  const imp = await get<{ version: string; datasetHash: string; clients: number; base: number; features: Array<{ feature: string; meanAbs: number }>; gain: Record<string, number> | null }>('/importance');
+  const p = await get<{ version: string; datasetHash: string; rows: number }>('/population');
+  assert.equal(imp.version, p.version);
+  assert.equal(imp.datasetHash, p.datasetHash);
+  assert.equal(imp.clients, p.rows);
+  const holder = new ModelHolder(productionSource(ctx), { watch: false });
+  await holder.check(true);
+  const fitted = holder.current!.fitted;
+  holder.stop();
+  assert.deepEqual(imp.features.map((f) => f.feature).sort(), [...fitted.features].sort());
+  // Recomputed here from a fresh ranking of the same population (not the server's cached list).
+  const list = (await new PopulationCache(ctx.config).get(holder.current!))!;
+  const c = fitted.contributions({ x: list.x, rows: list.rows, levels: list.levels });
+  assert.ok(Math.abs(c.base - imp.base) < 1e-12);
+  for (const f of imp.features) {
+    const col = c.values[fitted.features.indexOf(f.feature)];
+    const mean = col.reduce((a, v) => a + Math.abs(v), 0) / list.rows;
+    assert.ok(Math.abs(mean - f.meanAbs) < 1e-9, `${f.feature}: ${mean} vs ${f.meanAbs}`);
+  }
+  for (let k = 1; k < imp.features.length; k++) assert.ok(imp.features[k - 1].meanAbs >= imp.features[k].meanAbs);
+  assert.equal(imp.gain, fitted.family === 'gbdt' ? (fitted.toDocument() as { gbdt: { importance: { gain: object } } }).gbdt.importance.gain : null);
+});
+
 test('/dependencies answers the dependency health shape (registry reachable or not)', async () => {
   const d = await get<{ status: string; packages: Array<{ name: string; current: string | null }>; problems: string[] }>('/dependencies');
   assert.ok(['ok', 'partial', 'unavailable'].includes(d.status));

@@ -5,6 +5,7 @@ import { confusionMatrixChart } from './confusion-matrix.js';
 import { featureDistributionChart } from './feature-distribution.js';
 import { categorySharesChart } from './category-shares.js';
 import { gainsChart, liftChart } from './gains.js';
+import { gainChart, importanceChart } from './importance.js';
 import { precisionRecallChart } from './precision-recall.js';
 import { rocChart } from './roc.js';
 import { scoreHistoryChart } from './score-history.js';
@@ -32,6 +33,11 @@ export function reportCharts(d: ReportData, modelRule: Parameters<typeof scoreHi
         if (shares) charts.push(categorySharesChart(f, shares, fd, `current (${d.drift.current.source})`));
       } else if (d.drift.histograms[f]) charts.push(featureDistributionChart(f, d.drift.histograms[f], fd, `current (${d.drift.current.source})`));
     }
+  }
+  if (d.importance) {
+    charts.push(importanceChart(d.importance));
+    const gain = gainChart(d.importance);
+    if (gain) charts.push(gain);
   }
   return charts;
 }

@@ -205,6 +205,13 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     { fontSize: 8.5, rowHeight: 16 },
   );
 
+  // What drives the risk: the model's global importance over the same clients (one chart, and for
+  // a gbdt model its own total-gain importance below it, each labelled with its measure).
+  if (d.importance) {
+    const names = ['importance', ...(d.importance.gain ? ['importance-gain'] : [])];
+    chartsPage('What drives the risk', names, `Each feature's contribution to a client's log-odds, exact for ${d.model.version}: the mean of its size over the ${int(d.importance.clients)} clients ranked above. A contribution says what the model associates with leaving in the data, not what causes it.`);
+  }
+
   // Contents on the title page, page numbers in every footer.
   doc.switchToPage(0);
   let cy = contentsY;

@@ -1,9 +1,9 @@
-import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, highestRisk, listReasons, riskHistogram } from '../../index.js';
+import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
 import type { Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PopulationView, RiskList, RiskRow } from '../../contracts/api.js';
+import type { ImportanceView, PopulationView, RiskList, RiskRow } from '../../contracts/api.js';
 import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
 import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
@@ -101,6 +101,15 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const p = await rankedPopulation(model);
     const h = riskHistogram(p, model.threshold);
     const view: PopulationView = { version: model.version, datasetHash: p.datasetHash, population: p.population, rows: p.rows, threshold: model.threshold, topK: config.topK, aboveThreshold: h.aboveThreshold, histogram: { ...h.histogram, counts: h.counts } };
+    return view;
+  });
+
+  // Mean |contribution| per feature over the ranked clients: made once per ranked list and kept
+  // with it (src/population/importance.ts), like the list's contributions.
+  app.get('/importance', async () => {
+    const model = requireModel(holder);
+    const p = await rankedPopulation(model);
+    const view: ImportanceView = globalImportance(p, model.fitted);
     return view;
   });
 
