@@ -124,6 +124,8 @@ export { predictRecords, type RecordsInput, type RecordPrediction } from './mode
 export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
 export { globalImportance, type GlobalImportance, type ImportanceModel } from './population/importance.js';
 export const rankedRiskList = lazy(() => import('./population/risk-list.js'), 'rankedRiskList');
+export const explainClient = lazy(() => import('./population/explain-client.js'), 'explainClient');
+export type { ClientExplanation } from './population/explain-client.js';
 export { RiskListCache } from './population/risk-list-cache.js';
 export { riskHistogram } from './population/risk-histogram.js';
 export const evaluateVersions = lazy(() => import('./report/evaluation.js'), 'evaluateVersions');

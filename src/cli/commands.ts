@@ -6,6 +6,7 @@ import { formatDeploy, formatDiagnosis, formatDrift, formatIngest, formatModels,
 import { checkCronArg, choiceArg, floatArg, intArg, UsageError } from './args.js';
 import { gracefulStop } from './stop.js';
 import { formatInit } from './format-init.js';
+import { formatExplanation } from './format-explain.js';
 
 /**
  * Every command: parse flags → call the library → print. No logic lives here. Each command
@@ -59,13 +60,22 @@ export function registerCommands(program: Command): void {
     .requiredOption('--data <file>', 'CSV file (or folder) with the feature columns; id and label optional')
     .option('--out <file>', 'write id, probability, prediction as CSV')
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
-    .action((o: { data: string; out?: string; model?: string }) =>
+    .option('--explain <n>', 'explain each prediction: its contributions, top N reasons and what keeps the client (--json; --out gains reason_1 … reason_N)', intArg('--explain'))
+    .action((o: { data: string; out?: string; model?: string; explain?: number }) =>
       runCommand('predict', g(), async (ctx) => (await library()).predict(ctx, o), (r) => {
         const head = `predicted ${r.rows} rows with ${r.version}${r.out ? ` → ${r.out}` : ''}`;
         if (r.out || !r.predictions) return head;
-        return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
+        const why = (p: (typeof r.predictions)[number]) => (p.reasons?.length ? `\t${p.reasons.map((x) => x.text).join('; ')}` : '');
+        return [head, ...r.predictions.slice(0, 20).map((p) => `  ${p.id}\t${p.probability.toFixed(4)}\t${p.prediction}${why(p)}`), r.rows > 20 ? `  … ${r.rows - 20} more (use --out or --json)` : ''].filter(Boolean).join('\n');
       }),
     );
+
+  program
+    .command('explain')
+    .description('why one current client got its risk: rank, reasons, and each feature against the clients who stayed')
+    .requiredOption('--id <id>', 'the client\'s id (a current client of the call list)')
+    .option('--reasons <n>', 'how many reasons (default: config risk.reasons)', intArg('--reasons'))
+    .action((o: { id: string; reasons?: number }) => runCommand('explain', g(), async (ctx) => (await library()).explainClient(ctx, o.id, o.reasons), formatExplanation, { record: false }));
 
   program
     .command('export')

@@ -5,6 +5,14 @@ import { predictionSchema } from '../data/columns.js';
 import type { Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { loadModel } from './fitted-model.js';
+import { dirname, resolve } from 'node:path';
+import type { Reason } from '../contracts/api.js';
+import { csvField } from '../data/csv-field.js';
+import { artifactsOf } from '../registry/deployment.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { DataError, UsageError } from '../util/errors.js';
+import { loadWorkspaceModel } from './explaining-model.js';
+import { ReasonWriter } from './reasons.js';
 import { openPredictionsWriter, startPredictionsThread, type PredictionsWriter } from './predictions-writer.js';
 import { resolveModel } from './resolve.js';
 
@@ -12,6 +20,10 @@ export interface Prediction {
   id: string;
   probability: number;
   prediction: 0 | 1;
+  /** With --explain: every feature's contribution, the top N reasons, what keeps the client (ClientReasons). */
+  contributions?: Record<string, number>;
+  reasons?: Reason[];
+  keeping?: Reason | null;
 }
 
 export interface PredictResult {
@@ -20,6 +32,8 @@ export interface PredictResult {
   rowsRejected: number;
   out?: string;
   predictions?: Prediction[];
+  /** With --explain: the expected log-odds every row starts from (base + Σ contributions = logit(probability)). */
+  base?: number;
 }
 
 /** Above this many rows, --json leaves the list out when the predictions went to --out. */
@@ -36,10 +50,13 @@ export interface PredictOptions {
   thread?: boolean;
   /** --out only: bytes read per batch (tests use small ones to get many batches). */
   chunkBytes?: number;
+  /** --explain N: each prediction gains its contributions, top N reasons and keeping; --out gains reason_1 … reason_N. */
+  explain?: number;
 }
 
 /** Risk of leaving for every valid row of a file; optionally written as CSV (id, probability, prediction). */
 export async function predict(ctx: Context, opts: PredictOptions): Promise<PredictResult> {
+  if (opts.explain !== undefined) return predictExplained(ctx, opts, opts.explain);
   if (opts.out) return predictToFile(ctx, opts, opts.out);
   const { config, log } = ctx;
   const doc = await resolveModel(ctx, opts.model ?? 'production');
@@ -95,6 +112,43 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
     else await thread?.terminate();
     throw err;
   }
+}
+
+/**
+ * --explain N: the whole table is read, predicted and explained (contributions need the rows at
+ * once, and a person reads reasons for a list, not a million rows); with --out the CSV gains
+ * reason_1 … reason_N (the texts), written atomically.
+ */
+async function predictExplained(ctx: Context, opts: PredictOptions, n: number): Promise<PredictResult> {
+  const { config, log } = ctx;
+  const doc = await resolveModel(ctx, opts.model ?? 'production');
+  const model = await loadWorkspaceModel(ctx, doc);
+  if (n > model.features.length) throw new UsageError(`--explain: at most ${model.features.length} (the model's features), got ${n}`);
+  const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
+  const table = await readTable(opts.data, config.extension, schema, log, ctx.progress);
+  const ds = table.dataset;
+  const prob = model.predictProba(ds);
+  const stayers = (await artifactsOf(ctx).loadReference(doc.version).catch(() => undefined))?.stayers;
+  const writer = new ReasonWriter(model.featureSpecs, { labels: config.featureLabels, ...(stayers && { stayers }) });
+  const why = writer.explainRows(model, ds, n);
+  const predictions = collect(ds, prob, model.threshold, ds.rows, []).map((p, i) => Object.assign(p, why.rows[i]));
+  const result: PredictResult = { version: doc.version, rows: ds.rows, rowsRejected: table.rowsRejected, predictions, base: why.base };
+  if (opts.out) {
+    const head = [csvField(doc.idColumn), 'probability', 'prediction', ...Array.from({ length: n }, (_, k) => `reason_${k + 1}`)].join(',');
+    const text = (v: string) => csvField(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v); // spreadsheet formulas as text, as the ids
+    const lines = predictions.map((p) => [text(p.id), String(p.probability), p.prediction, ...Array.from({ length: n }, (_, k) => text(p.reasons?.[k]?.text ?? ''))].join(','));
+    await writeOut(opts.out, [head, ...lines].join('\n') + '\n');
+    result.out = opts.out;
+    if (ds.rows > INLINE_PREDICTIONS_LIMIT) delete result.predictions;
+  }
+  return result;
+}
+
+/** `text` to `path` atomically; the folder must exist (as without --explain). */
+async function writeOut(path: string, text: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  if (!(await stat(folder).then((st) => st.isDirectory(), () => false))) throw new DataError(`${path}: the folder ${folder} does not exist; create it first`);
+  writeFileAtomicSync(path, text);
 }
 
 /** Append rows [0, n) of `ds` as predictions to `into`. */
