@@ -46,7 +46,7 @@ export async function context(configPath: string): Promise<Context> {
 export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): { status: number; stdout: string; stderr: string } {
   // A hung command fails its test (after 5 minutes unless told) instead of hanging the whole suite.
   const timeout = opts.timeoutMs ?? 300_000;
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout, killSignal: 'SIGKILL' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 1 << 28, input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout, killSignal: 'SIGKILL' });
   const timedOut = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `\n[test helper] riskwatch ${args.join(' ')} was still running after ${timeout / 1000} s and was killed\n` : '';
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr + timedOut };
 }

@@ -5,17 +5,12 @@ import { DataError } from '../../util/errors.js';
 import { sqlCells } from '../sql-cells.js';
 
 /**
- * Trees summed in one left-deep chain of `+` in `expression`. SQLite refuses an expression deeper
- * than 1000 (and its parser has a fixed stack); a chain of n additions is n deep. `expression`,
- * one expression, adds chunks of 100 (rounding may differ from predict's in the last bits, ~1e-16).
- */
-const TREES_PER_SUM = 100;
-/**
- * Trees per subquery in the view. Each subquery adds its trees to the previous one's sum, which
- * keeps predict's order of addition (baseScore, then tree 0, 1, …) and so the very same double,
- * and keeps each projection small: PostgreSQL compiles a projection into one function when the
- * query is costly enough for JIT (any big table), and LLVM's time grows faster than the
- * function's size — VIEW_TREES_PER_LEVEL is measured in docs/model.md.
+ * Trees per step. The SQL reads each cell once (a first step, riskwatch_cells: trimmed, typed
+ * features under their own names), then adds VIEW_TREES_PER_LEVEL trees a step to the previous
+ * step's sum — a chain of CTEs, not one expression: a left-deep chain of n additions is n deep and
+ * SQLite refuses an expression deeper than 1000, while the chain keeps predict's order of addition
+ * (baseScore, then tree 0, 1, …) and so the very same double. Small steps also keep each
+ * projection PostgreSQL's JIT compiles small (docs/model.md has the measurements).
  */
 const VIEW_TREES_PER_LEVEL = 10;
 const TRUE = '1 = 1';
@@ -60,17 +55,11 @@ export function gbdtSql(doc: GbdtDocument2, opts: SqlOptions): SqlExport {
   const fresh = (name: string): string => (names.has(name) ? fresh(`${name}_`) : name);
   const idAlias = fresh('riskwatch_id');
   const zAlias = fresh('riskwatch_z');
-  /** The feature cell's value as the tree conditions read it: straight from the table, or the cells subquery's column. */
-  const read = (j: number, inline: boolean) => {
-    const f = features[j];
-    if (!inline) return q(f.name);
-    return f.type === 'category' ? `NULLIF(${cells.text(f.name)}, '')` : cells.value(f.name);
-  };
   // Per category feature: the texts it knows and which way a text it does not know goes at a
   // node — with "(other)" whichever way "(other)" goes, without it the missing way.
   const known = features.map((f) => (f.type === 'category' ? (f.categories ?? []).filter((c): c is string => c !== null) : null));
 
-  function treeSql(tree: GbdtDocumentTree, ti: number, inline: boolean, sep: string): string {
+  function treeSql(tree: GbdtDocumentTree, ti: number, sep: string): string {
     const n = tree.feature.length;
     const where = (i: number) => `model ${doc.version}: tree ${ti} node ${i}`;
     for (const k of ['threshold', 'categories', 'missingLeft', 'left', 'right', 'value'] as const) {
@@ -90,7 +79,7 @@ export function gbdtSql(doc: GbdtDocument2, opts: SqlOptions): SqlExport {
       const j = tree.feature[i];
       const spec = features[j];
       if (!Number.isInteger(j) || !spec) throw new DataError(`${where(i)} splits on feature ${j}, which the document does not have`);
-      const x = read(j, inline);
+      const x = q(spec.name);
       const missingHere = tree.missingLeft[i] === (side === 'left');
       let p: string; // for a non-missing value
       const texts = tree.categories[i];
@@ -134,44 +123,49 @@ export function gbdtSql(doc: GbdtDocument2, opts: SqlOptions): SqlExport {
 
   const trees = doc.gbdt.trees;
   const base = num(doc.gbdt.baseScore, 'baseScore');
-  const chunked = (size: number) => {
-    const chunks: number[][] = [];
-    for (let t = 0; t < trees.length; t += size) chunks.push(trees.slice(t, t + size).map((_, k) => t + k));
-    return chunks.length === 0 ? [[]] : chunks;
-  };
-
   const min = dialect === 'postgres' ? 'LEAST' : 'MIN';
   const max = dialect === 'postgres' ? 'GREATEST' : 'MAX';
   const logistic = (z: string) => `1.0 / (1.0 + EXP(${min}(${max}(-(${z}), -700.0), 700.0)))`;
 
-  const inlineSum = chunked(TREES_PER_SUM).map((c, k) => `(${[...(k === 0 ? [base] : []), ...c.map((t) => treeSql(trees[t], t, true, ' '))].join(' + ')})`).join(' + ');
-  const expression = logistic(inlineSum);
-
-  // The view reads each cell once (riskwatch_cells: trimmed, typed features under their own
-  // names), then sums the trees over those columns, VIEW_TREES_PER_LEVEL trees a step, each step a
-  // CTE of its own (a chain, not nested subqueries: no parser depth however many trees). Each
-  // step ends with OFFSET 0 (SQLite: LIMIT -1 OFFSET 0), which keeps both databases from merging
-  // it into the query that reads it: merged, every mention of a feature in a condition becomes a
-  // copy of its cell-reading expression, evaluated anew (100 trees of 31 leaves on 6,000 rows:
-  // SQLite 16.8 s CPU merged, 0.45 s not; PostgreSQL 48 s and 1.0 s), and PostgreSQL's JIT
-  // compiles the copies into one huge function (a query not finished after 30 minutes).
+  // Each step ends with OFFSET 0 (SQLite: LIMIT -1 OFFSET 0), which keeps both databases from
+  // merging it into the step that reads it: merged, every mention of a feature in a condition
+  // becomes a copy of its cell-reading expression, evaluated anew (100 trees of 31 leaves on 6,000
+  // rows: SQLite 16.8 s CPU merged, 0.45 s not; PostgreSQL 48 s and 1.0 s), and PostgreSQL's JIT
+  // compiles the copies into one huge function (a query not finished after 45 minutes).
   const fence = dialect === 'postgres' ? 'OFFSET 0' : 'LIMIT -1 OFFSET 0';
+  const reads = features.map((f) => `${f.type === 'category' ? `NULLIF(${cells.text(f.name)}, '')` : cells.value(f.name)} AS ${q(f.name)}`);
+  const featureList = features.map((f) => q(f.name)).join(', ');
+  const stepList: number[][] = [];
+  for (let t = 0; t < trees.length; t += VIEW_TREES_PER_LEVEL) stepList.push(trees.slice(t, t + VIEW_TREES_PER_LEVEL).map((_, k) => t + k));
+  if (stepList.length === 0) stepList.push([]);
+  const treeSqls = trees.map((t, ti) => treeSql(t, ti, '\n      '));
+  /**
+   * The steps as CTEs, the last one's sum in `zAlias`. `id`: the id column carried along (the
+   * view), or none (the expression, whose first step reads the row of the query around it).
+   */
+  const steps = (id: string | null, source: string) => {
+    const select = id === null ? 'SELECT' : `SELECT ${q(idAlias)},`;
+    const first = id === null ? reads : [`${id} AS ${q(idAlias)}`, ...reads];
+    const ctes = [`riskwatch_cells AS (\n  SELECT ${first.join(',\n    ')}${source}\n  ${fence}\n)`];
+    stepList.forEach((c, k) => {
+      const terms = [k === 0 ? base : q(zAlias), ...c.map((t) => treeSqls[t])];
+      const pass = k < stepList.length - 1 ? `, ${featureList}` : '';
+      ctes.push(`riskwatch_trees${k} AS (\n  ${select}\n    ${terms.join('\n    + ')} AS ${q(zAlias)}${pass}\n  FROM ${k === 0 ? 'riskwatch_cells' : `riskwatch_trees${k - 1}`}\n  ${fence}\n)`);
+    });
+    return `WITH ${ctes.join(',\n')}`;
+  };
+  const last = `riskwatch_trees${stepList.length - 1}`;
+  // The expression is a scalar subquery over the row of the SELECT it is embedded in (its first
+  // step has no FROM: the feature names are that row's columns), so it too reads each cell once.
+  const expression = `(${steps(null, '')}\nSELECT ${logistic(q(zAlias))} FROM ${last})`;
   const id = q(doc.idColumn);
-  const reads = features.map((f, j) => `${f.type === 'category' ? `NULLIF(${cells.text(f.name)}, '')` : cells.value(f.name)} AS ${read(j, false)}`);
-  const ctes = [`riskwatch_cells AS (\n  SELECT ${id} AS ${q(idAlias)},\n    ${reads.join(',\n    ')}\n  FROM ${qualified(table)}\n  ${fence}\n)`];
-  const steps = chunked(VIEW_TREES_PER_LEVEL);
-  steps.forEach((c, k) => {
-    const terms = [k === 0 ? base : q(zAlias), ...c.map((t) => treeSql(trees[t], t, false, '\n      '))];
-    const pass = k < steps.length - 1 ? `, ${features.map((_, j) => read(j, false)).join(', ')}` : '';
-    ctes.push(`riskwatch_trees${k} AS (\n  SELECT ${q(idAlias)},\n    ${terms.join('\n    + ')} AS ${q(zAlias)}${pass}\n  FROM ${k === 0 ? 'riskwatch_cells' : `riskwatch_trees${k - 1}`}\n  ${fence}\n)`);
-  });
   const threshold = String(doc.threshold);
   const body = [
-    `WITH ${ctes.join(',\n')}`,
+    steps(id, `\n  FROM ${qualified(table)}`),
     `SELECT ${id}, probability, CASE WHEN probability > ${threshold} THEN 1 ELSE 0 END AS prediction`,
     `FROM (`,
     `  SELECT ${q(idAlias)} AS ${id}, ${logistic(q(zAlias))} AS probability`,
-    `  FROM riskwatch_trees${steps.length - 1}`,
+    `  FROM ${last}`,
     `) AS riskwatch_scored`,
   ].join('\n');
   const list = features.map((f) => (f.type === 'category' ? `${f.name}: category` : f.name)).join(', ');
