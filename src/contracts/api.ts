@@ -193,14 +193,15 @@ export interface ImportanceView {
 export interface RocPoint {
   fpr: number;
   tpr: number;
-  /** Predicted positive when probability ≥ threshold. */
-  threshold: number;
+  /** Predicted positive when probability ≥ threshold; the first point's is +∞, which JSON writes as null. */
+  threshold: number | null;
 }
 
 export interface PrPoint {
   recall: number;
   precision: number;
-  threshold: number;
+  /** As RocPoint's: null (+∞) at the first point. */
+  threshold: number | null;
 }
 
 /** GET /evaluation: every model version on the test data, the production model's curves. */
@@ -217,8 +218,10 @@ export interface Evaluation {
 export type PsiLevel = 'stable' | 'moderate' | 'major';
 export type DriftLevel = 'none' | 'possible' | 'drift';
 
-/** One feature's drift test (src/monitor/drift.ts). */
+/** One numeric feature's drift test (src/monitor/analyse-drift.ts). */
 export interface FeatureDrift {
+  /** The feature's kind (config feature_types; the predicted risk is a number). */
+  kind: 'count' | 'number';
   /** Which test decided: by reference size, or as configured in drift.methods. */
   method: 'ks' | 'wasserstein';
   ks: { statistic: number; pValue: number };
@@ -239,7 +242,12 @@ export interface FeatureDrift {
   sketch: { ksStatistic: number; wasserstein: number } | null;
 }
 
+/**
+ * GET /distributions, a numeric feature (and the predicted risk): histograms, reference against
+ * current. `kind` tells it from a category feature's entry (CategoryDistribution, `kind: "category"`).
+ */
 export interface FeatureDistribution {
+  kind: 'count' | 'number';
   feature: string;
   reference: Histogram;
   current: Histogram | null;
@@ -379,11 +387,43 @@ export interface CommandDetail {
   drift?: DriftFlags;
   featureDrift?: Record<string, string>;
   datasetHash?: string | null;
-  ingested?: { rowsAdded: number };
+  /** The run's ingest (`run --json`'s `ingested`): rowsAdded, and the ingest's other figures. */
+  ingested?: { rowsAdded: number; [key: string]: unknown };
   /** A run's challenger: under model.family "auto" with each candidate family's validation log loss and ROC AUC (null: not computable). */
   challenger?: { version: string; f1: number; family?: 'logistic' | 'gbdt'; candidates?: Array<{ family: 'logistic' | 'gbdt'; logLoss: number; rocAuc: number | null }> } | null;
   champion?: { version: string; f1: number; family?: 'logistic' | 'gbdt' } | null;
   [key: string]: unknown;
+}
+
+/** GET /runs: recent command records, newest first. */
+export interface RunList {
+  runs: CommandRecord[];
+}
+
+/** One recorded score of a model version (GET /scoring). */
+export interface RecordedScore {
+  version: string;
+  /** test data, a run's batch, a run's holdout, or an ad-hoc check (`drift --data` with labels). */
+  kind: 'test' | 'batch' | 'holdout' | 'adhoc';
+  /** sha256 of the data scored. */
+  dataHash: string;
+  /** The data scored, workspace-relative. */
+  dataPath: string;
+  rows: number;
+  f1: number;
+  /** The classification metrics recorded with it (older records hold fewer). */
+  metrics: Record<string, unknown>;
+  createdAt: string;
+  /** What it was measured on, in words. */
+  measuredOn: string;
+}
+
+/** GET /scoring: the production model's score and every score recorded for it, latest first. */
+export interface ScoringView {
+  /** null while no model is in production (score null, scores empty). */
+  version: string | null;
+  score: ModelScore | null;
+  scores: RecordedScore[];
 }
 
 /** GET /runs: one recorded command, with its timings also in seconds. */

@@ -49,6 +49,7 @@ export async function featureDistributions(ctx: Context, doc: ModelDocument): Pr
     const integer = (config.featureTypes[feature] ?? 'count') === 'count';
     const { edges, openEnded } = sharedEdges(cur ? [refShape, { values: cur }] : [refShape], 30, integer);
     return [{
+      kind: integer ? 'count' : 'number',
       feature,
       reference: { ...histogram(refShape.values, edges, refShape.weights), n: profile.n },
       current: cur ? histogram(cur, edges) : null,
@@ -67,7 +68,7 @@ export async function featureDistributions(ctx: Context, doc: ModelDocument): Pr
   if (current && current.rows && report) {
     const prob = loadModel(doc).predictProba(current);
     const edges = Array.from({ length: 21 }, (_, k) => k / 20);
-    prediction = { feature: 'predicted risk', reference: { ...(({ values, weights }) => histogram(values, edges, weights))(profileWeights(ref.prediction)), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
+    prediction = { kind: 'number', feature: 'predicted risk', reference: { ...(({ values, weights }) => histogram(values, edges, weights))(profileWeights(ref.prediction)), n: ref.prediction.n }, current: histogram(prob, edges), openEnded: false, drift: report.predictionDrift, referenceMissingRate: 0 };
   }
   return { version: doc.version, current: current ? { source: read.join(', '), rows: current.rows } : null, features, categoryFeatures, prediction };
 }

@@ -26,6 +26,16 @@ interface Op {
   response?: Record<string, unknown>;
 }
 
+/**
+ * A 200 answer's schema for one content type: the route's contract schema (response-schemas.ts)
+ * for JSON where it has one, any JSON object otherwise (those routes are described in
+ * docs/api.md), a string for text, HTML, CSV, scripts and styles.
+ */
+function answerSchema(type: string, response: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (type !== 'application/json') return { type: 'string' };
+  return response ?? { type: 'object' };
+}
+
 /** One record's JSON Schema inside POST /prediction's body ({records: [record, ...]}). */
 function recordSchema(prediction: Record<string, unknown>): Record<string, unknown> {
   const records = (prediction as { properties?: { records?: { items?: Record<string, unknown> } } }).properties?.records?.items;
@@ -44,17 +54,17 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/invocations': { post: { summary: 'MLflow scoring-server compatible scoring: dataframe_split, dataframe_records, instances, inputs, or CSV.', body: invocationsBody(features, recordSchema(prediction)), csv: true } },
     '/models': { get: { summary: 'Model versions, their latest F1 and which is in production.', response: responseSchema('/models') } },
     '/models/{version}': { get: { summary: 'One model version\'s document.', path: [{ name: 'version', description: 'A version id such as v3.' }] } },
-    '/scoring': { get: { summary: 'The production model\'s score (what it was measured on) and every score recorded for it, latest first.' } },
+    '/scoring': { get: { summary: 'The production model\'s score (what it was measured on) and every score recorded for it, latest first.', response: responseSchema('/scoring') } },
     '/summarystats': { get: { summary: 'Summary statistics and missing shares of the ingested dataset.' } },
-    '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).' } },
+    '/diagnostics': { get: { summary: '`riskwatch diagnose` from recorded results (no registry checks).', response: responseSchema('/diagnostics') } },
     '/drift': { get: { summary: 'The last run\'s drift verdict.', response: responseSchema('/drift') } },
-    '/runs': { get: { summary: 'Recent runs, newest first.', query: runsQuery } },
+    '/runs': { get: { summary: 'Recent runs, newest first.', query: runsQuery, response: responseSchema('/runs') } },
     '/risk': { get: { summary: 'The call list: current clients (each once; none who left) ranked by risk of leaving, or by expected loss (probability × value_column, rank=expected_loss), with the population ranked and what the listed top covers (JSON, or CSV with Accept: text/csv and X-Population-* and X-Rank headers).', query: riskQuery, produces: ['application/json', 'text/csv'], response: responseSchema('/risk') } },
     '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: responseSchema('/population') } },
     '/importance': { get: { summary: 'Global importance of the production model over the current clients the call list ranks: mean |contribution| (log-odds) per feature, highest first; for a gbdt model also its document\'s total gain per feature (a different measure). Computed once per (production version, population hash).', response: responseSchema('/importance') } },
-    '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).' } },
-    '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures; category features (categoryFeatures, kind "category"): each category\'s share, reference vs current, categories training never had marked and listed, missing shares, chi-square / Jensen–Shannon figures.' } },
-    '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.' } },
+    '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).', response: responseSchema('/evaluation') } },
+    '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures; category features (categoryFeatures, kind "category"): each category\'s share, reference vs current, categories training never had marked and listed, missing shares, chi-square / Jensen–Shannon figures.', response: responseSchema('/distributions') } },
+    '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.', response: responseSchema('/dependencies') } },
     '/': { get: { summary: 'Redirects (302) to the dashboard, /dashboard/.', produces: ['text/html'] } },
     '/dashboard': { get: { summary: 'Redirects to /dashboard/.', produces: ['text/html'] } },
     '/dashboard/*': { get: { summary: 'The dashboard (a built single-page app; no external resources).', produces: ['text/html', 'text/javascript', 'text/css'] } },
@@ -88,7 +98,7 @@ export function openApiDocument(config: Config, features: string[], version: str
         ...(op.body || op.csv ? { requestBody: { required: true, content } } : {}),
         // Changing routes: the admin token. Others: the document-wide read security, when configured.
         ...(op.auth ? { security: [{ bearer: [] }] } : op.public && config.api.read_token_env ? { security: [] } : {}),
-        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, t === 'application/json' && op.response ? { schema: op.response } : {}])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
+        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, { schema: answerSchema(t, op.response) }])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
       };
     }
   }

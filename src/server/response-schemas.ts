@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { DriftLatest, ImportanceView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, SessionState } from '../contracts/api.js';
+import type { CategoryDistribution, DependencyHealth, Diagnosis, Distributions, DriftLatest, Evaluation, FeatureDistribution, ImportanceView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, RunList, ScoringView, SessionState } from '../contracts/api.js';
 
 /**
  * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
@@ -114,6 +114,187 @@ const modelList = z.object({
   production: z.string().nullable(),
 });
 
+const share = z.number().min(0).max(1);
+const metrics = z.object({
+  rows: count,
+  positives: count,
+  f1: z.number(),
+  precision: z.number(),
+  recall: z.number(),
+  accuracy: z.number(),
+  rocAuc: z.number().nullable().describe('null when only one class is present.'),
+  prAuc: z.number().nullable(),
+  logLoss: z.number(),
+  brier: z.number(),
+  confusionMatrix: z.tuple([z.tuple([count, count]), z.tuple([count, count])]).describe('[[tn, fp], [fn, tp]].'),
+  threshold: z.number(),
+  topK: z.object({ k: count, precision: z.number(), recall: z.number() }),
+});
+const evaluation = z.object({
+  data: z.object({ path: z.string(), hash: z.string(), rows: count, positives: count }).nullable().describe('The test data; null when there is none.'),
+  production: z.string().nullable(),
+  versions: z.array(z.object({ version: z.string(), createdAt: z.string(), metrics: metrics.nullable() })),
+  curves: z.object({ version: z.string(), roc: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number().nullable() })), pr: z.array(z.object({ recall: z.number(), precision: z.number(), threshold: z.number().nullable() })) }).nullable().describe('The production model\'s ROC and precision-recall curves (at most 200 points each).'),
+  calibration: z.object({ version: z.string(), ece: z.number() }).nullable().optional(),
+  problem: z.string().optional(),
+});
+
+// GET /distributions. Each per-feature entry says its `kind`: a numeric feature ("count" or
+// "number") has histograms, a category feature ("category") category shares. Another kind of
+// feature adds an entry shape with its own `kind` (the union below), never changes these.
+const psiLevel = z.enum(['stable', 'moderate', 'major']);
+const driftLevel = z.enum(['none', 'possible', 'drift']);
+const numericKind = z.enum(['count', 'number']);
+const featureDrift = z.object({
+  kind: numericKind,
+  method: z.enum(['ks', 'wasserstein']),
+  ks: z.object({ statistic: z.number(), pValue: z.number() }),
+  wasserstein: z.number().describe('Wasserstein-1 distance divided by the reference std.'),
+  psi: z.object({ value: z.number(), level: psiLevel }),
+  psiLevel,
+  level: driftLevel,
+  drifted: z.boolean(),
+  missingRateChange: z.number(),
+  outOfRangeShare: z.number(),
+  sketch: z.object({ ksStatistic: z.number(), wasserstein: z.number() }).nullable().describe('null: exact against every training value; else the quantile sketch\'s error bounds.'),
+});
+const featureDistribution = z.object({
+  kind: numericKind,
+  feature: z.string(),
+  reference: histogram,
+  current: histogram.nullable(),
+  openEnded: z.boolean().describe('The last bin also counts everything above its upper edge.'),
+  drift: featureDrift.nullable(),
+  referenceMissingRate: share,
+});
+const categoryShares = z.array(z.object({ category: z.string(), share }));
+const categoryDrift = z.object({
+  kind: z.literal('category'),
+  method: z.enum(['chi2', 'jensenshannon']),
+  chi2: z.object({ statistic: z.number(), pValue: z.number(), dof: count }),
+  jensenShannon: z.number(),
+  psi: z.object({ value: z.number(), level: psiLevel }),
+  unseenShare: share,
+  unseen: categoryShares,
+  missingRateChange: z.number(),
+  level: driftLevel,
+  drifted: z.boolean(),
+});
+const categoryDistribution = z.object({
+  kind: z.literal('category'),
+  feature: z.string(),
+  categories: z.array(z.object({ category: z.string(), reference: share, current: share.nullable(), unseen: z.boolean() })),
+  others: z.object({ categories: count, reference: share, current: share.nullable() }).nullable(),
+  reference: z.object({ n: count, missingRate: share }),
+  current: z.object({ n: count, missingRate: share }).nullable(),
+  unseen: categoryShares,
+  unseenShare: share.nullable(),
+  drift: categoryDrift.nullable(),
+});
+/** Any feature's entry, told apart by `kind`. */
+export const featureEntry = z.discriminatedUnion('kind', [featureDistribution, categoryDistribution]);
+const distributions = z.object({
+  version: z.string(),
+  current: z.object({ source: z.string(), rows: count }).nullable().describe('The latest ingestion\'s rows; null before there are any.'),
+  features: z.array(featureDistribution).describe('Numeric features (kind "count" or "number").'),
+  categoryFeatures: z.array(categoryDistribution).describe('Category features (kind "category").'),
+  prediction: featureDistribution.nullable().describe('The predicted risk (kind "number").'),
+});
+
+const driftFlags = z.object({ dataset: flag, prediction: flag, model: flag });
+const dependencyPackages = z.array(z.object({ name: z.string(), current: z.string().nullable(), wanted: z.string().nullable(), latest: z.string().nullable(), advisories: count.nullable() }));
+const dependencyHealth = z.object({
+  status: z.enum(['ok', 'partial', 'unavailable']),
+  packages: dependencyPackages,
+  problems: z.array(z.string()),
+});
+const diagnosis = z.object({
+  dataset: z.object({ hash: z.string(), rows: count }).nullable(),
+  summary: z.record(
+    z.string(),
+    z.object({
+      count: count,
+      mean: z.number().nullable(),
+      median: z.number().nullable(),
+      std: z.number().nullable(),
+      min: z.number().nullable(),
+      max: z.number().nullable(),
+      q25: z.number().nullable(),
+      q75: z.number().nullable(),
+      unique: count.optional(),
+      top: z.string().nullable().optional(),
+      freq: count.optional(),
+    }),
+  ),
+  missing: z.record(z.string(), share),
+  rejected: z.record(z.string(), count),
+  timings: z.record(z.string(), z.object({ last: z.number(), p50: z.number(), p95: z.number(), runs: count, trend: z.enum(['slower', 'faster', 'stable']).nullable() })),
+  dependencies: z.union([dependencyHealth, z.object({ status: z.literal('skipped'), packages: z.tuple([]), problems: z.array(z.string()) })]),
+  model: z
+    .object({
+      version: z.string(),
+      ageDays: z.number(),
+      trainingRows: count,
+      f1: z.number().nullable(),
+      score: modelScore.nullable(),
+      lastDrift: driftFlags.extend({ at: z.string() }).nullable(),
+    })
+    .nullable(),
+});
+
+const family = z.enum(['logistic', 'gbdt']);
+const runList = z.object({
+  runs: z.array(
+    z.object({
+      id: count,
+      command: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      status: z.enum(['running', 'ok', 'failed']),
+      outcome: z.string().nullable().describe('What a pipeline run ended as: noop, completed, failed, locked (null for other commands).'),
+      timings: z.record(z.string(), z.number()),
+      error: z.string().nullable(),
+      detail: z
+        .looseObject({
+          reason: z.string().optional(),
+          deployed: z.string().nullable().optional(),
+          retrained: z.boolean().optional(),
+          drift: driftFlags.optional(),
+          featureDrift: z.record(z.string(), z.string()).optional(),
+          datasetHash: z.string().nullable().optional(),
+          ingested: z.looseObject({ rowsAdded: count }).optional(),
+          challenger: z
+            .object({ version: z.string(), f1: z.number(), family: family.optional(), candidates: z.array(z.object({ family, logLoss: z.number(), rocAuc: z.number().nullable() })).optional() })
+            .nullable()
+            .optional()
+            .describe('With model.family "auto": the family that won and each candidate family\'s validation log loss and ROC AUC (null: not computable).'),
+          champion: z.object({ version: z.string(), f1: z.number(), family: family.optional() }).nullable().optional(),
+        })
+        .describe('What the command recorded about itself; every field optional, others may appear.'),
+      timingsUnit: z.enum(['ms', 's']),
+      timingsSeconds: z.record(z.string(), z.number()),
+    }),
+  ),
+});
+
+const scoringView = z.object({
+  version: z.string().nullable().describe('The production model; null while none is deployed.'),
+  score: modelScore.nullable(),
+  scores: z.array(
+    z.object({
+      version: z.string(),
+      kind: z.enum(['test', 'batch', 'holdout', 'adhoc']),
+      dataHash: z.string(),
+      dataPath: z.string(),
+      rows: count,
+      f1: z.number(),
+      metrics: z.record(z.string(), z.unknown()),
+      createdAt: z.string(),
+      measuredOn: z.string(),
+    }),
+  ),
+});
+
 const sessionState = z.object({ readAccess: z.enum(['token', 'open']), signedIn: z.boolean(), via: z.enum(['session', 'bearer']).nullable(), expiresAt: z.string().nullable() });
 
 // Each schema infers its contract type exactly (both ways); `true` fails to type-check otherwise.
@@ -127,13 +308,45 @@ const inferred: [
   Same<z.infer<typeof modelList>, ModelList>,
   Same<z.infer<typeof sessionState>, SessionState>,
   Same<z.infer<typeof predictionResult>, PredictionResult>,
-] = [true, true, true, true, true, true, true, true];
+  Same<z.infer<typeof evaluation>, Evaluation>,
+  Same<z.infer<typeof featureDistribution>, FeatureDistribution>,
+  Same<z.infer<typeof categoryDistribution>, CategoryDistribution>,
+  Same<z.infer<typeof distributions>, Distributions>,
+  Same<z.infer<typeof diagnosis>, Diagnosis>,
+  Same<z.infer<typeof runList>, RunList>,
+  Same<z.infer<typeof scoringView>, ScoringView>,
+  Same<z.infer<typeof dependencyHealth>, DependencyHealth>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inferred;
 
-const schemas = { '/prediction': predictionResult, '/risk': riskList, '/population': populationView, '/importance': importanceView, '/drift': driftLatest, '/models': modelList, '/session': sessionState } as const;
+const schemas = {
+  '/prediction': predictionResult,
+  '/risk': riskList,
+  '/population': populationView,
+  '/importance': importanceView,
+  '/drift': driftLatest,
+  '/models': modelList,
+  '/session': sessionState,
+  '/evaluation': evaluation,
+  '/distributions': distributions,
+  '/diagnostics': diagnosis,
+  '/runs': runList,
+  '/scoring': scoringView,
+  '/dependencies': dependencyHealth,
+} as const;
 
 /** The JSON Schema of a route's 200 JSON answer. Input mode: answers may gain fields (contracts extend), so no additionalProperties: false. */
 export function responseSchema(path: keyof typeof schemas): Record<string, unknown> {
-  const { $schema: _, ...json } = z.toJSONSchema(schemas[path], { io: 'input' }) as Record<string, unknown>;
+  const { $schema: _, ...json } = z.toJSONSchema(schemas[path], {
+    io: 'input',
+    // An empty tuple (diagnostics' skipped dependencies: packages []) comes out as `prefixItems: []`,
+    // which JSON Schema 2020-12 does not allow (at least one item): say "no items" instead.
+    override: ({ jsonSchema }) => {
+      if (Array.isArray(jsonSchema.prefixItems) && jsonSchema.prefixItems.length === 0) {
+        delete jsonSchema.prefixItems;
+        jsonSchema.maxItems = 0;
+      }
+    },
+  }) as Record<string, unknown>;
   return json;
 }

@@ -1,5 +1,5 @@
 import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
-import type { Distributions, Evaluation } from '../../contracts/api.js';
+import type { DependencyHealth, Diagnosis, Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,8 +39,9 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const key = `${fp}|${files.length}:${lastIngestion}|${last?.id ?? '-'}:${last?.status ?? ''}|${model?.version ?? '-'}:${model?.doc.createdAt ?? ''}|${(await store.scores()).length}`;
     const d = await diagnoses.get(key, () => diagnose(ctx, { dependencies: false }));
     // The model's age is the one figure that changes with the clock alone.
-    if (d.model && model && d.model.version === model.version) return { ...d, model: { ...d.model, ageDays: (Date.now() - Date.parse(model.doc.createdAt)) / 86_400_000 } };
-    return d;
+    // The answer is the contract's type (GET /diagnostics; its OpenAPI schema is from response-schemas.ts).
+    const body: Diagnosis = d.model && model && d.model.version === model.version ? { ...d, model: { ...d.model, ageDays: (Date.now() - Date.parse(model.doc.createdAt)) / 86_400_000 } } : d;
+    return body;
   };
   app.get('/diagnostics', diagnosis);
 
@@ -134,7 +135,10 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   });
 
   const deps = dependencyCache(state.dependencyTimeoutMs);
-  app.get('/dependencies', async () => deps());
+  app.get('/dependencies', async () => {
+    const body: DependencyHealth = await deps();
+    return body;
+  });
 
   state.warmers.push(async () => {
     const model = holder.current;

@@ -2,7 +2,7 @@ import { VERSION_ID, artifactsOf, deploy, latestModelScores, listModels, measure
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { ModelList } from '../../contracts/api.js';
+import type { ModelList, ScoringView } from '../../contracts/api.js';
 import { checkBearer } from '../auth.js';
 import { HttpError, userErrorsAs } from '../http-errors.js';
 import type { PluginOptions } from './shared.js';
@@ -28,11 +28,12 @@ const registry: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
   // recorded one, latest first, ad-hoc ones included and marked by their kind.
   app.get('/scoring', async () => {
     const m = holder.current;
-    if (!m) return { version: null, score: null, scores: [] };
+    if (!m) return { version: null, score: null, scores: [] } satisfies ScoringView;
     const records = await store.scores(m.version);
     const scores = records.map((r) => ({ ...r, measuredOn: measuredOn(r) })).reverse();
     // Recorded with the paths the CLI was given: shown workspace-relative (see workspace-path.ts).
-    return { version: m.version, score: workspacePaths(latestModelScores(records).get(m.version) ?? null, config.dir), scores: workspacePaths(scores, config.dir) };
+    const body: ScoringView = { version: m.version, score: workspacePaths(latestModelScores(records).get(m.version) ?? null, config.dir), scores: workspacePaths(scores, config.dir) };
+    return body;
   });
 
   const guard = (req: FastifyRequest, reply: FastifyReply): boolean => {

@@ -1,6 +1,6 @@
 import { commandDetail, showCommandRecord, workspacePaths } from '../../index.js';
 import type { FastifyPluginAsync } from 'fastify';
-import type { DriftLatest } from '../../contracts/api.js';
+import type { DriftLatest, RunList } from '../../contracts/api.js';
 import { badQuery } from '../http-errors.js';
 import { runsQuery } from '../query-schemas.js';
 import type { PluginOptions } from './shared.js';
@@ -12,7 +12,8 @@ const runsAndDrift: FastifyPluginAsync<PluginOptions> = async (app, { state }) =
   app.get('/runs', async (req) => {
     const q = runsQuery.safeParse(req.query);
     if (!q.success) throw badQuery(q.error.issues);
-    return { runs: workspacePaths((await store.commandRecords(q.data.limit ?? 100)).map(showCommandRecord), config.dir) };
+    const body: RunList = { runs: workspacePaths((await store.commandRecords(q.data.limit ?? 100)).map(showCommandRecord), config.dir) };
+    return body;
   });
 
   app.get('/drift', async () => {
