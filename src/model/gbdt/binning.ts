@@ -29,7 +29,16 @@ function midpointPercentile(sorted: Float64Array, q: number): number {
   if (v === lo) return sorted[lo];
   const a = sorted[lo];
   const b = sorted[lo + 1];
-  return b - (b - a) * 0.5;
+  return finiteMidpoint(a, b, b - (b - a) * 0.5);
+}
+
+/**
+ * The midpoint as computed (`m`), unless the sum or difference overflowed (neighbours beyond
+ * ±9e307): then a/2 + b/2, which is the same double wherever the first form is finite. An
+ * infinite threshold would be written to JSON as null and the model document would not load.
+ */
+function finiteMidpoint(a: number, b: number, m: number): number {
+  return Number.isFinite(m) ? m : a * 0.5 + b * 0.5;
 }
 
 /**
@@ -45,7 +54,7 @@ export function numericThresholds(values: Float64Array, maxBins: number): Float6
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
   const out: number[] = [];
   if (distinct <= maxBins) {
-    for (let i = 0; i + 1 < distinct; i++) out.push((sorted[i] + sorted[i + 1]) * 0.5);
+    for (let i = 0; i + 1 < distinct; i++) out.push(finiteMidpoint(sorted[i], sorted[i + 1], (sorted[i] + sorted[i + 1]) * 0.5));
   } else {
     // Percentiles are taken over all values, ties included.
     const all = values.slice().sort();

@@ -53,3 +53,17 @@ test('few distinct values get one bin each; categories map to their code, unseen
   assert.deepEqual(Array.from(binRows([col, cat], fb, rows)), [0, 1, 1, MISSING_BIN, 0, 1, 1, 4, MISSING_BIN, 0]);
   assert.throws(() => fitBins([Float64Array.from([0.5])], [true], Int32Array.from([0]), 255, 0), /category code 0.5/);
 });
+
+test('thresholds between neighbours beyond ±9e307 stay finite (an overflowing midpoint would be written to JSON as null)', () => {
+  const few = Float64Array.from([-1.7e308, 1e308, 1.6e308, 1.7e308]);
+  const many = Float64Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? -1 : 1) * 1.7e308 * (1 - i / 1200));
+  for (const [name, values, bins] of [['distinct midpoints', few, 255], ['percentiles', many, 16]] as const) {
+    const t = numericThresholds(values, bins);
+    assert.ok(t.length > 0, name);
+    for (const v of t) assert.ok(Number.isFinite(v), `${name}: threshold ${v}`);
+    const sorted = values.slice().sort();
+    for (const v of t) assert.ok(v >= sorted[0] && v <= sorted[sorted.length - 1], `${name}: ${v} within the values`);
+  }
+  // Where the plain midpoint is finite the fallback is never taken: same double as before.
+  assert.deepEqual(Array.from(numericThresholds(Float64Array.from([1, 2, 4]), 255)), [1.5, 3]);
+});
