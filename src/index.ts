@@ -90,6 +90,7 @@ export async function runAndNotify(ctx: Context, opts: Parameters<typeof runAndN
 
 // Synchronous building blocks (the server's, mostly; a few commands'), loaded with the entry.
 export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type LoadOptions } from './model/fitted-model.js';
+export { familySummary } from './model/family-summary.js';
 export { loadExplainingModel, loadWorkspaceModel, needsReference } from './model/explaining-model.js';
 export { ReasonWriter, humanise, formatValue, formatShare, type FeatureComparison, type ReasonOptions, type ClientReasons, type Reason } from './model/reasons.js';
 export { listReasons, clientIndex } from './population/list-reasons.js';

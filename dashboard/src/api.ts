@@ -17,6 +17,7 @@ export type {
   Histogram,
   ClassificationMetrics,
   ModelListing,
+  ModelFamilyView,
   ModelScore,
   PopulationInfo,
   PopulationView as Population,

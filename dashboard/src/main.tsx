@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, type DependencyHealth, type Diagnosis, type Distributions, type DriftLatest, type Evaluation, type ModelListing, type Population, type RiskList, type CommandRecord } from './api';
+import { getJson, type DependencyHealth, type Diagnosis, type Distributions, type DriftLatest, type Evaluation, type ModelFamilyView, type ModelListing, type Population, type RiskList, type CommandRecord } from './api';
 import { Overview } from './sections/overview';
+import { FamilySection } from './sections/family';
 import { Quality } from './sections/quality';
 import { RiskSection } from './sections/risk';
 import { DriftSection } from './sections/drift';
@@ -20,6 +21,7 @@ interface State {
   population?: Population;
   risk?: RiskList;
   runs?: { runs: CommandRecord[] };
+  family?: ModelFamilyView;
 }
 
 declare global {
@@ -40,6 +42,7 @@ const NEED_MODEL: Array<[keyof State, string]> = [
   ['distributions', 'distributions'],
   ['population', 'population'],
   ['risk', 'risk'],
+  ['family', 'family'],
 ];
 
 function App() {
@@ -127,6 +130,7 @@ function App() {
           </div>
         )}
         <Overview models={state.models} drift={state.drift} evaluation={state.evaluation} diagnosis={state.diagnosis} population={state.population} distributions={state.distributions} runs={state.runs?.runs} />
+        <FamilySection family={state.family} />
         <RiskSection production={state.models?.production ?? null} population={state.population} initial={state.risk} ece={state.evaluation?.calibration?.ece} />
         <Quality evaluation={state.evaluation} />
         <DriftSection distributions={state.distributions} error={errors.distributions} />

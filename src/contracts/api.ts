@@ -426,6 +426,29 @@ export interface ScoringView {
   scores: RecordedScore[];
 }
 
+/** A candidate family under model.family "auto": its log loss and ROC AUC on the validation rows (null: not computable), and its fitting time. */
+export interface FamilyCandidate {
+  family: 'logistic' | 'gbdt';
+  logLoss: number;
+  rocAuc: number | null;
+  ms: number;
+}
+
+/**
+ * GET /family: which model family is in production and why (issue 16). `chosenBy`: "auto" when
+ * model.family "auto" compared the families (`selection`), "configured" when the config named it.
+ * Trees only (null for logistic): their count, leaves in all and in the largest tree, the
+ * max_leaves setting, and per feature the total gain and split count, largest gain first.
+ */
+export interface ModelFamilyView {
+  version: string;
+  family: 'logistic' | 'gbdt';
+  chosenBy: 'auto' | 'configured';
+  selection: { validationShare: number; validationRows: number; winner: 'logistic' | 'gbdt'; candidates: FamilyCandidate[] } | null;
+  trees: { count: number; leaves: number; maxLeaves: number; maxLeavesSetting: number } | null;
+  importance: Array<{ feature: string; gain: number; splits: number }> | null;
+}
+
 /** GET /runs: one recorded command, with its timings also in seconds. */
 export interface CommandRecord {
   id: number;

@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { CategoryDistribution, DependencyHealth, Diagnosis, Distributions, DriftLatest, Evaluation, FeatureDistribution, ImportanceView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, RunList, ScoringView, SessionState } from '../contracts/api.js';
+import type { CategoryDistribution, DependencyHealth, Diagnosis, Distributions, DriftLatest, Evaluation, FeatureDistribution, ImportanceView, ModelFamilyView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, RunList, ScoringView, SessionState } from '../contracts/api.js';
 
 /**
  * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
@@ -295,6 +295,23 @@ const scoringView = z.object({
   ),
 });
 
+const familyName = z.enum(['logistic', 'gbdt']);
+const modelFamilyView = z.object({
+  version: z.string(),
+  family: familyName,
+  chosenBy: z.enum(['auto', 'configured']).describe('"auto": model.family "auto" compared the families (selection); "configured": the config named the family.'),
+  selection: z
+    .object({
+      validationShare: z.number().describe('Share of each class\'s training rows held out to compare the families.'),
+      validationRows: count,
+      winner: familyName.describe('The family with the lower validation log loss (a tie goes to logistic).'),
+      candidates: z.array(z.object({ family: familyName, logLoss: z.number(), rocAuc: z.number().nullable().describe('null: not computable.'), ms: z.number().describe('Fitting time in ms.') })),
+    })
+    .nullable(),
+  trees: z.object({ count, leaves: count.describe('Leaves in all trees.'), maxLeaves: count.describe('Leaves of the largest tree.'), maxLeavesSetting: count.describe('model.gbdt.max_leaves when trained.') }).nullable().describe('Trees only; null for logistic.'),
+  importance: z.array(z.object({ feature: z.string(), gain: z.number().describe('Total loss reduction of its splits.'), splits: count })).nullable().describe('Trees only, largest gain first; null for logistic.'),
+});
+
 const sessionState = z.object({ readAccess: z.enum(['token', 'open']), signedIn: z.boolean(), via: z.enum(['session', 'bearer']).nullable(), expiresAt: z.string().nullable() });
 
 // Each schema infers its contract type exactly (both ways); `true` fails to type-check otherwise.
@@ -316,7 +333,8 @@ const inferred: [
   Same<z.infer<typeof runList>, RunList>,
   Same<z.infer<typeof scoringView>, ScoringView>,
   Same<z.infer<typeof dependencyHealth>, DependencyHealth>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<z.infer<typeof modelFamilyView>, ModelFamilyView>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inferred;
 
 const schemas = {
@@ -324,6 +342,7 @@ const schemas = {
   '/risk': riskList,
   '/population': populationView,
   '/importance': importanceView,
+  '/family': modelFamilyView,
   '/drift': driftLatest,
   '/models': modelList,
   '/session': sessionState,

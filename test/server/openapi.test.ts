@@ -80,7 +80,7 @@ test('response schemas (from the contract types) name exactly the fields each ro
   type Schema = { type?: string; required?: string[]; properties?: Record<string, Schema>; items?: Schema };
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, { get: { responses: { '200': { content: Record<string, { schema?: Schema }> } } } }> };
   const schemaOf = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema!;
-  for (const path of ['/risk', '/population', '/importance', '/drift', '/models', '/session']) {
+  for (const path of ['/risk', '/population', '/importance', '/family', '/drift', '/models', '/session']) {
     const body = (await (await fetch(`${server.url}${path}`)).json()) as Record<string, unknown>;
     const schema = schemaOf(path);
     assert.equal(schema.type, 'object', path);

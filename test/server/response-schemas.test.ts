@@ -15,7 +15,7 @@ type Schema = Record<string, unknown>;
 type Doc = { paths: Record<string, Record<string, { responses: { '200': { content: Record<string, { schema?: Schema }> } } }>> };
 
 /** The routes whose answers are contract types (src/contracts/api.ts) and must validate. */
-const CONTRACT_ROUTES = ['/evaluation', '/distributions', '/diagnostics', '/runs', '/scoring', '/dependencies', '/risk', '/population', '/importance', '/drift', '/models', '/session'];
+const CONTRACT_ROUTES = ['/evaluation', '/distributions', '/diagnostics', '/runs', '/scoring', '/dependencies', '/risk', '/population', '/importance', '/family', '/drift', '/models', '/session'];
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 const servers: Array<{ name: string; server: Server; ctx: Context }> = [];

@@ -1,4 +1,4 @@
-import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
+import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, familySummary, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
 import type { DependencyHealth, Diagnosis, Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
@@ -113,6 +113,9 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const view: ImportanceView = globalImportance(p, model.fitted);
     return view;
   });
+
+  // Which family is in production and why (issue 16): from the production document, no cache needed.
+  app.get('/family', async () => familySummary(requireModel(holder).doc));
 
   const evaluations = new KeyedCache<Evaluation>(60_000);
   const evaluation = async () => {
