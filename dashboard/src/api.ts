@@ -6,6 +6,8 @@
 // change to a route's JSON fails this build instead of drifting silently.
 export type {
   CategoryDistribution,
+  ClientExplanation,
+  ImportanceView,
   ColumnSummary,
   DependencyHealth,
   Diagnosis,

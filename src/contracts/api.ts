@@ -86,6 +86,31 @@ export interface ClientReasons {
   keeping: Reason | null;
 }
 
+/** One feature of one client against the training rows that stayed (GET /explanation, riskwatch explain). */
+export interface FeatureComparisonView extends Reason {
+  /** The words for the feature (config feature_labels, else the column name made readable). */
+  label: string;
+  /** Stayers' mean (numbers, counts; the client's value present) or the share of stayers with this category / missing; null: not recorded. */
+  stayers: { mean: number | null } | { share: number } | null;
+}
+
+/** GET /explanation?id=: one current client of the call list — its risk, rank and why (the dashboard's client panel). */
+export interface ClientExplanation {
+  version: string;
+  id: string;
+  /** Rank in the call list ordered by probability (1 = highest risk). */
+  rank: number;
+  probability: number;
+  /** The expected log-odds every client starts from: base + Σ contributions = logit(probability). */
+  base: number;
+  contributions: Record<string, number>;
+  /** The top config risk.reasons contributions towards leaving (as GET /risk?explain=N). */
+  reasons: Reason[];
+  keeping: Reason | null;
+  /** Every feature in model order: value, contribution, text, and the stayers' figure. */
+  features: FeatureComparisonView[];
+}
+
 /** POST /prediction: one record's risk; with ?explain=N also why (ClientReasons). */
 export interface PredictionRow {
   id: string;

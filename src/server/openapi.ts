@@ -3,7 +3,7 @@
 import { requestSchema, type Config } from '../index.js';
 import * as z from 'zod';
 import { invocationsBody } from './invocations-schema.js';
-import { predictionQuery, queryParameters, riskQuery, runsQuery } from './query-schemas.js';
+import { explanationQuery, predictionQuery, queryParameters, riskQuery, runsQuery } from './query-schemas.js';
 import { responseSchema } from './response-schemas.js';
 
 /**
@@ -63,6 +63,7 @@ export function openApiDocument(config: Config, features: string[], version: str
     '/family': { get: { summary: 'Which model family is in production and why: chosen by model.family "auto" (each candidate family\'s validation log loss, ROC AUC and fitting time, and the winner) or configured; for trees their count and leaves and each feature\'s total gain and split count, largest gain first.', response: responseSchema('/family') } },
     '/population': { get: { summary: 'The current clients the call list ranks, scored by the production model: risk histogram (20 bins) and how many are above the threshold.', response: responseSchema('/population') } },
     '/importance': { get: { summary: 'Global importance of the production model over the current clients the call list ranks: mean |contribution| (log-odds) per feature, highest first; for a gbdt model also its document\'s total gain per feature (a different measure). Computed once per (production version, population hash).', response: responseSchema('/importance') } },
+    '/explanation': { get: { summary: 'One current client of the call list: its risk, rank (by probability), every feature\'s contribution to the log-odds, its reasons (config risk.reasons) and what keeps it, and each value against the clients who stayed (404: not a current client).', query: explanationQuery, response: responseSchema('/explanation') } },
     '/evaluation': { get: { summary: 'Every model version evaluated on the test data (metrics trend) and the production model\'s ROC and precision-recall curves (at most 200 points each).', response: responseSchema('/evaluation') } },
     '/distributions': { get: { summary: 'Per feature and for the predicted risk: reference vs latest-ingestion histograms (at most 50 bins) and drift figures; category features (categoryFeatures, kind "category"): each category\'s share, reference vs current, categories training never had marked and listed, missing shares, chi-square / Jensen–Shannon figures.', response: responseSchema('/distributions') } },
     '/dependencies': { get: { summary: 'Dependency health (npm outdated and audit), checked at most once an hour.', response: responseSchema('/dependencies') } },

@@ -15,6 +15,9 @@ export const riskQuery = z.object({
   explain: explainParam(),
 });
 
+/** GET /explanation's query: ?id= (a current client of the call list). */
+export const explanationQuery = z.object({ id: z.string('id: expected a client id').min(1, 'id: expected a client id').describe('The client\'s id (config id column).') });
+
 /** POST /prediction's query: ?explain=N. */
 export const predictionQuery = z.object({ explain: explainParam() });
 

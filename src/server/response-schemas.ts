@@ -1,6 +1,6 @@
 // Namespace import, not `import { z }` (see src/util/zod-locale.ts).
 import * as z from 'zod';
-import type { CategoryDistribution, DependencyHealth, Diagnosis, Distributions, DriftLatest, Evaluation, FeatureDistribution, ImportanceView, ModelFamilyView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, RunList, ScoringView, SessionState } from '../contracts/api.js';
+import type { CategoryDistribution, ClientExplanation, DependencyHealth, Diagnosis, Distributions, DriftLatest, Evaluation, FeatureDistribution, ImportanceView, ModelFamilyView, ModelList, PopulationInfo, PopulationView, PredictionResult, RiskList, RunList, ScoringView, SessionState } from '../contracts/api.js';
 
 /**
  * JSON Schemas of route answers for the OpenAPI document, written as zod schemas that must infer
@@ -98,6 +98,26 @@ const importanceView = z.object({
   base: z.number().describe('The model\'s expected log-odds: where every client starts.'),
   features: z.array(z.object({ feature: z.string(), meanAbs: z.number().describe('Mean |contribution| (log-odds) over the clients.') })).describe('Highest first.'),
   gain: z.record(z.string(), z.number()).nullable().describe('gbdt: the model document\'s gbdt.importance.gain (total loss reduction of its splits per feature, training rows); null for logistic. A different measure from meanAbs.'),
+});
+
+const reasonSchema = z.object({
+  feature: z.string(),
+  value: z.union([z.number(), z.string()]).nullable().describe('The client\'s value: a number, a category\'s text, null when missing.'),
+  contribution: z.number().describe('Its contribution to the log-odds (positive: towards leaving).'),
+  text: z.string().describe('In words for a client manager.'),
+});
+const clientExplanation = z.object({
+  version: z.string(),
+  id: z.string(),
+  rank: z.int().positive().describe('Rank in the call list ordered by probability.'),
+  probability: z.number(),
+  base: z.number().describe('Expected log-odds: base + Σ contributions = logit(probability).'),
+  contributions: z.record(z.string(), z.number()),
+  reasons: z.array(reasonSchema).describe('The top config risk.reasons contributions towards leaving, largest first.'),
+  keeping: reasonSchema.nullable().describe('The most negative contribution; null when none is negative.'),
+  features: z
+    .array(reasonSchema.extend({ label: z.string(), stayers: z.union([z.object({ mean: z.number().nullable() }), z.object({ share: z.number() })]).nullable().describe('Stayers\' mean, or the share of stayers with this category / missing; null: not recorded.') }))
+    .describe('Every feature in model order against the training rows that stayed.'),
 });
 
 const flag = z.boolean().nullable();
@@ -321,6 +341,7 @@ const inferred: [
   Same<z.infer<typeof riskList>, RiskList>,
   Same<z.infer<typeof populationView>, PopulationView>,
   Same<z.infer<typeof importanceView>, ImportanceView>,
+  Same<z.infer<typeof clientExplanation>, ClientExplanation>,
   Same<z.infer<typeof driftLatest>, DriftLatest>,
   Same<z.infer<typeof modelList>, ModelList>,
   Same<z.infer<typeof sessionState>, SessionState>,
@@ -334,7 +355,7 @@ const inferred: [
   Same<z.infer<typeof scoringView>, ScoringView>,
   Same<z.infer<typeof dependencyHealth>, DependencyHealth>,
   Same<z.infer<typeof modelFamilyView>, ModelFamilyView>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void inferred;
 
 const schemas = {
@@ -343,6 +364,7 @@ const schemas = {
   '/population': populationView,
   '/importance': importanceView,
   '/family': modelFamilyView,
+  '/explanation': clientExplanation,
   '/drift': driftLatest,
   '/models': modelList,
   '/session': sessionState,

@@ -70,7 +70,7 @@ async function open(viewport: { width: number; height: number }, at = base): Pro
 
 // The demo's clients have three counts and five text categories (simulate's crm profile).
 const CATEGORY_FEATURES = ['industry', 'region', 'plan', 'contract_type', 'payment_method'];
-const EXPECTED_CHARTS = ['population', 'trend', 'confusion', 'roc', 'pr', 'drift-lastmonth_activity', 'drift-lastyear_activity', 'drift-number_of_employees', ...CATEGORY_FEATURES.map((f) => `drift-${f}`), 'drift-predicted risk', 'missing', 'timings'];
+const EXPECTED_CHARTS = ['population', 'trend', 'confusion', 'roc', 'pr', 'drift-lastmonth_activity', 'drift-lastyear_activity', 'drift-number_of_employees', ...CATEGORY_FEATURES.map((f) => `drift-${f}`), 'drift-predicted risk', 'missing', 'timings', 'importance'];
 
 test('the dashboard loads, draws every chart from the API data, offline, with no console errors', async (t) => {
   // The first visit to a server that is up (its start-up cache fill done), as a manager would

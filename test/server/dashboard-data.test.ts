@@ -118,6 +118,25 @@ test('/importance: mean |contribution| per feature over the clients /population 
   assert.equal(imp.gain, fitted.family === 'gbdt' ? (fitted.toDocument() as { gbdt: { importance: { gain: object } } }).gbdt.importance.gain : null);
 });
 
+test('/explanation?id=: one client of the call list — rank, risk, contributions and reasons as /risk?explain gives them, every feature against stayers; 404 / 400', async () => {
+  const r = await get<{ base: number; rows: Array<{ rank: number; id: string; probability: number; contributions: Record<string, number>; reasons: unknown[]; keeping: unknown }> }>(`/risk?top=5&rank=probability&explain=${ctx.config.risk.reasons}`);
+  const row = r.rows[4];
+  const e = await get<{ rank: number; id: string; probability: number; base: number; contributions: Record<string, number>; reasons: unknown[]; keeping: unknown; features: Array<{ feature: string; contribution: number; label: string; stayers: unknown }> }>(`/explanation?id=${encodeURIComponent(row.id)}`);
+  assert.equal(e.rank, 5);
+  assert.equal(e.probability, row.probability);
+  assert.equal(e.base, r.base);
+  assert.deepEqual(e.contributions, row.contributions);
+  assert.deepEqual(e.reasons, row.reasons);
+  assert.deepEqual(e.keeping, row.keeping);
+  assert.deepEqual(e.features.map((f) => f.feature), Object.keys(row.contributions));
+  for (const f of e.features) assert.equal(f.contribution, row.contributions[f.feature]);
+  assert.ok(e.features.every((f) => f.label.length > 0));
+  const missing = await fetch(`${base}/explanation?id=no-such-client`);
+  assert.equal(missing.status, 404);
+  assert.match(((await missing.json()) as { error: { message: string } }).error.message, /no-such-client is not a current client/);
+  assert.equal((await fetch(`${base}/explanation`)).status, 400);
+});
+
 test('/dependencies answers the dependency health shape (registry reachable or not)', async () => {
   const d = await get<{ status: string; packages: Array<{ name: string; current: string | null }>; problems: string[] }>('/dependencies');
   assert.ok(['ok', 'partial', 'unavailable'].includes(d.status));

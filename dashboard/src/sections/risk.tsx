@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadRiskCsv, getJson, type Population, type RiskList, type RiskRank } from '../api';
 import { HistogramChart } from '../charts/histogram-chart';
+import { ClientPanel } from './client-panel';
+import { ImportancePanel } from './importance';
 import { formatAmount, formatExpected, formatRisk, formatShare, int, riskPrecisionNote, riskStep } from '../format';
 
 const MAX_CAPACITY = 10_000;
@@ -20,6 +22,8 @@ export function RiskSection({ production, population, initial, ece }: { producti
   const [error, setError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  // The client whose panel is open (a click on its row; Close or Escape closes it).
+  const [selected, setSelected] = useState<string | null>(null);
   // What is typed in the number box, until Enter or leaving the box commits it. Bound to the
   // input instead of `capacity`: a re-render while typing (a list arriving) would otherwise put
   // the committed value back into the box and lose the keystrokes.
@@ -156,7 +160,7 @@ export function RiskSection({ production, population, initial, ece }: { producti
             </thead>
             <tbody>
               {shown.map((r) => (
-                <tr key={r.rank}>
+                <tr key={r.rank} class={`client-row${selected === r.id ? ' selected' : ''}`} data-testid="risk-row" tabIndex={0} title="why this client? (opens its panel)" onClick={() => setSelected(r.id)} onKeyDown={(e) => e.key === 'Enter' && setSelected(r.id)}>
                   <td class="num">{r.rank}</td>
                   <td>{r.id}</td>
                   <td class="num">
@@ -187,6 +191,8 @@ export function RiskSection({ production, population, initial, ece }: { producti
           />
         )}
       </div>
+      {production && selected && <ClientPanel id={selected} step={step} onClose={() => setSelected(null)} />}
+      <ImportancePanel production={production} />
     </section>
   );
 }

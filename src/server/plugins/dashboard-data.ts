@@ -1,14 +1,14 @@
-import { DATASET_CSV, callListSummary, csvField, diagnose, evaluateVersions, familySummary, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
+import { ranking, DATASET_CSV, callListSummary, clientIndex, listContributions, csvField, diagnose, evaluateVersions, familySummary, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
 import type { DependencyHealth, Diagnosis, Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImportanceView, PopulationView, RiskList, RiskRow } from '../../contracts/api.js';
+import type { ClientExplanation, ImportanceView, PopulationView, RiskList, RiskRow } from '../../contracts/api.js';
 import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
 import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
 import { PopulationCache } from '../population.js';
-import { riskQuery } from '../query-schemas.js';
+import { explanationQuery, riskQuery } from '../query-schemas.js';
 import { explainCount, reasonWriter } from '../reasons.js';
 import { requireModel, type PluginOptions } from './shared.js';
 
@@ -116,6 +116,23 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
 
   // Which family is in production and why (issue 16): from the production document, no cache needed.
   app.get('/family', async () => familySummary(requireModel(holder).doc));
+
+  // One client of the list, explained (the dashboard's client panel): the list's own contributions
+  // (computed once per ranked list), the texts and the comparison with stayers for this client only.
+  app.get('/explanation', async (req) => {
+    const q = explanationQuery.safeParse(req.query);
+    if (!q.success) throw badQuery(q.error.issues);
+    const model = requireModel(holder);
+    const p = await rankedPopulation(model);
+    const i = clientIndex(p, q.data.id);
+    if (i < 0) throw new HttpError(404, `id: ${q.data.id} is not a current client of the call list`);
+    const c = listContributions(p, model.fitted);
+    const writer = reasonWriter(model, config);
+    const { order } = ranking(p, 'probability');
+    const why = writer.explain(c, p, i, Math.min(config.risk.reasons, model.fitted.features.length));
+    const view: ClientExplanation = { version: model.version, id: q.data.id, rank: order.indexOf(i) + 1, probability: p.prob[i], base: c.base, ...why, features: writer.compare(c, p, i) };
+    return view;
+  });
 
   const evaluations = new KeyedCache<Evaluation>(60_000);
   const evaluation = async () => {

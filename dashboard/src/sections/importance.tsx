@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+import { getJson, type ImportanceView } from '../api';
+import { BarChart } from '../charts/bar-chart';
+import { int } from '../format';
+
+/**
+ * Global importance (GET /importance): mean |contribution| per feature over the current clients,
+ * for the production version; a gbdt model's own total gain in a second chart, labelled as the
+ * different measure it is. Fetched again when the production version changes.
+ */
+export function ImportancePanel({ production }: { production: string | null }) {
+  const [imp, setImp] = useState<ImportanceView | undefined>();
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!production) return;
+    const ctl = new AbortController();
+    getJson<ImportanceView>('importance', ctl.signal)
+      .then((v) => (setImp(v), setError(null)))
+      .catch((e: Error) => e.name !== 'AbortError' && setError(e.message));
+    return () => ctl.abort();
+  }, [production]);
+  if (!production) return null;
+  if (error) return <p class="error">{`Importance: ${error}`}</p>;
+  if (!imp) return null;
+  const feats = imp.features.map((f) => f.feature);
+  return (
+    <div class="grid-2 importance" data-testid="importance">
+      <BarChart
+        id="importance"
+        title="What drives the risk: mean |contribution|"
+        subtitle={`${int(imp.clients)} current clients, ${imp.version} · how far each feature moves a client's log-odds on average (associations, not causes)`}
+        categories={feats}
+        series={[{ name: 'mean |contribution|', values: imp.features.map((f) => f.meanAbs), color: '#2563eb' }]}
+        xLabel="mean |contribution| (log-odds)"
+        format={(v) => v.toFixed(2)}
+      />
+      {imp.gain && (
+        <BarChart
+          id="importance-gain"
+          title="Tree importance: total gain"
+          subtitle={`${imp.version}'s own measure (model document): loss reduction of its splits over the training rows — not comparable with the left`}
+          categories={feats}
+          series={[{ name: 'total gain', values: feats.map((f) => imp.gain![f] ?? 0), color: '#d97706' }]}
+          xLabel="total gain (training loss reduction)"
+          format={(v) => v.toFixed(1)}
+        />
+      )}
+    </div>
+  );
+}

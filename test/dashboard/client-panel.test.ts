@@ -1,0 +1,88 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { runDemo } from '../../src/cli/demo.ts';
+import { startServer } from '../../src/server/app.ts';
+import { silentLogger } from '../../src/util/log.ts';
+import type { Context } from '../../src/context.ts';
+import { context, ROOT } from '../helpers/workspace.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+import { tempDir } from '../helpers/temp.ts';
+
+/**
+ * The call list's client panel (issue 17 item 3) in real headless Chromium against a real server
+ * over the demo workspace: a click on a row opens the panel; its reasons are GET /risk?explain's
+ * for that client, its waterfall has a bar for the base, each of the largest contributions, the
+ * rest summed, and the client's total — and the total ends at logit(risk); Close closes it.
+ * Screenshots go to test-artifacts/ (gitignored).
+ */
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+type Server = Awaited<ReturnType<typeof startServer>>;
+let ctx: Context;
+let server: Server;
+let browser: Browser;
+
+before(async () => {
+  const dir = join(tempDir('rw-client-panel-'), 'ws');
+  await runDemo(dir, silentLogger);
+  ctx = await context(join(dir, 'config.json'));
+  server = await startServer(ctx, { host: '127.0.0.1', port: 0, dependencyTimeoutMs: 5000 });
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await ctx?.store.close();
+});
+
+interface Reason { feature: string; text: string; contribution: number }
+interface Row { rank: number; id: string; probability: number; contributions: Record<string, number>; reasons: Reason[]; keeping: Reason | null }
+
+test('dashboard: a click on a client opens its panel — reasons and waterfall as GET /risk?explain says; Close closes it', async () => {
+  await server.warmed;
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  try {
+    await page.goto(`${server.url}/dashboard/`);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20_000 });
+    await page.waitForSelector('[data-testid="risk-row"]', { timeout: 20_000 });
+    assert.equal(await page.locator('[data-testid="client-panel"]').count(), 0, 'no panel before a click');
+    const k = 3; // the third client of the list
+    const row = page.locator('[data-testid="risk-row"]').nth(k - 1);
+    const id = (await row.locator('td').nth(1).textContent())!.trim();
+    await row.click();
+    await page.waitForSelector('[data-testid="waterfall"]', { timeout: 20_000 });
+
+    const features = ctx.config.features.length;
+    const r = (await (await fetch(`${server.url}/risk?top=${k}&explain=${ctx.config.risk.reasons}`)).json()) as { base: number; rows: Row[] };
+    const client = r.rows[k - 1];
+    assert.equal(client.id, id);
+    assert.deepEqual(await page.locator('[data-testid="client-reason"]').allTextContents(), client.reasons.map((x) => x.text));
+    assert.ok(client.reasons.length > 0, 'a high-risk client has reasons');
+    if (client.keeping) assert.ok((await page.locator('[data-testid="client-keeping"]').textContent())!.includes(client.keeping.text));
+    // base, the 5 largest contributions, the rest summed when there is a rest, the client.
+    const shown = Math.min(5, features);
+    const bars = page.locator('[data-testid="waterfall-bar"]');
+    assert.equal(await bars.count(), 1 + shown + (features > shown ? 1 : 0) + 1);
+    const titles = await bars.locator('title').allTextContents();
+    const total = Number(/: (-?[\d.]+) log-odds$/.exec(titles[titles.length - 1])![1]);
+    const logit = Math.log(client.probability / (1 - client.probability));
+    assert.ok(Math.abs(total - logit) < 0.006, `the total bar ${total} is the client's log-odds ${logit}`);
+    const largest = Object.entries(client.contributions).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0];
+    assert.ok(titles[1].endsWith(`${largest[1] >= 0 ? '+' : ''}${largest[1].toFixed(2)} log-odds`), `${titles[1]} vs ${largest}`);
+    assert.equal(await page.locator('[data-testid="client-compare"] tbody tr').count(), features);
+    assert.ok((await page.locator('[data-testid="client-risk"]').textContent())!.includes(`rank ${k}`));
+    await page.screenshot({ path: join(ARTIFACTS, 'client-panel.png') });
+
+    await page.click('[data-testid="client-close"]');
+    await page.waitForSelector('[data-testid="client-panel"]', { state: 'detached', timeout: 5_000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
