@@ -17,6 +17,8 @@ import type { PopulationInfo } from '../population/read-population.js';
 import { callListSummary, clientFeatures, rankedRiskList, highestRisk, type CallListSummary } from '../population/risk-list.js';
 import { globalImportance, type GlobalImportance } from '../population/importance.js';
 import { loadWorkspaceModel } from '../model/explaining-model.js';
+import { ReasonWriter } from '../model/reasons.js';
+import { listReasons } from '../population/list-reasons.js';
 import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
 import { featureHistogram, type Histogram } from './charts/feature-distribution.js';
@@ -42,7 +44,7 @@ export interface ReportData {
   drift: (DriftReport & { histograms: Record<string, Histogram>; categoryShares?: Record<string, CategoryShare[]> }) | null;
   scores: ScorePoint[];
   diagnosis: Diagnosis;
-  topClients: Array<{ rank: number; id: string; probability: number; value: number | null; expectedLoss: number | null; features: Record<string, number | null> }>;
+  topClients: Array<{ rank: number; id: string; probability: number; value: number | null; expectedLoss: number | null; features: Record<string, number | null>; reasons?: string[]; keeping?: string | null }>;
   /** The population the top clients were ranked in (null: nothing to rank yet). */
   population: PopulationInfo | null;
   /** Why there is no population (config `population` could not be read); null otherwise. */
@@ -121,7 +123,12 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
   let importance: GlobalImportance | null = null;
   if (ranked) {
     try {
-      importance = globalImportance(ranked, await loadWorkspaceModel(ctx, doc));
+      const explaining = await loadWorkspaceModel(ctx, doc);
+      importance = globalImportance(ranked, explaining);
+      // The top clients' reasons (config risk.reasons each), the texts GET /risk?explain gives.
+      const writer = new ReasonWriter(explaining.featureSpecs, { labels: config.featureLabels, ...(reference?.stayers && { stayers: reference.stayers }) });
+      const why = listReasons(ranked, explaining, writer, rankBy, topClients.length, Math.min(config.risk.reasons, explaining.features.length));
+      why.rows.forEach((r, k) => Object.assign(topClients[k], { reasons: r.reasons.map((x) => x.text), keeping: r.keeping?.text ?? null }));
     } catch (err) {
       if (!(err instanceof RiskwatchError)) throw err;
       log.warn({ err: err.message }, 'report: no global importance');

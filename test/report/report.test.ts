@@ -49,7 +49,7 @@ before(async () => {
 test('report: the PDF is valid, has the expected pages, and its text is extractable', async () => {
   const pages = await pdfPages(r.pdf);
   // Title, 3 chart pages, history+drift, 2 feature pages (3 features, two a page), data, operations, top clients.
-  assert.deepEqual(r.pages, ['Client attrition risk model — report', 'Classification quality', 'Ranking quality', 'Calibration and lift', 'Model history and drift', 'Feature distributions (1 of 2)', 'Feature distributions (2 of 2)', 'Data summary', 'Operations', 'Highest-risk clients', 'What drives the risk']);
+  assert.deepEqual(r.pages, ['Client attrition risk model — report', 'Classification quality', 'Ranking quality', 'Calibration and lift', 'Model history and drift', 'Feature distributions (1 of 2)', 'Feature distributions (2 of 2)', 'Data summary', 'Operations', 'Highest-risk clients', 'What drives the risk', 'Why these clients']);
   assert.equal(pages.length, r.pages.length);
   r.pages.forEach((title, i) => assert.ok(pages[i].includes(title), `page ${i + 1} shows "${title}"`));
   assert.ok(readFileSync(r.pdf).subarray(0, 5).toString() === '%PDF-');
@@ -156,6 +156,21 @@ test('report: global importance — report.json has mean |contribution| per feat
   const pages = await pdfPages(r.pdf);
   const page = pages[r.pages.indexOf('What drives the risk')];
   assert.ok(page.includes('Global importance: mean |contribution|') && page.includes(`${imp.clients.toLocaleString('en-US')} clients`), page);
+});
+
+test('report: the first 10 clients of the call list with their reasons (report.json top clients\' texts) on the PDF\'s last page', async () => {
+  const summary = JSON.parse(readFileSync(join(r.dir, 'report.json'), 'utf8')) as { topClients: Array<{ rank: number; id: string; reasons: string[]; keeping: string | null }> };
+  const top = summary.topClients.slice(0, 10);
+  assert.equal(top.length, 10);
+  assert.ok(top.every((c) => c.reasons.length > 0 && c.reasons.length <= ctx.config.risk.reasons), 'high-risk clients have reasons');
+  const pages = await pdfPages(r.pdf);
+  const page = pages[r.pages.indexOf('Why these clients')];
+  const squash = (t: string) => t.replace(/\s+/g, '');
+  for (const c of top) {
+    assert.ok(page.includes(`${c.rank}. ${c.id}`), c.id);
+    for (const t of [...c.reasons, ...(c.keeping ? [c.keeping] : [])]) assert.ok(squash(page).includes(squash(t)), `${c.id}: ${t}`);
+  }
+  assert.ok(!page.includes(summary.topClients[10].id), 'the 11th client is not on the page');
 });
 
 test('rankCurves: each point is exact at its threshold (checked by counting), at most 201 points', () => {

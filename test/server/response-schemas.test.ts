@@ -95,6 +95,12 @@ test('real answers of the contract routes validate against their documented sche
       const validate = ajv.compile(exact(doc.paths[path].get.responses['200'].content['application/json'].schema) as Schema);
       assert.ok(validate(body), `${name} ${path}: ${ajv.errorsText(validate.errors)}`);
     }
+    // GET /explanation needs a client: the first of the call list.
+    const first = ((await (await fetch(`${server.url}/risk?top=1`)).json()) as { rows: Array<{ id: string }> }).rows[0].id;
+    const r = await fetch(`${server.url}/explanation?id=${encodeURIComponent(first)}`);
+    assert.equal(r.status, 200, `${name} /explanation`);
+    const validate = ajv.compile(exact(doc.paths['/explanation'].get.responses['200'].content['application/json'].schema) as Schema);
+    assert.ok(validate(await r.json()), `${name} /explanation: ${ajv.errorsText(validate.errors)}`);
   }
   // The answers exercise the shapes: rows in every list, both kinds of distribution entry, an unseen category.
   const get = async (i: number, path: string) => (await (await fetch(`${servers[i].server.url}${path}`)).json()) as unknown;

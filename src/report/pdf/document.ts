@@ -11,6 +11,8 @@ import { drawTable, FONT, FONT_BOLD, type Column } from './table.js';
 
 type Chart = ChartSpec & { svg: string };
 
+/** Clients whose reasons the PDF lists (report.json has the reasons of every top client). */
+const TOP_REASONS = 10;
 const PAGE = { width: 595.28, height: 841.89, margin: 50 };
 const CONTENT = PAGE.width - 2 * PAGE.margin;
 const VERDICT_COLORS: Record<Verdict, string> = { healthy: '#2E7D32', 'drift detected': '#C77700', 'retrained and deployed': '#1565C0' };
@@ -210,6 +212,18 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   if (d.importance) {
     const names = ['importance', ...(d.importance.gain ? ['importance-gain'] : [])];
     chartsPage('What drives the risk', names, `Each feature's contribution to a client's log-odds, exact for ${d.model.version}: the mean of its size over the ${int(d.importance.clients)} clients ranked above. A contribution says what the model associates with leaving in the data, not what causes it.`);
+  }
+  // Why the first clients of the call list: each one's reasons in the words GET /risk?explain gives.
+  const why = d.topClients.slice(0, TOP_REASONS).filter((c) => c.reasons);
+  if (why.length) {
+    y = newPage('Why these clients');
+    y = note(`The ${why.length} first clients of the call list with the largest contributions towards leaving (config risk.reasons per client) and the strongest factor keeping them — what to talk about on the call. Associations the model learned from the data, not causes.`, y);
+    for (const c of why) {
+      doc.font(FONT_BOLD).fontSize(9.5).fillColor('#1A1A1A').text(`${c.rank}. ${c.id} — risk ${formatRisk(c.probability, step)}`, PAGE.margin, y, { width: CONTENT });
+      const lines = [...(c.reasons ?? []).map((t) => `▲ ${t}`), ...(c.keeping ? [`▼ keeping them: ${c.keeping}`] : [])];
+      doc.font(FONT).fontSize(8.5).fillColor('#333333').text(lines.length ? lines.join('\n') : 'no feature pushes the risk above the average client\'s', PAGE.margin + 14, doc.y + 1, { width: CONTENT - 14 });
+      y = doc.y + 7;
+    }
   }
 
   // Contents on the title page, page numbers in every footer.
