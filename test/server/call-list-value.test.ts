@@ -230,12 +230,12 @@ test('the report ranks by config risk.rank_by: the PDF lists the top by expected
   try {
     const all = await risk('top=1000&rank=expected_loss');
     const data = await collectReportData(c, { dependencies: false });
-    assert.deepEqual(data.topClients.map(({ features: _, ...x }) => x), all.rows.slice(0, 20));
+    assert.deepEqual(data.topClients.map(({ features: _, reasons: _r, keeping: _k, ...x }) => x), all.rows.slice(0, 20));
     assert.deepEqual(data.callList, { valueColumn: 'revenue', summary: (await risk('rank=expected_loss')).summary }); // top_k = 10
     const r = await report(c, { out, dependencies: false });
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
     const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(r.pdf)), useSystemFonts: false, isEvalSupported: false }).promise;
-    const page = await doc.getPage(doc.numPages);
+    const page = await doc.getPage(r.pages.indexOf('Highest-risk clients') + 1); // pages after it explain the clients
     const text = (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ').replace(/\s+/g, ' ');
     await doc.destroy();
     assert.ok(text.includes('with the highest expected loss (risk × revenue)'), text);
