@@ -5,8 +5,8 @@ import { int } from '../format';
 
 /**
  * Global importance (GET /importance): mean |contribution| per feature over the current clients,
- * for the production version; a gbdt model's own total gain in a second chart, labelled as the
- * different measure it is. Fetched again when the production version changes.
+ * for the production version. A gbdt model's own total gain (a different measure) is the Model
+ * family card's chart; this one's subtitle points there. Fetched again when the production version changes.
  */
 export function ImportancePanel({ production }: { production: string | null }) {
   const [imp, setImp] = useState<ImportanceView | undefined>();
@@ -28,23 +28,12 @@ export function ImportancePanel({ production }: { production: string | null }) {
       <BarChart
         id="importance"
         title="What drives the risk: mean |contribution|"
-        subtitle={`${int(imp.clients)} current clients, ${imp.version} · how far each feature moves a client's log-odds on average (associations, not causes)`}
+        subtitle={`${int(imp.clients)} current clients, ${imp.version} · how far each feature moves a client's log-odds on average (associations, not causes)${imp.gain ? ' · the trees\' own total gain: the Model family card' : ''}`}
         categories={feats}
         series={[{ name: 'mean |contribution|', values: imp.features.map((f) => f.meanAbs), color: '#2563eb' }]}
         xLabel="mean |contribution| (log-odds)"
         format={(v) => v.toFixed(2)}
       />
-      {imp.gain && (
-        <BarChart
-          id="importance-gain"
-          title="Tree importance: total gain"
-          subtitle={`${imp.version}'s own measure (model document): loss reduction of its splits over the training rows — not comparable with the left`}
-          categories={feats}
-          series={[{ name: 'total gain', values: feats.map((f) => imp.gain![f] ?? 0), color: '#d97706' }]}
-          xLabel="total gain (training loss reduction)"
-          format={(v) => v.toFixed(1)}
-        />
-      )}
     </div>
   );
 }
