@@ -52,6 +52,11 @@ export interface FittedModel {
   /** Predicted to leave when the probability is above this. */
   readonly threshold: number;
   /**
+   * The family's own per-feature importance, when it has one: for trees the loss reduction its
+   * splits brought (total gain) and how many splits use each feature; null for logistic regression.
+   */
+  readonly splitImportance: { readonly gain: Readonly<Record<string, number>>; readonly splits: Readonly<Record<string, number>> } | null;
+  /**
    * P(leave) per row of `data` (FeatureColumns; missing = NaN, which the model imputes or, for a
    * category, scores as the missing category). A category text the model never saw adds nothing
    * (or counts as "(other)" when the model folded categories). `out` (at least `rows` long) is

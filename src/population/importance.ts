@@ -23,7 +23,7 @@ export interface GlobalImportance {
   gain: Record<string, number> | null;
 }
 
-export type ImportanceModel = ExplainingModel & Pick<FittedModel, 'family' | 'toDocument'>;
+export type ImportanceModel = ExplainingModel & Pick<FittedModel, 'family' | 'splitImportance'>;
 
 /**
  * Global importance (issue 17 item 3): mean |contribution| per feature over the ranked list's
@@ -43,11 +43,7 @@ export function globalImportance(list: RankedRiskList, model: ImportanceModel): 
   });
   // Ties (e.g. features the model never uses, all 0) keep the model's feature order.
   features.sort((a, b) => b.meanAbs - a.meanAbs);
-  let gain: Record<string, number> | null = null;
-  if (model.family === 'gbdt') {
-    const doc = model.toDocument();
-    if (doc.format === 'riskwatch.model/2' && doc.family === 'gbdt') gain = { ...doc.gbdt.importance.gain };
-  }
+  const gain = model.splitImportance ? { ...model.splitImportance.gain } : null;
   list.importance = { version: list.version, datasetHash: list.datasetHash, clients: n, base: c.base, features, gain };
   return list.importance;
 }

@@ -99,6 +99,7 @@ export class GbdtFittedModel implements FittedModel {
   readonly features: readonly string[];
   readonly featureSpecs: readonly ModelFeature[];
   readonly threshold: number;
+  readonly splitImportance: FittedModel['splitImportance'];
   private readonly codes: (CategoryCodes | null)[];
   private readonly predictor: GbdtPredictor;
   private readonly trees: GbdtTree[];
@@ -110,6 +111,7 @@ export class GbdtFittedModel implements FittedModel {
     this.features = doc.features.map((f) => f.name);
     this.featureSpecs = doc.features;
     this.threshold = doc.threshold;
+    this.splitImportance = doc.gbdt.importance;
     this.codes = categoryCodes(doc.features);
     for (const cc of this.codes) if (cc && cc.texts.length > 256) throw new DataError(`model ${doc.version}: feature "${cc.name}" has ${cc.texts.length} categories; a tree model holds at most 256`);
     const trees = kernelTrees(doc, this.codes);

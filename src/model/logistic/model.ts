@@ -21,6 +21,7 @@ export class LogisticModel implements FittedModel {
   readonly features: readonly string[];
   readonly featureSpecs: readonly ModelFeature[];
   readonly threshold: number;
+  readonly splitImportance = null;
   private readonly params: LogisticParams;
   private readonly numeric: { coef: Float64Array; medians: Float64Array } | null;
   private background: LogisticBackground | undefined;
