@@ -140,7 +140,8 @@ function crmConfig(): Record<string, unknown> {
     features: [...NUMERIC, ...CATEGORY_COLUMNS],
     feature_types: Object.fromEntries(CATEGORY_COLUMNS.map((k) => [k, 'category'])),
     value_column: REVENUE,
-    model: { standardize: true },
+    // "auto" (issue 16): the demo shows which family wins on its clients and why (dashboard, report).
+    model: { standardize: true, family: 'auto' },
   };
 }
 

@@ -71,6 +71,9 @@ test('demo (npm start) builds a workspace and plays the story through run; a sec
   assert.equal(r.created, true);
   const [initial, ...months] = r.steps;
   assert.equal(initial.run.deployed, 'v1');
+  // model.family "auto": the first run compared both families and says which won and why.
+  assert.deepEqual(initial.run.challenger.candidates.map((c: { family: string }) => c.family).sort(), ['gbdt', 'logistic']);
+  assert.match(initial.run.reason, /v1 is (gradient-boosted trees|logistic regression), chosen by validation log loss/);
   assert.deepEqual(months.map((m: { scenario: string }) => m.scenario), ['none', 'none', 'covariate', 'concept', 'concept', 'none']);
   const none = months.filter((m: { scenario: string }) => m.scenario === 'none');
   assert.ok(none.every((m: { run: { retrained: boolean } }) => !m.run.retrained), 'quiet months keep the model');
@@ -100,6 +103,7 @@ test('demo (npm start) builds a workspace and plays the story through run; a sec
   const cfg = JSON.parse(readFileSync(config, 'utf8'));
   assert.deepEqual(cfg.feature_types, { industry: 'category', region: 'category', plan: 'category', contract_type: 'category', payment_method: 'category' });
   assert.equal(cfg.model.standardize, true);
+  assert.equal(cfg.model.family, 'auto');
   const second = JSON.parse(cli(['demo', '--dir', dir, '--json', '--no-serve']).stdout);
   assert.equal(second.created, false);
   assert.equal(second.steps.length, 1);
