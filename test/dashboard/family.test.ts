@@ -58,7 +58,7 @@ test('the family card names the family, why (both candidates\' validation figure
     assert.equal(await page.textContent('[data-testid="family-trees"]'), `${family!.trees!.count} trees, ${family!.trees!.leaves.toLocaleString('en-US')} leaves in all (largest tree ${family!.trees!.maxLeaves} leaves; max_leaves 31).`);
     // The gain chart: one bar per feature the trees split on, largest first.
     const split = family!.importance!.filter((r) => r.gain > 0);
-    const bars = await page.$$eval('svg.chart[data-chart="importance-gain"] .datum', (els) => els.length);
+    const bars = await page.$$eval('svg.chart[data-chart="family-gain"] .datum', (els) => els.length);
     assert.equal(bars, split.length);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await (await page.$('[data-testid="family-card"]'))!.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-family.png') });

@@ -56,7 +56,7 @@ export function FamilySection({ family }: { family?: ModelFamilyView }) {
       </div>
       {imp.length > 0 && (
         <BarChart
-          id="importance-gain"
+          id="family-gain"
           title="What the trees split on"
           subtitle="Each feature's total gain: the training loss its splits removed (splits in the tooltip)"
           categories={imp.map((r) => r.feature)}
