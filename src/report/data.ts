@@ -18,6 +18,7 @@ import { callListSummary, clientFeatures, rankedRiskList, highestRisk, type Call
 import { globalImportance, type GlobalImportance } from '../population/importance.js';
 import { loadWorkspaceModel } from '../model/explaining-model.js';
 import { ReasonWriter } from '../model/reasons.js';
+import { familySummary } from '../model/family-summary.js';
 import { listReasons } from '../population/list-reasons.js';
 import { workspacePath } from '../util/workspace-path.js';
 import { rankCurves, type RankCurves } from './charts/curves.js';
@@ -26,7 +27,7 @@ import { categoryShares, type CategoryShare } from './charts/category-shares.js'
 import type { ScorePoint } from './charts/score-history.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
 import { commandDetail } from '../store/command-detail.js';
-import type { CommandDetail } from '../contracts/api.js';
+import type { CommandDetail, ModelFamilyView } from '../contracts/api.js';
 
 export type Verdict = 'healthy' | 'drift detected' | 'retrained and deployed';
 
@@ -57,6 +58,8 @@ export interface ReportData {
   callList: { valueColumn: string | null; summary: CallListSummary } | null;
   /** Mean |contribution| per feature over the ranked clients (null: nothing ranked, or the model cannot explain itself). */
   importance: GlobalImportance | null;
+  /** Which family the production model is and why (the dashboard's Model family card: familySummary). */
+  family: ModelFamilyView;
 }
 
 const TOP_CLIENTS = 20;
@@ -164,6 +167,7 @@ export async function collectReportData(ctx: Context, opts: { run?: RunResult; d
     topK: config.topK,
     callList,
     importance,
+    family: familySummary(doc),
   };
 }
 

@@ -58,6 +58,7 @@ export async function renderReportFiles(data: ReportData, dir: string, modelRule
       topClients: data.topClients,
       callList: data.callList,
       importance: data.importance,
+      family: data.family,
       pages: pdf.pages,
     };
     write('report.json', JSON.stringify(summary, null, 2) + '\n', { type: 'json', title: 'report summary' });

@@ -117,7 +117,7 @@ test('a challenger deployed by a run is shown with its holdout score by every vi
     const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(report.pdf)), useSystemFonts: false, isEvalSupported: false }).promise;
     const first_page = (await (await doc.getPage(1)).getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ').replace(/\s+/g, ' ');
     await doc.destroy();
-    assert.ok(first_page.includes(`F1 ${second.challenger.f1.toFixed(4)} on holdout:`), first_page);
+    assert.ok(first_page.includes(`F1 ${second.challenger.f1.toFixed(3)} on holdout:`), first_page); // the dashboard's 3 decimals
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

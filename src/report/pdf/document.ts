@@ -79,6 +79,7 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   doc.font(FONT).fontSize(11).fillColor('#333333');
   const facts: Array<[string, string]> = [
     ['Model in production', `${d.model.version} (trained ${d.model.createdAt.slice(0, 10)} on ${int(d.model.training.rows)} rows)`],
+    ['Model family', familyLine(d.family)],
     ['Report date', `${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ['Latest run', d.run ? `#${d.run.id ?? '–'} at ${(d.run.at ?? '').slice(0, 16).replace('T', ' ')}` : 'no completed run recorded'],
     // The production model's score: the same figure `models`, GET /scoring and the dashboard show,
@@ -207,6 +208,25 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
     { fontSize: 8.5, rowHeight: 16 },
   );
 
+  // Which family won and why (model.family "auto": both candidates' validation figures).
+  const sel = d.family.selection;
+  if (sel) {
+    y = newPage('Model family');
+    y = note(`model.family "auto" fitted both families on the training rows less a stratified validation share of ${formatShare(sel.validationShare, 0)} (${int(sel.validationRows)} rows) and kept the one with the lower validation log loss, refitted on all training rows: ${FAMILY_NAMES[sel.winner]}. The next run's challenger is chosen the same way on that day's data.`, y, 10);
+    y = drawTable(
+      doc,
+      PAGE.margin,
+      y + 4,
+      [{ header: 'Candidate', width: 190 }, { header: 'Validation log loss', width: 110, align: 'right' }, { header: 'Validation ROC AUC', width: 110, align: 'right' }, { header: 'Fit time', width: 80, align: 'right' }],
+      sel.candidates.map((c) => [`${FAMILY_NAMES[c.family]}${c.family === sel.winner ? ' (chosen)' : ''}`, c.logLoss.toFixed(4), formatMetric(c.rocAuc), `${(c.ms / 1000).toFixed(2)} s`]),
+      { fontSize: 9.5, rowHeight: 18 },
+    );
+    if (d.family.trees) {
+      const t = d.family.trees;
+      note(`${int(t.count)} trees, ${int(t.leaves)} leaves in all (largest tree ${int(t.maxLeaves)} leaves; model.gbdt.max_leaves ${int(t.maxLeavesSetting)}). ${d.importance?.gain ? 'What the trees split on most (total gain per feature) is charted on the next page, beside the contributions.' : ''}`, y + 10);
+    }
+  }
+
   // What drives the risk: the model's global importance over the same clients (one chart, and for
   // a gbdt model its own total-gain importance below it, each labelled with its measure).
   if (d.importance) {
@@ -229,11 +249,14 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   // Contents on the title page, page numbers in every footer.
   doc.switchToPage(0);
   let cy = contentsY;
+  // Every page listed above the footer: the lines close up when the report has many pages.
+  const contentsStep = Math.min(15, (PAGE.height - 50 - contentsY) / Math.max(1, pages.length - 1));
+  const contentsSize = Math.min(10, contentsStep - 2);
   pages.forEach((t, i) => {
     if (i === 0) return;
-    doc.font(FONT).fontSize(10).fillColor('#333333').text(t, PAGE.margin, cy, { width: CONTENT - 40, lineBreak: false });
+    doc.font(FONT).fontSize(contentsSize).fillColor('#333333').text(t, PAGE.margin, cy, { width: CONTENT - 40, lineBreak: false });
     doc.text(String(i + 1), PAGE.margin + CONTENT - 40, cy, { width: 40, align: 'right', lineBreak: false });
-    cy += 15;
+    cy += contentsStep;
   });
   for (let i = 0; i < pages.length; i++) {
     doc.switchToPage(i);
@@ -241,6 +264,14 @@ export async function writePdf(d: ReportData, charts: Chart[], _config?: Config)
   }
   doc.end();
   return { bytes: await done, pages };
+}
+
+const FAMILY_NAMES = { logistic: 'logistic regression', gbdt: 'gradient-boosted trees' } as const;
+
+/** The title page's one line on the family: which, and whether model.family "auto" chose it. */
+function familyLine(f: ReportData['family']): string {
+  const how = f.selection ? `chosen by model.family "auto" (validation log loss ${f.selection.candidates.map((c) => `${c.family} ${c.logLoss.toFixed(4)}`).join(', ')})` : `configured (model.family "${f.family}")`;
+  return `${FAMILY_NAMES[f.family]}, ${how}`;
 }
 
 /** Installed versions of the runtime dependencies, when the registry checks were skipped. */

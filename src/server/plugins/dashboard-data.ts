@@ -80,9 +80,11 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
       const num = (v: number | null) => (v === null ? '' : String(v));
       const reasonHeads = Array.from({ length: explain ?? 0 }, (_, k) => `,reason_${k + 1}`).join('');
       const reasonCells = (r: RiskRow) => Array.from({ length: explain ?? 0 }, (_, k) => `,${csvField(neutraliseFormula(r.reasons?.[k]?.text ?? ''))}`).join('');
+      // The value columns only with a value_column: without one the CSV keeps its original columns (a contract).
+      const valued = config.valueColumn !== undefined;
       const lines = [
-        `rank,${csvField(config.id)},probability,value,expected_loss${reasonHeads}`,
-        ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability},${num(r.value)},${num(r.expectedLoss)}${reasonCells(r)}`),
+        `rank,${csvField(config.id)},probability${valued ? ',value,expected_loss' : ''}${reasonHeads}`,
+        ...rows.map((r) => `${r.rank},${csvField(neutraliseFormula(r.id))},${r.probability}${valued ? `,${num(r.value)},${num(r.expectedLoss)}` : ''}${reasonCells(r)}`),
       ];
       return reply
         .type('text/csv; charset=utf-8')
