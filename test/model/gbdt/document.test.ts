@@ -5,7 +5,7 @@ import { fitGbdtDocument, type GbdtTraining } from '../../../src/model/gbdt/docu
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
 import type { GbdtDocument2 } from '../../../src/contracts/model-document.ts';
-import { loadChurn } from './churn-fixture.ts';
+import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
 import { scoreGbdtDocument } from '../../helpers/gbdt-scorer.ts';
 
 /**
@@ -17,26 +17,10 @@ import { scoreGbdtDocument } from '../../helpers/gbdt-scorer.ts';
 const d = loadChurn();
 const catIdx = d.categorical.flatMap((c, j) => (c ? [j] : []));
 const textOf = (j: number, c: number) => `${d.header[j]}-${String.fromCharCode(90 - c)}`; // Z, Y, X… : reverse order
-const levelsOf = (cols: Float64Array[]) =>
-  cols.map((col, j) => {
-    if (!d.categorical[j]) return null;
-    let max = -1;
-    for (const v of col) if (v === v && v > max) max = v;
-    return Array.from({ length: max + 1 }, (_, c) => textOf(j, c));
-  });
+const levelsOf = (cols: Float64Array[]) => churnLevels(d, cols, textOf);
 
 function training(maxCategories = 50, params: GbdtTraining['params'] = { earlyStopping: false, maxIter: 30 }): GbdtTraining {
-  return {
-    features: d.header,
-    types: d.categorical.map((c) => (c ? 'category' : 'number')),
-    rows: d.train.y.length,
-    x: d.train.columns,
-    y: d.train.y,
-    levels: levelsOf(d.train.columns),
-    threshold: 0.5,
-    maxCategories,
-    params,
-  };
+  return churnTraining(d, textOf, maxCategories, params);
 }
 const header = { version: 'v1', createdAt: '2026-12-07T00:00:00.000Z', datasetHash: 'abc', target: 'y', idColumn: 'id' };
 const record = (rows: number) => ({ rows, positives: 1, iterations: 30, ms: 0 });

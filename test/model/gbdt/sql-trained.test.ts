@@ -8,7 +8,7 @@ import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
 import { pgSchema } from '../../helpers/postgres.ts';
-import { loadChurn } from './churn-fixture.ts';
+import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
 
 // A model the product fits (the churn fixture: 14,000 rows, 8 numeric and 5 category features,
 // missing cells; 100 trees of up to 31 leaves, industry and region folded to 6 categories so
@@ -20,24 +20,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const d = loadChurn();
 const text = (j: number, c: number) => `${d.header[j]} ${String.fromCharCode(65 + c)}'s`; // quotes to escape
-const levelsOf = (cols: Float64Array[]) =>
-  cols.map((col, j) => {
-    if (!d.categorical[j]) return null;
-    let max = -1;
-    for (const v of col) if (v === v && v > max) max = v;
-    return Array.from({ length: max + 1 }, (_, c) => text(j, c));
-  });
-const { model: kernel, document } = fitGbdtDocument({
-  features: d.header,
-  types: d.categorical.map((c) => (c ? 'category' : 'number')),
-  rows: d.train.y.length,
-  x: d.train.columns,
-  y: d.train.y,
-  levels: levelsOf(d.train.columns),
-  threshold: 0.5,
-  maxCategories: 6,
-  params: { earlyStopping: false, maxIter: 100 },
-});
+const levelsOf = (cols: Float64Array[]) => churnLevels(d, cols, text);
+const { model: kernel, document } = fitGbdtDocument(churnTraining(d, text, 6, { earlyStopping: false, maxIter: 100 }));
 const json = JSON.stringify(document({ version: 'v7', createdAt: '2026-12-07T00:00:00.000Z', datasetHash: 'x', target: 'y', idColumn: 'client' }, { rows: d.train.y.length, positives: 0, iterations: 100, ms: 0 }));
 const model = loadModel(parseModelDocument(JSON.parse(json), 'model.json'));
 

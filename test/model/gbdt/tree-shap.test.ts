@@ -7,7 +7,7 @@ import { Random } from '../../../src/util/random.ts';
 import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
-import { loadChurn } from './churn-fixture.ts';
+import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
 import { additivityGap } from '../../helpers/additivity.ts';
 
 // TreeSHAP against its definition: the exact Shapley values of the path-dependent value function
@@ -147,24 +147,9 @@ test('a trained gbdt model explains every held-out row: base + Σ contributions 
   const d = loadChurn();
   // Dictionaries whose codes are not the model's (texts in reverse order), as in document.test.ts.
   const textOf = (j: number, c: number) => `${d.header[j]}-${String.fromCharCode(90 - c)}`;
-  const levelsOf = (cols: Float64Array[]) =>
-    cols.map((col, j) => {
-      if (!d.categorical[j]) return null;
-      let max = -1;
-      for (const v of col) if (v === v && v > max) max = v;
-      return Array.from({ length: max + 1 }, (_, c) => textOf(j, c));
-    });
-  const { document } = fitGbdtDocument({
-    features: d.header,
-    types: d.categorical.map((c) => (c ? 'category' : 'number')),
-    rows: d.train.y.length,
-    x: d.train.columns,
-    y: d.train.y,
-    levels: levelsOf(d.train.columns),
-    threshold: 0.5,
-    maxCategories: 50,
-    params: { earlyStopping: false, maxIter: 30 },
-  });
+  const levelsOf = (cols: Float64Array[]) => churnLevels(d, cols, textOf);
+  const { document } = fitGbdtDocument(churnTraining(d, textOf, 50, { earlyStopping: false, maxIter: 30 }));
+
   const doc = document({ version: 'v1', createdAt: 't', datasetHash: 'h', target: 'y', idColumn: 'id' }, { rows: d.train.y.length, positives: 1, iterations: 30, ms: 0 });
   const model = loadModel(parseModelDocument(JSON.parse(JSON.stringify(doc)), 'model.json'));
   const data = { x: d.test.columns, rows: d.test.y.length, levels: levelsOf(d.test.columns) };
