@@ -210,8 +210,16 @@ export interface ImportanceView {
   clients: number;
   /** The model's expected log-odds, where every client starts. */
   base: number;
+  /**
+   * Per feature, highest first: the mean over the current clients of |contribution| (log-odds) —
+   * how far, on average, the feature moves a client's log-odds away from the base, either way.
+   */
   features: Array<{ feature: string; meanAbs: number }>;
-  /** gbdt: gbdt.importance.gain of the model document (total loss reduction per feature); null for logistic. */
+  /**
+   * gbdt: the model document's gbdt.importance.gain (the total loss reduction of the splits on each
+   * feature, over the training rows); null for logistic. A different measure on a different scale:
+   * shown beside meanAbs, never mixed with it.
+   */
   gain: Record<string, number> | null;
 }
 

@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { readTable } from '../data/read-table.js';
 import { loadModel } from './fitted-model.js';
 import { dirname, resolve } from 'node:path';
-import type { Reason } from '../contracts/api.js';
+import type { PredictionRow } from '../contracts/api.js';
 import { csvField } from '../data/csv-field.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
@@ -16,15 +16,8 @@ import { ReasonWriter } from './reasons.js';
 import { openPredictionsWriter, startPredictionsThread, type PredictionsWriter } from './predictions-writer.js';
 import { resolveModel } from './resolve.js';
 
-export interface Prediction {
-  id: string;
-  probability: number;
-  prediction: 0 | 1;
-  /** With --explain: every feature's contribution, the top N reasons, what keeps the client (ClientReasons). */
-  contributions?: Record<string, number>;
-  reasons?: Reason[];
-  keeping?: Reason | null;
-}
+/** One row's prediction: the API's PredictionRow (POST /prediction and `predict --json` give the same shape). */
+export type Prediction = PredictionRow;
 
 export interface PredictResult {
   version: string;

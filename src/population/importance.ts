@@ -1,27 +1,9 @@
+import type { ImportanceView } from '../contracts/api.js';
 import type { FittedModel } from '../model/fitted-model.js';
 import { listContributions, type ExplainingModel, type RankedRiskList } from './risk-list.js';
 
-/** How much each feature moves the risk of the current clients, by one model version. */
-export interface GlobalImportance {
-  version: string;
-  /** sha256 of the data ranked (RankedRiskList.datasetHash). */
-  datasetHash: string;
-  /** Clients averaged over. */
-  clients: number;
-  /** The model's expected log-odds (Contributions.base). */
-  base: number;
-  /**
-   * Per feature, highest first: the mean over the current clients of |contribution| (log-odds) —
-   * how far, on average, the feature moves a client's log-odds away from the base, either way.
-   */
-  features: Array<{ feature: string; meanAbs: number }>;
-  /**
-   * A gbdt model's own importance from its document (gbdt.importance.gain: the total loss
-   * reduction of the splits on each feature, over the training rows); null for a logistic model.
-   * A different measure on a different scale: shown beside meanAbs, never mixed with it.
-   */
-  gain: Record<string, number> | null;
-}
+/** How much each feature moves the risk of the current clients, by one model version: what GET /importance serves. */
+export type GlobalImportance = ImportanceView;
 
 export type ImportanceModel = ExplainingModel & Pick<FittedModel, 'family' | 'splitImportance'>;
 
