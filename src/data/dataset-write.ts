@@ -1,0 +1,234 @@
+import { createHash, type Hash } from 'node:crypto';
+import { join } from 'node:path';
+import { AtomicFileWriter } from '../util/atomic.js';
+import { csvField } from './csv-field.js';
+import { countMissing, type Dataset } from './dataset.js';
+import { formatRowsInto, maxRowBytes, type FormattedRows } from './csv-rows.js';
+import { PENDING_HASH, encodeSegmentHeader, writeSegment } from './dataset-bin.js';
+import { hashRows } from './row-hash.js';
+import { removeSegments, type DatasetOnDisk } from './dataset-on-disk.js';
+import { DATASET_BIN, DATASET_CSV } from './dataset-layout.js';
+
+/** Writing the combined dataset: from scratch (writeDataset) or by appending (appendDataset). See dataset-files.ts. */
+
+export interface DatasetColumns {
+  id: string;
+  target: string;
+}
+
+/**
+ * Fills large buffers by hand and flushes them to an AtomicFileWriter: the dataset writer's hot
+ * path, which would otherwise build millions of short-lived strings (one per line).
+ */
+class BufferedOut {
+  buf: Buffer;
+  off = 0;
+  /** The previous buffer, being written while this one fills (double buffering hides the I/O). */
+  private inflight: Promise<void> | null = null;
+  private inflightBuf: Buffer | null = null;
+  constructor(
+    private readonly sink: AtomicFileWriter,
+    private readonly hash: ReturnType<typeof createHash> | null,
+    // Two of these, reused in turn; 2 MiB keeps every flush at or over AtomicFileWriter's 1 MiB
+    // write-through size (smaller parts are copied there) while touching less fresh memory.
+    private readonly size = 2 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  /** Make sure `n` more bytes fit. */
+  async room(n: number): Promise<void> {
+    if (this.off + n <= this.buf.length) return;
+    await this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+  /** Hand the filled part to the writer and continue in the other buffer. */
+  async flush(): Promise<void> {
+    if (this.off === 0) return;
+    const part = this.buf.subarray(0, this.off);
+    this.hash?.update(part);
+    await this.drain();
+    const free = this.inflightBuf;
+    this.inflightBuf = this.buf;
+    this.inflight = this.sink.write(part);
+    // Mark it handled now; the error still surfaces at the next drain(), which awaits it.
+    this.inflight.catch(() => {});
+    this.buf = free && free.length >= this.size ? free : Buffer.allocUnsafe(this.size);
+    this.off = 0;
+  }
+  /** Start the writer's syncSoon once the write in flight is done (what was handed over so far goes to disk). */
+  syncSoon(): void {
+    this.sink.syncSoon();
+  }
+  /** Wait for the write in flight (before commit). */
+  async drain(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    this.inflight = null;
+  }
+  str(s: string): void {
+    this.off += this.buf.utf8Write(s, this.off);
+  }
+}
+
+/** Format rows from `start` into `out` until its buffer is nearly full; returns the next row. */
+function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
+  const r = formatRowsInto(ds, start, ds.rows, out.buf, out.off);
+  out.off = r.off;
+  return r.row;
+}
+
+/** Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash. */
+export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted, missing?: Record<string, number>): Promise<{ hash: string; csvPath: string; binPath: string }> {
+  const csvPath = join(dir, DATASET_CSV);
+  const binPath = join(dir, DATASET_BIN);
+  const hashes = rowHashes ?? hashRows(ds);
+  const csv = await AtomicFileWriter.open(csvPath);
+  const bin = await AtomicFileWriter.open(binPath);
+  try {
+    const hash = createHash('sha256');
+    const out = new BufferedOut(csv, hash);
+    const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
+    await out.room(Buffer.byteLength(header));
+    out.str(header);
+    const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: missing ?? countMissing(ds) };
+    const digest = await writeBoth(out, hash, writeRows(ds, out, pre), bin, ds, hashes, head);
+
+    // The .bin first: the .csv's rename is the commit point (see the note at the top).
+    await Promise.all([bin.sync(), csv.sync()]);
+    await bin.publish();
+    await csv.publish();
+    removeSegments(dir, 1);
+    return { hash: digest, csvPath, binPath };
+  } catch (err) {
+    await csv.abort();
+    await bin.abort();
+    throw err;
+  }
+}
+
+/**
+ * The .bin segment written while the CSV rows are (`csvRows`, already started): the segment's
+ * writes go to the thread pool while this thread formats CSV lines, instead of one after the
+ * other. Its header names the CSV's hash, known only at the end: it is written with a
+ * placeholder of the same length and filled in once the CSV is done. Returns the CSV's hash.
+ */
+async function writeBoth(
+  out: BufferedOut,
+  hash: Hash,
+  csvRows: Promise<void>,
+  bin: AtomicFileWriter,
+  ds: Dataset,
+  rowHashes: Uint32Array,
+  head: Parameters<typeof writeSegment>[3],
+): Promise<string> {
+  const segment = writeSegment((part, position) => bin.writeAt(part, position), ds, rowHashes, head).then((h) => {
+    // Its sections are written: to disk with them while the CSV is still being formatted; the
+    // commit's fsync then has only the header left.
+    bin.syncSoon();
+    return h;
+  });
+  segment.catch(() => {}); // awaited below; never an unhandled rejection if the CSV fails first
+  await csvRows;
+  const digest = hash.digest('hex');
+  const written = await segment;
+  const final = encodeSegmentHeader({ ...written, hash: digest });
+  if (final.length !== encodeSegmentHeader(written).length) throw new Error('segment header changed length'); // cannot happen: same-length hash
+  await bin.writeAt(final, 0);
+  return digest;
+}
+
+/**
+ * Lines already formatted (FormattedRows, see csv-rows.ts) for the rows of a dataset before its
+ * duplicates were dropped: `parts` cover those rows in order, `dropped` marks the ones not kept.
+ */
+export interface Preformatted {
+  parts: FormattedRows[];
+  dropped: Uint8Array;
+}
+
+/** Format every row of `ds` into `out` (or copy their preformatted lines), flushing as the buffer fills. */
+async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted): Promise<void> {
+  if (pre && keptRows(pre) === ds.rows) return copyLines(pre, out);
+  let synced = false;
+  for (let i = 0; i < ds.rows; ) {
+    i = formatRows(ds, i, out);
+    if (!synced && i >= ds.rows / 2 && ds.rows >= 100_000) {
+      // Half-way through a large file: its first half to disk now, beside the formatting of the
+      // second, so the commit's fsync has half as much left.
+      synced = true;
+      out.syncSoon();
+    }
+    // The buffer is full (or one row is larger than it): flush, growing it if needed.
+    if (i < ds.rows) await out.room(maxRowBytes(ds, i) + ds.ids.lens[i] * 4);
+  }
+  await out.flush();
+  await out.drain();
+}
+
+function keptRows(pre: Preformatted): number {
+  let n = 0;
+  for (const p of pre.parts) n += p.ends.length;
+  if (n !== pre.dropped.length) return -1;
+  let kept = n;
+  for (let i = 0; i < n; i++) kept -= pre.dropped[i];
+  return kept;
+}
+
+/** The kept rows' lines, copied a run of consecutive kept rows at a time. */
+async function copyLines(pre: Preformatted, out: BufferedOut): Promise<void> {
+  let r = 0;
+  for (const { bytes, ends } of pre.parts) {
+    const rows = ends.length;
+    for (let k = 0; k < rows; ) {
+      if (pre.dropped[r + k]) {
+        k++;
+        continue;
+      }
+      let from = k === 0 ? 0 : ends[k - 1];
+      let e = k + 1;
+      while (e < rows && !pre.dropped[r + e]) e++;
+      const to = ends[e - 1];
+      while (from < to) {
+        if (out.off === out.buf.length) await out.flush();
+        const n = Math.min(to - from, out.buf.length - out.off);
+        bytes.copy(out.buf, out.off, from, from + n);
+        out.off += n;
+        from += n;
+      }
+      k = e;
+    }
+    r += rows;
+  }
+  await out.flush();
+  await out.drain();
+}
+
+
+/**
+ * Append `added` (rows not yet in the dataset, already deduplicated) to the dataset on disk:
+ * finaldata.csv gains the rows (copied to a temp file in the kernel, rows appended, hash
+ * continued from the state left by reading it), and a new .bin segment holds them.
+ */
+export async function appendDataset(dir: string, base: DatasetOnDisk, added: Dataset, addedHashes: Uint32Array, cols: DatasetColumns, pre?: Preformatted, missing?: Record<string, number>): Promise<{ hash: string; csvPath: string }> {
+  if (!base.segments || !base.copy) throw new Error('appendDataset needs the dataset\'s .bin chain and its copy');
+  const csvPath = join(dir, DATASET_CSV);
+  const segPath = join(dir, `${DATASET_BIN}.${base.segments.length}`);
+  const csv = base.copy;
+  const seg = await AtomicFileWriter.open(segPath);
+  try {
+    const hash = base.hashState.copy();
+    const out = new BufferedOut(csv, hash);
+    const head = { hash: PENDING_HASH, prev: base.hash, id: cols.id, target: cols.target, missing: missing ?? countMissing(added) };
+    const digest = await writeBoth(out, hash, writeRows(added, out, pre), seg, added, addedHashes, head);
+    await Promise.all([seg.sync(), csv.sync()]);
+    await seg.publish();
+    await csv.publish();
+    // A stale segment from an earlier crash may sit past this one; it no longer chains, but
+    // remove it so the folder shows only what the dataset is made of.
+    removeSegments(dir, base.segments.length + 1);
+    return { hash: digest, csvPath };
+  } catch (err) {
+    await csv.abort();
+    await seg.abort();
+    throw err;
+  }
+}
