@@ -37,7 +37,10 @@ export interface SqlCells {
    * the same way), what a table loaded from CSV holds. The emptiness test reads the value as text, so
    * it works on a text column and a numeric one alike (in PostgreSQL NULLIF(numeric, '') would
    * fail to parse ''); the value itself is cast straight to double, so numeric columns keep their
-   * exact conversion. CASE evaluates the cast only for a non-empty value.
+   * exact conversion. CASE evaluates the cast only for a non-empty value. PostgreSQL: a NaN
+   * (double precision and numeric columns hold it, and 'NaN' as text casts to it) is missing too —
+   * predict has no other reading of NaN, and PostgreSQL orders NaN above every number and makes
+   * any arithmetic with it NaN. SQLite has no NaN (it stores NULL), so its SQL stays as it was.
    */
   value(column: string): string;
   /** A category feature's cell as trimmed text, as trim() trims it ('' when empty or blank, NULL when NULL). */
@@ -50,6 +53,8 @@ export function sqlCells(dialect: SqlDialect): SqlCells {
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const qualified = (name: string) => name.split('.').map(q).join('.');
   const trim = dialect === 'postgres' ? (x: string) => `BTRIM(${x}, ${POSTGRES_WHITE_SPACE})` : (x: string) => `TRIM(${x}, ${SQLITE_WHITE_SPACE})`;
+  // NULLIF evaluates its first argument once; PostgreSQL's NaN = NaN is true (unlike IEEE).
+  const notNaN = dialect === 'postgres' ? (x: string) => `NULLIF(${x}, CAST('NaN' AS DOUBLE PRECISION))` : (x: string) => x;
   return {
     q,
     qualified,
@@ -58,7 +63,7 @@ export function sqlCells(dialect: SqlDialect): SqlCells {
       if (!Number.isFinite(v)) throw new Error(`${what} is not finite (${v})`);
       return `CAST(${String(v)} AS DOUBLE PRECISION)`;
     },
-    value: (f) => `CASE WHEN ${trim(`CAST(${q(f)} AS TEXT)`)} = '' THEN NULL ELSE CAST(${q(f)} AS DOUBLE PRECISION) END`,
+    value: (f) => `CASE WHEN ${trim(`CAST(${q(f)} AS TEXT)`)} = '' THEN NULL ELSE ${notNaN(`CAST(${q(f)} AS DOUBLE PRECISION)`)} END`,
     text: (f) => trim(`CAST(${q(f)} AS TEXT)`),
     createView: (view, body) =>
       dialect === 'postgres' ? `CREATE OR REPLACE VIEW ${qualified(view)} AS\n${body};` : `DROP VIEW IF EXISTS ${qualified(view)};\nCREATE VIEW ${qualified(view)} AS\n${body};`,

@@ -94,3 +94,29 @@ test('postgres: the exported view over typed columns scores as predict to 1e-9',
     await pg.drop();
   }
 });
+
+// PostgreSQL's double precision and numeric hold NaN (SQLite cannot: it stores NULL). A NaN is a
+// missing value for the model, as predict reads a missing cell: the node's missingLeft way, not the
+// right side PostgreSQL's ordering (NaN above every number) would send it.
+test("postgres: 'NaN' in double precision and numeric columns is missing, as predict's empty cell, to 1e-9", async (t) => {
+  const pg = await pgSchema('rw_export_gbdt_nan');
+  try {
+    const table = `${pg.schema}.clients`;
+    await pg.client.query(`CREATE TABLE ${table} (id text, tenure numeric, logins integer, seats bigint, fee double precision, plan text, contract text, region varchar(20))`);
+    const typed = cells.map((c) => c.map((v, j) => (v === '' ? (j === 1 || j === 4 ? Number.NaN : null) : j >= 1 && j <= 4 ? Number(v) : v)));
+    assert.ok(typed.some((r) => Number.isNaN(r[4])), 'some fee is NaN');
+    const values = typed.map((_, i) => `(${header.map((_, k) => `$${i * header.length + k + 1}`).join(', ')})`);
+    await pg.client.query(`INSERT INTO ${table} VALUES ${values.join(', ')}`, typed.flat());
+    const nan = await pg.client.query(`SELECT count(*)::int AS n FROM ${table} WHERE fee = 'NaN'::double precision`);
+    assert.ok(nan.rows[0].n > 0, 'the table holds NaN');
+    await pg.client.query(`SET search_path = ${pg.schema}`);
+    const out = exportSql('postgres', table);
+    await pg.client.query(out.sql);
+    const view = compare((await pg.client.query('SELECT * FROM riskwatch_scores')).rows);
+    const viaExpression = (await pg.client.query(`SELECT id, ${out.expression} AS probability FROM ${table}`)).rows as Array<{ id: string; probability: number }>;
+    for (const g of viaExpression) assert.ok(Math.abs(g.probability - expected.get(g.id)!.probability) <= 1e-9, g.id);
+    t.diagnostic(`largest difference ${view}`);
+  } finally {
+    await pg.drop();
+  }
+});

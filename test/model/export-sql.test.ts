@@ -130,6 +130,23 @@ describe('export --format sql scores as predict does', () => {
     }
   });
 
+  // PostgreSQL's double precision and numeric hold NaN (SQLite cannot: it stores NULL): missing,
+  // → the median, as predict reads an empty cell — not a NaN probability.
+  test("postgres: 'NaN' in double precision and numeric columns is missing (→ the median), to 1e-9", async (tc) => {
+    const pg = await pgSchema('rw_export_nan');
+    try {
+      const n = `${pg.schema}.typed`;
+      await pg.client.query(`CREATE TABLE ${n} (corporation text, lastmonth_activity numeric, lastyear_activity double precision, number_of_employees double precision, exited smallint)`);
+      for (const r of ROWS) await pg.client.query(`INSERT INTO ${n} VALUES ($1, $2, $3, $4, $5)`, r.map((v) => (v === null ? Number.NaN : v)));
+      assert.equal((await pg.client.query(`SELECT count(*)::int AS n FROM ${n} WHERE lastyear_activity = 'NaN'::double precision`)).rows[0].n, ROWS.filter((r) => r[2] === null).length);
+      await pg.client.query(`SET search_path = ${pg.schema}`);
+      await pg.client.query(exportSql('postgres', n).sql);
+      tc.diagnostic(`largest difference from predict ${compare((await pg.client.query('SELECT corporation, probability, prediction FROM riskwatch_scores')).rows)}`);
+    } finally {
+      await pg.drop();
+    }
+  });
+
   // Blank is what String.prototype.trim empties (src/data/csv/cells.ts isBlank): predict reads a
   // quoted cell of CR/LF, VT, FF, a no-break space, an ideographic space, a BOM… as missing; the
   // view must too (it used to trim only spaces and tabs: SQLite cast '\r' to 0, PostgreSQL refused

@@ -32,7 +32,7 @@ const FALSE = '1 = 0';
  *
  * A condition must be true exactly when the row goes that way (a NULL counts as false in WHEN
  * and in AND). Cells are read as the logistic export reads them (sql-cells.ts: NULL or blank is
- * missing, numbers cast to double, categories trimmed text). A number goes left when value ≤
+ * missing — on PostgreSQL a NaN too —, numbers cast to double, categories trimmed text). A number goes left when value ≤
  * threshold (a NaN threshold: never, as in JavaScript — PostgreSQL would order NaN above every
  * number); a category goes left when its text is in the node's `categories`. A text not among
  * the feature's `categories` counts as "(other)" when the model has it (categories folded in
@@ -169,6 +169,6 @@ export function gbdtSql(doc: GbdtDocument2, opts: SqlOptions): SqlExport {
     `) AS riskwatch_scored`,
   ].join('\n');
   const list = features.map((f) => (f.type === 'category' ? `${f.name}: category` : f.name)).join(', ');
-  const header = `-- riskwatch model ${doc.version} (gbdt, ${trees.length} trees over ${list}; a missing value (NULL, '' or blank) goes each split's learned way, a category not seen in training "(other)"'s way or else the missing way), ${dialect}`.replace(/[\r\n]+/g, ' ');
+  const header = `-- riskwatch model ${doc.version} (gbdt, ${trees.length} trees over ${list}; a missing value (NULL, '' or blank${dialect === 'postgres' ? ', NaN' : ''}) goes each split's learned way, a category not seen in training "(other)"'s way or else the missing way), ${dialect}`.replace(/[\r\n]+/g, ' ');
   return { version: doc.version, dialect, table, view, expression, sql: `${header}\n${cells.createView(view, body)}\n` };
 }

@@ -6,7 +6,7 @@ import { sqlCells } from '../sql-cells.js';
 /**
  * The model as SQL, so a warehouse computes its rows' risk where they live. Same arithmetic as
  * predictProba: z = intercept + Σ wⱼ·xⱼ (left to right, in double precision), a missing xⱼ
- * (NULL, or an empty or blank cell) replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
+ * (NULL, an empty or blank cell, on PostgreSQL a NaN) replaced by the training median (COALESCE), p = 1 / (1 + exp(−z)). Coefficients are written in
  * JavaScript's shortest round-trip form, which both databases parse back to the same double.
  * exp() is only ever given a non-positive argument, clamped at −700, so it neither overflows
  * (PostgreSQL raises an error on overflow and underflow) nor loses the sign's precision:
@@ -54,8 +54,9 @@ export function logisticSql(doc: ModelDocument, params: LogisticParams, opts: Sq
     `) AS riskwatch_scored`,
   ].join('\n');
   const names = params.terms.map((t) => t.name);
+  const nan = dialect === 'postgres' ? ', NaN' : '';
   const header = params.terms.every((t) => t.kind === 'numeric') && !params.standardized
-    ? `-- riskwatch model ${doc.version} (${names.join(', ')}; missing values (NULL, '' or blank) → training medians), ${dialect}`
-    : `-- riskwatch model ${doc.version} (${params.terms.map((t) => (t.kind === 'category' ? `${t.name}: category` : t.name)).join(', ')}; missing numbers (NULL, '' or blank) → training medians${params.standardized ? ', then standardized' : ''}; a missing category is a category of its own), ${dialect}`;
+    ? `-- riskwatch model ${doc.version} (${names.join(', ')}; missing values (NULL, '' or blank${nan}) → training medians), ${dialect}`
+    : `-- riskwatch model ${doc.version} (${params.terms.map((t) => (t.kind === 'category' ? `${t.name}: category` : t.name)).join(', ')}; missing numbers (NULL, '' or blank${nan}) → training medians${params.standardized ? ', then standardized' : ''}; a missing category is a category of its own), ${dialect}`;
   return { version: doc.version, dialect, table, view, expression, sql: `${header}\n${createView(view, body)}\n` };
 }
