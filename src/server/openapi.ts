@@ -100,7 +100,7 @@ export function openApiDocument(config: Config, features: string[], version: str
         ...(op.body || op.csv ? { requestBody: { required: true, content } } : {}),
         // Changing routes: the admin token. Others: the document-wide read security, when configured.
         ...(op.auth ? { security: [{ bearer: [] }] } : op.public && config.api.read_token_env ? { security: [] } : {}),
-        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, { schema: answerSchema(t, op.response) }])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]})' } },
+        responses: { '200': { description: 'OK', content: Object.fromEntries((op.produces ?? ['application/json']).map((t) => [t, { schema: answerSchema(t, op.response) }])) }, default: { description: 'Error: {error:{message}} (validation: {errors:[...]}); 503 with Retry-After while another process holds a write on the store' } },
       };
     }
   }

@@ -2,7 +2,7 @@ import { RiskwatchError } from '../../index.js';
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { allowedMethods } from '../allowed-methods.js';
-import { errorBody, HttpError, redactPaths } from '../http-errors.js';
+import { errorBody, HttpError, redactPaths, storeBusy, STORE_BUSY_RETRY_AFTER_S } from '../http-errors.js';
 import { parseJsonBody } from '../json-body.js';
 import { loggedUrl } from '../security.js';
 import type { PluginOptions } from './shared.js';
@@ -44,7 +44,14 @@ const httpBasics: FastifyPluginCallback<PluginOptions> = (app, { state }, done) 
     let message = err.message;
     if (err instanceof RiskwatchError && !(err instanceof HttpError)) status = 500;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `request body is larger than ${state.bodyLimit / (1024 * 1024)} MB`;
-    if (status >= 500 && !(err instanceof HttpError)) {
+    if (storeBusy(err)) {
+      // Another process holds a write on the store: not a bug, come back later (one line, no stack).
+      status = 503;
+      message = err instanceof RiskwatchError ? err.message : `a database is locked by another process (${err.code}); try again later`;
+      message = message.replace(/\s*[\r\n]+\s*/g, ' ');
+      log.warn({ reqId: req.id, url: loggedUrl(req.url), why: err.message }, 'store busy: answered 503');
+      void reply.header('retry-after', String(STORE_BUSY_RETRY_AFTER_S));
+    } else if (status >= 500 && !(err instanceof HttpError)) {
       // A bug or an unexpected failure: logged with its stack, answered without it.
       log.error({ err, reqId: req.id, url: loggedUrl(req.url) }, 'request failed');
       message = err instanceof RiskwatchError ? err.message : 'internal error';
