@@ -24,14 +24,23 @@ export const predictionQuery = z.object({ explain: explainParam() });
 /**
  * ?explain=N: each client gains its contributions, its top N reasons and what keeps it (0: the
  * contributions alone); the most is the model's feature count, checked by the route (explainCount).
+ * A bare ?explain (or explain= with nothing, or only blanks) is the flag "yes": `true`, the
+ * default N (config risk.reasons) — it used to be coerced to 0, contributions without reasons.
  */
 export function explainParam() {
-  return z.coerce
+  const count = z.coerce
     .number('explain: expected a whole number of reasons')
     .int('explain: expected a whole number of reasons')
-    .nonnegative('explain: expected 0 or more reasons')
+    .nonnegative('explain: expected 0 or more reasons');
+  const bare = z.string().regex(/^\s*$/).transform(() => true as const);
+  // When neither matches, the union's own "Invalid input" would hide which rule failed: the count's message.
+  const countMessage = (iss: { code?: string; errors?: unknown }) => (iss.code === 'invalid_union' ? (iss.errors as Array<Array<{ message: string }>>)[1]?.[0]?.message : undefined);
+  return z
+    .union([bare, count], { error: countMessage })
     .optional()
-    .describe('Explain each client: its contributions (log-odds), its top N reasons towards leaving (0 ≤ N ≤ the model\'s feature count) and the strongest factor keeping it; the answer gains base.');
+    .describe(
+      'Explain each client: its contributions (log-odds), its top N reasons towards leaving (0 ≤ N ≤ the model\'s feature count) and the strongest factor keeping it; the answer gains base. A bare `explain` (no value) means yes: N = config risk.reasons (at most the feature count).',
+    );
 }
 
 /** OpenAPI parameter objects for a query schema: each property's JSON Schema, required unless optional. */

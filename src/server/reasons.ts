@@ -15,10 +15,15 @@ export function reasonWriter(model: LoadedModel, config: Config): ReasonWriter {
   return w;
 }
 
-/** ?explain=N checked against the model: at most its feature count (400 naming explain otherwise). */
-export function explainCount(n: number | undefined, model: LoadedModel): number | undefined {
+/**
+ * ?explain=N checked against the model: at most its feature count (400 naming explain otherwise).
+ * A bare ?explain (`true`) is the default N, config risk.reasons, cut to the feature count as the
+ * dashboard's client panel cuts it (a default is not the client's mistake).
+ */
+export function explainCount(n: number | true | undefined, model: LoadedModel, reasons: number): number | undefined {
   if (n === undefined) return undefined;
   const max = model.fitted.features.length;
+  if (n === true) return Math.min(reasons, max);
   if (n > max) throw new HttpError(400, `explain: at most ${max} (the model's features), got ${n}`);
   return n;
 }

@@ -108,7 +108,7 @@ for (const family of ['logistic', 'gbdt'] as const) {
   });
 
   test(`${family}: a bad explain is a 400 naming explain`, async () => {
-    for (const q of ['explain=8', 'explain=-1', 'explain=1.5', 'explain=abc']) {
+    for (const q of ['explain=8', 'explain=-1', 'explain=1.5', 'explain=abc', 'explain=1e20', 'explain=99999999999', 'explain=1&explain=2', 'explain=-']) {
       const r = await fetch(`${server.url}/risk?${q}`);
       assert.equal(r.status, 400, q);
       const { error: { message: error } } = (await r.json()) as { error: { message: string } };
@@ -116,6 +116,24 @@ for (const family of ['logistic', 'gbdt'] as const) {
     }
     assert.match(((await (await fetch(`${server.url}/risk?explain=8`)).json()) as { error: { message: string } }).error.message, /at most 7/);
     assert.equal((await fetch(`${server.url}/risk?explain=7`)).status, 200);
+  });
+
+  test(`${family}: a bare explain (?explain, explain=, explain=%20) means yes: the default N, risk.reasons (3), on /risk (JSON and CSV) and POST /prediction`, async () => {
+    const three = (await (await fetch(`${server.url}/risk?top=10&explain=3`)).json()) as RiskList;
+    assert.ok(three.rows.some((x) => x.reasons!.length === 3), 'some client has 3 reasons');
+    for (const q of ['explain', 'explain=', 'explain=%20']) {
+      const r = await fetch(`${server.url}/risk?top=10&${q}`);
+      assert.equal(r.status, 200, `${q}: ${await r.clone().text()}`);
+      assert.deepEqual(await r.json(), three, q);
+      const csv = parse(await (await fetch(`${server.url}/risk?top=10&${q}`, { headers: { accept: 'text/csv' } })).text()) as string[][];
+      assert.deepEqual(csv[0], ['rank', 'id', 'probability', 'reason_1', 'reason_2', 'reason_3'], q);
+    }
+    const records = [{ id: 'a', tenure: 2, logins: 1, seats: 30, fee: 180.5, plan: 'Basic', contract: 'Monthly', region: 'North' }];
+    const post = (q: string) => fetch(`${server.url}/prediction${q}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) }).then((r) => r.json());
+    const explicit = await post('?explain=3');
+    assert.deepEqual(await post('?explain'), explicit);
+    assert.deepEqual(await post('?explain='), explicit);
+    assert.equal((explicit as PredictionResult).predictions[0].reasons!.length, 3);
   });
 
   test(`${family}: POST /prediction?explain=N — each prediction explained, base + Σ = logit(p); without explain as before`, async () => {

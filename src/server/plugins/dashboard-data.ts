@@ -67,7 +67,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const rank = q.data.rank ?? config.risk.rank_by;
     if (rank === 'expected_loss' && config.valueColumn === undefined) throw new HttpError(400, 'rank: "expected_loss" needs value_column in the config (the number column a client is worth); use rank=probability');
     const model = requireModel(holder);
-    const explain = explainCount(q.data.explain, model);
+    const explain = explainCount(q.data.explain, model, config.risk.reasons);
     const p = await rankedPopulation(model);
     const rows: RiskRow[] = highestRisk(p, top, rank);
     const n = rows.length;

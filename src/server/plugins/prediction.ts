@@ -77,7 +77,7 @@ const prediction: FastifyPluginAsync<PluginOptions> = async (app, { state }) => 
     const model = requireModel(holder);
     const q = predictionQuery.safeParse(req.query);
     if (!q.success) throw badQuery(q.error.issues);
-    const explain = explainCount(q.data.explain, model);
+    const explain = explainCount(q.data.explain, model, config.risk.reasons);
     const features = modelFeatureNames(model.doc);
     const type = String(req.headers['content-type'] ?? '');
     const parsed = Buffer.isBuffer(req.body) && /csv/i.test(type) ? parseCsvRecords(req.body, config, features) : parseJsonRecords(req.body, config, features);
