@@ -60,8 +60,9 @@ export function registerCommands(program: Command): void {
     .requiredOption('--data <file>', 'CSV file (or folder) with the feature columns; id and label optional')
     .option('--out <file>', 'write id, probability, prediction as CSV')
     .option('--model <version>', 'a version id, "production" (default) or "latest"')
-    .option('--explain <n>', 'explain each prediction: its contributions, top N reasons and what keeps the client (--json; --out gains reason_1 … reason_N)', intArg('--explain'))
-    .action((o: { data: string; out?: string; model?: string; explain?: number }) =>
+    // [n]: a bare --explain means yes, N = config risk.reasons (as a bare ?explain on the API).
+    .option('--explain [n]', 'explain each prediction: its contributions, top N reasons (default: config risk.reasons) and what keeps the client (--json; --out gains reason_1 … reason_N)', intArg('--explain'))
+    .action((o: { data: string; out?: string; model?: string; explain?: number | true }) =>
       runCommand('predict', g(), async (ctx) => (await library()).predict(ctx, o), (r) => {
         const head = `predicted ${r.rows} rows with ${r.version}${r.out ? ` → ${r.out}` : ''}`;
         if (r.out || !r.predictions) return head;

@@ -43,8 +43,11 @@ export interface PredictOptions {
   thread?: boolean;
   /** --out only: bytes read per batch (tests use small ones to get many batches). */
   chunkBytes?: number;
-  /** --explain N: each prediction gains its contributions, top N reasons and keeping; --out gains reason_1 … reason_N. */
-  explain?: number;
+  /**
+   * --explain N: each prediction gains its contributions, top N reasons and keeping; --out gains
+   * reason_1 … reason_N. `true` (a bare --explain): N = config risk.reasons, cut to the feature count.
+   */
+  explain?: number | true;
 }
 
 /** Risk of leaving for every valid row of a file; optionally written as CSV (id, probability, prediction). */
@@ -112,10 +115,12 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
  * once, and a person reads reasons for a list, not a million rows); with --out the CSV gains
  * reason_1 … reason_N (the texts), written atomically.
  */
-async function predictExplained(ctx: Context, opts: PredictOptions, n: number): Promise<PredictResult> {
+async function predictExplained(ctx: Context, opts: PredictOptions, asked: number | true): Promise<PredictResult> {
   const { config, log } = ctx;
   const doc = await resolveModel(ctx, opts.model ?? 'production');
   const model = await loadWorkspaceModel(ctx, doc);
+  // A default is not the user's mistake: cut to the features, as the API and the dashboard do.
+  const n = asked === true ? Math.min(config.risk.reasons, model.features.length) : asked;
   if (n > model.features.length) throw new UsageError(`--explain: at most ${model.features.length} (the model's features), got ${n}`);
   const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
   const table = await readTable(opts.data, config.extension, schema, log, ctx.progress);

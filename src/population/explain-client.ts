@@ -4,7 +4,7 @@ import { loadWorkspaceModel } from '../model/explaining-model.js';
 import { ReasonWriter, type FeatureComparison } from '../model/reasons.js';
 import { resolveModel } from '../model/resolve.js';
 import { artifactsOf } from '../registry/deployment.js';
-import { DataError } from '../util/errors.js';
+import { DataError, UsageError } from '../util/errors.js';
 import { clientIndex } from './list-reasons.js';
 import { listContributions, rankedRiskList, ranking, type RankBy } from './risk-list.js';
 
@@ -28,10 +28,13 @@ export interface ClientExplanation extends ClientReasons {
  * rank, contributions, the top `n` reasons (default config risk.reasons) and each feature against
  * the training rows that stayed. An id that is not a current client is a DataError in one line.
  */
-export async function explainClient(ctx: Context, id: string, n = ctx.config.risk.reasons): Promise<ClientExplanation> {
+export async function explainClient(ctx: Context, id: string, n?: number): Promise<ClientExplanation> {
   const { config } = ctx;
   const doc = await resolveModel(ctx, 'production');
   const model = await loadWorkspaceModel(ctx, doc);
+  // More reasons than features, asked for, is refused as predict --explain and ?explain refuse it;
+  // the default (config risk.reasons) is cut to the features.
+  if (n !== undefined && n > model.features.length) throw new UsageError(`--reasons: at most ${model.features.length} (the model's features), got ${n}`);
   const list = await rankedRiskList(config, model, { log: ctx.log });
   if (!list) throw new DataError('no dataset yet; run `riskwatch ingest`');
   const i = clientIndex(list, id);
@@ -41,5 +44,5 @@ export async function explainClient(ctx: Context, id: string, n = ctx.config.ris
   const writer = new ReasonWriter(model.featureSpecs, { labels: config.featureLabels, ...(stayers && { stayers }) });
   const by = config.risk.rank_by;
   const rank = ranking(list, by).order.indexOf(i) + 1;
-  return { id, version: doc.version, probability: list.prob[i], rank, clients: list.rows, rankBy: by, base: c.base, ...writer.explain(c, list, i, Math.min(n, model.features.length)), features: writer.compare(c, list, i) };
+  return { id, version: doc.version, probability: list.prob[i], rank, clients: list.rows, rankBy: by, base: c.base, ...writer.explain(c, list, i, Math.min(n ?? config.risk.reasons, model.features.length)), features: writer.compare(c, list, i) };
 }

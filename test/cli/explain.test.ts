@@ -118,3 +118,38 @@ test('explain --id: rank among the current clients, reasons, every feature again
     assert.equal(u.stderr.trim().split('\n').length, 1, u.stderr);
   }
 });
+
+test('predict --explain with no number means yes: N = risk.reasons (3), as ?explain does on the API', () => {
+  const bare = cli(['--config', ws.config, 'predict', '--data', csvPath(), '--explain', '--json']);
+  assert.equal(bare.status, 0, bare.stderr);
+  const three = cli(['--config', ws.config, 'predict', '--data', csvPath(), '--explain', '3', '--json']);
+  assert.equal(three.status, 0, three.stderr);
+  assert.deepEqual(JSON.parse(bare.stdout), JSON.parse(three.stdout));
+  const r = JSON.parse(bare.stdout) as PredictResult;
+  for (const p of r.predictions!) checkExplained(r.base!, p, 3);
+  assert.ok(r.predictions!.some((p) => p.reasons!.length === 3));
+  // Last on the line, too.
+  const last = cli(['--config', ws.config, '--json', 'predict', '--data', csvPath(), '--explain']);
+  assert.equal(last.status, 0, last.stderr);
+  assert.deepEqual(JSON.parse(last.stdout), JSON.parse(three.stdout));
+});
+
+test('predict --explain and explain --reasons with a negative, fractional, huge or too large number: one line naming the flag, exit 2', () => {
+  const id = rows.find((x) => x.churned === 'No')!.id;
+  const cases: Array<[string[], RegExp]> = [];
+  for (const v of ['-1', '1.5', '99999999999999999999', 'abc']) {
+    cases.push([['predict', '--data', csvPath(), '--explain', v], new RegExp(`^riskwatch: --explain: expected a whole number, got "${v.replace('.', '\\.')}"$`)]);
+    cases.push([['explain', '--id', id, '--reasons', v], new RegExp(`^riskwatch: --reasons: expected a whole number, got "${v.replace('.', '\\.')}"$`)]);
+  }
+  cases.push([['predict', '--data', csvPath(), '--explain', '8'], /^riskwatch: --explain: at most 7 \(the model's features\), got 8$/]);
+  cases.push([['explain', '--id', id, '--reasons', '8'], /^riskwatch: --reasons: at most 7 \(the model's features\), got 8$/]);
+  for (const [args, message] of cases) {
+    const r = cli(['--config', ws.config, ...args]);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+    assert.match(r.stderr.trim(), message, args.join(' '));
+  }
+  const all = cli(['--config', ws.config, 'explain', '--id', id, '--reasons', '7', '--json']);
+  assert.equal(all.status, 0, all.stderr);
+});
