@@ -7,8 +7,14 @@ import { extend, unwoundSum } from './tree-shap-path.js';
  * fraction o that is 0 or 1 (whether the row takes every one of those splits' way to the leaf). A
  * leaf's contributions therefore depend on the row only through which of its d features the row
  * satisfies: 2^d cases, each worked out once here with the same EXTEND / UNWOUND-SUM as the
- * recursion. Explaining a row is then, per tree, one pass over the split nodes for the row's
- * directions and, per leaf, a bit mask and d additions — no O(d²) work per leaf and row.
+ * recursion. Explaining a row is then, per tree, one pass over its nodes in order (tree-shap.ts):
+ * a split node passes its mask on to its children, clearing its feature's bit in the child the
+ * row does not take; a leaf reads its table at its mask and adds d numbers — no O(d²) work per
+ * leaf and row, and no walk along each leaf's path.
+ *
+ * A feature's bit at a leaf is its place among the distinct features in the order they first
+ * appear on the way down, so it is decided by the path's prefix: every leaf below a split node
+ * gives that node's feature the same bit (`nodeBit`), which is what lets the mask flow down.
  *
  * Memory is 2^d · d numbers per leaf, so only trees whose leaves all have d ≤ MAX_LEAF_FEATURES
  * take tables, within a budget for the model; the others keep the recursion (tree-shap.ts).
@@ -31,25 +37,28 @@ export class LeafTables {
   /** The same as typed arrays, for the per-row loop. */
   readonly treeRoot: Int32Array;
   readonly treeEnd: Int32Array;
-  private readonly leafFrom: Int32Array;
-  private readonly leafTo: Int32Array;
-  private readonly pathStart: Int32Array;
-  private readonly pathLen: Int32Array;
-  private readonly pathNode: Int32Array;
-  private readonly pathBit: Uint8Array;
-  private readonly pathLeft: Uint8Array;
-  private readonly width: Int32Array;
-  private readonly featStart: Int32Array;
-  private readonly feat: Int32Array;
-  private readonly tableStart: Int32Array;
-  private readonly table: Float64Array;
+  /** Per node of a tabled tree (absolute index): a split node's feature's bit in its leaves' masks. */
+  readonly nodeBit: Uint8Array;
+  /** Per tabled tree: its leaves' range [leafFrom, leafTo) in the per-leaf arrays below. */
+  readonly leafFrom: Int32Array;
+  readonly leafTo: Int32Array;
+  /** Per leaf: its node (absolute index). */
+  readonly leafNode: Int32Array;
+  /** Per leaf: its distinct features d, their bits' mask (2^d − 1), where they start in `feat`, where its table starts. */
+  readonly width: Int32Array;
+  readonly fullMask: Int32Array;
+  readonly featStart: Int32Array;
+  readonly feat: Int32Array;
+  readonly tableStart: Int32Array;
+  /** Per leaf, 2^d rows of d contributions: row `mask` holds them when the row satisfies the features of mask's bits. */
+  readonly table: Float64Array;
 
   /**
    * `candidates`: [root, end) node ranges of the trees in `flat` (absolute indices), in order;
    * the trees that fit are tabled (`trees`), the rest are left to the caller.
    */
   constructor(flat: Flat, candidates: readonly { root: number; end: number }[], budget = TABLE_BUDGET) {
-    type Leaf = { node: number; path: number[]; left: number[]; feats: number[]; bits: number[]; zero: number[] };
+    type Leaf = { node: number; path: number[]; feats: number[]; bits: number[]; zero: number[] };
     const chosen: Leaf[][] = [];
     let used = 0;
     for (const c of candidates) {
@@ -75,9 +84,11 @@ export class LeafTables {
           });
           if (feats.length > MAX_LEAF_FEATURES) fits = false;
           size += (1 << feats.length) * feats.length;
-          leaves.push({ node, path: [...path], left: [...left], feats, bits, zero });
+          leaves.push({ node, path: [...path], feats, bits, zero });
           return;
         }
+        // The mask flows down in node order (tree-shap.ts): children must come after their parent.
+        if (flat.left[node] <= node || flat.right[node] <= node) fits = false;
         walk(flat.left[node], [...path, node], [...left, 1]);
         walk(flat.right[node], [...path, node], [...left, 0]);
       };
@@ -90,34 +101,25 @@ export class LeafTables {
       chosen.push(leaves);
     }
     const all = chosen.flat();
-    const pathTotal = all.reduce((s, l) => s + l.path.length, 0);
-    this.pathStart = new Int32Array(all.length);
-    this.pathLen = new Int32Array(all.length);
-    this.pathNode = new Int32Array(pathTotal);
-    this.pathBit = new Uint8Array(pathTotal);
-    this.pathLeft = new Uint8Array(pathTotal);
+    this.nodeBit = new Uint8Array(flat.feature.length);
+    this.leafNode = new Int32Array(all.length);
     this.width = new Int32Array(all.length);
+    this.fullMask = new Int32Array(all.length);
     this.featStart = new Int32Array(all.length);
     this.feat = new Int32Array(all.reduce((s, l) => s + l.feats.length, 0));
     this.tableStart = new Int32Array(all.length);
     this.table = new Float64Array(used);
     let leaf = 0;
-    let p = 0;
     let fo = 0;
     let to = 0;
     candidates.forEach((c, ti) => {
       if (!chosen[ti].length) return;
       const from = leaf;
       for (const l of chosen[ti]) {
-        this.pathStart[leaf] = p;
-        this.pathLen[leaf] = l.path.length;
-        l.path.forEach((node, i) => {
-          this.pathNode[p] = node;
-          this.pathBit[p] = l.bits[i];
-          this.pathLeft[p] = l.left[i];
-          p++;
-        });
+        l.path.forEach((node, i) => (this.nodeBit[node] = l.bits[i]));
+        this.leafNode[leaf] = l.node;
         this.width[leaf] = l.feats.length;
+        this.fullMask[leaf] = (1 << l.feats.length) - 1;
         this.featStart[leaf] = fo;
         l.feats.forEach((f) => (this.feat[fo++] = f));
         this.tableStart[leaf] = to;
@@ -131,25 +133,6 @@ export class LeafTables {
     this.treeEnd = Int32Array.from(this.trees, (t) => t.end);
     this.leafFrom = Int32Array.from(this.trees, (t) => t.leafFrom);
     this.leafTo = Int32Array.from(this.trees, (t) => t.leafTo);
-  }
-
-  /**
-   * Add one tabled tree's contributions for a row to phi[at0 + feature], given the row's way at
-   * every split node of the tree (`left[node]` 1 = left).
-   */
-  add(tree: number, left: Uint8Array, phi: Float64Array, at0: number): void {
-    const { pathStart, pathLen, pathNode, pathBit, pathLeft, width, featStart, feat, tableStart, table } = this;
-    const to = this.leafTo[tree];
-    for (let l = this.leafFrom[tree]; l < to; l++) {
-      const d = width[l];
-      let mask = (1 << d) - 1;
-      const end = pathStart[l] + pathLen[l];
-      // Without a branch: whether the row parts from the leaf's way is as likely as not.
-      for (let p = pathStart[l]; p < end; p++) mask &= ~((left[pathNode[p]] ^ pathLeft[p]) << pathBit[p]);
-      const at = tableStart[l] + mask * d;
-      const fs = featStart[l];
-      for (let k = 0; k < d; k++) phi[at0 + feat[fs + k]] += table[at + k];
-    }
   }
 }
 

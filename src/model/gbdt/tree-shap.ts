@@ -52,8 +52,8 @@ export class TreeShap {
   private readonly tables: LeafTables;
   /** Per tree: its index among the tables' trees, −1 when it recurses. */
   private readonly tabled: Int32Array;
-  /** Per node, the current row's way at it (1 = left), for the tabled trees. */
-  private readonly way: Uint8Array;
+  /** Per node, the current row's leaf mask on reaching it (tree-shap-tables.ts), for the tabled trees. */
+  private readonly mask: Int32Array;
 
   /** `tableBudget`: table entries the per-leaf tables may take (tree-shap-tables.ts); 0 = recursion only. */
   constructor(
@@ -134,7 +134,7 @@ export class TreeShap {
     this.tables = new LeafTables(this, ranges, tableBudget);
     this.tabled = new Int32Array(this.roots.length).fill(-1);
     this.tables.trees.forEach((t, k) => (this.tabled[ranges.findIndex((r) => r.root === t.root)] = k));
-    this.way = new Uint8Array(total);
+    this.mask = new Int32Array(total);
     this.tabledTrees = this.tables.trees.length;
   }
 
@@ -143,8 +143,8 @@ export class TreeShap {
    * features) into out[j][i]; `out` columns at least `rows` long.
    */
   explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): void {
-    const { phi, roots, features, tabled, way, feature, threshold, missingLeft, catOffset, catLength, catLeft, tables } = this;
-    const { treeRoot, treeEnd } = tables;
+    const { phi, roots, features, tabled, mask, feature, threshold, missingLeft, catOffset, catLength, catLeft, left, right, tables } = this;
+    const { treeRoot, treeEnd, leafFrom, leafTo, leafNode, nodeBit, width, fullMask, featStart, feat, tableStart, table } = tables;
     this.columns = columns;
     // Rows in blocks, trees in the outer loop within a block: one tree's tables stay in cache
     // while a block of rows reads them (a row at a time over all trees missed the cache at every
@@ -166,20 +166,34 @@ export class TreeShap {
         const end = treeEnd[k];
         for (let r = 0; r < n; r++) {
           const i = i0 + r;
-          // The row's way at every split node of the tree (goesLeft, inlined).
+          const at0 = r * features;
+          // The masks in node order (parents first): a split node hands its mask to both
+          // children, its feature's bit cleared in the one the row does not take (goesLeft,
+          // inlined). Then each leaf adds its table's row at its mask (tree-shap-tables.ts), in
+          // the tables' leaf order (the order of the additions fixes the last bits of phi).
+          mask[start] = -1;
           for (let j = start; j < end; j++) {
             const f = feature[j];
             if (f < 0) continue;
+            const m = mask[j];
             const v = columns[f][i];
-            let left: boolean;
-            if (v !== v) left = missingLeft[j] === 1;
+            let goLeft: boolean;
+            if (v !== v) goLeft = missingLeft[j] === 1;
             else {
               const co = catOffset[j];
-              left = co < 0 ? v <= threshold[j] : v >= 0 && v < catLength[j] && catLeft[co + v] === 1;
+              goLeft = co < 0 ? v <= threshold[j] : v >= 0 && v < catLength[j] && catLeft[co + v] === 1;
             }
-            way[j] = left ? 1 : 0;
+            const b = 1 << nodeBit[j];
+            mask[left[j]] = goLeft ? m : m & ~b;
+            mask[right[j]] = goLeft ? m & ~b : m;
           }
-          tables.add(k, way, phi, r * features);
+          const to = leafTo[k];
+          for (let l = leafFrom[k]; l < to; l++) {
+            const d = width[l];
+            const at = tableStart[l] + (mask[leafNode[l]] & fullMask[l]) * d;
+            const fs = featStart[l];
+            for (let q = 0; q < d; q++) phi[at0 + feat[fs + q]] += table[at + q];
+          }
         }
       }
       for (let j = 0; j < features; j++) {
