@@ -3,7 +3,10 @@
  * served from cache), for a logistic and a gbdt production model (100 trees of up to 31 leaves),
  * side by side in one run.
  *
- *   npm run build && node --import tsx bench/risk-explain.ts [--clients N] [--repeat R]
+ *   npm run build && node --import tsx bench/risk-explain.ts [--clients N] [--repeat R] [--before DIR]
+ *
+ * --before DIR: a built checkout of other code (the code before a change) served on the same
+ * workspaces in the same run, first; the bench says whether both answered byte for byte the same.
  *
  * The workspace: the tests' generated CRM table (4 counts/numbers, 3 categories), 10,000 labelled
  * rows to train on and a population file of N unlabelled current clients (`population` config).
@@ -12,7 +15,8 @@
  * answers, so it pays for whatever the server has not done yet (ranking the list if the start-up
  * warm-up has not finished, the contributions of every client, the reason texts). Then R more
  * requests of the same URL (served from the cached list). Wall time per request as this process
- * sees it (fetch until the whole body is read), and the server's CPU seconds (/proc/PID/stat).
+ * sees it (fetch until the whole body is read), and the server's CPU seconds (/proc/PID/stat,
+ * all its threads: the TreeSHAP threads' too).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -29,9 +33,13 @@ const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
 const CLIENTS = opt('clients', 10_000);
 const REPEAT = opt('repeat', 5);
+// --before DIR: another riskwatch checkout, built (e.g. the code before a change), served on the
+// same workspaces in the same run, before this one; its answers must be byte for byte the same.
+const BEFORE = args.includes('--before') ? args[args.indexOf('--before') + 1] : undefined;
+const builds: [string, string][] = [...(BEFORE ? ([['before', BEFORE]] as [string, string][]) : []), [BEFORE ? 'after' : '', ROOT]];
 
-async function serve(config: string, port: number) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'riskwatch.mjs'), '--config', config, '--log-level', 'warn', 'serve', '--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
+async function serve(root: string, config: string, port: number) {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'riskwatch.mjs'), '--config', config, '--log-level', 'warn', 'serve', '--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
   for (let k = 0; k < 600; k++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return child;
@@ -50,14 +58,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function timed(url: string): Promise<{ ms: number; rows: number; reasons: number }> {
+async function timed(url: string): Promise<{ ms: number; rows: number; reasons: number; text: string }> {
   const t0 = performance.now();
   const res = await fetch(url);
-  const body = (await res.json()) as { rows?: { reasons?: unknown[] }[] };
+  const text = await res.text();
   const ms = performance.now() - t0;
+  const body = JSON.parse(text) as { rows?: { reasons?: unknown[] }[] };
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
   const rows = body.rows ?? [];
-  return { ms, rows: rows.length, reasons: rows.filter((r) => Array.isArray(r.reasons) && r.reasons.length > 0).length };
+  return { ms, rows: rows.length, reasons: rows.filter((r) => Array.isArray(r.reasons) && r.reasons.length > 0).length, text };
 }
 
 const lines: string[] = [];
@@ -75,24 +84,33 @@ for (const [family, model] of [
   const trained = await train(ctx);
   await deploy(ctx, trained.version);
   await ctx.store.close();
-  const port = 18_000 + Math.floor(Math.random() * 1000);
-  const child = await serve(ws.config, port);
-  try {
-    const url = `http://127.0.0.1:${port}/risk?explain=3&top=${CLIENTS}`;
-    const cpu0 = cpuSeconds(child.pid!);
-    const first = await timed(url);
-    const cpuFirst = cpuSeconds(child.pid!) - cpu0;
-    const again: number[] = [];
-    for (let i = 0; i < REPEAT; i++) again.push((await timed(url)).ms);
-    const trees = (trained as { trees?: number | null }).trees ?? null;
-    lines.push(
-      `${family.padEnd(9)} ${trees === null ? '' : `${trees} trees `}first ${first.ms.toFixed(0)} ms (server CPU ${cpuFirst.toFixed(2)} s; ${first.rows} rows, ${first.reasons} with reasons)  then median ${median(again).toFixed(0)} ms (${again.map((m) => m.toFixed(0)).join(', ')})`,
-    );
-    results.push({ family, trees, clients: CLIENTS, firstMs: first.ms, firstServerCpuS: cpuFirst, rows: first.rows, rowsWithReasons: first.reasons, cachedMs: again });
-  } finally {
-    child.kill();
-    rmSync(ws.dir, { recursive: true, force: true });
+  const answers: string[] = [];
+  for (const [build, root] of builds) {
+    const port = 18_000 + Math.floor(Math.random() * 1000);
+    const child = await serve(root, ws.config, port);
+    try {
+      const url = `http://127.0.0.1:${port}/risk?explain=3&top=${CLIENTS}`;
+      const cpu0 = cpuSeconds(child.pid!);
+      const first = await timed(url);
+      const cpuFirst = cpuSeconds(child.pid!) - cpu0;
+      // Since the process started: start-up, its warm-up, the first answer.
+      const cpuSinceStart = cpuSeconds(child.pid!);
+      const again: number[] = [];
+      const cpu1 = cpuSeconds(child.pid!);
+      for (let i = 0; i < REPEAT; i++) again.push((await timed(url)).ms);
+      const cpuAgain = (cpuSeconds(child.pid!) - cpu1) / REPEAT;
+      answers.push(first.text);
+      const trees = (trained as { trees?: number | null }).trees ?? null;
+      lines.push(
+        `${family.padEnd(9)} ${build.padEnd(6)} ${trees === null ? '' : `${trees} trees `}first ${first.ms.toFixed(0)} ms (server CPU ${cpuFirst.toFixed(2)} s, ${cpuSinceStart.toFixed(2)} s since it started; ${first.rows} rows, ${first.reasons} with reasons)  then median ${median(again).toFixed(0)} ms (${again.map((m) => m.toFixed(0)).join(', ')}; server CPU ${(cpuAgain * 1000).toFixed(0)} ms each)`,
+      );
+      results.push({ family, build, trees, clients: CLIENTS, firstMs: first.ms, firstServerCpuS: cpuFirst, serverCpuSinceStartS: cpuSinceStart, cachedServerCpuS: cpuAgain, rows: first.rows, rowsWithReasons: first.reasons, cachedMs: again });
+    } finally {
+      child.kill();
+    }
   }
+  if (answers.length > 1) lines.push(`${family.padEnd(9)} answers before and after ${answers.every((a) => a === answers[0]) ? 'byte for byte the same' : 'DIFFER'} (${answers[0].length} bytes)`);
+  rmSync(ws.dir, { recursive: true, force: true });
 }
 console.log(lines.join('\n'));
 console.log(`${CLIENTS} clients, explain=3; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -122,7 +122,7 @@ export { OutsideError } from './data/confinement.js';
 export const resolveDataPath = lazy(() => import('./data/data-path.js'), 'resolveDataPath');
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
-export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, explainList, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
 export { globalImportance, type GlobalImportance, type ImportanceModel } from './population/importance.js';
 export const rankedRiskList = lazy(() => import('./population/risk-list.js'), 'rankedRiskList');
 export const explainClient = lazy(() => import('./population/explain-client.js'), 'explainClient');

@@ -73,6 +73,13 @@ export interface FittedModel {
    * `out`: per feature a column at least `rows` long, filled and returned when given.
    */
   contributions(data: FeatureColumns, out?: Float64Array[]): Contributions;
+  /**
+   * The same contributions, bit for bit, computed off the calling thread where they are costly (the
+   * gbdt family: TreeSHAP on worker threads, the rows split across the cores), so a server explains
+   * thousands of clients without blocking its event loop; the logistic family computes them here
+   * (under 1 ms for 10,000 rows). Rejects as contributions throws.
+   */
+  contributionsOffThread(data: FeatureColumns): Promise<Contributions>;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
   toDocument(): ModelDocument;
   /** The model as SQL, so a warehouse computes its rows' risk where they live (same arithmetic as predictProba). */

@@ -36,6 +36,8 @@ export interface RankedRiskList {
   rankings: Partial<Record<RankBy, Ranking>>;
   /** Every client's contributions (listContributions()), made the first time they are asked for and kept with the list. */
   contributions?: Contributions;
+  /** Their computation off the thread while it runs (explainList()): every caller meanwhile waits on this one. */
+  explaining?: Promise<Contributions>;
   /** Mean |contribution| per feature (importance.ts globalImportance()), made the first time it is asked for and kept with the list. */
   importance?: GlobalImportance;
 }
@@ -53,6 +55,32 @@ export function listContributions(list: RankedRiskList, model: ExplainingModel):
   if (model.version !== list.version) throw new Error(`the call list was ranked by ${list.version}; ${model.version} cannot explain it`);
   list.contributions ??= model.contributions({ x: list.x, rows: list.rows, levels: list.levels });
   return list.contributions;
+}
+
+/**
+ * listContributions computed off the calling thread (FittedModel.contributionsOffThread: worker
+ * threads for the trees), for a server that must keep answering meanwhile: started once per list,
+ * every caller until it is done waits on the same computation, and afterwards the list has them
+ * (listContributions then returns them at once). `onComputed` is told each time they were actually computed.
+ */
+export function explainList(list: RankedRiskList, model: Pick<FittedModel, 'version' | 'contributionsOffThread'>, onComputed?: () => void): Promise<Contributions> {
+  if (model.version !== list.version) return Promise.reject(new Error(`the call list was ranked by ${list.version}; ${model.version} cannot explain it`));
+  if (list.contributions) return Promise.resolve(list.contributions);
+  if (!list.explaining) {
+    const explaining = model.contributionsOffThread({ x: list.x, rows: list.rows, levels: list.levels }).then(
+      (c) => {
+        onComputed?.();
+        return (list.contributions ??= c);
+      },
+      (err: unknown) => {
+        list.explaining = undefined; // a later caller tries again
+        throw err;
+      },
+    );
+    list.explaining = explaining;
+    void explaining.then(() => (list.explaining = undefined), () => {});
+  }
+  return list.explaining;
 }
 
 /** What the call list is ordered by (config risk.rank_by, GET /risk?rank=). */

@@ -42,6 +42,7 @@ export class ModelHolder {
   private checking: Promise<void> | undefined;
   private again = false;
   private failing = false;
+  private readonly swapListeners: Array<(model: LoadedModel) => void> = [];
 
   /** `source`: productionSource(ctx) (registry/production.ts), which also follows a PostgreSQL store's production. */
   constructor(source: ProductionSource, opts: ModelHolderOptions = {}) {
@@ -54,6 +55,11 @@ export class ModelHolder {
   /** The model to score with now (undefined until one is deployed). Read it once per request. */
   get current(): LoadedModel | undefined {
     return this.model;
+  }
+
+  /** `listener` is told each time a new model is served (a deploy, a rollback: hot reload), after the swap. */
+  onSwap(listener: (model: LoadedModel) => void): void {
+    this.swapListeners.push(listener);
   }
 
   /** Starts watching; the returned promise settles once the first check is done. */
@@ -143,5 +149,12 @@ export class ModelHolder {
     const fitted = await loadExplainingModel(doc, () => Promise.resolve(reference));
     this.model = Object.freeze({ doc, version: doc.version, fitted, threshold: fitted.threshold, loadedAt: new Date().toISOString(), ...(reference?.stayers && { stayers: reference.stayers }) });
     this.log?.info({ version: doc.version, previous: prev?.version ?? null }, `serving model ${doc.version}`);
+    for (const listener of this.swapListeners) {
+      try {
+        listener(this.model);
+      } catch (err) {
+        this.log?.warn({ err: (err as Error).message }, 'a model swap listener failed');
+      }
+    }
   }
 }

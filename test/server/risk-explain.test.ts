@@ -64,6 +64,17 @@ for (const family of ['logistic', 'gbdt'] as const) {
     return `${label}: ${r.value} — clients who stay average ${mean >= 10 ? Math.round(mean) : Math.round(mean * 10) / 10}`;
   }
 
+  const computations = async (kind: string) => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    return Number(new RegExp(`^riskwatch_call_list_computations_total\\{kind="${kind}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+  };
+
+  test(`${family}: the start-up warm-up explains the call list before any request asks`, async () => {
+    await server.warmed;
+    assert.equal(await computations('ranking'), 1);
+    assert.equal(await computations('contributions'), 1);
+  });
+
   test(`${family}: GET /risk?explain=3 — contributions add up to each risk, reasons are the largest positive ones, in words`, async () => {
     const r = await fetch(`${server.url}/risk?top=60&explain=3`);
     assert.equal(r.status, 200, await r.clone().text());
@@ -175,5 +186,20 @@ for (const family of ['logistic', 'gbdt'] as const) {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /^riskwatch_call_list_computations_total\{kind="contributions"\} 1$/m);
     assert.match(metrics, /^riskwatch_call_list_computations_total\{kind="ranking"\} 1$/m);
+  });
+
+  test(`${family}: after a hot reload (new data, a new version deployed) the new list is ranked and explained with no request for it`, async () => {
+    writeFileSync(join(ws.source, 'more.csv'), crmCsv(crmRows(300, 8, { prefix: 'm' })));
+    await ingest(ctx);
+    const v2 = (await train(ctx)).version;
+    assert.notEqual(v2, 'v1');
+    await deploy(ctx, v2);
+    for (let k = 0; k < 300 && (await computations('contributions')) < 2; k++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await computations('ranking'), 2);
+    assert.equal(await computations('contributions'), 2);
+    const list = (await (await fetch(`${server.url}/risk?explain=3`)).json()) as RiskList;
+    assert.equal(list.version, v2);
+    assert.ok(list.rows.every((r) => r.reasons !== undefined));
+    assert.equal(await computations('contributions'), 2, 'the request found them made');
   });
 }

@@ -5,6 +5,7 @@ import { DataError } from '../../util/errors.js';
 import { GbdtPredictor } from './predict.js';
 import { gbdtSql } from './sql.js';
 import { TreeShap } from './tree-shap.js';
+import { canExplainInThreads, explainInThreads } from './tree-shap-threads.js';
 import type { GbdtTree } from './types.js';
 
 /**
@@ -89,6 +90,9 @@ export function kernelTrees(doc: GbdtDocument2, codes: readonly (CategoryCodes |
   });
 }
 
+/** Fewer rows than this are explained on the calling thread even off-thread: a thread's start-up would cost more. */
+const SMALL_EXPLAIN = 256;
+
 /**
  * Gradient-boosted trees loaded from their /2 document: log-odds = baseScore + one leaf value per
  * tree, compiled once into the kernel's flat predictor.
@@ -134,6 +138,25 @@ export class GbdtFittedModel implements FittedModel {
     const values = this.features.map((_, j) => (out?.[j] && out[j].length >= data.rows ? out[j] : new Float64Array(data.rows)));
     this.shap.explain(treeColumns(this.codes, data), data.rows, values);
     return { base: this.shap.base, values };
+  }
+
+  /**
+   * The same TreeSHAP on worker threads (tree-shap-threads.ts), the rows split across the cores;
+   * on this thread when no thread can run (no worker file, a thread failed) or for a few rows.
+   */
+  async contributionsOffThread(data: FeatureColumns): Promise<Contributions> {
+    const base = this.doc.gbdt.baseScore;
+    const columns = treeColumns(this.codes, data);
+    if (data.rows >= SMALL_EXPLAIN && canExplainInThreads()) {
+      const values = this.features.map(() => new Float64Array(data.rows));
+      try {
+        const expected = await explainInThreads({ baseScore: base, trees: this.trees }, this.features.length, columns, data.rows, values);
+        return { base: expected, values };
+      } catch {
+        // computed here below: the same numbers
+      }
+    }
+    return this.contributions(data);
   }
 
   toDocument(): GbdtDocument2 {

@@ -1,4 +1,4 @@
-import { ranking, DATASET_CSV, callListSummary, clientIndex, listContributions, csvField, diagnose, evaluateVersions, familySummary, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
+import { ranking, DATASET_CSV, callListSummary, clientIndex, explainList, listContributions, csvField, diagnose, evaluateVersions, familySummary, featureDistributions, globalImportance, highestRisk, listReasons, riskHistogram } from '../../index.js';
 import type { DependencyHealth, Diagnosis, Distributions, Evaluation } from '../../contracts/api.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { stat } from 'node:fs/promises';
@@ -7,7 +7,8 @@ import type { ClientExplanation, ImportanceView, PopulationView, RiskList, RiskR
 import { HttpError, badQuery, neutraliseFormula, wantsCsv } from '../http-errors.js';
 import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
-import { PopulationCache } from '../population.js';
+import { PopulationCache, type RankedPopulation } from '../population.js';
+import { ResponseBodies } from '../response-bodies.js';
 import { explanationQuery, riskQuery } from '../query-schemas.js';
 import { explainCount, reasonWriter } from '../reasons.js';
 import { requireModel, type PluginOptions } from './shared.js';
@@ -57,6 +58,39 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     return p;
   };
 
+  // Every ranked client's contributions (issue 17): computed once per ranked list off the event
+  // loop (explainList: TreeSHAP on worker threads), started as soon as a list is ranked — at
+  // start-up, after a hot reload, or when a request finds the population changed — so a request
+  // asking for reasons finds them made, or waits on the computation under way; never twice.
+  const inFlight = new Set<Promise<unknown>>();
+  const explained = (p: RankedPopulation, model: LoadedModel) => {
+    const started = p.contributions === undefined && p.explaining === undefined;
+    const c = explainList(p, model.fitted, () => state.metrics.observeCallListWork('contributions'));
+    if (started) {
+      const settled = c.catch(() => {});
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+    }
+    return c;
+  };
+  /** Start explaining the list in the background (a model that cannot explain answers so when asked). */
+  const explainAhead = (p: RankedPopulation, model: LoadedModel) =>
+    explained(p, model).catch((err: unknown) => app.log.debug({ err: (err as Error).message }, 'call list not explained ahead'));
+  const rankAndExplain = async (model: LoadedModel) => {
+    const p = await population.get(model);
+    if (p) await explainAhead(p, model);
+  };
+  holder.onSwap((model) => {
+    const warming = rankAndExplain(model).catch(() => {}); // the request that needs the list says what is wrong
+    inFlight.add(warming);
+    void warming.finally(() => inFlight.delete(warming));
+  });
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...inFlight]);
+  });
+  // Whole /risk answers (JSON) kept with their list: a repeated request is sent as it was written.
+  const riskBodies = new ResponseBodies<RankedPopulation>();
+
   // The call list (src/population/risk-list.ts): the current clients, one row each, ranked once
   // per (production version, population hash) by PopulationCache, not per request.
   // Each order (rank=) is made once per ranked list and kept with it (src/population/risk-list.ts ranking()).
@@ -69,14 +103,18 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const model = requireModel(holder);
     const explain = explainCount(q.data.explain, model, config.risk.reasons);
     const p = await rankedPopulation(model);
+    const csv = wantsCsv(req);
+    const bodyKey = `${rank}|${top}|${explain ?? '-'}`;
+    const body = csv ? undefined : riskBodies.get(p, bodyKey);
+    if (body !== undefined) return reply.type('application/json; charset=utf-8').send(body);
+    // The list's contributions: made once per ranked list, off the event loop (explained above).
+    if (explain === undefined) void explainAhead(p, model);
+    else await explained(p, model);
     const rows: RiskRow[] = highestRisk(p, top, rank);
     const n = rows.length;
-    // The list's contributions are computed once per ranked list (listReasons → listContributions).
-    const explained = p.contributions !== undefined;
     const why = explain === undefined ? undefined : listReasons(p, model.fitted, reasonWriter(model, config), rank, top, explain);
-    if (why && !explained) state.metrics.observeCallListWork('contributions');
     if (why) why.rows.forEach((r, k) => Object.assign(rows[k], r));
-    if (wantsCsv(req)) {
+    if (csv) {
       const num = (v: number | null) => (v === null ? '' : String(v));
       const reasonHeads = Array.from({ length: explain ?? 0 }, (_, k) => `,reason_${k + 1}`).join('');
       const reasonCells = (r: RiskRow) => Array.from({ length: explain ?? 0 }, (_, k) => `,${csvField(neutraliseFormula(r.reasons?.[k]?.text ?? ''))}`).join('');
@@ -96,7 +134,8 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
         .send(lines.join('\n') + '\n');
     }
     const list: RiskList = { version: model.version, datasetHash: p.datasetHash, population: p.population, valueColumn: config.valueColumn ?? null, rows, summary: callListSummary(p, rank, n), ...(why && { base: why.base }) };
-    return list;
+    // What Fastify would send for the object (JSON.stringify, no response schema), kept for the next time.
+    return reply.type('application/json; charset=utf-8').send(riskBodies.set(p, bodyKey, JSON.stringify(list)));
   });
 
   app.get('/population', async () => {
@@ -112,6 +151,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   app.get('/importance', async () => {
     const model = requireModel(holder);
     const p = await rankedPopulation(model);
+    await explained(p, model);
     const view: ImportanceView = globalImportance(p, model.fitted);
     return view;
   });
@@ -128,6 +168,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     const p = await rankedPopulation(model);
     const i = clientIndex(p, q.data.id);
     if (i < 0) throw new HttpError(404, `id: ${q.data.id} is not a current client of the call list`);
+    await explained(p, model);
     const c = listContributions(p, model.fitted);
     const writer = reasonWriter(model, config);
     const { order } = ranking(p, 'probability');
@@ -165,10 +206,13 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   state.warmers.push(async () => {
     const model = holder.current;
     if (!model) return;
-    await population.get(model);
+    // The list's contributions on worker threads while the rest warms here.
+    const p = await population.get(model);
+    const explaining = p && explainAhead(p, model);
     await diagnosis();
     await evaluation();
     await distributionsOf(model);
+    await explaining;
   });
 };
 

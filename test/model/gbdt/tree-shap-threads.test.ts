@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
+import { loadModel } from '../../../src/model/fitted-model.ts';
+import { parseModelDocument } from '../../../src/registry/versions.ts';
+import { explainInThreads, ROWS_PER_THREAD } from '../../../src/model/gbdt/tree-shap-threads.ts';
+import { TreeShap } from '../../../src/model/gbdt/tree-shap.ts';
+import { categoryCodes, kernelTrees, treeColumns } from '../../../src/model/gbdt/model.ts';
+import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
+
+// TreeSHAP on worker threads (tree-shap-threads.ts) gives what one thread gives, bit for bit:
+// every row's contributions are computed by the same code from the same trees whichever thread
+// has it, and the parts are put back in order.
+
+const d = loadChurn();
+const textOf = (j: number, c: number) => `${d.header[j]}-${String.fromCharCode(90 - c)}`;
+const { document } = fitGbdtDocument(churnTraining(d, textOf, 50, { earlyStopping: false, maxIter: 30 }));
+const doc = document({ version: 'v1', createdAt: 't', datasetHash: 'h', target: 'y', idColumn: 'id' }, { rows: d.train.y.length, positives: 1, iterations: 30, ms: 0 });
+const model = loadModel(parseModelDocument(JSON.parse(JSON.stringify(doc)), 'model.json'));
+
+/** The held-out rows repeated to `n` rows (enough for several threads). */
+function rowsOf(n: number) {
+  const m = d.test.y.length;
+  const x = d.test.columns.map((c) => Float64Array.from({ length: n }, (_, i) => c[i % m]));
+  return { x, rows: n, levels: churnLevels(d, x, textOf) };
+}
+
+const identical = (a: readonly Float64Array[], b: readonly Float64Array[]) => a.length === b.length && a.every((col, j) => col.length === b[j].length && col.every((v, i) => Object.is(v, b[j][i])));
+
+test('contributionsOffThread equals contributions bit for bit, base included (the rows split over threads)', async () => {
+  const data = rowsOf(2 * ROWS_PER_THREAD + 123);
+  const one = model.contributions(data);
+  const off = await model.contributionsOffThread(data);
+  assert.equal(off.base, one.base);
+  assert.ok(identical(off.values, one.values), 'the same numbers');
+});
+
+test('explainInThreads: any number of parts, uneven ones too, puts every row back in its place', async () => {
+  const codes = categoryCodes(doc.features);
+  const tree = { baseScore: doc.gbdt.baseScore, trees: kernelTrees(doc, codes) };
+  const shap = new TreeShap(tree, doc.features.length);
+  const n = 3 * ROWS_PER_THREAD + 7;
+  const data = rowsOf(n);
+  const columns = treeColumns(codes, data);
+  const want = doc.features.map(() => new Float64Array(n));
+  shap.explain(columns, n, want);
+  for (const threads of [1, 2, 3, 5]) {
+    const got = doc.features.map(() => new Float64Array(n));
+    const base = await explainInThreads(tree, doc.features.length, columns, n, got, threads);
+    assert.equal(base, shap.base);
+    assert.ok(identical(got, want), `${threads} threads`);
+  }
+});
