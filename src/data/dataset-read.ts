@@ -22,11 +22,13 @@ export interface LoadedDataset {
 
 /**
  * Read the .bin chain when it matches finaldata.csv; else re-read the CSV. Undefined if neither.
+ * `shared`: the columns read from the .bin are allocated in shared memory (SharedArrayBuffer), for
+ * a worker thread to read without a copy (training's reference thread).
  * `schema.features` may be some of the stored columns (the dataset also keeps value_column). A
  * column named in `optional` that the dataset does not hold (value_column set after the dataset
  * was written) is read as all missing instead of failing.
  */
-export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean; optional?: readonly string[] } = {}): Promise<LoadedDataset | undefined> {
+export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean; optional?: readonly string[]; shared?: boolean } = {}): Promise<LoadedDataset | undefined> {
   const csvPath = join(dir, DATASET_CSV);
   if (!existsSync(csvPath)) return undefined;
   const csvHash = hashFileState(csvPath).state.digest('hex');
@@ -34,7 +36,7 @@ export async function readDataset(dir: string, schema: TableSchema, opts: { ids?
   const optional = new Set(opts.optional ?? []);
   let dataset: Dataset | undefined;
   try {
-    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema), optional);
+    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema), optional, opts.shared === true);
   } catch {
     dataset = undefined; // damaged or cut short: the CSV is the source of truth
   }
@@ -71,7 +73,7 @@ function csvHeader(path: string): string[] {
  * undefined if the chain breaks or holds other features. RWDS2 segments are read column by
  * column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
  */
-function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[], optional: ReadonlySet<string> = new Set()): Dataset | undefined {
+function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[], optional: ReadonlySet<string> = new Set(), shared = false): Dataset | undefined {
   const basePath = join(dir, DATASET_BIN);
   if (!existsSync(basePath)) return undefined;
   const base = SegmentFile.open(basePath);
@@ -99,8 +101,10 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
       chain.push(seg);
     }
     const rows = chain.reduce((n, s) => n + s.rows, 0);
-    const x = features.map((_, j) => (cols[j] < 0 ? new Float64Array(rows).fill(Number.NaN) : new Float64Array(rows)));
-    const y = new Uint8Array(rows);
+    // `shared`: the columns and labels in shared memory, which another thread then reads as they are.
+    const column = () => (shared ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows));
+    const x = features.map((_, j) => (cols[j] < 0 ? column().fill(Number.NaN) : column()));
+    const y = shared ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows);
     // One dictionary per category column for the whole chain; each segment's codes recoded into it.
     const levels = features.map((_, j) => (coded[j] ? new Levels() : null));
     let row = 0;

@@ -5,6 +5,7 @@ import { DataError } from '../util/errors.js';
 import { fitGbdtDocument } from './gbdt/document.js';
 import type { GbdtParams } from './gbdt/index.js';
 import { fitLogisticDocument } from './logistic/fit-document.js';
+import type { PassHelper } from './logistic/pass-threads.js';
 import type { DocumentHeader, TrainingRows } from './training-rows.js';
 
 export type Family = 'logistic' | 'gbdt';
@@ -15,6 +16,8 @@ export interface FamilyInputs extends TrainingRows {
   medians?: readonly number[];
   model: Config['model'];
   maxCategories: number;
+  /** A thread that may share a logistic fit's passes over all rows (logistic/pass-threads.ts; same result). */
+  passHelper?: PassHelper;
 }
 
 /** What a document's `training` record says beyond the fit itself. */
@@ -92,6 +95,7 @@ export function fitFamily(family: Family, t: FamilyInputs, opts: { format2?: boo
     standardize: m.standardize,
     maxCategories: t.maxCategories,
     ...(opts.format2 ? { format2: true } : {}),
+    ...(t.passHelper ? { helper: t.passHelper } : {}),
   });
   return {
     family,

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { trainingSchema } from '../data/columns.js';
-import { readDataset, type LoadedDataset } from '../data/dataset-files.js';
+import { DATASET_CSV, readDataset, type LoadedDataset } from '../data/dataset-files.js';
 import { artifactsOf } from '../registry/deployment.js';
 import { DataError } from '../util/errors.js';
 import { nowIso } from '../util/time.js';
@@ -9,10 +11,10 @@ import { selectFamily } from './select-family.js';
 import { MODEL_FORMAT_2, type ModelDocument } from '../contracts/model-document.js';
 import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
-import { buildReference, featureProfiles } from '../stats/reference.js';
-import { countNonMissing, SortScratch } from '../stats/sorted.js';
+import { countNonMissing, medianNonMissing, SortScratch } from '../stats/sorted.js';
 import { levelsOf, selectRows } from '../data/dataset.js';
 import { findSameTraining, holdoutKey } from './same-training.js';
+import { ReferenceBuilder } from './reference-thread.js';
 
 export interface TrainResult {
   version: string;
@@ -42,6 +44,11 @@ export interface TrainResult {
 }
 
 export interface TrainOptions {
+  /**
+   * Build the drift reference on a thread of its own, beside the fit: true or false forces it
+   * (the tests compare both); by default only on datasets large enough for it to pay.
+   */
+  referenceThread?: boolean;
   /** Rows (1 = held out) kept out of training, e.g. the pipeline's holdout of the newest rows. */
   holdout?: Uint8Array;
   /** The dataset when the caller already read it (the pipeline does): not read again. */
@@ -54,8 +61,18 @@ export interface TrainOptions {
  * (select-family.ts), refitted on all rows.
  */
 export async function train(ctx: Context, opts: TrainOptions = {}): Promise<TrainResult> {
+  // The drift reference's thread boots while the dataset is read (reference-thread.ts).
+  const reference = ReferenceBuilder.start(opts.referenceThread ?? worthAThread(ctx.config.outputFolder, opts.loaded));
+  try {
+    return await trainWith(ctx, opts, reference);
+  } finally {
+    reference.close();
+  }
+}
+
+async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceBuilder): Promise<TrainResult> {
   const { config, store, log } = ctx;
-  const loaded = opts.loaded ?? (await readDataset(config.outputFolder, trainingSchema(config), { ids: false }));
+  const loaded = opts.loaded ?? (await readDataset(config.outputFolder, trainingSchema(config), { ids: false, shared: reference.threaded }));
   if (!loaded) throw new DataError(`no dataset in ${config.outputFolder}; run \`riskwatch ingest\` first`);
   const ds = opts.holdout ? selectRows(loaded.dataset, opts.holdout, 0) : loaded.dataset;
   let positives = 0;
@@ -80,13 +97,13 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     const why = family === 'logistic' ? 'cannot impute' : family === 'gbdt' ? 'the trees cannot split on it and drift has nothing to compare with; remove it from "features"' : 'cannot impute (model.family "auto" fits a logistic regression too)';
     throw new DataError(`feature "${ds.features[j]}" has no values in the dataset; ${why}`);
   });
-  // The drift reference profiles every feature column anyway (sorted, or from a histogram for
-  // count columns): the medians are read from those profiles (numpy's median of the non-missing
-  // values) instead of being selected separately, and the fit imputes them as it scales the
-  // columns — no imputed copy of the data.
-  // One sorting buffer serves every feature column and then the predictions.
-  const scratch = new SortScratch(ds.rows);
-  const profiles = featureProfiles(ds, scratch);
+  // The drift reference (every column's profile: sorting them is most of its cost) is built on
+  // the other core while the model is fitted here; only the predictions' part waits for the model.
+  reference.profile(ds);
+  // The fit imputes the medians (numpy's median of the non-missing values, the number the profiles
+  // hold) as it scales the columns — no imputed copy of the data. Found by selection, not sorting;
+  // trees impute nothing.
+  const scratch = family === 'gbdt' ? undefined : new SortScratch(ds.rows);
   const inputs: FamilyInputs = {
     features: ds.features,
     types: ds.features.map((f, j) => (isCategory(j) ? 'category' : (config.featureTypes[f] ?? 'count'))),
@@ -94,9 +111,11 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
     x: ds.x,
     y: ds.y,
     levels,
-    medians: ds.features.map((f, j) => (isCategory(j) ? Number.NaN : profiles[f].median)),
+    ...(scratch ? { medians: ds.x.map((col, j) => (isCategory(j) ? Number.NaN : medianNonMissing(col, scratch))) } : {}),
     model: config.model,
     maxCategories: config.maxCategories,
+    // The reference's thread, once the columns are profiled, takes half of each pass of the fit.
+    ...(reference.threaded ? { passHelper: reference } : {}),
   };
   const selection = family === 'auto' ? selectFamily(inputs, log) : undefined;
   const fit = fitFamily(family === 'auto' ? selection!.winner : family, inputs, { format2: selection !== undefined });
@@ -110,9 +129,9 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   while (await artifacts.has(version)) version = await store.reserveModelVersion(createdAt);
   const doc = fit.document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, { rows: ds.rows, positives, ms, ...(holdout ? { holdout } : {}) }, selection);
   // The drift reference is written first: once model.json exists, its reference does too.
-  // The predictions are needed for the reference only: they double as the radix sort's scratch.
-  const prob = loadModel(doc).predictProba(ds);
-  await artifacts.saveReference(buildReference(version, ds, prob, profiles, { out: scratch.out, tmp: prob }));
+  // The predictions are needed for the reference only.
+  const prob = loadModel(doc).predictProba(ds, reference.predictionsArray(ds.rows));
+  await artifacts.saveReference(await reference.finish(version, prob));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {
     await store.recordDataset({ hash: loaded.hash, rows: ds.rows, path: config.outputFolder, createdAt, missing: {} });
@@ -120,6 +139,19 @@ export async function train(ctx: Context, opts: TrainOptions = {}): Promise<Trai
   await store.completeModel({ version, createdAt, datasetHash: loaded.hash, path, trainingRows: ds.rows, trainingMs: ms });
   log.info({ version, family: fit.family, rows: ds.rows, iterations: fit.iterations, ...(fit.newton ? { gradNorm: fit.newton.gradNorm } : {}) }, `trained ${version}`);
   return { ...summarize(doc), datasetHash: loaded.hash, path, ms, reused: false };
+}
+
+/**
+ * Whether the reference is worth a thread: from ~100,000 rows (about 8 MB of dataset file) it
+ * saves more than the thread costs to start (~30 ms of CPU, and under tsx far more).
+ */
+function worthAThread(folder: string, loaded?: LoadedDataset): boolean {
+  if (loaded) return loaded.dataset.rows >= 100_000;
+  try {
+    return statSync(join(folder, DATASET_CSV)).size >= 8 << 20;
+  } catch {
+    return false;
+  }
 }
 
 /** What `train` reports of a model document, for either family. */

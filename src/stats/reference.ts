@@ -95,10 +95,36 @@ export function featureProfiles(ds: Dataset, buffers: SortBuffers = new SortScra
  * the predictions (training): the calibration reads them first, then the sort may overwrite them.
  */
 export function buildReference(version: string, ds: Dataset, prob: Float64Array, features: Record<string, ReferenceProfile> = featureProfiles(ds), buffers?: SortBuffers): ModelReference {
-  const cal = calibration(ds.y, prob);
-  const categories = categoryProfiles(ds);
+  return assembleReference(version, ds.rows, { features, ...rowProfiles(ds) }, predictionProfiles(ds.y, prob, buffers));
+}
+
+/** The parts of a reference that do not depend on the model: category counts and the stayers. */
+export function rowProfiles(ds: Dataset): { categories: Record<string, CategoryProfile>; stayers: StayerProfile } {
+  return { categories: categoryProfiles(ds), stayers: stayerProfile(ds) };
+}
+
+/**
+ * The parts that do: the calibration and the profile of the predictions. `buffers.tmp` may be
+ * `prob` itself: the calibration reads the predictions first, then the sort may overwrite them.
+ */
+export function predictionProfiles(y: Uint8Array, prob: Float64Array, buffers?: SortBuffers): Pick<ModelReference, 'prediction' | 'calibration'> {
+  const cal = calibration(y, prob);
+  return { prediction: referenceProfile(prob, buffers), calibration: cal };
+}
+
+/**
+ * A reference from its parts, however they were computed (on this thread or another: the training
+ * command builds them beside the fit), its keys always in this order — the file's bytes depend on it.
+ */
+export function assembleReference(
+  version: string,
+  rows: number,
+  data: { features: Record<string, ReferenceProfile>; categories: Record<string, CategoryProfile>; stayers: StayerProfile },
+  model: Pick<ModelReference, 'prediction' | 'calibration'>,
+): ModelReference {
+  const { features, categories, stayers } = data;
   // Only with category features: a numeric model's reference stays as it was.
-  return { format: REFERENCE_FORMAT, version, rows: ds.rows, features, ...(Object.keys(categories).length ? { categories } : {}), stayers: stayerProfile(ds), prediction: referenceProfile(prob, buffers), calibration: cal };
+  return { format: REFERENCE_FORMAT, version, rows, features, ...(Object.keys(categories).length ? { categories } : {}), stayers, prediction: model.prediction, calibration: model.calibration };
 }
 
 export function writeReference(config: Config, ref: ModelReference): string {

@@ -150,6 +150,113 @@ export function medianSorted(sorted: Float64Array): number {
   return n % 2 === 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 
+/**
+ * numpy.median of the non-missing values of `x` — the same number, bit for bit, as
+ * `medianSorted(sortedNonMissing(x))` (−0 included) — without sorting: count columns go through
+ * the counting sort (O(n + max)), any other column through a selection of the middle rank(s) on
+ * a copy (expected O(n)). What training needs before the fit, while the full profiles (which
+ * sort every column) are built elsewhere.
+ */
+export function medianNonMissing(x: Float64Array, buffers: SortBuffers = {}): number {
+  const counted = countedMedian(x);
+  if (counted !== undefined) return counted;
+  const n = countNonMissing(x);
+  if (n === 0) return Number.NaN;
+  const a = buffers.out && buffers.out.length >= n ? buffers.out.subarray(0, n) : new Float64Array(n);
+  if (n === x.length) a.set(x);
+  else {
+    let k = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] === x[i]) a[k++] = x[i];
+  }
+  const h = n >> 1;
+  if (n % 2 === 1) return signedAt(a, h, select(a, h));
+  const hi = select(a, h); // a[0..h) <= hi now: the rank h - 1 value is their maximum
+  let lo = a[0];
+  for (let i = 1; i < h; i++) if (a[i] > lo) lo = a[i];
+  return (signedAt(a, h - 1, lo) + signedAt(a, h, hi)) / 2;
+}
+
+/**
+ * The median of a count column (where `countingSort` applies: the same conditions) from a histogram
+ * of its values, without the sorted copy; undefined for any other column. The counting sort writes
+ * −0 as 0, and so is it counted here.
+ */
+function countedMedian(x: Float64Array): number | undefined {
+  let n = 0;
+  let max = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v !== v) continue;
+    if (!(v >= 0 && (v | 0) === v)) return undefined;
+    n++;
+    if (v > max) max = v;
+  }
+  if (n < 1024 || max > 4 * n) return undefined;
+  const counts = new Uint32Array(max + 1);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v === v) counts[v]++;
+  }
+  const h = n >> 1;
+  // The values at ranks h − 1 and h of the sorted column.
+  let below = 0;
+  let v = 0;
+  while (below + counts[v] <= h - 1) below += counts[v++];
+  const lower = v;
+  while (below + counts[v] <= h) below += counts[v++];
+  return n % 2 === 1 ? v : (lower + v) / 2;
+}
+
+/** a[k] after ordering `a` so that a[i] <= a[k] <= a[j] for i < k < j (Hoare partitions, median-of-3 pivots); returns it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // Median of three as the pivot.
+    let x = a[lo];
+    let y = a[mid];
+    let z = a[hi];
+    if (x > y) [x, y] = [y, x];
+    if (y > z) y = z;
+    if (x > y) y = x;
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // j < k < i: a[k] equals the pivot
+  }
+  return a[k];
+}
+
+/**
+ * The value of rank `r` as the sorted column holds it: a selection compares −0 and +0 as equal and
+ * may return either, where the sort puts every −0 before every +0. Only a zero needs the check.
+ */
+function signedAt(a: Float64Array, r: number, v: number): number {
+  if (v !== 0) return v;
+  let below = 0;
+  let negZeros = 0;
+  for (let i = 0; i < a.length; i++) {
+    const w = a[i];
+    if (w < 0) below++;
+    else if (w === 0 && 1 / w < 0) negZeros++;
+  }
+  return r < below + negZeros ? -0 : 0;
+}
+
 /** Neumaier-compensated sum of x[from..to). */
 export function compensatedSum(x: Float64Array, from = 0, to = x.length): number {
   let s = 0;

@@ -1,6 +1,7 @@
 import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelDocument1, type ModelFeature } from '../../contracts/model-document.js';
 import type { DocumentHeader, TrainingRows } from '../training-rows.js';
 import { fitLogistic, type FitResult } from './fit.js';
+import type { PassHelper } from './pass-threads.js';
 import { keptCategories } from './categories.js';
 import { trainingBackground } from './background.js';
 
@@ -15,6 +16,8 @@ export interface LogisticTraining extends TrainingRows {
   maxCategories: number;
   /** Write /2 even when /1 could say the model (a document that records a family selection). */
   format2?: boolean;
+  /** A thread that may share the fit's passes over all rows (pass-threads.ts; same result). */
+  helper?: PassHelper;
 }
 
 export type TrainingRecord = ModelDocument1['training'];
@@ -43,7 +46,7 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
   const fit = fitLogistic(
     numeric.map((j) => t.x[j] as Float64Array),
     t.y,
-    { C: t.C, maxIter: t.maxIter, tol: t.tol, impute: numeric.map((j) => t.medians[j]), ...(t.standardize ? { standardize: true } : {}), ...(levels > 0 ? { onehot: { index, levels } } : {}) },
+    { C: t.C, maxIter: t.maxIter, tol: t.tol, impute: numeric.map((j) => t.medians[j]), ...(t.standardize ? { standardize: true } : {}), ...(levels > 0 ? { onehot: { index, levels } } : {}), ...(t.helper ? { helper: t.helper } : {}) },
   );
   const v1 = category.length === 0 && !t.standardize && !t.format2;
   const document = (h: DocumentHeader, training: (fit: FitResult) => TrainingRecord): ModelDocument => {

@@ -1,5 +1,6 @@
 import { newton, norm, type Pass } from './newton.js';
 import { oneHotPass } from './onehot-pass.js';
+import { sharedOneHotPass, type PassHelper } from './pass-threads.js';
 import { sigmoid } from '../sigmoid.js';
 
 /**
@@ -27,6 +28,11 @@ export interface FitOptions {
   standardize?: boolean;
   /** Category features, one-hot encoded: per feature each row's level, an index into [0, levels). */
   onehot?: { index: Int32Array[]; levels: number };
+  /**
+   * A thread that may share the one-hot passes over all rows (pass-threads.ts): the same result,
+   * sooner when it has a core to run on.
+   */
+  helper?: PassHelper;
 }
 
 export interface FitResult {
@@ -175,54 +181,64 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   if (!standardize) for (let j = 0; j < d; j++) pen[j] = 1 / (scale[j] * scale[j]);
   const passOver = (cols: Float64Array[], idx: Int32Array[], yy: Uint8Array, rows: number): Pass =>
     levels > 0 ? oneHotPass({ cols, fill: fills, mean, inv, index: idx, levels, y: yy, n: rows }) : numericPass({ cols, fill: fills, mean, inv }, yy, rows);
-  // Start from the base rate; on large data, from the optimum of an evenly spaced subsample
-  // (Newton then needs 2–3 full passes instead of ~10).
-  let theta: Float64Array = new Float64Array(p);
-  let positives = 0;
-  for (let i = 0; i < n; i++) positives += y[i];
-  if (positives > 0 && positives < n) theta[dAll] = Math.log(positives / (n - positives));
-  let warmIterations = 0;
-  const WARM_ROWS = 50_000;
-  if (n > 4 * WARM_ROWS) {
-    const stride = Math.floor(n / WARM_ROWS);
-    const m = Math.floor(n / stride);
-    const sub = x.map(() => new Float64Array(m));
-    const subIndex = index.map(() => new Int32Array(m));
-    const ys = new Uint8Array(m);
-    for (let i = 0; i < m; i++) {
-      const src = i * stride;
-      ys[i] = y[src];
-      for (let j = 0; j < d; j++) sub[j][i] = x[j][src];
-      for (let q = 0; q < index.length; q++) subIndex[q][i] = index[q][src];
-    }
-    // The subsample's loss is scaled up to the full data's weight so the penalty balances alike.
-    const warm = newton(passOver(sub, subIndex, ys, m), theta, pen, (C * n) / m, 1e-6, opts.maxIter);
-    theta = warm.theta;
-    warmIterations = warm.iterations;
+  // Offered before the subsample's passes, so the helper readies itself meanwhile.
+  const sharing = opts.helper && levels > 0 ? sharedOneHotPass({ cols: x, fill: fills, mean, inv, index, levels, y, n }, opts.helper) : undefined;
+  try {
+    return solve();
+  } finally {
+    sharing?.close();
   }
-  const solved = newton(passOver(x, index, y, n), theta, pen, C, opts.tol, opts.maxIter);
-  theta = solved.theta;
-  const cur = solved.cur;
-  const iterations = solved.iterations;
-  const converged = solved.converged;
-  const levelCoef = theta.slice(d, dAll);
 
-  if (standardize) {
-    // The solved coordinates are the model's own: standardized columns, indicators, intercept.
-    return { coef: theta.slice(0, d), levelCoef, intercept: theta[dAll], mean, scale, iterations, warmIterations, gradNorm: norm(cur.g), objective: cur.f, converged };
+  function solve(): FitResult {
+    // Start from the base rate; on large data, from the optimum of an evenly spaced subsample
+    // (Newton then needs 2–3 full passes instead of ~10).
+    let theta: Float64Array = new Float64Array(p);
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += y[i];
+    if (positives > 0 && positives < n) theta[dAll] = Math.log(positives / (n - positives));
+    let warmIterations = 0;
+    const WARM_ROWS = 50_000;
+    if (n > 4 * WARM_ROWS) {
+      const stride = Math.floor(n / WARM_ROWS);
+      const m = Math.floor(n / stride);
+      const sub = x.map(() => new Float64Array(m));
+      const subIndex = index.map(() => new Int32Array(m));
+      const ys = new Uint8Array(m);
+      for (let i = 0; i < m; i++) {
+        const src = i * stride;
+        ys[i] = y[src];
+        for (let j = 0; j < d; j++) sub[j][i] = x[j][src];
+        for (let q = 0; q < index.length; q++) subIndex[q][i] = index[q][src];
+      }
+      // The subsample's loss is scaled up to the full data's weight so the penalty balances alike.
+      const warm = newton(passOver(sub, subIndex, ys, m), theta, pen, (C * n) / m, 1e-6, opts.maxIter);
+      theta = warm.theta;
+      warmIterations = warm.iterations;
+    }
+    const solved = newton(sharing ? sharing.pass : passOver(x, index, y, n), theta, pen, C, opts.tol, opts.maxIter);
+    theta = solved.theta;
+    const cur = solved.cur;
+    const iterations = solved.iterations;
+    const converged = solved.converged;
+    const levelCoef = theta.slice(d, dAll);
+
+    if (standardize) {
+      // The solved coordinates are the model's own: standardized columns, indicators, intercept.
+      return { coef: theta.slice(0, d), levelCoef, intercept: theta[dAll], mean, scale, iterations, warmIterations, gradNorm: norm(cur.g), objective: cur.f, converged };
+    }
+    // Back to original coordinates: w_j = w'_j / s_j, b = b' − Σ w_j m_j.
+    const coef = new Float64Array(d);
+    let intercept = theta[dAll];
+    for (let j = 0; j < d; j++) {
+      coef[j] = theta[j] / scale[j];
+      intercept -= coef[j] * mean[j];
+    }
+    // ∂F/∂w_j = s_j·g'_j + m_j·g'_b ; ∂F/∂b = g'_b; the indicators' unchanged.
+    const gOrig = new Float64Array(p);
+    for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[dAll];
+    for (let l = d; l <= dAll; l++) gOrig[l] = cur.g[l];
+    return { coef, levelCoef, intercept, mean: new Float64Array(d), scale: new Float64Array(d).fill(1), iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
   }
-  // Back to original coordinates: w_j = w'_j / s_j, b = b' − Σ w_j m_j.
-  const coef = new Float64Array(d);
-  let intercept = theta[dAll];
-  for (let j = 0; j < d; j++) {
-    coef[j] = theta[j] / scale[j];
-    intercept -= coef[j] * mean[j];
-  }
-  // ∂F/∂w_j = s_j·g'_j + m_j·g'_b ; ∂F/∂b = g'_b; the indicators' unchanged.
-  const gOrig = new Float64Array(p);
-  for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[dAll];
-  for (let l = d; l <= dAll; l++) gOrig[l] = cur.g[l];
-  return { coef, levelCoef, intercept, mean: new Float64Array(d), scale: new Float64Array(d).fill(1), iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
 }
 
 export { predictProba } from './predict-proba.js';

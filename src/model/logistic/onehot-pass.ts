@@ -23,6 +23,14 @@ export interface OneHotData {
   n: number;
 }
 
+/**
+ * Which sums a kernel accumulates: all of them, or one of two disjoint halves — the numeric block
+ * (loss, numeric and intercept gradient and Hessian) or the levels' (their gradient, Hessian
+ * diagonal and cross terms) — for two threads to share a pass (pass-threads.ts). Each sum is added
+ * up in row order by the same expressions whichever kernel runs it, so the same bits.
+ */
+export type Part = 'all' | 'numeric' | 'levels';
+
 type Kernel = (cols: Float64Array[], fill: Float64Array, mean: Float64Array, inv: Float64Array, index: Int32Array[], y: Uint8Array, n: number, theta: Float64Array<ArrayBufferLike>, num: Float64Array, gc: Float64Array, hl: Float64Array, hcn: Float64Array, hcc: Float64Array, levels: number, withLoss: boolean) => void;
 const kernels = new Map<string, Kernel>();
 
@@ -33,8 +41,10 @@ const kernels = new Map<string, Kernel>();
  * diagonal there and its intercept row alike, as an indicator squared is itself), hcn (level ×
  * numeric), hcc (level × level of two different features, the later feature's level first).
  */
-function kernel(d: number, c: number): Kernel {
-  const key = `${d},${c}`;
+function kernel(d: number, c: number, part: Part = 'all'): Kernel {
+  const key = `${d},${c},${part}`;
+  const numeric = part !== 'levels';
+  const levelSums = part !== 'numeric';
   const cached = kernels.get(key);
   if (cached) return cached;
   const L: string[] = [];
@@ -53,17 +63,19 @@ function kernel(d: number, c: number): Kernel {
   L.push(`  const t = ${lin.join(' + ')};`);
   L.push('  const e = Math.exp(-Math.abs(t));');
   L.push('  const yi = y[i];');
-  L.push('  if (withLoss) f += (t > 0 ? t : 0) + Math.log1p(e) - yi * t;');
+  if (numeric) L.push('  if (withLoss) f += (t > 0 ? t : 0) + Math.log1p(e) - yi * t;');
   L.push('  const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);');
   L.push('  const r = p - yi;');
   L.push('  const w = p * (1 - p);');
-  L.push('  gb += r; hbb += w;');
+  if (numeric) L.push('  gb += r; hbb += w;');
   for (let j = 0; j < d; j++) {
-    L.push(`  g${j} += r * z${j};`, `  const w${j} = w * z${j};`, `  hb${j} += w${j};`);
-    for (let k = 0; k <= j; k++) L.push(`  h${j}_${k} += w${j} * z${k};`);
+    if (numeric) L.push(`  g${j} += r * z${j};`, `  const w${j} = w * z${j};`, `  hb${j} += w${j};`);
+    else L.push(`  const w${j} = w * z${j};`);
+    if (numeric) for (let k = 0; k <= j; k++) L.push(`  h${j}_${k} += w${j} * z${k};`);
   }
   for (let q = 0; q < c; q++) {
-    L.push(`  gc[k${q}] += r; hl[k${q}] += w;`);
+    if (numeric) L.push(`  gc[k${q}] += r; hl[k${q}] += w;`);
+    if (!levelSums) continue;
     if (d > 0) {
       L.push(`  const o${q} = k${q} * ${d};`);
       for (let j = 0; j < d; j++) L.push(`  hcn[o${q} + ${j}] += w${j};`);
@@ -109,21 +121,55 @@ function warmUp(fn: Kernel, d: number, c: number): void {
 
 /** The pass over `data`: θ has d + levels + 1 entries; `out` is laid out as the numeric kernel's. */
 export function oneHotPass(data: OneHotData): Pass {
-  const d = data.cols.length;
-  const c = data.index.length;
-  const Lv = data.levels;
-  const run = kernel(d, c);
-  const num = new Float64Array(2 + d + ((d + 1) * (d + 2)) / 2);
-  const gc = new Float64Array(Lv);
-  const hl = new Float64Array(Lv);
-  const hcn = new Float64Array(Lv * d);
-  const hcc = new Float64Array(Lv * Lv);
+  const run = kernel(data.cols.length, data.index.length);
+  const sums = new PassSums(data.cols.length, data.levels);
   return (theta, out, withLoss) => {
-    gc.fill(0);
-    hl.fill(0);
-    hcn.fill(0);
-    hcc.fill(0);
-    run(data.cols, data.fill, data.mean, data.inv, data.index, data.y, data.n, theta, num, gc, hl, hcn, hcc, Lv, withLoss);
+    sums.clear();
+    sums.run(run, data, theta, withLoss);
+    sums.write(out);
+  };
+}
+
+/** One part's kernel (warmed up), for a pass shared by two threads (pass-threads.ts). */
+export function partKernel(d: number, c: number, part: Part): Kernel {
+  return kernel(d, c, part);
+}
+
+export type { Kernel as PartKernel };
+
+/** A pass's sums: the numeric block and the levels' arrays, and how they make `out`. */
+export class PassSums {
+  readonly num: Float64Array;
+  readonly gc: Float64Array;
+  readonly hl: Float64Array;
+  hcn: Float64Array;
+  hcc: Float64Array;
+  constructor(
+    readonly d: number,
+    readonly levels: number,
+  ) {
+    this.num = new Float64Array(2 + d + ((d + 1) * (d + 2)) / 2);
+    this.gc = new Float64Array(levels);
+    this.hl = new Float64Array(levels);
+    this.hcn = new Float64Array(levels * d);
+    this.hcc = new Float64Array(levels * levels);
+  }
+
+  clear(): void {
+    this.gc.fill(0);
+    this.hl.fill(0);
+    this.hcn.fill(0);
+    this.hcc.fill(0);
+  }
+
+  run(fn: Kernel, data: OneHotData, theta: Float64Array<ArrayBufferLike>, withLoss: boolean): void {
+    fn(data.cols, data.fill, data.mean, data.inv, data.index, data.y, data.n, theta, this.num, this.gc, this.hl, this.hcn, this.hcc, this.levels, withLoss);
+  }
+
+  /** [f, g, H lower triangle row by row] over [numeric, levels, intercept]. */
+  write(out: Float64Array): void {
+    const { d, num, gc, hl, hcn, hcc } = this;
+    const Lv = this.levels;
     const p = d + Lv + 1;
     out[0] = num[0];
     for (let j = 0; j < d; j++) out[1 + j] = num[1 + j];
@@ -141,5 +187,5 @@ export function oneHotPass(data: OneHotData): Pass {
     for (let k = 0; k < d; k++) out[o++] = num[src++];
     for (let l = 0; l < Lv; l++) out[o++] = hl[l];
     out[o++] = num[src++];
-  };
+  }
 }

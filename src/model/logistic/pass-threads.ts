@@ -1,0 +1,150 @@
+import type { Pass } from './newton.js';
+import { partKernel, PassSums, type OneHotData, type PartKernel } from './onehot-pass.js';
+
+/**
+ * A one-hot Newton pass shared by two threads (the machine has two cores). Not split by rows —
+ * two half sums added together round differently from one sum over all rows, and the model must
+ * not change — but by sums: this thread adds up the numeric block, the loss and the levels'
+ * gradient and Hessian diagonal; the helper thread the levels' cross terms (level × numeric, level
+ * × level). Both compute every row's linear predictor and probability by the same expressions
+ * from the same θ, and each sum runs over the rows in order, so every sum has the bits one thread
+ * would give it (onehot-pass.ts `Part`). Until the helper is ready — it may be busy elsewhere
+ * first, or never come — this thread does whole passes itself: the fit never depends on it.
+ */
+
+/** Slots of the control array. */
+export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4 } as const;
+
+/** What the helper is handed once per fit, all in shared memory. */
+export interface SharedPass {
+  control: Int32Array;
+  cols: Float64Array[];
+  fill: Float64Array;
+  mean: Float64Array;
+  inv: Float64Array;
+  index: Int32Array[];
+  levels: number;
+  y: Uint8Array;
+  n: number;
+  /** θ of the pass asked for. */
+  theta: Float64Array;
+  /** The helper's sums: level × numeric, level × level (onehot-pass.ts layout). */
+  hcn: Float64Array;
+  hcc: Float64Array;
+}
+
+/** A thread that takes the levels' half of passes once it gets to `offer`'s setup. */
+export interface PassHelper {
+  offer(setup: SharedPass): void;
+}
+
+function shared<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const buf = new SharedArrayBuffer(a.byteLength);
+  const copy = (a instanceof Float64Array ? new Float64Array(buf) : a instanceof Int32Array ? new Int32Array(buf) : new Uint8Array(buf)) as T;
+  copy.set(a);
+  return copy;
+}
+
+/** The pass over `data` with `helper` taking half of it when it can; `close` releases the helper. */
+export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: Pass; close(): void } {
+  const d = data.cols.length;
+  const c = data.index.length;
+  const Lv = data.levels;
+  const all = partKernel(d, c, 'all');
+  const numeric = partKernel(d, c, 'numeric');
+  let levels: PartKernel | undefined;
+  const control = new Int32Array(new SharedArrayBuffer(4 * 8));
+  const setup: SharedPass = {
+    control,
+    cols: data.cols.map((col) => shared(col.subarray(0, data.n))),
+    fill: shared(data.fill),
+    mean: shared(data.mean),
+    inv: shared(data.inv),
+    index: data.index.map((ix) => shared(ix.subarray(0, data.n))),
+    levels: Lv,
+    y: shared(data.y.subarray(0, data.n)),
+    n: data.n,
+    theta: new Float64Array(new SharedArrayBuffer(8 * (d + Lv + 1))),
+    hcn: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, Lv * d))).subarray(0, Lv * d),
+    hcc: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, Lv * Lv))).subarray(0, Lv * Lv),
+  };
+  helper.offer(setup);
+  const sums = new PassSums(d, Lv);
+  const own = { hcn: sums.hcn, hcc: sums.hcc };
+  let seq = 0;
+  const pass: Pass = (theta, out, withLoss) => {
+    if (Atomics.load(control, CONTROL.ready) !== 1 || Atomics.load(control, CONTROL.failed) === 1) {
+      sums.hcn = own.hcn;
+      sums.hcc = own.hcc;
+      sums.clear();
+      sums.run(all, data, theta, withLoss);
+      sums.write(out);
+      return;
+    }
+    setup.theta.set(theta);
+    const job = ++seq;
+    Atomics.store(control, CONTROL.job, job);
+    Atomics.notify(control, CONTROL.job);
+    sums.gc.fill(0);
+    sums.hl.fill(0);
+    sums.run(numeric, data, theta, withLoss); // touches neither hcn nor hcc
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.done);
+      if (done === job) {
+        sums.hcn = setup.hcn;
+        sums.hcc = setup.hcc;
+        break;
+      }
+      if (Atomics.load(control, CONTROL.failed) === 1) {
+        // The helper failed: its half here (the same sums).
+        levels ??= partKernel(d, c, 'levels');
+        sums.hcn = own.hcn;
+        sums.hcc = own.hcc;
+        own.hcn.fill(0);
+        own.hcc.fill(0);
+        sums.run(levels, data, theta, false);
+        break;
+      }
+      Atomics.wait(control, CONTROL.done, done, 100);
+    }
+    sums.write(out);
+  };
+  const close = () => {
+    Atomics.store(control, CONTROL.stop, 1);
+    Atomics.store(control, CONTROL.job, ++seq);
+    Atomics.notify(control, CONTROL.job);
+  };
+  return { pass, close };
+}
+
+/**
+ * The helper's side (run by the thread `offer` reaches): compiles its kernel, says it is ready,
+ * then takes passes until told to stop. Blocks its thread meanwhile.
+ */
+export function servePasses(s: SharedPass): void {
+  const { control } = s;
+  try {
+    if (Atomics.load(control, CONTROL.stop) === 1) return;
+    const run = partKernel(s.cols.length, s.index.length, 'levels');
+    const sums = new PassSums(s.cols.length, s.levels);
+    sums.hcn = s.hcn;
+    sums.hcc = s.hcc;
+    const data: OneHotData = { cols: s.cols, fill: s.fill, mean: s.mean, inv: s.inv, index: s.index, levels: s.levels, y: s.y, n: s.n };
+    Atomics.store(control, CONTROL.ready, 1);
+    let seen = 0;
+    for (;;) {
+      Atomics.wait(control, CONTROL.job, seen);
+      seen = Atomics.load(control, CONTROL.job);
+      if (Atomics.load(control, CONTROL.stop) === 1) return;
+      s.hcn.fill(0);
+      s.hcc.fill(0);
+      sums.run(run, data, s.theta, false);
+      Atomics.store(control, CONTROL.done, seen);
+      Atomics.notify(control, CONTROL.done);
+    }
+  } catch {
+    Atomics.store(control, CONTROL.failed, 1);
+    Atomics.notify(control, CONTROL.done);
+  }
+}

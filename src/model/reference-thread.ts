@@ -1,0 +1,106 @@
+import type { Worker } from 'node:worker_threads';
+import type { Dataset } from '../data/dataset.js';
+import { assembleReference, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
+import { SortScratch } from '../stats/sorted.js';
+import { findWorkerFile, startWorker } from '../util/worker-file.js';
+import type { ReferenceReply, ReferenceRequest } from './reference-worker.js';
+import type { PassHelper, SharedPass } from './logistic/pass-threads.js';
+
+/** The worker file bundled beside the CLI (scripts/build.mjs), or beside this module (tsc .js, tsx .ts). */
+function workerFile(): URL | undefined {
+  return findWorkerFile(import.meta.url, ['./reference-worker.mjs', '../reference-worker.mjs', './reference-worker.js', './reference-worker.ts']);
+}
+
+/** A typed array over shared memory: the array itself when it already is, else a copy. */
+function shared<T extends Float64Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = (a instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(a.byteLength)) : new Uint8Array(new SharedArrayBuffer(a.byteLength))) as T;
+  copy.set(a);
+  return copy;
+}
+
+/**
+ * A model version's drift reference (stats/reference.ts), built beside the training: `start` boots
+ * a thread (before the dataset is read: it loads meanwhile); `profile` hands it the training rows,
+ * whose columns it profiles while this thread fits the model; `finish` sends the model's predictions
+ * and resolves with the whole reference. Without a thread (no worker file, or it failed) the same
+ * functions run here, in `finish`, as they always did: the same reference either way.
+ */
+export class ReferenceBuilder implements PassHelper {
+  private ds: Dataset | undefined;
+  private reply: Promise<ReferenceReply> | undefined;
+
+  private constructor(private worker: Worker | undefined) {
+    if (!worker) return;
+    this.reply = new Promise<ReferenceReply>((resolve) => {
+      worker.once('message', (m: ReferenceReply) => resolve(m));
+      worker.once('error', (err) => resolve({ type: 'error', message: err.message }));
+      worker.once('exit', (code) => resolve({ type: 'error', message: `the reference thread exited (code ${code})` }));
+    });
+  }
+
+  /** `threaded` false: built on this thread alone. */
+  static start(threaded: boolean): ReferenceBuilder {
+    const file = threaded ? workerFile() : undefined;
+    let worker: Worker | undefined;
+    try {
+      worker = file ? startWorker(file) : undefined;
+      worker?.unref();
+    } catch {
+      worker = undefined;
+    }
+    return new ReferenceBuilder(worker);
+  }
+
+  /** Whether a thread builds it (the dataset is then best read into shared memory). */
+  get threaded(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** The training rows (columns over shared memory are shared as they are; others copied into it). */
+  profile(ds: Dataset): void {
+    this.ds = ds;
+    if (!this.worker) return;
+    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels };
+    this.worker.postMessage(req);
+  }
+
+  /**
+   * The logistic fit's passes over all rows (logistic/pass-threads.ts): the thread takes their
+   * levels' half once it has profiled the columns, until the fit is over.
+   */
+  offer(setup: SharedPass): void {
+    this.worker?.postMessage({ type: 'passes', setup } satisfies ReferenceRequest);
+  }
+
+  /**
+   * An array for the predictions, which `finish` is then given: in shared memory when a thread
+   * reads them (no copy).
+   */
+  predictionsArray(rows: number): Float64Array {
+    return this.worker ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows);
+  }
+
+  /** The reference of `version`; `prob` (the training rows' predictions) may be overwritten. */
+  async finish(version: string, prob: Float64Array): Promise<ModelReference> {
+    const ds = this.ds;
+    if (!ds) throw new Error('ReferenceBuilder.finish before profile');
+    if (this.worker && this.reply) {
+      this.worker.postMessage({ type: 'prob', prob: shared(prob) } satisfies ReferenceRequest);
+      const r = await this.reply;
+      this.close();
+      if (r.type === 'done') return assembleReference(version, ds.rows, r, r);
+      // Fall through: the same reference computed here.
+    }
+    const scratch = new SortScratch(ds.rows);
+    const data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };
+    return assembleReference(version, ds.rows, data, predictionProfiles(ds.y, prob, { out: scratch.out, tmp: prob }));
+  }
+
+  /** Ends the thread (training failed, or was not needed). */
+  close(): void {
+    if (!this.worker) return;
+    void this.worker.terminate().catch(() => {});
+    this.worker = undefined;
+  }
+}

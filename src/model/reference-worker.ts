@@ -1,0 +1,54 @@
+import { parentPort } from 'node:worker_threads';
+import type { Dataset } from '../data/dataset.js';
+import { IdColumn } from '../data/id-column.js';
+import { featureProfiles, predictionProfiles, rowProfiles } from '../stats/reference.js';
+import { SortScratch } from '../stats/sorted.js';
+import { servePasses, type SharedPass } from './logistic/pass-threads.js';
+
+/**
+ * The drift reference's thread (started by reference-thread.ts while `train` reads the dataset):
+ * profiles every training column — sorting them is most of a reference's cost — while the main
+ * thread fits the model (the machine has two cores); then takes half of each of the fit's passes
+ * over all rows (logistic/pass-threads.ts) until the fit is over; then, sent the model's
+ * predictions, their profile and calibration. Everything it reads is in shared memory: the columns are not copied.
+ * The same functions as on one thread, so the same numbers.
+ */
+export type ReferenceRequest =
+  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined }
+  | { type: 'passes'; setup: SharedPass }
+  | { type: 'prob'; prob: Float64Array };
+export type ReferenceReply =
+  | ({ type: 'done' } & ReturnType<typeof rowProfiles> & { features: ReturnType<typeof featureProfiles> } & ReturnType<typeof predictionProfiles>)
+  | { type: 'error'; message: string };
+
+const port = parentPort;
+if (port) {
+  let ds: Dataset | undefined;
+  let scratch: SortScratch | undefined;
+  let data: ({ features: ReturnType<typeof featureProfiles> } & ReturnType<typeof rowProfiles>) | undefined;
+  let failed = false;
+  port.on('message', (m: ReferenceRequest) => {
+    if (failed) return;
+    try {
+      if (m.type === 'data') {
+        ds = { features: m.features, rows: m.rows, ids: new IdColumn(0), x: m.x, y: m.y, ...(m.levels ? { levels: m.levels } : {}) };
+        scratch = new SortScratch(m.rows);
+        data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };
+        return;
+      }
+      if (m.type === 'passes') {
+        // Until the fit says stop (its own errors handled: the fit then goes on alone).
+        servePasses(m.setup);
+        return;
+      }
+      if (!ds || !data || !scratch) throw new Error('the reference thread was sent predictions before the data');
+      // Not the predictions as the sort's scratch (as one thread does): were this thread to fail
+      // half way, the main thread builds the reference from them itself.
+      const reply: ReferenceReply = { type: 'done', ...data, ...predictionProfiles(ds.y, m.prob, scratch) };
+      port.postMessage(reply);
+    } catch (err) {
+      failed = true;
+      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ReferenceReply);
+    }
+  });
+}

@@ -1,0 +1,144 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { train } from '../../src/model/train.ts';
+import { oneHotPass, type OneHotData } from '../../src/model/logistic/onehot-pass.ts';
+import { CONTROL, sharedOneHotPass, type PassHelper, type SharedPass } from '../../src/model/logistic/pass-threads.ts';
+import { fitLogistic } from '../../src/model/logistic/fit.ts';
+import { context, makeWorkspace } from '../helpers/workspace.ts';
+
+// Training builds the drift reference on a second thread, which then takes half of each pass of
+// the logistic fit (src/model/reference-thread.ts, src/model/logistic/pass-threads.ts). Neither
+// may change a bit of the model or of its reference: these compare the threaded path with one
+// thread, bit for bit.
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32);
+}
+
+function data(n: number, seed: number): OneHotData & { levels: number } {
+  const u = rng(seed);
+  const d = 3;
+  const cols = Array.from({ length: d }, (_, j) => Float64Array.from({ length: n }, () => (u() < 0.03 ? Number.NaN : (u() - 0.4) * (j + 1) * 10)));
+  const sizes = [4, 6];
+  let levels = 0;
+  const index = sizes.map((k) => {
+    const off = levels;
+    levels += k;
+    return Int32Array.from({ length: n }, () => off + Math.floor(u() * u() * k));
+  });
+  const y = Uint8Array.from({ length: n }, (_, i) => (u() < 1 / (1 + Math.exp(-(cols[0][i] === cols[0][i] ? cols[0][i] / 10 : 0) + 0.5)) ? 1 : 0));
+  return { cols, fill: Float64Array.of(0.5, -1, 2), mean: Float64Array.of(1, 0.5, -2), inv: Float64Array.of(0.1, 0.2, 0.05), index, levels, y, n };
+}
+
+/** A real helper thread running servePasses, as the reference thread does. */
+function helperThread(): { helper: PassHelper; worker: Worker; offered: SharedPass[] } {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const mod = new URL('../../src/model/logistic/pass-threads.ts', import.meta.url).href;
+  const worker = new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(mod)})).then(({ servePasses }) => {
+       const { parentPort } = require('node:worker_threads');
+       parentPort.postMessage('up');
+       parentPort.on('message', (s) => servePasses(s));
+     })`,
+    { eval: true },
+  );
+  const offered: SharedPass[] = [];
+  return { helper: { offer: (s) => (offered.push(s), worker.postMessage(s)) }, worker, offered };
+}
+
+const sameBits = (a: Float64Array, b: Float64Array, label: string) => {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${label}: entry ${i} is ${a[i]} shared, ${b[i]} on one thread`);
+};
+
+test('a one-hot pass shared with a helper thread gives the one-thread sums bit for bit, with and without the loss', async () => {
+  const dt = data(30_000, 3);
+  const p = dt.cols.length + dt.levels + 1;
+  const size = 1 + p + (p * (p + 1)) / 2;
+  const { helper, worker, offered } = helperThread();
+  await new Promise((r) => worker.once('message', r));
+  try {
+    const { pass, close } = sharedOneHotPass(dt, helper);
+    const { control } = offered[0];
+    const one = oneHotPass(dt);
+    const u = rng(9);
+    // Until the helper has compiled its kernel this thread passes alone; then the passes are shared.
+    for (let t = 0; t < 100 && Atomics.load(control, CONTROL.ready) !== 1; t++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(Atomics.load(control, CONTROL.ready), 1, 'the helper readied itself');
+    for (let k = 0; k < 6; k++) {
+      const theta = Float64Array.from({ length: p }, () => (u() - 0.5) * 0.4);
+      const want = new Float64Array(size);
+      const got = new Float64Array(size);
+      one(theta, want, k % 2 === 1);
+      pass(theta, got, k % 2 === 1);
+      sameBits(got, want, `pass ${k}`);
+      assert.equal(Atomics.load(control, CONTROL.done), k + 1, 'the helper took this pass');
+    }
+    close();
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('the helper took part: its ready flag is set once offered, and a fit with it equals the fit without, bit for bit', async () => {
+  const dt = data(260_000, 5); // above the warm start's 200,000 rows: subsample passes, then shared ones
+  const { helper, worker, offered } = helperThread();
+  await new Promise((r) => worker.once('message', r));
+  try {
+    const opts = { C: 0.7, maxIter: 100, tol: 1e-8, impute: dt.fill, standardize: true, onehot: { index: dt.index, levels: dt.levels } };
+    const alone = fitLogistic(dt.cols, dt.y, opts);
+    const withHelper = fitLogistic(dt.cols, dt.y, { ...opts, helper });
+    assert.equal(offered.length, 1);
+    assert.equal(Atomics.load(offered[0].control, CONTROL.ready), 1, 'the helper readied itself during the fit');
+    assert.equal(Atomics.load(offered[0].control, CONTROL.failed), 0);
+    assert.ok(Atomics.load(offered[0].control, CONTROL.done) > 0, 'the helper ran passes');
+    sameBits(withHelper.coef, alone.coef, 'coefficients');
+    sameBits(withHelper.levelCoef, alone.levelCoef, 'level coefficients');
+    assert.ok(Object.is(withHelper.intercept, alone.intercept));
+    assert.ok(Object.is(withHelper.objective, alone.objective));
+    assert.ok(Object.is(withHelper.gradNorm, alone.gradNorm));
+    assert.equal(withHelper.iterations, alone.iterations);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('train with the reference thread writes the same model document (timings apart) and the same reference file as without', async () => {
+  const u = rng(21);
+  const n = 3000;
+  const regions = ['north', 'south', 'east', "o'west"];
+  const rows = ['id,visits,spend,region,plan,y'];
+  for (let i = 0; i < n; i++) {
+    const visits = Math.floor(u() * u() * 40);
+    const spend = Math.round(u() * 1e4) / 100;
+    const region = u() < 0.02 ? '' : regions[Math.floor(u() * u() * 4)];
+    const plan = ['basic', 'pro', 'team'][Math.floor(u() * 3)];
+    const y = u() < 1 / (1 + Math.exp(-(visits / 10 - spend / 50 + (region === 'south' ? 0.8 : 0)))) ? 1 : 0;
+    rows.push(`c${i},${u() < 0.01 ? '' : visits},${spend},${region},${plan},${y}`);
+  }
+  const runs: { model: Record<string, unknown>; reference: string }[] = [];
+  for (const referenceThread of [false, true]) {
+    const ws = makeWorkspace({ features: ['visits', 'spend', 'region', 'plan'], feature_types: { visits: 'count', spend: 'number', region: 'category', plan: 'category' }, target_column: 'y', id_column: 'id', model: { standardize: true } } as never);
+    writeFileSync(join(ws.source, 'clients.csv'), rows.join('\n') + '\n');
+    const ctx = await context(ws.config);
+    try {
+      await ingest(ctx);
+      const r = await train(ctx, { referenceThread });
+      const model = JSON.parse(readFileSync(r.path, 'utf8'));
+      delete model.createdAt;
+      delete model.training.ms;
+      runs.push({ model, reference: readFileSync(join(r.path, '..', 'reference.json'), 'utf8') });
+    } finally {
+      await ctx.store.close();
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  }
+  assert.deepEqual(runs[1].model, runs[0].model);
+  assert.equal(runs[1].reference, runs[0].reference);
+  assert.ok(runs[0].reference.includes('"categories"') && runs[0].reference.includes('"stayers"'));
+});
