@@ -18,44 +18,62 @@ export type StayerFeature =
   /** A category: the share of stayers holding each category present among them (texts), and the share missing. */
   | { kind: 'category'; shares: Record<string, number>; missing: number };
 
-/** The profile of `ds`'s rows with y = 0 (one pass per feature). */
+/**
+ * The profile of `ds`'s rows with y = 0: their row numbers listed once, then one pass over them per
+ * feature — in row order, so every sum is the one a pass over all rows skipping the others makes
+ * (without a branch on the label per row and feature).
+ */
 export function stayerProfile(ds: Dataset): StayerProfile {
   const { y, rows } = ds;
   let stayers = 0;
   for (let i = 0; i < rows; i++) stayers += y[i] === 0 ? 1 : 0;
+  const at = new Int32Array(stayers);
+  for (let i = 0, k = 0; i < rows; i++) {
+    at[k] = i;
+    k += y[i] === 0 ? 1 : 0;
+  }
   const share = (k: number) => (stayers ? k / stayers : 0);
   const features: Record<string, StayerFeature> = {};
   ds.features.forEach((f, j) => {
     const col = ds.x[j];
     const levels = levelsOf(ds, j);
-    let missing = 0;
     if (levels) {
       const counts = new Float64Array(levels.length);
-      for (let i = 0; i < rows; i++) {
-        if (y[i] !== 0) continue;
-        const v = col[i];
-        if (v !== v) missing++;
-        else counts[v]++;
-      }
+      const missing = countLevels(col, at, counts);
       const shares: Record<string, number> = {};
       levels.forEach((text, c) => {
         if (counts[c] > 0) shares[text] = share(counts[c]);
       });
       features[f] = { kind: 'category', shares, missing: share(missing) };
     } else {
-      let sum = 0;
-      let n = 0;
-      for (let i = 0; i < rows; i++) {
-        if (y[i] !== 0) continue;
-        const v = col[i];
-        if (v !== v) missing++;
-        else {
-          sum += v;
-          n++;
-        }
-      }
-      features[f] = { kind: 'number', mean: n ? sum / n : null, missing: share(missing) };
+      const { sum, n } = sumPresent(col, at);
+      features[f] = { kind: 'number', mean: n ? sum / n : null, missing: share(stayers - n) };
     }
   });
   return { rows: stayers, features };
+}
+
+/** Σ and count of the non-missing col[at[k]], in the order of `at`. */
+function sumPresent(col: Float64Array, at: Int32Array): { sum: number; n: number } {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < at.length; k++) {
+    const v = col[at[k]];
+    if (v === v) {
+      sum += v;
+      n++;
+    }
+  }
+  return { sum, n };
+}
+
+/** counts[code] += 1 for each non-missing col[at[k]]; returns how many were missing. */
+function countLevels(col: Float64Array, at: Int32Array, counts: Float64Array): number {
+  let missing = 0;
+  for (let k = 0; k < at.length; k++) {
+    const v = col[at[k]];
+    if (v !== v) missing++;
+    else counts[v]++;
+  }
+  return missing;
 }
