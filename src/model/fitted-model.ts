@@ -80,6 +80,8 @@ export interface FittedModel {
    * (under 1 ms for 10,000 rows). Rejects as contributions throws.
    */
   contributionsOffThread(data: FeatureColumns): Promise<Contributions>;
+  /** Start ahead what contributionsOffThread needs (the gbdt family's threads and their tables), while the rows are still being read. */
+  prepareContributions(): void;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
   toDocument(): ModelDocument;
   /** The model as SQL, so a warehouse computes its rows' risk where they live (same arithmetic as predictProba). */

@@ -5,7 +5,7 @@ import { DataError } from '../../util/errors.js';
 import { GbdtPredictor } from './predict.js';
 import { gbdtSql } from './sql.js';
 import { TreeShap } from './tree-shap.js';
-import { canExplainInThreads, explainInThreads } from './tree-shap-threads.js';
+import { TreeShapThreads } from './tree-shap-threads.js';
 import type { GbdtTree } from './types.js';
 
 /**
@@ -109,6 +109,8 @@ export class GbdtFittedModel implements FittedModel {
   private readonly trees: GbdtTree[];
   /** The TreeSHAP explainer, built on first use (a model that only predicts never pays for it). */
   private shap: TreeShap | undefined;
+  /** The TreeSHAP threads (contributionsOffThread), started on first use or by prepareContributions. */
+  private threads: TreeShapThreads | undefined;
 
   constructor(private readonly doc: GbdtDocument2) {
     this.version = doc.version;
@@ -145,18 +147,32 @@ export class GbdtFittedModel implements FittedModel {
    * on this thread when no thread can run (no worker file, a thread failed) or for a few rows.
    */
   async contributionsOffThread(data: FeatureColumns): Promise<Contributions> {
-    const base = this.doc.gbdt.baseScore;
     const columns = treeColumns(this.codes, data);
-    if (data.rows >= SMALL_EXPLAIN && canExplainInThreads()) {
+    if (data.rows >= SMALL_EXPLAIN && TreeShapThreads.available()) {
       const values = this.features.map(() => new Float64Array(data.rows));
       try {
-        const expected = await explainInThreads({ baseScore: base, trees: this.trees }, this.features.length, columns, data.rows, values);
-        return { base: expected, values };
+        const base = await this.explainThreads().explain(columns, data.rows, values);
+        return { base, values };
       } catch {
         // computed here below: the same numbers
       }
     }
     return this.contributions(data);
+  }
+
+  /** Start the TreeSHAP threads and their tables now, ahead of contributionsOffThread's rows. */
+  prepareContributions(): void {
+    if (!TreeShapThreads.available()) return;
+    try {
+      this.explainThreads().start();
+    } catch {
+      // contributionsOffThread will compute here
+    }
+  }
+
+  private explainThreads(): TreeShapThreads {
+    this.threads ??= new TreeShapThreads({ baseScore: this.doc.gbdt.baseScore, trees: this.trees }, this.features.length);
+    return this.threads;
   }
 
   toDocument(): GbdtDocument2 {

@@ -3,72 +3,138 @@ import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../../util/worker-file.js';
 import type { GbdtTree } from './types.js';
 
-/** What one TreeSHAP thread receives: the trees and its own rows' columns (the trees' codes). */
-export interface ShapPart {
-  baseScore: number;
-  trees: readonly GbdtTree[];
-  features: number;
-  columns: Float64Array[];
-  rows: number;
-}
+/** What a TreeSHAP thread receives: the trees once, then jobs (a part's rows, as the trees' codes). */
+export type ShapMessage = { kind: 'trees'; baseScore: number; trees: readonly GbdtTree[]; features: number } | { kind: 'rows'; id: number; columns: Float64Array[]; rows: number };
 
-/** Its answer: per feature, its rows' contributions; or why it could not. */
-export type ShapPartReply = { ok: true; base: number; values: Float64Array[] } | { ok: false; error: string };
+/** Its answer to a job: per feature, the part's contributions; or why it could not. */
+export type ShapReply = { id: number; ok: true; base: number; values: Float64Array[] } | { id: number; ok: false; error: string };
 
 /**
- * Rows per thread below which another thread is not worth starting: a thread's start-up and its
- * own explainer tables cost ~0.1–0.2 s, the time of ~1,000–2,000 rows of a 100-tree model.
+ * Rows per thread below which another thread is not worth using: a part costs a message each way
+ * and the copies of its columns, and a thread started for it ~0.1–0.2 s more (start-up, tables).
  */
 export const ROWS_PER_THREAD = 2_000;
+
+/** Idle threads end after this long; the next job starts them again. */
+const IDLE_MS = 60_000;
 
 /** The worker file beside this module (tsc output .js, tsx .ts) or bundled beside the CLI (scripts/build.mjs). */
 function workerFile(): URL | undefined {
   return findWorkerFile(import.meta.url, ['./tree-shap-worker.js', './tree-shap-worker.ts', './gbdt-tree-shap-worker.mjs', '../gbdt-tree-shap-worker.mjs']);
 }
 
-/** Whether explainInThreads can run here (its worker file is there). */
-export function canExplainInThreads(): boolean {
-  return workerFile() !== undefined;
+interface Thread {
+  worker: Worker;
+  pending: Map<number, (r: ShapReply) => void>;
 }
 
 /**
- * Path-dependent TreeSHAP (tree-shap.ts) of rows [0, rows) on worker threads, none of it on the
- * calling thread, so a server's event loop stays free while thousands of clients are explained.
- * The rows are split into contiguous parts, one per thread (as many threads as cores, at most
- * one per ROWS_PER_THREAD rows); each thread builds the same explainer from the same trees and
- * runs the same code, and a row's contributions do not depend on the other rows, so the result is
- * bit for bit what one thread computes. Rejects when a thread cannot be started or fails (the
- * caller may then compute on its own thread). Resolves with the explainer's base (TreeShap.base).
+ * Path-dependent TreeSHAP (tree-shap.ts) on worker threads, none of it on the calling thread, so a
+ * server's event loop stays free while thousands of clients are explained. The threads (as many as
+ * cores) get the trees when they start and build their explainer tables at once — `start()` ahead
+ * of the rows overlaps that with whatever the caller does meanwhile — and are kept for later jobs
+ * until idle for a minute (unref'd: they never keep a process alive). A job's rows are split into
+ * contiguous parts, one per thread (at most one per ROWS_PER_THREAD rows); every thread runs the
+ * same code on the same trees and a row's contributions do not depend on the other rows, so the
+ * result is bit for bit what one thread computes.
  */
-export async function explainInThreads(model: { baseScore: number; trees: readonly GbdtTree[] }, features: number, columns: readonly Float64Array[], rows: number, out: readonly Float64Array[], threads = availableParallelism()): Promise<number> {
-  const file = workerFile();
-  if (!file) throw new Error('the TreeSHAP worker file is not there');
-  const parts = Math.max(1, Math.min(threads, Math.ceil(rows / ROWS_PER_THREAD)));
-  const workers: Worker[] = [];
-  try {
-    const answers = Array.from({ length: parts }, (_, k) => {
-      const from = Math.floor((rows * k) / parts);
-      const to = Math.floor((rows * (k + 1)) / parts);
-      const w = startWorker(file);
-      workers.push(w);
-      const answer = new Promise<ShapPartReply>((resolve) => {
-        w.once('message', (m: ShapPartReply) => resolve(m));
-        w.once('error', (err) => resolve({ ok: false, error: err.message }));
-        w.once('exit', (code) => resolve({ ok: false, error: `the TreeSHAP thread exited (code ${code})` }));
+export class TreeShapThreads {
+  private threads: Thread[] | undefined;
+  private seq = 0;
+  private busy = 0;
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly model: { baseScore: number; trees: readonly GbdtTree[] },
+    private readonly features: number,
+    private readonly count = availableParallelism(),
+  ) {}
+
+  /** Whether threads can run here (the worker file is there). */
+  static available(): boolean {
+    return workerFile() !== undefined;
+  }
+
+  /** Start the threads (they build their tables) unless they run; throws when none can start. */
+  start(): void {
+    if (this.threads) return;
+    const file = workerFile();
+    if (!file) throw new Error('the TreeSHAP worker file is not there');
+    const threads: Thread[] = [];
+    this.threads = threads;
+    for (let k = 0; k < Math.max(1, this.count); k++) {
+      const worker = startWorker(file);
+      const t: Thread = { worker, pending: new Map() };
+      const fail = (error: string) => {
+        if (this.threads === threads) this.stop(); // the next job starts afresh
+        for (const [id, settle] of t.pending) settle({ id, ok: false, error });
+        t.pending.clear();
+      };
+      worker.on('message', (r: ShapReply) => {
+        const settle = t.pending.get(r.id);
+        t.pending.delete(r.id);
+        settle?.(r);
       });
-      // Copies of the part's rows (transferred, not cloned again): the caller's columns stay as they are.
-      const part: ShapPart = { baseScore: model.baseScore, trees: model.trees, features, columns: columns.map((c) => c.slice(from, to)), rows: to - from };
-      w.postMessage(part, part.columns.map((c) => c.buffer as ArrayBuffer));
-      return answer.then((a) => ({ a, from }));
-    });
-    let base = Number.NaN;
-    for (const { a, from } of await Promise.all(answers)) {
-      if (!a.ok) throw new Error(`TreeSHAP thread: ${a.error}`);
-      a.values.forEach((v, j) => out[j].set(v, from));
-      base = a.base;
+      worker.on('error', (err) => fail(err.message));
+      worker.on('exit', (code) => fail(`the TreeSHAP thread exited (code ${code})`));
+      const trees: ShapMessage = { kind: 'trees', baseScore: this.model.baseScore, trees: this.model.trees, features: this.features };
+      worker.postMessage(trees);
+      worker.unref();
+      threads.push(t);
     }
-    return base;
-  } finally {
-    for (const w of workers) void w.terminate().catch(() => {});
+    this.idleAfter();
+  }
+
+  /** End the threads (a job under way is answered with an error). */
+  stop(): void {
+    const threads = this.threads;
+    this.threads = undefined;
+    if (this.idle) clearTimeout(this.idle);
+    for (const t of threads ?? []) void t.worker.terminate().catch(() => {});
+  }
+
+  /**
+   * Contributions of rows [0, rows) of `columns` (the trees' codes) into out[j][0..rows); resolves
+   * with the explainer's base (TreeShap.base). Rejects when a thread fails (the caller may then
+   * compute on its own thread: the same numbers).
+   */
+  async explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): Promise<number> {
+    this.start();
+    const threads = this.threads!;
+    const parts = Math.max(1, Math.min(threads.length, Math.ceil(rows / ROWS_PER_THREAD)));
+    this.busy++;
+    for (const t of threads) t.worker.ref(); // a job under way keeps the process alive
+    try {
+      const answers = threads.slice(0, parts).map((t, k) => {
+        const from = Math.floor((rows * k) / parts);
+        const to = Math.floor((rows * (k + 1)) / parts);
+        const id = ++this.seq;
+        const answer = new Promise<ShapReply>((resolve) => t.pending.set(id, resolve));
+        // Copies of the part's rows, transferred: the caller's columns stay as they are.
+        const job: ShapMessage = { kind: 'rows', id, columns: columns.map((c) => c.slice(from, to)), rows: to - from };
+        t.worker.postMessage(job, job.columns.map((c) => c.buffer as ArrayBuffer));
+        return answer.then((a) => ({ a, from }));
+      });
+      let base = Number.NaN;
+      for (const { a, from } of await Promise.all(answers)) {
+        if (!a.ok) throw new Error(`TreeSHAP thread: ${a.error}`);
+        a.values.forEach((v, j) => out[j].set(v, from));
+        base = a.base;
+      }
+      return base;
+    } finally {
+      if (--this.busy === 0) {
+        for (const t of threads) t.worker.unref();
+        this.idleAfter();
+      }
+    }
+  }
+
+  private idleAfter(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      if (this.busy === 0) this.stop();
+    }, IDLE_MS);
+    this.idle.unref();
   }
 }

@@ -1,21 +1,30 @@
 import { parentPort } from 'node:worker_threads';
 import { TreeShap } from './tree-shap.js';
-import type { ShapPart, ShapPartReply } from './tree-shap-threads.js';
+import type { ShapMessage, ShapReply } from './tree-shap-threads.js';
 
 /**
- * A TreeSHAP thread (tree-shap-threads.ts): receives the trees and its rows' columns once, builds
- * the explainer (its per-leaf tables) and explains its rows with the same code as one thread
- * (TreeShap.explain), then sends the contributions back and ends.
+ * A TreeSHAP thread (tree-shap-threads.ts): receives the trees first and builds the explainer (its
+ * per-leaf tables) at once, then explains the rows of each job it is sent with the same code as
+ * one thread (TreeShap.explain) and sends their contributions back. One job at a time, in order.
  */
-parentPort!.once('message', (job: ShapPart) => {
-  try {
-    const shap = new TreeShap({ baseScore: job.baseScore, trees: job.trees }, job.features);
-    const values = Array.from({ length: job.features }, () => new Float64Array(job.rows));
-    shap.explain(job.columns, job.rows, values);
-    const reply: ShapPartReply = { ok: true, base: shap.base, values };
-    parentPort!.postMessage(reply, values.map((v) => v.buffer as ArrayBuffer));
-  } catch (err) {
-    const reply: ShapPartReply = { ok: false, error: (err as Error).message };
-    parentPort!.postMessage(reply);
+let shap: TreeShap | undefined;
+let failure: string | undefined;
+parentPort!.on('message', (m: ShapMessage) => {
+  if (m.kind === 'trees') {
+    try {
+      shap = new TreeShap({ baseScore: m.baseScore, trees: m.trees }, m.features);
+    } catch (err) {
+      failure = (err as Error).message;
+    }
+    return;
   }
+  if (!shap) {
+    const reply: ShapReply = { id: m.id, ok: false, error: failure ?? 'no trees' };
+    parentPort!.postMessage(reply);
+    return;
+  }
+  const values = Array.from({ length: shap.features }, () => new Float64Array(m.rows));
+  shap.explain(m.columns, m.rows, values);
+  const reply: ShapReply = { id: m.id, ok: true, base: shap.base, values };
+  parentPort!.postMessage(reply, values.map((v) => v.buffer as ArrayBuffer));
 });

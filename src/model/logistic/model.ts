@@ -57,6 +57,9 @@ export class LogisticModel implements FittedModel {
     return this.contributions(data);
   }
 
+  /** Nothing to prepare: the contributions are a pass over the rows. */
+  prepareContributions(): void {}
+
   /** The document's background, or one from the reference (worked out once). */
   private backgroundOf(): LogisticBackground {
     if (this.background) return this.background;

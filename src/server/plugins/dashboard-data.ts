@@ -77,6 +77,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   const explainAhead = (p: RankedPopulation, model: LoadedModel) =>
     explained(p, model).catch((err: unknown) => app.log.debug({ err: (err as Error).message }, 'call list not explained ahead'));
   const rankAndExplain = async (model: LoadedModel) => {
+    model.fitted.prepareContributions(); // the explainer's threads start while the list is ranked
     const p = await population.get(model);
     if (p) await explainAhead(p, model);
   };
@@ -206,9 +207,8 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   state.warmers.push(async () => {
     const model = holder.current;
     if (!model) return;
-    // The list's contributions on worker threads while the rest warms here.
-    const p = await population.get(model);
-    const explaining = p && explainAhead(p, model);
+    // The list's contributions on worker threads (started while the list is ranked) while the rest warms here.
+    const explaining = rankAndExplain(model);
     await diagnosis();
     await evaluation();
     await distributionsOf(model);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
-import { explainInThreads, ROWS_PER_THREAD } from '../../../src/model/gbdt/tree-shap-threads.ts';
+import { ROWS_PER_THREAD, TreeShapThreads } from '../../../src/model/gbdt/tree-shap-threads.ts';
 import { TreeShap } from '../../../src/model/gbdt/tree-shap.ts';
 import { categoryCodes, kernelTrees, treeColumns } from '../../../src/model/gbdt/model.ts';
 import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
@@ -35,7 +35,7 @@ test('contributionsOffThread equals contributions bit for bit, base included (th
   assert.ok(identical(off.values, one.values), 'the same numbers');
 });
 
-test('explainInThreads: any number of parts, uneven ones too, puts every row back in its place', async () => {
+test('TreeShapThreads: any number of threads, uneven parts too, puts every row back in its place; the threads serve job after job', async () => {
   const codes = categoryCodes(doc.features);
   const tree = { baseScore: doc.gbdt.baseScore, trees: kernelTrees(doc, codes) };
   const shap = new TreeShap(tree, doc.features.length);
@@ -46,8 +46,17 @@ test('explainInThreads: any number of parts, uneven ones too, puts every row bac
   shap.explain(columns, n, want);
   for (const threads of [1, 2, 3, 5]) {
     const got = doc.features.map(() => new Float64Array(n));
-    const base = await explainInThreads(tree, doc.features.length, columns, n, got, threads);
-    assert.equal(base, shap.base);
-    assert.ok(identical(got, want), `${threads} threads`);
+    const pool = new TreeShapThreads(tree, doc.features.length, threads);
+    try {
+      const base = await pool.explain(columns, n, got);
+      assert.equal(base, shap.base);
+      assert.ok(identical(got, want), `${threads} threads`);
+      // The threads are kept: a second job (fewer rows: fewer parts) on the same threads.
+      const few = doc.features.map(() => new Float64Array(n));
+      await pool.explain(columns, ROWS_PER_THREAD + 1, few);
+      assert.ok(identical(few.map((c) => c.subarray(0, ROWS_PER_THREAD + 1)), want.map((c) => c.subarray(0, ROWS_PER_THREAD + 1))), `${threads} threads, again`);
+    } finally {
+      pool.stop();
+    }
   }
 });
