@@ -18,6 +18,7 @@
  * R runs after W untimed warm-ups; the 1-minute load average before and after each step):
  *  - ingest of the N rows, whole command, from an empty workspace every run; against pandas'
  *    read_csv of the same file in-process (bench/categories_python.py: wall and process CPU);
+ *    then the same with the file read in two parts on two threads (RISKWATCH_PARALLEL_READ_BYTES);
  *  - train on the T rows (ingested once, untimed; the workspace restored before every run so
  *    each trains anew), whole command, and the one-hot fit alone in-process
  *    (bench/categories-inprocess.ts fit); against scikit-learn's pipeline fitted on the same
@@ -76,9 +77,9 @@ interface Run {
 }
 
 /** One command under /usr/bin/time -v. */
-function measure(args: string[]): Run {
+function measure(args: string[], env?: Record<string, string>): Run {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: env ? { ...process.env, ...env } : process.env });
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status}\n${r.stderr.slice(-3000)}`);
   const num = (re: RegExp) => Number(re.exec(r.stderr)?.[1] ?? Number.NaN);
@@ -97,12 +98,12 @@ interface Step {
   output: unknown;
 }
 
-function repeat(label: string, args: string[], before?: () => void): Step {
+function repeat(label: string, args: string[], before?: () => void, env?: Record<string, string>): Step {
   const load0 = load1();
   const runs: Run[] = [];
   for (let k = 0; k < WARMUP + RUNS; k++) {
     before?.();
-    const m = measure(args);
+    const m = measure(args, env);
     process.stderr.write(`  ${label} ${k < WARMUP ? 'warm-up' : `run ${k - WARMUP + 1}/${RUNS}`}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS.toFixed(2)} s CPU, ${m.maxRssMb.toFixed(0)} MB (load ${load1()})\n`);
     if (k >= WARMUP) runs.push(m);
   }
@@ -208,6 +209,11 @@ if (only.has('ingest')) {
   results.ingest = ingest;
   const pr = py?.read_csv;
   lines.push(`| ingest ${N.toLocaleString('en-US')} rows, whole command | ${cell(ingest)}; peak RSS ${ingest.peakRssMb.toFixed(0)} MB | ${pr ? `read_csv in-process: ${pr.median_wall_s.toFixed(2)} s wall, **${pr.median_cpu_s.toFixed(2)} s CPU** (load ${py!.load[0]}→${py!.load[1]})` : '—'} | ${pr ? `${(ingest.cpuS / pr.median_cpu_s).toFixed(2)}× by CPU, ${(ingest.wallS / pr.median_wall_s).toFixed(2)}× by wall` : '—'} |`);
+  // The same with the file read in two parts on two threads (off by default: it costs CPU and
+  // memory, and only pays in wall time when the second core is idle — see BENCHMARKS.md).
+  const two = repeat('ingest, two-part read', cli(ws.config, 'ingest', '--json'), ws.fresh, { RISKWATCH_PARALLEL_READ_BYTES: '1000000' });
+  results.ingestTwoPart = two;
+  lines.push(`| … the same, read in two parts (RISKWATCH_PARALLEL_READ_BYTES=1000000) | ${cell(two)}; peak RSS ${two.peakRssMb.toFixed(0)} MB | | ${pr ? `${(two.cpuS / pr.median_cpu_s).toFixed(2)}× by CPU, ${(two.wallS / pr.median_wall_s).toFixed(2)}× by wall` : '—'} |`);
 }
 
 if (only.has('train')) {
