@@ -1,5 +1,11 @@
-/** At most this many features get their own bar (largest |contribution| first); the rest are summed in one. */
-export const WATERFALL_FEATURES = 5;
+/**
+ * A feature gets its own bar when its |contribution| is at least this share of the largest one
+ * (the rest are summed in one bar): every feature that moves this client's risk noticeably is
+ * named, however many or few that is — not a fixed number.
+ */
+export const WATERFALL_SHARE = 0.05;
+/** At most this many bars of features, however many pass WATERFALL_SHARE (the chart stays readable with many features). */
+export const WATERFALL_MAX = 12;
 
 export interface WaterfallStep {
   label: string;
@@ -10,14 +16,18 @@ export interface WaterfallStep {
 }
 
 /**
- * A client's log-odds built up: the base (the expected log-odds), then each of the largest
- * contributions, the remaining features summed as "N others", and the client's own log-odds —
- * base + Σ contributions = logit(probability), so the last bar ends where the steps do.
+ * A client's log-odds built up: the base (the expected log-odds), then each non-trivial
+ * contribution (at least WATERFALL_SHARE of the largest; largest first, at most WATERFALL_MAX),
+ * the remaining features summed as "N others", and the client's own log-odds — base + Σ
+ * contributions = logit(probability), so the last bar ends where the steps do.
  */
 export function waterfallSteps(base: number, contributions: Record<string, number>, labels: Record<string, string>): WaterfallStep[] {
   const entries = Object.entries(contributions).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  const shown = entries.slice(0, WATERFALL_FEATURES);
-  const rest = entries.slice(WATERFALL_FEATURES);
+  const largest = entries.length ? Math.abs(entries[0][1]) : 0;
+  let count = 0;
+  while (count < entries.length && count < WATERFALL_MAX && entries[count][1] !== 0 && Math.abs(entries[count][1]) >= WATERFALL_SHARE * largest) count++;
+  const shown = entries.slice(0, count);
+  const rest = entries.slice(count);
   const steps: WaterfallStep[] = [{ label: 'base (average client)', from: 0, to: base, kind: 'base' }];
   let at = base;
   const add = (label: string, v: number) => {
