@@ -13,7 +13,8 @@ import { writeFileAtomicSync } from '../util/atomic.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { loadWorkspaceModel } from './explaining-model.js';
 import { ReasonWriter } from './reasons.js';
-import { openPredictionsWriter, startPredictionsThread, type PredictionsWriter } from './predictions-writer.js';
+import { openPredictionsWriter, startPredictionsThread, type BatchScoring, type PredictionsWriter } from './predictions-writer.js';
+import { GbdtFittedModel } from './gbdt/model.js';
 import { resolveModel } from './resolve.js';
 
 /** One row's prediction: the API's PredictionRow (POST /prediction and `predict --json` give the same shape). */
@@ -82,7 +83,9 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
     const model = loadModel(doc);
     const threshold = model.threshold;
     const schema = { ...predictionSchema(config), features: modelFeatureNames(doc) };
-    const w = await openPredictionsWriter(out, doc.idColumn, threshold, thread);
+    // A tree model's scoring is most of the work: the thread gets the trees and scores a share.
+    const trees = model instanceof GbdtFittedModel ? model : undefined;
+    const w = await openPredictionsWriter(out, doc.idColumn, threshold, thread, { trees: trees?.kernel() });
     writer = w;
     log.debug({ out, thread: thread !== undefined }, thread ? 'predictions formatted on a second thread' : 'predictions formatted on the main thread');
     let prob = new Float64Array(0);
@@ -93,9 +96,17 @@ async function predictToFile(ctx: Context, opts: PredictOptions, out: string): P
       hash: false,
       onRows: (ds) => {
         if (prob.length < ds.rows) prob = new Float64Array(Math.ceil(ds.rows * 1.25)); // reused across chunks
-        model.predictProba(ds, prob);
-        if (seen <= INLINE_PREDICTIONS_LIMIT) collect(ds, prob, threshold, Math.min(ds.rows, INLINE_PREDICTIONS_LIMIT + 1 - seen), inline);
+        const listed = seen <= INLINE_PREDICTIONS_LIMIT;
         seen += ds.rows;
+        if (trees && !listed) {
+          // Scored by the writer, a share on the predictions thread (the list needs none of these rows).
+          const columns = trees.treeColumns(ds);
+          const p = prob;
+          const scoring: BatchScoring = { columns, score: (from, to) => trees.predictRange(columns, from, to, p) };
+          return w.push(ds.ids, prob, ds.rows, scoring);
+        }
+        model.predictProba(ds, prob);
+        if (listed) collect(ds, prob, threshold, Math.min(ds.rows, INLINE_PREDICTIONS_LIMIT + 1 - (seen - ds.rows)), inline);
         return w.push(ds.ids, prob, ds.rows);
       },
     });

@@ -2,6 +2,8 @@ import { fdatasync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { IdColumn } from '../data/id-column.js';
 import { formatPredictionRows, rowRoom } from './prediction-rows.js';
+import { GbdtPredictor } from './gbdt/predict.js';
+import type { GbdtModel } from './gbdt/types.js';
 
 /**
  * The predictions thread (started by predictions-writer.ts for `predict --out` on large input):
@@ -10,12 +12,14 @@ import { formatPredictionRows, rowRoom } from './prediction-rows.js';
  * shared memory slots, in order; a slot is handed back as soon as its rows are formatted. A batch
  * the main thread formatted itself (this thread was behind) arrives as text, written in its turn. The
  * main thread owns the temp file (open, fsync, rename, remove): this thread only writes to its
- * descriptor, and is terminated before the file is closed or removed.
+ * descriptor, and is terminated before the file is closed or removed. Given the trees (a tree
+ * model), it also scores a share of each batch's rows — [scoreFrom, rows), whose columns the slot
+ * holds — before formatting it: the scoring is most of such a command's work.
  */
 export type PredictionsRequest =
-  | { type: 'start'; fd: number; header: string; threshold: number; bufferBytes: number }
-  | { type: 'slot'; slot: number; prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }
-  | { type: 'rows'; slot: number; rows: number; idBytes: number }
+  | { type: 'start'; fd: number; header: string; threshold: number; bufferBytes: number; trees?: Pick<GbdtModel, 'baseScore' | 'trees'> }
+  | { type: 'slot'; slot: number; cap: number; prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer; cols: SharedArrayBuffer }
+  | { type: 'rows'; slot: number; rows: number; idBytes: number; scoreFrom: number }
   | { type: 'textSlot'; slot: number; text: SharedArrayBuffer }
   | { type: 'text'; slot: number; bytes: number }
   | { type: 'end' };
@@ -31,7 +35,8 @@ if (port) {
   const cursor = { off: 0 };
   // Slots are sent once (and again only when one grows): posting shared buffers with every batch
   // cost the main thread ~5 ms a message.
-  const slots: { prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer }[] = [];
+  const slots: { cap: number; prob: SharedArrayBuffer; starts: SharedArrayBuffer; lens: SharedArrayBuffer; bytes: SharedArrayBuffer; cols: SharedArrayBuffer }[] = [];
+  let predictor: GbdtPredictor | undefined;
   /** Batches the main thread formatted itself (while this thread was behind): bytes to write in turn. */
   const texts: SharedArrayBuffer[] = [];
   let failed = false;
@@ -73,6 +78,7 @@ if (port) {
       threshold = req.threshold;
       out = Buffer.allocUnsafe(req.bufferBytes);
       cursor.off = out.write(req.header, 0);
+      if (req.trees) predictor = new GbdtPredictor(req.trees);
       return;
     }
     if (req.type === 'end') {
@@ -104,6 +110,12 @@ if (port) {
     const s = slots[req.slot];
     const ids = IdColumn.fromParts(new Uint32Array(s.starts, 0, rows), new Uint32Array(s.lens, 0, rows), Buffer.from(s.bytes, 0, req.idBytes));
     const prob = new Float64Array(s.prob, 0, rows);
+    if (req.scoreFrom < rows) {
+      const n = rows - req.scoreFrom;
+      const width = s.cols.byteLength / (s.cap * 8);
+      const cols = Array.from({ length: width }, (_, f) => new Float64Array(s.cols, f * s.cap * 8, n));
+      predictor!.predictProba(cols, prob.subarray(req.scoreFrom));
+    }
     let i = 0;
     while ((i = formatPredictionRows(ids, prob, threshold, i, rows, out, cursor)) < rows) {
       if (cursor.off > 0) writeOut();

@@ -7,6 +7,7 @@ import { DataError } from '../util/errors.js';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import { formatPredictionRows, predictionsHeader, rowRoom } from './prediction-rows.js';
 import type { PredictionsReply, PredictionsRequest } from './predictions-worker.js';
+import type { GbdtModel } from './gbdt/types.js';
 
 /**
  * `predict --out`'s file, written atomically while the input is still being read: each batch of
@@ -15,13 +16,28 @@ import type { PredictionsReply, PredictionsRequest } from './predictions-worker.
  * here. The bytes are the same either way (formatPredictionRows).
  */
 export interface PredictionsWriter {
-  /** Rows [0, rows) of `ids` with their probabilities; both may be reused once this resolves. */
-  push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void>;
+  /**
+   * Rows [0, rows) of `ids` with their probabilities; both may be reused once this resolves. With
+   * `scoring`, `prob` is not filled yet: the writer has the rows scored, a share of them on the
+   * predictions thread when it holds the trees.
+   */
+  push(ids: IdColumn, prob: Float64Array, rows: number, scoring?: BatchScoring): Promise<void>;
   /** Everything written, synced and renamed into place. */
   commit(): Promise<void>;
   /** Nothing is left behind (no temp file, no thread). */
   abort(): Promise<void>;
 }
+
+/** A batch whose probabilities are still to be computed (tree models: see GbdtFittedModel.kernel). */
+export interface BatchScoring {
+  /** The columns the trees read, rows [0, rows) of the batch. */
+  columns: readonly Float64Array[];
+  /** Probabilities of rows [from, to) into prob[from, to), on this thread. */
+  score(from: number, to: number): void;
+}
+
+/** The trees, for the predictions thread to score its share of each batch with. */
+export type ThreadTrees = Pick<GbdtModel, 'baseScore' | 'trees'>;
 
 const BUFFER_BYTES = 4 << 20;
 /**
@@ -52,7 +68,7 @@ export function startPredictionsThread(): Worker | undefined {
  * the writer). `slots`: batches in flight to the thread (tests use 1, to make the main thread
  * share the formatting).
  */
-export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker, opts: { slots?: number } = {}): Promise<PredictionsWriter> {
+export async function openPredictionsWriter(path: string, idColumn: string, threshold: number, thread?: Worker, opts: { slots?: number; trees?: ThreadTrees } = {}): Promise<PredictionsWriter> {
   let w: AtomicFileWriter;
   try {
     // The folder must exist: a typo in --out is an error, not a new folder tree.
@@ -65,7 +81,7 @@ export async function openPredictionsWriter(path: string, idColumn: string, thre
     if (typeof e.code === 'string') e.path = path; // the file asked for, not its temp file
     throw err;
   }
-  if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold, opts.slots ?? SLOTS);
+  if (thread) return new ThreadWriter(w, thread, predictionsHeader(idColumn), threshold, opts.slots ?? SLOTS, opts.trees);
   await w.write(predictionsHeader(idColumn));
   return new LocalWriter(w, threshold);
 }
@@ -84,7 +100,8 @@ class LocalWriter implements PredictionsWriter {
     private readonly threshold: number,
   ) {}
 
-  async push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void> {
+  async push(ids: IdColumn, prob: Float64Array, rows: number, scoring?: BatchScoring): Promise<void> {
+    scoring?.score(0, rows);
     let i = 0;
     while ((i = formatPredictionRows(ids, prob, this.threshold, i, rows, this.buf, this.cursor)) < rows) {
       if (this.cursor.off === 0) this.buf = Buffer.allocUnsafe(rowRoom(ids.lens[i]));
@@ -109,10 +126,14 @@ class LocalWriter implements PredictionsWriter {
 }
 
 interface Slot {
+  /** Rows the slot holds. */
+  cap: number;
   prob: SharedArrayBuffer;
   starts: SharedArrayBuffer;
   lens: SharedArrayBuffer;
   bytes: SharedArrayBuffer;
+  /** The columns of the rows the thread scores, column f from f·cap (empty without trees). */
+  cols: SharedArrayBuffer;
 }
 
 /** Formatted batches the main thread may have waiting for the thread to write. */
@@ -136,6 +157,12 @@ class ThreadWriter implements PredictionsWriter {
   private error: Error | undefined;
   private onDone: (() => void) | undefined;
   private stopped = false;
+  /**
+   * With trees: the share of a batch's rows scored here, the rest on the thread (which also
+   * formats and writes every row, while this thread parses). Balanced as the batches go: the
+   * thread keeping up (most slots free) gets more rows, the thread behind fewer.
+   */
+  private share = 0.3;
 
   constructor(
     private readonly w: AtomicFileWriter,
@@ -143,6 +170,7 @@ class ThreadWriter implements PredictionsWriter {
     header: string,
     private readonly threshold: number,
     slots: number,
+    private readonly trees?: ThreadTrees,
   ) {
     this.slots = new Array(slots).fill(undefined);
     for (let k = slots - 1; k >= 0; k--) this.free.push(k);
@@ -156,7 +184,7 @@ class ThreadWriter implements PredictionsWriter {
     });
     thread.on('error', (err) => this.fail(err));
     thread.on('exit', (code) => this.fail(new Error(`the predictions thread exited (code ${code}) before the file was written`)));
-    this.send({ type: 'start', fd: w.fd, header, threshold, bufferBytes: BUFFER_BYTES });
+    this.send({ type: 'start', fd: w.fd, header, threshold, bufferBytes: BUFFER_BYTES, ...(trees && { trees }) });
   }
 
   private send(req: PredictionsRequest): void {
@@ -183,25 +211,46 @@ class ThreadWriter implements PredictionsWriter {
     if (this.error) throw this.error;
   }
 
-  async push(ids: IdColumn, prob: Float64Array, rows: number): Promise<void> {
+  async push(ids: IdColumn, prob: Float64Array, rows: number, scoring?: BatchScoring): Promise<void> {
     if (rows === 0) return;
     await this.until(() => this.free.length > 0 || this.freeTexts.length > 0);
-    if (this.free.length === 0) return this.formatHere(ids, prob, rows);
+    if (this.free.length === 0) {
+      scoring?.score(0, rows);
+      return this.formatHere(ids, prob, rows);
+    }
     const k = this.free.pop()!;
+    // Rows [0, here) are scored on this thread, [here, rows) on the predictions thread.
+    let here = rows;
+    if (scoring && this.trees) {
+      const idle = this.free.length;
+      if (idle >= this.slots.length - 2) this.share = Math.max(0, this.share - 0.02);
+      else if (idle <= this.slots.length >> 1) this.share = Math.min(1, this.share + 0.02);
+      here = Math.round(rows * this.share);
+    }
+    const width = here < rows ? scoring!.columns.length : 0;
     const idBytes = ids.end;
     let s = this.slots[k];
-    if (!s || s.prob.byteLength < rows * 8 || s.bytes.byteLength < idBytes) {
+    if (!s || s.cap < rows || s.bytes.byteLength < idBytes || s.cols.byteLength < width * s.cap * 8) {
       // Sized with headroom so that batches of similar size reuse the slot.
-      const cap = Math.ceil(rows * 1.25);
-      s = { prob: new SharedArrayBuffer(cap * 8), starts: new SharedArrayBuffer(cap * 4), lens: new SharedArrayBuffer(cap * 4), bytes: new SharedArrayBuffer(Math.max(64, Math.ceil(idBytes * 1.25))) };
+      const cap = Math.max(rows, s?.cap ?? 0, Math.ceil(rows * 1.25));
+      s = {
+        cap,
+        prob: new SharedArrayBuffer(cap * 8),
+        starts: new SharedArrayBuffer(cap * 4),
+        lens: new SharedArrayBuffer(cap * 4),
+        bytes: new SharedArrayBuffer(Math.max(64, Math.ceil(idBytes * 1.25), s?.bytes.byteLength ?? 0)),
+        cols: new SharedArrayBuffer((this.trees ? scoring?.columns.length ?? 0 : 0) * cap * 8),
+      };
       this.slots[k] = s;
       this.send({ type: 'slot', slot: k, ...s });
     }
-    new Float64Array(s.prob, 0, rows).set(prob.subarray(0, rows));
+    scoring?.score(0, here);
+    for (let f = 0; f < width; f++) new Float64Array(s.cols, f * s.cap * 8, rows - here).set(scoring!.columns[f].subarray(here, rows));
+    new Float64Array(s.prob, 0, here).set(prob.subarray(0, here));
     new Uint32Array(s.starts, 0, rows).set(ids.starts.subarray(0, rows));
     new Uint32Array(s.lens, 0, rows).set(ids.lens.subarray(0, rows));
     new Uint8Array(s.bytes, 0, idBytes).set(ids.bytes.subarray(0, idBytes));
-    this.send({ type: 'rows', slot: k, rows, idBytes });
+    this.send({ type: 'rows', slot: k, rows, idBytes, scoreFrom: here });
   }
 
   /** Format the batch on this thread into a free text slot; the predictions thread writes it in turn. */

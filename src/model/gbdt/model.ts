@@ -6,7 +6,7 @@ import { GbdtPredictor } from './predict.js';
 import { gbdtSql } from './sql.js';
 import { TreeShap } from './tree-shap.js';
 import { TreeShapThreads } from './tree-shap-threads.js';
-import type { GbdtTree } from './types.js';
+import type { GbdtModel, GbdtTree } from './types.js';
 
 /**
  * How a gbdt document reads one category feature: its texts (the feature's `categories` less
@@ -132,6 +132,27 @@ export class GbdtFittedModel implements FittedModel {
     const target = out.length === data.rows ? out : out.subarray(0, data.rows);
     this.predictor.predictProba(cols, target);
     return out;
+  }
+
+  /**
+   * For `predict --out` on two threads: the trees as the kernel reads them (the predictions thread
+   * builds its own GbdtPredictor from them), the columns they read for `data`, and a scorer for a
+   * range of rows — the same numbers, to the bit, as predictProba's.
+   */
+  kernel(): Pick<GbdtModel, 'baseScore' | 'trees'> {
+    return { baseScore: this.doc.gbdt.baseScore, trees: this.trees };
+  }
+
+  treeColumns(data: FeatureColumns): Float64Array[] {
+    return treeColumns(this.codes, data);
+  }
+
+  /** Probabilities of rows [from, to) of `cols` (treeColumns) into out[from, to). */
+  predictRange(cols: readonly Float64Array[], from: number, to: number, out: Float64Array): void {
+    this.predictor.predictProba(
+      cols.map((c) => c.subarray(from, to)),
+      out.subarray(from, to),
+    );
   }
 
   /** Path-dependent TreeSHAP over the trees' covers (tree-shap.ts), on the columns the trees read. */

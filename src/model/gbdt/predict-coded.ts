@@ -90,7 +90,8 @@ export class CodedTrees {
         if (cats === null) {
           // value ≤ threshold ⟺ fewer than k + 1 thresholds lie below it ⟺ code ≤ k.
           const k = cuts[f]!.indexOf(t.threshold[i]);
-          for (let code = 0; code <= k; code++) setLeft(code);
+          for (let word = 0; word < (k + 1) >> 5; word++) ways[w + word] = -1;
+          if ((k + 1) & 31) ways[w + ((k + 1) >> 5)] |= (1 << ((k + 1) & 31)) - 1;
         } else {
           // As the flat kernel: a code the training rows never had (when known) goes the missing way.
           const known = model.knownCategories?.[f];
