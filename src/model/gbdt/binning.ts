@@ -49,15 +49,16 @@ function finiteMidpoint(a: number, b: number, m: number): number {
  * give a split of its own.
  */
 export function numericThresholds(values: Float64Array, maxBins: number): Float64Array {
-  const sorted = values.slice().sort();
+  // Sorted once: `all` keeps the ties (percentiles are taken over all values), `sorted` is
+  // deduplicated in place.
+  const all = values.slice().sort();
+  const sorted = all.slice();
   let distinct = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
   const out: number[] = [];
   if (distinct <= maxBins) {
     for (let i = 0; i + 1 < distinct; i++) out.push(finiteMidpoint(sorted[i], sorted[i + 1], (sorted[i] + sorted[i + 1]) * 0.5));
   } else {
-    // Percentiles are taken over all values, ties included.
-    const all = values.slice().sort();
     const step = 100 / maxBins; // numpy's linspace(0, 100, maxBins + 1): i·step
     for (let i = 1; i < maxBins; i++) {
       const t = midpointPercentile(all, i * step);

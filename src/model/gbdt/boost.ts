@@ -1,8 +1,7 @@
 import { Random } from '../../util/random.js';
-import { fastExp } from '../sigmoid.js';
 import { binRows, fitBins, type FeatureBins } from './binning.js';
-import { GrowScratch, growTree, type BinTree } from './grow.js';
-import { HistogramBuilder } from './histogram-threads.js';
+import { growTree, type BinTree } from './grow.js';
+import { FitThreads } from './histogram-threads.js';
 import { DEFAULT_GBDT_PARAMS, type GbdtInput, type GbdtModel, type GbdtParams, type GbdtTree } from './types.js';
 
 /** Early stopping under "auto" needs more rows than this (sklearn's rule). */
@@ -29,13 +28,11 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
   if (positives === 0 || positives === nt) throw new RangeError('the training rows hold one class only: gradient boosting needs both');
 
   const featureBins = fitBins(columns, categorical, train, params.maxBins, params.seed);
-  const histograms = new HistogramBuilder(nt, columns.length, params.maxLeaves + 2, params.threads, (out) => binRows(columns, featureBins, train, out));
-  const bins = histograms.bins;
+  const fit = new FitThreads(nt, columns.length, params.maxLeaves + 2, params.maxLeaves, params.threads, (out) => binRows(columns, featureBins, train, out));
   const baseScore = Math.log(positives / (nt - positives));
-  const raw = new Float64Array(nt).fill(baseScore);
-  const grad = new Float64Array(nt);
-  const hess = new Float64Array(nt);
-  const scratch = new GrowScratch(histograms);
+  fit.arrays.raw.fill(baseScore);
+  fit.arrays.y.set(yt);
+  fit.gradients();
 
   const nv = validation.length;
   const valBins = binRows(columns, featureBins, validation);
@@ -47,8 +44,7 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
   const binTrees: BinTree[] = [];
   try {
     for (let iter = 0; iter < params.maxIter; iter++) {
-      gradients(raw, yt, grad, hess);
-      const tree = growTree(bins, featureBins, grad, hess, raw, params, scratch);
+      const tree = growTree(featureBins, params, fit);
       binTrees.push(tree);
       if (validationLoss) {
         addBinTree(tree, valBins, nv, valRaw);
@@ -57,7 +53,7 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
       }
     }
   } finally {
-    histograms.close();
+    fit.close();
   }
 
   const importance = { gain: new Array<number>(columns.length).fill(0), splits: new Array<number>(columns.length).fill(0) };
@@ -129,14 +125,6 @@ export function stratifiedSplit(y: Uint8Array, fraction: number, seed: number): 
     else train[a++] = i;
   }
   return { train, validation };
-}
-
-function gradients(raw: Float64Array, y: Uint8Array, grad: Float64Array, hess: Float64Array): void {
-  for (let i = 0; i < raw.length; i++) {
-    const p = 1 / (1 + fastExp(-raw[i]));
-    grad[i] = p - y[i];
-    hess[i] = p * (1 - p);
-  }
 }
 
 /** Mean log loss of raw scores: log(1 + e^−s) for a positive, log(1 + e^s) for a negative. */

@@ -1,6 +1,6 @@
 import type { FeatureBins } from './binning.js';
 import { subtractHistogram } from './histogram.js';
-import type { HistogramBuilder } from './histogram-threads.js';
+import type { FitThreads } from './histogram-threads.js';
 import { bestSplit, type NodeSums, type Split, type SplitRules } from './split.js';
 
 /** A tree in bin space, as grown: the boosting loop turns it into a GbdtTree with real thresholds. */
@@ -32,14 +32,6 @@ interface Leaf {
   split: Split | null;
 }
 
-/** Buffers reused by every tree of one fit (n = training rows, p = features). */
-export class GrowScratch {
-  readonly tmp: Int32Array;
-  constructor(readonly histograms: HistogramBuilder) {
-    this.tmp = new Int32Array(histograms.n);
-  }
-}
-
 /** −G/(H + l2), sklearn's compute_node_value (its 1e-15 guards H + l2 = 0). */
 function leafValue(s: NodeSums, r: GrowRules): number {
   return (-r.learningRate * s.g) / (s.h + r.l2 + 1e-15);
@@ -50,19 +42,12 @@ function leafValue(s: NodeSums, r: GrowRules): number {
  * most is split next, until maxLeaves leaves or no leaf has a split meeting the rules. Each leaf
  * owns a contiguous run of `scratch.rows`; a split partitions the run stably (rows stay ascending,
  * so column reads stay sequential). Only the smaller child's histogram is built from its rows; the
- * larger one is the parent's minus it. Adds each leaf's value to `raw` for its rows.
+ * larger one is the parent's minus it. Reads the gradient pairs in `fit.arrays.gh`; at the end
+ * adds each leaf's value to the scores `fit.arrays.raw` of its rows and sets their gradient pairs
+ * for the next tree.
  */
-export function growTree(
-  bins: Uint8Array,
-  featureBins: readonly FeatureBins[],
-  grad: Float64Array,
-  hess: Float64Array,
-  raw: Float64Array,
-  rules: GrowRules,
-  scratch: GrowScratch,
-): BinTree {
-  const { tmp, histograms } = scratch;
-  const { n, rows } = histograms;
+export function growTree(featureBins: readonly FeatureBins[], rules: GrowRules, fit: FitThreads): BinTree {
+  const { n, rows, gh } = fit.arrays;
   for (let i = 0; i < n; i++) rows[i] = i;
   const tree: BinTree = { feature: [], goLeft: [], bin: [], missingLeft: [], left: [], right: [], value: [], cover: [], gain: [] };
   const addNode = (sums: NodeSums): number => {
@@ -82,16 +67,16 @@ export function growTree(
   let g = 0;
   let h = 0;
   for (let i = 0; i < n; i++) {
-    g += grad[i];
-    h += hess[i];
+    g += gh[2 * i];
+    h += gh[2 * i + 1];
   }
   const rootSums = { g, h, count: n };
   const root: Leaf = { node: addNode(rootSums), start: 0, end: n, sums: rootSums, hist: null, split: null };
   const open: Leaf[] = [];
   const closed: Leaf[] = [];
   if (rules.maxLeaves > 1 && splittable(rootSums)) {
-    root.hist = histograms.take();
-    histograms.build(root.hist, 0, n, grad, hess, true);
+    root.hist = fit.take();
+    fit.build(root.hist, 0, n, true);
     root.split = bestSplit(root.hist, rootSums, featureBins, rules);
   }
   (root.split ? open : closed).push(root);
@@ -103,22 +88,8 @@ export function growTree(
     const leaf = open[k];
     open.splice(k, 1);
     const s = leaf.split!;
-    // Partition the leaf's rows: left ones stay in place (in order), right ones go through tmp.
-    const col = s.feature * n;
     const goLeft = s.goLeft;
-    // Branch-free: each row is written to both places and only one cursor moves (the side is a
-    // coin flip to the branch predictor).
-    let l = leaf.start;
-    let t = 0;
-    for (let i = leaf.start; i < leaf.end; i++) {
-      const r = rows[i];
-      const go = goLeft[bins[col + r]];
-      rows[l] = r;
-      tmp[t] = r;
-      l += go;
-      t += 1 - go;
-    }
-    rows.set(tmp.subarray(0, t), l);
+    const l = fit.partition(leaf.start, leaf.end, s.feature, goLeft);
     const leftSums = { g: s.leftG, h: s.leftH, count: l - leaf.start };
     const rightSums = { g: leaf.sums.g - s.leftG, h: leaf.sums.h - s.leftH, count: leaf.end - l };
     const node = leaf.node;
@@ -136,32 +107,29 @@ export function growTree(
     const mayGrow = leaves < rules.maxLeaves && (splittable(leftSums) || splittable(rightSums));
     if (mayGrow) {
       const [small, large] = left.sums.count <= right.sums.count ? [left, right] : [right, left];
-      small.hist = histograms.take();
-      histograms.build(small.hist, small.start, small.end, grad, hess, false);
+      small.hist = fit.take();
+      fit.build(small.hist, small.start, small.end, false);
       subtractHistogram(leaf.hist!, small.hist);
       large.hist = leaf.hist;
       for (const c of [left, right]) {
         if (splittable(c.sums)) c.split = bestSplit(c.hist!, c.sums, featureBins, rules);
       }
     } else {
-      histograms.give(leaf.hist);
+      fit.give(leaf.hist);
     }
     for (const c of [left, right]) {
       if (c.split) open.push(c);
       else {
-        histograms.give(c.hist);
+        fit.give(c.hist);
         c.hist = null;
         closed.push(c);
       }
     }
   }
   for (const leaf of open) {
-    histograms.give(leaf.hist);
+    fit.give(leaf.hist);
     closed.push(leaf);
   }
-  for (const leaf of closed) {
-    const v = tree.value[leaf.node];
-    for (let i = leaf.start; i < leaf.end; i++) raw[rows[i]] += v;
-  }
+  fit.applyLeaves(closed.map((leaf) => [leaf.start, leaf.end, tree.value[leaf.node]] as const));
   return tree;
 }

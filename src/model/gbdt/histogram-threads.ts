@@ -1,26 +1,114 @@
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../../util/worker-file.js';
-import { buildFeatures, gatherGradients, HIST_STRIDE } from './histogram.js';
-
-export { buildFeatures };
+import { addHistogram, buildRange, HIST_STRIDE } from './histogram.js';
+import { gradientsRange, leavesAndGradients, partitionRange } from './row-jobs.js';
 
 /** Slots of the control array shared with the helper thread. */
-export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, slot: 4, start: 5, end: 6, f0: 7, f1: 8, identity: 9 } as const;
+export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, type: 4, a: 5, b: 6, identity: 7, col: 8, leafCount: 9, result: 10 } as const;
 
-/** What the helper receives once per fit: the shared arrays it reads and writes. */
-export interface HelperSetup {
-  control: SharedArrayBuffer;
-  bins: SharedArrayBuffer;
-  rows: SharedArrayBuffer;
-  gh: SharedArrayBuffer;
-  hists: SharedArrayBuffer;
-  histLength: number;
+/** Kinds of job the helper takes a part of. */
+const JOB = { histogram: 1, partition: 2, gradients: 3, leaves: 4 } as const;
+
+/** A fit's arrays (shared memory when there is a helper thread). */
+export interface FitArrays {
   n: number;
+  p: number;
+  /** Column-major bin matrix: bins[f·n + r]. */
+  bins: Uint8Array;
+  /** The rows of every leaf of the tree being grown, each leaf a contiguous run of positions. */
+  rows: Int32Array;
+  /** Right-hand rows of a partition, by position. */
+  tmp: Int32Array;
+  /** Gradient pairs by row index: gh[2r] = g, gh[2r + 1] = h. */
+  gh: Float64Array;
+  /** Gradient pairs gathered by position for a histogram (histogram.ts). */
+  ordered: Float64Array;
+  raw: Float64Array;
+  y: Uint8Array;
+  /** Histogram slots; the last one holds the helper's half of a histogram. */
+  hists: Float64Array;
+  histLength: number;
+  /** (start, end, value) per leaf of the tree just grown. */
+  leaves: Float64Array;
+  /** The split being applied: goLeft[bin]. */
+  goLeft: Uint8Array;
+}
+
+/** The helper's half of a histogram. */
+function halfHistogram(v: FitArrays): Float64Array {
+  const slots = v.hists.length / v.histLength;
+  return v.hists.subarray((slots - 1) * v.histLength);
 }
 
 /**
- * Nodes with at least this many rows share their histogram with the helper thread; below it a
- * round trip through the control array (a wake-up, ~10–50 µs) costs more than half the work.
+ * The second part of the job described in `control`: run by the helper thread, or by the fit's
+ * own thread when there is none (then right after the first part, so the result is the same).
+ */
+export function secondPart(v: FitArrays, control: Int32Array): void {
+  // Atomic reads: the compiler may not reuse a value read before the wait for the job.
+  const arg = (i: number) => Atomics.load(control, i);
+  const a = arg(CONTROL.a);
+  const b = arg(CONTROL.b);
+  switch (arg(CONTROL.type)) {
+    case JOB.histogram:
+      buildRange(halfHistogram(v), v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, arg(CONTROL.identity) === 1);
+      break;
+    case JOB.partition:
+      Atomics.store(control, CONTROL.result, partitionRange(v.rows, v.tmp, v.bins, arg(CONTROL.col), v.goLeft, a, b));
+      break;
+    case JOB.gradients:
+      gradientsRange(v.raw, v.y, v.gh, a, b);
+      break;
+    case JOB.leaves:
+      leavesAndGradients(v.rows, v.leaves, arg(CONTROL.leafCount), v.raw, v.y, v.gh, a, b);
+      break;
+  }
+}
+
+/**
+ * Waits until control[slot] holds `value`. Spins first (the two halves of a job take about as long),
+ * then sleeps in short waits rather than one long one: on this Node a wake-up from the other
+ * thread was seen lost once in a few thousand jobs (the value was set, the sleeper not woken).
+ */
+export function awaitValue(control: Int32Array, slot: number, value: number): void {
+  for (let spin = 0; spin < 20_000; spin++) if (Atomics.load(control, slot) === value) return;
+  while (Atomics.load(control, slot) !== value) Atomics.wait(control, slot, Atomics.load(control, slot), 1);
+}
+
+/** What the helper receives once per fit: the buffers behind FitArrays. */
+export interface HelperSetup {
+  control: SharedArrayBuffer;
+  n: number;
+  p: number;
+  histLength: number;
+  buffers: { [K in 'bins' | 'rows' | 'tmp' | 'gh' | 'ordered' | 'raw' | 'y' | 'hists' | 'leaves' | 'goLeft']: SharedArrayBuffer };
+}
+
+export function arraysOf(s: HelperSetup): FitArrays {
+  const b = s.buffers;
+  return {
+    n: s.n,
+    p: s.p,
+    histLength: s.histLength,
+    bins: new Uint8Array(b.bins),
+    rows: new Int32Array(b.rows),
+    tmp: new Int32Array(b.tmp),
+    gh: new Float64Array(b.gh),
+    ordered: new Float64Array(b.ordered),
+    raw: new Float64Array(b.raw),
+    y: new Uint8Array(b.y),
+    hists: new Float64Array(b.hists),
+    leaves: new Float64Array(b.leaves),
+    goLeft: new Uint8Array(b.goLeft),
+  };
+}
+
+/**
+ * Ranges of at least this many rows are cut in two halves (first half here, second on the
+ * helper); below it a round trip through the control array (a wake-up, ~10–50 µs) costs more than
+ * half the work. The cut depends only on the range, never on the thread count or on timing: a
+ * histogram is always (sums of the first half) + (sums of the second), so the trees are the same
+ * with one thread or two.
  */
 export const PARALLEL_ROWS = 20_000;
 
@@ -30,62 +118,59 @@ function workerFile(): URL | undefined {
 }
 
 /**
- * Where a fit's histograms are built: on this thread alone, or — with `threads` 2 and enough rows —
- * split by features with a helper thread over shared memory. The helper boots while the fit goes
- * on; until it is ready every histogram is built here, so the trees never depend on its timing.
+ * The row work of one fit — gradients, histograms, partitions, leaf values into scores — on this
+ * thread alone, or with `threads` 2 and enough rows shared by row halves with a helper thread over
+ * shared memory. The helper boots while the fit goes on; until it is ready this thread does both
+ * halves itself, in the same way, so the trees never depend on its timing.
  */
-export class HistogramBuilder {
-  readonly bins: Uint8Array;
-  readonly rows: Int32Array;
-  private readonly gh: Float64Array;
-  private readonly hists: Float64Array;
+export class FitThreads {
+  readonly arrays: FitArrays;
   private readonly free: Float64Array[] = [];
-  private readonly views: Float64Array[] = [];
-  private readonly control: Int32Array | null = null;
+  private readonly control: Int32Array;
+  private readonly shared: boolean;
   private worker: Worker | null = null;
   private seq = 0;
-  /** Features [0, split) here, [split, p) on the helper. */
-  private readonly split: number;
-  /** Nodes built by both threads (for the bench). */
-  sharedBuilds = 0;
+  /** Jobs split with the helper thread (for the tests and the bench). */
+  sharedJobs = 0;
 
-  constructor(
-    readonly n: number,
-    readonly p: number,
-    slots: number,
-    threads: number,
-    fillBins: (bins: Uint8Array) => void,
-  ) {
-    const parallel = threads > 1 && p > 1 && n >= PARALLEL_ROWS && workerFile() !== undefined;
-    const buffer = (bytes: number) => (parallel ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    this.bins = new Uint8Array(buffer(n * p));
-    fillBins(this.bins);
-    this.rows = new Int32Array(buffer(4 * n));
-    this.gh = new Float64Array(buffer(16 * n));
+  constructor(n: number, p: number, slots: number, maxLeaves: number, threads: number, fillBins: (bins: Uint8Array) => void) {
+    const parallel = threads > 1 && n >= PARALLEL_ROWS && workerFile() !== undefined;
+    this.shared = parallel;
+    const sab: Partial<HelperSetup['buffers']> = {};
+    const buffer = (name: keyof HelperSetup['buffers'], bytes: number) => {
+      if (!parallel) return new ArrayBuffer(bytes);
+      return (sab[name] = new SharedArrayBuffer(bytes));
+    };
     const histLength = p * HIST_STRIDE;
-    this.hists = new Float64Array(buffer(8 * histLength * slots));
-    for (let s = slots - 1; s >= 0; s--) {
-      const v = this.hists.subarray(s * histLength, (s + 1) * histLength);
-      this.views[s] = v;
-      this.free.push(v);
-    }
-    this.split = p >= 8 ? Math.round(p / 8) * 4 : Math.ceil(p / 2);
+    this.arrays = {
+      n,
+      p,
+      histLength,
+      bins: new Uint8Array(buffer('bins', n * p)),
+      rows: new Int32Array(buffer('rows', 4 * n)),
+      tmp: new Int32Array(buffer('tmp', 4 * n)),
+      gh: new Float64Array(buffer('gh', 16 * n)),
+      ordered: new Float64Array(buffer('ordered', 16 * n)),
+      raw: new Float64Array(buffer('raw', 8 * n)),
+      y: new Uint8Array(buffer('y', n)),
+      hists: new Float64Array(buffer('hists', 8 * histLength * (slots + 1))),
+      leaves: new Float64Array(buffer('leaves', 8 * 3 * maxLeaves)),
+      goLeft: new Uint8Array(buffer('goLeft', 256)),
+    };
+    fillBins(this.arrays.bins);
+    for (let s = slots - 1; s >= 0; s--) this.free.push(this.arrays.hists.subarray(s * histLength, (s + 1) * histLength));
+    this.control = new Int32Array(parallel ? new SharedArrayBuffer(4 * 16) : new ArrayBuffer(4 * 16));
     if (!parallel) return;
-    this.control = new Int32Array(new SharedArrayBuffer(4 * 16));
     const w = startWorker(workerFile()!);
     w.on('error', () => {}); // never ready: the fit goes on alone
     w.unref();
-    const setup: HelperSetup = {
-      control: this.control.buffer as SharedArrayBuffer,
-      bins: this.bins.buffer as SharedArrayBuffer,
-      rows: this.rows.buffer as SharedArrayBuffer,
-      gh: this.gh.buffer as SharedArrayBuffer,
-      hists: this.hists.buffer as SharedArrayBuffer,
-      histLength,
-      n,
-    };
+    const setup: HelperSetup = { control: this.control.buffer as SharedArrayBuffer, n, p, histLength, buffers: sab as HelperSetup['buffers'] };
     w.postMessage(setup);
     this.worker = w;
+  }
+
+  get n(): number {
+    return this.arrays.n;
   }
 
   take(): Float64Array {
@@ -98,39 +183,95 @@ export class HistogramBuilder {
     if (h) this.free.push(h);
   }
 
-  /** `hist` := the sums over rows[start..end); `identity` when those are all rows in order. */
-  build(hist: Float64Array, start: number, end: number, grad: Float64Array, hess: Float64Array, identity: boolean): void {
-    const { bins, n, p, rows, gh, control } = this;
-    gatherGradients(rows, start, end, grad, hess, gh, identity);
-    const m = end - start;
-    if (control === null || m < PARALLEL_ROWS || Atomics.load(control, CONTROL.ready) !== 1) {
-      buildFeatures(hist, bins, n, rows, start, m, gh, 0, p, identity);
-      return;
+  /**
+   * Runs `first` on [start, mid) here and the job set in the control array on [mid, end) — on
+   * the helper when it is up, else here after `first`. Below PARALLEL_ROWS, `first` takes it all.
+   */
+  private split(type: number, start: number, end: number, first: (a: number, b: number) => void): boolean {
+    const c = this.control;
+    if (end - start < PARALLEL_ROWS) {
+      first(start, end);
+      return false;
     }
-    control[CONTROL.slot] = this.views.indexOf(hist);
-    control[CONTROL.start] = start;
-    control[CONTROL.end] = end;
-    control[CONTROL.f0] = this.split;
-    control[CONTROL.f1] = p;
-    control[CONTROL.identity] = identity ? 1 : 0;
+    const mid = start + ((end - start) >> 1);
+    Atomics.store(c, CONTROL.type, type);
+    Atomics.store(c, CONTROL.a, mid);
+    Atomics.store(c, CONTROL.b, end);
+    if (!this.shared || Atomics.load(c, CONTROL.ready) !== 1) {
+      first(start, mid);
+      secondPart(this.arrays, c);
+      return true;
+    }
     const seq = ++this.seq;
-    Atomics.store(control, CONTROL.job, seq);
-    Atomics.notify(control, CONTROL.job);
-    buildFeatures(hist, bins, n, rows, start, m, gh, 0, this.split, identity);
-    while (Atomics.load(control, CONTROL.done) !== seq) Atomics.wait(control, CONTROL.done, Atomics.load(control, CONTROL.done));
-    this.sharedBuilds++;
+    Atomics.store(c, CONTROL.job, seq);
+    Atomics.notify(c, CONTROL.job);
+    first(start, mid);
+    awaitValue(c, CONTROL.done, seq);
+    this.sharedJobs++;
+    return true;
+  }
+
+  /** Gradient pairs of every row from `raw` and `y` (the first tree's). */
+  gradients(): void {
+    const { raw, y, gh, n } = this.arrays;
+    this.split(JOB.gradients, 0, n, (a, b) => gradientsRange(raw, y, gh, a, b));
+  }
+
+  /** `hist` := the sums over the rows at positions [start, end); `identity` when those are all rows in order. */
+  build(hist: Float64Array, start: number, end: number, identity: boolean): void {
+    const v = this.arrays;
+    Atomics.store(this.control, CONTROL.identity, identity ? 1 : 0);
+    const halves = this.split(JOB.histogram, start, end, (a, b) => buildRange(hist, v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, identity));
+    if (halves) addHistogram(hist, halfHistogram(v));
+  }
+
+  /**
+   * Partitions the rows at positions [start, end) by goLeft[bin of `feature`], stably (rows keep
+   * their order on each side); returns the first position of the right side.
+   */
+  partition(start: number, end: number, feature: number, goLeft: Uint8Array): number {
+    const { rows, tmp, bins, n } = this.arrays;
+    const col = feature * n;
+    const go = this.arrays.goLeft;
+    go.set(goLeft);
+    Atomics.store(this.control, CONTROL.col, col);
+    let leftA = 0;
+    const halves = this.split(JOB.partition, start, end, (a, b) => (leftA = partitionRange(rows, tmp, bins, col, go, a, b)));
+    if (!halves) {
+      rows.set(tmp.subarray(start, start + (end - start - leftA)), start + leftA);
+      return start + leftA;
+    }
+    // Halves [start, mid) and [mid, end): left A, left B, right A, right B.
+    const mid = start + ((end - start) >> 1);
+    const leftB = Atomics.load(this.control, CONTROL.result);
+    const rightA = mid - start - leftA;
+    rows.copyWithin(start + leftA, mid, mid + leftB);
+    rows.set(tmp.subarray(start, start + rightA), start + leftA + leftB);
+    rows.set(tmp.subarray(mid, mid + (end - mid - leftB)), start + leftA + leftB + rightA);
+    return start + leftA + leftB;
+  }
+
+  /**
+   * Adds each leaf's value to the scores of its rows and computes their gradient pairs for the
+   * next tree; `leaves` is (start, end, value) per leaf, covering positions [0, n).
+   */
+  applyLeaves(leaves: readonly (readonly [number, number, number])[]): void {
+    const v = this.arrays;
+    leaves.forEach(([s, e, value], j) => v.leaves.set([s, e, value], 3 * j));
+    Atomics.store(this.control, CONTROL.leafCount, leaves.length);
+    this.split(JOB.leaves, 0, v.n, (a, b) => leavesAndGradients(v.rows, v.leaves, leaves.length, v.raw, v.y, v.gh, a, b));
   }
 
   /** Blocks until the helper is up (tests); false without one or after `ms`. */
   waitReady(ms: number): boolean {
-    if (!this.control) return false;
+    if (!this.shared) return false;
     Atomics.wait(this.control, CONTROL.ready, 0, ms);
     return Atomics.load(this.control, CONTROL.ready) === 1;
   }
 
   /** Stops the helper (the fit is over). */
   close(): void {
-    if (!this.worker || !this.control) return;
+    if (!this.worker) return;
     Atomics.store(this.control, CONTROL.stop, 1);
     Atomics.store(this.control, CONTROL.job, ++this.seq);
     Atomics.notify(this.control, CONTROL.job);

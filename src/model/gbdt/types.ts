@@ -50,8 +50,9 @@ export interface GbdtParams {
   minCatSupport: number;
   maxCatThreshold: number;
   /**
-   * 2: histograms of nodes with ≥ 20,000 rows are built by this thread and a helper thread, half
-   * the features each (the trees are the same either way); 1: this thread alone.
+   * 2: the row work of every node with ≥ 20,000 rows — gradients, histogram, partition, leaf values
+   * into scores — is cut in two halves by position, the second done by a helper thread; 1: this
+   * thread does both halves. The halves are the same either way, so are the trees.
    */
   threads: number;
 }

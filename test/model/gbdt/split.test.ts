@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../../../src/util/random.ts';
 import { MISSING_BIN, type FeatureBins } from '../../../src/model/gbdt/binning.ts';
-import { buildHistogram, newHistogram } from '../../../src/model/gbdt/histogram.ts';
+import { buildRange, newHistogram } from '../../../src/model/gbdt/histogram.ts';
 import { bestSplit, categoricalSplit, numericSplit, type SplitRules } from '../../../src/model/gbdt/split.ts';
 
 const RULES: SplitRules = { minSamplesLeaf: 5, minHessianLeaf: 1e-3, l2: 0.5, catSmooth: 0, minCatSupport: 0, maxCatThreshold: 32 };
@@ -28,7 +28,9 @@ function rowsOf(rng: Random, n: number, bins: number, missing: number) {
 function histogramOf(d: { bin: Uint8Array; grad: Float64Array; hess: Float64Array }) {
   const n = d.bin.length;
   const h = newHistogram(1);
-  buildHistogram(h, d.bin, n, new Int32Array(n), 0, n, d.grad, d.hess, new Float64Array(2 * n), 0, 1, true);
+  const gh = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) (gh[2 * i] = d.grad[i]), (gh[2 * i + 1] = d.hess[i]);
+  buildRange(h, d.bin, n, 1, new Int32Array(n), gh, new Float64Array(2 * n), 0, n, true);
   let g = 0, s = 0;
   for (let i = 0; i < n; i++) (g += d.grad[i]), (s += d.hess[i]);
   return { hist: h, sums: { g, h: s, count: n } };

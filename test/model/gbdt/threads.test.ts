@@ -1,34 +1,53 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../../../src/util/random.ts';
-import { HistogramBuilder, PARALLEL_ROWS } from '../../../src/model/gbdt/histogram-threads.ts';
+import { FitThreads, PARALLEL_ROWS } from '../../../src/model/gbdt/histogram-threads.ts';
 
-test('a histogram built by two threads (helper over shared memory) equals the one built by one, bit for bit', () => {
-  const n = PARALLEL_ROWS + 5000;
+test('partitions, histograms and leaf values done by two threads (helper over shared memory) equal those of one, bit for bit', () => {
+  const n = 2 * PARALLEL_ROWS + 5000;
   const p = 13;
   const rng = new Random(3);
-  const fill = (bins: Uint8Array) => {
-    for (let i = 0; i < bins.length; i++) bins[i] = rng.next() < 0.05 ? 255 : rng.int(1 + ((i / n) | 0) * 19);
-  };
-  const grad = Float64Array.from({ length: n }, () => rng.normal());
-  const hess = Float64Array.from({ length: n }, () => rng.next() / 4);
-  const one = new HistogramBuilder(n, p, 2, 1, fill);
-  const two = new HistogramBuilder(n, p, 2, 2, (b) => b.set(one.bins));
+  const bins = Uint8Array.from({ length: n * p }, (_, i) => (rng.next() < 0.05 ? 255 : rng.int(1 + ((i / n) | 0) * 19)));
+  const raw = Float64Array.from({ length: n }, () => rng.normal());
+  const y = Uint8Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+  const one = new FitThreads(n, p, 2, 31, 1, (b) => b.set(bins));
+  const two = new FitThreads(n, p, 2, 31, 2, (b) => b.set(bins));
   try {
     assert.ok(two.waitReady(30_000), 'the helper thread started');
-    for (const b of [one, two]) for (let i = 0; i < n; i++) b.rows[i] = (i * 7919) % n; // a permutation
-    for (const [start, end, identity] of [[0, n, true], [100, 100 + PARALLEL_ROWS + 10, false]] as const) {
-      const a = one.take();
-      const c = two.take();
-      one.build(a, start, end, grad, hess, identity);
-      two.build(c, start, end, grad, hess, identity);
-      assert.deepEqual(Array.from(c), Array.from(a));
-      assert.ok(a.some((v) => v !== 0));
-      one.give(a);
-      two.give(c);
+    for (const f of [one, two]) {
+      f.arrays.raw.set(raw);
+      f.arrays.y.set(y);
+      f.gradients();
+      for (let i = 0; i < n; i++) f.arrays.rows[i] = i;
     }
-    assert.equal(two.sharedBuilds, 2, 'both builds were shared with the helper');
-    assert.equal(one.sharedBuilds, 0);
+    const root = [one, two].map((f) => {
+      const h = f.take();
+      f.build(h, 0, n, true);
+      return h;
+    });
+    assert.deepEqual(Array.from(root[1]), Array.from(root[0]));
+    for (let round = 0; round < 5; round++) {
+      const start = rng.int(1000);
+      const end = n - rng.int(1000);
+      const goLeft = Uint8Array.from({ length: 256 }, () => rng.int(2));
+      const feature = rng.int(p);
+      const seen = [one, two].map((f) => {
+        const l = f.partition(start, end, feature, goLeft);
+        const h = f.take();
+        f.build(h, start, l, false);
+        const hist = Array.from(h);
+        f.give(h);
+        f.applyLeaves([
+          [0, l, 0.01 * round],
+          [l, n, -0.02],
+        ]);
+        return { l, rows: Array.from(f.arrays.rows), hist, gh: Array.from(f.arrays.gh), raw: Array.from(f.arrays.raw) };
+      });
+      assert.deepEqual(seen[1], seen[0]);
+      assert.ok(seen[0].hist.some((v) => v !== 0));
+    }
+    assert.ok(two.sharedJobs >= 10, `jobs shared with the helper: ${two.sharedJobs}`);
+    assert.equal(one.sharedJobs, 0);
   } finally {
     two.close();
   }
