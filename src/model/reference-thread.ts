@@ -5,6 +5,8 @@ import { SortScratch } from '../stats/sorted.js';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import type { ReferenceReply, ReferenceRequest } from './reference-worker.js';
 import type { PassHelper, SharedPass } from './logistic/pass-threads.js';
+import type { ModelDocument } from '../contracts/model-document.js';
+import type { FittedModel } from './fitted-model.js';
 
 /** The worker file bundled beside the CLI (scripts/build.mjs), or beside this module (tsc .js, tsx .ts). */
 function workerFile(): URL | undefined {
@@ -29,6 +31,8 @@ function shared<T extends Float64Array | Uint8Array>(a: T): T {
 export class ReferenceBuilder implements PassHelper {
   private ds: Dataset | undefined;
   private reply: Promise<ReferenceReply> | undefined;
+  /** The rows the thread was asked to predict (from `from` on), with the model: predicted here if it fails. */
+  private split: { model: FittedModel; from: number } | undefined;
 
   private constructor(private worker: Worker | undefined) {
     if (!worker) return;
@@ -74,11 +78,20 @@ export class ReferenceBuilder implements PassHelper {
   }
 
   /**
-   * An array for the predictions, which `finish` is then given: in shared memory when a thread
-   * reads them (no copy).
+   * The training rows' predictions by `model` (the document `doc`), which `finish` is then given.
+   * With the thread, in shared memory, it predicts the later half meanwhile: each row's
+   * probability is computed alone, so these are the numbers of one call over all rows.
    */
-  predictionsArray(rows: number): Float64Array {
-    return this.worker ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows);
+  predict(doc: ModelDocument, model: FittedModel): Float64Array {
+    const ds = this.ds;
+    if (!ds) throw new Error('ReferenceBuilder.predict before profile');
+    if (!this.worker) return model.predictProba(ds, new Float64Array(ds.rows));
+    const prob = new Float64Array(new SharedArrayBuffer(ds.rows * 8));
+    const from = ds.rows >> 1;
+    this.worker.postMessage({ type: 'predict', doc, from, prob } satisfies ReferenceRequest);
+    this.split = { model, from };
+    model.predictProba({ x: ds.x.map((c) => c.subarray(0, from)), rows: from, ...(ds.levels ? { levels: ds.levels } : {}) }, prob.subarray(0, from));
+    return prob;
   }
 
   /** The reference of `version`; `prob` (the training rows' predictions) may be overwritten. */
@@ -90,7 +103,11 @@ export class ReferenceBuilder implements PassHelper {
       const r = await this.reply;
       this.close();
       if (r.type === 'done') return assembleReference(version, ds.rows, r, r);
-      // Fall through: the same reference computed here.
+      // Fall through: the same reference computed here (with the thread's predictions, which it may not have made).
+      if (this.split) {
+        const { model, from } = this.split;
+        model.predictProba({ x: ds.x.map((c) => c.subarray(from, ds.rows)), rows: ds.rows - from, ...(ds.levels ? { levels: ds.levels } : {}) }, prob.subarray(from, ds.rows));
+      }
     }
     const scratch = new SortScratch(ds.rows);
     const data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };

@@ -4,18 +4,22 @@ import { IdColumn } from '../data/id-column.js';
 import { featureProfiles, predictionProfiles, rowProfiles } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
 import { servePasses, type SharedPass } from './logistic/pass-threads.js';
+import type { ModelDocument } from '../contracts/model-document.js';
+import { loadModel } from './fitted-model.js';
 
 /**
  * The drift reference's thread (started by reference-thread.ts while `train` reads the dataset):
  * profiles every training column — sorting them is most of a reference's cost — while the main
  * thread fits the model (the machine has two cores); then takes half of each of the fit's passes
- * over all rows (logistic/pass-threads.ts) until the fit is over; then, sent the model's
- * predictions, their profile and calibration. Everything it reads is in shared memory: the columns are not copied.
+ * over all rows (logistic/pass-threads.ts) until the fit is over; then predicts the later half
+ * of the training rows with the model, and, sent the main thread's half, computes the
+ * predictions' profile and calibration. Everything it reads is in shared memory: the columns are not copied.
  * The same functions as on one thread, so the same numbers.
  */
 export type ReferenceRequest =
   | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined }
   | { type: 'passes'; setup: SharedPass }
+  | { type: 'predict'; doc: ModelDocument; from: number; prob: Float64Array }
   | { type: 'prob'; prob: Float64Array };
 export type ReferenceReply =
   | ({ type: 'done' } & ReturnType<typeof rowProfiles> & { features: ReturnType<typeof featureProfiles> } & ReturnType<typeof predictionProfiles>)
@@ -42,6 +46,13 @@ if (port) {
         return;
       }
       if (!ds || !data || !scratch) throw new Error('the reference thread was sent predictions before the data');
+      if (m.type === 'predict') {
+        // Rows [from, rows) of the training predictions (the main thread predicts the others):
+        // each row's probability is computed alone, so the same numbers as one call over all rows.
+        const rows = ds.rows - m.from;
+        loadModel(m.doc).predictProba({ x: ds.x.map((c) => c.subarray(m.from, ds!.rows)), rows, ...(ds.levels ? { levels: ds.levels } : {}) }, m.prob.subarray(m.from, ds.rows));
+        return;
+      }
       // Not the predictions as the sort's scratch (as one thread does): were this thread to fail
       // half way, the main thread builds the reference from them itself.
       const reply: ReferenceReply = { type: 'done', ...data, ...predictionProfiles(ds.y, m.prob, scratch) };

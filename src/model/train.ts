@@ -130,7 +130,7 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
   const doc = fit.document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, { rows: ds.rows, positives, ms, ...(holdout ? { holdout } : {}) }, selection);
   // The drift reference is written first: once model.json exists, its reference does too.
   // The predictions are needed for the reference only.
-  const prob = loadModel(doc).predictProba(ds, reference.predictionsArray(ds.rows));
+  const prob = reference.predict(doc, loadModel(doc));
   await artifacts.saveReference(await reference.finish(version, prob));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {

@@ -108,7 +108,8 @@ test('the helper took part: its ready flag is set once offered, and a fit with i
   }
 });
 
-test('train with the reference thread writes the same model document (timings apart) and the same reference file as without', async () => {
+for (const family of ['logistic', 'gbdt'] as const)
+test(`train (${family}) with the reference thread — profiles, half the predictions, and for logistic half of each pass there — writes the same model document (timings apart) and the same reference file as without`, async () => {
   const u = rng(21);
   const n = 3000;
   const regions = ['north', 'south', 'east', "o'west"];
@@ -123,7 +124,7 @@ test('train with the reference thread writes the same model document (timings ap
   }
   const runs: { model: Record<string, unknown>; reference: string }[] = [];
   for (const referenceThread of [false, true]) {
-    const ws = makeWorkspace({ features: ['visits', 'spend', 'region', 'plan'], feature_types: { visits: 'count', spend: 'number', region: 'category', plan: 'category' }, target_column: 'y', id_column: 'id', model: { standardize: true } } as never);
+    const ws = makeWorkspace({ features: ['visits', 'spend', 'region', 'plan'], feature_types: { visits: 'count', spend: 'number', region: 'category', plan: 'category' }, target_column: 'y', id_column: 'id', model: { standardize: true, family, gbdt: { max_iter: 20 } } } as never);
     writeFileSync(join(ws.source, 'clients.csv'), rows.join('\n') + '\n');
     const ctx = await context(ws.config);
     try {
