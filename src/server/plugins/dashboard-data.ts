@@ -207,12 +207,14 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   state.warmers.push(async () => {
     const model = holder.current;
     if (!model) return;
-    // The list's contributions on worker threads (started while the list is ranked) while the rest warms here.
-    const explaining = rankAndExplain(model);
+    // The list and its contributions first: their threads take both cores, and the summaries
+    // below (scoring every version's test set, reading the dataset) would take one back from
+    // them — a first GET /risk?explain waits on the contributions, a first dashboard visit on
+    // the summaries it asks for, computed then.
+    await rankAndExplain(model);
     await diagnosis();
     await evaluation();
     await distributionsOf(model);
-    await explaining;
   });
 };
 
