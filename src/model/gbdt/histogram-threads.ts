@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../../util/worker-file.js';
 import { addHistogram, buildRange, HIST_STRIDE } from './histogram.js';
-import { gradientsRange, leavesAndGradients, partitionRange } from './row-jobs.js';
+import { addLeaves, gradientsRange, partitionRange } from './row-jobs.js';
 
 /** Slots of the control array shared with the helper thread. */
 export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, type: 4, a: 5, b: 6, identity: 7, col: 8, leafCount: 9, result: 10 } as const;
@@ -60,7 +60,7 @@ export function secondPart(v: FitArrays, control: Int32Array): void {
       gradientsRange(v.raw, v.y, v.gh, a, b);
       break;
     case JOB.leaves:
-      leavesAndGradients(v.rows, v.leaves, arg(CONTROL.leafCount), v.raw, v.y, v.gh, a, b);
+      addLeaves(v.rows, v.leaves, arg(CONTROL.leafCount), v.raw, a, b);
       break;
   }
 }
@@ -259,7 +259,8 @@ export class FitThreads {
     const v = this.arrays;
     leaves.forEach(([s, e, value], j) => v.leaves.set([s, e, value], 3 * j));
     Atomics.store(this.control, CONTROL.leafCount, leaves.length);
-    this.split(JOB.leaves, 0, v.n, (a, b) => leavesAndGradients(v.rows, v.leaves, leaves.length, v.raw, v.y, v.gh, a, b));
+    this.split(JOB.leaves, 0, v.n, (a, b) => addLeaves(v.rows, v.leaves, leaves.length, v.raw, a, b));
+    this.gradients();
   }
 
   /** Blocks until the helper is up (tests); false without one or after `ms`. */

@@ -38,21 +38,18 @@ export function gradientsRange(raw: Float64Array, y: Uint8Array, gh: Float64Arra
 }
 
 /**
- * A grown tree's leaves into the scores of the rows at positions [a, b), and those rows' gradient
- * pairs for the next tree at once (each row gets exactly one leaf value, so its score is final).
- * `leaves` holds (start, end, value) per leaf: the leaf's run of positions and its value.
+ * A grown tree's leaves into the scores of the rows at positions [a, b). `leaves` holds
+ * (start, end, value) per leaf: the leaf's run of positions and its value. Only the scores are
+ * touched here (by row index, out of order); the gradient pairs are a second, sequential pass
+ * (gradientsRange): fused into this one they made it 2.7x slower on 900,000 rows, three arrays
+ * read and written out of order instead of one.
  */
-export function leavesAndGradients(rows: Int32Array, leaves: Float64Array, leafCount: number, raw: Float64Array, y: Uint8Array, gh: Float64Array, a: number, b: number): void {
+export function addLeaves(rows: Int32Array, leaves: Float64Array, leafCount: number, raw: Float64Array, a: number, b: number): void {
   for (let j = 0; j < leafCount; j++) {
     // Positions as int32 (a double loop index would make every array access a conversion).
     const s = Math.max(leaves[3 * j] | 0, a) | 0;
     const e = Math.min(leaves[3 * j + 1] | 0, b) | 0;
     const v = leaves[3 * j + 2];
-    for (let i = s; i < e; i++) {
-      const r = rows[i];
-      const score = raw[r] + v;
-      raw[r] = score;
-      setGradient(gh, r, score, y[r]);
-    }
+    for (let i = s; i < e; i++) raw[rows[i]] += v;
   }
 }
