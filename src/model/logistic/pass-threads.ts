@@ -15,17 +15,9 @@ import { partKernel, PassSums, type OneHotData, type PartKernel } from './onehot
 /** Slots of the control array. */
 export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4 } as const;
 
-/** What the helper is handed once per fit, all in shared memory. */
-export interface SharedPass {
+/** What the helper is handed once per fit, all in shared memory: the rows (OneHotData) and the pass's slots. */
+export interface SharedPass extends OneHotData {
   control: Int32Array;
-  cols: Float64Array[];
-  fill: Float64Array;
-  mean: Float64Array;
-  inv: Float64Array;
-  index: Int32Array[];
-  levels: number;
-  y: Uint8Array;
-  n: number;
   /** θ of the pass asked for. */
   theta: Float64Array;
   /** The helper's sums: level × numeric, level × level (onehot-pass.ts layout). */
