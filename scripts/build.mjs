@@ -102,12 +102,14 @@ chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
 // - format-worker: ingest's finaldata.csv lines, formatted beside the parse of a large file (src/data/format-worker.ts);
 // - gbdt-histogram-worker: the trees' histogram helper thread (src/model/gbdt/histogram-worker.ts);
 // - gbdt-tree-shap-worker: a TreeSHAP thread, part of a list's rows (src/model/gbdt/tree-shap-worker.ts);
-// - reference-worker: train's drift reference, built beside the fit (src/model/reference-worker.ts).
+// - reference-worker: train's drift reference, built beside the fit (src/model/reference-worker.ts);
+// - drift-worker: drift's numeric features compared beside the predictions (src/monitor/drift-worker.ts).
 for (const [name, entry] of [
   ['predictions-worker', 'dist/model/predictions-worker.js'],
   ['parse-worker', 'dist/data/parse-worker.js'],
   ['format-worker', 'dist/data/format-worker.js'],
   ['reference-worker', 'dist/model/reference-worker.js'],
+  ['drift-worker', 'dist/monitor/drift-worker.js'],
   ['gbdt-histogram-worker', 'dist/model/gbdt/histogram-worker.js'],
   ['gbdt-tree-shap-worker', 'dist/model/gbdt/tree-shap-worker.js'],
 ]) {

@@ -85,6 +85,15 @@ export function useTwoParts(size: number, minBytes: number | undefined): boolean
 }
 
 /**
+ * The two-part threshold for a caller whose command waits on the whole file before anything else
+ * (drift --data): `bytes` on a machine with a second core, none on one core; an explicit
+ * RISKWATCH_PARALLEL_READ_BYTES still decides. (drift of 1,000,000 rows: see BENCHMARKS.md, issue 15.)
+ */
+export function twoPartsFrom(bytes: number): number | undefined {
+  return PARALLEL_MIN_BYTES ?? (availableParallelism() > 1 ? bytes : undefined);
+}
+
+/**
  * Files at least this large, read in one part with csvLines asked (ingest), have their rows
  * formatted as finaldata.csv lines on a second thread while they are parsed (LineFormatter):
  * the reader's thread, the command's critical path, then only copies the rows over and the

@@ -41,6 +41,12 @@ export interface TableLimits {
   maxRows?: number;
 }
 
+/** How readTable reads (not what it may read: that is TableLimits). */
+export interface TableReadOptions {
+  /** Files at least this large are parsed in two parts, on two threads (readDataFile's parallelMinBytes). */
+  parallelMinBytes?: number;
+}
+
 /**
  * Read scoring or prediction input: one file, or every data file in a folder. Unlike ingest,
  * nothing is deduplicated (every row gets an answer) and an unusable file is an error — one that
@@ -48,7 +54,7 @@ export interface TableLimits {
  * With `stream`, the rows go to stream.onRows as each chunk is parsed and `dataset` ends empty
  * (`rows` counts them): predict --out scores and writes while the rest is still being read.
  */
-export async function readTable(path: string, extension: string, schema: TableSchema, log?: Logger, progress: Progress = noProgress, stream?: TableStream, limits: TableLimits = {}): Promise<Table> {
+export async function readTable(path: string, extension: string, schema: TableSchema, log?: Logger, progress: Progress = noProgress, stream?: TableStream, limits: TableLimits = {}, how: TableReadOptions = {}): Promise<Table> {
   const { within } = limits;
   const maxRows = limits.maxRows ?? Infinity;
   let st;
@@ -91,6 +97,7 @@ export async function readTable(path: string, extension: string, schema: TableSc
         onBytes: (n) => progress.update(done + n),
         within,
         maxRows: maxRows - rowsRead,
+        parallelMinBytes: how.parallelMinBytes,
         ...(stream ? { onChunk: handOver, reserve: false, chunkBytes: stream.chunkBytes, hash: stream.hash } : {}),
       });
       await handOver(); // the file's last record, completed at its end

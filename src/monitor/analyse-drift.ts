@@ -10,7 +10,7 @@ import { computeMetrics } from '../model/metrics.js';
 import { estimatePerformance } from './estimate.js';
 import { modelDrift, type ModelDriftResult } from './model-drift.js';
 import type { ModelReference } from '../stats/reference.js';
-import { compareToProfile, type ProfileComparison } from '../stats/profile.js';
+import { compareToProfile, type ProfileComparison, type ReferenceProfile } from '../stats/profile.js';
 import { SortScratch } from '../stats/sorted.js';
 import { sortFloat64 } from '../stats/radix-sort.js';
 import { DataError } from '../util/errors.js';
@@ -76,27 +76,55 @@ function level(c: ProfileComparison, config: Config, tests: number, configured?:
 
 /** The drift report of `current` against the production model's reference. */
 export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], source: string, hash: string): DriftReport {
-  const methods = config.drift.methods;
-  const features: Record<string, AnyFeatureDrift> = {};
-  // One pair of sorting buffers for every column compared (each comparison sorts a copy of it).
   const buffers = new SortScratch(current.rows);
+  const numeric = numericFeatures(config, doc, ref);
+  const compared = numeric.map(({ j, profile }) => compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha, buffers }));
+  return assemble(config, doc, ref, current, compared, predictionSide(config, doc, ref, current, history, buffers), source, hash);
+}
+
+/**
+ * analyseDrift with the numeric features compared by `compare` (drift-thread.ts: on a second
+ * thread) while this thread predicts the rows and tests the categories; when it yields nothing,
+ * they are compared here. The same report.
+ */
+export async function analyseDriftBeside(
+  config: Config,
+  doc: ModelDocument,
+  ref: ModelReference,
+  current: Dataset,
+  history: number[],
+  source: string,
+  hash: string,
+  compare: (profiles: ReferenceProfile[], columns: Float64Array[], ksAlpha: number) => Promise<ProfileComparison[] | undefined>,
+): Promise<DriftReport> {
+  const numeric = numericFeatures(config, doc, ref);
+  const pending = compare(numeric.map((n) => n.profile), numeric.map(({ j }) => current.x[j]), config.drift.ks_alpha);
+  const buffers = new SortScratch(current.rows);
+  const side = predictionSide(config, doc, ref, current, history, buffers);
+  const compared = (await pending) ?? numeric.map(({ j, profile }) => compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha, buffers }));
+  return assemble(config, doc, ref, current, compared, side, source, hash);
+}
+
+/** The features compared by their numeric profile (not categories), with their column; checks drift.methods against the model. */
+function numericFeatures(config: Config, doc: ModelDocument, ref: ModelReference): { f: string; j: number; profile: ReferenceProfile }[] {
+  const out: { f: string; j: number; profile: ReferenceProfile }[] = [];
   modelFeatureNames(doc).forEach((f, j) => {
     // A category feature is compared by its category counts (ref.features holds a numeric profile
     // of its codes only for readers from before categories).
     const categories = ref.categories?.[f];
-    const m = methods[f];
+    const m = config.drift.methods[f];
     // The config was checked against its own feature_types; the model may predate them.
     const problem = m && driftMethodProblem(f, categories !== undefined, m);
     if (problem) throw new DataError(`${config.file}: key "drift.methods.${f}": ${problem} (in model ${doc.version})`);
-    if (categories) {
-      features[f] = categoryDrift(categories, current, j, config, modelFeatureNames(doc).length, m === 'chi2' || m === 'jensenshannon' ? m : undefined);
-      return;
-    }
-    const profile = ref.features[f];
-    const kind = config.featureTypes[f] === 'number' ? 'number' : 'count';
-    features[f] = level(compareToProfile(profile, current.x[j], { ksAlpha: config.drift.ks_alpha, buffers }), config, modelFeatureNames(doc).length, m === 'ks' || m === 'wasserstein' ? m : undefined, kind);
+    if (!categories) out.push({ f, j, profile: ref.features[f] });
   });
-  const driftedFeatures = modelFeatureNames(doc).filter((f) => features[f].drifted);
+  return out;
+}
+
+type PredictionSide = Pick<DriftReport, 'predictionDrift' | 'modelDrift' | 'realised'> & { labeled: number; est: ReturnType<typeof estimatePerformance> | null };
+
+/** The predictions' drift, the model's (labelled rows) and the performance estimate. */
+function predictionSide(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, history: number[], buffers: SortScratch): PredictionSide {
   const model = loadModel(doc);
   const prob = model.predictProba(current);
   // The predictions sorted once, for their drift and the performance estimate (each sorted its
@@ -124,15 +152,35 @@ export function analyseDrift(config: Config, doc: ModelDocument, ref: ModelRefer
     realised = { f1: m.f1, rocAuc: m.rocAuc };
   }
   const est = current.rows ? estimatePerformance(prob, threshold, sortedProb) : null;
+  return { predictionDrift, modelDrift: modelDriftResult, realised, labeled, est };
+}
+
+/** The report: every feature's level in the model's feature order (the numeric ones from `compared`, in that order). */
+function assemble(config: Config, doc: ModelDocument, ref: ModelReference, current: Dataset, compared: ProfileComparison[], side: PredictionSide, source: string, hash: string): DriftReport {
+  const names = modelFeatureNames(doc);
+  const features: Record<string, AnyFeatureDrift> = {};
+  let k = 0;
+  names.forEach((f, j) => {
+    const categories = ref.categories?.[f];
+    const m = config.drift.methods[f];
+    if (categories) {
+      features[f] = categoryDrift(categories, current, j, config, names.length, m === 'chi2' || m === 'jensenshannon' ? m : undefined);
+      return;
+    }
+    const kind = config.featureTypes[f] === 'number' ? 'number' : 'count';
+    features[f] = level(compared[k++], config, names.length, m === 'ks' || m === 'wasserstein' ? m : undefined, kind);
+  });
+  const driftedFeatures = names.filter((f) => features[f].drifted);
+  const { est } = side;
   return {
     reference: { version: doc.version, rows: ref.rows },
-    current: { rows: current.rows, labeled, source, hash },
+    current: { rows: current.rows, labeled: side.labeled, source, hash },
     features,
-    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * modelFeatureNames(doc).length,
+    datasetDrift: driftedFeatures.length > 0 && driftedFeatures.length >= config.drift.dataset_share * names.length,
     driftedFeatures,
-    predictionDrift,
-    modelDrift: modelDriftResult,
+    predictionDrift: side.predictionDrift,
+    modelDrift: side.modelDrift,
     estimated: est && { f1: est.f1, rocAuc: est.rocAuc, calibrated: ref.calibration.calibrated, ece: ref.calibration.ece },
-    realised,
+    realised: side.realised,
   };
 }
