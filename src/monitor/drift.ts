@@ -71,8 +71,9 @@ async function driftWith(ctx: Context, doc: ModelDocument, ref: ModelReference, 
   let source: string;
   let hash: string;
   if (opts.data) {
-    // In two parts on two threads: nothing else runs until the whole file is in, and the read was
-    // half of the command (1,000,000 rows: 0.80 of 1.83 s).
+    // In two parts on two threads (unlike ingest's default): nothing else runs until the whole file
+    // is in, and the read was half of the command (1,000,000 rows: 0.80 of 1.83 s). It costs
+    // ~0.45 s more CPU for ~0.25 s less on this thread (BENCHMARKS.md, issue 15).
     const t = await readTable(opts.data, ctx.config.extension, { ...predictionSchema(ctx.config), features: modelFeatureNames(doc) }, ctx.log, undefined, undefined, {}, { parallelMinBytes: twoPartsFrom(DRIFT_TWO_PART_BYTES) });
     current = t.dataset;
     source = opts.data;
