@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { analyseDrift, analyseDriftBeside } from '../../src/monitor/analyse-drift.ts';
 import { DriftThread } from '../../src/monitor/drift-thread.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -43,7 +44,8 @@ test('drift with the numeric features compared on a second thread: the same repo
       fromThread = r?.length ?? 0;
       return r;
     });
-    assert.equal(fromThread, 2, 'the thread compared both numeric features');
+    // (No thread on a single core: the comparisons are then made here.)
+    if (availableParallelism() > 1) assert.equal(fromThread, 2, 'the thread compared both numeric features');
     assert.equal(JSON.stringify(beside), JSON.stringify(one));
   } finally {
     thread.close();
