@@ -46,15 +46,19 @@ export interface ReadOptions {
   reserve?: boolean;
   /** Compute the file's sha256 (default true); `sha256` is '' without. */
   hash?: boolean;
-  /** Files at least this large are parsed in two parts, on two threads. Default: none (one pass), unless RISKWATCH_PARALLEL_READ_BYTES is set. */
+  /**
+   * Files at least this large are parsed in two parts, on two threads. Default:
+   * RISKWATCH_PARALLEL_READ_BYTES when set, else INGEST_TWO_PART_MIN_BYTES when csvLines is asked
+   * (ingest), else none (one pass).
+   */
   parallelMinBytes?: number;
   /**
    * Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them); a
-   * file read in one part has them formatted on a second thread while it is parsed, from
-   * formatThreadMinBytes bytes on.
+   * file read in one part can have them formatted on a second thread while it is parsed, from
+   * formatThreadMinBytes bytes on (off by default).
    */
   csvLines?: boolean;
-  /** See csvLines. Default FORMAT_THREAD_MIN_BYTES (8 MiB). */
+  /** See csvLines. Default FORMAT_THREAD_MIN_BYTES (none, unless RISKWATCH_FORMAT_THREAD_BYTES is set). */
   formatThreadMinBytes?: number;
   /** Read only a file inside these folders (checked on its real path and on the descriptor opened); OutsideError otherwise. */
   within?: Confinement;
@@ -70,15 +74,25 @@ export { TooManyRowsError };
 
 /**
  * Read a file in two parts on two threads (the second core) when it has at least this many
- * bytes: RISKWATCH_PARALLEL_READ_BYTES, or ReadOptions.parallelMinBytes. Off when neither is set.
+ * bytes: RISKWATCH_PARALLEL_READ_BYTES, or ReadOptions.parallelMinBytes.
  */
 const PARALLEL_MIN_BYTES = byteCount(process.env.RISKWATCH_PARALLEL_READ_BYTES);
 
 /**
- * Whether to read a file of `size` bytes in two parts. Off by default: on the 2-vCPU machine it
- * was measured on, two threads rarely ran at full speed each (other processes on the cores, the
- * worker's start-up and cold JIT), and the split cost ~0.3 s more CPU for no gain in wall time
- * (ingest of 1,000,000 rows); it stays available for machines with idle cores.
+ * Otherwise ingest (csvLines) reads files at least this large in two parts (with more than one
+ * core). Measured (whole `ingest`, 2 cores, interleaved, BENCHMARKS.md issue 15): on the 79 MB
+ * 1M-row client table with the second core free, two parts 1.58 s wall against 1.76 s for one part with the format
+ * thread and 1.81 s without (+0.5 s CPU, 354 MB peak); with another process on a core one part
+ * without any thread was faster (medians 2.0-2.3 s against 2.2-2.8 s). On the 26 MB
+ * seed-shaped 1M-row file one part without a thread was as fast as two parts when quiet (0.63-0.65
+ * against 0.64-0.70 s) and faster loaded (0.71-0.87 against 0.87-1.02 s): below ~32 MiB the
+ * worker's start-up (~40 ms) and cold JIT weigh about as much as the half it takes.
+ */
+const INGEST_TWO_PART_MIN_BYTES = 32 << 20;
+
+/**
+ * Whether to read a file of `size` bytes in two parts (the split costs ~0.3-0.5 s more CPU per
+ * million rows; it pays in wall time only when the second core is free).
  */
 export function useTwoParts(size: number, minBytes: number | undefined): boolean {
   return minBytes !== undefined && size >= minBytes;
@@ -98,9 +112,11 @@ export function twoPartsFrom(bytes: number): number | undefined {
  * formatted as finaldata.csv lines on a second thread while they are parsed (LineFormatter):
  * the reader's thread, the command's critical path, then only copies the rows over and the
  * writer copies the lines back (1M-row client table: that thread's CPU 1.57-1.74 -> 1.41-1.50 s,
- * the process's +0.5-0.9 s, +80 MB). Below it the thread's start-up (~40 ms) outweighs the gain.
+ * the process's +0.5-0.9 s, +80 MB). Off by default (RISKWATCH_FORMAT_THREAD_BYTES turns it on):
+ * measured against the two-part read (which replaced it for large files) and a plain one-part
+ * read, it was fastest in neither a quiet nor a loaded round (BENCHMARKS.md issue 15).
  */
-const FORMAT_THREAD_MIN_BYTES = 8 << 20;
+const FORMAT_THREAD_MIN_BYTES = byteCount(process.env.RISKWATCH_FORMAT_THREAD_BYTES) ?? Infinity;
 
 /** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
 const SPLIT_AT = 0.5;
@@ -137,7 +153,7 @@ export async function readDataFile(
   const maxRows = opts.maxRows ?? Infinity;
   // Started before the first read: its ~40 ms start-up overlaps this thread's first reads. (Not
   // with a row limit: the worker's half would be parsed whole.)
-  const worker = !opts.onChunk && maxRows === Infinity && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? PartWorker.start() : undefined;
+  const worker = !opts.onChunk && maxRows === Infinity && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES ?? (opts.csvLines && availableParallelism() > 1 ? INGEST_TWO_PART_MIN_BYTES : undefined)) ? PartWorker.start() : undefined;
   // Likewise started first. Not beside the two-part read (its worker formats its own part), nor
   // with a single core (the thread would only add its cost).
   const formatter = opts.csvLines && !worker && !opts.onChunk && before.size >= (opts.formatThreadMinBytes ?? FORMAT_THREAD_MIN_BYTES) && availableParallelism() > 1 ? LineFormatter.start(builder) : undefined;
