@@ -2,8 +2,8 @@
  * bench/phases.ts for the client table of bench/crm-table.ts: where one cold ingest of it spends
  * its time, phase by phase (wall and CPU), in one fresh process. Not part of any npm script.
  *   node --import tsx bench/phases-categories.ts FILE OUTDIR [lines]
- * With `lines`, as ingest does: the read asks for csvLines (formatted on a second thread for a
- * large file) and the writer copies the kept rows' lines. Each phase shows wall / process CPU /
+ * With `lines`, as ingest does: the read asks for csvLines (formatted by the two-part read's
+ * worker for its part) and the writer copies the kept rows' lines. Each phase shows wall / process CPU /
  * main thread's CPU (from /proc, 10 ms ticks), in ms.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';

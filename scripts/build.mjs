@@ -99,7 +99,6 @@ chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
 // chunks stay as they are:
 // - predictions-worker: predict --out's formatting and writing thread (src/model/predictions-worker.ts);
 // - parse-worker: the second half of a large data file, when two-part reads are on (src/data/parse-worker.ts);
-// - format-worker: ingest's finaldata.csv lines, formatted beside the parse of a large file (src/data/format-worker.ts);
 // - gbdt-histogram-worker: the trees' histogram helper thread (src/model/gbdt/histogram-worker.ts);
 // - gbdt-tree-shap-worker: a TreeSHAP thread, part of a list's rows (src/model/gbdt/tree-shap-worker.ts);
 // - reference-worker: train's drift reference, built beside the fit (src/model/reference-worker.ts);
@@ -107,7 +106,6 @@ chmodSync(`${root}dist/cli/riskwatch.mjs`, 0o755);
 for (const [name, entry] of [
   ['predictions-worker', 'dist/model/predictions-worker.js'],
   ['parse-worker', 'dist/data/parse-worker.js'],
-  ['format-worker', 'dist/data/format-worker.js'],
   ['reference-worker', 'dist/model/reference-worker.js'],
   ['drift-worker', 'dist/monitor/drift-worker.js'],
   ['gbdt-histogram-worker', 'dist/model/gbdt/histogram-worker.js'],

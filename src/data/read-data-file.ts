@@ -7,7 +7,6 @@ import { CsvFormatError } from './csv/parser.js';
 import type { TableSchema } from './columns.js';
 import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
-import { LineFormatter } from './format-worker-client.js';
 import { preformatRows, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, FileRejectedError, logFallback, logReject, type RowCounts } from './row-sink.js';
 import type { ReadEncoding } from './csv/decode.js';
@@ -52,14 +51,8 @@ export interface ReadOptions {
    * (ingest), else none (one pass).
    */
   parallelMinBytes?: number;
-  /**
-   * Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them); a
-   * file read in one part can have them formatted on a second thread while it is parsed, from
-   * formatThreadMinBytes bytes on (off by default).
-   */
+  /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
   csvLines?: boolean;
-  /** See csvLines. Default FORMAT_THREAD_MIN_BYTES (none, unless RISKWATCH_FORMAT_THREAD_BYTES is set). */
-  formatThreadMinBytes?: number;
   /** Read only a file inside these folders (checked on its real path and on the descriptor opened); OutsideError otherwise. */
   within?: Confinement;
   /**
@@ -107,17 +100,6 @@ export function twoPartsFrom(bytes: number): number | undefined {
   return PARALLEL_MIN_BYTES ?? (availableParallelism() > 1 ? bytes : undefined);
 }
 
-/**
- * Files at least this large, read in one part with csvLines asked (ingest), have their rows
- * formatted as finaldata.csv lines on a second thread while they are parsed (LineFormatter):
- * the reader's thread, the command's critical path, then only copies the rows over and the
- * writer copies the lines back (1M-row client table: that thread's CPU 1.57-1.74 -> 1.41-1.50 s,
- * the process's +0.5-0.9 s, +80 MB). Off by default (RISKWATCH_FORMAT_THREAD_BYTES turns it on):
- * measured against the two-part read (which replaced it for large files) and a plain one-part
- * read, it was fastest in neither a quiet nor a loaded round (BENCHMARKS.md issue 15).
- */
-const FORMAT_THREAD_MIN_BYTES = byteCount(process.env.RISKWATCH_FORMAT_THREAD_BYTES) ?? Infinity;
-
 /** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
 const SPLIT_AT = 0.5;
 
@@ -154,9 +136,6 @@ export async function readDataFile(
   // Started before the first read: its ~40 ms start-up overlaps this thread's first reads. (Not
   // with a row limit: the worker's half would be parsed whole.)
   const worker = !opts.onChunk && maxRows === Infinity && useTwoParts(before.size, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES ?? (opts.csvLines && availableParallelism() > 1 ? INGEST_TWO_PART_MIN_BYTES : undefined)) ? PartWorker.start() : undefined;
-  // Likewise started first. Not beside the two-part read (its worker formats its own part), nor
-  // with a single core (the thread would only add its cost).
-  const formatter = opts.csvLines && !worker && !opts.onChunk && before.size >= (opts.formatThreadMinBytes ?? FORMAT_THREAD_MIN_BYTES) && availableParallelism() > 1 ? LineFormatter.start(builder) : undefined;
   const hash = opts.hash === false ? undefined : createHash('sha256');
   const sink = new CsvRowSink(name, schema, builder, opts);
   const checkRows = () => {
@@ -204,7 +183,6 @@ export async function readDataFile(
       size += part.length;
       sink.push(part);
       checkRows();
-      formatter?.send();
       if (!reserved && size < before.size) {
         // Size the columns for the whole file from the first chunk's rows, so they are not grown
         // by doubling (each doubling copies, and touches fresh memory). Only an estimate: they
@@ -286,10 +264,6 @@ export async function readDataFile(
     }
     if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
     checkRows();
-    if (formatter) {
-      formatter.send(); // the last line's row, added by end()
-      csvLines = await formatter.finish();
-    }
     const after = await stat(path);
     if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw changedError(name);
   } catch (err) {
@@ -299,7 +273,6 @@ export async function readDataFile(
     throw err;
   } finally {
     worker?.stop();
-    formatter?.stop();
     await fh.close();
   }
   const encoding = fallbackLine > 0 ? 'windows-1252' : sink.encoding;
