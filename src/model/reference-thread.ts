@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import { assembleReference, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
-import { findWorkerFile, startWorker } from '../util/worker-file.js';
+import { findWorkerFile, tryStartWorker } from '../util/worker-file.js';
 import type { ReferenceReply, ReferenceRequest } from './reference-worker.js';
 import type { PassHelper, SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
@@ -45,15 +45,7 @@ export class ReferenceBuilder implements PassHelper {
 
   /** `threaded` false: built on this thread alone. */
   static start(threaded: boolean): ReferenceBuilder {
-    const file = threaded ? workerFile() : undefined;
-    let worker: Worker | undefined;
-    try {
-      worker = file ? startWorker(file) : undefined;
-      worker?.unref();
-    } catch {
-      worker = undefined;
-    }
-    return new ReferenceBuilder(worker);
+    return new ReferenceBuilder(tryStartWorker(threaded ? workerFile() : undefined));
   }
 
   /** Whether a thread builds it (the dataset is then best read into shared memory). */

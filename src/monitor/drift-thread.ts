@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ProfileComparison, ReferenceProfile } from '../stats/profile.js';
-import { findWorkerFile, startWorker } from '../util/worker-file.js';
+import { findWorkerFile, tryStartWorker } from '../util/worker-file.js';
 import type { DriftReply, DriftRequest } from './drift-worker.js';
 
 /** The worker file bundled beside the CLI (scripts/build.mjs), or beside this module (tsc .js, tsx .ts). */
@@ -26,15 +26,7 @@ export class DriftThread {
   private constructor(private worker: Worker | undefined) {}
 
   static start(): DriftThread {
-    const file = availableParallelism() > 1 ? workerFile() : undefined;
-    let worker: Worker | undefined;
-    try {
-      worker = file ? startWorker(file) : undefined;
-      worker?.unref();
-    } catch {
-      worker = undefined;
-    }
-    return new DriftThread(worker);
+    return new DriftThread(tryStartWorker(availableParallelism() > 1 ? workerFile() : undefined));
   }
 
   /** The comparisons of `columns` with `profiles` (same order), or undefined: compare them yourself. */

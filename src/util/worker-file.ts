@@ -26,3 +26,19 @@ export function startWorker(file: URL): Worker {
   }
   return new Worker(file);
 }
+
+/**
+ * A worker thread running `file`, unref'd (it never keeps the process alive by itself), or
+ * undefined when there is no file or the thread cannot start — the caller then does the work on
+ * its own thread.
+ */
+export function tryStartWorker(file: URL | undefined): Worker | undefined {
+  if (!file) return undefined;
+  try {
+    const worker = startWorker(file);
+    worker.unref();
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
