@@ -9,24 +9,24 @@
  */
 
 /** 2^(j/64), j = 0..63. */
-const POW2_FRAC = new Float64Array(64);
+export const POW2_FRAC = new Float64Array(64);
 for (let j = 0; j < 64; j++) POW2_FRAC[j] = 2 ** (j / 64);
 /** 2^k for k = -1024..1023, indexed by k + 1024. */
-const POW2_INT = new Float64Array(2048);
+export const POW2_INT = new Float64Array(2048);
 for (let k = 0; k < 2048; k++) POW2_INT[k] = 2 ** (k - 1024);
 
-const INV_STEP = 64 / Math.LN2;
+export const INV_STEP = 64 / Math.LN2;
 // ln2/64 split in two (Cody–Waite): STEP_HI keeps 32 significant bits, so n·STEP_HI is exact for
 // every n that occurs (|n| ≤ 64,640 < 2^17) and r loses nothing to cancellation.
-const STEP_HI = 0.01083042469326756; // 0x1.62e42fee00000p-7
-const STEP_LO = 2.9815858269852933e-12; // ln2/64 - STEP_HI
+export const STEP_HI = 0.01083042469326756; // 0x1.62e42fee00000p-7
+export const STEP_LO = 2.9815858269852933e-12; // ln2/64 - STEP_HI
 /** Adding and subtracting 1.5·2^52 rounds a double to the nearest integer without a call. */
-const ROUND = 6755399441055744;
+export const ROUND = 6755399441055744;
 /**
  * Inputs are clamped to ±700 (e^700 ≈ 1e304, still finite): beyond that the probability is 1
  * exactly on one side and below 1e-304 on the other, so no caller can tell the difference.
  */
-const LIMIT = 700;
+export const LIMIT = 700;
 
 /** e^x for |x| ≤ 700 (clamped outside), NaN for NaN. */
 export function fastExp(x: number): number {

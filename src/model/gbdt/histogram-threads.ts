@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../../util/worker-file.js';
-import { addHistogram, buildRange, HIST_STRIDE } from './histogram.js';
+import { arraysOf, fitMemory, type FitArrays, type FitMemory } from './fit-arrays.js';
+import { addHistogram, buildRange } from './histogram.js';
+import { buildRangeWasm } from './histogram-wasm.js';
 import { addLeaves, gradientsRange, partitionRange } from './row-jobs.js';
 
 /** Slots of the control array shared with the helper thread. */
@@ -9,35 +11,39 @@ export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, type: 4, a: 5, b: 6
 /** Kinds of job the helper takes a part of. */
 const JOB = { histogram: 1, partition: 2, gradients: 3, leaves: 4 } as const;
 
-/** A fit's arrays (shared memory when there is a helper thread). */
-export interface FitArrays {
-  n: number;
-  p: number;
-  /** Column-major bin matrix: bins[f·n + r]. */
-  bins: Uint8Array;
-  /** The rows of every leaf of the tree being grown, each leaf a contiguous run of positions. */
-  rows: Int32Array;
-  /** Right-hand rows of a partition, by position. */
-  tmp: Int32Array;
-  /** Gradient pairs by row index: gh[2r] = g, gh[2r + 1] = h. */
-  gh: Float64Array;
-  /** Gradient pairs gathered by position for a histogram (histogram.ts). */
-  ordered: Float64Array;
-  raw: Float64Array;
-  y: Uint8Array;
-  /** Histogram slots; the last one holds the helper's half of a histogram. */
-  hists: Float64Array;
-  histLength: number;
-  /** (start, end, value) per leaf of the tree just grown. */
-  leaves: Float64Array;
-  /** The split being applied: goLeft[bin]. */
-  goLeft: Uint8Array;
-}
-
 /** The helper's half of a histogram. */
 function halfHistogram(v: FitArrays): Float64Array {
   const slots = v.hists.length / v.histLength;
   return v.hists.subarray((slots - 1) * v.histLength);
+}
+
+/** The sums over positions [a, b) into `hist`, by the WebAssembly kernel when there is one (the same sums). */
+function buildHistogram(v: FitArrays, hist: Float64Array, a: number, b: number, identity: boolean): void {
+  if (v.kernel) buildRangeWasm(v.kernel, hist, v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, identity);
+  else buildRange(hist, v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, identity);
+}
+
+/** partitionRange, by the kernel when there is one. */
+function partitionPart(v: FitArrays, col: number, a: number, b: number): number {
+  if (v.kernel) return v.kernel.jobs.partition(v.rows.byteOffset, v.tmp.byteOffset, v.bins.byteOffset + col, v.goLeft.byteOffset, a, b);
+  return partitionRange(v.rows, v.tmp, v.bins, col, v.goLeft, a, b);
+}
+
+/** gradientsRange, by the kernel when there is one. */
+function gradientsPart(v: FitArrays, a: number, b: number): void {
+  if (v.kernel) v.kernel.jobs.gradients(v.raw.byteOffset, v.y.byteOffset, v.gh.byteOffset, v.tables, a, b);
+  else gradientsRange(v.raw, v.y, v.gh, a, b);
+}
+
+/** addLeaves, by the kernel when there is one (one call per leaf). */
+function leavesPart(v: FitArrays, leafCount: number, a: number, b: number): void {
+  const k = v.kernel;
+  if (!k) return addLeaves(v.rows, v.leaves, leafCount, v.raw, a, b);
+  for (let j = 0; j < leafCount; j++) {
+    const s = Math.max(v.leaves[3 * j], a);
+    const e = Math.min(v.leaves[3 * j + 1], b);
+    if (s < e) k.jobs.addLeaf(v.rows.byteOffset, v.raw.byteOffset, s, e, v.leaves[3 * j + 2]);
+  }
 }
 
 /**
@@ -51,16 +57,16 @@ export function secondPart(v: FitArrays, control: Int32Array): void {
   const b = arg(CONTROL.b);
   switch (arg(CONTROL.type)) {
     case JOB.histogram:
-      buildRange(halfHistogram(v), v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, arg(CONTROL.identity) === 1);
+      buildHistogram(v, halfHistogram(v), a, b, arg(CONTROL.identity) === 1);
       break;
     case JOB.partition:
-      Atomics.store(control, CONTROL.result, partitionRange(v.rows, v.tmp, v.bins, arg(CONTROL.col), v.goLeft, a, b));
+      Atomics.store(control, CONTROL.result, partitionPart(v, arg(CONTROL.col), a, b));
       break;
     case JOB.gradients:
-      gradientsRange(v.raw, v.y, v.gh, a, b);
+      gradientsPart(v, a, b);
       break;
     case JOB.leaves:
-      addLeaves(v.rows, v.leaves, arg(CONTROL.leafCount), v.raw, a, b);
+      leavesPart(v, arg(CONTROL.leafCount), a, b);
       break;
   }
 }
@@ -75,32 +81,10 @@ export function awaitValue(control: Int32Array, slot: number, value: number): vo
   while (Atomics.load(control, slot) !== value) Atomics.wait(control, slot, Atomics.load(control, slot), 1);
 }
 
-/** What the helper receives once per fit: the buffers behind FitArrays. */
+/** What the helper receives once per fit: the control array and the fit's memory. */
 export interface HelperSetup {
   control: SharedArrayBuffer;
-  n: number;
-  p: number;
-  histLength: number;
-  buffers: { [K in 'bins' | 'rows' | 'tmp' | 'gh' | 'ordered' | 'raw' | 'y' | 'hists' | 'leaves' | 'goLeft']: SharedArrayBuffer };
-}
-
-export function arraysOf(s: HelperSetup): FitArrays {
-  const b = s.buffers;
-  return {
-    n: s.n,
-    p: s.p,
-    histLength: s.histLength,
-    bins: new Uint8Array(b.bins),
-    rows: new Int32Array(b.rows),
-    tmp: new Int32Array(b.tmp),
-    gh: new Float64Array(b.gh),
-    ordered: new Float64Array(b.ordered),
-    raw: new Float64Array(b.raw),
-    y: new Uint8Array(b.y),
-    hists: new Float64Array(b.hists),
-    leaves: new Float64Array(b.leaves),
-    goLeft: new Uint8Array(b.goLeft),
-  };
+  memory: FitMemory;
 }
 
 /**
@@ -136,27 +120,9 @@ export class FitThreads {
   constructor(n: number, p: number, slots: number, maxLeaves: number, threads: number, fillBins: (bins: Uint8Array) => void) {
     const parallel = threads > 1 && n >= PARALLEL_ROWS && workerFile() !== undefined;
     this.shared = parallel;
-    const sab: Partial<HelperSetup['buffers']> = {};
-    const buffer = (name: keyof HelperSetup['buffers'], bytes: number) => {
-      if (!parallel) return new ArrayBuffer(bytes);
-      return (sab[name] = new SharedArrayBuffer(bytes));
-    };
-    const histLength = p * HIST_STRIDE;
-    this.arrays = {
-      n,
-      p,
-      histLength,
-      bins: new Uint8Array(buffer('bins', n * p)),
-      rows: new Int32Array(buffer('rows', 4 * n)),
-      tmp: new Int32Array(buffer('tmp', 4 * n)),
-      gh: new Float64Array(buffer('gh', 16 * n)),
-      ordered: new Float64Array(buffer('ordered', 16 * n)),
-      raw: new Float64Array(buffer('raw', 8 * n)),
-      y: new Uint8Array(buffer('y', n)),
-      hists: new Float64Array(buffer('hists', 8 * histLength * (slots + 1))),
-      leaves: new Float64Array(buffer('leaves', 8 * 3 * maxLeaves)),
-      goLeft: new Uint8Array(buffer('goLeft', 256)),
-    };
+    const memory = fitMemory({ n, p, slots, maxLeaves }, parallel);
+    this.arrays = arraysOf(memory);
+    const histLength = this.arrays.histLength;
     fillBins(this.arrays.bins);
     for (let s = slots - 1; s >= 0; s--) this.free.push(this.arrays.hists.subarray(s * histLength, (s + 1) * histLength));
     this.control = new Int32Array(parallel ? new SharedArrayBuffer(4 * 16) : new ArrayBuffer(4 * 16));
@@ -164,7 +130,7 @@ export class FitThreads {
     const w = startWorker(workerFile()!);
     w.on('error', () => {}); // never ready: the fit goes on alone
     w.unref();
-    const setup: HelperSetup = { control: this.control.buffer as SharedArrayBuffer, n, p, histLength, buffers: sab as HelperSetup['buffers'] };
+    const setup: HelperSetup = { control: this.control.buffer as SharedArrayBuffer, memory };
     w.postMessage(setup);
     this.worker = w;
   }
@@ -213,15 +179,15 @@ export class FitThreads {
 
   /** Gradient pairs of every row from `raw` and `y` (the first tree's). */
   gradients(): void {
-    const { raw, y, gh, n } = this.arrays;
-    this.split(JOB.gradients, 0, n, (a, b) => gradientsRange(raw, y, gh, a, b));
+    const v = this.arrays;
+    this.split(JOB.gradients, 0, v.n, (a, b) => gradientsPart(v, a, b));
   }
 
   /** `hist` := the sums over the rows at positions [start, end); `identity` when those are all rows in order. */
   build(hist: Float64Array, start: number, end: number, identity: boolean): void {
     const v = this.arrays;
     Atomics.store(this.control, CONTROL.identity, identity ? 1 : 0);
-    const halves = this.split(JOB.histogram, start, end, (a, b) => buildRange(hist, v.bins, v.n, v.p, v.rows, v.gh, v.ordered, a, b, identity));
+    const halves = this.split(JOB.histogram, start, end, (a, b) => buildHistogram(v, hist, a, b, identity));
     if (halves) addHistogram(hist, halfHistogram(v));
   }
 
@@ -230,13 +196,13 @@ export class FitThreads {
    * their order on each side); returns the first position of the right side.
    */
   partition(start: number, end: number, feature: number, goLeft: Uint8Array): number {
-    const { rows, tmp, bins, n } = this.arrays;
+    const { rows, tmp, n } = this.arrays;
     const col = feature * n;
     const go = this.arrays.goLeft;
     go.set(goLeft);
     Atomics.store(this.control, CONTROL.col, col);
     let leftA = 0;
-    const halves = this.split(JOB.partition, start, end, (a, b) => (leftA = partitionRange(rows, tmp, bins, col, go, a, b)));
+    const halves = this.split(JOB.partition, start, end, (a, b) => (leftA = partitionPart(this.arrays, col, a, b)));
     if (!halves) {
       rows.set(tmp.subarray(start, start + (end - start - leftA)), start + leftA);
       return start + leftA;
@@ -259,7 +225,7 @@ export class FitThreads {
     const v = this.arrays;
     leaves.forEach(([s, e, value], j) => v.leaves.set([s, e, value], 3 * j));
     Atomics.store(this.control, CONTROL.leafCount, leaves.length);
-    this.split(JOB.leaves, 0, v.n, (a, b) => addLeaves(v.rows, v.leaves, leaves.length, v.raw, a, b));
+    this.split(JOB.leaves, 0, v.n, (a, b) => leavesPart(v, leaves.length, a, b));
     this.gradients();
   }
 

@@ -1,14 +1,15 @@
 import { parentPort } from 'node:worker_threads';
-import { arraysOf, CONTROL, secondPart, type HelperSetup } from './histogram-threads.js';
+import { arraysOf } from './fit-arrays.js';
+import { CONTROL, secondPart, type HelperSetup } from './histogram-threads.js';
 
 /**
- * The fit's helper thread (src/model/gbdt/histogram-threads.ts): receives a fit's shared arrays,
+ * The fit's helper thread (src/model/gbdt/histogram-threads.ts): receives a fit's shared memory,
  * then waits on the control array for jobs — the second half of a histogram, partition, gradient
  * or leaf-value pass — and reports each done by sequence number. Blocking waits: it does nothing else.
  */
 parentPort!.on('message', (setup: HelperSetup) => {
   const control = new Int32Array(setup.control);
-  const arrays = arraysOf(setup);
+  const arrays = arraysOf(setup.memory);
   Atomics.store(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
   let seen = 0;
