@@ -1,5 +1,5 @@
 import { newton, norm, type Pass } from './newton.js';
-import { oneHotPass } from './onehot-pass.js';
+import { oneHotPass, splitOneHotPass } from './onehot-pass.js';
 import { sharedOneHotPass, type PassHelper } from './pass-threads.js';
 import { sigmoid } from '../sigmoid.js';
 
@@ -179,10 +179,11 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   // on the raw scale; 0.5 Σ w'_j² standardized; the indicators are not scaled (penalty 1).
   const pen = new Float64Array(dAll).fill(1);
   if (!standardize) for (let j = 0; j < d; j++) pen[j] = 1 / (scale[j] * scale[j]);
-  const passOver = (cols: Float64Array[], idx: Int32Array[], yy: Uint8Array, rows: number): Pass =>
-    levels > 0 ? oneHotPass({ cols, fill: fills, mean, inv, index: idx, levels, y: yy, n: rows }) : numericPass({ cols, fill: fills, mean, inv }, yy, rows);
   // Offered before the subsample's passes, so the helper readies itself meanwhile.
   const sharing = opts.helper && levels > 0 ? sharedOneHotPass({ cols: x, fill: fills, mean, inv, index, levels, y, n }, opts.helper) : undefined;
+  // With a shared pass to come, the subsample runs its kernels (the same sums, bit for bit).
+  const passOver = (cols: Float64Array[], idx: Int32Array[], yy: Uint8Array, rows: number): Pass =>
+    levels > 0 ? (sharing ? splitOneHotPass : oneHotPass)({ cols, fill: fills, mean, inv, index: idx, levels, y: yy, n: rows }) : numericPass({ cols, fill: fills, mean, inv }, yy, rows);
   try {
     return solve();
   } finally {

@@ -83,14 +83,18 @@ function kernel(d: number, c: number, part: Part = 'all'): Kernel {
     for (let q2 = 0; q2 < q; q2++) L.push(`  hcc[k${q} * levels + k${q2}] += w;`);
   }
   L.push('}');
-  L.push('num[0] = f;');
-  for (let j = 0; j < d; j++) L.push(`num[${1 + j}] = g${j};`);
-  L.push(`num[${1 + d}] = gb;`);
-  // Lower triangle of the (d+1)×(d+1) numeric+intercept block, intercept last.
-  let idx = 2 + d;
-  for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) L.push(`num[${idx++}] = h${j}_${k};`);
-  for (let k = 0; k < d; k++) L.push(`num[${idx++}] = hb${k};`);
-  L.push(`num[${idx++}] = hbb;`);
+  // Only a kernel that adds up the numeric block writes it: the levels' part leaves `num` as it
+  // is, so both parts may run into one PassSums (splitOneHotPass, a helper's failure).
+  if (numeric) {
+    L.push('num[0] = f;');
+    for (let j = 0; j < d; j++) L.push(`num[${1 + j}] = g${j};`);
+    L.push(`num[${1 + d}] = gb;`);
+    // Lower triangle of the (d+1)×(d+1) numeric+intercept block, intercept last.
+    let idx = 2 + d;
+    for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) L.push(`num[${idx++}] = h${j}_${k};`);
+    for (let k = 0; k < d; k++) L.push(`num[${idx++}] = hb${k};`);
+    L.push(`num[${idx++}] = hbb;`);
+  }
   const fn = new Function('cols', 'fill', 'mean', 'inv', 'index', 'y', 'n', 'theta', 'num', 'gc', 'hl', 'hcn', 'hcc', 'levels', 'withLoss', L.join('\n')) as Kernel;
   warmUp(fn, d, c);
   kernels.set(key, fn);
@@ -126,6 +130,28 @@ export function oneHotPass(data: OneHotData): Pass {
   return (theta, out, withLoss) => {
     sums.clear();
     sums.run(run, data, theta, withLoss);
+    sums.write(out);
+  };
+}
+
+/**
+ * The same pass as `oneHotPass`, bit for bit, by the two part kernels one after the other: what a
+ * fit whose full passes are shared (pass-threads.ts) runs on its warm-start subsample, so the
+ * kernel this thread then runs on all rows ('numeric') is already optimised — a kernel met cold
+ * on 784,000 rows ran 2–4× slow through its first two passes while V8 compiled it (~0.2 s of
+ * compiling on another core for the numeric kernel, as much again for 'all', which is then never
+ * compiled at all).
+ */
+export function splitOneHotPass(data: OneHotData): Pass {
+  const d = data.cols.length;
+  const c = data.index.length;
+  const numeric = kernel(d, c, 'numeric');
+  const levels = kernel(d, c, 'levels');
+  const sums = new PassSums(d, data.levels);
+  return (theta, out, withLoss) => {
+    sums.clear();
+    sums.run(numeric, data, theta, withLoss);
+    sums.run(levels, data, theta, false);
     sums.write(out);
   };
 }

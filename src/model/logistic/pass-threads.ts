@@ -1,5 +1,5 @@
 import type { Pass } from './newton.js';
-import { partKernel, PassSums, type OneHotData, type PartKernel } from './onehot-pass.js';
+import { partKernel, PassSums, type OneHotData } from './onehot-pass.js';
 
 /**
  * A one-hot Newton pass shared by two threads (the machine has two cores). Not split by rows —
@@ -43,9 +43,10 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
   const d = data.cols.length;
   const c = data.index.length;
   const Lv = data.levels;
-  const all = partKernel(d, c, 'all');
+  // This thread's kernels, both parts (not 'all': one kernel less to compile, and the fit's
+  // warm-start passes run these two — onehot-pass.ts splitOneHotPass).
   const numeric = partKernel(d, c, 'numeric');
-  let levels: PartKernel | undefined;
+  const levels = partKernel(d, c, 'levels');
   const control = new Int32Array(new SharedArrayBuffer(4 * 8));
   const setup: SharedPass = {
     control,
@@ -70,7 +71,8 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
       sums.hcn = own.hcn;
       sums.hcc = own.hcc;
       sums.clear();
-      sums.run(all, data, theta, withLoss);
+      sums.run(numeric, data, theta, withLoss);
+      sums.run(levels, data, theta, false);
       sums.write(out);
       return;
     }
@@ -90,7 +92,6 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
       }
       if (Atomics.load(control, CONTROL.failed) === 1) {
         // The helper failed: its half here (the same sums).
-        levels ??= partKernel(d, c, 'levels');
         sums.hcn = own.hcn;
         sums.hcc = own.hcc;
         own.hcn.fill(0);
@@ -123,6 +124,7 @@ export function servePasses(s: SharedPass): void {
     sums.hcn = s.hcn;
     sums.hcc = s.hcc;
     const data: OneHotData = { cols: s.cols, fill: s.fill, mean: s.mean, inv: s.inv, index: s.index, levels: s.levels, y: s.y, n: s.n };
+    warmOnRows(run, data, s.theta);
     Atomics.store(control, CONTROL.ready, 1);
     let seen = 0;
     for (;;) {
@@ -138,5 +140,21 @@ export function servePasses(s: SharedPass): void {
   } catch {
     Atomics.store(control, CONTROL.failed, 1);
     Atomics.notify(control, CONTROL.done);
+  }
+}
+
+/**
+ * Run the helper's kernel over the first rows, a slice at a time, before saying it is ready: met
+ * cold, a whole pass runs 2–4× slow while V8 compiles the kernel (~50 ms on another core), and the
+ * fit's thread would wait for it. Until ready, the fit's thread does whole passes itself. The
+ * sums go to scratch arrays, never the shared ones.
+ */
+function warmOnRows(run: ReturnType<typeof partKernel>, data: OneHotData, theta: Float64Array): void {
+  const slice = Math.min(data.n, 4096);
+  const scratch = new PassSums(data.cols.length, data.levels);
+  const part: OneHotData = { ...data, cols: data.cols.map((c) => c.subarray(0, slice)), index: data.index.map((ix) => ix.subarray(0, slice)), y: data.y.subarray(0, slice), n: slice };
+  for (let k = 0; k < 40; k++) {
+    scratch.clear();
+    scratch.run(run, part, theta, false);
   }
 }
