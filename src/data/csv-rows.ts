@@ -1,5 +1,5 @@
 import { csvField } from './csv-field.js';
-import { NO_LABEL, type Dataset } from './dataset.js';
+import { NO_LABEL, type Dataset, type DatasetBuilder } from './dataset.js';
 import { writeDecimal } from './decimal-text.js';
 
 /**
@@ -66,7 +66,7 @@ function rowRoomOf(ds: Dataset, enc: EncodedLevels): number {
  * Synchronous with everything in locals: this loop runs once per row of the dataset. Ids are
  * copied as bytes from the id column; an id that needs quoting (rare) is written quoted.
  */
-export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffer, off: number, ends?: Uint32Array): { row: number; off: number } {
+export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffer, off: number, ends?: Uint32Array, endsAt = 0): { row: number; off: number } {
   const limit = o.length;
   const nf = ds.features.length;
   const x = ds.x;
@@ -131,7 +131,7 @@ export function formatRowsInto(ds: Dataset, start: number, end: number, o: Buffe
     o[off++] = COMMA;
     if (y[i] !== NO_LABEL) o[off++] = 48 + y[i];
     o[off++] = LF;
-    if (ends) ends[i - start] = off;
+    if (ends) ends[endsAt + i - start] = off;
   }
   return { row: i, off };
 }
@@ -160,4 +160,71 @@ export function preformatRows(ds: Dataset, from: number, to: number): FormattedR
   const r = formatRowsInto(ds, from, to, bytes, 0, ends);
   if (r.row !== to) throw new Error('preformatRows: buffer too small'); // cannot happen: sized for the worst case
   return { bytes, ends };
+}
+
+/**
+ * The finaldata.csv lines of a file's rows, made as the rows are read (ingest of a file read in
+ * two parts, each thread its own): the CSV fast path writes each row's line while its bytes are
+ * at hand (fast-row.ts: the cells' own bytes where they are already written as finaldata.csv
+ * writes them, which for the usual row is all of them), and rows the fast path left to the
+ * general path are formatted from the builder's columns before the next fast row (catchUp). Row
+ * k of the file (builder row firstRow + k) ends at ends[k]. The same bytes formatRowsInto gives:
+ * test/data/fast-row-lines.test.ts holds them to it.
+ */
+export class LineBuffer {
+  bytes: Buffer;
+  /** Bytes in use. */
+  off = 0;
+  ends: Uint32Array;
+  /** Rows with a line so far. */
+  rows = 0;
+  /** A Dataset view of the builder for catchUp, remade when the builder's arrays change. */
+  private view: Dataset | null = null;
+
+  /** `bytes` and `rows`: the expected size (room grows past it; pages never written cost nothing). */
+  constructor(
+    readonly firstRow: number,
+    bytes: number,
+    rows = 1024,
+  ) {
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(64, bytes));
+    this.ends = new Uint32Array(Math.max(16, rows));
+  }
+
+  /** Room for `bytes` more bytes and `rows` more lines. */
+  room(bytes: number, rows: number): void {
+    if (this.off + bytes > this.bytes.length) {
+      const b = Buffer.allocUnsafeSlow(Math.max(this.off + bytes, this.bytes.length * 2));
+      this.bytes.copy(b, 0, 0, this.off);
+      this.bytes = b;
+    }
+    if (this.rows + rows > this.ends.length) {
+      const e = new Uint32Array(Math.max(this.rows + rows, this.ends.length * 2));
+      e.set(this.ends.subarray(0, this.rows));
+      this.ends = e;
+    }
+  }
+
+  /** Format the builder's rows that have no line yet (those the general path added). */
+  catchUp(b: DatasetBuilder): void {
+    const to = b.rows - this.firstRow;
+    if (this.rows >= to) return;
+    let v = this.view;
+    if (v === null || v.x !== b.x || v.y !== b.y || v.ids !== b.ids) {
+      v = this.view = { features: b.features, rows: 0, ids: b.ids, x: b.x, y: b.y, levels: b.levels.map((l) => (l ? l.texts : null)) };
+    }
+    for (let i = this.firstRow + this.rows; i < b.rows; ) {
+      this.room(maxRowBytes(v, i) + b.ids.lens[i] * 4, b.rows - i);
+      const r = formatRowsInto(v, i, b.rows, this.bytes, this.off, this.ends, this.rows);
+      this.rows += r.row - i;
+      this.off = r.off;
+      i = r.row;
+    }
+  }
+
+  /** Every row of the builder from firstRow on, formatted (views of this buffer). */
+  finish(b: DatasetBuilder): FormattedRows {
+    this.catchUp(b);
+    return { bytes: this.bytes.subarray(0, this.off), ends: this.ends.subarray(0, this.rows) };
+  }
 }

@@ -4,6 +4,7 @@ import { kindOf } from './kinds/index.js';
 import { ByteLookup, mayNeedTrim } from './kinds/category/byte-lookup.js';
 import { DEFAULT_LABELS, labelBytes } from './csv/labels.js';
 import { FNV_OFFSET, FNV_PRIME, finishRowHash, hashRowTail } from './row-hash.js';
+import type { LineBuffer } from './csv-rows.js';
 
 /**
  * The fast path for the usual rows: one pass over their bytes that finds the fields, parses the
@@ -25,6 +26,13 @@ export class FastRows {
   taken = 0;
   /** Rows appended by every `take` so far. */
   total = 0;
+  /**
+   * When set, every row appended gets its finaldata.csv line here (row k of the builder from
+   * lines.firstRow on, line k): takeAny writes it as it reads the row, when the columns are in
+   * schema order (ordered); otherwise, and for the rows the general path took, lines.catchUp
+   * formats them from the columns before the next rows are taken.
+   */
+  lines: LineBuffer | null = null;
   private readonly roles: Int32Array;
   private readonly count: number;
   private readonly nf: number;
@@ -91,6 +99,17 @@ export class FastRows {
 
   /** Append the rows of data[p, len) the fast path can take; returns where the first other row starts. */
   take(data: Buffer, p: number, len: number): number {
+    const lines = this.lines;
+    if (lines !== null) {
+      lines.catchUp(this.builder);
+      if (this.seedLayout || !this.ordered) {
+        // No line written while reading: these rows are formatted by the next catchUp.
+        return this.seedLayout ? this.takeSeedLayout(data, p, len) : this.takeAny(data, p, len);
+      }
+      // A row's line is at most 3 bytes per input byte, plus one (LINE_ROOM): room for all of them.
+      // A row is at least `count` bytes (its commas and line break).
+      lines.room(LINE_ROOM * (len - p) + 64, Math.floor((len - p) / this.count) + 1);
+    }
     return this.seedLayout ? this.takeSeedLayout(data, p, len) : this.takeAny(data, p, len);
   }
 
@@ -226,7 +245,16 @@ export class FastRows {
     let r = first;
     let idEnd = ids.end;
     let rowStart = p;
+    // The rows' finaldata.csv lines (see `lines`): written cell by cell in schema order, so only
+    // when the file's columns are (ordered); ends[k] closes line k.
+    const lb = this.ordered ? this.lines : null;
+    const out = lb === null ? EMPTY : lb.bytes;
+    const ends = lb === null ? NO_ENDS : lb.ends;
+    let lineRow = lb === null ? 0 : lb.rows;
+    let lo = lb === null ? 0 : lb.off;
+    let lineEnd = lo;
     rows: while (p < len && r < cap) {
+      lo = lineEnd;
       let idLen = -1;
       let idHash = FNV_OFFSET;
       let label = NO_LABEL;
@@ -252,12 +280,19 @@ export class FastRows {
             x[role][r] = Number.NaN;
             missing |= 1 << role;
             if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
+            if (lb !== null) out[lo++] = COMMA;
           } else {
             if (mayNeedTrim(data, s, p)) break rows;
             const code = lookup.find(data, s, p, h);
             if (code < 0) break rows;
             x[role][r] = code;
             if (inlineHash) rh = Math.imul(Math.imul(rh ^ textHashes![role]![code], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
+            if (lb !== null) {
+              // The text as finaldata.csv writes it (csvField): its bytes, which hold no comma,
+              // quote or line break and begin and end with no white space (mayNeedTrim).
+              out[lo++] = COMMA;
+              for (let k = s; k < p; k++) out[lo++] = data[k];
+            }
           }
           if (p < len && data[p] === CR && !(c === lastField && p + 1 < len && data[p + 1] === LF)) break rows;
         } else if (role >= 0 && decimals[role] === 1) {
@@ -290,6 +325,7 @@ export class FastRows {
             x[role][r] = Number.NaN;
             missing |= 1 << role;
             if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
+            if (lb !== null) out[lo++] = COMMA;
           } else if (digits > MAX_DIGITS) break rows;
           else {
             const k = point < 0 ? 0 : digits - point;
@@ -297,6 +333,28 @@ export class FastRows {
             const v = neg ? -u : u;
             x[role][r] = v;
             if (inlineHash) rh = mixValue(rh, v);
+            if (lb !== null) {
+              // String(v), from the cell's digits: at most 15 of them, so v is the double nearest
+              // the decimal and that decimal, without its zeros at either end, is the shortest
+              // text that reads back as v — String's digits; fixed notation from 1e-6 up (below,
+              // String writes an exponent: such a row goes the general way).
+              out[lo++] = COMMA;
+              if (m === 0) out[lo++] = ZERO; // "0", "-0.00": String(±0) is "0"
+              else {
+                if (u < 1e-6) break rows;
+                if (neg) out[lo++] = MINUS;
+                let is = neg ? s + 1 : s;
+                const ie = point < 0 ? p : is + point;
+                while (is < ie && data[is] === ZERO) is++;
+                if (is === ie) out[lo++] = ZERO;
+                else for (let q = is; q < ie; q++) out[lo++] = data[q];
+                if (point >= 0) {
+                  let fe = p;
+                  while (fe > ie + 1 && data[fe - 1] === ZERO) fe--;
+                  if (fe > ie + 1) for (let q = ie; q < fe; q++) out[lo++] = data[q];
+                }
+              }
+            }
           }
         } else if (role >= 0) {
           const s = p;
@@ -312,10 +370,18 @@ export class FastRows {
             x[role][r] = Number.NaN;
             missing |= 1 << role;
             if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
+            if (lb !== null) out[lo++] = COMMA;
           } else if (digits > MAX_DIGITS) break rows;
           else {
             x[role][r] = v;
             if (inlineHash) rh = mixValue(rh, v);
+            if (lb !== null) {
+              // String(v): the digits without leading zeros.
+              out[lo++] = COMMA;
+              let q = s;
+              while (q < p - 1 && data[q] === ZERO) q++;
+              for (; q < p; q++) out[lo++] = data[q];
+            }
           }
         } else if (role === TARGET) {
           if (p >= len) break rows;
@@ -347,6 +413,13 @@ export class FastRows {
           }
           idLen = p - s;
           rh = Math.imul(idHash ^ idLen, FNV_PRIME);
+          if (lb !== null && idLen > 0) {
+            // As IdColumn.writeCsvField writes it: a blank at either end would be quoted (the general path's row then).
+            const a = data[s];
+            const z = data[p - 1];
+            if (a === SPACE || a === TAB || z === SPACE || z === TAB) break rows;
+            for (let q = s; q < p; q++) out[lo++] = data[q];
+          }
         } else {
           while (p < len) {
             const ch = data[p];
@@ -370,6 +443,13 @@ export class FastRows {
         else break rows;
       }
       if (idLen === 0 && this.requireId) break;
+      if (lb !== null) {
+        out[lo++] = COMMA;
+        if (label !== NO_LABEL) out[lo++] = ZERO + label;
+        out[lo++] = LF;
+        ends[lineRow++] = lo;
+        lineEnd = lo;
+      }
       y[r] = label;
       idStarts[r] = idEnd;
       idLens[r] = idLen;
@@ -394,6 +474,10 @@ export class FastRows {
       if (missing !== 0) for (let j = 0; j < nf; j++) if (missing & (1 << j)) missingOut[j]++;
       r++;
       rowStart = p;
+    }
+    if (lb !== null) {
+      lb.rows = lineRow;
+      lb.off = lineEnd;
     }
     return this.finish(r, first, idEnd, rowStart);
   }
@@ -444,6 +528,13 @@ function sameBytes(data: Buffer, s: number, want: Uint8Array): boolean {
 
 const COMMA = 44;
 const DOT = 46;
+const ZERO = 48;
+const SPACE = 32;
+const TAB = 9;
+/** A row's finaldata.csv line is at most this many bytes per byte of its input, plus one (see take). */
+const LINE_ROOM = 4;
+const EMPTY = Buffer.alloc(0);
+const NO_ENDS = new Uint32Array(0);
 const MINUS = 45;
 const LF = 10;
 const CR = 13;

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
 import { DatasetBuilder } from './dataset.js';
-import { preformatRows, type FormattedRows } from './csv-rows.js';
+import { LineBuffer, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, type LoggedReject } from './row-sink.js';
 
 /**
@@ -61,6 +61,8 @@ export function parsePart(req: PartRequest): PartResult {
   let bytes = 0;
   try {
     const size = fstatSync(fd).size;
+    const part = Math.max(0, size - req.from);
+    if (req.csvLines) sink.keepLines(new LineBuffer(0, Math.ceil(part * 1.1) + 5 * req.chunkBytes, Math.ceil(part / 64)));
     const chunk = Buffer.allocUnsafe(req.chunkBytes);
     let reserved = false;
     for (;;) {
@@ -84,8 +86,7 @@ export function parsePart(req: PartRequest): PartResult {
   const ids = builder.ids;
   // The row hashes were made as the rows were added (the builder keeps them when asked).
   const hashes = builder.hashes ? builder.hashes.subarray(0, builder.rows) : null;
-  const ds = builder.build();
-  const lines = req.csvLines ? preformatRows(ds, 0, ds.rows) : null;
+  const lines = sink.csvLines();
   return {
     bytes,
     rows: builder.rows,

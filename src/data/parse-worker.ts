@@ -36,8 +36,9 @@ function transferList(part: PartResult): ArrayBuffer[] {
   add(part.missing);
   if (part.hashes) add(part.hashes);
   if (part.lines) {
-    add(part.lines.bytes);
-    add(part.lines.ends);
+    // Views of buffers of their own (LineBuffer: never Node's shared pool), filled in part: moved whole.
+    out.add(part.lines.bytes.buffer as ArrayBuffer);
+    out.add(part.lines.ends.buffer as ArrayBuffer);
   }
   return [...out];
 }

@@ -7,7 +7,7 @@ import { CsvFormatError } from './csv/parser.js';
 import type { TableSchema } from './columns.js';
 import type { DatasetBuilder } from './dataset.js';
 import { PartWorker } from './parse-worker-client.js';
-import { preformatRows, type FormattedRows } from './csv-rows.js';
+import { LineBuffer, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, FileRejectedError, logFallback, logReject, type RowCounts } from './row-sink.js';
 import type { ReadEncoding } from './csv/decode.js';
 import { openRegular } from './open-regular.js';
@@ -202,6 +202,8 @@ export async function readDataFile(
     } else {
       let parsing: ReturnType<PartWorker['parse']> | null = null;
       let usable = true;
+      // This part's finaldata.csv lines, made as its rows are read (the worker makes its part's).
+      if (opts.csvLines) sink.keepLines(new LineBuffer(startRows, Math.ceil(split * 1.1) + 5 * chunkBytes, Math.ceil(split / 64)));
       await pump(0, split, async (part) => {
         await consume(part);
         // The worker starts as soon as the header's column positions are known.
@@ -227,6 +229,7 @@ export async function readDataFile(
         const why = !sink.map ? 'no header before the split' : !usable ? (sink.map.id < 0 ? 'no id column' : 'UTF-16') : sink.pendingBytes !== 0 ? 'split inside a quoted field' : 'the part was read as UTF-8, the file is Windows-1252';
         opts.log?.debug({ file: name, split }, `read ${name} in one part: ${why}`);
         worker.stop();
+        sink.keepLines(null);
         await pump(split, Infinity, consume);
       } else {
         const lineOffset = sink.nextLine - 1;
@@ -235,13 +238,13 @@ export async function readDataFile(
           size += part.length;
           opts.onBytes?.(size);
         });
-        // While the worker still parses (it started later): this part's lines.
-        const mainLines = opts.csvLines ? preformatRows(builder.build(), startRows, builder.rows) : null;
+        const mainLines = sink.csvLines();
         const r = await (parsing as ReturnType<PartWorker['parse']>);
         if ('error' in r) {
           // The worker failed (the part is unusable, or the thread could not run): parse it here,
           // which meets the same problem and reports it with the file's own line numbers.
           opts.log?.debug({ file: name, split, error: r.error }, `read ${name} in one part: the parse worker failed`);
+          sink.keepLines(null);
           const again = await pump(split, Infinity, (part) => sink.push(part));
           if (again !== rest) throw changedError(name);
         } else {

@@ -7,6 +7,7 @@ import { mapHeader, type ColumnMap, type TableSchema } from './columns.js';
 import { NO_LABEL, type DatasetBuilder } from './dataset.js';
 import { FastRows } from './fast-row.js';
 import type { ReadEncoding } from './csv/decode.js';
+import type { FormattedRows, LineBuffer } from './csv-rows.js';
 
 // The row validator every source feeds (files, database rows as CSV, the second part of a file
 // on the parse worker's thread). Kept apart from read-data-file.ts so the worker's bundle holds
@@ -45,6 +46,8 @@ export class CsvRowSink {
   private readonly missing: Float64Array;
   private readonly rejected: Partial<Record<RejectReason, number>> = {};
   private fastRows: FastRows | null = null;
+  private lines: LineBuffer | null = null;
+  private readonly builder: DatasetBuilder;
 
   constructor(
     readonly name: string,
@@ -59,6 +62,7 @@ export class CsvRowSink {
     // through rowHandler.
     const useFastPath = (m: ColumnMap) => {
       if (opts.fastPath !== false) this.parser.fast = this.fastRows = FastRows.for(m, schema, builder, this.missing);
+      if (this.fastRows) this.fastRows.lines = this.lines;
     };
     const onFallback =
       opts.onFallback ??
@@ -67,6 +71,22 @@ export class CsvRowSink {
       });
     this.parser = new CsvParser(rowHandler(name, schema, builder, opts, this.state, this.missing, this.rejected, useFastPath), { midFile: opts.map !== undefined, encoding: schema.encoding ?? 'utf-8', onFallback });
     if (opts.map) useFastPath(opts.map);
+    this.builder = builder;
+  }
+
+  /**
+   * Make each row's finaldata.csv line as the rows come in (see LineBuffer; the fast path writes
+   * them while it reads); `csvLines()` then gives them. Rows added before are formatted too.
+   * null: no more lines.
+   */
+  keepLines(lines: LineBuffer | null): void {
+    this.lines = lines;
+    if (this.fastRows) this.fastRows.lines = lines;
+  }
+
+  /** The lines of every row added since keepLines' buffer began (after end()). */
+  csvLines(): FormattedRows | null {
+    return this.lines ? this.lines.finish(this.builder) : null;
   }
 
   push(chunk: Buffer): void {

@@ -11,7 +11,7 @@ import { assertFastPathAgrees, sinkRead } from '../helpers/sink-read.ts';
 const FEATURES = ['n', 'a', 'k', 'v'];
 const SCHEMA: TableSchema = { id: 'id', features: FEATURES, featureTypes: { n: 'number', a: 'count', k: 'category', v: 'number' }, target: 'y', requireTarget: true, requireId: true };
 const ODD = ['-0', '0', '-0.0', '0.000', '5.', '.5', '-.5', '-5.', '.', '-', '-.', '..5', '1.2.3', '1e5', '1E-3', '+1.5', ' 1.5', '1.5 ', '\t2', '--1', '1-', '0x10', 'NaN', 'Infinity', '1,5', '"2.5"', '"x"', '   ',
-  '123456789012345', '1234567890123456', '0.123456789012345', '0.1234567890123456', '99999999999999.9', '9007199254740993', '0.30000000000000004', '000000000000001.5', '00.50', '1.000000000000000', '-123456789.012345'];
+  '123456789012345', '1234567890123456', '0.123456789012345', '0.1234567890123456', '99999999999999.9', '9007199254740993', '0.30000000000000004', '000000000000001.5', '00.50', '1.000000000000000', '-123456789.012345', '0.0000005', '0.000001', '-0.00000012', '0.0000010'];
 
 /** A decimal text with `digits` digits and `after` of them after the point (maybe negative). */
 function decimal(r: () => number, digits: number, after: number): string {

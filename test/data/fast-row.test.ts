@@ -114,6 +114,9 @@ describe('the CSV fast path changes no outcome', () => {
         assert.deepEqual(general.hashes, general.expectHashes, where);
         assert.deepEqual(whole.rows, general.rows, where);
         assert.deepEqual(whole.hashes, general.expectHashes, where);
+        // The finaldata.csv lines the fast path writes as it reads (the rest formatted from the columns).
+        assert.deepEqual(fast.lines, general.formatted, `${where}: lines`);
+        assert.deepEqual(whole.lines, general.formatted, `${where}: lines`);
         fastRowsSeen += fast.rows.length;
       }
     }

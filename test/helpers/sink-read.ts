@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DatasetBuilder, levelsOf } from '../../src/data/dataset.ts';
 import { hashRows } from '../../src/data/find-new-duplicates.ts';
 import { CsvRowSink, type LoggedReject } from '../../src/data/row-sink.ts';
+import { LineBuffer, preformatRows } from '../../src/data/csv-rows.ts';
 import type { TableSchema } from '../../src/data/columns.ts';
 import { rng } from './random.ts';
 
@@ -9,13 +10,16 @@ import { rng } from './random.ts';
  * Read CSV bytes through a CsvRowSink, pushed in pieces cut at `cuts`, on the fast path or only the
  * general one: what the fast-path tests compare between the two. `rows` are [id, ...features, y];
  * `hashes` the builder's row hashes, `expectHashes` hashRows of the built dataset; `fastTaken` how
- * many rows the fast path read itself.
+ * many rows the fast path read itself. `lines`: the rows' finaldata.csv lines as the sink made them
+ * while reading (keepLines, from a small buffer that must grow) and `formatted`: as preformatRows
+ * formats the built rows — the two must be equal.
  */
 export function sinkRead(bytes: Buffer, schema: TableSchema, fastPath: boolean, cuts: number[]) {
   const features = schema.features;
   const b = new DatasetBuilder(features, 16, { hashes: true });
   const rejects: LoggedReject[] = [];
   const sink = new CsvRowSink('f.csv', schema, b, { fastPath, maxLoggedRejects: 1e9, onReject: (x) => rejects.push(x) });
+  sink.keepLines(new LineBuffer(0, 64, 16));
   let at = 0;
   for (const c of [...cuts, bytes.length]) {
     sink.push(bytes.subarray(at, c));
@@ -25,7 +29,10 @@ export function sinkRead(bytes: Buffer, schema: TableSchema, fastPath: boolean, 
   const ds = b.build();
   const rows = Array.from({ length: ds.rows }, (_, i) => [ds.ids.get(i), ...features.map((_, j) => ds.x[j][i]), ds.y[i]]);
   const fastTaken = (sink as unknown as { fastRows: { total: number } | null }).fastRows?.total ?? 0;
+  const asText = (f: { bytes: Buffer; ends: Uint32Array }) => ({ text: f.bytes.subarray(0, f.ends.length ? f.ends[f.ends.length - 1] : 0).toString('utf8'), ends: Array.from(f.ends) });
   return {
+    lines: asText(sink.csvLines()!),
+    formatted: asText(preformatRows(ds, 0, ds.rows)),
     rows,
     levels: features.map((_, j) => levelsOf(ds, j)),
     hashes: Array.from(b.hashes!.subarray(0, b.rows)),
@@ -60,7 +67,9 @@ export function assertFastPathAgrees(makeFile: (seed: number) => string, schema:
       assert.deepEqual(other.counts, general.counts, where);
       assert.deepEqual(other.rejects, general.rejects, where);
       assert.deepEqual(other.hashes, general.expectHashes, `${where}: builder hashes are hashRow's`);
+      assert.deepEqual(other.lines, general.formatted, `${where}: the lines made while reading are finaldata.csv's`);
     }
+    assert.deepEqual(general.lines, general.formatted, where);
     fastTaken += whole.fastTaken;
   }
   return fastTaken;
