@@ -11,7 +11,7 @@ import { selectFamily } from './select-family.js';
 import { MODEL_FORMAT_2, type ModelDocument } from '../contracts/model-document.js';
 import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
-import { countNonMissing, medianNonMissing, SortScratch } from '../stats/sorted.js';
+import { hasNonMissing, medianNonMissing, SortScratch } from '../stats/sorted.js';
 import { levelsOf, selectRows } from '../data/dataset.js';
 import { findSameTraining, holdoutKey } from './same-training.js';
 import { ReferenceBuilder } from './reference-thread.js';
@@ -91,7 +91,7 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
   const levels = ds.features.map((_, j) => levelsOf(ds, j));
   const isCategory = (j: number) => levels[j] !== null;
   ds.x.forEach((col, j) => {
-    if (isCategory(j) || countNonMissing(col) > 0) return;
+    if (isCategory(j) || hasNonMissing(col)) return;
     // A linear model would impute a value it never saw; trees could not split on it; and the drift
     // reference has nothing to compare new values with. Either family: named, nothing trained.
     const why = family === 'logistic' ? 'cannot impute' : family === 'gbdt' ? 'the trees cannot split on it and drift has nothing to compare with; remove it from "features"' : 'cannot impute (model.family "auto" fits a logistic regression too)';

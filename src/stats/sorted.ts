@@ -22,6 +22,12 @@
 
 import { radixSortFloat64 } from './radix-sort.js';
 
+/** Whether x holds a value that is not missing (NaN): the first one found ends the scan. */
+export function hasNonMissing(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) return true;
+  return false;
+}
+
 /** Number of non-missing (non-NaN) entries. */
 export function countNonMissing(x: Float64Array): number {
   let n = 0;

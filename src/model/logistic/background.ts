@@ -6,16 +6,22 @@ import { OTHER_CATEGORY, type LogisticParams } from './params.js';
 /**
  * What a logistic model's contributions are measured against: the training rows as the model saw
  * them. Per numeric feature the mean of its imputed training values (missing → median), per
- * category feature the share of training rows in each of the model's categories. Sums are
+ * category feature the share of training rows in each of the model's categories (`counts`: rows
+ * per category, as keptCategories counts them). Sums are
  * compensated (Neumaier): a mean of 10^6 counts keeps every digit numpy's pairwise sum keeps.
  */
 export function trainingBackground(
-  numeric: readonly { name: string; col: Float64Array; median: number }[],
-  category: readonly { name: string; index: Int32Array; categories: number }[],
+  numeric: readonly { name: string; col: Float64Array; median: number; mean?: number }[],
+  category: readonly { name: string; counts: ArrayLike<number> }[],
   rows: number,
 ): LogisticBackground {
   const means: Record<string, number> = {};
-  for (const { name, col, median } of numeric) {
+  for (const { name, col, median, mean } of numeric) {
+    // The fit adds it up already (fit.ts imputedSums: the same sum).
+    if (mean !== undefined) {
+      means[name] = mean;
+      continue;
+    }
     let s = 0;
     let c = 0;
     for (let i = 0; i < rows; i++) {
@@ -27,11 +33,7 @@ export function trainingBackground(
     means[name] = (s + c) / rows;
   }
   const shares: Record<string, number[]> = {};
-  for (const { name, index, categories } of category) {
-    const counts = new Float64Array(categories);
-    for (let i = 0; i < rows; i++) counts[index[i]]++;
-    shares[name] = Array.from(counts, (n) => n / rows);
-  }
+  for (const { name, counts } of category) shares[name] = Array.from(counts, (n) => n / rows);
   return { means, shares };
 }
 

@@ -31,18 +31,16 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
   const numeric: number[] = [];
   const category: number[] = [];
   t.features.forEach((_, j) => (t.types[j] === 'category' ? category : numeric).push(j));
-  const kept = category.map((j) => {
-    const levels = t.levels[j];
-    if (!levels) throw new Error(`feature "${t.features[j]}" is a category but the dataset has no dictionary for it`);
-    return keptCategories(t.features[j], t.x[j], t.rows, levels, t.maxCategories);
-  });
   // One-hot levels of all category features side by side: feature q's level k is offset[q] + k.
   let levels = 0;
-  const index = kept.map((k) => {
-    const g = levels === 0 ? k.index : k.index.map((v) => v + levels);
+  const kept = category.map((j) => {
+    const dictionary = t.levels[j];
+    if (!dictionary) throw new Error(`feature "${t.features[j]}" is a category but the dataset has no dictionary for it`);
+    const k = keptCategories(t.features[j], t.x[j], t.rows, dictionary, t.maxCategories, levels);
     levels += k.categories.length;
-    return g;
+    return k;
   });
+  const index = kept.map((k) => k.index);
   const fit = fitLogistic(
     numeric.map((j) => t.x[j] as Float64Array),
     t.y,
@@ -96,8 +94,8 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
         ...(t.standardize ? { standardization: { means: rec(fit.mean), scales: rec(fit.scale) } } : {}),
         // What contributions are measured against (the /1 format stays as it was: its documents take it from the reference).
         background: trainingBackground(
-          numeric.map((j) => ({ name: t.features[j], col: t.x[j], median: t.medians[j] })),
-          category.map((j, q) => ({ name: t.features[j], index: kept[q].index, categories: kept[q].categories.length })),
+          numeric.map((j, i) => ({ name: t.features[j], col: t.x[j], median: t.medians[j], ...(t.y.length === t.rows ? { mean: fit.imputedMean[i] } : {}) })),
+          category.map((j, q) => ({ name: t.features[j], counts: kept[q].counts })),
           t.rows,
         ),
       },

@@ -44,6 +44,11 @@ export interface FitResult {
   /** What standardized each numeric column (0 and 1 without `standardize`). */
   mean: Float64Array;
   scale: Float64Array;
+  /**
+   * Per numeric column: the mean of its imputed values by a compensated (Neumaier) sum — what the
+   * document's background records (background.ts) — added up beside the centring's sum.
+   */
+  imputedMean: Float64Array;
   /** Newton iterations over all rows. */
   iterations: number;
   /** Iterations on the warm-start subsample (0 for small data). */
@@ -157,10 +162,14 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
   const scale = new Float64Array(d);
   const fills = new Float64Array(d);
   const inv = new Float64Array(d);
+  const imputedMean = new Float64Array(d);
+  const sums = new Float64Array(2);
   for (let j = 0; j < d; j++) {
     const col = x[j];
     const fill = opts.impute ? opts.impute[j] : Number.NaN;
-    let m = n ? imputedSum(col, n, fill) / n : 0;
+    imputedSums(col, n, fill, sums);
+    imputedMean[j] = sums[1] / n;
+    let m = n ? sums[0] / n : 0;
     let sd = n ? Math.sqrt(imputedSquares(col, n, fill, m) / n) : 0;
     // Standardized, a constant column is centred on its value and not scaled, as StandardScaler
     // does: its rounded mean would leave a spread of rounding errors (a "std" of 1e-17) that
@@ -225,7 +234,7 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
 
     if (standardize) {
       // The solved coordinates are the model's own: standardized columns, indicators, intercept.
-      return { coef: theta.slice(0, d), levelCoef, intercept: theta[dAll], mean, scale, iterations, warmIterations, gradNorm: norm(cur.g), objective: cur.f, converged };
+      return { coef: theta.slice(0, d), levelCoef, intercept: theta[dAll], mean, scale, imputedMean, iterations, warmIterations, gradNorm: norm(cur.g), objective: cur.f, converged };
     }
     // Back to original coordinates: w_j = w'_j / s_j, b = b' − Σ w_j m_j.
     const coef = new Float64Array(d);
@@ -238,7 +247,7 @@ export function fitLogistic(x: Float64Array[], y: Uint8Array, opts: FitOptions):
     const gOrig = new Float64Array(p);
     for (let j = 0; j < d; j++) gOrig[j] = scale[j] * cur.g[j] + mean[j] * cur.g[dAll];
     for (let l = d; l <= dAll; l++) gOrig[l] = cur.g[l];
-    return { coef, levelCoef, intercept, mean: new Float64Array(d), scale: new Float64Array(d).fill(1), iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
+    return { coef, levelCoef, intercept, mean: new Float64Array(d), scale: new Float64Array(d).fill(1), imputedMean, iterations, warmIterations, gradNorm: norm(gOrig), objective: cur.f, converged };
   }
 }
 
@@ -248,14 +257,24 @@ export { predictProba } from './predict-proba.js';
 // compiler compiles each loop once, where loops written inline in fitLogistic each ran
 // unoptimised over a million rows until their own compiled code was ready.
 
-/** Σ of col[0..n) with NaN cells taken as `fill`, in row order. */
-function imputedSum(col: Float64Array, n: number, fill: number): number {
+/**
+ * Σ of col[0..n) with NaN cells taken as `fill`, in row order, into out[0]; and the same sum
+ * compensated (Neumaier, as background.ts adds it up) into out[1].
+ */
+function imputedSums(col: Float64Array, n: number, fill: number, out: Float64Array): void {
   let s = 0;
+  let ks = 0;
+  let kc = 0;
   for (let i = 0; i < n; i++) {
     const c = col[i];
-    s += c === c ? c : fill;
+    const v = c === c ? c : fill;
+    s += v;
+    const t = ks + v;
+    kc += Math.abs(ks) >= Math.abs(v) ? ks - t + v : v - t + ks;
+    ks = t;
   }
-  return s;
+  out[0] = s;
+  out[1] = ks + kc;
 }
 
 /** Σ (col[i] − m)² over col[0..n), NaN cells taken as `fill`, in row order. */
