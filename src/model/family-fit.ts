@@ -35,6 +35,8 @@ export interface FamilyFit {
   iterations: number;
   /** Logistic only: the solver's state, for its log line and `train --json`. */
   newton: { gradNorm: number; converged: boolean } | null;
+  /** Trees only: each row's log-odds as the fit summed them, NaN for rows it did not fit on (GbdtModel.fittedScores). */
+  fittedScores?: Float64Array;
   document(header: DocumentHeader, facts: TrainingFacts, selection?: ModelSelection): ModelDocument;
 }
 
@@ -73,6 +75,7 @@ export function fitFamily(family: Family, t: FamilyInputs, opts: { format2?: boo
       family,
       iterations: model.trees.length,
       newton: null,
+      fittedScores: model.fittedScores,
       document: (h, f, selection) => {
         const training = { rows: f.rows, positives: f.positives, iterations: model.trees.length, ...(model.validationLoss ? { validationLoss: model.validationLoss } : {}), ms: f.ms, ...(f.holdout ? { holdout: f.holdout } : {}) };
         return { ...document(h, training), ...(selection ? { selection } : {}) };

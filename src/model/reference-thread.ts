@@ -1,5 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import type { Dataset } from '../data/dataset.js';
+import { selectRows, type Dataset } from '../data/dataset.js';
+import { IdColumn } from '../data/id-column.js';
+import { sigmoid } from './sigmoid.js';
 import { assembleReference, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
 import { findWorkerFile, tryStartWorker } from '../util/worker-file.js';
@@ -83,6 +85,29 @@ export class ReferenceBuilder implements PassHelper {
     this.worker.postMessage({ type: 'predict', doc, from, prob } satisfies ReferenceRequest);
     this.split = { model, from };
     model.predictProba({ x: ds.x.map((c) => c.subarray(0, from)), rows: from, ...(ds.levels ? { levels: ds.levels } : {}) }, prob.subarray(0, from));
+    return prob;
+  }
+
+  /**
+   * The training rows' predictions from the log-odds a fit summed for them (`scores`; NaN for a
+   * row it did not fit on, which `model` predicts here): 1 / (1 + e^−s) as GbdtPredictor computes
+   * it, so the numbers `predict` would give.
+   */
+  predictUnfitted(scores: Float64Array, model: FittedModel): Float64Array {
+    const ds = this.ds;
+    if (!ds) throw new Error('ReferenceBuilder.predictUnfitted before profile');
+    const prob = new Float64Array(ds.rows);
+    const rest = new Uint8Array(ds.rows);
+    let others = 0;
+    for (let i = 0; i < ds.rows; i++) {
+      const s = scores[i];
+      if (s === s) prob[i] = sigmoid(s);
+      else others += rest[i] = 1;
+    }
+    if (others === 0) return prob;
+    const sub = selectRows({ ...ds, ids: new IdColumn(0), rows: ds.rows }, rest, 1);
+    const p = model.predictProba(sub);
+    for (let i = 0, k = 0; i < ds.rows; i++) if (rest[i]) prob[i] = p[k++];
     return prob;
   }
 

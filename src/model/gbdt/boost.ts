@@ -42,6 +42,7 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
   const validationLoss: number[] | null = early ? [logLoss(valRaw, yv)] : null;
 
   const binTrees: BinTree[] = [];
+  const fittedScores = new Float64Array(n).fill(Number.NaN);
   try {
     for (let iter = 0; iter < params.maxIter; iter++) {
       const tree = growTree(featureBins, params, fit);
@@ -52,6 +53,8 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
         if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
       }
     }
+    const raw = fit.arrays.raw;
+    for (let i = 0; i < nt; i++) fittedScores[train[i]] = raw[i];
   } finally {
     fit.close();
   }
@@ -71,6 +74,7 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
     knownCategories: featureBins.map((fb) => (fb.seen ? Array.from(fb.seen.keys()).filter((c) => fb.seen![c] === 1) : null)),
     validationLoss,
     trainingRows: nt,
+    fittedScores,
   };
 }
 

@@ -110,4 +110,13 @@ export interface GbdtModel {
   validationLoss: number[] | null;
   /** Rows the trees were fitted on (all rows, or all less the validation share). */
   trainingRows: number;
+  /**
+   * Per input row, the log-odds the fit summed for it — baseScore, then each tree's leaf value in
+   * tree order, as predict sums them — when it was a training row; NaN for a validation row.
+   * A training row reaches the same leaf by the bins as by the thresholds and categories the
+   * trees are written with, so these are its predictions (train.ts uses them for the drift
+   * reference). A validation row may not: a category it alone has goes the missing way here but
+   * "(other)"'s way in a document that folded categories.
+   */
+  fittedScores: Float64Array;
 }

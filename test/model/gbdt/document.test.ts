@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fitGbdt, GbdtPredictor } from '../../../src/model/gbdt/index.ts';
 import { fitGbdtDocument, type GbdtTraining } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
+import { sigmoid } from '../../../src/model/sigmoid.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
 import type { GbdtDocument2 } from '../../../src/contracts/model-document.ts';
 import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
@@ -114,6 +115,22 @@ test('categories folded beyond max_categories: "(other)" is a category of the tr
     const row = otherRows.map((c, f) => (c[i] !== c[i] ? null : lv[f] ? lv[f]![c[i]] : c[i]));
     assert.ok(Math.abs(fitted.predictProba({ x: otherRows.map((c) => c.subarray(i, i + 1)), rows: 1, levels: lv })[0] - scoreDocument(doc, row)) < 1e-12);
   }
+});
+
+test('the fit\'s own log-odds of its training rows (fittedScores, the drift reference\'s predictions) are what the document predicts for them, bit for bit; validation rows NaN', () => {
+  // Early stopping on (a validation share) and categories folded (industry into "(other)").
+  const t = training(3, { maxIter: 15 });
+  const { model, document } = fitGbdtDocument(t);
+  const fitted = loadModel(document(header, record(t.rows)));
+  const p = fitted.predictProba({ x: t.x, rows: t.rows, levels: t.levels });
+  let unfitted = 0;
+  for (let i = 0; i < t.rows; i++) {
+    const s = model.fittedScores[i];
+    if (s !== s) unfitted++;
+    else if (!Object.is(sigmoid(s), p[i])) assert.fail(`row ${i}: ${sigmoid(s)} from the fit, ${p[i]} predicted`);
+  }
+  assert.equal(t.rows - unfitted, model.trainingRows);
+  assert.ok(unfitted > 0 && unfitted < t.rows / 5, `${unfitted} validation rows`);
 });
 
 test('the same data and settings give a byte-identical document; with early stopping the categories are those the trees were fitted on', () => {
