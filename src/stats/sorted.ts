@@ -159,13 +159,73 @@ export function medianSorted(sorted: Float64Array): number {
 /**
  * numpy.median of the non-missing values of `x` — the same number, bit for bit, as
  * `medianSorted(sortedNonMissing(x))` (−0 included) — without sorting: count columns go through
- * the counting sort (O(n + max)), any other column through a selection of the middle rank(s) on
- * a copy (expected O(n)). What training needs before the fit, while the full profiles (which
- * sort every column) are built elsewhere.
+ * the counting sort (O(n + max)), any other column through a radix selection — one pass counts
+ * the values by the top 16 bits of their order-preserving key, which names the bucket(s) holding
+ * the middle rank(s); a second copies only those buckets' values out, and a selection among them
+ * finds the middle (on 784,000 rows a few percent of them: ~2.5× faster than selecting on a copy
+ * of the column). What training needs before the fit, while the full profiles (which sort every
+ * column) are built elsewhere.
  */
 export function medianNonMissing(x: Float64Array, buffers: SortBuffers = {}): number {
   const counted = countedMedian(x);
   if (counted !== undefined) return counted;
+  if (!LITTLE_ENDIAN || x.byteOffset % 8 !== 0) return selectedMedian(x, buffers);
+  const words = new Uint32Array(x.buffer, x.byteOffset, 2 * x.length);
+  const counts = new Uint32Array(1 << 16);
+  const n = keyCounts(x, words, counts);
+  if (n === 0) return Number.NaN;
+  const h = n >> 1;
+  // Ranks [first, h] are wanted: h alone when n is odd, h − 1 and h when even.
+  const first = n % 2 === 1 ? h : h - 1;
+  let below = 0;
+  let lo = 0;
+  while (below + counts[lo] <= first) below += counts[lo++];
+  let hiKey = lo;
+  let upTo = below + counts[lo];
+  while (upTo <= h) upTo += counts[++hiKey];
+  const m = upTo - below;
+  const a = buffers.out && buffers.out.length >= m ? buffers.out.subarray(0, m) : new Float64Array(m);
+  gatherKeys(x, words, lo, hiKey, a);
+  return middleOf(a, first - below, h - below);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(-0).buffer)[7] === 0x80;
+
+/** The top 16 bits of a double's order-preserving key (negatives flipped, positives' sign bit set): −0 before +0. */
+const key16 = (hiWord: number): number => (hiWord >>> 31 ? ~hiWord >>> 16 : (hiWord >>> 16) | 0x8000);
+
+/** Counts of x's non-missing values by key16 into `counts`; returns how many there are. */
+function keyCounts(x: Float64Array, words: Uint32Array, counts: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) continue;
+    n++;
+    counts[key16(words[2 * i + 1])]++;
+  }
+  return n;
+}
+
+/** x's values whose key16 is in [lo, hi], in row order, into `a` (sized to hold them exactly). */
+function gatherKeys(x: Float64Array, words: Uint32Array, lo: number, hi: number, a: Float64Array): void {
+  let k = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) continue;
+    const key = key16(words[2 * i + 1]);
+    if (key >= lo && key <= hi) a[k++] = x[i];
+  }
+}
+
+/** The value of rank `first` (when first === last) or the mean of ranks first and last = first + 1, among a's values. */
+function middleOf(a: Float64Array, first: number, last: number): number {
+  if (first === last) return signedAt(a, last, select(a, last));
+  const hi = select(a, last); // a[0..last) <= hi now: the rank `first` value is their maximum
+  let lo = a[0];
+  for (let i = 1; i < last; i++) if (a[i] > lo) lo = a[i];
+  return (signedAt(a, first, lo) + signedAt(a, last, hi)) / 2;
+}
+
+/** medianNonMissing by a selection on a copy of the whole column (a big-endian machine, or an unaligned array). */
+function selectedMedian(x: Float64Array, buffers: SortBuffers): number {
   const n = countNonMissing(x);
   if (n === 0) return Number.NaN;
   const a = buffers.out && buffers.out.length >= n ? buffers.out.subarray(0, n) : new Float64Array(n);
@@ -175,11 +235,7 @@ export function medianNonMissing(x: Float64Array, buffers: SortBuffers = {}): nu
     for (let i = 0; i < x.length; i++) if (x[i] === x[i]) a[k++] = x[i];
   }
   const h = n >> 1;
-  if (n % 2 === 1) return signedAt(a, h, select(a, h));
-  const hi = select(a, h); // a[0..h) <= hi now: the rank h - 1 value is their maximum
-  let lo = a[0];
-  for (let i = 1; i < h; i++) if (a[i] > lo) lo = a[i];
-  return (signedAt(a, h - 1, lo) + signedAt(a, h, hi)) / 2;
+  return middleOf(a, n % 2 === 1 ? h : h - 1, h);
 }
 
 /**
