@@ -2,9 +2,10 @@ import { solveSpd } from './linalg.js';
 
 /**
  * One pass over the rows at `theta` = [w_0 .. w_{d-1}, b]: fills `out` with [f, g_0..g_d, H lower
- * triangle row by row] of the unpenalised loss sum (f only when `withLoss`, else 0).
+ * triangle row by row] of the unpenalised loss sum (f only when `withLoss`, else 0). `hessian`
+ * false (a pass may still compute it): H is not wanted and its entries need not be meaningful.
  */
-export type Pass = (theta: Float64Array<ArrayBufferLike>, out: Float64Array, withLoss: boolean) => void;
+export type Pass = (theta: Float64Array<ArrayBufferLike>, out: Float64Array, withLoss: boolean, hessian?: boolean) => void;
 
 interface Evaluation {
   f: number;
@@ -19,14 +20,15 @@ interface Evaluation {
  * a pass. The objective itself is computed once, at the end — in the last iteration's own pass
  * when Newton's quadratic convergence predicts that iteration will be the last (the same kernel at
  * the same point, so the same bits), which spares a whole pass over the data; by a pass of its own
- * when the prediction fails.
+ * when the prediction fails. That pass wants no Hessian (nothing follows it), which spares the
+ * pass half its work — and a pass again when the prediction fails.
  */
 export function newton(pass: Pass, theta0: Float64Array<ArrayBufferLike>, pen: Float64Array, C: number, tol: number, maxIter: number) {
   const d = pen.length;
   const p = d + 1;
   const raw = new Float64Array(1 + p + (p * (p + 1)) / 2);
-  const evaluate = (theta: Float64Array<ArrayBufferLike>, withLoss: boolean): Evaluation => {
-    pass(theta, raw, withLoss);
+  const evaluate = (theta: Float64Array<ArrayBufferLike>, withLoss: boolean, hessian = true): Evaluation => {
+    pass(theta, raw, withLoss, hessian);
     let f = raw[0] * C;
     const g = new Float64Array(p);
     const h = new Float64Array(p * p);
@@ -61,7 +63,8 @@ export function newton(pass: Pass, theta0: Float64Array<ArrayBufferLike>, pen: F
     let accepted = false;
     for (let k = 0; k < 40; k++) {
       const cand = theta.map((v, i) => v + t * step[i]);
-      const next = evaluate(cand, withLoss);
+      // A pass predicted to be the last wants the loss, not the Hessian.
+      const next = evaluate(cand, withLoss, !withLoss);
       const gn = norm(next.g);
       if (0.5 * gn * gn <= (1 - 2e-4 * t) * merit) {
         theta = cand;
@@ -75,10 +78,15 @@ export function newton(pass: Pass, theta0: Float64Array<ArrayBufferLike>, pen: F
     // floor of the sums).
     const gAfter = norm(cur.g);
     if (!accepted || gAfter <= target) converged = true;
-    // Quadratic convergence: ‖g⁺‖ ≈ c‖g‖² with c from this step (a full step only).
-    else withLoss = t === 1 && (gAfter / (gBefore * gBefore)) * gAfter * gAfter <= target;
+    else {
+      // Predicted the last but it was not: the next step needs the Hessian here (the same
+      // gradient again, bit for bit).
+      if (withLoss && accepted) cur = evaluate(theta, false);
+      // Quadratic convergence: ‖g⁺‖ ≈ c‖g‖² with c from this step (a full step only).
+      withLoss = t === 1 && (gAfter / (gBefore * gBefore)) * gAfter * gAfter <= target;
+    }
   }
-  const final = cur.f === cur.f ? cur : evaluate(theta, true);
+  const final = cur.f === cur.f ? cur : evaluate(theta, true, false);
   return { theta, cur: final, iterations, converged };
 }
 

@@ -31,7 +31,7 @@ export interface OneHotData {
  */
 export type Part = 'all' | 'numeric' | 'levels';
 
-type Kernel = (cols: Float64Array[], fill: Float64Array, mean: Float64Array, inv: Float64Array, index: Int32Array[], y: Uint8Array, n: number, theta: Float64Array<ArrayBufferLike>, num: Float64Array, gc: Float64Array, hl: Float64Array, hcn: Float64Array, hcc: Float64Array, levels: number, withLoss: boolean) => void;
+type Kernel = (cols: Float64Array[], fill: Float64Array, mean: Float64Array, inv: Float64Array, index: Int32Array[], y: Uint8Array, n: number, theta: Float64Array<ArrayBufferLike>, num: Float64Array, gc: Float64Array, hl: Float64Array, hcn: Float64Array, hcc: Float64Array, levels: number, withLoss: boolean, hessian: boolean) => void;
 const kernels = new Map<string, Kernel>();
 
 /**
@@ -65,16 +65,26 @@ function kernel(d: number, c: number, part: Part = 'all'): Kernel {
   L.push('  const yi = y[i];');
   if (numeric) L.push('  if (withLoss) f += (t > 0 ? t : 0) + Math.log1p(e) - yi * t;');
   L.push('  const p = t >= 0 ? 1 / (1 + e) : e / (1 + e);');
-  L.push('  const r = p - yi;');
+  // The gradient's sums, then (unless `hessian` is false: a pass that wants only the gradient and
+  // the loss) the Hessian's. Each sum is added in row order by the same expression either way.
+  if (numeric) {
+    L.push('  const r = p - yi;');
+    L.push('  gb += r;');
+    for (let j = 0; j < d; j++) L.push(`  g${j} += r * z${j};`);
+    for (let q = 0; q < c; q++) L.push(`  gc[k${q}] += r;`);
+    L.push('  if (hessian) {');
+  }
   L.push('  const w = p * (1 - p);');
-  if (numeric) L.push('  gb += r; hbb += w;');
+  if (numeric) L.push('  hbb += w;');
   for (let j = 0; j < d; j++) {
-    if (numeric) L.push(`  g${j} += r * z${j};`, `  const w${j} = w * z${j};`, `  hb${j} += w${j};`);
-    else L.push(`  const w${j} = w * z${j};`);
-    if (numeric) for (let k = 0; k <= j; k++) L.push(`  h${j}_${k} += w${j} * z${k};`);
+    L.push(`  const w${j} = w * z${j};`);
+    if (numeric) {
+      L.push(`  hb${j} += w${j};`);
+      for (let k = 0; k <= j; k++) L.push(`  h${j}_${k} += w${j} * z${k};`);
+    }
   }
   for (let q = 0; q < c; q++) {
-    if (numeric) L.push(`  gc[k${q}] += r; hl[k${q}] += w;`);
+    if (numeric) L.push(`  hl[k${q}] += w;`);
     if (!levelSums) continue;
     if (d > 0) {
       L.push(`  const o${q} = k${q} * ${d};`);
@@ -82,6 +92,7 @@ function kernel(d: number, c: number, part: Part = 'all'): Kernel {
     }
     for (let q2 = 0; q2 < q; q2++) L.push(`  hcc[k${q} * levels + k${q2}] += w;`);
   }
+  if (numeric) L.push('  }');
   L.push('}');
   // Only a kernel that adds up the numeric block writes it: the levels' part leaves `num` as it
   // is, so both parts may run into one PassSums (splitOneHotPass, a helper's failure).
@@ -95,14 +106,14 @@ function kernel(d: number, c: number, part: Part = 'all'): Kernel {
     for (let k = 0; k < d; k++) L.push(`num[${idx++}] = hb${k};`);
     L.push(`num[${idx++}] = hbb;`);
   }
-  const fn = new Function('cols', 'fill', 'mean', 'inv', 'index', 'y', 'n', 'theta', 'num', 'gc', 'hl', 'hcn', 'hcc', 'levels', 'withLoss', L.join('\n')) as Kernel;
+  const fn = new Function('cols', 'fill', 'mean', 'inv', 'index', 'y', 'n', 'theta', 'num', 'gc', 'hl', 'hcn', 'hcc', 'levels', 'withLoss', 'hessian', L.join('\n')) as Kernel;
   warmUp(fn, d, c);
   kernels.set(key, fn);
   return fn;
 }
 
 /**
- * Run a new kernel on a few rows, in both modes and through every branch (a missing cell, t of
+ * Run a new kernel on a few rows, in every mode (with and without the loss, the Hessian) and through every branch (a missing cell, t of
  * either sign, both labels), before it gets real work — as fit.ts does for the numeric kernel.
  * Called only a handful of times, it was otherwise interpreted through the first passes (on
  * 784,000 rows: the subsample's first passes at ~3 µs a row, the first full pass at 2-4× its
@@ -118,7 +129,7 @@ function warmUp(fn: Kernel, d: number, c: number): void {
   const theta = new Float64Array(d + levels + 1).fill(0.5);
   const num = new Float64Array(2 + d + ((d + 1) * (d + 2)) / 2);
   for (let k = 0; k < 24; k++) {
-    fn(cols, new Float64Array(d).fill(0.25), new Float64Array(d), new Float64Array(d).fill(1), index, Uint8Array.of(0, 1, 1, 0), rows, theta, num, new Float64Array(levels), new Float64Array(levels), new Float64Array(levels * d), new Float64Array(levels * levels), levels, k % 2 === 1);
+    fn(cols, new Float64Array(d).fill(0.25), new Float64Array(d), new Float64Array(d).fill(1), index, Uint8Array.of(0, 1, 1, 0), rows, theta, num, new Float64Array(levels), new Float64Array(levels), new Float64Array(levels * d), new Float64Array(levels * levels), levels, k % 2 === 1, k % 4 !== 3);
     theta[d + levels] = k % 3 === 0 ? -4 : 0.5; // t of both signs
   }
 }
@@ -127,9 +138,9 @@ function warmUp(fn: Kernel, d: number, c: number): void {
 export function oneHotPass(data: OneHotData): Pass {
   const run = kernel(data.cols.length, data.index.length);
   const sums = new PassSums(data.cols.length, data.levels);
-  return (theta, out, withLoss) => {
+  return (theta, out, withLoss, hessian = true) => {
     sums.clear();
-    sums.run(run, data, theta, withLoss);
+    sums.run(run, data, theta, withLoss, hessian);
     sums.write(out);
   };
 }
@@ -148,10 +159,10 @@ export function splitOneHotPass(data: OneHotData): Pass {
   const numeric = kernel(d, c, 'numeric');
   const levels = kernel(d, c, 'levels');
   const sums = new PassSums(d, data.levels);
-  return (theta, out, withLoss) => {
+  return (theta, out, withLoss, hessian = true) => {
     sums.clear();
-    sums.run(numeric, data, theta, withLoss);
-    sums.run(levels, data, theta, false);
+    sums.run(numeric, data, theta, withLoss, hessian);
+    if (hessian) sums.run(levels, data, theta, false);
     sums.write(out);
   };
 }
@@ -188,8 +199,9 @@ export class PassSums {
     this.hcc.fill(0);
   }
 
-  run(fn: Kernel, data: OneHotData, theta: Float64Array<ArrayBufferLike>, withLoss: boolean): void {
-    fn(data.cols, data.fill, data.mean, data.inv, data.index, data.y, data.n, theta, this.num, this.gc, this.hl, this.hcn, this.hcc, this.levels, withLoss);
+  /** `hessian` false: the loss (if asked) and the gradient only; the Hessian's entries are then not meaningful. */
+  run(fn: Kernel, data: OneHotData, theta: Float64Array<ArrayBufferLike>, withLoss: boolean, hessian = true): void {
+    fn(data.cols, data.fill, data.mean, data.inv, data.index, data.y, data.n, theta, this.num, this.gc, this.hl, this.hcn, this.hcc, this.levels, withLoss, hessian);
   }
 
   /** [f, g, H lower triangle row by row] over [numeric, levels, intercept]. */

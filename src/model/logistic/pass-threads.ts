@@ -66,13 +66,14 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
   const sums = new PassSums(d, Lv);
   const own = { hcn: sums.hcn, hcc: sums.hcc };
   let seq = 0;
-  const pass: Pass = (theta, out, withLoss) => {
-    if (Atomics.load(control, CONTROL.ready) !== 1 || Atomics.load(control, CONTROL.failed) === 1) {
+  const pass: Pass = (theta, out, withLoss, hessian = true) => {
+    // Without the Hessian the helper's part (all Hessian) is not wanted: this thread's part alone.
+    if (!hessian || Atomics.load(control, CONTROL.ready) !== 1 || Atomics.load(control, CONTROL.failed) === 1) {
       sums.hcn = own.hcn;
       sums.hcc = own.hcc;
       sums.clear();
-      sums.run(numeric, data, theta, withLoss);
-      sums.run(levels, data, theta, false);
+      sums.run(numeric, data, theta, withLoss, hessian);
+      if (hessian) sums.run(levels, data, theta, false);
       sums.write(out);
       return;
     }
