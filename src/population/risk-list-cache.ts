@@ -1,5 +1,5 @@
 import type { Config } from '../config/load.js';
-import { rankPopulation, type RankedRiskList, type RankingModel } from './risk-list.js';
+import { rankPopulation, type ExplainAhead, type RankedRiskList, type RankingModel } from './risk-list.js';
 
 /**
  * The ranked risk list (risk-list.ts) kept for a long-running process: ranking costs a read, a
@@ -21,8 +21,11 @@ export class RiskListCache {
     private readonly onRank?: () => void,
   ) {}
 
-  /** The list ranked by `model`; undefined when nothing is ingested yet. */
-  async get(model: RankingModel): Promise<RankedRiskList | undefined> {
+  /**
+   * The list ranked by `model`; undefined when nothing is ingested yet. `explain`: when the list
+   * has to be ranked, its contributions start first (rankPopulation's ExplainAhead).
+   */
+  async get(model: RankingModel, explain?: ExplainAhead): Promise<RankedRiskList | undefined> {
     // The population reader loads on first use, not with the library entry (every command loads
     // the entry; only a server keeps a cache).
     const { populationFingerprint } = await import('./read-population.js');
@@ -32,14 +35,14 @@ export class RiskListCache {
     if (c && c.fingerprint === fp && c.list.version === model.version) return c.list;
     if (this.pending && this.pendingVersion === model.version) return this.pending;
     this.pendingVersion = model.version;
-    this.pending = this.load(model, fp).finally(() => {
+    this.pending = this.load(model, fp, explain).finally(() => {
       this.pending = undefined;
       this.pendingVersion = undefined;
     });
     return this.pending;
   }
 
-  private async load(model: RankingModel, fp: string): Promise<RankedRiskList | undefined> {
+  private async load(model: RankingModel, fp: string, explain?: ExplainAhead): Promise<RankedRiskList | undefined> {
     const { readPopulation } = await import('./read-population.js');
     const pop = await readPopulation(this.config, [...model.features]);
     if (!pop) return undefined;
@@ -48,7 +51,7 @@ export class RiskListCache {
       this.cached = { list: c.list, fingerprint: fp }; // touched, same content
       return c.list;
     }
-    const list = rankPopulation(pop, model);
+    const list = rankPopulation(pop, model, explain);
     this.computations++;
     this.onRank?.();
     this.cached = { list, fingerprint: fp };

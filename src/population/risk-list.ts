@@ -66,21 +66,34 @@ export function listContributions(list: RankedRiskList, model: ExplainingModel):
 export function explainList(list: RankedRiskList, model: Pick<FittedModel, 'version' | 'contributionsOffThread'>, onComputed?: () => void): Promise<Contributions> {
   if (model.version !== list.version) return Promise.reject(new Error(`the call list was ranked by ${list.version}; ${model.version} cannot explain it`));
   if (list.contributions) return Promise.resolve(list.contributions);
-  if (!list.explaining) {
-    const explaining = model.contributionsOffThread({ x: list.x, rows: list.rows, levels: list.levels }).then(
-      (c) => {
-        onComputed?.();
-        return (list.contributions ??= c);
-      },
-      (err: unknown) => {
-        list.explaining = undefined; // a later caller tries again
-        throw err;
-      },
-    );
-    list.explaining = explaining;
-    void explaining.then(() => (list.explaining = undefined), () => {});
-  }
-  return list.explaining;
+  if (!list.explaining) keepExplaining(list, model.contributionsOffThread({ x: list.x, rows: list.rows, levels: list.levels }), onComputed);
+  return list.explaining!;
+}
+
+/** Make `computing` the list's computation under way (list.explaining), its result the list's contributions once done. */
+function keepExplaining(list: RankedRiskList, computing: Promise<Contributions>, onComputed?: () => void): void {
+  const explaining = computing.then(
+    (c) => {
+      onComputed?.();
+      return (list.contributions ??= c);
+    },
+    (err: unknown) => {
+      list.explaining = undefined; // a later caller tries again
+      throw err;
+    },
+  );
+  list.explaining = explaining;
+  void explaining.then(() => (list.explaining = undefined), () => {});
+}
+
+/**
+ * rankPopulation's option: explain the population too (explainList), started before the rows are
+ * ranked — a row's contributions do not depend on its rank, so the model's threads explain while
+ * this thread predicts and sorts. `onComputed` as explainList's.
+ */
+export interface ExplainAhead {
+  model: Pick<FittedModel, 'contributionsOffThread'>;
+  onComputed?: () => void;
 }
 
 /** What the call list is ordered by (config risk.rank_by, GET /risk?rank=). */
@@ -100,13 +113,16 @@ export interface Ranking {
   noValue: Uint32Array | null;
 }
 
-/** Predict and order an already-read population. */
-export function rankPopulation(pop: Population, model: RankingModel): RankedRiskList {
+/** Predict and order an already-read population; with `explain`, its contributions start first (ExplainAhead). */
+export function rankPopulation(pop: Population, model: RankingModel, explain?: ExplainAhead): RankedRiskList {
   const ds = pop.dataset;
+  const computing = explain?.model.contributionsOffThread({ x: ds.x, rows: ds.rows, levels: ds.levels });
   const prob = model.predictProba(ds);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
-  return { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, levels: ds.levels, prob, value: pop.value, order, rankings: {} };
+  const list: RankedRiskList = { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, levels: ds.levels, prob, value: pop.value, order, rankings: {} };
+  if (computing) keepExplaining(list, computing, explain?.onComputed);
+  return list;
 }
 
 /**

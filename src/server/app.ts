@@ -56,6 +56,10 @@ export async function createServer(ctx: Context, opts: ServerOptions = {}): Prom
   checkReadToken(config.api);
   const holder = new ModelHolder(productionSource(ctx), { pollMs: opts.pollMs, log });
   await holder.start();
+  // The model's explainer threads (TreeSHAP for trees) start now and build their tables while the
+  // routes are registered and the population is read: the start-up warm-up (dashboard-data.ts)
+  // explains the call list on them.
+  holder.current?.fitted.prepareContributions();
 
   // Slow clients: without a request timeout (Fastify's default is none) a client trickling its
   // body one byte at a time holds a connection open forever. Timeouts are checked every second.

@@ -11,7 +11,12 @@ export type RankedPopulation = RankedRiskList;
 export class PopulationCache {
   private readonly cache: RiskListCache;
 
-  constructor(config: Config, onRank?: () => void) {
+  /** `onRank`, `onExplained`: told each time the population is actually ranked, explained (for /metrics). */
+  constructor(
+    config: Config,
+    onRank?: () => void,
+    private readonly onExplained?: () => void,
+  ) {
     this.cache = new RiskListCache(config, onRank);
   }
 
@@ -20,8 +25,12 @@ export class PopulationCache {
     return this.cache.computations;
   }
 
-  /** The ranked population for `model`; undefined when nothing is ingested yet. */
+  /**
+   * The ranked population for `model`; undefined when nothing is ingested yet. A population ranked
+   * here is explained too, started before it is ranked (the list's `explaining`): every ranked list
+   * is explained by the server anyway (dashboard-data.ts), and the threads then work meanwhile.
+   */
   get(model: LoadedModel): Promise<RankedPopulation | undefined> {
-    return this.cache.get(model.fitted);
+    return this.cache.get(model.fitted, { model: model.fitted, onComputed: this.onExplained });
   }
 }

@@ -9,7 +9,7 @@ import { loadWorkspaceModel, needsReference } from '../../src/model/explaining-m
 import { artifactsOf } from '../../src/registry/deployment.ts';
 import { productionSource } from '../../src/registry/production.ts';
 import { RiskListCache } from '../../src/population/risk-list-cache.ts';
-import { listContributions } from '../../src/population/risk-list.ts';
+import { explainList, listContributions } from '../../src/population/risk-list.ts';
 import { ModelHolder } from '../../src/server/model-holder.ts';
 import { DataError } from '../../src/util/errors.ts';
 import { context, seedWorkspace } from '../helpers/workspace.ts';
@@ -74,6 +74,34 @@ test('the server\'s model holder loads a /1 production model with its reference,
     for (let i = 0; i < 2; i++) assert.ok(Math.abs(values.reduce((s, col) => s + col[i], base) - logit(p[i])) < 1e-9);
   } finally {
     holder.stop();
+    await ctx.store.close();
+    rmSync(ws.dir, { recursive: true, force: true });
+  }
+});
+
+test('a list ranked with ExplainAhead is explained from before its ranking: explainList waits on that computation, the same numbers, counted once', async () => {
+  const ws = seedWorkspace();
+  const config = JSON.parse(readFileSync(ws.config, 'utf8'));
+  writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } } }));
+  const ctx = await context(ws.config);
+  try {
+    await ingest(ctx);
+    const { version } = await train(ctx);
+    const fitted = await loadWorkspaceModel(ctx, await artifactsOf(ctx).loadModel(version));
+    const order: string[] = [];
+    const explaining = { ...fitted, version: fitted.version, contributionsOffThread: (d: Parameters<typeof fitted.contributionsOffThread>[0]) => (order.push('explain'), fitted.contributionsOffThread(d)) };
+    const ranking = { version: fitted.version, features: fitted.features, predictProba: (d: Parameters<typeof fitted.predictProba>[0]) => (order.push('predict'), fitted.predictProba(d)) };
+    let computed = 0;
+    const list = (await new RiskListCache(ctx.config).get(ranking, { model: explaining, onComputed: () => computed++ }))!;
+    assert.deepEqual(order, ['explain', 'predict'], 'the contributions start before the rows are predicted');
+    const c = await explainList(list, explaining, () => computed++);
+    assert.deepEqual(order, ['explain', 'predict'], 'explainList did not start another computation');
+    assert.equal(computed, 1);
+    assert.equal(list.contributions, c);
+    const one = fitted.contributions({ x: list.x, rows: list.rows, levels: list.levels });
+    assert.equal(c.base, one.base);
+    assert.ok(c.values.every((col, j) => col.every((v, i) => Object.is(v, one.values[j][i]))), 'the same numbers as on one thread');
+  } finally {
     await ctx.store.close();
     rmSync(ws.dir, { recursive: true, force: true });
   }

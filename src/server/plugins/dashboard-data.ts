@@ -9,6 +9,7 @@ import { KeyedCache, dependencyCache } from '../insights.js';
 import type { LoadedModel } from '../model-holder.js';
 import { PopulationCache, type RankedPopulation } from '../population.js';
 import { ResponseBodies } from '../response-bodies.js';
+import { RequestsUnderWay } from '../requests-under-way.js';
 import { explanationQuery, riskQuery } from '../query-schemas.js';
 import { explainCount, reasonWriter } from '../reasons.js';
 import { requireModel, type PluginOptions } from './shared.js';
@@ -22,6 +23,13 @@ import { requireModel, type PluginOptions } from './shared.js';
 const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) => {
   const { ctx, holder } = state;
   const { config, store } = ctx;
+
+  // This plugin's requests under way: the warm-up's summaries (below) wait for them.
+  const underWay = new RequestsUnderWay();
+  app.addHook('onRequest', (_req, reply, next) => {
+    underWay.begin(reply.raw);
+    next();
+  });
 
   // diagnose re-reads the dataset: computed once per (dataset file, latest run, production model).
   const diagnoses = new KeyedCache<Awaited<ReturnType<typeof diagnose>>>();
@@ -51,41 +59,42 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     return { dataset: d.dataset, summary: d.summary, missing: d.missing };
   });
 
-  const population = new PopulationCache(config, () => state.metrics.observeCallListWork('ranking'));
+  // Every ranked client's contributions (issue 17): computed once per ranked list off the event
+  // loop (explainList: TreeSHAP on worker threads), started as soon as a list is ranked — at
+  // start-up, after a hot reload, or when a request finds the population changed; the population
+  // cache starts them before it ranks the list (server/population.ts) — so a request asking for
+  // reasons finds them made, or waits on the computation under way; never twice.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const settled = work.catch(() => {});
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+  };
+  const contributionsComputed = () => state.metrics.observeCallListWork('contributions');
+  const population = new PopulationCache(config, () => state.metrics.observeCallListWork('ranking'), contributionsComputed);
   const rankedPopulation = async (model: LoadedModel) => {
     const p = await population.get(model);
     if (!p) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
+    if (p.explaining) track(p.explaining);
     return p;
   };
-
-  // Every ranked client's contributions (issue 17): computed once per ranked list off the event
-  // loop (explainList: TreeSHAP on worker threads), started as soon as a list is ranked — at
-  // start-up, after a hot reload, or when a request finds the population changed — so a request
-  // asking for reasons finds them made, or waits on the computation under way; never twice.
-  const inFlight = new Set<Promise<unknown>>();
   const explained = (p: RankedPopulation, model: LoadedModel) => {
     const started = p.contributions === undefined && p.explaining === undefined;
-    const c = explainList(p, model.fitted, () => state.metrics.observeCallListWork('contributions'));
-    if (started) {
-      const settled = c.catch(() => {});
-      inFlight.add(settled);
-      void settled.finally(() => inFlight.delete(settled));
-    }
+    const c = explainList(p, model.fitted, contributionsComputed);
+    if (started) track(c);
     return c;
   };
   /** Start explaining the list in the background (a model that cannot explain answers so when asked). */
   const explainAhead = (p: RankedPopulation, model: LoadedModel) =>
     explained(p, model).catch((err: unknown) => app.log.debug({ err: (err as Error).message }, 'call list not explained ahead'));
   const rankAndExplain = async (model: LoadedModel) => {
-    model.fitted.prepareContributions(); // the explainer's threads start while the list is ranked
+    model.fitted.prepareContributions(); // the explainer's threads start while the population is read
     const p = await population.get(model);
-    if (p) await explainAhead(p, model);
+    if (!p) return;
+    if (p.explaining) track(p.explaining);
+    await explainAhead(p, model);
   };
-  holder.onSwap((model) => {
-    const warming = rankAndExplain(model).catch(() => {}); // the request that needs the list says what is wrong
-    inFlight.add(warming);
-    void warming.finally(() => inFlight.delete(warming));
-  });
+  holder.onSwap((model) => track(rankAndExplain(model))); // the request that needs the list says what is wrong
   app.addHook('onClose', async () => {
     await Promise.allSettled([...inFlight]);
   });
@@ -212,8 +221,13 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     // them — a first GET /risk?explain waits on the contributions, a first dashboard visit on
     // the summaries it asks for, computed then.
     await rankAndExplain(model);
+    // Each summary after any answer under way: a first GET /risk?explain, waiting on the
+    // contributions, is written and sent without them taking turns on the event loop.
+    await underWay.none();
     await diagnosis();
+    await underWay.none();
     await evaluation();
+    await underWay.none();
     await distributionsOf(model);
   });
 };
