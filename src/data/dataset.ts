@@ -28,6 +28,23 @@ export function levelsOf(ds: Dataset, j: number): readonly string[] | null {
   return ds.levels?.[j] ?? null;
 }
 
+/**
+ * A builder's columns in shared memory (DatasetBuilder.share) for a file read in two parts: the
+ * builder's rows, room for the rest of its part, then, from `row` (and id byte `byte`) on, the
+ * region the parse worker fills with the other part's rows (DatasetBuilder.over). Full-length
+ * views; they cross to the worker's thread as the same memory.
+ */
+export interface SharedColumns {
+  x: Float64Array[];
+  y: Uint8Array;
+  hashes: Uint32Array | null;
+  idStarts: Uint32Array;
+  idLens: Uint32Array;
+  idBytes: Buffer;
+  row: number;
+  byte: number;
+}
+
 /** Grows columns by doubling; `truncate` undoes a file that turned out unusable. */
 export class DatasetBuilder {
   rows = 0;
@@ -42,6 +59,8 @@ export class DatasetBuilder {
   /** Per feature: the dictionary of a category column (codes in x), null for a numeric one. */
   levels: (Levels | null)[];
   private capacity: number;
+  /** Set by share: the shared columns this builder's rows are in (until it outgrows them). */
+  private shared: SharedColumns | null = null;
 
   constructor(
     readonly features: string[],
@@ -79,6 +98,112 @@ export class DatasetBuilder {
       for (let r = 0; r < ds.rows; r++) b.hashes[r] = hashRow(ds, r, lh);
     }
     return b;
+  }
+
+  /**
+   * Move the columns into shared memory, with room for `rows` more rows (`idBytes` more id bytes)
+   * and after that a region of `partRows` rows (`partIdBytes` id bytes) for the parse worker
+   * (over), whose rows takeShared then moves in after this builder's: no copy from the worker's
+   * memory into this one's, and its part is written to memory once. Pages never written cost
+   * nothing, so the estimates can be generous.
+   */
+  share(rows: number, idBytes: number, partRows: number, partIdBytes: number): SharedColumns {
+    const row = this.rows + rows;
+    const total = row + partRows;
+    const x = this.x.map((col) => {
+      const c = new Float64Array(new SharedArrayBuffer(total * 8));
+      c.set(col.subarray(0, this.rows));
+      return c;
+    });
+    const y = new Uint8Array(new SharedArrayBuffer(total));
+    y.set(this.y.subarray(0, this.rows));
+    let hashes: Uint32Array | null = null;
+    if (this.hashes) {
+      hashes = new Uint32Array(new SharedArrayBuffer(total * 4));
+      hashes.set(this.hashes.subarray(0, this.rows));
+    }
+    const byte = this.ids.end + idBytes;
+    const s: SharedColumns = {
+      x,
+      y,
+      hashes,
+      idStarts: new Uint32Array(new SharedArrayBuffer(total * 4)),
+      idLens: new Uint32Array(new SharedArrayBuffer(total * 4)),
+      idBytes: Buffer.from(new SharedArrayBuffer(byte + partIdBytes)),
+      row,
+      byte,
+    };
+    this.x = x.map((c) => c.subarray(0, row));
+    this.y = y.subarray(0, row);
+    this.hashes = hashes ? hashes.subarray(0, row) : null;
+    this.ids.useArrays(s.idStarts.subarray(0, row), s.idLens.subarray(0, row), s.idBytes.subarray(0, byte));
+    this.capacity = row;
+    this.shared = s;
+    return s;
+  }
+
+  /**
+   * A builder over the worker's region of shared columns (see share), its dictionaries starting as
+   * `levels` (the reader's so far: the codes of those texts are then the same in both parts).
+   */
+  static over(features: string[], s: SharedColumns, levels: (readonly string[] | null)[]): DatasetBuilder {
+    const b = new DatasetBuilder(features, 1, { hashes: s.hashes !== null });
+    b.x = s.x.map((c) => c.subarray(s.row));
+    b.y = s.y.subarray(s.row);
+    b.hashes = s.hashes ? s.hashes.subarray(s.row) : null;
+    // A Buffer crosses threads as a plain Uint8Array: a Buffer again over the same memory.
+    b.ids.useArrays(s.idStarts.subarray(s.row), s.idLens.subarray(s.row), Buffer.from(s.idBytes.buffer, s.idBytes.byteOffset + s.byte, s.idBytes.byteLength - s.byte));
+    b.capacity = b.y.length;
+    b.levels = features.map((_, j) => (levels[j] ? Levels.of(levels[j]!) : null));
+    b.shared = s;
+    return b;
+  }
+
+  /** Whether every column is still in the shared memory `share`/`over` gave it (it has not outgrown it). */
+  inShared(): boolean {
+    const s = this.shared;
+    if (!s) return false;
+    const same = (a: ArrayBufferView, b: ArrayBufferView) => a.buffer === b.buffer;
+    return this.x.every((c, j) => same(c, s.x[j])) && same(this.y, s.y) && (s.hashes === null || (this.hashes !== null && same(this.hashes, s.hashes))) && same(this.ids.starts, s.idStarts) && same(this.ids.lens, s.idLens) && same(this.ids.bytes, s.idBytes);
+  }
+
+  /**
+   * Take the `rows` rows the parse worker wrote into the shared region (its part of the file; its
+   * ids end at byte `idEnd` of the region, its dictionaries `levels`), after this builder's rows:
+   * moved down within the shared columns, category codes recoded into this builder's
+   * dictionaries. False (nothing done) unless both sides' rows are all in the shared columns;
+   * the caller then copies them in (appendRows).
+   */
+  takeShared(rows: number, idEnd: number, levels: (readonly string[] | null)[], workerInShared: boolean): boolean {
+    const s = this.shared;
+    if (!s || !workerInShared || !this.inShared()) return false;
+    const at = this.rows;
+    const from = s.row;
+    for (let f = 0; f < s.x.length; f++) {
+      const col = s.x[f];
+      const into = this.levels[f];
+      const map = levels[f] && into ? recode(levels[f]!, into) : null;
+      let identity = true;
+      if (map) for (let c = 0; c < map.length && identity; c++) identity = map[c] === c;
+      if (identity) col.copyWithin(at, from, from + rows);
+      else for (let r = 0; r < rows; r++) {
+        const v = col[from + r];
+        col[at + r] = v === v ? map![v] : v;
+      }
+    }
+    s.y.copyWithin(at, from, from + rows);
+    if (s.hashes) s.hashes.copyWithin(at, from, from + rows);
+    // The ids' bytes stay where the worker wrote them (IdColumn.pack closes the gap later).
+    for (let r = 0; r < rows; r++) s.idStarts[at + r] = s.byte + s.idStarts[from + r];
+    s.idLens.copyWithin(at, from, from + rows);
+    this.x = s.x;
+    this.y = s.y;
+    this.hashes = s.hashes;
+    this.ids.useSharedTail(s.idStarts, s.idLens, s.idBytes, at + rows, s.byte + idEnd);
+    this.capacity = s.y.length;
+    this.rows = at + rows;
+    this.shared = null;
+    return true;
   }
 
   /** Make room for one more row and return its index; the caller fills x/y at that index. */

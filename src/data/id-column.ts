@@ -52,6 +52,29 @@ export class IdColumn {
     return c;
   }
 
+  /**
+   * Go on in the given arrays (shared memory, see DatasetBuilder.share): the rows so far are
+   * copied into them; they are this column's capacity from now on (it grows out of them, into
+   * memory of its own, like any full column).
+   */
+  useArrays(starts: Uint32Array, lens: Uint32Array, bytes: Buffer): void {
+    starts.set(this.starts.subarray(0, this.length));
+    lens.set(this.lens.subarray(0, this.length));
+    this.bytes.copy(bytes, 0, 0, this.end);
+    this.starts = starts;
+    this.lens = lens;
+    this.bytes = bytes;
+  }
+
+  /** takeShared's ids: these arrays, `length` rows, bytes used up to `end` (the rows' bytes in row order, maybe with a gap). */
+  useSharedTail(starts: Uint32Array, lens: Uint32Array, bytes: Buffer, length: number, end: number): void {
+    this.starts = starts;
+    this.lens = lens;
+    this.bytes = bytes;
+    this.length = length;
+    this.end = end;
+  }
+
   get(i: number): string {
     const s = this.starts[i];
     return this.bytes.utf8Slice(s, s + this.lens[i]);

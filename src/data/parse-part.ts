@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
-import { DatasetBuilder } from './dataset.js';
+import { DatasetBuilder, type SharedColumns } from './dataset.js';
 import { LineBuffer, type FormattedRows } from './csv-rows.js';
 import { CsvRowSink, type LoggedReject } from './row-sink.js';
 
@@ -23,6 +23,12 @@ export interface PartRequest {
   hashes: boolean;
   /** Also format each row as its finaldata.csv line, on this thread. */
   csvLines: boolean;
+  /**
+   * The reader's columns in shared memory: the rows go into their region for this part (see
+   * DatasetBuilder.share), the dictionaries start as `levels` (the reader's so far).
+   */
+  into?: SharedColumns;
+  levels?: (string[] | null)[];
 }
 
 export interface PartResult {
@@ -48,10 +54,12 @@ export interface PartResult {
   fallbackLine: number;
   /** Lines of the part read as UTF-8 held characters beyond ASCII (so reading them as Windows-1252 would differ). */
   sawNonAscii: boolean;
+  /** The rows are all in the shared region they were asked into (`into`): nothing to copy. */
+  inShared: boolean;
 }
 
 export function parsePart(req: PartRequest): PartResult {
-  const builder = new DatasetBuilder(req.schema.features, 1024, { hashes: req.hashes });
+  const builder = req.into ? DatasetBuilder.over(req.schema.features, req.into, req.levels ?? []) : new DatasetBuilder(req.schema.features, 1024, { hashes: req.hashes });
   const rejects: LoggedReject[] = [];
   let fallbackLine = 0;
   const sink = new CsvRowSink(req.name, req.schema, builder, { map: req.map, maxLoggedRejects: req.maxLoggedRejects, onReject: (r) => rejects.push(r), onFallback: (e) => (fallbackLine = e.line) });
@@ -64,7 +72,8 @@ export function parsePart(req: PartRequest): PartResult {
     const part = Math.max(0, size - req.from);
     if (req.csvLines) sink.keepLines(new LineBuffer(0, Math.ceil(part * 1.1) + 5 * req.chunkBytes, Math.ceil(part / 64)));
     const chunk = Buffer.allocUnsafe(req.chunkBytes);
-    let reserved = false;
+    // Columns in shared memory come sized for the part.
+    let reserved = req.into !== undefined;
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, req.from + bytes);
       if (n === 0) break;
@@ -103,5 +112,6 @@ export function parsePart(req: PartRequest): PartResult {
     levels: builder.levels.map((l) => (l ? l.texts : null)),
     fallbackLine,
     sawNonAscii: sink.sawNonAscii,
+    inShared: builder.inShared(),
   };
 }

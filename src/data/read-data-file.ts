@@ -204,6 +204,9 @@ export async function readDataFile(
       let usable = true;
       // This part's finaldata.csv lines, made as its rows are read (the worker makes its part's).
       if (opts.csvLines) sink.keepLines(new LineBuffer(startRows, Math.ceil(split * 1.1) + 5 * chunkBytes, Math.ceil(split / 64)));
+      // The columns are sized (or shared with the worker, below) once the first chunk is read.
+      let sizeAll = !reserved;
+      reserved = true;
       await pump(0, split, async (part) => {
         await consume(part);
         // The worker starts as soon as the header's column positions are known.
@@ -213,8 +216,18 @@ export async function readDataFile(
           else {
             // Read as the first part is now: a file "auto" already read as Windows-1252 goes on so.
             const encoding = sink.encoding === 'utf-8' ? schema.encoding : sink.encoding === 'windows-1252' || sink.encoding === 'latin1' ? sink.encoding : schema.encoding;
-            parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true });
+            // The worker writes its rows into the columns' shared memory, its dictionaries starting as these.
+            const into = sizeAll ? shareColumns(builder, startRows, startIdBytes, size, split, before.size) : undefined;
+            const levels = into ? builder.levels.map((l) => (l ? [...l.texts] : null)) : undefined;
+            parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true, into, levels });
           }
+        }
+        if (sizeAll && !parsing && size < before.size && !usable) {
+          // No second part after all: sized for the whole file, as a one-part read is.
+          sizeAll = false;
+          const rows = builder.rows - startRows;
+          const scale = ((before.size - size) / size) * 1.1;
+          if (rows > 0) builder.reserve(Math.ceil(rows * scale) + 64, Math.ceil((builder.ids.end - startIdBytes) * scale) + 1024);
         }
       });
       // "auto" fell back to Windows-1252 in this part after the worker started (in UTF-8, then):
@@ -250,7 +263,9 @@ export async function readDataFile(
         } else {
           const p = r.part;
           if (p.bytes !== rest) throw changedError(name);
-          builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes, p.levels);
+          // Its rows are in the shared columns, or (one side outgrew them) copied in.
+          const shared = builder.takeShared(p.rows, p.ids.end, p.levels, p.inShared);
+          if (!shared) builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes, p.levels);
           // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
           if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
@@ -261,7 +276,7 @@ export async function readDataFile(
             fallbackLine = p.fallbackLine + lineOffset;
             if (opts.log) logFallback(opts.log, name, fallbackLine, sink.sawNonAscii || p.sawNonAscii);
           }
-          opts.log?.debug({ file: name, split, rows: [builder.rows - startRows - p.rows, p.rows] }, `read ${name} in two parts`);
+          opts.log?.debug({ file: name, split, rows: [builder.rows - startRows - p.rows, p.rows], shared }, `read ${name} in two parts`);
         }
       }
     }
@@ -285,6 +300,21 @@ export async function readDataFile(
 
 function changedError(name: string): FileRejectedError {
   return new FileRejectedError(name, 'file changed while it was being read (still being written?); it will be read again next time');
+}
+
+/**
+ * Move the builder's columns into shared memory for a file read in two parts (DatasetBuilder.share),
+ * sized from the rows and id bytes the first `read` bytes gave: this part's rest up to `split`,
+ * then the worker's part to `size`, each with a margin (rows vary in length; pages never written
+ * cost nothing). Undefined when the first bytes gave no row to go by.
+ */
+function shareColumns(builder: DatasetBuilder, startRows: number, startIdBytes: number, read: number, split: number, size: number) {
+  const rows = builder.rows - startRows;
+  if (rows === 0 || read >= split) return undefined;
+  const perByte = rows / read;
+  const idPerByte = (builder.ids.end - startIdBytes) / read;
+  const margin = (bytes: number, per: number) => Math.ceil(bytes * per * 1.15) + 1024;
+  return builder.share(margin(split - read, perByte), margin(split - read, idPerByte), margin(size - split, perByte), margin(size - split, idPerByte));
 }
 
 /**
