@@ -6,7 +6,16 @@ import { buildRangeWasm } from './histogram-wasm.js';
 import { addLeaves, gradientsRange, partitionRange } from './row-jobs.js';
 
 /** Slots of the control array shared with the helper thread. */
-export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, type: 4, a: 5, b: 6, identity: 7, col: 8, leafCount: 9, result: 10 } as const;
+export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, type: 4, a: 5, b: 6, identity: 7, col: 8, leafCount: 9, result: 10, claimed: 11 } as const;
+
+/**
+ * Takes job `seq` for the calling thread: true for the first of the two threads to ask (the job's
+ * second part is then its to run), false when the other one has it. Jobs are numbered 1, 2, …
+ * and each is over before the next is posted, so `claimed` holds seq − 1 until someone takes seq.
+ */
+export function claim(control: Int32Array, seq: number): boolean {
+  return Atomics.compareExchange(control, CONTROL.claimed, seq - 1, seq) === seq - 1;
+}
 
 /** Kinds of job the helper takes a part of. */
 const JOB = { histogram: 1, partition: 2, gradients: 3, leaves: 4 } as const;
@@ -116,6 +125,10 @@ export class FitThreads {
   private seq = 0;
   /** Jobs split with the helper thread (for the tests and the bench). */
   sharedJobs = 0;
+  /** Jobs posted to the helper whose second part this thread ran, the helper not having started it. */
+  keptJobs = 0;
+  /** False: always wait for the helper to take a posted job (the tests, to see it run some). */
+  mayKeep = true;
 
   constructor(n: number, p: number, slots: number, maxLeaves: number, threads: number, fillBins: (bins: Uint8Array) => void) {
     const parallel = threads > 1 && n >= PARALLEL_ROWS && workerFile() !== undefined;
@@ -151,7 +164,8 @@ export class FitThreads {
 
   /**
    * Runs `first` on [start, mid) here and the job set in the control array on [mid, end) — on
-   * the helper when it is up, else here after `first`. Below PARALLEL_ROWS, `first` takes it all.
+   * the helper when it is up and takes it before this thread is done with `first`, else here
+   * after `first`. Below PARALLEL_ROWS, `first` takes it all.
    */
   private split(type: number, start: number, end: number, first: (a: number, b: number) => void): boolean {
     const c = this.control;
@@ -172,6 +186,13 @@ export class FitThreads {
     Atomics.store(c, CONTROL.job, seq);
     Atomics.notify(c, CONTROL.job);
     first(start, mid);
+    // The helper not started on it yet (asleep, or its core taken): this thread runs it instead
+    // of waiting — the same part, so the same result.
+    if (this.mayKeep && claim(c, seq)) {
+      secondPart(this.arrays, c);
+      this.keptJobs++;
+      return true;
+    }
     awaitValue(c, CONTROL.done, seq);
     this.sharedJobs++;
     return true;
