@@ -35,7 +35,7 @@ export interface FamilyFit {
   iterations: number;
   /** Logistic only: the solver's state, for its log line and `train --json`. */
   newton: { gradNorm: number; converged: boolean } | null;
-  /** Trees only: each row's log-odds as the fit summed them, NaN for rows it did not fit on (GbdtModel.fittedScores). */
+  /** Trees only: each row's log-odds as the fit summed them, NaN where the document may differ (GbdtModel.fittedScores). */
   fittedScores?: Float64Array;
   document(header: DocumentHeader, facts: TrainingFacts, selection?: ModelSelection): ModelDocument;
 }

@@ -89,11 +89,11 @@ export class ReferenceBuilder implements PassHelper {
   }
 
   /**
-   * The training rows' predictions from the log-odds a fit summed for them (`scores`; NaN for a
-   * row it did not fit on, which `model` predicts here): 1 / (1 + e^−s) as GbdtPredictor computes
-   * it, so the numbers `predict` would give.
+   * The training rows' predictions from the log-odds a fit summed for them (`scores`; a NaN row
+   * is predicted here by `model`, made only then): 1 / (1 + e^−s) as GbdtPredictor computes it,
+   * so the numbers `predict` would give.
    */
-  predictUnfitted(scores: Float64Array, model: FittedModel): Float64Array {
+  predictUnfitted(scores: Float64Array, model: () => FittedModel): Float64Array {
     const ds = this.ds;
     if (!ds) throw new Error('ReferenceBuilder.predictUnfitted before profile');
     const prob = new Float64Array(ds.rows);
@@ -106,7 +106,7 @@ export class ReferenceBuilder implements PassHelper {
     }
     if (others === 0) return prob;
     const sub = selectRows({ ...ds, ids: new IdColumn(0), rows: ds.rows }, rest, 1);
-    const p = model.predictProba(sub);
+    const p = model().predictProba(sub);
     for (let i = 0, k = 0; i < ds.rows; i++) if (rest[i]) prob[i] = p[k++];
     return prob;
   }

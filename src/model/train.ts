@@ -129,9 +129,9 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
   while (await artifacts.has(version)) version = await store.reserveModelVersion(createdAt);
   const doc = fit.document({ version, createdAt, datasetHash: loaded.hash, target: config.target, idColumn: config.id }, { rows: ds.rows, positives, ms, ...(holdout ? { holdout } : {}) }, selection);
   // The drift reference is written first: once model.json exists, its reference does too.
-  // The predictions are needed for the reference only. Trees: the fit's own sums for the rows it
-  // fitted on (the same numbers predict gives them), the model's predictions for the others.
-  const prob = fit.fittedScores ? reference.predictUnfitted(fit.fittedScores, loadModel(doc)) : reference.predict(doc, loadModel(doc));
+  // The predictions are needed for the reference only. Trees: the fit's own sums (the numbers
+  // predict gives those rows), the model's predictions for any row it leaves NaN.
+  const prob = fit.fittedScores ? reference.predictUnfitted(fit.fittedScores, () => loadModel(doc)) : reference.predict(doc, loadModel(doc));
   await artifacts.saveReference(await reference.finish(version, prob));
   const path = await artifacts.saveModel(doc);
   if (!(await store.getDataset(loaded.hash))) {

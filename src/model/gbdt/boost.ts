@@ -1,5 +1,5 @@
 import { Random } from '../../util/random.js';
-import { binRows, fitBins, type FeatureBins } from './binning.js';
+import { binRows, categoryBin, fitBins, MISSING_BIN, type FeatureBins } from './binning.js';
 import { growTree, type BinTree } from './grow.js';
 import { FitThreads } from './histogram-threads.js';
 import { DEFAULT_GBDT_PARAMS, type GbdtInput, type GbdtModel, type GbdtParams, type GbdtTree } from './types.js';
@@ -55,6 +55,7 @@ export function fitGbdt(input: GbdtInput, options: Partial<GbdtParams> = {}): Gb
     }
     const raw = fit.arrays.raw;
     for (let i = 0; i < nt; i++) fittedScores[train[i]] = raw[i];
+    for (let j = 0; j < nv; j++) if (knownCategories(columns, featureBins, validation[j])) fittedScores[validation[j]] = valRaw[j];
   } finally {
     fit.close();
   }
@@ -149,6 +150,17 @@ export function shouldStop(losses: readonly number[], n: number, tol: number): b
   if (losses.length < n + 1) return false;
   const reference = losses[losses.length - n - 1] - tol;
   for (let i = losses.length - n; i < losses.length; i++) if (losses[i] < reference) return false;
+  return true;
+}
+
+/** Whether every category code of row `r` is one the training rows had (or missing). */
+function knownCategories(columns: readonly Float64Array[], fb: readonly FeatureBins[], r: number): boolean {
+  for (let f = 0; f < fb.length; f++) {
+    const seen = fb[f].seen;
+    if (!seen) continue;
+    const v = columns[f][r];
+    if (v === v && categoryBin(v, seen) === MISSING_BIN) return false;
+  }
   return true;
 }
 

@@ -112,11 +112,11 @@ export interface GbdtModel {
   trainingRows: number;
   /**
    * Per input row, the log-odds the fit summed for it — baseScore, then each tree's leaf value in
-   * tree order, as predict sums them — when it was a training row; NaN for a validation row.
-   * A training row reaches the same leaf by the bins as by the thresholds and categories the
-   * trees are written with, so these are its predictions (train.ts uses them for the drift
-   * reference). A validation row may not: a category it alone has goes the missing way here but
-   * "(other)"'s way in a document that folded categories.
+   * tree order, as predict sums them. A row reaches the same leaf by its bins as by the thresholds
+   * and categories the trees are written with, so these are its predictions (train.ts uses them
+   * for the drift reference) — except, possibly, for a validation row with a category code the
+   * training rows never had: it goes the missing way here but "(other)"'s way in a document that
+   * folded categories. Such rows are NaN.
    */
   fittedScores: Float64Array;
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../../../src/util/random.ts';
 import { fitGbdt, GbdtPredictor, logLoss, shouldStop, stratifiedSplit } from '../../../src/model/gbdt/index.ts';
+import { fastExp } from '../../../src/model/sigmoid.ts';
 
 /** y depends on x0 (a step) and on the category of x1; x2 is noise. */
 function data(n: number, seed: number, noise = 0) {
@@ -124,4 +125,30 @@ test('bad input: one class, mismatched columns, max_iter 0, constant and all-mis
   assert.ok(flat.trees.every((t) => t.feature.length === 1 && t.feature[0] === -1));
   const huge = fitGbdt({ columns: [d.columns[0].map((v) => v * 1e299)], categorical: [false], y: d.y }, { maxIter: 5 });
   assert.ok(new GbdtPredictor(huge).predictProba([d.columns[0].map((v) => v * 1e299)]).every((v) => v > 0 && v < 1));
+});
+
+test('fittedScores: every row\'s log-odds as the fit summed them, equal to the trees\' predictions bit for bit; NaN only for validation rows with a category the training rows never had', () => {
+  // 12,000 rows (early stopping on: 1,200 held out); a categorical feature whose codes 10..39
+  // appear once each, so some appear in validation rows only.
+  const n = 12_000;
+  const rng = new Random(5);
+  const num = Float64Array.from({ length: n }, () => rng.normal());
+  const cat = Float64Array.from({ length: n }, (_, i) => (i % 400 === 7 ? 10 + ((i / 400) | 0) : rng.next() < 0.05 ? Number.NaN : rng.int(10)));
+  const y = Uint8Array.from({ length: n }, (_, i) => (rng.next() < 1 / (1 + Math.exp(-(num[i] + (cat[i] % 3) - 1))) ? 1 : 0));
+  const m = fitGbdt({ columns: [num, cat], categorical: [false, true], y }, { maxIter: 10 });
+  const p = new GbdtPredictor(m).predictProba([num, cat]);
+  const known = new Set(m.knownCategories[1]);
+  let nan = 0;
+  for (let i = 0; i < n; i++) {
+    const s = m.fittedScores[i];
+    const unseen = cat[i] === cat[i] && !known.has(cat[i]);
+    if (s !== s) {
+      nan++;
+      assert.ok(unseen, `row ${i} NaN with a known category`);
+    } else {
+      assert.ok(!unseen, `row ${i}: an unseen category ${cat[i]} scored`);
+      assert.ok(Object.is(1 / (1 + fastExp(-s)), p[i]), `row ${i}`);
+    }
+  }
+  assert.ok(nan > 0 && nan < 30, `${nan} rows with categories only validation rows have`);
 });

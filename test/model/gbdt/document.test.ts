@@ -117,7 +117,7 @@ test('categories folded beyond max_categories: "(other)" is a category of the tr
   }
 });
 
-test('the fit\'s own log-odds of its training rows (fittedScores, the drift reference\'s predictions) are what the document predicts for them, bit for bit; validation rows NaN', () => {
+test('the fit\'s own log-odds (fittedScores, the drift reference\'s predictions) are what the document predicts, bit for bit, for every row it does not leave NaN', () => {
   // Early stopping on (a validation share) and categories folded (industry into "(other)").
   const t = training(3, { maxIter: 15 });
   const { model, document } = fitGbdtDocument(t);
@@ -129,8 +129,8 @@ test('the fit\'s own log-odds of its training rows (fittedScores, the drift refe
     if (s !== s) unfitted++;
     else if (!Object.is(sigmoid(s), p[i])) assert.fail(`row ${i}: ${sigmoid(s)} from the fit, ${p[i]} predicted`);
   }
-  assert.equal(t.rows - unfitted, model.trainingRows);
-  assert.ok(unfitted > 0 && unfitted < t.rows / 5, `${unfitted} validation rows`);
+  assert.equal(unfitted, 0, 'no validation row has a category the training rows lack');
+  assert.ok(model.trainingRows < t.rows, 'validation rows held out');
 });
 
 test('the same data and settings give a byte-identical document; with early stopping the categories are those the trees were fitted on', () => {
