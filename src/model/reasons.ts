@@ -37,6 +37,9 @@ export function humanise(name: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
 
+/** Texts kept per feature (ReasonWriter.text); past this many they are let go and kept afresh. */
+const MAX_KNOWN_TEXTS = 50_000;
+
 const grouped = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
 const WHOLE = grouped(0);
 const TWO = grouped(2);
@@ -65,12 +68,15 @@ export class ReasonWriter {
   readonly labels: readonly string[];
   private readonly specs: readonly ModelFeature[];
   private readonly stayers: readonly (StayerFeature | undefined)[];
+  /** Per feature, text(j, value) by value: a list of 10,000 clients repeats its values (counts, categories) many times. */
+  private readonly texts: Map<number | string, string>[];
 
   constructor(specs: readonly ModelFeature[], opts: ReasonOptions = {}) {
     this.specs = specs;
     this.features = specs.map((s) => s.name);
     this.labels = specs.map((s) => opts.labels?.[s.name] ?? humanise(s.name));
     this.stayers = specs.map((s) => opts.stayers?.features[s.name]);
+    this.texts = specs.map(() => new Map());
   }
 
   /** Feature j's value in row i of `data`: a number, a category's text (data.levels), or null. */
@@ -84,8 +90,19 @@ export class ReasonWriter {
 
   /** Feature j with `value` in words. */
   text(j: number, value: number | string | null): string {
+    if (value === null) return `${this.labels[j]}: missing`;
+    const known = this.texts[j];
+    let t = known.get(value);
+    if (t === undefined) {
+      t = this.write(j, value);
+      if (known.size >= MAX_KNOWN_TEXTS) known.clear(); // bounded: values that do not repeat (long-lived servers, new populations)
+      known.set(value, t);
+    }
+    return t;
+  }
+
+  private write(j: number, value: number | string): string {
     const label = this.labels[j];
-    if (value === null) return `${label}: missing`;
     const st = this.stayers[j];
     if (typeof value === 'string') {
       if (st?.kind !== 'category') return `${label}: ${value}`;

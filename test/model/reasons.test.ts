@@ -96,3 +96,19 @@ test('ReasonWriter.compare: every feature against the stayers — their mean, or
     ],
   );
 });
+
+test('ReasonWriter.text: a writer kept for many clients (texts kept per value) writes what a fresh writer writes, value after value', () => {
+  const stayers = stayerProfile(training);
+  const kept = new ReasonWriter(specs, { stayers, labels: { balance: 'Account balance' } });
+  const values: (number | string | null)[][] = [
+    [60, 5, 0, 1e6, 65, null, 60, 0.5],
+    [1234.5678, 0.001234, -3, 0, 1234.5678, null, 99.999],
+    ['monthly', 'yearly', 'weekly', null, 'monthly'],
+    [3, 4, 3, 1234567, null],
+  ];
+  for (let round = 0; round < 2; round++) {
+    values.forEach((vs, j) => {
+      for (const v of vs) assert.equal(kept.text(j, v), new ReasonWriter(specs, { stayers, labels: { balance: 'Account balance' } }).text(j, v), `${specs[j].name} ${v}`);
+    });
+  }
+});
