@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import type { RejectReason } from './csv/cells.js';
 import type { ColumnMap, TableSchema } from './columns.js';
 import { DatasetBuilder, type SharedColumns } from './dataset.js';
@@ -56,9 +57,43 @@ export interface PartResult {
   sawNonAscii: boolean;
   /** The rows are all in the shared region they were asked into (`into`): nothing to copy. */
   inShared: boolean;
+  /** The whole file's sha256 (hex), when the first part was hashed here first (hashFirstPart). */
+  sha256: string | null;
 }
 
-export function parsePart(req: PartRequest): PartResult {
+/** Hash the file's bytes [0, hashTo) here, before the part is parsed (the reader then hashes nothing). */
+export interface HashRequest {
+  path: string;
+  hashTo: number;
+}
+
+export interface FirstPartHash {
+  hash: Hash;
+  bytes: number;
+}
+
+/** The sha256 of bytes [0, hashTo) of the file so far; parsePart goes on with the bytes of its part. */
+export function hashFirstPart(req: HashRequest): FirstPartHash {
+  const hash = createHash('sha256');
+  const fd = openSync(req.path, 'r');
+  let bytes = 0;
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    while (bytes < req.hashTo) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, req.hashTo - bytes), bytes);
+      if (n === 0) break;
+      hash.update(n === chunk.length ? chunk : chunk.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { hash, bytes };
+}
+
+/** `first`: the file's first part hashed (ending where this part starts): its bytes are hashed on, and the file's sha256 returned. */
+export function parsePart(req: PartRequest, first: FirstPartHash | null = null): PartResult {
+  const hash = first && first.bytes === req.from ? first.hash : null;
   const builder = req.into ? DatasetBuilder.over(req.schema.features, req.into, req.levels ?? []) : new DatasetBuilder(req.schema.features, 1024, { hashes: req.hashes });
   const rejects: LoggedReject[] = [];
   let fallbackLine = 0;
@@ -78,7 +113,9 @@ export function parsePart(req: PartRequest): PartResult {
       const n = readSync(fd, chunk, 0, chunk.length, req.from + bytes);
       if (n === 0) break;
       bytes += n;
-      sink.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      const read = n === chunk.length ? chunk : chunk.subarray(0, n);
+      hash?.update(read);
+      sink.push(read);
       if (!reserved && req.from + bytes < size && builder.rows > 0) {
         // Columns sized for the whole part from the first chunk's rows (as readDataFile does).
         reserved = true;
@@ -113,5 +150,6 @@ export function parsePart(req: PartRequest): PartResult {
     fallbackLine,
     sawNonAscii: sink.sawNonAscii,
     inShared: builder.inShared(),
+    sha256: hash ? hash.digest('hex') : null,
   };
 }

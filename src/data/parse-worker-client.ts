@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
-import type { PartRequest, PartResult } from './parse-part.js';
+import type { HashRequest, PartRequest, PartResult } from './parse-part.js';
 import type { PartReply } from './parse-worker.js';
 
 /**
@@ -39,6 +39,11 @@ export class PartWorker {
     } catch {
       return undefined;
     }
+  }
+
+  /** Hash the file's bytes before the part first (PartResult.sha256 is then the file's). */
+  hashFirst(req: HashRequest): void {
+    this.worker.postMessage(req);
   }
 
   async parse(req: PartRequest): Promise<{ part: PartResult } | { error: string }> {

@@ -1,19 +1,31 @@
 import { parentPort } from 'node:worker_threads';
-import { parsePart, type PartRequest, type PartResult } from './parse-part.js';
+import { hashFirstPart, parsePart, type FirstPartHash, type HashRequest, type PartRequest, type PartResult } from './parse-part.js';
 
 /**
- * The parse worker (started by parse-worker-client.ts, one per large file): waits for the part
- * of the file it is to parse, parses it, sends the columns back (their memory moved, not copied)
- * and ends. Any error is sent back as a message: the reader then parses the part itself.
+ * The parse worker (started by parse-worker-client.ts, one per large file): maybe first hashes
+ * the file's first part (a HashRequest, while the reader reads its first chunk), then waits for
+ * the part it is to parse, parses it (hashing it after the first part), sends the columns back
+ * (their memory moved, or shared, not copied) and ends. Any error is sent back as a message:
+ * the reader then parses the part (and hashes the file) itself.
  */
 export type PartReply = { ok: true; part: PartResult } | { ok: false; error: string };
 
 const port = parentPort;
 if (port) {
-  port.once('message', (req: PartRequest) => {
+  let first: FirstPartHash | Error | null = null;
+  port.on('message', (m: HashRequest | PartRequest) => {
+    if ('hashTo' in m) {
+      try {
+        first = hashFirstPart(m);
+      } catch (err) {
+        first = err as Error;
+      }
+      return;
+    }
     let reply: PartReply;
     try {
-      reply = { ok: true, part: parsePart(req) };
+      if (first instanceof Error) throw first;
+      reply = { ok: true, part: parsePart(m, first) };
     } catch (err) {
       reply = { ok: false, error: (err as Error)?.message ?? String(err) };
     }

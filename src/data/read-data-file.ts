@@ -1,5 +1,5 @@
 import { stat, type FileHandle } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
@@ -100,8 +100,11 @@ export function twoPartsFrom(bytes: number): number | undefined {
   return PARALLEL_MIN_BYTES ?? (availableParallelism() > 1 ? bytes : undefined);
 }
 
+/** A file read in two parts: the bytes parsed before the worker is sent its part (the columns are sized by their rows). */
+const FIRST_ROWS_BYTES = 64 << 10;
+
 /** Where the second part starts, as a fraction of the file: the reader also hashes the whole file and takes the worker's rows in. */
-const SPLIT_AT = 0.5;
+const SPLIT_AT = 0.53;
 
 function byteCount(v: string | undefined): number | undefined {
   const n = v === undefined || v.trim() === '' ? Number.NaN : Number(v);
@@ -142,6 +145,10 @@ export async function readDataFile(
     if (sink.rowsRead > maxRows) throw new TooManyRowsError(maxRows, name);
   };
   let size = 0;
+  /** This thread hashes what it reads; off while the worker hashes the file (a file read in two parts). */
+  let hashHere = true;
+  /** The file's sha256 as the worker made it. */
+  let digest: string | null = null;
   let csvLines: FormattedRows[] | undefined;
   /** Where "auto" fell back to Windows-1252 in the worker's part (the file's line), when only there. */
   let fallbackLine = 0;
@@ -179,7 +186,7 @@ export async function readDataFile(
     };
     let reserved = opts.reserve === false;
     const consume = async (part: Buffer) => {
-      hash?.update(part);
+      if (hashHere) hash?.update(part);
       size += part.length;
       sink.push(part);
       checkRows();
@@ -202,26 +209,43 @@ export async function readDataFile(
     } else {
       let parsing: ReturnType<PartWorker['parse']> | null = null;
       let usable = true;
+      // The worker hashes this part while this thread reads its first chunk, then its own part as
+      // it parses it: this thread, which has more to do afterwards, hashes nothing.
+      if (hash) {
+        worker.hashFirst({ path, hashTo: split });
+        hashHere = false;
+      }
       // This part's finaldata.csv lines, made as its rows are read (the worker makes its part's).
       if (opts.csvLines) sink.keepLines(new LineBuffer(startRows, Math.ceil(split * 1.1) + 5 * chunkBytes, Math.ceil(split / 64)));
-      // The columns are sized (or shared with the worker, below) once the first chunk is read.
+      // The columns are sized (shared with the worker, see startWorker) once the first rows are read.
       let sizeAll = !reserved;
       reserved = true;
-      await pump(0, split, async (part) => {
-        await consume(part);
-        // The worker starts as soon as the header's column positions are known.
-        if (!parsing && usable && sink.map) {
-          // A UTF-16 file's line breaks are two bytes: the split (at a 0x0A byte) may fall inside one.
-          if (sink.map.id < 0 || sink.encoding.startsWith('utf-16')) usable = false;
-          else {
-            // Read as the first part is now: a file "auto" already read as Windows-1252 goes on so.
-            const encoding = sink.encoding === 'utf-8' ? schema.encoding : sink.encoding === 'windows-1252' || sink.encoding === 'latin1' ? sink.encoding : schema.encoding;
-            // The worker writes its rows into the columns' shared memory, its dictionaries starting as these.
-            const into = sizeAll ? shareColumns(builder, startRows, startIdBytes, size, split, before.size) : undefined;
-            const levels = into ? builder.levels.map((l) => (l ? [...l.texts] : null)) : undefined;
-            parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true, into, levels });
-          }
+      const startWorker = () => {
+        if (parsing || !usable || !sink.map) return;
+        // A UTF-16 file's line breaks are two bytes: the split (at a 0x0A byte) may fall inside one.
+        if (sink.map.id < 0 || sink.encoding.startsWith('utf-16')) {
+          usable = false;
+          return;
         }
+        // Read as the first part is now: a file "auto" already read as Windows-1252 goes on so.
+        const encoding = sink.encoding === 'utf-8' ? schema.encoding : sink.encoding === 'windows-1252' || sink.encoding === 'latin1' ? sink.encoding : schema.encoding;
+        // The worker writes its rows into the columns' shared memory, its dictionaries starting as these.
+        const into = sizeAll ? shareColumns(builder, startRows, startIdBytes, size, split, before.size) : undefined;
+        // No rows to size them by yet (very long rows): sized as a one-part read's, by the next chunk.
+        if (sizeAll && !into) reserved = false;
+        const levels = into ? builder.levels.map((l) => (l ? [...l.texts] : null)) : undefined;
+        parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true, into, levels });
+      };
+      await pump(0, split, async (part) => {
+        // The worker starts as soon as the header's column positions are known: after the first
+        // rows (enough to size the columns by), not the whole first chunk (parsed while the code is cold).
+        if (!parsing && usable && !sink.map && part.length > FIRST_ROWS_BYTES) {
+          await consume(part.subarray(0, FIRST_ROWS_BYTES));
+          startWorker();
+          part = part.subarray(FIRST_ROWS_BYTES);
+        }
+        await consume(part);
+        startWorker();
         if (sizeAll && !parsing && size < before.size && !usable) {
           // No second part after all: sized for the whole file, as a one-part read is.
           sizeAll = false;
@@ -246,11 +270,6 @@ export async function readDataFile(
         await pump(split, Infinity, consume);
       } else {
         const lineOffset = sink.nextLine - 1;
-        const rest = await pump(split, Infinity, (part) => {
-          hash?.update(part);
-          size += part.length;
-          opts.onBytes?.(size);
-        });
         const mainLines = sink.csvLines();
         const r = await (parsing as ReturnType<PartWorker['parse']>);
         if ('error' in r) {
@@ -258,11 +277,11 @@ export async function readDataFile(
           // which meets the same problem and reports it with the file's own line numbers.
           opts.log?.debug({ file: name, split, error: r.error }, `read ${name} in one part: the parse worker failed`);
           sink.keepLines(null);
-          const again = await pump(split, Infinity, (part) => sink.push(part));
-          if (again !== rest) throw changedError(name);
+          size += await pump(split, Infinity, (part) => sink.push(part));
         } else {
           const p = r.part;
-          if (p.bytes !== rest) throw changedError(name);
+          size += p.bytes;
+          digest = p.sha256;
           // Its rows are in the shared columns, or (one side outgrew them) copied in.
           const shared = builder.takeShared(p.rows, p.ids.end, p.levels, p.inShared);
           if (!shared) builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes, p.levels);
@@ -282,6 +301,9 @@ export async function readDataFile(
     }
     if (!sink.end()) throw new FileRejectedError(name, size === 0 ? 'file is empty' : 'file has no header row (only blank lines)');
     checkRows();
+    opts.onBytes?.(size);
+    // The worker did not hash the file after all (it failed, or the file was read in one part): here.
+    if (hash && !hashHere && digest === null) await hashRange(fh, hash, size);
     const after = await stat(path);
     if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw changedError(name);
   } catch (err) {
@@ -295,7 +317,18 @@ export async function readDataFile(
   }
   const encoding = fallbackLine > 0 ? 'windows-1252' : sink.encoding;
   fallbackLine ||= sink.fallbackLine;
-  return { size, sha256: hash ? hash.digest('hex') : '', ...sink.counts(), ...(csvLines ? { csvLines } : {}), encoding, ...(fallbackLine > 0 ? { fallbackLine } : {}) };
+  return { size, sha256: digest ?? (hash ? hash.digest('hex') : ''), ...sink.counts(), ...(csvLines ? { csvLines } : {}), encoding, ...(fallbackLine > 0 ? { fallbackLine } : {}) };
+}
+
+/** Hash bytes [0, size) of an open file. */
+async function hashRange(fh: FileHandle, hash: Hash, size: number): Promise<void> {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - at), at);
+    if (bytesRead === 0) break;
+    hash.update(buf.subarray(0, bytesRead));
+    at += bytesRead;
+  }
 }
 
 function changedError(name: string): FileRejectedError {
