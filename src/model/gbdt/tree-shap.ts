@@ -2,6 +2,7 @@ import { DataError } from '../../util/errors.js';
 import type { GbdtTree } from './types.js';
 import { extend, unwind } from './tree-shap-path.js';
 import { LeafTables, TABLE_BUDGET } from './tree-shap-tables.js';
+import { SplitCodes, WORDS } from './tree-shap-codes.js';
 
 /** Rows explained together (see explain). */
 const BLOCK = 256;
@@ -28,16 +29,16 @@ export class TreeShap {
   readonly tabledTrees: number;
   private readonly roots: Int32Array;
   readonly feature: Int32Array;
-  private readonly threshold: Float64Array;
+  readonly threshold: Float64Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
-  private readonly missingLeft: Uint8Array;
+  readonly missingLeft: Uint8Array;
   readonly value: Float64Array;
   readonly cover: Float64Array;
   /** Category node: offset of its table in catLeft (1 = the code goes left), and the table's length; −1 at a numeric node. */
-  private readonly catOffset: Int32Array;
-  private readonly catLength: Int32Array;
-  private readonly catLeft: Uint8Array;
+  readonly catOffset: Int32Array;
+  readonly catLength: Int32Array;
+  readonly catLeft: Uint8Array;
   /** Path elements: feature, zero fraction, one fraction, weight — one slice per recursion level. */
   private readonly pathFeature: Int32Array;
   private readonly pathZero: Float64Array;
@@ -54,12 +55,24 @@ export class TreeShap {
   private readonly tabled: Int32Array;
   /** Per node, the current row's leaf mask on reaching it (tree-shap-tables.ts), for the tabled trees. */
   private readonly mask: Int32Array;
+  /** The tabled trees' split nodes coded (tree-shap-codes.ts), undefined when they cannot be; then compared as they are. */
+  private readonly codes: SplitCodes | undefined;
+  /** Per tabled tree k: its split nodes (absolute indices, in node order) [splitFrom[k], splitFrom[k + 1]) of `splits`. */
+  private readonly splits: Int32Array;
+  private readonly splitFrom: Int32Array;
+  /** A block's rows coded (codes.code), row by row. */
+  private readonly rowCodes: Int32Array;
 
-  /** `tableBudget`: table entries the per-leaf tables may take (tree-shap-tables.ts); 0 = recursion only. */
+  /**
+   * `tableBudget`: table entries the per-leaf tables may take (tree-shap-tables.ts); 0 = recursion only.
+   * `coded`: whether the tabled trees' splits are read from coded rows (tree-shap-codes.ts) when
+   * they can be — the same numbers to the bit either way; false only to check that.
+   */
   constructor(
     model: { baseScore: number; trees: readonly GbdtTree[] },
     readonly features: number,
     tableBudget = TABLE_BUDGET,
+    coded = true,
   ) {
     const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
     this.roots = new Int32Array(model.trees.length);
@@ -136,6 +149,17 @@ export class TreeShap {
     this.tables.trees.forEach((t, k) => (this.tabled[ranges.findIndex((r) => r.root === t.root)] = k));
     this.mask = new Int32Array(total);
     this.tabledTrees = this.tables.trees.length;
+    const tabledRanges = this.tables.trees.map((t) => ({ root: t.root, end: t.end }));
+    this.codes = coded ? SplitCodes.build(this, tabledRanges, features) : undefined;
+    this.splitFrom = new Int32Array(tabledRanges.length + 1);
+    const splits: number[] = [];
+    tabledRanges.forEach((r, k) => {
+      this.splitFrom[k] = splits.length;
+      for (let j = r.root; j < r.end; j++) if (this.feature[j] >= 0) splits.push(j);
+    });
+    this.splitFrom[tabledRanges.length] = splits.length;
+    this.splits = Int32Array.from(splits);
+    this.rowCodes = new Int32Array(this.codes ? BLOCK * features : 0);
   }
 
   /**
@@ -145,6 +169,8 @@ export class TreeShap {
   explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): void {
     const { phi, roots, features, tabled, mask, feature, threshold, missingLeft, catOffset, catLength, catLeft, left, right, tables } = this;
     const { treeRoot, treeEnd, leafFrom, leafTo, leafNode, nodeBit, width, fullMask, featStart, feat, tableStart, table } = tables;
+    const { codes, splits, splitFrom, rowCodes } = this;
+    const ways = codes?.ways ?? new Int32Array(0);
     this.columns = columns;
     // Rows in blocks, trees in the outer loop within a block: one tree's tables stay in cache
     // while a block of rows reads them (a row at a time over all trees missed the cache at every
@@ -152,6 +178,7 @@ export class TreeShap {
     for (let i0 = 0; i0 < rows; i0 += BLOCK) {
       const n = Math.min(BLOCK, rows - i0);
       phi.fill(0, 0, n * features);
+      if (codes) codes.code(columns, i0, n, rowCodes, features);
       for (let t = 0; t < roots.length; t++) {
         const k = tabled[t];
         if (k < 0) {
@@ -164,6 +191,33 @@ export class TreeShap {
         }
         const start = treeRoot[k];
         const end = treeEnd[k];
+        if (codes) {
+          // The coded rows (tree-shap-codes.ts): each split node's way read from its table, and
+          // the masks handed down without a branch; then the leaves as below.
+          const s0 = splitFrom[k];
+          const s1 = splitFrom[k + 1];
+          for (let r = 0; r < n; r++) {
+            const at0 = r * features;
+            mask[start] = -1;
+            for (let s = s0; s < s1; s++) {
+              const j = splits[s];
+              const m = mask[j];
+              const c = rowCodes[at0 + feature[j]];
+              const g = (ways[j * WORDS + (c >> 5)] >>> (c & 31)) & 1;
+              const b = 1 << nodeBit[j];
+              mask[left[j]] = m & ~(b & (g - 1));
+              mask[right[j]] = m & ~(b & -g);
+            }
+            const to = leafTo[k];
+            for (let l = leafFrom[k]; l < to; l++) {
+              const d = width[l];
+              const at = tableStart[l] + (mask[leafNode[l]] & fullMask[l]) * d;
+              const fs = featStart[l];
+              for (let q = 0; q < d; q++) phi[at0 + feat[fs + q]] += table[at + q];
+            }
+          }
+          continue;
+        }
         for (let r = 0; r < n; r++) {
           const i = i0 + r;
           const at0 = r * features;

@@ -162,3 +162,38 @@ test('a trained gbdt model explains every held-out row: base + Σ contributions 
   const used = new Set(doc.gbdt.trees.flatMap((t) => t.feature.filter((f) => f >= 0)));
   values.forEach((col, j) => assert.equal(col.some((v) => v !== 0), used.has(j), d.header[j]));
 });
+
+test('coded splits (tree-shap-codes.ts) give the comparisons\' contributions bit for bit: thresholds met exactly, ±0, ±Infinity, missing, category codes listed or not, fractional, negative or past 255', () => {
+  const rng = new Random(71);
+  const odd = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2.5, -1, 255, 256, 300, 1e300, -1e-300];
+  let coded = 0;
+  for (let round = 0; round < 80; round++) {
+    const m = 1 + Math.floor(rng.next() * 6);
+    const categorical = Math.floor(rng.next() * (m + 1));
+    const trees = Array.from({ length: 1 + Math.floor(rng.next() * 5) }, () => randomTree(rng, m, categorical, 1 + Math.floor(rng.next() * 7), true));
+    // Some thresholds are ±0 or ±Infinity; some rows hit a threshold exactly.
+    for (const t of trees) t.threshold.forEach((v, i) => (t.threshold[i] = rng.next() < 0.1 ? [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY][Math.floor(rng.next() * 4)] : v));
+    const thresholds = trees.flatMap((t) => t.threshold.filter((_, i) => t.feature[i] >= 0 && t.categories[i] === null));
+    const rows = 64;
+    const xs = Array.from({ length: rows }, () =>
+      randomRow(rng, m, categorical).map((v) => {
+        const u = rng.next();
+        if (u < 0.1) return odd[Math.floor(rng.next() * odd.length)];
+        if (u < 0.25 && thresholds.length) return thresholds[Math.floor(rng.next() * thresholds.length)];
+        return v;
+      }),
+    );
+    const columns = Array.from({ length: m }, (_, f) => Float64Array.from(xs, (x) => x[f]));
+    const run = (useCodes: boolean) => {
+      const shap = new TreeShap({ baseScore: 0.1, trees }, m, undefined, useCodes);
+      const out = Array.from({ length: m }, () => new Float64Array(rows));
+      shap.explain(columns, rows, out);
+      return out;
+    };
+    const a = run(true);
+    const b = run(false);
+    a.forEach((col, f) => col.forEach((v, i) => assert.ok(Object.is(v, b[f][i]), `round ${round} row ${i} feature ${f} (${xs[i][f]}): ${v} vs ${b[f][i]}`)));
+    coded++;
+  }
+  assert.equal(coded, 80);
+});
