@@ -128,17 +128,46 @@ export function sameRow(ds: Dataset, a: number, b: number): boolean {
   return ds.ids.equals(a, b);
 }
 
-/** Drop the masked rows in place (order kept); returns the new row count. */
-export function compactRows(ds: { rows: number; ids: IdColumn; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array): number {
-  let w = 0;
-  for (let r = 0; r < ds.rows; r++) {
-    if (mask[r]) continue;
-    if (w !== r) {
-      for (let f = 0; f < ds.x.length; f++) ds.x[f][w] = ds.x[f][r];
-      ds.y[w] = ds.y[r];
-      ds.ids.move(r, w);
-    }
-    w++;
+/**
+ * Drop the masked rows in place (order kept); returns the new row count. Column by column (one
+ * stream of memory at a time, not every column's row at once). `missing`, when given, receives
+ * each feature's missing (NaN) cells among the rows kept, counted on the way.
+ */
+export function compactRows(ds: { rows: number; ids: IdColumn; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array, missing?: Float64Array): number {
+  const n = ds.rows;
+  let first = 0;
+  while (first < n && !mask[first]) first++;
+  for (let f = 0; f < ds.x.length; f++) {
+    const m = compactColumn(ds.x[f], mask, first, n, missing !== undefined);
+    if (missing) missing[f] = m;
   }
+  compactBytes(ds.y, mask, first, n);
+  compactWords(ds.ids.starts, mask, first, n);
+  return compactWords(ds.ids.lens, mask, first, n);
+}
+
+/** One column compacted from row `first` (the first masked row) on; returns its NaNs among the kept rows when `count`. */
+function compactColumn(col: Float64Array, mask: Uint8Array, first: number, n: number, count: boolean): number {
+  let nan = 0;
+  if (count) for (let r = 0; r < first; r++) if (col[r] !== col[r]) nan++;
+  let w = first;
+  for (let r = first; r < n; r++) {
+    if (mask[r]) continue;
+    const v = col[r];
+    col[w++] = v;
+    if (v !== v) nan++;
+  }
+  return count ? nan : 0;
+}
+
+function compactBytes(col: Uint8Array, mask: Uint8Array, first: number, n: number): number {
+  let w = first;
+  for (let r = first; r < n; r++) if (!mask[r]) col[w++] = col[r];
+  return w;
+}
+
+function compactWords(col: Uint32Array, mask: Uint8Array, first: number, n: number): number {
+  let w = first;
+  for (let r = first; r < n; r++) if (!mask[r]) col[w++] = col[r];
   return w;
 }

@@ -206,7 +206,9 @@ async function ingestInto(
   warnManyCategories(log, config, builder, segments);
   const pre = preformattedLines(read, builder.rows, duplicate);
   rowHashes = keepUnmasked(rowHashes, duplicate);
-  builder.truncate(compactRows(builder, duplicate));
+  // The kept rows' missing cells, counted as they are compacted (the writer stores them in the .bin header too).
+  const missingKept = new Float64Array(builder.features.length);
+  builder.truncate(compactRows(builder, duplicate, missingKept));
 
   const rowsAdded = builder.rows - (previousRows - existingDuplicates);
   const rowsTotal = append ? onDisk!.rows + builder.rows : builder.rows;
@@ -218,7 +220,7 @@ async function ingestInto(
   const cols = { id: config.id, target: config.target };
   if (mustWrite) {
     const ds = builder.build();
-    const added = countMissing(ds); // once: the writer stores it in the .bin header too
+    const added = Object.fromEntries(ds.features.map((f, j) => [f, missingKept[j]]));
     const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre, added) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre, added);
     const missing = append ? addCounts(onDisk!.missing, added) : added;
     datasetHash = written.hash;

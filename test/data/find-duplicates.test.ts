@@ -92,9 +92,12 @@ describe('hash collisions never drop a row', () => {
         fc.property(fc.array(rowArb(6, [0, 1, Number.NaN, -0]), { maxLength: 200, size: 'max' }), (rows) => {
           const ds = toDataset(rows);
           const mask = markDuplicates(ds, Uint32Array.from(rows, hashOf));
-          const n = compactRows(ds, mask);
+          const missing = new Float64Array(ds.x.length);
+          const n = compactRows(ds, mask, missing);
           const kept = Array.from({ length: n }, (_, i) => ({ id: ds.ids.get(i), x: ds.x.map((c) => c[i]), y: ds.y[i] }));
           assert.deepEqual(kept.map(key), reference(rows).map(key));
+          // The missing cells of the kept rows, counted while compacting.
+          assert.deepEqual(Array.from(missing), ds.x.map((_, j) => kept.filter((r) => Number.isNaN(r.x[j])).length));
         }),
         { numRuns: 200 },
       );
