@@ -15,6 +15,9 @@ export type ShapReply = { id: number; ok: true; base: number; values: Float64Arr
  */
 export const ROWS_PER_THREAD = 2_000;
 
+/** Rows per part a thread is sent at a time (see explain): small enough to even out the threads, large enough that a part's messages cost little. */
+export const PART_ROWS = 1_000;
+
 /** Idle threads end after this long; the next job starts them again. */
 const IDLE_MS = 60_000;
 
@@ -34,9 +37,10 @@ interface Thread {
  * cores) get the trees when they start and build their explainer tables at once — `start()` ahead
  * of the rows overlaps that with whatever the caller does meanwhile — and are kept for later jobs
  * until idle for a minute (unref'd: they never keep a process alive). A job's rows are split into
- * contiguous parts, one per thread (at most one per ROWS_PER_THREAD rows); every thread runs the
- * same code on the same trees and a row's contributions do not depend on the other rows, so the
- * result is bit for bit what one thread computes.
+ * contiguous parts of about PART_ROWS rows, handed to the threads (at most one per ROWS_PER_THREAD
+ * rows) one at a time as each is done with its last; every thread runs the same code on the same
+ * trees and a row's contributions do not depend on the other rows, so the result is bit for bit
+ * what one thread computes.
  */
 export class TreeShapThreads {
   private threads: Thread[] | undefined;
@@ -101,26 +105,38 @@ export class TreeShapThreads {
   async explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): Promise<number> {
     this.start();
     const threads = this.threads!;
-    const parts = Math.max(1, Math.min(threads.length, Math.ceil(rows / ROWS_PER_THREAD)));
+    const used = threads.slice(0, Math.max(1, Math.min(threads.length, Math.ceil(rows / ROWS_PER_THREAD))));
+    // Parts of PART_ROWS rows, each thread sent the next part as it answers its last: a thread
+    // that runs slower (another process on its core, code compiled later) takes fewer parts
+    // instead of the job waiting for its half.
+    const parts = Math.max(used.length, Math.ceil(rows / PART_ROWS));
     this.busy++;
     for (const t of threads) t.worker.ref(); // a job under way keeps the process alive
     try {
-      const answers = threads.slice(0, parts).map((t, k) => {
-        const from = Math.floor((rows * k) / parts);
-        const to = Math.floor((rows * (k + 1)) / parts);
-        const id = ++this.seq;
-        const answer = new Promise<ShapReply>((resolve) => t.pending.set(id, resolve));
-        // Copies of the part's rows, transferred: the caller's columns stay as they are.
-        const job: ShapMessage = { kind: 'rows', id, columns: columns.map((c) => c.slice(from, to)), rows: to - from };
-        t.worker.postMessage(job, job.columns.map((c) => c.buffer as ArrayBuffer));
-        return answer.then((a) => ({ a, from }));
-      });
+      let next = 0;
       let base = Number.NaN;
-      for (const { a, from } of await Promise.all(answers)) {
-        if (!a.ok) throw new Error(`TreeSHAP thread: ${a.error}`);
-        a.values.forEach((v, j) => out[j].set(v, from));
-        base = a.base;
-      }
+      const work = async (t: Thread): Promise<void> => {
+        while (next < parts) {
+          const k = next++;
+          const from = Math.floor((rows * k) / parts);
+          const to = Math.floor((rows * (k + 1)) / parts);
+          const id = ++this.seq;
+          const answer = new Promise<ShapReply>((resolve) => t.pending.set(id, resolve));
+          // Copies of the part's rows, transferred: the caller's columns stay as they are.
+          const job: ShapMessage = { kind: 'rows', id, columns: columns.map((c) => c.slice(from, to)), rows: to - from };
+          t.worker.postMessage(job, job.columns.map((c) => c.buffer as ArrayBuffer));
+          const a = await answer;
+          if (!a.ok) {
+            next = parts; // the other threads stop taking parts
+            throw new Error(`TreeSHAP thread: ${a.error}`);
+          }
+          a.values.forEach((v, j) => out[j].set(v, from));
+          base = a.base;
+        }
+      };
+      const settled = await Promise.allSettled(used.map(work));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       return base;
     } finally {
       if (--this.busy === 0) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fitGbdtDocument } from '../../../src/model/gbdt/document.ts';
 import { loadModel } from '../../../src/model/fitted-model.ts';
 import { parseModelDocument } from '../../../src/registry/versions.ts';
-import { ROWS_PER_THREAD, TreeShapThreads } from '../../../src/model/gbdt/tree-shap-threads.ts';
+import { PART_ROWS, ROWS_PER_THREAD, TreeShapThreads } from '../../../src/model/gbdt/tree-shap-threads.ts';
 import { TreeShap } from '../../../src/model/gbdt/tree-shap.ts';
 import { categoryCodes, kernelTrees, treeColumns } from '../../../src/model/gbdt/model.ts';
 import { churnLevels, churnTraining, loadChurn } from './churn-fixture.ts';
@@ -35,11 +35,12 @@ test('contributionsOffThread equals contributions bit for bit, base included (th
   assert.ok(identical(off.values, one.values), 'the same numbers');
 });
 
-test('TreeShapThreads: any number of threads, uneven parts too, puts every row back in its place; the threads serve job after job', async () => {
+test('TreeShapThreads: any number of threads, uneven parts too, more parts than threads (each thread sent the next as it answers), puts every row back in its place; the threads serve job after job', async () => {
   const codes = categoryCodes(doc.features);
   const tree = { baseScore: doc.gbdt.baseScore, trees: kernelTrees(doc, codes) };
   const shap = new TreeShap(tree, doc.features.length);
   const n = 3 * ROWS_PER_THREAD + 7;
+  assert.ok(n > 5 * PART_ROWS, 'more parts than threads');
   const data = rowsOf(n);
   const columns = treeColumns(codes, data);
   const want = doc.features.map(() => new Float64Array(n));
