@@ -149,6 +149,30 @@ export class Body {
   f64ConvertI32U(): this {
     return this.op(0xb8);
   }
+  f64Gt(): this {
+    return this.op(0x64);
+  }
+  f64Lt(): this {
+    return this.op(0x63);
+  }
+  /** (a, b, cond) → cond ? a : b. */
+  select(): this {
+    return this.op(0x1b);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  /** (dst, src, bytes): memmove within the memory. */
+  memoryCopy(): this {
+    return this.op(0xfc, 0x0a, 0x00, 0x00);
+  }
+  /** (dst, byte, bytes). */
+  memoryFill(): this {
+    return this.op(0xfc, 0x0b, 0x00);
+  }
+  v128Zero(): this {
+    return this.op(0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0));
+  }
   /** JavaScript's `x | 0` for |x| < 2^31 (NaN → 0, where i32.trunc_f64_s would trap). */
   i32TruncSatF64S(): this {
     return this.op(0xfc, 0x02);

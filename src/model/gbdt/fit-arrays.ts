@@ -28,6 +28,8 @@ export interface FitArrays {
   kernel: FitKernel | null;
   /** Byte offset of fastExp's tables (the kernel's gradient pass). */
   tables: number;
+  /** Two doubles the kernel writes a result to (the root's sums). */
+  sums: Float64Array;
 }
 
 /** What sizes a fit's memory. */
@@ -55,9 +57,9 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 
 /** Byte offsets of each array, 16-byte aligned (the kernel reads pairs as 16-byte vectors). */
-function layout(s: FitShape): { offsets: Record<'bins' | 'rows' | 'tmp' | 'gh' | 'ordered' | 'raw' | 'y' | 'hists' | 'leaves' | 'goLeft' | 'tables', number>; bytes: number } {
+function layout(s: FitShape): { offsets: Record<'bins' | 'rows' | 'tmp' | 'gh' | 'ordered' | 'raw' | 'y' | 'hists' | 'leaves' | 'goLeft' | 'tables' | 'sums', number>; bytes: number } {
   const { n, p } = s;
-  const sizes = { gh: 16 * n, ordered: 16 * n, hists: 8 * p * HIST_STRIDE * (s.slots + 1), raw: 8 * n, rows: 4 * n, tmp: 4 * n, leaves: 8 * 3 * s.maxLeaves, bins: n * p, y: n, goLeft: 256, tables: EXP_TABLE_BYTES };
+  const sizes = { gh: 16 * n, ordered: 16 * n, hists: 8 * p * HIST_STRIDE * (s.slots + 1), raw: 8 * n, rows: 4 * n, tmp: 4 * n, leaves: 8 * 3 * s.maxLeaves, bins: n * p, y: n, goLeft: 256, tables: EXP_TABLE_BYTES, sums: 16 };
   const offsets = {} as Record<keyof typeof sizes, number>;
   let at = 0;
   for (const [k, bytes] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
@@ -116,5 +118,6 @@ export function arraysOf(m: FitMemory): FitArrays {
     goLeft: new Uint8Array(buf, o.goLeft, 256),
     kernel,
     tables: o.tables,
+    sums: new Float64Array(buf, o.sums, 2),
   };
 }

@@ -25,5 +25,5 @@ export function writeExpTables(buffer: ArrayBufferLike, at: number): void {
 export function fitKernel(memory: WebAssembly.Memory, pages: number, shared: boolean): FitKernel {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(fitModule(pages, shared)), { env: { memory } });
   const e = instance.exports as Record<string, GroupPass> & RowJobs;
-  return { pass: (variant, width) => e[`${variant}${width}`], jobs: { partition: e.partition, addLeaf: e.addLeaf, gradients: e.gradients } };
+  return { zero: e.zero, pass: (variant, width) => e[`${variant}${width}`], jobs: { partition: e.partition, addLeaf: e.addLeaf, gradients: e.gradients, copy: e.copy, zero: e.zero, iota: e.iota, sumPairs: e.sumPairs } };
 }

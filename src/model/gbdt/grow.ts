@@ -47,8 +47,8 @@ function leafValue(s: NodeSums, r: GrowRules): number {
  * for the next tree.
  */
 export function growTree(featureBins: readonly FeatureBins[], rules: GrowRules, fit: FitThreads): BinTree {
-  const { n, rows, gh } = fit.arrays;
-  for (let i = 0; i < n; i++) rows[i] = i;
+  const n = fit.arrays.n;
+  fit.resetRows();
   const tree: BinTree = { feature: [], goLeft: [], bin: [], missingLeft: [], left: [], right: [], value: [], cover: [], gain: [] };
   const addNode = (sums: NodeSums): number => {
     tree.feature.push(-1);
@@ -64,13 +64,7 @@ export function growTree(featureBins: readonly FeatureBins[], rules: GrowRules, 
   };
   const splittable = (s: NodeSums) => s.count >= 2 * rules.minSamplesLeaf && s.h >= 2 * rules.minHessianLeaf;
 
-  let g = 0;
-  let h = 0;
-  for (let i = 0; i < n; i++) {
-    g += gh[2 * i];
-    h += gh[2 * i + 1];
-  }
-  const rootSums = { g, h, count: n };
+  const rootSums = { ...fit.rootSums(), count: n };
   const root: Leaf = { node: addNode(rootSums), start: 0, end: n, sums: rootSums, hist: null, split: null };
   const open: Leaf[] = [];
   const closed: Leaf[] = [];

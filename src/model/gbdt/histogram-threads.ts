@@ -198,6 +198,29 @@ export class FitThreads {
     return true;
   }
 
+  /** rows[i] := i for every row: the root's run, in order. */
+  resetRows(): void {
+    const { rows, n, kernel } = this.arrays;
+    if (kernel) kernel.jobs.iota(rows.byteOffset, n);
+    else for (let i = 0; i < n; i++) rows[i] = i;
+  }
+
+  /** The sums of g and of h over every row, each added in row order from 0. */
+  rootSums(): { g: number; h: number } {
+    const { gh, n, kernel, sums } = this.arrays;
+    if (kernel) {
+      kernel.jobs.sumPairs(gh.byteOffset, n, sums.byteOffset);
+      return { g: sums[0], h: sums[1] };
+    }
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      g += gh[2 * i];
+      h += gh[2 * i + 1];
+    }
+    return { g, h };
+  }
+
   /** Gradient pairs of every row from `raw` and `y` (the first tree's). */
   gradients(): void {
     const v = this.arrays;
@@ -217,7 +240,7 @@ export class FitThreads {
    * their order on each side); returns the first position of the right side.
    */
   partition(start: number, end: number, feature: number, goLeft: Uint8Array): number {
-    const { rows, tmp, n } = this.arrays;
+    const { tmp, n } = this.arrays;
     const col = feature * n;
     const go = this.arrays.goLeft;
     go.set(goLeft);
@@ -225,17 +248,28 @@ export class FitThreads {
     let leftA = 0;
     const halves = this.split(JOB.partition, start, end, (a, b) => (leftA = partitionPart(this.arrays, col, a, b)));
     if (!halves) {
-      rows.set(tmp.subarray(start, start + (end - start - leftA)), start + leftA);
+      this.moveRows(tmp, start, start + leftA, end - start - leftA);
       return start + leftA;
     }
     // Halves [start, mid) and [mid, end): left A, left B, right A, right B.
     const mid = start + ((end - start) >> 1);
     const leftB = Atomics.load(this.control, CONTROL.result);
     const rightA = mid - start - leftA;
-    rows.copyWithin(start + leftA, mid, mid + leftB);
-    rows.set(tmp.subarray(start, start + rightA), start + leftA + leftB);
-    rows.set(tmp.subarray(mid, mid + (end - mid - leftB)), start + leftA + leftB + rightA);
+    this.moveRows(this.arrays.rows, mid, start + leftA, leftB);
+    this.moveRows(tmp, start, start + leftA + leftB, rightA);
+    this.moveRows(tmp, mid, start + leftA + leftB + rightA, end - mid - leftB);
     return start + leftA + leftB;
+  }
+
+  /**
+   * rows[to, to + count) := from[at, at + count) (from is rows or tmp; may overlap): by the kernel's
+   * memory.copy — a typed array's set or copyWithin over shared memory copies element by element.
+   */
+  private moveRows(from: Int32Array, at: number, to: number, count: number): void {
+    const { rows, kernel } = this.arrays;
+    if (kernel) kernel.jobs.copy(rows.byteOffset + 4 * to, from.byteOffset + 4 * at, 4 * count);
+    else if (from === rows) rows.copyWithin(to, at, at + count);
+    else rows.set(from.subarray(at, at + count), to);
   }
 
   /**

@@ -60,6 +60,8 @@ export type GroupPass = (hist: number, bins: number, n: number, rows: number, pa
 
 export interface HistogramKernel {
   pass(variant: Variant, width: number): GroupPass;
+  /** Zeroes `bytes` bytes from byte `dst`. */
+  zero(dst: number, bytes: number): void;
 }
 
 /** Every pass, each exported as variant + width ("gather5"). */
@@ -81,7 +83,7 @@ export function groupWidths(p: number, max = MAX_GROUP): number[] {
  * pairs by position as it goes; the later passes read them from there.
  */
 export function buildRangeWasm(k: HistogramKernel, hist: Float64Array, bins: Uint8Array, n: number, p: number, rows: Int32Array, gh: Float64Array, ordered: Float64Array, a: number, b: number, identity: boolean): void {
-  hist.fill(0);
+  k.zero(hist.byteOffset, hist.byteLength);
   let f = 0;
   for (const w of groupWidths(p)) {
     const variant = identity ? 'identity' : f === 0 ? 'gather' : 'ordered';

@@ -1,4 +1,4 @@
-import { Body, F64, I32, type WasmFunction } from '../../util/wasm-encoder.js';
+import { Body, F64, I32, V128, type WasmFunction } from '../../util/wasm-encoder.js';
 import { INV_STEP, LIMIT, ROUND, STEP_HI, STEP_LO } from '../sigmoid.js';
 
 /**
@@ -65,8 +65,9 @@ function gradients(): WasmFunction {
   f.loopUntil(
     (b) => b.get(R).get(B).i32GeU(),
     (b) => {
-      // c = clamp(−raw[r]) (min/max keep NaN as the comparisons do)
-      b.get(RAW).get(R).i32(3).i32Shl().i32Add().f64Load().f64Neg().f64(LIMIT).f64Min().f64(-LIMIT).f64Max().set(C);
+      // c = −raw[r] clamped as fastExp does: x > LIMIT ? LIMIT : x < −LIMIT ? −LIMIT : x
+      b.get(RAW).get(R).i32(3).i32Shl().i32Add().f64Load().f64Neg().set(C);
+      b.f64(LIMIT).f64(-LIMIT).get(C).get(C).f64(-LIMIT).f64Lt().select().get(C).f64(LIMIT).f64Gt().select().set(C);
       b.get(C).f64(INV_STEP).f64Mul().f64(ROUND).f64Add().f64(ROUND).f64Sub().tee(NF).i32TruncSatF64S().set(N);
       b.get(C).get(NF).f64(STEP_HI).f64Mul().f64Sub().get(NF).f64(STEP_LO).f64Mul().f64Sub().set(X);
       // 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720)))))
@@ -87,12 +88,61 @@ function gradients(): WasmFunction {
   return { name: 'gradients', params: [I32, I32, I32, I32, I32, I32], locals: [I32, F64, F64, I32, F64, F64], body: f };
 }
 
+/** copy(dst, src, bytes): memmove (the partition's merge of halves). */
+function copy(): WasmFunction {
+  const f = new Body().get(0).get(1).get(2).memoryCopy();
+  return { name: 'copy', params: [I32, I32, I32], locals: [], body: f };
+}
+
+/** zero(dst, bytes). */
+function zero(): WasmFunction {
+  const f = new Body().get(0).i32(0).get(1).memoryFill();
+  return { name: 'zero', params: [I32, I32], locals: [], body: f };
+}
+
+/** iota(rows, n): rows[i] = i. */
+function iota(): WasmFunction {
+  const [ROWS, N, I] = [0, 1, 2];
+  const f = new Body();
+  f.loopUntil(
+    (b) => b.get(I).get(N).i32GeU(),
+    (b) => {
+      b.get(ROWS).get(I).i32(2).i32Shl().i32Add().get(I).i32Store();
+      b.get(I).i32(1).i32Add().set(I);
+    },
+  );
+  return { name: 'iota', params: [I32, I32], locals: [I32], body: f };
+}
+
+/**
+ * sumPairs(gh, n, out): the sums of g and of h over pairs 0..n−1 into out (two doubles). Each lane
+ * of the f64x2 accumulator adds its values one after the other from 0, as `g += gh[2i]` does.
+ */
+function sumPairs(): WasmFunction {
+  const [GH, N, OUT, P, END, ACC] = [0, 1, 2, 3, 4, 5];
+  const f = new Body();
+  f.get(GH).set(P).get(GH).get(N).i32(4).i32Shl().i32Add().set(END).v128Zero().set(ACC);
+  f.loopUntil(
+    (b) => b.get(P).get(END).i32GeU(),
+    (b) => {
+      b.get(ACC).get(P).v128Load().f64x2Add().set(ACC);
+      b.get(P).i32(16).i32Add().set(P);
+    },
+  );
+  f.get(OUT).get(ACC).v128Store();
+  return { name: 'sumPairs', params: [I32, I32, I32], locals: [I32, I32, V128], body: f };
+}
+
 export function rowJobFunctions(): WasmFunction[] {
-  return [partition(), addLeaf(), gradients()];
+  return [partition(), addLeaf(), gradients(), copy(), zero(), iota(), sumPairs()];
 }
 
 export interface RowJobs {
   partition(rows: number, tmp: number, col: number, goLeft: number, a: number, b: number): number;
   addLeaf(rows: number, raw: number, s: number, e: number, v: number): void;
   gradients(raw: number, y: number, gh: number, tables: number, a: number, b: number): void;
+  copy(dst: number, src: number, bytes: number): void;
+  zero(dst: number, bytes: number): void;
+  iota(rows: number, n: number): void;
+  sumPairs(gh: number, n: number, out: number): void;
 }

@@ -79,3 +79,24 @@ test('the WebAssembly partition, leaf values and gradient pairs equal row-jobs.t
   }
   sameBits(v.raw, raw, 'scores');
 });
+
+test('the WebAssembly root sums, row reset and overlapping row moves equal the JavaScript loops', () => {
+  const n = 4001;
+  const { v } = setUp(n, 2, 4);
+  let g = 0;
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    g += v.gh[2 * i];
+    h += v.gh[2 * i + 1];
+  }
+  v.kernel!.jobs.sumPairs(v.gh.byteOffset, n, v.sums.byteOffset);
+  sameBits(v.sums, [g, h], 'sums');
+  v.kernel!.jobs.iota(v.rows.byteOffset, n);
+  assert.deepEqual(Array.from(v.rows), Array.from({ length: n }, (_, i) => i));
+  const expected = v.rows.slice();
+  expected.copyWithin(10, 500, 3000);
+  v.kernel!.jobs.copy(v.rows.byteOffset + 40, v.rows.byteOffset + 2000, 4 * 2500);
+  assert.deepEqual(Array.from(v.rows), Array.from(expected));
+  v.kernel!.zero(v.sums.byteOffset, 16);
+  sameBits(v.sums, [0, 0], 'zeroed');
+});
