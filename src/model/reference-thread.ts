@@ -55,11 +55,15 @@ export class ReferenceBuilder implements PassHelper {
     return this.worker !== undefined;
   }
 
-  /** The training rows (columns over shared memory are shared as they are; others copied into it). */
-  profile(ds: Dataset): void {
+  /**
+   * The training rows (columns over shared memory are shared as they are; others copied into it).
+   * `oneHot`: a one-hot logistic fit will offer its passes — the thread makes its pass kernel
+   * first, for V8 to compile while it profiles the columns.
+   */
+  profile(ds: Dataset, opts: { oneHot?: boolean } = {}): void {
     this.ds = ds;
     if (!this.worker) return;
-    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels };
+    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels, ...(opts.oneHot ? { oneHot: true } : {}) };
     this.worker.postMessage(req);
   }
 

@@ -3,7 +3,7 @@ import type { Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
 import { featureProfiles, predictionProfiles, rowProfiles } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
-import { servePasses, type SharedPass } from './logistic/pass-threads.js';
+import { prepareHelperKernel, servePasses, type SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from './fitted-model.js';
 
@@ -17,7 +17,7 @@ import { loadModel } from './fitted-model.js';
  * The same functions as on one thread, so the same numbers.
  */
 export type ReferenceRequest =
-  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined }
+  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean }
   | { type: 'passes'; setup: SharedPass }
   | { type: 'predict'; doc: ModelDocument; from: number; prob: Float64Array }
   | { type: 'prob'; prob: Float64Array };
@@ -36,6 +36,12 @@ if (port) {
     try {
       if (m.type === 'data') {
         ds = { features: m.features, rows: m.rows, ids: new IdColumn(0), x: m.x, y: m.y, ...(m.levels ? { levels: m.levels } : {}) };
+        // The one-hot fit's pass kernel (its levels' part) made now, compiled by V8 meanwhile:
+        // a category column is one with levels, as the fit decides.
+        if (m.oneHot) {
+          const c = m.levels?.filter((l) => l !== null).length ?? 0;
+          prepareHelperKernel(m.features.length - c, c);
+        }
         scratch = new SortScratch(m.rows);
         data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };
         return;

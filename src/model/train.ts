@@ -99,7 +99,7 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
   });
   // The drift reference (every column's profile: sorting them is most of its cost) is built on
   // the other core while the model is fitted here; only the predictions' part waits for the model.
-  reference.profile(ds);
+  reference.profile(ds, { oneHot: family !== 'gbdt' && levels.some((l) => l !== null) });
   // The fit imputes the medians (numpy's median of the non-missing values, the number the profiles
   // hold) as it scales the columns — no imputed copy of the data. Found by selection, not sorting;
   // trees impute nothing.

@@ -112,6 +112,11 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
   return { pass, close };
 }
 
+/** The helper's kernel for d numeric and c category features, made (and warmed up) ahead of `servePasses`. */
+export function prepareHelperKernel(d: number, c: number): void {
+  if (c > 0) partKernel(d, c, 'levels');
+}
+
 /**
  * The helper's side (run by the thread `offer` reaches): compiles its kernel, says it is ready,
  * then takes passes until told to stop. Blocks its thread meanwhile.
