@@ -27,8 +27,8 @@ class BufferedOut {
   private inflight: Promise<void> | null = null;
   private inflightBuf: Buffer | null = null;
   constructor(
-    private readonly sink: AtomicFileWriter,
-    private readonly hash: ReturnType<typeof createHash> | null,
+    readonly sink: AtomicFileWriter,
+    readonly hash: ReturnType<typeof createHash> | null,
     // Two of these, reused in turn; 2 MiB keeps every flush at or over AtomicFileWriter's 1 MiB
     // write-through size (smaller parts are copied there) while touching less fresh memory.
     private readonly size = 2 << 20,
@@ -90,7 +90,7 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     await out.room(Buffer.byteLength(header));
     out.str(header);
     const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: missing ?? countMissing(ds) };
-    const digest = await writeBoth(out, hash, writeRows(ds, out, pre), bin, ds, hashes, head);
+    const digest = await writeBoth(out, hash, writeRows(ds, out, pre, true), bin, ds, hashes, head);
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await Promise.all([bin.sync(), csv.sync()]);
@@ -146,8 +146,8 @@ export interface Preformatted {
 }
 
 /** Format every row of `ds` into `out` (or copy their preformatted lines), flushing as the buffer fills. */
-async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted): Promise<void> {
-  if (pre && keptRows(pre) === ds.rows) return copyLines(pre, out);
+async function writeRows(ds: Dataset, out: BufferedOut, pre?: Preformatted, positional = false): Promise<void> {
+  if (pre && keptRows(pre) === ds.rows) return positional ? writeLinesAt(pre, out) : copyLines(pre, out);
   let synced = false;
   for (let i = 0; i < ds.rows; ) {
     i = formatRows(ds, i, out);
@@ -171,6 +171,60 @@ function keptRows(pre: Preformatted): number {
   let kept = n;
   for (let i = 0; i < n; i++) kept -= pre.dropped[i];
   return kept;
+}
+
+/**
+ * The kept rows' lines written to a fresh file (`out` holds only the header so far) straight from
+ * the buffers they were formatted in: runs of consecutive kept rows gathered into writev calls at
+ * offsets known in advance, all in flight at once on the thread pool while this thread hashes the
+ * next runs — no copy into the out buffer, no waiting for one write before the next.
+ */
+async function writeLinesAt(pre: Preformatted, out: BufferedOut): Promise<void> {
+  const { sink, hash } = out;
+  // Let the .bin segment's writes be issued first (writeBoth starts them after this call returns).
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const head = out.buf.subarray(0, out.off);
+  out.buf = Buffer.alloc(0);
+  out.off = 0;
+  hash?.update(head);
+  const writes: Promise<void>[] = [];
+  let batch: Buffer[] = [head];
+  let batchBytes = head.length;
+  let position = 0;
+  const send = () => {
+    const w = sink.writevAt(batch, position);
+    w.catch(() => {}); // awaited below
+    writes.push(w);
+    position += batchBytes;
+    batch = [];
+    batchBytes = 0;
+  };
+  let r = 0;
+  for (const { bytes, ends } of pre.parts) {
+    const rows = ends.length;
+    for (let k = 0; k < rows; ) {
+      if (pre.dropped[r + k]) {
+        k++;
+        continue;
+      }
+      const from = k === 0 ? 0 : ends[k - 1];
+      let e = k + 1;
+      while (e < rows && !pre.dropped[r + e]) e++;
+      const run = bytes.subarray(from, ends[e - 1]);
+      hash?.update(run);
+      batch.push(run);
+      batchBytes += run.length;
+      // IOV_MAX is 1024 on Linux; ~4 MiB per write keeps a few writes in flight.
+      if (batch.length === 1024 || batchBytes >= 4 << 20) {
+        send();
+      }
+      k = e;
+    }
+    r += rows;
+  }
+  if (batchBytes > 0) send();
+  const settled = await Promise.allSettled(writes);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
 }
 
 /** The kept rows' lines, copied a run of consecutive kept rows at a time. */

@@ -199,6 +199,27 @@ export class AtomicFileWriter {
   }
 
   /**
+   * writeAt for a list of buffers laid end to end from `position` (one writev; the rest written
+   * on if the kernel took only part). Same rules as writeAt.
+   */
+  async writevAt(bufs: Buffer[], position: number): Promise<void> {
+    if (this.copiedBytes) throw new Error('writevAt on an appending writer');
+    // Nothing gathered (the usual case): the write is handed to the thread pool before this returns.
+    if (this.pendingBytes) await this.flush();
+    try {
+      let { bytesWritten } = await this.fh!.writev(bufs, position);
+      let total = 0;
+      for (const b of bufs) total += b.length;
+      if (bytesWritten < total) {
+        const rest = Buffer.concat(bufs, total).subarray(bytesWritten);
+        for (let off = 0; off < rest.length; off += bytesWritten) ({ bytesWritten } = await this.fh!.write(rest, off, rest.length - off, position + total - rest.length + off));
+      }
+    } catch (err) {
+      throw withPath(err, this.target);
+    }
+  }
+
+  /**
    * Start writing what was written so far back to disk now, in the background, so that sync()
    * later has less left to flush. Its error, if any, surfaces in sync() (or is ignored by abort()).
    */
