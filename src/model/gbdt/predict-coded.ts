@@ -1,4 +1,5 @@
 import type { GbdtModel } from './types.js';
+import { rankAmongCuts, thresholdCuts } from './threshold-codes.js';
 
 /** A row's code for a missing value (and for a category code outside 0..255). */
 const MISSING = 256;
@@ -59,7 +60,7 @@ export class CodedTrees {
         }
       }
     }
-    const cuts = thresholds.map((s, f) => (kind[f] === 1 ? Float64Array.from(s).sort() : kind[f] === 2 ? null : undefined));
+    const cuts = thresholdCuts(thresholds, kind);
     if (cuts.some((c) => c && c.length > 255)) return undefined;
 
     const roots = new Int32Array(model.trees.length);
@@ -171,21 +172,9 @@ export class CodedTrees {
         }
         continue;
       }
-      const m = cut.length;
       for (let i = 0; i < n; i++) {
         const v = col[from + i];
-        let lo = 0;
-        if (v !== v) lo = MISSING;
-        else {
-          // How many thresholds lie below v.
-          let hi = m;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (cut[mid] < v) lo = mid + 1;
-            else hi = mid;
-          }
-        }
-        codes[i * P + f] = lo;
+        codes[i * P + f] = v !== v ? MISSING : rankAmongCuts(cut, v);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { rankAmongCuts, thresholdCuts } from './threshold-codes.js';
 /**
  * The split nodes of TreeSHAP's tabled trees (tree-shap-tables.ts) as the coded predict kernel
  * sees them (predict-coded.ts): each row's value, per feature, is first coded to a small integer —
@@ -50,7 +51,7 @@ export class SplitCodes {
         }
       }
     }
-    const cuts = thresholds.map((s, f) => (kind[f] === 1 ? Float64Array.from(s).sort() : kind[f] === 2 ? null : undefined));
+    const cuts = thresholdCuts(thresholds, kind);
     if (cuts.some((c) => c && c.length > 255)) return undefined;
     const ways = new Int32Array(WORDS * flat.feature.length);
     for (const r of ranges) {
@@ -88,21 +89,9 @@ export class SplitCodes {
         }
         continue;
       }
-      const m = cut.length;
       for (let i = 0; i < n; i++) {
         const v = col[from + i];
-        let lo = 0;
-        if (v !== v) lo = MISSING;
-        else {
-          // How many thresholds lie below v.
-          let hi = m;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (cut[mid] < v) lo = mid + 1;
-            else hi = mid;
-          }
-        }
-        codes[i * features + f] = lo;
+        codes[i * features + f] = v !== v ? MISSING : rankAmongCuts(cut, v);
       }
     }
   }
