@@ -38,6 +38,8 @@ export { runReportWriter } from './report/run-report.js';
 
 // The operations, each loaded on its first call.
 export const ingest = lazy(() => import('./ingest/ingest.js'), 'ingest');
+/** Start ingest's parse thread ahead of the command (see PartWorker.prestart): its start-up overlaps opening the config and store. */
+export { prestartIngest } from './data/parse-worker-client.js';
 export type { IngestResult, IngestFileResult } from './ingest/ingest.js';
 export const train = lazy(() => import('./model/train.js'), 'train');
 export type { TrainResult } from './model/train.js';

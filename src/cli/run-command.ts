@@ -47,7 +47,8 @@ function print(json: boolean, result: unknown, human: (r: never) => string): voi
  * the library, print a human summary or exactly one JSON object, and map errors to exit codes.
  */
 export async function runCommand<T>(name: string, globals: GlobalOptions, fn: (ctx: Context) => Promise<T>, human: (r: T) => string, opts: { record?: boolean; exitCode?: (r: T) => number; detail?: (r: T) => Record<string, unknown> } = {}): Promise<void> {
-  const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress, recordCommand } = await library();
+  const { loadConfig, makeContext, openStore, createLogger, noProgress, terminalProgress, recordCommand, prestartIngest } = await library();
+  if (name === 'ingest') prestartIngest();
   let log = createLogger(globals.logLevel ?? 'info');
   let config: Config;
   try {
