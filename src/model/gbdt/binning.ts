@@ -141,13 +141,77 @@ export function binRows(columns: readonly Float64Array[], bins: readonly Feature
   const n = rows.length;
   columns.forEach((col, f) => {
     const fb = bins[f];
-    const base = f * n;
-    if (fb.seen) {
-      for (let i = 0; i < n; i++) out[base + i] = categoryBin(col[rows[i]], fb.seen);
-    } else {
-      const t = fb.thresholds;
-      for (let i = 0; i < n; i++) out[base + i] = numericBin(col[rows[i]], t);
-    }
+    const dst = out.subarray(f * n, (f + 1) * n);
+    if (fb.seen) binCategories(col, fb.seen, rows, dst);
+    else binNumbers(col, fb.thresholds, rows, dst);
   });
   return out;
+}
+
+/** Whether doubles are stored little-endian (the high word second), as on every platform Node runs on today. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([-0]).buffer)[7] === 0x80;
+const PREFIX_BITS = 16;
+
+/** The top PREFIX_BITS of a double's order key (its bits, sign flipped, or all flipped when negative), from its high word. */
+function prefixOf(hi: number): number {
+  return (hi < 0 ? ~hi : hi | 0x80000000) >>> (32 - PREFIX_BITS);
+}
+
+/**
+ * numericBin over rows. The bin is the count of thresholds below v; a table indexed by the top
+ * bits of v's order key gives the count of thresholds whose key prefix is below v's (all of them
+ * below v) and of those whose prefix is not above it (none of the rest is below v), and a binary
+ * search between the two — usually zero to two thresholds — settles it with v's own comparisons.
+ * Thresholds are keyed as t + 0 so that a −0 threshold is never counted below a +0 value.
+ */
+function binNumbers(col: Float64Array, t: Float64Array, rows: Int32Array, dst: Uint8Array): void {
+  if (!LITTLE_ENDIAN || col.byteOffset % 8 !== 0) {
+    for (let i = 0; i < rows.length; i++) dst[i] = numericBin(col[rows[i]], t);
+    return;
+  }
+  const size = 1 << PREFIX_BITS;
+  // below[p]: thresholds whose prefix is below p; below[p + 1]: whose prefix is at most p.
+  const below = new Uint8Array(size + 1);
+  const word = new Uint32Array(new Float64Array(1).buffer);
+  const tw = new Float64Array(word.buffer);
+  let k = 0;
+  for (let p = 0; p <= size; p++) {
+    while (k < t.length) {
+      tw[0] = t[k] + 0;
+      if (prefixOf(word[1] | 0) >= p) break;
+      k++;
+    }
+    below[p] = k;
+  }
+  const high = new Int32Array(col.buffer, col.byteOffset, col.length * 2);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const v = col[r];
+    if (v !== v) {
+      dst[i] = MISSING_BIN;
+      continue;
+    }
+    const p = prefixOf(high[2 * r + 1]);
+    let lo = below[p];
+    let hi = below[p + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v <= t[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    dst[i] = lo;
+  }
+}
+
+/** categoryBin over rows, by a table of the codes 0…seen.length − 1 (the missing bin for unseen ones). */
+function binCategories(col: Float64Array, seen: Uint8Array, rows: Int32Array, dst: Uint8Array): void {
+  const map = new Uint8Array(seen.length);
+  for (let c = 0; c < seen.length; c++) map[c] = seen[c] === 1 ? c : MISSING_BIN;
+  const len = seen.length;
+  for (let i = 0; i < rows.length; i++) {
+    const v = col[rows[i]];
+    const c = v | 0;
+    // NaN, fractions and codes out of range fail c === v or the bounds; −0 is code 0 as before.
+    dst[i] = c === v && c >= 0 && c < len ? map[c] : MISSING_BIN;
+  }
 }

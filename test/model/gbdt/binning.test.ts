@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binRows, categoryBin, fitBins, MISSING_BIN, numericBin, numericThresholds } from '../../../src/model/gbdt/binning.ts';
 import { loadChurn } from './churn-fixture.ts';
+import { Random } from '../../../src/util/random.ts';
 
 test('numeric thresholds equal scikit-learn _BinMapper thresholds on the fixture (percentiles and distinct-value midpoints)', () => {
   const d = loadChurn();
@@ -66,4 +67,27 @@ test('thresholds between neighbours beyond ±9e307 stay finite (an overflowing m
   }
   // Where the plain midpoint is finite the fallback is never taken: same double as before.
   assert.deepEqual(Array.from(numericThresholds(Float64Array.from([1, 2, 4]), 255)), [1.5, 3]);
+});
+
+test('binRows gives numericBin and categoryBin of every value, at edges of the prefix table too', () => {
+  const rng = new Random(7);
+  const thresholds = [
+    Float64Array.from([-0, 0.5, 1, 1.0000001, 1.0000002, 1e300, 1.7976931348623157e308]),
+    Float64Array.from([-1e-310, 0, 5e-324]),
+    Float64Array.from({ length: 254 }, (_, i) => 1000 + i / 1024), // all in one or two prefixes
+    numericThresholds(Float64Array.from({ length: 5000 }, () => rng.normal() * 1e3), 255),
+    new Float64Array(0),
+  ];
+  const special = [-0, 0, 5e-324, -5e-324, -1e-310, 0.5, 1, 1.0000001, 1.00000015, Infinity, -Infinity, NaN, 1e300, -1e300, 1.7976931348623157e308, 1000, 1000.1, 1000.2480, 1001];
+  const values = Float64Array.from([...special, ...Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? rng.normal() * 1e3 : i % 3 === 1 ? 1000 + rng.next() / 2 : rng.normal()))]);
+  const rows = Int32Array.from(values.keys());
+  for (const t of thresholds) {
+    const fb = [{ categorical: false, thresholds: t, count: t.length + 1, seen: null }];
+    const got = binRows([values], fb, rows);
+    values.forEach((v, i) => assert.equal(got[i], numericBin(v, t), `value ${v}`));
+  }
+  const seen = Uint8Array.from([1, 0, 1, 1]);
+  const codes = Float64Array.from([0, -0, 1, 2, 3, 4, -1, 2.5, NaN, Infinity, 2 ** 32 + 2, 3]);
+  const got = binRows([codes], [{ categorical: true, thresholds: new Float64Array(0), count: 4, seen }], Int32Array.from(codes.keys()));
+  codes.forEach((v, i) => assert.equal(got[i], categoryBin(v, seen) | 0, `code ${v}`));
 });
