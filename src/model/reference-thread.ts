@@ -27,7 +27,8 @@ function shared<T extends Float64Array | Uint8Array>(a: T): T {
  * A model version's drift reference (stats/reference.ts), built beside the training: `start` boots
  * a thread (before the dataset is read: it loads meanwhile); `profile` hands it the training rows,
  * whose columns it profiles while this thread fits the model; `finish` sends the model's predictions
- * and resolves with the whole reference. Without a thread (no worker file, or it failed) the same
+ * (profiled there while this thread counts the rows' categories and stayers) and resolves with the
+ * whole reference. Without a thread (no worker file, or it failed) the same
  * functions run here, in `finish`, as they always did: the same reference either way.
  */
 export class ReferenceBuilder implements PassHelper {
@@ -119,11 +120,15 @@ export class ReferenceBuilder implements PassHelper {
   async finish(version: string, prob: Float64Array): Promise<ModelReference> {
     const ds = this.ds;
     if (!ds) throw new Error('ReferenceBuilder.finish before profile');
+    let rows: ReturnType<typeof rowProfiles> | undefined;
     if (this.worker && this.reply) {
       this.worker.postMessage({ type: 'prob', prob: shared(prob) } satisfies ReferenceRequest);
+      // The row profiles here while the thread sorts the predictions (made there, they would
+      // keep it from the fit's first pass, which then runs on this thread alone).
+      rows = rowProfiles(ds);
       const r = await this.reply;
       this.close();
-      if (r.type === 'done') return assembleReference(version, ds.rows, r, r);
+      if (r.type === 'done') return assembleReference(version, ds.rows, { features: r.features, ...rows }, r);
       // Fall through: the same reference computed here (with the thread's predictions, which it may not have made).
       if (this.split) {
         const { model, from } = this.split;
@@ -131,7 +136,7 @@ export class ReferenceBuilder implements PassHelper {
       }
     }
     const scratch = new SortScratch(ds.rows);
-    const data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };
+    const data = { features: featureProfiles(ds, scratch), ...(rows ?? rowProfiles(ds)) };
     return assembleReference(version, ds.rows, data, predictionProfiles(ds.y, prob, { out: scratch.out, tmp: prob }));
   }
 

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
-import { featureProfiles, predictionProfiles, rowProfiles } from '../stats/reference.js';
+import { featureProfiles, predictionProfiles } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
 import { prepareHelperKernel, servePasses, type SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
@@ -13,8 +13,9 @@ import { loadModel } from './fitted-model.js';
  * thread fits the model (the machine has two cores); then takes half of each of the fit's passes
  * over all rows (logistic/pass-threads.ts) until the fit is over; then predicts the later half
  * of the training rows with the model, and, sent the main thread's half, computes the
- * predictions' profile and calibration. Everything it reads is in shared memory: the columns are not copied.
- * The same functions as on one thread, so the same numbers.
+ * predictions' profile and calibration (while the main thread counts the rows' categories and
+ * stayers). Everything it reads is in shared memory: the columns are not copied. The same
+ * functions as on one thread, so the same numbers.
  */
 export type ReferenceRequest =
   | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean }
@@ -22,14 +23,14 @@ export type ReferenceRequest =
   | { type: 'predict'; doc: ModelDocument; from: number; prob: Float64Array }
   | { type: 'prob'; prob: Float64Array };
 export type ReferenceReply =
-  | ({ type: 'done' } & ReturnType<typeof rowProfiles> & { features: ReturnType<typeof featureProfiles> } & ReturnType<typeof predictionProfiles>)
+  | ({ type: 'done' } & { features: ReturnType<typeof featureProfiles> } & ReturnType<typeof predictionProfiles>)
   | { type: 'error'; message: string };
 
 const port = parentPort;
 if (port) {
   let ds: Dataset | undefined;
   let scratch: SortScratch | undefined;
-  let data: ({ features: ReturnType<typeof featureProfiles> } & ReturnType<typeof rowProfiles>) | undefined;
+  let data: { features: ReturnType<typeof featureProfiles> } | undefined;
   let failed = false;
   port.on('message', (m: ReferenceRequest) => {
     if (failed) return;
@@ -43,7 +44,9 @@ if (port) {
           prepareHelperKernel(m.features.length - c, c);
         }
         scratch = new SortScratch(m.rows);
-        data = { features: featureProfiles(ds, scratch), ...rowProfiles(ds) };
+        // The row profiles (category counts, stayers) are the main thread's, made while this
+        // thread sorts the predictions: here they would keep it from the fit's first pass.
+        data = { features: featureProfiles(ds, scratch) };
         return;
       }
       if (m.type === 'passes') {
