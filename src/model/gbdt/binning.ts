@@ -52,11 +52,14 @@ export function numericThresholds(values: Float64Array, maxBins: number): Float6
   // Sorted once: `all` keeps the ties (percentiles are taken over all values), `sorted` is
   // deduplicated in place.
   const all = values.slice().sort();
-  const sorted = all.slice();
+  // Distinct values counted up to maxBins + 1; the deduplicated copy is only needed below that.
   let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  for (let i = 0; i < all.length && distinct <= maxBins; i++) if (i === 0 || all[i] !== all[i - 1]) distinct++;
   const out: number[] = [];
   if (distinct <= maxBins) {
+    const sorted = new Float64Array(distinct);
+    distinct = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) sorted[distinct++] = all[i];
     for (let i = 0; i + 1 < distinct; i++) out.push(finiteMidpoint(sorted[i], sorted[i + 1], (sorted[i] + sorted[i + 1]) * 0.5));
   } else {
     const step = 100 / maxBins; // numpy's linspace(0, 100, maxBins + 1): i·step
@@ -98,7 +101,8 @@ function thresholdRows(rows: Int32Array, seed: number): Int32Array {
     pick[i] = pick[j];
     pick[j] = t;
   }
-  return pick.subarray(0, BINNING_SUBSAMPLE);
+  // Ascending: the columns are then read in order (the thresholds do not depend on the order).
+  return pick.subarray(0, BINNING_SUBSAMPLE).sort();
 }
 
 /**
@@ -113,13 +117,11 @@ export function fitBins(columns: readonly Float64Array[], categorical: readonly 
       let count = 0;
       for (let i = 0; i < rows.length; i++) {
         const v = col[rows[i]];
-        if (v !== v) continue;
-        if (v < 0 || (v | 0) !== v || v >= maxBins) {
-          throw new RangeError(`feature ${f}: category code ${v} is not an integer from 0 to ${maxBins - 1}`);
-        }
-        seen[v] = 1;
-        if (v + 1 > count) count = v + 1;
+        const c = v | 0;
+        if (c === v && c >= 0 && c < maxBins) seen[c] = 1;
+        else if (v === v) throw new RangeError(`feature ${f}: category code ${v} is not an integer from 0 to ${maxBins - 1}`);
       }
+      for (let c = 0; c < maxBins; c++) if (seen[c] === 1) count = c + 1;
       return { categorical: true, thresholds: new Float64Array(0), count, seen: seen.slice(0, count) };
     }
     const values = new Float64Array(sample.length);

@@ -107,9 +107,12 @@ function identity(n: number): Int32Array {
 export function stratifiedSplit(y: Uint8Array, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
   const rng = new Random(seed);
   const held = new Uint8Array(y.length);
+  const counts = [0, 0];
+  for (let i = 0; i < y.length; i++) if (y[i] <= 1) counts[y[i]]++;
   for (const cls of [0, 1]) {
-    const idx: number[] = [];
-    for (let i = 0; i < y.length; i++) if (y[i] === cls) idx.push(i);
+    const idx = new Int32Array(counts[cls]);
+    let m = 0;
+    for (let i = 0; i < y.length; i++) if (y[i] === cls) idx[m++] = i;
     const k = Math.round(fraction * idx.length);
     for (let i = 0; i < k; i++) {
       const j = i + rng.int(idx.length - i);
