@@ -49,6 +49,17 @@ function finiteMidpoint(a: number, b: number, m: number): number {
  * give a split of its own.
  */
 export function numericThresholds(values: Float64Array, maxBins: number): Float64Array {
+  const few = distinctUpTo(values, maxBins);
+  if (few) {
+    // Midpoints between neighbours, as below from the deduplicated sort; a −0 that the sort would
+    // have kept is +0 here, and gives the same sums.
+    const sorted = Float64Array.from(few).sort();
+    const mids = new Float64Array(Math.max(0, sorted.length - 1));
+    for (let i = 0; i + 1 < sorted.length; i++) mids[i] = finiteMidpoint(sorted[i], sorted[i + 1], (sorted[i] + sorted[i + 1]) * 0.5);
+    return mids;
+  }
+  const selected = percentilesBySelection(values, maxBins);
+  if (selected) return selected;
   // Sorted once: `all` keeps the ties (percentiles are taken over all values), `sorted` is
   // deduplicated in place.
   const all = values.slice().sort();
@@ -67,6 +78,70 @@ export function numericThresholds(values: Float64Array, maxBins: number): Float6
       const t = midpointPercentile(all, i * step);
       if (out.length === 0 || t !== out[out.length - 1]) out.push(t);
     }
+  }
+  return Float64Array.from(out);
+}
+
+/** The distinct numbers of values when there are at most `max` (−0 and +0 one, as the sorted dedup counts them), else null. */
+function distinctUpTo(values: Float64Array, max: number): Set<number> | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    seen.add(values[i]);
+    if (seen.size > max) return null;
+  }
+  return seen;
+}
+
+const SELECT_BITS = 20;
+
+/**
+ * The percentile thresholds of numericThresholds without sorting all values: the values are
+ * counted by the top 20 bits of their order key (the same order as the sort's, −0 before +0),
+ * and only the buckets holding a rank the percentiles read are gathered and sorted — the values
+ * at those ranks, and so the thresholds, are those of the full sort. Null where the values'
+ * words cannot be read in place (then the caller sorts).
+ */
+function percentilesBySelection(values: Float64Array, maxBins: number): Float64Array | null {
+  if (!LITTLE_ENDIAN || values.byteOffset % 8 !== 0) return null;
+  const n = values.length;
+  const hiWords = new Int32Array(values.buffer, values.byteOffset, n * 2);
+  const size = 1 << SELECT_BITS;
+  const key = (hi: number) => (hi < 0 ? ~hi : hi | 0x80000000) >>> (32 - SELECT_BITS);
+  // start[p]: rank of the first value in bucket p; start[size] = n.
+  const start = new Int32Array(size + 1);
+  for (let i = 0; i < n; i++) start[key(hiWords[2 * i + 1]) + 1]++;
+  for (let p = 0; p < size; p++) start[p + 1] += start[p];
+  const bucketOf = (rank: number): number => {
+    let lo = 0;
+    let hi = size - 1; // the last p with start[p] ≤ rank
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (start[mid] <= rank) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const step = 100 / maxBins;
+  const ranks: number[] = [];
+  for (let i = 1; i < maxBins; i++) {
+    const v = ((i * step) / 100) * (n - 1);
+    const lo = Math.floor(v);
+    ranks.push(lo);
+    if (v !== lo) ranks.push(lo + 1);
+  }
+  const need = new Uint8Array(size);
+  for (const r of ranks) need[bucketOf(r)] = 1;
+  const at = new Float64Array(n);
+  const pos = start.slice(0, size);
+  for (let i = 0; i < n; i++) {
+    const p = key(hiWords[2 * i + 1]);
+    if (need[p] === 1) at[pos[p]++] = values[i];
+  }
+  for (let p = 0; p < size; p++) if (need[p] === 1) at.subarray(start[p], start[p + 1]).sort();
+  const out: number[] = [];
+  for (let i = 1; i < maxBins; i++) {
+    const t = midpointPercentile(at, i * step);
+    if (out.length === 0 || t !== out[out.length - 1]) out.push(t);
   }
   return Float64Array.from(out);
 }

@@ -91,3 +91,46 @@ test('binRows gives numericBin and categoryBin of every value, at edges of the p
   const got = binRows([codes], [{ categorical: true, thresholds: new Float64Array(0), count: 4, seen }], Int32Array.from(codes.keys()));
   codes.forEach((v, i) => assert.equal(got[i], categoryBin(v, seen) | 0, `code ${v}`));
 });
+
+/** numericThresholds as first written: one full sort, numpy's midpoint percentiles over it. */
+function sortedThresholds(values: Float64Array, maxBins: number): Float64Array {
+  const all = values.slice().sort();
+  const d: number[] = [];
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) d.push(all[i]);
+  const mid = (a: number, b: number, m: number) => (Number.isFinite(m) ? m : a * 0.5 + b * 0.5);
+  const out: number[] = [];
+  if (d.length <= maxBins) {
+    for (let i = 0; i + 1 < d.length; i++) out.push(mid(d[i], d[i + 1], (d[i] + d[i + 1]) * 0.5));
+  } else {
+    for (let i = 1; i < maxBins; i++) {
+      const v = ((i * (100 / maxBins)) / 100) * (all.length - 1);
+      const lo = Math.floor(v);
+      const t = v === lo ? all[lo] : mid(all[lo], all[lo + 1], all[lo + 1] - (all[lo + 1] - all[lo]) * 0.5);
+      if (out.length === 0 || t !== out[out.length - 1]) out.push(t);
+    }
+  }
+  return Float64Array.from(out);
+}
+
+test('numericThresholds (distinct set, bucketed selection) equals the full sort bit for bit', () => {
+  const rng = new Random(11);
+  const cases: Float64Array[] = [
+    Float64Array.from({ length: 20_000 }, () => rng.normal()),
+    Float64Array.from({ length: 20_000 }, () => Math.round(rng.normal() * 3)),
+    Float64Array.from({ length: 20_000 }, (_, i) => (i % 2 ? -0 : 0) + (i % 7 === 0 ? rng.int(300) - 150 : 0)),
+    Float64Array.from({ length: 5_000 }, (_, i) => i % 256),
+    Float64Array.from({ length: 5_000 }, (_, i) => i % 257),
+    Float64Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? 1000 + rng.next() / 1e6 : i % 3 === 1 ? -rng.lognormal(0, 5) : 5e-324 * rng.int(1000))),
+    Float64Array.from({ length: 3_001 }, () => (rng.next() < 0.9 ? 1 : rng.normal() * 1e308)),
+    Float64Array.from({ length: 1 }, () => 3),
+    new Float64Array(0),
+  ];
+  for (const [k, values] of cases.entries()) {
+    for (const maxBins of [255, 16, 2]) {
+      const got = numericThresholds(values, maxBins);
+      const want = sortedThresholds(values, maxBins);
+      assert.equal(got.length, want.length, `case ${k}, maxBins ${maxBins}`);
+      got.forEach((t, i) => assert.ok(Object.is(t, want[i]) || (t === 0 && want[i] === 0), `case ${k}, maxBins ${maxBins}, threshold ${i}: ${t} vs ${want[i]}`));
+    }
+  }
+});
