@@ -199,28 +199,12 @@ async function writeLinesAt(pre: Preformatted, out: BufferedOut): Promise<void> 
     batch = [];
     batchBytes = 0;
   };
-  let r = 0;
-  for (const { bytes, ends } of pre.parts) {
-    const rows = ends.length;
-    for (let k = 0; k < rows; ) {
-      if (pre.dropped[r + k]) {
-        k++;
-        continue;
-      }
-      const from = k === 0 ? 0 : ends[k - 1];
-      let e = k + 1;
-      while (e < rows && !pre.dropped[r + e]) e++;
-      const run = bytes.subarray(from, ends[e - 1]);
-      hash?.update(run);
-      batch.push(run);
-      batchBytes += run.length;
-      // IOV_MAX is 1024 on Linux; ~4 MiB per write keeps a few writes in flight.
-      if (batch.length === 1024 || batchBytes >= 4 << 20) {
-        send();
-      }
-      k = e;
-    }
-    r += rows;
+  for (const run of keptRuns(pre)) {
+    hash?.update(run);
+    batch.push(run);
+    batchBytes += run.length;
+    // IOV_MAX is 1024 on Linux; ~4 MiB per write keeps a few writes in flight.
+    if (batch.length === 1024 || batchBytes >= 4 << 20) send();
   }
   if (batchBytes > 0) send();
   // Once the first half is written, to disk with it while the rest is written: the commit's fsync
@@ -231,8 +215,8 @@ async function writeLinesAt(pre: Preformatted, out: BufferedOut): Promise<void> 
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
 }
 
-/** The kept rows' lines, copied a run of consecutive kept rows at a time. */
-async function copyLines(pre: Preformatted, out: BufferedOut): Promise<void> {
+/** The lines of each run of consecutive kept rows, in order: views onto the buffers they were formatted in. */
+function* keptRuns(pre: Preformatted): Generator<Buffer> {
   let r = 0;
   for (const { bytes, ends } of pre.parts) {
     const rows = ends.length;
@@ -241,20 +225,25 @@ async function copyLines(pre: Preformatted, out: BufferedOut): Promise<void> {
         k++;
         continue;
       }
-      let from = k === 0 ? 0 : ends[k - 1];
       let e = k + 1;
       while (e < rows && !pre.dropped[r + e]) e++;
-      const to = ends[e - 1];
-      while (from < to) {
-        if (out.off === out.buf.length) await out.flush();
-        const n = Math.min(to - from, out.buf.length - out.off);
-        bytes.copy(out.buf, out.off, from, from + n);
-        out.off += n;
-        from += n;
-      }
+      yield bytes.subarray(k === 0 ? 0 : ends[k - 1], ends[e - 1]);
       k = e;
     }
     r += rows;
+  }
+}
+
+/** The kept rows' lines, copied a run of consecutive kept rows at a time. */
+async function copyLines(pre: Preformatted, out: BufferedOut): Promise<void> {
+  for (const run of keptRuns(pre)) {
+    for (let from = 0; from < run.length; ) {
+      if (out.off === out.buf.length) await out.flush();
+      const n = Math.min(run.length - from, out.buf.length - out.off);
+      run.copy(out.buf, out.off, from, from + n);
+      out.off += n;
+      from += n;
+    }
   }
   await out.flush();
   await out.drain();
