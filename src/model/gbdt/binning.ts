@@ -92,11 +92,11 @@ function distinctUpTo(values: Float64Array, max: number): Set<number> | null {
   return seen;
 }
 
-const SELECT_BITS = 20;
+const SELECT_BITS = 16;
 
 /**
  * The percentile thresholds of numericThresholds without sorting all values: the values are
- * counted by the top 20 bits of their order key (the same order as the sort's, −0 before +0),
+ * counted by the top 16 bits of their order key (the same order as the sort's, −0 before +0),
  * and only the buckets holding a rank the percentiles read are gathered and sorted — the values
  * at those ranks, and so the thresholds, are those of the full sort. Null where the values'
  * words cannot be read in place (then the caller sorts).
