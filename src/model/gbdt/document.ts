@@ -1,5 +1,5 @@
 import { MODEL_FORMAT_2, type FeatureType, type GbdtDocument2, type ModelFeature } from '../../contracts/model-document.js';
-import { keptCategories } from '../logistic/categories.js';
+import { keptCategoryTable } from '../logistic/categories.js';
 import type { DocumentHeader, TrainingRows } from '../training-rows.js';
 import { fitGbdt } from './boost.js';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams } from './types.js';
@@ -32,15 +32,23 @@ export function kernelColumns(t: GbdtTraining): { columns: Float64Array[]; categ
       return col as Float64Array;
     }
     if (!levels) throw new Error(`feature "${t.features[j]}" is a category but the dataset has no dictionary for it`);
-    const kept = keptCategories(t.features[j], col as Float64Array, t.rows, levels, max);
+    const kept = keptCategoryTable(t.features[j], col as Float64Array, t.rows, levels, max);
     const hasMissing = kept.categories[kept.categories.length - 1] === null;
     texts.push(kept.categories.filter((c): c is string => c !== null));
     missing.push(hasMissing);
-    const codes = new Float64Array(t.rows);
-    for (let i = 0; i < t.rows; i++) codes[i] = col[i] !== col[i] ? Number.NaN : kept.index[i];
-    return codes;
+    return recode(col as Float64Array, t.rows, kept.ofCode);
   });
   return { columns, categorical: t.types.map((ty) => ty === 'category'), texts, missing };
+}
+
+/** Each row's kept-category index by its dictionary code (keptCategoryTable checked every code); missing stays NaN. */
+function recode(col: Float64Array, rows: number, ofCode: Int32Array): Float64Array {
+  const codes = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const c = col[i];
+    codes[i] = c !== c ? Number.NaN : ofCode[c];
+  }
+  return codes;
 }
 
 /**

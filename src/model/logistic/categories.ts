@@ -26,6 +26,15 @@ export interface KeptCategories {
  * loop thrown away on reaching the next).
  */
 export function keptCategories(name: string, codes: Float64Array, rows: number, levels: readonly string[], max = DEFAULT_MAX_CATEGORIES, offset = 0): KeptCategories {
+  const t = keptCategoryTable(name, codes, rows, levels, max, offset);
+  return { categories: t.categories, index: indexRows(codes, rows, t.ofCode, t.missingAt), counts: t.counts };
+}
+
+/**
+ * keptCategories without the per-row index: `ofCode[c]` is code c's index (plus offset), `missingAt`
+ * a missing cell's — for a caller that maps the rows itself.
+ */
+export function keptCategoryTable(name: string, codes: Float64Array, rows: number, levels: readonly string[], max = DEFAULT_MAX_CATEGORIES, offset = 0): { categories: (string | null)[]; ofCode: Int32Array; missingAt: number; counts: Float64Array } {
   const counts = new Float64Array(levels.length);
   const counted = countCodes(codes, rows, counts);
   if (counted.bad === counted.bad) throw new DataError(`feature "${name}": category code ${counted.bad} is not in the dataset's dictionary (${levels.length} categories)`);
@@ -42,7 +51,7 @@ export function keptCategories(name: string, codes: Float64Array, rows: number, 
   const perCategory = new Float64Array(categories.length);
   for (let c = 0; c < levels.length; c++) if (counts[c] > 0) perCategory[ofCode[c] - offset] += counts[c];
   if (missing > 0) perCategory[missingAt] = missing;
-  return { categories, index: indexRows(codes, rows, ofCode, missingAt + offset), counts: perCategory };
+  return { categories, ofCode, missingAt: missingAt + offset, counts: perCategory };
 }
 
 /** Counts of each code in codes[0..rows) into `counts` and the missing cells; `bad`: the first code outside the dictionary (NaN if none). */
