@@ -21,7 +21,7 @@ import { csvField } from './csv-field.js';
 export { DATASET_BIN, DATASET_CSV, MAX_SEGMENTS } from './dataset-layout.js';
 export { readDataset, sha256File, type LoadedDataset } from './dataset-read.js';
 export { openDatasetOnDisk, type DatasetOnDisk } from './dataset-on-disk.js';
-export { appendDataset, writeDataset, type DatasetColumns, type Preformatted } from './dataset-write.js';
+export { appendDataset, writeCsvAhead, writeDataset, type CsvAhead, type DatasetColumns, type Preformatted } from './dataset-write.js';
 
 /** Re-exported: callers have long imported it from here. */
 export { csvField };

@@ -76,21 +76,30 @@ function formatRows(ds: Dataset, start: number, out: BufferedOut): number {
   return r.row;
 }
 
-/** Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash. */
-export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted, missing?: Record<string, number>): Promise<{ hash: string; csvPath: string; binPath: string }> {
+/**
+ * Write `ds` as finaldata.csv + finaldata.bin into `dir` (from scratch); returns the dataset hash.
+ * With `ahead` (writeCsvAhead, for these rows), the CSV's lines are already on their way and only
+ * the .bin and the commit are left; on failure `ahead` is aborted here too.
+ */
+export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumns, rowHashes?: Uint32Array, pre?: Preformatted, missing?: Record<string, number>, ahead?: CsvAhead): Promise<{ hash: string; csvPath: string; binPath: string }> {
   const csvPath = join(dir, DATASET_CSV);
   const binPath = join(dir, DATASET_BIN);
-  const hashes = rowHashes ?? hashRows(ds);
-  const csv = await AtomicFileWriter.open(csvPath);
-  const bin = await AtomicFileWriter.open(binPath);
+  let csv: AtomicFileWriter | undefined = ahead?.csv;
+  let bin: AtomicFileWriter | undefined;
   try {
-    const hash = createHash('sha256');
-    const out = new BufferedOut(csv, hash);
-    const header = [cols.id, ...ds.features, cols.target].map(csvField).join(',') + '\n';
-    await out.room(Buffer.byteLength(header));
-    out.str(header);
+    if (ahead && ahead.rows !== ds.rows) throw new Error(`finaldata.csv written ahead for ${ahead.rows} rows, the dataset has ${ds.rows}`);
+    const hashes = rowHashes ?? hashRows(ds);
+    csv ??= await AtomicFileWriter.open(csvPath);
+    bin = await AtomicFileWriter.open(binPath);
     const head = { hash: PENDING_HASH, prev: null, id: cols.id, target: cols.target, missing: missing ?? countMissing(ds) };
-    const digest = await writeBoth(out, hash, writeRows(ds, out, pre, true), bin, ds, hashes, head);
+    let digest: string;
+    if (ahead) digest = await writeBoth(ahead.out, ahead.hash, ahead.lines, bin, ds, hashes, head, true);
+    else {
+      const hash = createHash('sha256');
+      const out = new BufferedOut(csv, hash);
+      await writeHeader(out, ds.features, cols);
+      digest = await writeBoth(out, hash, writeRows(ds, out, pre, true), bin, ds, hashes, head);
+    }
 
     // The .bin first: the .csv's rename is the commit point (see the note at the top).
     await Promise.all([bin.sync(), csv.sync()]);
@@ -99,10 +108,65 @@ export async function writeDataset(dir: string, ds: Dataset, cols: DatasetColumn
     removeSegments(dir, 1);
     return { hash: digest, csvPath, binPath };
   } catch (err) {
-    await csv.abort();
-    await bin.abort();
+    if (ahead) await ahead.abort();
+    else await csv?.abort();
+    await bin?.abort();
     throw err;
   }
+}
+
+async function writeHeader(out: BufferedOut, features: string[], cols: DatasetColumns): Promise<void> {
+  const header = [cols.id, ...features, cols.target].map(csvField).join(',') + '\n';
+  await out.room(Buffer.byteLength(header));
+  out.str(header);
+}
+
+/**
+ * finaldata.csv's lines written ahead of the dataset they belong to: lines preformatted before
+ * dedup need only the duplicate mask, so their writes are in flight (and their hash done) before
+ * the caller compacts the columns; writeDataset(…, ahead) then adds the .bin and commits.
+ * Nothing is visible until then; a caller that does not get that far calls abort().
+ */
+export interface CsvAhead {
+  /** The kept rows: the dataset passed to writeDataset must have as many. */
+  readonly rows: number;
+  readonly csv: AtomicFileWriter;
+  readonly hash: Hash;
+  readonly out: BufferedOut;
+  /** The lines' writes (settled before the hash is final). */
+  readonly lines: Promise<void>;
+  /** Wait for the writes in flight and remove the temp file. */
+  abort(): Promise<void>;
+}
+
+/** Start finaldata.csv in `dir` from `pre` (a fresh file, header for `features`); see CsvAhead. */
+export async function writeCsvAhead(dir: string, features: string[], cols: DatasetColumns, pre: Preformatted): Promise<CsvAhead> {
+  const rows = keptRows(pre);
+  if (rows < 0) throw new Error('preformatted lines do not cover the rows they are for');
+  const csv = await AtomicFileWriter.open(join(dir, DATASET_CSV));
+  const hash = createHash('sha256');
+  const out = new BufferedOut(csv, hash);
+  let lines: Promise<void>;
+  try {
+    await writeHeader(out, features, cols);
+    // No yield first: the writes are issued and the lines hashed before this returns.
+    lines = writeLinesAt(pre, out, false);
+  } catch (err) {
+    await csv.abort();
+    throw err;
+  }
+  lines.catch(() => {}); // awaited by writeDataset or abort()
+  return {
+    rows,
+    csv,
+    hash,
+    out,
+    lines,
+    abort: async () => {
+      await lines.catch(() => {});
+      await csv.abort();
+    },
+  };
 }
 
 /**
@@ -119,11 +183,13 @@ async function writeBoth(
   ds: Dataset,
   rowHashes: Uint32Array,
   head: Parameters<typeof writeSegment>[3],
+  csvAhead = false,
 ): Promise<string> {
   const segment = writeSegment((part, position) => bin.writeAt(part, position), ds, rowHashes, head).then((h) => {
     // Its sections are written: to disk with them while the CSV is still being formatted; the
     // commit's fsync then has only the header left.
     bin.syncSoon();
+    if (csvAhead) out.syncSoon();
     return h;
   });
   segment.catch(() => {}); // awaited below; never an unhandled rejection if the CSV fails first
@@ -179,10 +245,10 @@ function keptRows(pre: Preformatted): number {
  * offsets known in advance, all in flight at once on the thread pool while this thread hashes the
  * next runs — no copy into the out buffer, no waiting for one write before the next.
  */
-async function writeLinesAt(pre: Preformatted, out: BufferedOut): Promise<void> {
+async function writeLinesAt(pre: Preformatted, out: BufferedOut, binFirst = true): Promise<void> {
   const { sink, hash } = out;
   // Let the .bin segment's writes be issued first (writeBoth starts them after this call returns).
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (binFirst) await new Promise<void>((resolve) => setImmediate(resolve));
   const head = out.buf.subarray(0, out.off);
   out.buf = Buffer.alloc(0);
   out.off = 0;
@@ -209,8 +275,10 @@ async function writeLinesAt(pre: Preformatted, out: BufferedOut): Promise<void> 
   if (batchBytes > 0) send();
   // Once the first half is written, to disk with it while the rest is written: the commit's fsync
   // then has about half of the file left (the .bin starts its own when its sections are written).
+  // Written ahead (binFirst false), the .bin's writes come later: its datasync would queue before
+  // them on the thread pool, so writeBoth starts it with the .bin's instead.
   const half = writes.slice(0, Math.ceil(writes.length / 2));
-  if (writes.length > 1) void Promise.all(half).then(() => sink.syncSoon(), () => {});
+  if (binFirst && writes.length > 1) void Promise.all(half).then(() => sink.syncSoon(), () => {});
   const settled = await Promise.allSettled(writes);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
 }

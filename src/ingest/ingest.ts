@@ -4,7 +4,7 @@ import { codedFeatures, datasetSchema } from '../data/columns.js';
 import { warnManyCategories } from './category-warnings.js';
 import type { ReadEncoding } from '../data/csv/decode.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
-import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
+import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeCsvAhead, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
 import type { FormattedRows } from '../data/csv-rows.js';
 import { compactRows, markDuplicates } from '../data/find-duplicates.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
@@ -205,10 +205,19 @@ async function ingestInto(
   }
   warnManyCategories(log, config, builder, segments);
   const pre = preformattedLines(read, builder.rows, duplicate);
-  rowHashes = keepUnmasked(rowHashes, duplicate);
+  const cols = { id: config.id, target: config.target };
+  // A fresh finaldata.csv from preformatted lines needs only the duplicate mask: its writes go out
+  // now, while the columns are compacted (aborted below if the dataset is not written after all).
+  const ahead = pre && !append ? await writeCsvAhead(config.outputFolder, builder.features, cols, pre) : undefined;
   // The kept rows' missing cells, counted as they are compacted (the writer stores them in the .bin header too).
   const missingKept = new Float64Array(builder.features.length);
-  builder.truncate(compactRows(builder, duplicate, missingKept));
+  try {
+    rowHashes = keepUnmasked(rowHashes, duplicate);
+    builder.truncate(compactRows(builder, duplicate, missingKept));
+  } catch (err) {
+    await ahead?.abort();
+    throw err;
+  }
 
   const rowsAdded = builder.rows - (previousRows - existingDuplicates);
   const rowsTotal = append ? onDisk!.rows + builder.rows : builder.rows;
@@ -217,11 +226,10 @@ async function ingestInto(
   const ingestedAny = results.some((r) => r.status === 'ingested') || dbReads.some((d) => d.res.status === 'ingested');
   const mustWrite = rowsAdded > 0 || existingDuplicates > 0 || (!onDisk && ingestedAny);
   let datasetRecord = null;
-  const cols = { id: config.id, target: config.target };
   if (mustWrite) {
     const ds = builder.build();
     const added = Object.fromEntries(ds.features.map((f, j) => [f, missingKept[j]]));
-    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre, added) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre, added);
+    const written = append ? await appendDataset(config.outputFolder, onDisk!, ds, rowHashes, cols, pre, added) : await writeDataset(config.outputFolder, ds, cols, rowHashes, pre, added, ahead);
     const missing = append ? addCounts(onDisk!.missing, added) : added;
     datasetHash = written.hash;
     datasetPath = written.csvPath;
@@ -232,6 +240,8 @@ async function ingestInto(
     // now, or the store would go on naming an older dataset than the one models train on.
     datasetRecord = { hash: onDisk.hash, rows: rowsTotal, path: join(config.outputFolder, 'finaldata.csv'), createdAt: nowIso(), missing: append ? onDisk.missing : countMissing(builder.build()) };
   }
+  // writeDataset took `ahead` over (it aborts it if it fails); otherwise it is not needed.
+  if (!mustWrite) await ahead?.abort();
 
   const readAt = nowIso();
   const sourceRecords: SourceReadRecord[] = sources.map((res) => {
