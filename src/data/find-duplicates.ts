@@ -131,19 +131,38 @@ export function sameRow(ds: Dataset, a: number, b: number): boolean {
 /**
  * Drop the masked rows in place (order kept); returns the new row count. Column by column (one
  * stream of memory at a time, not every column's row at once). `missing`, when given, receives
- * each feature's missing (NaN) cells among the rows kept, counted on the way.
+ * each feature's missing (NaN) cells among the rows kept, counted on the way. Features in
+ * `elsewhere` are skipped (compactShared compacts them, counts included).
  */
-export function compactRows(ds: { rows: number; ids: IdColumn; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array, missing?: Float64Array): number {
+export function compactRows(ds: { rows: number; ids: IdColumn; x: Float64Array[]; y: Uint8Array }, mask: Uint8Array, missing?: Float64Array, elsewhere?: ReadonlySet<number>): number {
   const n = ds.rows;
-  let first = 0;
-  while (first < n && !mask[first]) first++;
+  const first = firstMasked(mask, n);
   for (let f = 0; f < ds.x.length; f++) {
+    if (elsewhere?.has(f)) continue;
     const m = compactColumn(ds.x[f], mask, first, n, missing !== undefined);
     if (missing) missing[f] = m;
   }
   compactBytes(ds.y, mask, first, n);
   compactWords(ds.ids.starts, mask, first, n);
   return compactWords(ds.ids.lens, mask, first, n);
+}
+
+/** The first row the mask drops (`n` when none). */
+export function firstMasked(mask: Uint8Array, n: number): number {
+  let first = 0;
+  while (first < n && !mask[first]) first++;
+  return first;
+}
+
+/**
+ * compactRows' step for feature columns in shared memory, on two threads at once: each thread
+ * takes the next column not yet taken (`next[0]`, atomically), compacts it and stores its NaNs
+ * among the kept rows in `missing`. A column is compacted whole by one thread, so the result is
+ * the same whichever thread takes it.
+ */
+export function compactShared(cols: Float64Array[], mask: Uint8Array, n: number, next: Int32Array, missing: Float64Array): void {
+  const first = firstMasked(mask, n);
+  for (let i = Atomics.add(next, 0, 1); i < cols.length; i = Atomics.add(next, 0, 1)) missing[i] = compactColumn(cols[i], mask, first, n, true);
 }
 
 /** One column compacted from row `first` (the first masked row) on; returns its NaNs among the kept rows when `count`. */

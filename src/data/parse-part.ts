@@ -30,6 +30,8 @@ export interface PartRequest {
    */
   into?: SharedColumns;
   levels?: (string[] | null)[];
+  /** Stay after replying, for a CompactRequest (parse-worker.ts) or until stopped. */
+  stay?: boolean;
 }
 
 export interface PartResult {

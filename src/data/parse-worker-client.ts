@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import type { HashRequest, PartRequest, PartResult } from './parse-part.js';
-import type { PartReply } from './parse-worker.js';
+import type { CompactReply, CompactRequest, PartReply } from './parse-worker.js';
 
 /**
  * The worker file: in the CLI bundle's folder (dist/cli/parse-worker.mjs, bundled by
@@ -24,8 +24,12 @@ let spare: PartWorker | undefined;
 
 export class PartWorker {
   private readonly reply: Promise<PartReply>;
+  private exited = false;
 
   private constructor(private readonly worker: Worker) {
+    worker.once('exit', () => {
+      this.exited = true;
+    });
     this.reply = new Promise<PartReply>((resolve) => {
       worker.once('message', (m: PartReply) => resolve(m));
       worker.once('error', (err) => resolve({ ok: false, error: err.message }));
@@ -71,6 +75,37 @@ export class PartWorker {
     this.worker.postMessage(req);
     const r = await this.reply;
     return r.ok ? { part: r.part } : { error: r.error };
+  }
+
+  /**
+   * Once the part is parsed (asked to stay: PartRequest.stay), compact shared columns in place on
+   * the worker's thread alongside this one (compactShared): resolves when the worker has no column
+   * left to take, or with an error (the thread failed; a column may then be half-compacted). The
+   * worker then ends.
+   */
+  compact(req: CompactRequest): Promise<{ ok: true } | { error: string }> {
+    const w = this.worker;
+    if (this.exited) return Promise.resolve({ error: 'the parse worker has exited' });
+    w.ref();
+    return new Promise((resolve) => {
+      const done = (r: CompactReply) => {
+        w.off('message', done);
+        w.off('error', failed);
+        w.off('exit', exited);
+        resolve(r.ok ? { ok: true } : { error: r.error });
+      };
+      const failed = (err: Error) => done({ ok: false, error: err.message });
+      const exited = (code: number) => done({ ok: false, error: `the parse worker exited (code ${code})` });
+      w.on('message', done);
+      w.on('error', failed);
+      w.on('exit', exited);
+      w.postMessage(req);
+    });
+  }
+
+  /** Kept waiting (after its part) without keeping the process alive. */
+  idle(): void {
+    this.worker.unref();
   }
 
   stop(): void {

@@ -1,19 +1,44 @@
 import { parentPort } from 'node:worker_threads';
+import { compactShared } from './find-duplicates.js';
 import { hashFirstPart, parsePart, type FirstPartHash, type HashRequest, type PartRequest, type PartResult } from './parse-part.js';
 
 /**
  * The parse worker (started by parse-worker-client.ts, one per large file): maybe first hashes
  * the file's first part (a HashRequest, while the reader reads its first chunk), then waits for
  * the part it is to parse, parses it (hashing it after the first part), sends the columns back
- * (their memory moved, or shared, not copied) and ends. Any error is sent back as a message:
- * the reader then parses the part (and hashes the file) itself.
+ * (their memory moved, or shared, not copied) and ends — or, asked to stay (PartRequest.stay),
+ * waits to compact some of the shared columns once the duplicates are known (a CompactRequest;
+ * ingest), then ends. Any error is sent back as a message: the reader then parses the part (and
+ * hashes the file) itself.
  */
 export type PartReply = { ok: true; part: PartResult } | { ok: false; error: string };
+
+/** Feature columns in shared memory to compact in place with the reader's thread (compactShared: `next` and `missing` shared too), the first `n` rows under the duplicate mask. */
+export interface CompactRequest {
+  compact: Float64Array[];
+  mask: Uint8Array;
+  n: number;
+  next: Int32Array;
+  missing: Float64Array;
+}
+export type CompactReply = { ok: true } | { ok: false; error: string };
 
 const port = parentPort;
 if (port) {
   let first: FirstPartHash | Error | null = null;
-  port.on('message', (m: HashRequest | PartRequest) => {
+  port.on('message', (m: HashRequest | PartRequest | CompactRequest) => {
+    if ('compact' in m) {
+      let done: CompactReply;
+      try {
+        compactShared(m.compact, m.mask, m.n, m.next, m.missing);
+        done = { ok: true };
+      } catch (err) {
+        done = { ok: false, error: (err as Error)?.message ?? String(err) };
+      }
+      port.postMessage(done);
+      port.close();
+      return;
+    }
     if ('hashTo' in m) {
       try {
         first = hashFirstPart(m);
@@ -30,7 +55,7 @@ if (port) {
       reply = { ok: false, error: (err as Error)?.message ?? String(err) };
     }
     port.postMessage(reply, reply.ok ? transferList(reply.part) : []);
-    port.close();
+    if (!reply.ok || !m.stay) port.close();
   });
 }
 

@@ -26,6 +26,11 @@ export interface FileReadResult extends RowCounts {
   encoding: ReadEncoding;
   /** The first line that was not UTF-8, when input_encoding "auto" fell back to Windows-1252. */
   fallbackLine?: number;
+  /**
+   * With keepWorker, a file read in two parts into shared columns: the parse worker, still
+   * running (unref'd) for PartWorker.compact. The caller stops it when done with it.
+   */
+  worker?: PartWorker;
 }
 
 export interface ReadOptions {
@@ -53,6 +58,8 @@ export interface ReadOptions {
   parallelMinBytes?: number;
   /** Likewise, the rows formatted as finaldata.csv lines (the dataset writer then copies them). */
   csvLines?: boolean;
+  /** Keep the parse worker of a file read in two parts into shared columns (FileReadResult.worker). */
+  keepWorker?: boolean;
   /** Read only a file inside these folders (checked on its real path and on the descriptor opened); OutsideError otherwise. */
   within?: Confinement;
   /**
@@ -152,6 +159,8 @@ export async function readDataFile(
   let csvLines: FormattedRows[] | undefined;
   /** Where "auto" fell back to Windows-1252 in the worker's part (the file's line), when only there. */
   let fallbackLine = 0;
+  /** The worker handed to the caller (keepWorker), once the file is read. */
+  let kept: PartWorker | undefined;
   try {
     const chunkBytes = opts.chunkBytes ?? 1 << 20;
     // Read-ahead: the next chunk is being read (in libuv's thread pool) while this one is parsed.
@@ -234,7 +243,7 @@ export async function readDataFile(
         // No rows to size them by yet (very long rows): sized as a one-part read's, by the next chunk.
         if (sizeAll && !into) reserved = false;
         const levels = into ? builder.levels.map((l) => (l ? [...l.texts] : null)) : undefined;
-        parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true, into, levels });
+        parsing = worker.parse({ path, name, schema: { ...schema, encoding }, map: sink.map, from: split, maxLoggedRejects: maxLogged, chunkBytes, hashes: builder.hashes !== null, csvLines: opts.csvLines === true, into, levels, stay: opts.keepWorker === true });
       };
       await pump(0, split, async (part) => {
         // The worker starts as soon as the header's column positions are known: after the first
@@ -285,6 +294,7 @@ export async function readDataFile(
           // Its rows are in the shared columns, or (one side outgrew them) copied in.
           const shared = builder.takeShared(p.rows, p.ids.end, p.levels, p.inShared);
           if (!shared) builder.appendRows(p.x, p.y, p.ids, p.rows, p.hashes, p.levels);
+          else if (opts.keepWorker) kept = worker;
           // Typed arrays cross threads as plain Uint8Arrays: wrap the bytes as a Buffer again.
           if (mainLines && p.lines) csvLines = [mainLines, { bytes: Buffer.from(p.lines.bytes.buffer, p.lines.bytes.byteOffset, p.lines.bytes.byteLength), ends: p.lines.ends }];
           const shown = opts.log ? p.rejects.slice(0, Math.max(0, maxLogged - sink.logged)) : [];
@@ -307,17 +317,19 @@ export async function readDataFile(
     const after = await stat(path);
     if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw changedError(name);
   } catch (err) {
+    kept = undefined;
     builder.truncate(startRows);
     if (err instanceof FileRejectedError) throw err;
     if (err instanceof CsvFormatError) throw new FileRejectedError(name, err.message, err.line);
     throw err;
   } finally {
-    worker?.stop();
+    if (kept) kept.idle();
+    else worker?.stop();
     await fh.close();
   }
   const encoding = fallbackLine > 0 ? 'windows-1252' : sink.encoding;
   fallbackLine ||= sink.fallbackLine;
-  return { size, sha256: digest ?? (hash ? hash.digest('hex') : ''), ...sink.counts(), ...(csvLines ? { csvLines } : {}), encoding, ...(fallbackLine > 0 ? { fallbackLine } : {}) };
+  return { size, sha256: digest ?? (hash ? hash.digest('hex') : ''), ...sink.counts(), ...(csvLines ? { csvLines } : {}), encoding, ...(fallbackLine > 0 ? { fallbackLine } : {}), ...(kept ? { worker: kept } : {}) };
 }
 
 /** Hash bytes [0, size) of an open file. */

@@ -6,7 +6,8 @@ import type { ReadEncoding } from '../data/csv/decode.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeCsvAhead, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
 import type { FormattedRows } from '../data/csv-rows.js';
-import { compactRows, markDuplicates } from '../data/find-duplicates.js';
+import { compactRows, compactShared, markDuplicates } from '../data/find-duplicates.js';
+import type { PartWorker } from '../data/parse-worker-client.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
 import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
 import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
@@ -89,9 +90,11 @@ export async function ingest(ctx: Context): Promise<IngestResult> {
   const sourceStates = new Map((await store.latestSourceReads()).map((r) => [r.source, r]));
 
   const onDisk = await openDatasetOnDisk(config.outputFolder, schema.features, codedFeatures(schema));
+  const helper: Helper = {};
   try {
-    return await ingestInto(ctx, startedAt, schema, known, sourceStates, onDisk);
+    return await ingestInto(ctx, startedAt, schema, known, sourceStates, onDisk, helper);
   } finally {
+    helper.worker?.stop();
     await onDisk?.close();
   }
 }
@@ -103,6 +106,7 @@ async function ingestInto(
   known: Map<string, IngestedFileRecord>,
   sourceStates: Map<string, SourceReadRecord>,
   onDisk: DatasetOnDisk | undefined,
+  helper: Helper,
 ): Promise<IngestResult> {
   const { config, store, log } = ctx;
   const recorded = await store.latestDataset();
@@ -145,7 +149,7 @@ async function ingestInto(
       const res = emptySource(src.name, 'folder', src.path, schema.features);
       sources.push(res);
       try {
-        await ingestFolder(ctx, src.path, src.extension, prefix, { known, builder, results, records, read, source: res, schema });
+        await ingestFolder(ctx, src.path, src.extension, prefix, { known, builder, results, records, read, source: res, schema, helper });
       } catch (err) {
         res.status = 'failed';
         res.error = `folder ${src.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -206,6 +210,8 @@ async function ingestInto(
   warnManyCategories(log, config, builder, segments);
   const pre = preformattedLines(read, builder.rows, duplicate);
   const cols = { id: config.id, target: config.target };
+  // The kept parse worker starts compacting the shared columns now, beside the CSV's start below.
+  const compaction = startCompaction(builder, duplicate, helper);
   // A fresh finaldata.csv from preformatted lines needs only the duplicate mask: its writes go out
   // now, while the columns are compacted (aborted below if the dataset is not written after all).
   const ahead = pre && !append ? await writeCsvAhead(config.outputFolder, builder.features, cols, pre) : undefined;
@@ -213,7 +219,7 @@ async function ingestInto(
   const missingKept = new Float64Array(builder.features.length);
   try {
     rowHashes = keepUnmasked(rowHashes, duplicate);
-    builder.truncate(compactRows(builder, duplicate, missingKept));
+    builder.truncate(await finishCompaction(builder, duplicate, missingKept, compaction));
   } catch (err) {
     await ahead?.abort();
     throw err;
@@ -234,7 +240,7 @@ async function ingestInto(
     datasetHash = written.hash;
     datasetPath = written.csvPath;
     datasetRecord = { hash: written.hash, rows: rowsTotal, path: written.csvPath, createdAt: nowIso(), missing };
-    log.debug({ mode: append ? 'append' : 'rewrite', segments: segments ? segments.length + 1 : 1, csvLines: pre ? 'copied' : 'formatted' }, 'dataset written');
+    log.debug({ mode: append ? 'append' : 'rewrite', segments: segments ? segments.length + 1 : 1, csvLines: pre ? 'copied' : 'formatted', compacted: compaction ? 'two threads' : 'one thread' }, 'dataset written');
   } else if (onDisk && onDisk.hash !== recorded?.hash) {
     // The dataset on disk was written but never recorded (a crash between the two): record it
     // now, or the store would go on naming an older dataset than the one models train on.
@@ -308,12 +314,18 @@ interface FolderWork {
   read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; csvLines?: FormattedRows[] }>;
   source: IngestSourceResult;
   schema: ReturnType<typeof datasetSchema>;
+  helper: Helper;
+}
+
+/** The last large file's parse worker, kept to compact the shared columns alongside this thread (stopped when the ingest ends). */
+interface Helper {
+  worker?: PartWorker;
 }
 
 /** Every new or changed data file of one folder, in name order, each all-or-nothing. */
 async function ingestFolder(ctx: Context, folder: string, extension: string, prefix: string, w: FolderWork): Promise<void> {
   const { log, progress } = ctx;
-  const { known, builder, results, records, read, source, schema } = w;
+  const { known, builder, results, records, read, source, schema, helper } = w;
   const candidates = await listDataFiles(folder, extension);
   const toRead: Array<{ name: string; path: string; size: number; sha256: string; mtimeMs: number }> = [];
   for (const c of candidates) {
@@ -355,7 +367,11 @@ async function ingestFolder(ctx: Context, folder: string, extension: string, pre
     const ingestedAt = nowIso();
     const start = builder.rows;
     try {
-      const r = await readDataFile(f.path, schema, builder, { log, csvLines: true, onBytes: (b) => progress.update(doneBytes + b) });
+      const r = await readDataFile(f.path, schema, builder, { log, csvLines: true, keepWorker: true, onBytes: (b) => progress.update(doneBytes + b) });
+      if (r.worker) {
+        helper.worker?.stop();
+        helper.worker = r.worker;
+      }
       const res: IngestFileResult = {
         name: f.name,
         status: 'ingested',
@@ -416,6 +432,52 @@ function preformattedLines(read: FolderWork['read'], rows: number, dropped: Uint
     at = r.end;
   }
   return at === rows && rows > 0 ? { parts, dropped } : undefined;
+}
+
+/** Shared columns being compacted by the kept parse worker and this thread (compactShared). */
+interface Compaction {
+  away: number[];
+  cols: Float64Array[];
+  n: number;
+  next: Int32Array;
+  missing: Float64Array;
+  done: Promise<{ ok: true } | { error: string }>;
+}
+
+/**
+ * Start compacting the feature columns in shared memory on the kept parse worker (undefined when
+ * there is none): it works while this thread goes on (finaldata.csv's lines hashed), then this
+ * thread joins in (finishCompaction). Column by column, so the result is the same whichever
+ * thread compacts a column.
+ */
+function startCompaction(builder: DatasetBuilder, mask: Uint8Array, helper: Helper): Compaction | undefined {
+  const worker = helper.worker;
+  if (!worker) return undefined;
+  const away: number[] = [];
+  builder.x.forEach((c, f) => {
+    if (c.buffer instanceof SharedArrayBuffer) away.push(f);
+  });
+  if (away.length === 0) return undefined;
+  const cols = away.map((f) => builder.x[f]);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const missing = new Float64Array(new SharedArrayBuffer(8 * away.length));
+  const n = builder.rows;
+  return { away, cols, n, next, missing, done: worker.compact({ compact: cols, mask, n, next, missing }) };
+}
+
+/**
+ * compactRows, the columns `c` covers compacted with the worker (this thread takes those it has
+ * not taken yet). A worker that fails fails the ingest (a column may be half-compacted); nothing
+ * has been committed by then.
+ */
+async function finishCompaction(builder: DatasetBuilder, mask: Uint8Array, missing: Float64Array, c: Compaction | undefined): Promise<number> {
+  if (!c) return compactRows(builder, mask, missing);
+  compactShared(c.cols, mask, c.n, c.next, c.missing);
+  const rows = compactRows(builder, mask, missing, new Set(c.away));
+  const r = await c.done;
+  if ('error' in r) throw new Error(`compacting the dataset's columns: ${r.error}`);
+  c.away.forEach((f, i) => (missing[f] = c.missing[i]));
+  return rows;
 }
 
 /** The values whose mask entry is 0, in order (the row hashes of the rows compactRows keeps). */

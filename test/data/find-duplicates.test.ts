@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compactRows, findDuplicates, markDuplicates } from '../../src/data/find-duplicates.ts';
+import { compactRows, compactShared, findDuplicates, markDuplicates } from '../../src/data/find-duplicates.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
 
@@ -107,6 +107,46 @@ describe('hash collisions never drop a row', () => {
   test('many buckets (over 64 rows each on average) agree with the reference', () => {
     const rows: Row[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `c${(i * 7919) % 4001}`, x: [i % 3, (i * 31) % 5, i % 2 ? Number.NaN : 1], y: (i >> 3) % 2 }));
     assert.deepEqual(dedup(rows).kept.map(key), reference(rows).map(key));
+  });
+});
+
+describe('compactShared', () => {
+  test('columns in shared memory, taken from a shared counter, compact as compactRows does; compactRows skips them', () => {
+    const rows: Row[] = Array.from({ length: 5000 }, (_, i) => ({ id: `c${(i * 7919) % 1201}`, x: [i % 3, i % 7 ? (i * 31) % 5 : Number.NaN, i % 2 ? Number.NaN : 1], y: (i >> 3) % 2 }));
+    const ds = toDataset(rows);
+    const mask = findDuplicates(ds);
+    const plain = toDataset(rows);
+    const missing = new Float64Array(plain.x.length);
+    const n = compactRows(plain, mask, missing);
+    const shared = ds.x.map((c) => {
+      const s = new Float64Array(new SharedArrayBuffer(c.byteLength));
+      s.set(c);
+      return s;
+    });
+    const away = [1, 2];
+    const split = { ...ds, x: ds.x.map((c, f) => (away.includes(f) ? shared[f] : c)) };
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    next[0] = 1; // the other thread took the first column (away[0]) already
+    const sharedMissing = new Float64Array(new SharedArrayBuffer(16));
+    compactShared(away.map((f) => shared[f]), mask, ds.rows, next, sharedMissing);
+    assert.equal(next[0], 3);
+    // away[0] untouched here; this thread compacted away[1].
+    assert.deepEqual(Array.from(shared[1]), Array.from(ds.x[1]));
+    assert.deepEqual(Array.from(shared[2].subarray(0, n)), Array.from(plain.x[2].subarray(0, n)));
+    assert.equal(sharedMissing[1], missing[2]);
+    next[0] = 0;
+    compactShared([shared[1]], mask, ds.rows, next, sharedMissing);
+    assert.deepEqual(Array.from(shared[1].subarray(0, n)), Array.from(plain.x[1].subarray(0, n)));
+    assert.equal(sharedMissing[0], missing[1]);
+    const rest = new Float64Array(ds.x.length);
+    assert.equal(compactRows(split, mask, rest, new Set(away)), n);
+    for (const f of [0]) {
+      assert.deepEqual(Array.from(split.x[f].subarray(0, n)), Array.from(plain.x[f].subarray(0, n)));
+      assert.equal(rest[f], missing[f]);
+    }
+    // Skipped: not compacted again by compactRows.
+    assert.deepEqual(Array.from(split.x[2].subarray(0, n)), Array.from(plain.x[2].subarray(0, n)));
+    assert.deepEqual(Array.from(split.y.subarray(0, n)), Array.from(plain.y.subarray(0, n)));
   });
 });
 

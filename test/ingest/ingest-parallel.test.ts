@@ -44,7 +44,7 @@ const FILES: Record<string, string> = {
 };
 const LATER = { 'c_more.csv': fileOf(9000, 89).replaceAll('\nc', '\nd') + 'c1,1,1,1,1\n' };
 
-function ingestCli(ws: Ws, splitBytes: string): { out: string; rejects: string[]; debug: string[]; csvLines: string } {
+function ingestCli(ws: Ws, splitBytes: string): { out: string; rejects: string[]; debug: string[]; csvLines: string; compacted: string } {
   const r = cli(['--config', ws.config, '--log-level', 'debug', 'ingest', '--json'], { env: { RISKWATCH_PARALLEL_READ_BYTES: splitBytes } });
   assert.equal(r.status, 0, r.stderr);
   const logs = r.stderr.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -52,8 +52,10 @@ function ingestCli(ws: Ws, splitBytes: string): { out: string; rejects: string[]
   const debug = logs.filter((l) => / in (one|two) parts?\b/.test(l.msg)).map((l) => l.msg as string);
   // Whether finaldata.csv's lines were copied from those the two threads formatted while parsing.
   const csvLines = logs.find((l) => l.msg === 'dataset written')?.csvLines;
+  // Whether the parse worker compacted the shared columns alongside this thread.
+  const compacted = logs.find((l) => l.msg === 'dataset written')?.compacted;
   // The workspace path differs between the two workspaces; nothing else may.
-  return { out: r.stdout.replaceAll(ws.dir, '<ws>'), rejects, debug, csvLines };
+  return { out: r.stdout.replaceAll(ws.dir, '<ws>'), rejects, debug, csvLines, compacted };
 }
 
 function datasetFiles(ws: Ws): Record<string, Buffer> {
@@ -88,11 +90,28 @@ describe('ingest of files read in two parts (CLI)', () => {
     assert.ok(c.debug.includes('read c_more.csv in two parts'), c.debug.join('; '));
     assert.equal(c.csvLines, 'copied');
     assert.equal(d.csvLines, 'formatted');
+    assert.equal(c.compacted, 'two threads');
+    assert.equal(d.compacted, 'one thread');
     assert.equal(c.out, d.out);
     assert.ok(JSON.parse(c.out).duplicatesDropped > 0);
     assert.deepEqual(c.rejects, d.rejects);
     const files = datasetFiles(two);
     assert.ok('finaldata.bin.1' in files, `appended as a segment: ${Object.keys(files).join(', ')}`);
     assert.deepEqual(files, datasetFiles(one));
+  });
+
+  test('a first ingest of one file read in two parts: the columns compacted on two threads, the same files', () => {
+    const two = makeWorkspace();
+    const one = makeWorkspace();
+    for (const ws of [two, one]) writeFileSync(join(ws.source, 'a_big.csv'), FILES['a_big.csv']);
+    const a = ingestCli(two, '0');
+    const b = ingestCli(one, '1000000000000');
+    assert.ok(a.debug.includes('read a_big.csv in two parts'), a.debug.join('; '));
+    assert.equal(a.csvLines, 'copied');
+    assert.equal(a.compacted, 'two threads');
+    assert.equal(b.compacted, 'one thread');
+    assert.equal(a.out, b.out);
+    assert.ok(JSON.parse(a.out).duplicatesDropped > 1000);
+    assert.deepEqual(datasetFiles(two), datasetFiles(one));
   });
 });
