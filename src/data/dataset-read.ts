@@ -11,6 +11,7 @@ import { codedFeatures, type TableSchema } from './columns.js';
 import { Levels, recode } from './kinds/levels.js';
 import { parseCsv } from './csv/parser.js';
 import { DATASET_BIN, DATASET_CSV } from './dataset-layout.js';
+import { hashFileAside } from './hash-aside.js';
 
 /** Reading the combined dataset back (train, drift, reports): the .bin chain when it matches finaldata.csv, else the CSV. See dataset-files.ts. */
 
@@ -23,7 +24,8 @@ export interface LoadedDataset {
 /**
  * Read the .bin chain when it matches finaldata.csv; else re-read the CSV. Undefined if neither.
  * `shared`: the columns read from the .bin are allocated in shared memory (SharedArrayBuffer), for
- * a worker thread to read without a copy (training's reference thread).
+ * a worker thread to read without a copy (training's reference thread); the CSV is then hashed on
+ * a thread of its own while the .bin is read (hash-aside.ts).
  * `schema.features` may be some of the stored columns (the dataset also keeps value_column). A
  * column named in `optional` that the dataset does not hold (value_column set after the dataset
  * was written) is read as all missing instead of failing.
@@ -31,14 +33,28 @@ export interface LoadedDataset {
 export async function readDataset(dir: string, schema: TableSchema, opts: { ids?: boolean; optional?: readonly string[]; shared?: boolean } = {}): Promise<LoadedDataset | undefined> {
   const csvPath = join(dir, DATASET_CSV);
   if (!existsSync(csvPath)) return undefined;
-  const csvHash = hashFileState(csvPath).state.digest('hex');
   const withIds = opts.ids !== false;
   const optional = new Set(opts.optional ?? []);
+  const chainOf = (hash: string | undefined) => {
+    try {
+      return readChain(dir, hash, schema.features, withIds, codedFeatures(schema), optional, opts.shared === true);
+    } catch {
+      return undefined; // damaged or cut short: the CSV is the source of truth
+    }
+  };
+  let csvHash: string;
   let dataset: Dataset | undefined;
-  try {
-    dataset = readChain(dir, csvHash, schema.features, withIds, codedFeatures(schema), optional, opts.shared === true);
-  } catch {
-    dataset = undefined; // damaged or cut short: the CSV is the source of truth
+  const aside = opts.shared ? hashFileAside(csvPath).catch(() => undefined) : undefined;
+  if (aside) {
+    // The CSV hashed on another thread while the chain is read up to its last segment; kept when
+    // that segment is the CSV's (as always but after a crash between renames), else read again
+    // up to the hash.
+    const read = chainOf(undefined);
+    csvHash = (await aside) ?? hashFileState(csvPath).state.digest('hex');
+    dataset = read && read.hash === csvHash ? read.dataset : chainOf(csvHash)?.dataset;
+  } else {
+    csvHash = hashFileState(csvPath).state.digest('hex');
+    dataset = chainOf(csvHash)?.dataset;
   }
   if (dataset) return { dataset, hash: csvHash, source: 'bin' };
   const header = optional.size ? csvHeader(csvPath) : [];
@@ -69,18 +85,19 @@ function csvHeader(path: string): string[] {
 }
 
 /**
- * The rows of the base .bin and the segments after it, up to the one whose hash is the CSV's;
- * undefined if the chain breaks or holds other features. RWDS2 segments are read column by
- * column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
+ * The rows of the base .bin and the segments after it, up to the one whose hash is the CSV's
+ * (`csvHash` undefined: up to the last segment there is, the caller checking the hash it
+ * returns); undefined if the chain breaks or holds other features. RWDS2 segments are read column
+ * by column straight into the joined arrays; an RWDS1 base (older versions) is decoded whole.
  */
-function readChain(dir: string, csvHash: string, features: string[], withIds: boolean, coded: boolean[], optional: ReadonlySet<string> = new Set(), shared = false): Dataset | undefined {
+function readChain(dir: string, csvHash: string | undefined, features: string[], withIds: boolean, coded: boolean[], optional: ReadonlySet<string> = new Set(), shared = false): { hash: string | null; dataset: Dataset } | undefined {
   const basePath = join(dir, DATASET_BIN);
   if (!existsSync(basePath)) return undefined;
   const base = SegmentFile.open(basePath);
   if (!base) {
     const old = decodeSegment(readFileSync(basePath));
-    if (!old || old.header.prev !== null || old.header.hash !== csvHash || !sameList(old.header.features, features) || coded.some(Boolean)) return undefined;
-    return { features, rows: old.header.rows, ids: withIds ? IdColumn.fromLengths(old.lens, old.idBytes) : new IdColumn(0), x: old.x, y: old.y };
+    if (!old || old.header.prev !== null || (csvHash !== undefined && old.header.hash !== csvHash) || !sameList(old.header.features, features) || coded.some(Boolean)) return undefined;
+    return { hash: old.header.hash, dataset: { features, rows: old.header.rows, ids: withIds ? IdColumn.fromLengths(old.lens, old.idBytes) : new IdColumn(0), x: old.x, y: old.y } };
   }
   const chain: SegmentFile[] = [base];
   // Which stored column each wanted feature is (the chain may hold more: value_column); -1 an
@@ -96,6 +113,7 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
       at = seg.header.hash;
       if (at === csvHash) break;
       const path = join(dir, `${DATASET_BIN}.${chain.length}`);
+      if (csvHash === undefined && !existsSync(path)) break;
       seg = existsSync(path) ? SegmentFile.open(path) : undefined;
       if (!seg) return undefined;
       chain.push(seg);
@@ -135,7 +153,7 @@ function readChain(dir: string, csvHash: string, features: string[], withIds: bo
       }
       ids = IdColumn.fromParts(starts, lens, bytes);
     }
-    return { features, rows, ids, x, y, levels: levels.map((l) => (l ? l.texts : null)) };
+    return { hash: at, dataset: { features, rows, ids, x, y, levels: levels.map((l) => (l ? l.texts : null)) } };
   } finally {
     chain.forEach((s) => s.close());
   }

@@ -136,6 +136,32 @@ describe('writeDataset → readDataset', () => {
     rmSync(dir, { recursive: true });
   });
 
+  test('shared (the CSV hashed on another thread while the chain is read to its end): the same source, hash and rows as unshared, whatever follows the CSV\'s segment', async () => {
+    const dir = tmp();
+    const w = await writeDataset(dir, dataset(tricky), COLS);
+    const same = async (source: 'bin' | 'csv', rows: Row[], hash: string) => {
+      for (const shared of [true, false]) {
+        const r = await readDataset(dir, schema(), { shared });
+        assert.ok(r);
+        assert.equal(r.source, source, `shared ${shared}`);
+        assert.equal(r.hash, hash);
+        assert.deepEqual(rowsOf(r.dataset), rows);
+        if (shared && source === 'bin') assert.ok(r.dataset.x[0].buffer instanceof SharedArrayBuffer);
+      }
+    };
+    await same('bin', tricky, w.hash);
+    // A file after the CSV's segment that is no segment of the chain (a crash's leftover): the
+    // read to the chain's end fails, the read up to the hash does not.
+    copyFileSync(join(dir, DATASET_BIN), join(dir, `${DATASET_BIN}.1`));
+    await same('bin', tricky, w.hash);
+    // The CSV no longer the .bin's: the CSV.
+    unlinkSync(join(dir, `${DATASET_BIN}.1`));
+    const csvPath = join(dir, DATASET_CSV);
+    writeFileSync(csvPath, readFileSync(csvPath, 'utf8') + 'added by hand,1,2,3,1\n');
+    await same('csv', [...tricky, { id: 'added by hand', x: [1, 2, 3], y: 1 }], sha256(csvPath));
+    rmSync(dir, { recursive: true });
+  });
+
   test('CSV wins when finaldata.csv was edited after it was written', async () => {
     const dir = tmp();
     await writeDataset(dir, dataset(tricky), COLS);
