@@ -2,7 +2,8 @@
  * Gradient-boosted trees (src/model/gbdt/) side by side with scikit-learn's
  * HistGradientBoostingClassifier (and LightGBM when importable), same machine, same run, same rows:
  *
- *   npm run bench:gbdt -- [--rows 1000000] [--runs 3] [--seed 42] [--skip-python]
+ *   npm run bench:gbdt -- [--rows 1000000] [--runs 3] [--seed 42] [--skip-python] [--python PATH]
+ *   (--python: a Python with scikit-learn and, for the LightGBM row, lightgbm — e.g. a venv; default /usr/bin/python3)
  *
  * Data: scripts/fixtures/gbdt_data.py (13 features, 5 categorical, interactions, missing values),
  * written once by bench/gbdt_python.py to bench/out/ as raw float64 (N rows to fit on, 200,000
@@ -20,7 +21,7 @@ import { fitGbdt, GbdtPredictor, type GbdtParams } from '../src/model/gbdt/index
 import { computeMetrics } from '../src/model/metrics.ts';
 import { median } from './median.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' }, 'skip-python': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '42' }, 'skip-python': { type: 'boolean', default: false }, python: { type: 'string', default: '/usr/bin/python3' } } });
 const N = Number(values.rows);
 const RUNS = Number(values.runs);
 const SEED = Number(values.seed);
@@ -32,7 +33,7 @@ const out = join(root, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 const dataFile = join(out, `gbdt-${N}-s${SEED}.f64`);
 const holdoutFile = join(out, `gbdt-holdout-s${SEED + 1}.f64`);
-const python = (...args: string[]) => spawnSync('/usr/bin/python3', [join(root, 'bench', 'gbdt_python.py'), '--rows', String(N), '--seed', String(SEED), '--data', dataFile, '--holdout', holdoutFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+const python = (...args: string[]) => spawnSync(values.python, [join(root, 'bench', 'gbdt_python.py'), '--rows', String(N), '--seed', String(SEED), '--data', dataFile, '--holdout', holdoutFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
 
 const gen = python('--generate-only');
 if (gen.status !== 0) throw new Error(`data generation failed: ${gen.stderr}`);
@@ -96,5 +97,5 @@ if (py) {
   console.log(row('sklearn HistGradientBoosting defaults, 2 threads', py.sklearn_default));
   console.log(row('sklearn HistGradientBoosting 100 iterations, 2 threads', py.sklearn_100));
   if (py.lightgbm) console.log(row('LightGBM defaults, 2 threads', py.lightgbm));
-  else console.log('| LightGBM | not importable here (no PyPI access) | | | |');
+  else console.log('| LightGBM | not importable by this Python (--python PATH: one that has lightgbm) | | | |');
 }
