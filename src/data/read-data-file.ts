@@ -12,7 +12,6 @@ import { CsvRowSink, FileRejectedError, logFallback, logReject, type RowCounts }
 import type { ReadEncoding } from './csv/decode.js';
 import { openRegular } from './open-regular.js';
 import type { Confinement } from './confinement.js';
-import { RiskwatchError } from '../util/errors.js';
 
 export { CsvRowSink, FileRejectedError, logReject, type LoggedReject, type RowCounts, type SinkOptions } from './row-sink.js';
 

@@ -1,7 +1,6 @@
 import { newton, norm, type Pass } from './newton.js';
 import { oneHotPass, splitOneHotPass } from './onehot-pass.js';
 import { sharedOneHotPass, type PassHelper } from './pass-threads.js';
-import { sigmoid } from '../sigmoid.js';
 
 /**
  * Binary logistic regression with an L2 penalty, exactly scikit-learn's LogisticRegression()
