@@ -17,7 +17,7 @@ export function trainingBackground(
 ): LogisticBackground {
   const means: Record<string, number> = {};
   for (const { name, col, median, mean } of numeric) {
-    // The fit adds it up already (fit.ts imputedSums: the same sum).
+    // The fit adds it up already (fit.ts columnSums: the same sum).
     if (mean !== undefined) {
       means[name] = mean;
       continue;

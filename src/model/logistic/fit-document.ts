@@ -1,6 +1,6 @@
 import { MODEL_FORMAT, MODEL_FORMAT_2, type ModelDocument, type ModelDocument1, type ModelFeature } from '../../contracts/model-document.js';
 import type { DocumentHeader, TrainingRows } from '../training-rows.js';
-import { fitLogistic, type FitResult } from './fit.js';
+import { fitLogistic, prepareScaling, type FitResult } from './fit.js';
 import { prepareKernels } from './onehot-pass.js';
 import type { PassHelper } from './pass-threads.js';
 import { keptCategories } from './categories.js';
@@ -32,7 +32,9 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
   const numeric: number[] = [];
   const category: number[] = [];
   t.features.forEach((_, j) => (t.types[j] === 'category' ? category : numeric).push(j));
-  // The pass kernels first: compiled by V8 while the categories are kept and the columns scaled.
+  // The pass kernels and the column sums first: compiled by V8 while the categories are kept and
+  // the columns scaled.
+  prepareScaling();
   prepareKernels(numeric.length, category.length, t.helper !== undefined);
   // One-hot levels of all category features side by side: feature q's level k is offset[q] + k.
   let levels = 0;
