@@ -217,14 +217,13 @@ export class FastRows {
   private takeAny(data: Buffer, p: number, len: number): number {
     const b = this.builder;
     const roles = this.roles;
-    // Category columns: texts the general path added since the last call, then each column's
-    // text hashes for the row hash (as hashRowTail mixes them). Null for a count-only table.
+    // Category columns: texts the general path added since the last call. Null for a count-only
+    // table. Each text's row-hash value (as hashRowTail mixes it) is read through its lookup: an
+    // array of the dictionaries' hash tables made here per call cost V8 a 'wrong map'
+    // deoptimization and a recompile of this function (~80 ms of compile-thread CPU each) three
+    // times per thread on the 1M-row client table.
     const lookups = this.lookups;
-    let textHashes: (Int32Array | null)[] | null = null;
-    if (lookups !== null) {
-      for (const l of lookups) l?.sync();
-      textHashes = b.levels.map((l) => (l ? l.hashes : null));
-    }
+    if (lookups !== null) for (const l of lookups) l?.sync();
     const { positive, negative, positiveByte, negativeByte } = this;
     const decimals = this.decimals;
     const inlineHash = this.ordered && b.hashes !== null;
@@ -286,7 +285,7 @@ export class FastRows {
             const code = lookup.find(data, s, p, h);
             if (code < 0) break rows;
             x[role][r] = code;
-            if (inlineHash) rh = Math.imul(Math.imul(rh ^ textHashes![role]![code], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
+            if (inlineHash) rh = Math.imul(Math.imul(rh ^ lookup.textHash(code), FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
             if (lb !== null) {
               // The text as finaldata.csv writes it (csvField): its bytes, which hold no comma,
               // quote or line break and begin and end with no white space (mayNeedTrim).
@@ -460,8 +459,8 @@ export class FastRows {
         let h = Math.imul(idHash ^ idLen, FNV_PRIME);
         for (let j = 0; j < nf; j++) {
           const v = x[j][r];
-          const texts = textHashes === null ? null : textHashes[j];
-          if (texts !== null && v === v) h = Math.imul(Math.imul(h ^ texts[v], FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
+          const lookup = lookups === null ? null : lookups[j];
+          if (lookup !== null && v === v) h = Math.imul(Math.imul(h ^ lookup.textHash(v), FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
           else if (v !== v) h = Math.imul(h ^ 0x7ff80000, FNV_PRIME);
           else if ((v | 0) === v) h = Math.imul(Math.imul(h ^ v, FNV_PRIME) ^ 0x5bd1e995, FNV_PRIME);
           else {

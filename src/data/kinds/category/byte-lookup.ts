@@ -29,6 +29,11 @@ export class ByteLookup {
     }
   }
 
+  /** The row-hash text hash (Levels.hashes) of code `code`'s text. */
+  textHash(code: number): number {
+    return this.levels.hashes[code];
+  }
+
   /** The code of the text whose bytes are data[s, e) with hash `h` (bytesHash), or -1. */
   find(data: Uint8Array, s: number, e: number, h: number): number {
     const mask = this.slots.length - 1;
