@@ -2,10 +2,11 @@ import type { Worker } from 'node:worker_threads';
 import { selectRows, type Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
 import { sigmoid } from './sigmoid.js';
-import { assembleReference, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
+import { assembleReference, calibration, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
 import { SortScratch } from '../stats/sorted.js';
 import { findWorkerFile, tryStartWorker } from '../util/worker-file.js';
 import type { ReferenceReply, ReferenceRequest } from './reference-worker.js';
+import { ROWS_BY } from '../stats/row-profiler.js';
 import type { PassHelper, SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import type { FittedModel } from './fitted-model.js';
@@ -34,13 +35,19 @@ function shared<T extends Float64Array | Uint8Array>(a: T): T {
 export class ReferenceBuilder implements PassHelper {
   private ds: Dataset | undefined;
   private reply: Promise<ReferenceReply> | undefined;
+  /** Resolves once the thread has predicted its rows (`predict`), never if it fails (then `reply` does, with the error). */
+  private predicted: Promise<void> | undefined;
   /** The rows the thread was asked to predict (from `from` on), with the model: predicted here if it fails. */
   private split: { model: FittedModel; from: number } | undefined;
+  /** Who makes the row profiles (reference-worker.ts ROWS_BY): the thread, in idle time during the fit, or this one in `finish`. */
+  private readonly rowsBy = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(private worker: Worker | undefined) {
     if (!worker) return;
+    let predicted: () => void;
+    this.predicted = new Promise<void>((resolve) => (predicted = resolve));
     this.reply = new Promise<ReferenceReply>((resolve) => {
-      worker.once('message', (m: ReferenceReply) => resolve(m));
+      worker.on('message', (m: ReferenceReply | { type: 'predicted' }) => (m.type === 'predicted' ? predicted() : resolve(m)));
       worker.once('error', (err) => resolve({ type: 'error', message: err.message }));
       worker.once('exit', (code) => resolve({ type: 'error', message: `the reference thread exited (code ${code})` }));
     });
@@ -64,7 +71,7 @@ export class ReferenceBuilder implements PassHelper {
   profile(ds: Dataset, opts: { oneHot?: boolean } = {}): void {
     this.ds = ds;
     if (!this.worker) return;
-    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels, ...(opts.oneHot ? { oneHot: true } : {}) };
+    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels, ...(opts.oneHot ? { oneHot: true } : {}), rowsBy: this.rowsBy };
     this.worker.postMessage(req);
   }
 
@@ -123,12 +130,17 @@ export class ReferenceBuilder implements PassHelper {
     let rows: ReturnType<typeof rowProfiles> | undefined;
     if (this.worker && this.reply) {
       this.worker.postMessage({ type: 'prob', prob: shared(prob) } satisfies ReferenceRequest);
-      // The row profiles here while the thread sorts the predictions (made there, they would
-      // keep it from the fit's first pass, which then runs on this thread alone).
-      rows = rowProfiles(ds);
+      // While the thread sorts the predictions: their calibration here, and the row profiles
+      // unless the thread has taken them up in idle time during the fit (made there before the
+      // fit, they would keep it from the fit's first pass).
+      if (Atomics.compareExchange(this.rowsBy, 0, ROWS_BY.none, ROWS_BY.main) === ROWS_BY.none) rows = rowProfiles(ds);
+      // The calibration reads every prediction: the thread's first, when it makes some (the reply
+      // comes instead if it fails).
+      const predicted = !this.split || (await Promise.race([this.predicted!.then(() => true), this.reply.then(() => false)]));
+      const cal = predicted ? calibration(ds.y, prob) : undefined;
       const r = await this.reply;
       this.close();
-      if (r.type === 'done') return assembleReference(version, ds.rows, { features: r.features, ...rows }, r);
+      if (r.type === 'done' && cal) return assembleReference(version, ds.rows, { features: r.features, ...(rows ?? r.rows ?? rowProfiles(ds)) }, { prediction: r.prediction, calibration: cal });
       // Fall through: the same reference computed here (with the thread's predictions, which it may not have made).
       if (this.split) {
         const { model, from } = this.split;

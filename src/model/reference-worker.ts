@@ -1,7 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
-import { featureProfiles, predictionProfiles } from '../stats/reference.js';
+import { featureProfiles, rowProfiles } from '../stats/reference.js';
+import { referenceProfile } from '../stats/profile.js';
+import { RowProfiler, ROWS_BY } from '../stats/row-profiler.js';
 import { SortScratch } from '../stats/sorted.js';
 import { prepareHelperKernel, servePasses, type SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
@@ -18,12 +20,14 @@ import { loadModel } from './fitted-model.js';
  * functions as on one thread, so the same numbers.
  */
 export type ReferenceRequest =
-  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean }
+  /** `rowsBy`: who makes the row profiles (ROWS_BY): the thread claims them once it has idle time, unless the main thread has. */
+  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean; rowsBy: Int32Array }
   | { type: 'passes'; setup: SharedPass }
   | { type: 'predict'; doc: ModelDocument; from: number; prob: Float64Array }
   | { type: 'prob'; prob: Float64Array };
+/** Besides the reply, the thread says when it has predicted its rows ({ type: 'predicted' }). */
 export type ReferenceReply =
-  | ({ type: 'done' } & { features: ReturnType<typeof featureProfiles> } & ReturnType<typeof predictionProfiles>)
+  | { type: 'done'; features: ReturnType<typeof featureProfiles>; prediction: ReturnType<typeof referenceProfile>; rows?: ReturnType<typeof rowProfiles> }
   | { type: 'error'; message: string };
 
 const port = parentPort;
@@ -31,12 +35,24 @@ if (port) {
   let ds: Dataset | undefined;
   let scratch: SortScratch | undefined;
   let data: { features: ReturnType<typeof featureProfiles> } | undefined;
+  let rowsBy: Int32Array | undefined;
+  let rows: RowProfiler | undefined;
   let failed = false;
+  // The row profiles a piece at a time while the fit's passes leave this thread idle — claimed
+  // first, unless the main thread has (then nothing more to do here).
+  const idleWork = (): boolean => {
+    if (!rows) {
+      if (!ds || !rowsBy || Atomics.compareExchange(rowsBy, 0, ROWS_BY.none, ROWS_BY.thread) !== ROWS_BY.none) return false;
+      rows = new RowProfiler(ds);
+    }
+    return rows.step();
+  };
   port.on('message', (m: ReferenceRequest) => {
     if (failed) return;
     try {
       if (m.type === 'data') {
         ds = { features: m.features, rows: m.rows, ids: new IdColumn(0), x: m.x, y: m.y, ...(m.levels ? { levels: m.levels } : {}) };
+        rowsBy = m.rowsBy;
         // The one-hot fit's pass kernel (its levels' part) made now, compiled by V8 meanwhile:
         // a category column is one with levels, as the fit decides.
         if (m.oneHot) {
@@ -44,14 +60,15 @@ if (port) {
           prepareHelperKernel(m.features.length - c, c);
         }
         scratch = new SortScratch(m.rows);
-        // The row profiles (category counts, stayers) are the main thread's, made while this
-        // thread sorts the predictions: here they would keep it from the fit's first pass.
+        // The row profiles (category counts, stayers) wait for idle time in the fit's passes (or
+        // are the main thread's, made while this thread sorts the predictions): here they would
+        // keep this thread from the fit's first pass.
         data = { features: featureProfiles(ds, scratch) };
         return;
       }
       if (m.type === 'passes') {
         // Until the fit says stop (its own errors handled: the fit then goes on alone).
-        servePasses(m.setup);
+        servePasses(m.setup, idleWork);
         return;
       }
       if (!ds || !data || !scratch) throw new Error('the reference thread was sent predictions before the data');
@@ -60,11 +77,14 @@ if (port) {
         // each row's probability is computed alone, so the same numbers as one call over all rows.
         const rows = ds.rows - m.from;
         loadModel(m.doc).predictProba({ x: ds.x.map((c) => c.subarray(m.from, ds!.rows)), rows, ...(ds.levels ? { levels: ds.levels } : {}) }, m.prob.subarray(m.from, ds.rows));
+        // The main thread computes the calibration once it has them.
+        port.postMessage({ type: 'predicted' });
         return;
       }
-      // Not the predictions as the sort's scratch (as one thread does): were this thread to fail
-      // half way, the main thread builds the reference from them itself.
-      const reply: ReferenceReply = { type: 'done', ...data, ...predictionProfiles(ds.y, m.prob, scratch) };
+      // Not the predictions as the sort's scratch (as one thread does): the main thread computes
+      // their calibration meanwhile, and were this thread to fail half way, builds the reference
+      // from them itself. The row profiles' pieces not made in idle time made now, if claimed.
+      const reply: ReferenceReply = { type: 'done', ...data, prediction: referenceProfile(m.prob, scratch), ...(rows ? { rows: rows.result() } : {}) };
       port.postMessage(reply);
     } catch (err) {
       failed = true;

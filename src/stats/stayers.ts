@@ -24,7 +24,14 @@ export type StayerFeature =
  * (without a branch on the label per row and feature).
  */
 export function stayerProfile(ds: Dataset): StayerProfile {
-  const { y, rows } = ds;
+  const at = stayerRows(ds.y, ds.rows);
+  const features: Record<string, StayerFeature> = {};
+  ds.features.forEach((f, j) => (features[f] = stayerFeature(ds.x[j], levelsOf(ds, j), at)));
+  return { rows: at.length, features };
+}
+
+/** The row numbers of the stayers (y = 0) among y[0..rows), in order. */
+export function stayerRows(y: Uint8Array, rows: number): Int32Array {
   let stayers = 0;
   for (let i = 0; i < rows; i++) stayers += y[i] === 0 ? 1 : 0;
   const at = new Int32Array(stayers);
@@ -32,25 +39,24 @@ export function stayerProfile(ds: Dataset): StayerProfile {
     at[k] = i;
     k += y[i] === 0 ? 1 : 0;
   }
+  return at;
+}
+
+/** One feature's part of the profile: its column (`levels`: a category's dictionary, else null) at the stayers' rows `at`. */
+export function stayerFeature(col: Float64Array, levels: readonly string[] | null, at: Int32Array): StayerFeature {
+  const stayers = at.length;
   const share = (k: number) => (stayers ? k / stayers : 0);
-  const features: Record<string, StayerFeature> = {};
-  ds.features.forEach((f, j) => {
-    const col = ds.x[j];
-    const levels = levelsOf(ds, j);
-    if (levels) {
-      const counts = new Float64Array(levels.length);
-      const missing = countLevels(col, at, counts);
-      const shares: Record<string, number> = {};
-      levels.forEach((text, c) => {
-        if (counts[c] > 0) shares[text] = share(counts[c]);
-      });
-      features[f] = { kind: 'category', shares, missing: share(missing) };
-    } else {
-      const { sum, n } = sumPresent(col, at);
-      features[f] = { kind: 'number', mean: n ? sum / n : null, missing: share(stayers - n) };
-    }
-  });
-  return { rows: stayers, features };
+  if (levels) {
+    const counts = new Float64Array(levels.length);
+    const missing = countLevels(col, at, counts);
+    const shares: Record<string, number> = {};
+    levels.forEach((text, c) => {
+      if (counts[c] > 0) shares[text] = share(counts[c]);
+    });
+    return { kind: 'category', shares, missing: share(missing) };
+  }
+  const { sum, n } = sumPresent(col, at);
+  return { kind: 'number', mean: n ? sum / n : null, missing: share(stayers - n) };
 }
 
 /** Σ and count of the non-missing col[at[k]], in the order of `at`. */

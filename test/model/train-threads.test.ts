@@ -9,6 +9,9 @@ import { oneHotPass, type OneHotData } from '../../src/model/logistic/onehot-pas
 import { CONTROL, sharedOneHotPass, type PassHelper, type SharedPass } from '../../src/model/logistic/pass-threads.ts';
 import { fitLogistic } from '../../src/model/logistic/fit.ts';
 import { context, makeWorkspace } from '../helpers/workspace.ts';
+import { rowProfiles } from '../../src/stats/reference.ts';
+import { RowProfiler } from '../../src/stats/row-profiler.ts';
+import { IdColumn } from '../../src/data/id-column.ts';
 
 // Training builds the drift reference on a second thread, which then takes half of each pass of
 // the logistic fit (src/model/reference-thread.ts, src/model/logistic/pass-threads.ts). Neither
@@ -35,17 +38,26 @@ function data(n: number, seed: number): OneHotData & { levels: number } {
   return { cols, fill: Float64Array.of(0.5, -1, 2), mean: Float64Array.of(1, 0.5, -2), inv: Float64Array.of(0.1, 0.2, 0.05), index, levels, y, n };
 }
 
-/** A real helper thread running servePasses, as the reference thread does. */
-function helperThread(): { helper: PassHelper; worker: Worker; offered: SharedPass[] } {
+/**
+ * A real helper thread running servePasses, as the reference thread does. `idle`: it takes up
+ * other work while the fit passes alone (as the reference thread does with the row profiles):
+ * pieces of ~1 ms, counted in idle[0], at most idle[1] of them.
+ */
+function helperThread(idle?: Int32Array): { helper: PassHelper; worker: Worker; offered: SharedPass[] } {
   const tsx = import.meta.resolve('tsx/esm/api');
   const mod = new URL('../../src/model/logistic/pass-threads.ts', import.meta.url).href;
   const worker = new Worker(
     `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(mod)})).then(({ servePasses }) => {
-       const { parentPort } = require('node:worker_threads');
+       const { parentPort, workerData } = require('node:worker_threads');
+       const idle = workerData && (() => {
+         const t = performance.now();
+         while (performance.now() - t < 1);
+         return Atomics.add(workerData, 0, 1) + 1 < workerData[1];
+       });
        parentPort.postMessage('up');
-       parentPort.on('message', (s) => servePasses(s));
+       parentPort.on('message', (s) => servePasses(s, idle || undefined));
      })`,
-    { eval: true },
+    { eval: true, workerData: idle ?? null },
   );
   const offered: SharedPass[] = [];
   return { helper: { offer: (s) => (offered.push(s), worker.postMessage(s)) }, worker, offered };
@@ -105,6 +117,46 @@ test('the helper took part: its ready flag is set once offered, and a fit with i
     assert.equal(withHelper.iterations, alone.iterations);
   } finally {
     await worker.terminate();
+  }
+});
+
+test('a helper with other work to take up: it does it while the fit passes alone, stops when the fit ends, and the fit is the same bit for bit', async () => {
+  const dt = data(260_000, 7);
+  const idle = new Int32Array(new SharedArrayBuffer(8));
+  idle[1] = 1_000_000; // more than the fit leaves it time for
+  const { helper, worker, offered } = helperThread(idle);
+  await new Promise((r) => worker.once('message', r));
+  try {
+    const opts = { C: 0.7, maxIter: 100, tol: 1e-8, impute: dt.fill, standardize: true, onehot: { index: dt.index, levels: dt.levels } };
+    const alone = fitLogistic(dt.cols, dt.y, opts);
+    const withHelper = fitLogistic(dt.cols, dt.y, { ...opts, helper });
+    const control = offered[0].control;
+    assert.equal(Atomics.load(control, CONTROL.failed), 0);
+    assert.ok(Atomics.load(control, CONTROL.done) > 0, 'the helper ran passes');
+    assert.ok(Atomics.load(idle, 0) > 0, 'the helper took up its other work');
+    sameBits(withHelper.coef, alone.coef, 'coefficients');
+    sameBits(withHelper.levelCoef, alone.levelCoef, 'level coefficients');
+    assert.ok(Object.is(withHelper.objective, alone.objective));
+    assert.ok(Object.is(withHelper.gradNorm, alone.gradNorm));
+    // Told to stop, the helper leaves its other work too.
+    await new Promise((r) => setTimeout(r, 50));
+    const after = Atomics.load(idle, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(Atomics.load(idle, 0), after, 'no other work once the fit is over');
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('the row profiles made a piece at a time are rowProfiles, bytes and key order included', () => {
+  const dt = data(5000, 11);
+  const x = [...dt.cols, ...dt.index.map((ix) => Float64Array.from(ix, (v, i) => (i % 37 === 0 ? Number.NaN : v % 3)))];
+  const ds = { features: ['a', 'b', 'c', 'r', 'p'], rows: dt.n, ids: new IdColumn(0), x, y: dt.y, levels: [null, null, null, ['x', 'y', 'z'], ['b', 'a', 'c']] };
+  const want = JSON.stringify(rowProfiles(ds));
+  for (const pieces of [0, 1, 4, 100]) {
+    const p = new RowProfiler(ds);
+    for (let k = 0; k < pieces && p.step(); k++);
+    assert.equal(JSON.stringify(p.result()), want, `after ${pieces} pieces`);
   }
 });
 

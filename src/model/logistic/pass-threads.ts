@@ -12,8 +12,12 @@ import { partKernel, PassSums, type OneHotData } from './onehot-pass.js';
  * first, or never come — this thread does whole passes itself: the fit never depends on it.
  */
 
-/** Slots of the control array. */
-export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4 } as const;
+/**
+ * Slots of the control array. `idle` is 1 while this thread runs passes without the helper (the
+ * warm-start subsample's, those without the Hessian): the helper may then take up other work, a
+ * small piece at a time, between looks at `job`.
+ */
+export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4, idle: 5 } as const;
 
 /** What the helper is handed once per fit, all in shared memory: the rows (OneHotData) and the pass's slots. */
 export interface SharedPass extends OneHotData {
@@ -62,6 +66,8 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
     hcn: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, Lv * d))).subarray(0, Lv * d),
     hcc: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, Lv * Lv))).subarray(0, Lv * Lv),
   };
+  // Idle until the first shared pass: the warm-start subsample's passes run here alone.
+  Atomics.store(control, CONTROL.idle, 1);
   helper.offer(setup);
   const sums = new PassSums(d, Lv);
   const own = { hcn: sums.hcn, hcc: sums.hcc };
@@ -69,6 +75,10 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
   const pass: Pass = (theta, out, withLoss, hessian = true) => {
     // Without the Hessian the helper's part (all Hessian) is not wanted: this thread's part alone.
     if (!hessian || Atomics.load(control, CONTROL.ready) !== 1 || Atomics.load(control, CONTROL.failed) === 1) {
+      if (Atomics.load(control, CONTROL.idle) !== 1) {
+        Atomics.store(control, CONTROL.idle, 1);
+        Atomics.notify(control, CONTROL.job);
+      }
       sums.hcn = own.hcn;
       sums.hcc = own.hcc;
       sums.clear();
@@ -78,6 +88,7 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
       return;
     }
     setup.theta.set(theta);
+    Atomics.store(control, CONTROL.idle, 0);
     const job = ++seq;
     Atomics.store(control, CONTROL.job, job);
     Atomics.notify(control, CONTROL.job);
@@ -119,9 +130,11 @@ export function prepareHelperKernel(d: number, c: number): void {
 
 /**
  * The helper's side (run by the thread `offer` reaches): compiles its kernel, says it is ready,
- * then takes passes until told to stop. Blocks its thread meanwhile.
+ * then takes passes until told to stop. Blocks its thread meanwhile. `idle`: other work, one small
+ * piece per call (true while some is left), taken up while the fit runs passes without this
+ * thread; a pass asked for meanwhile waits for the piece under way at most.
  */
-export function servePasses(s: SharedPass): void {
+export function servePasses(s: SharedPass, idle?: () => boolean): void {
   const { control } = s;
   try {
     if (Atomics.load(control, CONTROL.stop) === 1) return;
@@ -133,8 +146,14 @@ export function servePasses(s: SharedPass): void {
     warmOnRows(run, data, s.theta);
     Atomics.store(control, CONTROL.ready, 1);
     let seen = 0;
+    let other = idle;
     for (;;) {
+      // (The fit notifies `job` when it turns idle, too: the wait then ends with no new job.)
+      while (other && Atomics.load(control, CONTROL.idle) === 1 && Atomics.load(control, CONTROL.job) === seen) {
+        if (!other()) other = undefined;
+      }
       Atomics.wait(control, CONTROL.job, seen);
+      if (Atomics.load(control, CONTROL.job) === seen) continue;
       seen = Atomics.load(control, CONTROL.job);
       if (Atomics.load(control, CONTROL.stop) === 1) return;
       s.hcn.fill(0);
