@@ -2,77 +2,22 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { codedFeatures, datasetSchema } from '../data/columns.js';
 import { warnManyCategories } from './category-warnings.js';
-import type { ReadEncoding } from '../data/csv/decode.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
-import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, sha256File, writeCsvAhead, writeDataset, type DatasetOnDisk, type Preformatted } from '../data/dataset-files.js';
-import type { FormattedRows } from '../data/csv-rows.js';
-import { compactRows, compactShared, markDuplicates } from '../data/find-duplicates.js';
-import type { PartWorker } from '../data/parse-worker-client.js';
+import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, writeCsvAhead, writeDataset, type DatasetOnDisk } from '../data/dataset-files.js';
+import { markDuplicates } from '../data/find-duplicates.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
-import { FileRejectedError, readDataFile } from '../data/read-data-file.js';
 import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
 import type { SourceConfig } from '../config/load.js';
 import { openDatabaseSource } from '../data/sources/open-source.js';
 import type { SourceRead } from '../data/sources/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
-import { listDataFiles } from '../data/list-files.js';
-import { rejectUnreadable, unreadable } from './unreadable.js';
+import { finishCompaction, keepUnmasked, startCompaction, type Helper } from './helper-thread.js';
+import { ingestFolder, namesShort, preformattedLines, toRecord, type FolderWork } from './ingest-folder.js';
+import type { IngestFileResult, IngestResult, IngestSourceResult } from './ingest-types.js';
 
-/** What a file or a source contributed to an ingest. */
-export interface IngestCounts {
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  duplicates: number;
-  /** Rows added to the dataset (accepted minus duplicates). */
-  rowsAdded: number;
-  rejectedByReason: Record<string, number>;
-  missing: Record<string, number>;
-}
-
-export interface IngestFileResult extends IngestCounts {
-  name: string;
-  status: 'ingested' | 'skipped' | 'rejected';
-  size?: number;
-  sha256?: string;
-  reason?: string;
-  /** Set when the file was not read as UTF-8: the encoding it was read in (input_encoding, its byte-order mark, or "auto"'s fallback). */
-  encoding?: ReadEncoding;
-  /** input_encoding "auto" read the file as Windows-1252 from this line on: the first line that was not UTF-8. */
-  notUtf8Line?: number;
-}
-
-/** One configured source's part in an ingest (`sources` in `ingest --json`). */
-export interface IngestSourceResult extends IngestCounts {
-  name: string;
-  type: SourceConfig['type'];
-  status: 'ingested' | 'unchanged' | 'failed';
-  /** Folder path, SQLite file, or PostgreSQL URL with the password masked. */
-  location: string;
-  /** Folder sources: files read this time. */
-  files?: number;
-  /** Database sources with a watermark column: where the next read starts. */
-  watermark?: string | null;
-  /** Why the source failed (or a note, e.g. ignored columns); never holds a password. */
-  error?: string;
-}
-
-export interface IngestResult {
-  files: IngestFileResult[];
-  /** Every configured source, in config order, with its status and counts. */
-  sources: IngestSourceResult[];
-  sourcesFailed: number;
-  /** Rows in the combined dataset after this ingest. */
-  rowsTotal: number;
-  rowsAdded: number;
-  duplicatesDropped: number;
-  rowsRejected: number;
-  /** True when this ingest added rows: the dataset changed. */
-  newData: boolean;
-  datasetHash: string | null;
-  datasetPath: string | null;
-}
+export type { IngestCounts, IngestFileResult, IngestSourceResult, IngestResult } from './ingest-types.js';
+export { namesShort } from './ingest-folder.js';
 
 const INGESTED_FILES_JSON = 'ingestedfiles.json';
 
@@ -306,187 +251,6 @@ async function ingestInto(
   };
 }
 
-interface FolderWork {
-  known: Map<string, IngestedFileRecord>;
-  builder: DatasetBuilder;
-  results: IngestFileResult[];
-  records: IngestedFileRecord[];
-  read: Array<{ res: IngestFileResult; start: number; end: number; path: string; mtimeMs: number; ingestedAt: string; source: IngestSourceResult; csvLines?: FormattedRows[] }>;
-  source: IngestSourceResult;
-  schema: ReturnType<typeof datasetSchema>;
-  helper: Helper;
-}
-
-/** The last large file's parse worker, kept to compact the shared columns alongside this thread (stopped when the ingest ends). */
-interface Helper {
-  worker?: PartWorker;
-}
-
-/** Every new or changed data file of one folder, in name order, each all-or-nothing. */
-async function ingestFolder(ctx: Context, folder: string, extension: string, prefix: string, w: FolderWork): Promise<void> {
-  const { log, progress } = ctx;
-  const { known, builder, results, records, read, source, schema, helper } = w;
-  const candidates = await listDataFiles(folder, extension);
-  const toRead: Array<{ name: string; path: string; size: number; sha256: string; mtimeMs: number }> = [];
-  for (const c of candidates) {
-    const name = prefix + c.name;
-    if (c.problem) {
-      log.warn({ file: name }, `file rejected: ${name} ${c.problem}`);
-      results.push(emptyResult(name, 'rejected', c.problem));
-      continue;
-    }
-    const prev = known.get(name);
-    // Only a file that could be unchanged (same size as when recorded) is hashed up front; any
-    // other is new or changed for certain, and is hashed while it is parsed.
-    let sha256 = '';
-    try {
-      if (prev && prev.size === c.size) sha256 = await sha256File(c.path);
-    } catch (err) {
-      if (err instanceof FileRejectedError) {
-        // Swapped for a FIFO or a folder since it was listed: as if listed so.
-        log.warn({ file: name }, `file rejected: ${name} ${err.reason}`);
-        results.push(emptyResult(name, 'rejected', err.reason));
-        continue;
-      }
-      if (!unreadable(err)) throw err;
-      rejectUnreadable(ctx, name, err, results);
-      continue;
-    }
-    if (prev && prev.sha256 === sha256) {
-      const reason = prev.status === 'rejected' ? `unchanged since it was rejected: ${prev.reason}` : 'unchanged since last ingest';
-      results.push({ ...emptyResult(name, 'skipped', reason), size: c.size, sha256 });
-      continue;
-    }
-    toRead.push({ name, path: c.path, size: c.size, sha256, mtimeMs: c.mtimeMs });
-  }
-
-  const totalBytes = toRead.reduce((s, f) => s + f.size, 0);
-  let doneBytes = 0;
-  progress.start(totalBytes, 'ingest');
-  for (const f of toRead) {
-    const ingestedAt = nowIso();
-    const start = builder.rows;
-    try {
-      const r = await readDataFile(f.path, schema, builder, { log, csvLines: true, keepWorker: true, onBytes: (b) => progress.update(doneBytes + b) });
-      if (r.worker) {
-        helper.worker?.stop();
-        helper.worker = r.worker;
-      }
-      const res: IngestFileResult = {
-        name: f.name,
-        status: 'ingested',
-        rowsRead: r.rowsRead,
-        rowsAccepted: r.rowsAccepted,
-        rowsRejected: r.rowsRejected,
-        duplicates: 0,
-        rowsAdded: 0,
-        rejectedByReason: r.rejectedByReason as Record<string, number>,
-        missing: r.missing,
-        size: r.size,
-        sha256: r.sha256,
-        ...(r.encoding !== 'utf-8' && { encoding: r.encoding }),
-        ...(r.fallbackLine !== undefined && { notUtf8Line: r.fallbackLine }),
-      };
-      if (r.extraColumns.length) res.reason = `ignored extra columns: ${namesShort(r.extraColumns)}`;
-      results.push(res);
-      read.push({ res, start, end: builder.rows, path: f.path, mtimeMs: f.mtimeMs, ingestedAt, source, csvLines: r.csvLines });
-      source.status = 'ingested';
-      source.files = (source.files ?? 0) + 1;
-      source.rowsRead += r.rowsRead;
-      source.rowsAccepted += r.rowsAccepted;
-      source.rowsRejected += r.rowsRejected;
-      for (const [k, v] of Object.entries(r.rejectedByReason)) source.rejectedByReason[k] = (source.rejectedByReason[k] ?? 0) + (v ?? 0);
-      for (const [k, v] of Object.entries(r.missing)) source.missing[k] = (source.missing[k] ?? 0) + v;
-    } catch (err) {
-      if (unreadable(err)) {
-        rejectUnreadable(ctx, f.name, err, results);
-        doneBytes += f.size;
-        continue;
-      }
-      if (!(err instanceof FileRejectedError)) throw err;
-      const where = err.line ? ` (line ${err.line})` : '';
-      log.warn({ file: f.name, line: err.line, reason: err.reason }, `file rejected: ${f.name}${where}: ${err.reason}`);
-      // A rejected file is recorded by hash too, so it is not re-read until it changes.
-      const sha256 = f.sha256 || (await sha256File(f.path).catch(() => ''));
-      const res: IngestFileResult = { ...emptyResult(f.name, 'rejected', `${err.reason}${where}`), size: f.size, sha256 };
-      results.push(res);
-      // Not recorded when it was still being written: it must be read again next time.
-      if (!err.reason.startsWith('file changed while')) records.push({ ...toRecord(res, f.path, ingestedAt), mtimeMs: f.mtimeMs });
-    }
-    doneBytes += f.size;
-  }
-  progress.stop();
-}
-
-/**
- * The finaldata.csv lines files read in two parts came with, when they cover every row being
- * written (rows [0, rows) before dedup: no existing rows rewritten, no database source); the
- * writer then copies the kept rows' lines instead of formatting them.
- */
-function preformattedLines(read: FolderWork['read'], rows: number, dropped: Uint8Array): Preformatted | undefined {
-  const parts: FormattedRows[] = [];
-  let at = 0;
-  for (const r of [...read].sort((a, b) => a.start - b.start)) {
-    if (r.start !== at || !r.csvLines) return undefined;
-    parts.push(...r.csvLines);
-    at = r.end;
-  }
-  return at === rows && rows > 0 ? { parts, dropped } : undefined;
-}
-
-/** Shared columns being compacted by the kept parse worker and this thread (compactShared). */
-interface Compaction {
-  away: number[];
-  cols: Float64Array[];
-  n: number;
-  next: Int32Array;
-  missing: Float64Array;
-  done: Promise<{ ok: true } | { error: string }>;
-}
-
-/**
- * Start compacting the feature columns in shared memory on the kept parse worker (undefined when
- * there is none): it works while this thread goes on (finaldata.csv's lines hashed), then this
- * thread joins in (finishCompaction). Column by column, so the result is the same whichever
- * thread compacts a column.
- */
-function startCompaction(builder: DatasetBuilder, mask: Uint8Array, helper: Helper): Compaction | undefined {
-  const worker = helper.worker;
-  if (!worker) return undefined;
-  const away: number[] = [];
-  builder.x.forEach((c, f) => {
-    if (c.buffer instanceof SharedArrayBuffer) away.push(f);
-  });
-  if (away.length === 0) return undefined;
-  const cols = away.map((f) => builder.x[f]);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const missing = new Float64Array(new SharedArrayBuffer(8 * away.length));
-  const n = builder.rows;
-  return { away, cols, n, next, missing, done: worker.compact({ compact: cols, mask, n, next, missing }) };
-}
-
-/**
- * compactRows, the columns `c` covers compacted with the worker (this thread takes those it has
- * not taken yet). A worker that fails fails the ingest (a column may be half-compacted); nothing
- * has been committed by then.
- */
-async function finishCompaction(builder: DatasetBuilder, mask: Uint8Array, missing: Float64Array, c: Compaction | undefined): Promise<number> {
-  if (!c) return compactRows(builder, mask, missing);
-  compactShared(c.cols, mask, c.n, c.next, c.missing);
-  const rows = compactRows(builder, mask, missing, new Set(c.away));
-  const r = await c.done;
-  if ('error' in r) throw new Error(`compacting the dataset's columns: ${r.error}`);
-  c.away.forEach((f, i) => (missing[f] = c.missing[i]));
-  return rows;
-}
-
-/** The values whose mask entry is 0, in order (the row hashes of the rows compactRows keeps). */
-function keepUnmasked(values: Uint32Array, mask: Uint8Array): Uint32Array {
-  let w = 0;
-  for (let i = 0; i < values.length; i++) if (!mask[i]) values[w++] = values[i];
-  return values.subarray(0, w);
-}
-
 function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
@@ -495,31 +259,4 @@ function addCounts(a: Record<string, number>, b: Record<string, number>): Record
 
 function emptySource(name: string, type: SourceConfig['type'], location: string, features: string[]): IngestSourceResult {
   return { name, type, status: 'unchanged', location, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, rowsAdded: 0, rejectedByReason: {}, missing: Object.fromEntries(features.map((f) => [f, 0])) };
-}
-
-/** A list of names for a one-line message: the first ten, then how many more (a file may have 10,000 columns). */
-export function namesShort(names: string[], shown = 10): string {
-  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
-}
-
-function emptyResult(name: string, status: IngestFileResult['status'], reason: string): IngestFileResult {
-  return { name, status, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, rowsAdded: 0, rejectedByReason: {}, missing: {}, reason };
-}
-
-function toRecord(r: IngestFileResult, path: string, ingestedAt: string): IngestedFileRecord {
-  return {
-    name: r.name,
-    path,
-    size: r.size ?? 0,
-    sha256: r.sha256 ?? '',
-    status: r.status === 'ingested' ? 'ingested' : 'rejected',
-    rowsRead: r.rowsRead,
-    rowsAccepted: r.rowsAccepted,
-    rowsRejected: r.rowsRejected,
-    duplicates: r.duplicates,
-    rejectedByReason: r.rejectedByReason,
-    missing: r.missing,
-    reason: r.reason,
-    ingestedAt,
-  };
 }
