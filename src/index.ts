@@ -91,7 +91,7 @@ export async function runAndNotify(ctx: Context, opts: Parameters<typeof runAndN
 }
 
 // Synchronous building blocks (the server's, mostly; a few commands'), loaded with the entry.
-export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type LoadOptions } from './model/fitted-model.js';
+export { loadModel, type FittedModel, type SqlExport, type SqlDialect, type Contributions, type ContributionsPart, type LoadOptions } from './model/fitted-model.js';
 export { familySummary } from './model/family-summary.js';
 export { loadExplainingModel, loadWorkspaceModel, needsReference } from './model/explaining-model.js';
 export { ReasonWriter, humanise, formatValue, formatShare, type FeatureComparison, type ReasonOptions, type ClientReasons, type Reason } from './model/reasons.js';
@@ -124,7 +124,7 @@ export { OutsideError } from './data/confinement.js';
 export const resolveDataPath = lazy(() => import('./data/data-path.js'), 'resolveDataPath');
 export { parseCsvRecords, parseJsonRecords, requestSchema, type FieldError, type ParsedRecords, type ParseOutcome } from './data/request-records.js';
 export { predictRecords, type RecordsInput, type RecordPrediction } from './model/predict-records.js';
-export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, explainList, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary } from './population/risk-list.js';
+export { highestRisk, clientFeatures, rankPopulation, ranking, callListSummary, listContributions, explainList, RANK_BY, type ExplainingModel, type RankedRiskList, type RankedClient, type RankingModel, type RankBy, type Ranking, type CallListSummary, type ListPartHook } from './population/risk-list.js';
 export { globalImportance, type GlobalImportance, type ImportanceModel } from './population/importance.js';
 export const rankedRiskList = lazy(() => import('./population/risk-list.js'), 'rankedRiskList');
 export const explainClient = lazy(() => import('./population/explain-client.js'), 'explainClient');

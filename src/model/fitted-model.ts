@@ -77,9 +77,12 @@ export interface FittedModel {
    * The same contributions, bit for bit, computed off the calling thread where they are costly (the
    * gbdt family: TreeSHAP on worker threads, the rows split across the cores), so a server explains
    * thousands of clients without blocking its event loop; the logistic family computes them here
-   * (under 1 ms for 10,000 rows). Rejects as contributions throws.
+   * (under 1 ms for 10,000 rows). Rejects as contributions throws. `onPart`, when given, is told
+   * of each part of the rows as soon as its contributions are final (ContributionsPart; in any
+   * order, once per row, all of them before the promise resolves), so a caller can work on the
+   * first rows while later ones are still being explained.
    */
-  contributionsOffThread(data: FeatureColumns): Promise<Contributions>;
+  contributionsOffThread(data: FeatureColumns, onPart?: (part: ContributionsPart) => void): Promise<Contributions>;
   /** Start ahead what contributionsOffThread needs (the gbdt family's threads and their tables), while the rows are still being read. */
   prepareContributions(): void;
   /** The model document (the public format, model-document.ts) this model was loaded from. */
@@ -98,6 +101,17 @@ export interface Contributions {
   base: number;
   /** Per feature (in `features` order), per row: its contribution to the log-odds. */
   values: Float64Array[];
+}
+
+/**
+ * Rows [from, to) of a computation under way whose contributions are final: `values` are the
+ * result's own columns (the rest of their rows not yet), `base` the result's base.
+ */
+export interface ContributionsPart {
+  from: number;
+  to: number;
+  base: number;
+  values: readonly Float64Array[];
 }
 
 export interface LoadOptions {

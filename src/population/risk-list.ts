@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import type { LoadedDataset } from '../data/dataset-files.js';
 import type { IdColumn } from '../data/id-column.js';
-import type { Contributions, FittedModel } from '../model/fitted-model.js';
+import type { Contributions, ContributionsPart, FittedModel } from '../model/fitted-model.js';
 import type { GlobalImportance } from './importance.js';
 import type { Population, PopulationInfo } from './read-population.js';
 
@@ -61,14 +61,24 @@ export function listContributions(list: RankedRiskList, model: ExplainingModel):
  * listContributions computed off the calling thread (FittedModel.contributionsOffThread: worker
  * threads for the trees), for a server that must keep answering meanwhile: started once per list,
  * every caller until it is done waits on the same computation, and afterwards the list has them
- * (listContributions then returns them at once). `onComputed` is told each time they were actually computed.
+ * (listContributions then returns them at once). `onComputed` is told each time they were actually
+ * computed; `onPart` (ListPartHook), of each part of the clients as its contributions are final,
+ * when this call starts the computation.
  */
-export function explainList(list: RankedRiskList, model: Pick<FittedModel, 'version' | 'contributionsOffThread'>, onComputed?: () => void): Promise<Contributions> {
+export function explainList(list: RankedRiskList, model: Pick<FittedModel, 'version' | 'contributionsOffThread'>, onComputed?: () => void, onPart?: ListPartHook): Promise<Contributions> {
   if (model.version !== list.version) return Promise.reject(new Error(`the call list was ranked by ${list.version}; ${model.version} cannot explain it`));
   if (list.contributions) return Promise.resolve(list.contributions);
-  if (!list.explaining) keepExplaining(list, model.contributionsOffThread({ x: list.x, rows: list.rows, levels: list.levels }), onComputed);
+  if (!list.explaining) keepExplaining(list, model.contributionsOffThread({ x: list.x, rows: list.rows, levels: list.levels }, onPart && ((part) => onPart(list, part))), onComputed);
   return list.explaining!;
 }
+
+/**
+ * Told, while a list is being explained, that clients [part.from, part.to) (client indices, as in
+ * `prob`) have their final contributions in part.values — parts in any order, each client once,
+ * all before the list's contributions are done — so work per client (reason texts, rows of an
+ * answer) can be done while the model's threads explain the rest. Must not throw.
+ */
+export type ListPartHook = (list: RankedRiskList, part: ContributionsPart) => void;
 
 /** Make `computing` the list's computation under way (list.explaining), its result the list's contributions once done. */
 function keepExplaining(list: RankedRiskList, computing: Promise<Contributions>, onComputed?: () => void): void {
@@ -94,6 +104,8 @@ function keepExplaining(list: RankedRiskList, computing: Promise<Contributions>,
 export interface ExplainAhead {
   model: Pick<FittedModel, 'contributionsOffThread'>;
   onComputed?: () => void;
+  /** As explainList's: each part of the clients as it is explained (the list is ranked by then). */
+  onPart?: ListPartHook;
 }
 
 /** What the call list is ordered by (config risk.rank_by, GET /risk?rank=). */
@@ -116,13 +128,20 @@ export interface Ranking {
 /** Predict and order an already-read population; with `explain`, its contributions start first (ExplainAhead). */
 export function rankPopulation(pop: Population, model: RankingModel, explain?: ExplainAhead): RankedRiskList {
   const ds = pop.dataset;
-  const computing = explain?.model.contributionsOffThread({ x: ds.x, rows: ds.rows, levels: ds.levels });
+  // Parts come back as messages, after this function has returned the list; one explained sooner
+  // (a model computing on this thread) waits for the list.
+  let list: RankedRiskList | undefined;
+  const early: ContributionsPart[] = [];
+  const onPart = explain?.onPart;
+  const computing = explain?.model.contributionsOffThread({ x: ds.x, rows: ds.rows, levels: ds.levels }, onPart && ((part) => (list ? onPart(list, part) : early.push(part))));
   const prob = model.predictProba(ds);
   const order = Uint32Array.from({ length: ds.rows }, (_, i) => i);
   order.sort((a, b) => prob[b] - prob[a] || a - b);
-  const list: RankedRiskList = { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, levels: ds.levels, prob, value: pop.value, order, rankings: {} };
-  if (computing) keepExplaining(list, computing, explain?.onComputed);
-  return list;
+  const ranked: RankedRiskList = { version: model.version, datasetHash: pop.hash, population: pop.info, rows: ds.rows, ids: ds.ids, x: ds.x, features: ds.features, levels: ds.levels, prob, value: pop.value, order, rankings: {} };
+  list = ranked;
+  for (const part of early) onPart?.(ranked, part);
+  if (computing) keepExplaining(ranked, computing, explain?.onComputed);
+  return ranked;
 }
 
 /**

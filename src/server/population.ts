@@ -1,4 +1,4 @@
-import { RiskListCache, type Config, type RankedRiskList } from '../index.js';
+import { RiskListCache, type Config, type ListPartHook, type RankedRiskList } from '../index.js';
 import type { LoadedModel } from './model-holder.js';
 
 /** The current clients ranked by one model version, highest risk first (the library's ranked risk list). */
@@ -11,11 +11,15 @@ export type RankedPopulation = RankedRiskList;
 export class PopulationCache {
   private readonly cache: RiskListCache;
 
-  /** `onRank`, `onExplained`: told each time the population is actually ranked, explained (for /metrics). */
+  /**
+   * `onRank`, `onExplained`: told each time the population is actually ranked, explained (for
+   * /metrics); `onPart`: the hook for each part of the clients explained by a model (ListPartHook).
+   */
   constructor(
     config: Config,
     onRank?: () => void,
     private readonly onExplained?: () => void,
+    private readonly onPart?: (model: LoadedModel) => ListPartHook,
   ) {
     this.cache = new RiskListCache(config, onRank);
   }
@@ -31,6 +35,6 @@ export class PopulationCache {
    * is explained by the server anyway (dashboard-data.ts), and the threads then work meanwhile.
    */
   get(model: LoadedModel): Promise<RankedPopulation | undefined> {
-    return this.cache.get(model.fitted, { model: model.fitted, onComputed: this.onExplained });
+    return this.cache.get(model.fitted, { model: model.fitted, onComputed: this.onExplained, onPart: this.onPart?.(model) });
   }
 }

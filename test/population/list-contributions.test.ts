@@ -106,3 +106,36 @@ test('a list ranked with ExplainAhead is explained from before its ranking: expl
     rmSync(ws.dir, { recursive: true, force: true });
   }
 });
+
+for (const [label, model] of [
+  ['logistic (explained before the list is ranked: told once the list is)', { standardize: true }],
+  ['gbdt', { family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } }],
+] as const) {
+  test(`ExplainAhead.onPart: the ranked list and each part of its clients, every client once, its contributions final — ${label}`, async () => {
+    const ws = seedWorkspace();
+    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
+    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+    const ctx = await context(ws.config);
+    try {
+      await ingest(ctx);
+      const { version } = await train(ctx);
+      const fitted = await loadWorkspaceModel(ctx, await artifactsOf(ctx).loadModel(version));
+      const told: { list: unknown; from: number; to: number; values: number[][] }[] = [];
+      const list = (await new RiskListCache(ctx.config).get(fitted, {
+        model: fitted,
+        onPart: (l, part) => told.push({ list: l, from: part.from, to: part.to, values: part.values.map((col) => Array.from(col.subarray(part.from, part.to))) }),
+      }))!;
+      const c = await explainList(list, fitted);
+      assert.ok(told.length >= 1 && told.every((t) => t.list === list), 'told with the ranked list');
+      const seen = new Uint8Array(list.rows);
+      for (const t of told) {
+        for (let i = t.from; i < t.to; i++) seen[i]++;
+        t.values.forEach((col, j) => col.forEach((v, k) => assert.ok(Object.is(v, c.values[j][t.from + k]))));
+      }
+      assert.ok(seen.every((s) => s === 1), 'every client once');
+    } finally {
+      await ctx.store.close();
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,4 +1,4 @@
-import type { Contributions, FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
+import type { Contributions, ContributionsPart, FeatureColumns, FittedModel, SqlExport, SqlOptions } from '../fitted-model.js';
 import type { GbdtDocument2, ModelFeature } from '../../contracts/model-document.js';
 import { OTHER } from '../../data/kinds/category/counts.js';
 import { DataError } from '../../util/errors.js';
@@ -166,19 +166,23 @@ export class GbdtFittedModel implements FittedModel {
   /**
    * The same TreeSHAP on worker threads (tree-shap-threads.ts), the rows split across the cores;
    * on this thread when no thread can run (no worker file, a thread failed) or for a few rows.
+   * `onPart`: each thread's part as it comes back; computed here, all rows as one part (again,
+   * after a thread failed: the same numbers).
    */
-  async contributionsOffThread(data: FeatureColumns): Promise<Contributions> {
+  async contributionsOffThread(data: FeatureColumns, onPart?: (part: ContributionsPart) => void): Promise<Contributions> {
     const columns = treeColumns(this.codes, data);
     if (data.rows >= SMALL_EXPLAIN && TreeShapThreads.available()) {
       const values = this.features.map(() => new Float64Array(data.rows));
       try {
-        const base = await this.explainThreads().explain(columns, data.rows, values);
+        const base = await this.explainThreads().explain(columns, data.rows, values, onPart && ((from, to, b) => onPart({ from, to, base: b, values })));
         return { base, values };
       } catch {
         // computed here below: the same numbers
       }
     }
-    return this.contributions(data);
+    const c = this.contributions(data);
+    onPart?.({ from: 0, to: data.rows, base: c.base, values: c.values });
+    return c;
   }
 
   /** Start the TreeSHAP threads and their tables now, ahead of contributionsOffThread's rows. */

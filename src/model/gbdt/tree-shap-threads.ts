@@ -100,9 +100,10 @@ export class TreeShapThreads {
   /**
    * Contributions of rows [0, rows) of `columns` (the trees' codes) into out[j][0..rows); resolves
    * with the explainer's base (TreeShap.base). Rejects when a thread fails (the caller may then
-   * compute on its own thread: the same numbers).
+   * compute on its own thread: the same numbers). `onPart(from, to, base)`: rows [from, to) of
+   * `out` are final — told as each part comes back, so in no fixed order.
    */
-  async explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): Promise<number> {
+  async explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[], onPart?: (from: number, to: number, base: number) => void): Promise<number> {
     this.start();
     const threads = this.threads!;
     const used = threads.slice(0, Math.max(1, Math.min(threads.length, Math.ceil(rows / ROWS_PER_THREAD))));
@@ -132,6 +133,7 @@ export class TreeShapThreads {
           }
           a.values.forEach((v, j) => out[j].set(v, from));
           base = a.base;
+          onPart?.(from, to, base);
         }
       };
       const settled = await Promise.allSettled(used.map(work));

@@ -12,6 +12,7 @@ import { ResponseBodies } from '../response-bodies.js';
 import { RequestsUnderWay } from '../requests-under-way.js';
 import { explanationQuery, riskQuery } from '../query-schemas.js';
 import { explainCount, reasonWriter } from '../reasons.js';
+import { ExplainedRows } from '../explained-rows.js';
 import { requireModel, type PluginOptions } from './shared.js';
 
 /**
@@ -71,7 +72,9 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     void settled.finally(() => inFlight.delete(settled));
   };
   const contributionsComputed = () => state.metrics.observeCallListWork('contributions');
-  const population = new PopulationCache(config, () => state.metrics.observeCallListWork('ranking'), contributionsComputed);
+  // /risk?explain's rows, each client's written as its part of the list is explained (explained-rows.ts).
+  const explainedRows = new ExplainedRows(config);
+  const population = new PopulationCache(config, () => state.metrics.observeCallListWork('ranking'), contributionsComputed, (model) => explainedRows.hook(model));
   const rankedPopulation = async (model: LoadedModel) => {
     const p = await population.get(model);
     if (!p) throw new HttpError(404, 'no dataset yet; run `riskwatch ingest`');
@@ -80,7 +83,7 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
   };
   const explained = (p: RankedPopulation, model: LoadedModel) => {
     const started = p.contributions === undefined && p.explaining === undefined;
-    const c = explainList(p, model.fitted, contributionsComputed);
+    const c = explainList(p, model.fitted, contributionsComputed, started ? explainedRows.hook(model) : undefined);
     if (started) track(c);
     return c;
   };
@@ -120,6 +123,14 @@ const dashboardData: FastifyPluginAsync<PluginOptions> = async (app, { state }) 
     // The list's contributions: made once per ranked list, off the event loop (explained above).
     if (explain === undefined) void explainAhead(p, model);
     else await explained(p, model);
+    if (!csv && explain !== undefined) {
+      // The rows as JSON text, written per client while the list was explained (explained-rows.ts);
+      // the rest as JSON.stringify writes the RiskList below, key for key.
+      const c = listContributions(p, model.fitted);
+      const head = JSON.stringify({ version: model.version, datasetHash: p.datasetHash, population: p.population, valueColumn: config.valueColumn ?? null });
+      const text = `${head.slice(0, -1)},"rows":${explainedRows.rowsJson(p, model, c, rank, top, explain)},"summary":${JSON.stringify(callListSummary(p, rank, Math.min(Math.max(0, top), p.rows)))},"base":${JSON.stringify(c.base)}}`;
+      return reply.type('application/json; charset=utf-8').send(riskBodies.set(p, bodyKey, text));
+    }
     const rows: RiskRow[] = highestRisk(p, top, rank);
     const n = rows.length;
     const why = explain === undefined ? undefined : listReasons(p, model.fitted, reasonWriter(model, config), rank, top, explain);

@@ -61,3 +61,30 @@ test('TreeShapThreads: any number of threads, uneven parts too, more parts than 
     }
   }
 });
+
+test('contributionsOffThread tells each part as it comes back: every row once, its numbers already final, all before it resolves; on one thread all rows as one part', async () => {
+  const n = 2 * ROWS_PER_THREAD + 123;
+  const data = rowsOf(n);
+  const one = model.contributions(data);
+  const seen = new Uint8Array(n);
+  let parts = 0;
+  let done = false;
+  const off = await model.contributionsOffThread(data, (part) => {
+    assert.ok(!done, 'before the promise resolves');
+    parts++;
+    assert.equal(part.base, one.base);
+    for (let i = part.from; i < part.to; i++) {
+      seen[i]++;
+      for (let j = 0; j < one.values.length; j++) assert.ok(Object.is(part.values[j][i], one.values[j][i]), `row ${i} feature ${j} final when told`);
+    }
+  });
+  done = true;
+  assert.ok(seen.every((s) => s === 1), 'every row told once');
+  assert.ok(parts > 1, `${parts} parts`);
+  assert.ok(identical(off.values, one.values));
+  // A few rows are explained on this thread: one part, the whole.
+  const few = rowsOf(10);
+  const told: [number, number][] = [];
+  await model.contributionsOffThread(few, (part) => told.push([part.from, part.to]));
+  assert.deepEqual(told, [[0, 10]]);
+});
