@@ -142,7 +142,11 @@ export function servePasses(s: SharedPass, idle?: () => boolean): void {
     const sums = new PassSums(s.cols.length, s.levels);
     sums.hcn = s.hcn;
     sums.hcc = s.hcc;
-    const data: OneHotData = { cols: s.cols, fill: s.fill, mean: s.mean, inv: s.inv, index: s.index, levels: s.levels, y: s.y, n: s.n };
+    // The column lists copied by map(): as posted (structured clone) they are arrays of another
+    // map than those the kernel was warmed up on, and its optimised code, met with them, was
+    // thrown away ("wrong map") and compiled again during the first passes, which then ran ~2×
+    // slow on this thread while the fit's thread waited.
+    const data: OneHotData = { cols: s.cols.map((c) => c), fill: s.fill, mean: s.mean, inv: s.inv, index: s.index.map((ix) => ix), levels: s.levels, y: s.y, n: s.n };
     warmOnRows(run, data, s.theta);
     Atomics.store(control, CONTROL.ready, 1);
     let seen = 0;
