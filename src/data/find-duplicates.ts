@@ -26,6 +26,27 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
   const n = ds.rows;
   const mask = new Uint8Array(n);
   if (n < 2) return mask;
+  const plan = planDuplicates(keys, n);
+  probeBuckets(ds, plan, 0, plan.buckets, mask);
+  return mask;
+}
+
+/** markDuplicates' buckets, made by its first two passes: bucket b's rows are idx[starts[b]..starts[b + 1]), their hashes in `sorted`. */
+export interface DuplicatePlan {
+  starts: Uint32Array;
+  idx: Uint32Array;
+  sorted: Uint32Array;
+  buckets: number;
+  /** Rows in the largest bucket (sizes probeBuckets' table). */
+  largest: number;
+}
+
+/**
+ * The buckets of markDuplicates for the `n` rows' hashes `keys`, in shared memory when asked (so
+ * another thread can probe some of them: each bucket's rows are marked only by that bucket's pass,
+ * so buckets probed on two threads give the mask one thread gives).
+ */
+export function planDuplicates(keys: Uint32Array, n: number, shared = false): DuplicatePlan {
   // Up to 2^11 buckets: the scatter pass writes to one place per bucket, and more places than
   // that thrash the cache and TLB (2^16 buckets made the pass 3× slower). ~500 rows per bucket
   // on 1,000,000 rows; the table then has 1,024 slots (4 KiB each array).
@@ -33,22 +54,21 @@ export function markDuplicates(ds: Dataset, keys: Uint32Array): Uint8Array {
   const buckets = 1 << bits;
   // One small function per pass: run once per process (ingest is a fresh process), a loop in a
   // big function was compiled before the later loops had run, and deoptimised when they did.
-  const starts = bucketStarts(keys, n, bits);
+  const starts = bucketStarts(keys, n, bits, shared);
   // The hashes are scattered with the row indices: the probe pass then reads both in order,
   // where reading keys[row] jumped across the whole array (a cache miss per row, twice).
-  const idx = new Uint32Array(n);
-  const sorted = new Uint32Array(n);
+  const idx = shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n);
+  const sorted = shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n);
   scatter(keys, n, bits, starts, idx, sorted);
   let largest = 0;
   for (let b = 0; b < buckets; b++) largest = Math.max(largest, starts[b + 1] - starts[b]);
-  probeBuckets(ds, sorted, idx, starts, buckets, largest, mask);
-  return mask;
+  return { starts, idx, sorted, buckets, largest };
 }
 
 /** Where each bucket (the hash's top `bits` bits) starts in the row order scatter makes. */
-function bucketStarts(keys: Uint32Array, n: number, bits: number): Uint32Array {
+function bucketStarts(keys: Uint32Array, n: number, bits: number, shared: boolean): Uint32Array {
   const buckets = 1 << bits;
-  const starts = new Uint32Array(buckets + 1);
+  const starts = shared ? new Uint32Array(new SharedArrayBuffer(4 * (buckets + 1))) : new Uint32Array(buckets + 1);
   if (bits === 0) {
     starts[1] = n;
     return starts;
@@ -76,8 +96,9 @@ function scatter(keys: Uint32Array, n: number, bits: number, starts: Uint32Array
   }
 }
 
-/** Each bucket through a small hash table: a row equal to an earlier one of its bucket is marked. `sorted[k]` is row idx[k]'s hash. */
-function probeBuckets(ds: Dataset, sorted: Uint32Array, idx: Uint32Array, starts: Uint32Array, buckets: number, largest: number, mask: Uint8Array): void {
+/** Buckets [from, to) of `plan` each through a small hash table: a row equal to an earlier one of its bucket is marked. */
+export function probeBuckets(ds: Dataset, plan: DuplicatePlan, from: number, to: number, mask: Uint8Array): void {
+  const { sorted, idx, starts, largest } = plan;
   // Open addressing, linear probing, load ≤ 1/2; slots hold row + 1 (0 = empty) and are cleared
   // after each bucket by walking the bucket again (cheaper than clearing the table).
   let size = 16;
@@ -86,7 +107,7 @@ function probeBuckets(ds: Dataset, sorted: Uint32Array, idx: Uint32Array, starts
   // Each slot's hash next to it: reading keys[row] instead would be a cache miss per probe.
   const tableKeys = new Uint32Array(size);
   const slotMask = size - 1;
-  for (let b = 0; b < buckets; b++) {
+  for (let b = from; b < to; b++) {
     const s = starts[b];
     const e = starts[b + 1];
     if (e - s < 2) continue;

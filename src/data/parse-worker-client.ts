@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { findWorkerFile, startWorker } from '../util/worker-file.js';
 import type { HashRequest, PartRequest, PartResult } from './parse-part.js';
-import type { CompactReply, CompactRequest, PartReply } from './parse-worker.js';
+import type { CompactReply, CompactRequest, PartReply, ProbeRequest } from './parse-worker.js';
 
 /**
  * The worker file: in the CLI bundle's folder (dist/cli/parse-worker.mjs, bundled by
@@ -84,6 +84,19 @@ export class PartWorker {
    * worker then ends.
    */
   compact(req: CompactRequest): Promise<{ ok: true } | { error: string }> {
+    return this.ask(req);
+  }
+
+  /**
+   * Once the part is parsed (asked to stay), probe some buckets of a duplicate search on the
+   * worker's thread (ProbeRequest): resolves when they are done, or with an error (the thread
+   * failed; the caller probes them itself). The worker stays, for compact.
+   */
+  probe(req: ProbeRequest): Promise<{ ok: true } | { error: string }> {
+    return this.ask(req);
+  }
+
+  private ask(req: CompactRequest | ProbeRequest): Promise<{ ok: true } | { error: string }> {
     const w = this.worker;
     if (this.exited) return Promise.resolve({ error: 'the parse worker has exited' });
     w.ref();

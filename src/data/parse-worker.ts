@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { compactShared } from './find-duplicates.js';
+import { compactShared, probeBuckets, type DuplicatePlan } from './find-duplicates.js';
+import { IdColumn } from './id-column.js';
 import { hashFirstPart, parsePart, type FirstPartHash, type HashRequest, type PartRequest, type PartResult } from './parse-part.js';
 
 /**
@@ -23,10 +24,42 @@ export interface CompactRequest {
 }
 export type CompactReply = { ok: true } | { ok: false; error: string };
 
+/**
+ * Buckets [from, to) of a duplicate search (find-duplicates.ts) to probe here while the reader's
+ * thread probes the others: the dataset's first `rows` rows (its columns and ids), the plan and
+ * the mask, all in shared memory. Replied to with a CompactReply; the worker stays (a
+ * CompactRequest follows).
+ */
+export interface ProbeRequest {
+  probe: DuplicatePlan;
+  from: number;
+  to: number;
+  rows: number;
+  x: Float64Array[];
+  y: Uint8Array;
+  idStarts: Uint32Array;
+  idLens: Uint32Array;
+  idBytes: Uint8Array;
+  mask: Uint8Array;
+}
+
 const port = parentPort;
 if (port) {
   let first: FirstPartHash | Error | null = null;
-  port.on('message', (m: HashRequest | PartRequest | CompactRequest) => {
+  port.on('message', (m: HashRequest | PartRequest | CompactRequest | ProbeRequest) => {
+    if ('probe' in m) {
+      let done: CompactReply;
+      try {
+        // A Buffer crosses threads as a plain Uint8Array: a Buffer again over the same memory.
+        const ids = IdColumn.fromParts(m.idStarts, m.idLens, Buffer.from(m.idBytes.buffer, m.idBytes.byteOffset, m.idBytes.byteLength));
+        probeBuckets({ features: [], rows: m.rows, ids, x: m.x, y: m.y }, m.probe, m.from, m.to, m.mask);
+        done = { ok: true };
+      } catch (err) {
+        done = { ok: false, error: (err as Error)?.message ?? String(err) };
+      }
+      port.postMessage(done);
+      return;
+    }
     if ('compact' in m) {
       let done: CompactReply;
       try {

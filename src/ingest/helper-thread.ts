@@ -1,9 +1,9 @@
-import type { DatasetBuilder } from '../data/dataset.js';
-import { compactRows, compactShared } from '../data/find-duplicates.js';
+import type { Dataset, DatasetBuilder } from '../data/dataset.js';
+import { compactRows, compactShared, markDuplicates, planDuplicates, probeBuckets } from '../data/find-duplicates.js';
 import type { PartWorker } from '../data/parse-worker-client.js';
 
 // What ingest hands to the parse worker it kept (a large file read in two parts into shared
-// columns): half of the compaction, here; the row work stays in ingest.ts.
+// columns): half of the duplicate search and half of the compaction.
 
 /** The last large file's parse worker, kept to compact the shared columns alongside this thread (stopped when the ingest ends). */
 export interface Helper {
@@ -61,4 +61,27 @@ export function keepUnmasked(values: Uint32Array, mask: Uint8Array): Uint32Array
   let w = 0;
   for (let i = 0; i < values.length; i++) if (!mask[i]) values[w++] = values[i];
   return values.subarray(0, w);
+}
+
+/**
+ * markDuplicates on two threads, when the dataset's rows are all in shared memory and the kept
+ * parse worker is there: the buckets are planned here, then those holding the second half of the
+ * rows are probed on the worker while this thread probes the first (each bucket's rows are marked
+ * by its own pass only, so the mask is the one markDuplicates gives). A worker that fails leaves
+ * its buckets to this thread (probing a bucket again marks the same rows).
+ */
+export async function markDuplicatesWith(ds: Dataset, keys: Uint32Array, helper: Helper): Promise<Uint8Array> {
+  const worker = helper.worker;
+  const n = ds.rows;
+  const shared = (a: ArrayBufferView) => a.buffer instanceof SharedArrayBuffer;
+  if (!worker || n < 2 || !ds.x.every(shared) || !shared(ds.y) || !shared(ds.ids.starts) || !shared(ds.ids.lens) || !shared(ds.ids.bytes)) return markDuplicates(ds, keys);
+  const plan = planDuplicates(keys, n, true);
+  const mask = new Uint8Array(new SharedArrayBuffer(n));
+  let mid = 0;
+  while (mid < plan.buckets && plan.starts[mid] < n / 2) mid++;
+  const ids = ds.ids;
+  const away = worker.probe({ probe: plan, from: mid, to: plan.buckets, rows: n, x: ds.x, y: ds.y, idStarts: ids.starts, idLens: ids.lens, idBytes: ids.bytes, mask });
+  probeBuckets(ds, plan, 0, mid, mask);
+  if ('error' in (await away)) probeBuckets(ds, plan, mid, plan.buckets, mask);
+  return mask;
 }

@@ -4,7 +4,6 @@ import { codedFeatures, datasetSchema } from '../data/columns.js';
 import { warnManyCategories } from './category-warnings.js';
 import { DatasetBuilder, countMissing } from '../data/dataset.js';
 import { MAX_SEGMENTS, appendDataset, openDatasetOnDisk, readDataset, writeCsvAhead, writeDataset, type DatasetOnDisk } from '../data/dataset-files.js';
-import { markDuplicates } from '../data/find-duplicates.js';
 import { findNewDuplicates } from '../data/find-new-duplicates.js';
 import type { IngestedFileRecord, SourceReadRecord } from '../store/types.js';
 import type { SourceConfig } from '../config/load.js';
@@ -12,7 +11,7 @@ import { openDatabaseSource } from '../data/sources/open-source.js';
 import type { SourceRead } from '../data/sources/types.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { nowIso } from '../util/time.js';
-import { finishCompaction, keepUnmasked, startCompaction, type Helper } from './helper-thread.js';
+import { finishCompaction, keepUnmasked, markDuplicatesWith, startCompaction, type Helper } from './helper-thread.js';
 import { ingestFolder, namesShort, preformattedLines, toRecord, type FolderWork } from './ingest-folder.js';
 import type { IngestFileResult, IngestResult, IngestSourceResult } from './ingest-types.js';
 
@@ -131,7 +130,7 @@ async function ingestInto(
   // config order, a folder's files in name order), so the first occurrence is the one kept.
   // Dedup works on the hashes the builder made as the rows were read (compacted with the rows below).
   let rowHashes: Uint32Array = builder.hashes!.subarray(0, builder.rows);
-  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : markDuplicates(builder.build(), rowHashes);
+  const duplicate = append ? findNewDuplicates(segments, builder.build(), rowHashes) : await markDuplicatesWith(builder.build(), rowHashes, helper);
   const countIn = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) n += duplicate[i];

@@ -1,9 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compactRows, compactShared, findDuplicates, markDuplicates } from '../../src/data/find-duplicates.ts';
+import { compactRows, compactShared, findDuplicates, markDuplicates, planDuplicates, probeBuckets } from '../../src/data/find-duplicates.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
+import { hashRows } from '../../src/data/row-hash.ts';
 
 const FEATURES = ['a', 'b', 'c'];
 
@@ -107,6 +108,30 @@ describe('hash collisions never drop a row', () => {
   test('many buckets (over 64 rows each on average) agree with the reference', () => {
     const rows: Row[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `c${(i * 7919) % 4001}`, x: [i % 3, (i * 31) % 5, i % 2 ? Number.NaN : 1], y: (i >> 3) % 2 }));
     assert.deepEqual(dedup(rows).kept.map(key), reference(rows).map(key));
+  });
+});
+
+describe('buckets probed in two ranges (markDuplicatesWith: half on the parse worker)', () => {
+  test('any split point gives markDuplicates\' mask, the plan in shared memory or not', () => {
+    // Repeats from row 23,280 on (the fields' periods: 97, 3, 5, 2 and 16 rows).
+    const rows: Row[] = Array.from({ length: 30_000 }, (_, i) => ({ id: `c${(i * 7) % 97}`, x: [i % 3, (i * 31) % 5, i % 2 ? Number.NaN : 1], y: (i >> 3) % 2 }));
+    const ds = toDataset(rows);
+    const keys = hashRows(ds);
+    const want = markDuplicates(ds, keys);
+    assert.ok(want.some((v) => v === 1));
+    for (const shared of [false, true]) {
+      const plan = planDuplicates(keys, ds.rows, shared);
+      assert.equal(plan.idx.buffer instanceof SharedArrayBuffer, shared);
+      for (const mid of [0, 1, plan.buckets >> 1, plan.buckets - 1, plan.buckets]) {
+        const mask = new Uint8Array(ds.rows);
+        probeBuckets(ds, plan, mid, plan.buckets, mask);
+        probeBuckets(ds, plan, 0, mid, mask);
+        assert.deepEqual(mask, want, `split at bucket ${mid}`);
+        // A range probed twice (a failed worker's buckets redone here) marks the same rows.
+        probeBuckets(ds, plan, mid, plan.buckets, mask);
+        assert.deepEqual(mask, want);
+      }
+    }
   });
 });
 
