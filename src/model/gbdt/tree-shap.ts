@@ -3,6 +3,7 @@ import type { GbdtTree } from './types.js';
 import { extend, unwind } from './tree-shap-path.js';
 import { LeafTables, TABLE_BUDGET } from './tree-shap-tables.js';
 import { SplitCodes, WORDS } from './tree-shap-codes.js';
+import { ShapMemory } from './tree-shap-wasm.js';
 
 /** Rows explained together (see explain). */
 const BLOCK = 256;
@@ -62,17 +63,21 @@ export class TreeShap {
   private readonly splitFrom: Int32Array;
   /** A block's rows coded (codes.code), row by row. */
   private readonly rowCodes: Int32Array;
+  /** The coded tabled trees' loop as WebAssembly, over its own memory (undefined: the JavaScript loop). */
+  private readonly wasm: ShapMemory | undefined;
 
   /**
    * `tableBudget`: table entries the per-leaf tables may take (tree-shap-tables.ts); 0 = recursion only.
    * `coded`: whether the tabled trees' splits are read from coded rows (tree-shap-codes.ts) when
-   * they can be — the same numbers to the bit either way; false only to check that.
+   * they can be — the same numbers to the bit either way; false only to check that. `wasm`: whether
+   * the coded tabled trees run as WebAssembly (tree-shap-wasm.ts) — the same numbers; false only to check that.
    */
   constructor(
     model: { baseScore: number; trees: readonly GbdtTree[] },
     readonly features: number,
     tableBudget = TABLE_BUDGET,
     coded = true,
+    wasm = true,
   ) {
     const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
     this.roots = new Int32Array(model.trees.length);
@@ -141,7 +146,6 @@ export class TreeShap {
     this.pathZero = new Float64Array(size);
     this.pathOne = new Float64Array(size);
     this.pathWeight = new Float64Array(size);
-    this.phi = new Float64Array(BLOCK * features);
     // Trees whose leaves fit get per-leaf tables (tree-shap-tables.ts); the others recurse.
     const ranges = Array.from(this.roots, (root, t) => ({ root, end: root + model.trees[t].feature.length }));
     this.tables = new LeafTables(this, ranges, tableBudget);
@@ -159,7 +163,11 @@ export class TreeShap {
     });
     this.splitFrom[tabledRanges.length] = splits.length;
     this.splits = Int32Array.from(splits);
-    this.rowCodes = new Int32Array(this.codes ? BLOCK * features : 0);
+    // The coded, tabled loop as WebAssembly when it can run (tree-shap-wasm.ts): phi and the row
+    // codes then live in its memory, where the recursion adds to phi too.
+    this.wasm = this.codes && wasm ? ShapMemory.make(this, this.tables, this.codes, this.splits, this.splitFrom, features, BLOCK) : undefined;
+    this.phi = this.wasm?.phi ?? new Float64Array(BLOCK * features);
+    this.rowCodes = this.wasm?.codes ?? new Int32Array(this.codes ? BLOCK * features : 0);
   }
 
   /**
@@ -169,7 +177,7 @@ export class TreeShap {
   explain(columns: readonly Float64Array[], rows: number, out: readonly Float64Array[]): void {
     const { phi, roots, features, tabled, mask, feature, threshold, missingLeft, catOffset, catLength, catLeft, left, right, tables } = this;
     const { treeRoot, treeEnd, leafFrom, leafTo, leafNode, nodeBit, width, fullMask, featStart, feat, tableStart, table } = tables;
-    const { codes, splits, splitFrom, rowCodes } = this;
+    const { codes, splits, splitFrom, rowCodes, wasm } = this;
     const ways = codes?.ways ?? new Int32Array(0);
     this.columns = columns;
     // Rows in blocks, trees in the outer loop within a block: one tree's tables stay in cache
@@ -181,6 +189,14 @@ export class TreeShap {
       if (codes) codes.code(columns, i0, n, rowCodes, features);
       for (let t = 0; t < roots.length; t++) {
         const k = tabled[t];
+        if (k >= 0 && wasm) {
+          // This and the following tabled trees in one call, in tree order as below.
+          let t1 = t + 1;
+          while (t1 < roots.length && tabled[t1] === k + (t1 - t)) t1++;
+          wasm.run(k, k + (t1 - t), n);
+          t = t1 - 1;
+          continue;
+        }
         if (k < 0) {
           for (let r = 0; r < n; r++) {
             this.row = i0 + r;

@@ -197,3 +197,32 @@ test('coded splits (tree-shap-codes.ts) give the comparisons\' contributions bit
   }
   assert.equal(coded, 80);
 });
+
+test('the WebAssembly loop (tree-shap-wasm.ts) gives the JavaScript loop\'s contributions bit for bit: tabled and recursing trees mixed, several blocks, odd values', () => {
+  const rng = new Random(97);
+  const odd = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2.5, -1, 255, 256, 300];
+  let ran = 0;
+  for (let round = 0; round < 40; round++) {
+    const m = 1 + Math.floor(rng.next() * 6);
+    const categorical = Math.floor(rng.next() * (m + 1));
+    const trees = Array.from({ length: 1 + Math.floor(rng.next() * 8) }, () => randomTree(rng, m, categorical, 1 + Math.floor(rng.next() * 7), true));
+    const rows = 1 + Math.floor(rng.next() * 700); // up to 3 blocks of 256
+    const xs = Array.from({ length: rows }, () => randomRow(rng, m, categorical).map((v) => (rng.next() < 0.1 ? odd[Math.floor(rng.next() * odd.length)] : v)));
+    const columns = Array.from({ length: m }, (_, f) => Float64Array.from(xs, (x) => x[f]));
+    // A budget that tables only some trees (the others recurse between them, adding to the same phi).
+    const budget = round % 3 === 0 ? undefined : Math.floor(rng.next() * 400);
+    const run = (wasm: boolean) => {
+      const shap = new TreeShap({ baseScore: 0.1, trees }, m, budget, true, wasm);
+      if (wasm && shap.tabledTrees > 0) assert.ok((shap as unknown as { wasm?: unknown }).wasm, 'the WebAssembly loop runs');
+      const out = Array.from({ length: m }, () => new Float64Array(rows));
+      shap.explain(columns, rows, out);
+      shap.explain(columns, rows, out); // a second job on the same explainer: the same
+      return out;
+    };
+    const a = run(true);
+    const b = run(false);
+    a.forEach((col, f) => col.forEach((v, i) => assert.ok(Object.is(v, b[f][i]), `round ${round} row ${i} feature ${f}: ${v} vs ${b[f][i]}`)));
+    ran++;
+  }
+  assert.equal(ran, 40);
+});
