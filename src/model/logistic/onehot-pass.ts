@@ -25,8 +25,9 @@ export interface OneHotData {
 
 /**
  * Which sums a kernel accumulates: all of them, or one of two disjoint halves — the numeric block
- * (loss, numeric and intercept gradient and Hessian) or the levels' (their gradient, Hessian
- * diagonal and cross terms) — for two threads to share a pass (pass-threads.ts). Each sum is added
+ * with the levels' gradient (loss, numeric and intercept gradient and Hessian; what a pass
+ * without the Hessian wants) or the levels' Hessian (its diagonal and cross terms) — for two
+ * threads to share a pass (pass-threads.ts). Each sum is added
  * up in row order by the same expressions whichever kernel runs it, so the same bits.
  */
 export type Part = 'all' | 'numeric' | 'levels';
@@ -84,8 +85,8 @@ function kernel(d: number, c: number, part: Part = 'all'): Kernel {
     }
   }
   for (let q = 0; q < c; q++) {
-    if (numeric) L.push(`  hl[k${q}] += w;`);
     if (!levelSums) continue;
+    L.push(`  hl[k${q}] += w;`);
     if (d > 0) {
       L.push(`  const o${q} = k${q} * ${d};`);
       for (let j = 0; j < d; j++) L.push(`  hcn[o${q} + ${j}] += w${j};`);
@@ -201,7 +202,7 @@ export type { Kernel as PartKernel };
 export class PassSums {
   readonly num: Float64Array;
   readonly gc: Float64Array;
-  readonly hl: Float64Array;
+  hl: Float64Array;
   hcn: Float64Array;
   hcc: Float64Array;
   constructor(
