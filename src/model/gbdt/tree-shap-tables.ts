@@ -50,8 +50,12 @@ export class LeafTables {
   readonly featStart: Int32Array;
   readonly feat: Int32Array;
   readonly tableStart: Int32Array;
-  /** Per leaf, 2^d rows of d contributions: row `mask` holds them when the row satisfies the features of mask's bits. */
-  readonly table: Float64Array;
+  /**
+   * Per leaf, 2^d rows of d contributions: row `mask` holds them when the row satisfies the features
+   * of mask's bits. Replaced by its copy in the WebAssembly memory when the kernel runs there
+   * (tree-shap-wasm.ts), so a model's tables (up to TABLE_BUDGET entries) are held once.
+   */
+  table: Float64Array;
 
   /**
    * `candidates`: [root, end) node ranges of the trees in `flat` (absolute indices), in order;

@@ -131,7 +131,9 @@ export class ShapMemory {
     const pages = Math.max(1, Math.ceil(at / 65_536));
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buf = memory.buffer;
-    new Float64Array(buf, tableAt, tables.table.length).set(tables.table);
+    const table = new Float64Array(buf, tableAt, tables.table.length);
+    table.set(tables.table);
+    tables.table = table; // the JavaScript copy let go: the same numbers, held once
     new Int32Array(buf, waysAt, nodes * WORDS).set(codes.ways.subarray(0, nodes * WORDS));
     const feat = new Int32Array(buf, featAt, tables.feat.length);
     for (let q = 0; q < feat.length; q++) feat[q] = tables.feat[q] * 8;
