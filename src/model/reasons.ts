@@ -40,15 +40,23 @@ export function humanise(name: string): string {
 /** Texts kept per feature (ReasonWriter.text); past this many they are let go and kept afresh. */
 const MAX_KNOWN_TEXTS = 50_000;
 
-const grouped = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
-const WHOLE = grouped(0);
-const TWO = grouped(2);
+const formats = new Map<number, Intl.NumberFormat>();
+/**
+ * Made on first use, not when the module loads: the first Intl.NumberFormat costs ~17 ms (ICU's
+ * number formatting data) and this module is in the chunk every command loads, most of them
+ * (train, score, drift --json) never formatting a reason.
+ */
+const grouped = (digits: number): Intl.NumberFormat => {
+  let f = formats.get(digits);
+  if (!f) formats.set(digits, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })));
+  return f;
+};
 
 /** A number for a person: counts whole, otherwise ≥ 100 whole, ≥ 1 two decimals at most, below 1 three significant digits. */
 export function formatValue(v: number, count: boolean): string {
   const a = Math.abs(v);
-  if (count || a >= 100) return WHOLE.format(v);
-  if (a >= 1 || a === 0) return TWO.format(v);
+  if (count || a >= 100) return grouped(0).format(v);
+  if (a >= 1 || a === 0) return grouped(2).format(v);
   return String(Number(v.toPrecision(3)));
 }
 
@@ -113,7 +121,7 @@ export class ReasonWriter {
     const shown = `${label}: ${formatValue(value, count)}`;
     if (st?.kind !== 'number' || st.mean === null) return shown;
     // A count's mean is not a count: whole from 10 up, one decimal below.
-    const mean = count ? (Math.abs(st.mean) >= 10 ? WHOLE.format(st.mean) : grouped(1).format(st.mean)) : formatValue(st.mean, false);
+    const mean = count ? (Math.abs(st.mean) >= 10 ? grouped(0).format(st.mean) : grouped(1).format(st.mean)) : formatValue(st.mean, false);
     return `${shown} — clients who stay average ${mean}`;
   }
 
