@@ -1,5 +1,4 @@
 import { NO_LABEL } from './dataset.js';
-import { mayNeedTrim } from './kinds/category/byte-lookup.js';
 import { FNV_OFFSET, FNV_PRIME, finishRowHash } from './row-hash.js';
 import { BITS, COMMA, CR, DOT, LF, MAX_DIGITS, MINUS, POW10, QUOTE, SPACE, TAB, WORDS, ZERO, labelAt, labelEnd, mixValue } from './fast-row-bytes.js';
 import { ID, TARGET, finishTake, type RowLayout, type TakeTarget } from './fast-row-layout.js';
@@ -62,26 +61,20 @@ export function takeAny(fr: TakeTarget, lay: RowLayout, data: Buffer, p: number,
       const role = roles[c];
       const lookup = lookups === null || role < 0 ? null : lookups[role];
       if (lookup !== null) {
-        // A category: a text already in the dictionary, found by its bytes. A new text, or one
-        // the general path would trim, sends the row the general way.
+        // A category: a text already in the dictionary, found by its bytes (ByteLookup.match). A
+        // new text, a quote, or one the general path would trim, sends the row the general way.
         const s = p;
-        let h = FNV_OFFSET;
-        while (p < len) {
-          const ch = data[p];
-          if (ch === COMMA || ch === LF || ch === CR) break;
-          if (ch === QUOTE) break rows;
-          h = Math.imul(h ^ ch, FNV_PRIME);
-          p++;
-        }
-        if (p === s) {
+        // At the end of the data: as an empty cell here; the row is cut, below.
+        const first = p < len ? data[p] : COMMA;
+        if (first === COMMA || first === LF || first === CR) {
           x[role][r] = Number.NaN;
           missing |= 1 << role;
           if (inlineHash) rh = Math.imul(rh ^ 0x7ff80000, FNV_PRIME);
           if (lb !== null) out[lo++] = COMMA;
         } else {
-          if (mayNeedTrim(data, s, p)) break rows;
-          const code = lookup.find(data, s, p, h);
+          const code = lookup.match(data, s, len);
           if (code < 0) break rows;
+          p = s + lookup.byteLength(code);
           x[role][r] = code;
           if (inlineHash) rh = Math.imul(Math.imul(rh ^ lookup.textHash(code), FNV_PRIME) ^ 0x27d4eb2f, FNV_PRIME);
           if (lb !== null) {
