@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
 import { featureProfiles, rowProfiles } from '../stats/reference.js';
+import { FeatureProfiler } from '../stats/feature-profiler.js';
 import { referenceProfile } from '../stats/profile.js';
 import { RowProfiler, ROWS_BY } from '../stats/row-profiler.js';
 import { SortScratch } from '../stats/sorted.js';
@@ -12,8 +13,9 @@ import { loadModel } from './fitted-model.js';
 /**
  * The drift reference's thread (started by reference-thread.ts while `train` reads the dataset):
  * profiles every training column — sorting them is most of a reference's cost — while the main
- * thread fits the model (the machine has two cores); then takes half of each of the fit's passes
- * over all rows (logistic/pass-threads.ts) until the fit is over; then predicts the later half
+ * thread fits the model (the machine has two cores), a column at a time; takes half of each of the
+ * fit's passes over all rows (logistic/pass-threads.ts) from when they are offered until the fit
+ * is over, the columns left profiled in the time the passes leave it; then predicts the later half
  * of the training rows with the model, and, sent the main thread's half, computes the
  * predictions' profile and calibration (while the main thread counts the rows' categories and
  * stayers). Everything it reads is in shared memory: the columns are not copied. The same
@@ -34,18 +36,40 @@ const port = parentPort;
 if (port) {
   let ds: Dataset | undefined;
   let scratch: SortScratch | undefined;
-  let data: { features: ReturnType<typeof featureProfiles> } | undefined;
+  let profiler: FeatureProfiler | undefined;
   let rowsBy: Int32Array | undefined;
   let rows: RowProfiler | undefined;
   let failed = false;
-  // The row profiles a piece at a time while the fit's passes leave this thread idle — claimed
-  // first, unless the main thread has (then nothing more to do here).
+  // While the fit's passes leave this thread idle: the columns' profiles left, a column at a time;
+  // then the row profiles a piece at a time — claimed first, unless the main thread has (then
+  // nothing more to do here).
   const idleWork = (): boolean => {
+    if (profiler?.pending) {
+      profiler.step();
+      return true;
+    }
     if (!rows) {
       if (!ds || !rowsBy || Atomics.compareExchange(rowsBy, 0, ROWS_BY.none, ROWS_BY.thread) !== ROWS_BY.none) return false;
       rows = new RowProfiler(ds);
     }
     return rows.step();
+  };
+  const fail = (err: unknown) => {
+    failed = true;
+    port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ReferenceReply);
+  };
+  // The columns profiled one per turn of the event loop, so that the fit's offer of its passes
+  // (a message) is taken up between two columns, not after all of them: the fit's first passes
+  // over all rows then share this thread from the start (they waited for every column's sort,
+  // ~0.2-0.3 s of this thread, and the first one or two ran on the fit's thread alone).
+  const profileNext = () => {
+    if (failed || !profiler?.pending) return;
+    try {
+      profiler.step();
+      setImmediate(profileNext);
+    } catch (err) {
+      fail(err);
+    }
   };
   port.on('message', (m: ReferenceRequest) => {
     if (failed) return;
@@ -63,7 +87,8 @@ if (port) {
         // The row profiles (category counts, stayers) wait for idle time in the fit's passes (or
         // are the main thread's, made while this thread sorts the predictions): here they would
         // keep this thread from the fit's first pass.
-        data = { features: featureProfiles(ds, scratch) };
+        profiler = new FeatureProfiler(ds, scratch);
+        setImmediate(profileNext);
         return;
       }
       if (m.type === 'passes') {
@@ -71,7 +96,7 @@ if (port) {
         servePasses(m.setup, idleWork);
         return;
       }
-      if (!ds || !data || !scratch) throw new Error('the reference thread was sent predictions before the data');
+      if (!ds || !profiler || !scratch) throw new Error('the reference thread was sent predictions before the data');
       if (m.type === 'predict') {
         // Rows [from, rows) of the training predictions (the main thread predicts the others):
         // each row's probability is computed alone, so the same numbers as one call over all rows.
@@ -84,11 +109,12 @@ if (port) {
       // Not the predictions as the sort's scratch (as one thread does): the main thread computes
       // their calibration meanwhile, and were this thread to fail half way, builds the reference
       // from them itself. The row profiles' pieces not made in idle time made now, if claimed.
-      const reply: ReferenceReply = { type: 'done', ...data, prediction: referenceProfile(m.prob, scratch), ...(rows ? { rows: rows.result() } : {}) };
+      // The columns not yet profiled first (their sorts use the same scratch).
+      const features = profiler.result();
+      const reply: ReferenceReply = { type: 'done', features, prediction: referenceProfile(m.prob, scratch), ...(rows ? { rows: rows.result() } : {}) };
       port.postMessage(reply);
     } catch (err) {
-      failed = true;
-      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies ReferenceReply);
+      fail(err);
     }
   });
 }

@@ -9,7 +9,9 @@ import { oneHotPass, type OneHotData } from '../../src/model/logistic/onehot-pas
 import { CONTROL, sharedOneHotPass, type PassHelper, type SharedPass } from '../../src/model/logistic/pass-threads.ts';
 import { fitLogistic } from '../../src/model/logistic/fit.ts';
 import { context, makeWorkspace } from '../helpers/workspace.ts';
-import { rowProfiles } from '../../src/stats/reference.ts';
+import { featureProfiles, rowProfiles } from '../../src/stats/reference.ts';
+import { FeatureProfiler } from '../../src/stats/feature-profiler.ts';
+import { SortScratch } from '../../src/stats/sorted.ts';
 import { RowProfiler } from '../../src/stats/row-profiler.ts';
 import { IdColumn } from '../../src/data/id-column.ts';
 
@@ -158,6 +160,50 @@ test('the row profiles made a piece at a time are rowProfiles, bytes and key ord
     for (let k = 0; k < pieces && p.step(); k++);
     assert.equal(JSON.stringify(p.result()), want, `after ${pieces} pieces`);
   }
+});
+
+test('the columns profiled one at a time are featureProfiles, bytes and key order included', () => {
+  const dt = data(6000, 13);
+  const x = [...dt.cols, Float64Array.from({ length: dt.n }, (_, i) => (i % 11 === 0 ? Number.NaN : i % 7)), ...dt.index.map((ix) => Float64Array.from(ix, (v, i) => (i % 37 === 0 ? Number.NaN : v % 3)))];
+  const ds = { features: ['a', 'b', 'c', 'k', 'r', 'p'], rows: dt.n, ids: new IdColumn(0), x, y: dt.y, levels: [null, null, null, null, ['x', 'y', 'z'], ['b', 'a', 'c']] };
+  const want = JSON.stringify(featureProfiles(ds));
+  for (const pieces of [0, 1, 4, 100]) {
+    const p = new FeatureProfiler(ds, new SortScratch(ds.rows));
+    for (let k = 0; k < pieces && p.step(); k++);
+    assert.equal(p.pending, pieces < ds.features.length, `pending after ${pieces} pieces`);
+    assert.equal(JSON.stringify(p.result()), want, `after ${pieces} pieces`);
+    assert.equal(p.pending, false);
+  }
+});
+
+test('a pass whose helper is busy with other work when the fit\'s thread is done with its own part is taken up there: the same sums, each pass claimed once', () => {
+  const dt = data(30_000, 17);
+  const p = dt.cols.length + dt.levels + 1;
+  const size = 1 + p + (p * (p + 1)) / 2;
+  // A helper that says it is ready and stays busy (as in a piece of a column's profile): it never takes a pass.
+  const offered: SharedPass[] = [];
+  const helper: PassHelper = {
+    offer: (s) => {
+      offered.push(s);
+      Atomics.store(s.control, CONTROL.ready, 1);
+      Atomics.store(s.control, CONTROL.busy, 1);
+    },
+  };
+  const { pass, close } = sharedOneHotPass(dt, helper);
+  const { control } = offered[0];
+  const one = oneHotPass(dt);
+  const u = rng(19);
+  for (let k = 0; k < 4; k++) {
+    const theta = Float64Array.from({ length: p }, () => (u() - 0.5) * 0.4);
+    const want = new Float64Array(size);
+    const got = new Float64Array(size);
+    one(theta, want, k % 2 === 1);
+    pass(theta, got, k % 2 === 1);
+    sameBits(got, want, `pass ${k}`);
+    assert.equal(Atomics.load(control, CONTROL.claim), k + 1, 'the pass claimed by the fit\'s thread');
+  }
+  assert.equal(Atomics.load(control, CONTROL.done), 0);
+  close();
 });
 
 for (const family of ['logistic', 'gbdt'] as const)

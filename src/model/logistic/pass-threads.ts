@@ -16,9 +16,12 @@ import { partKernel, PassSums, type OneHotData } from './onehot-pass.js';
 /**
  * Slots of the control array. `idle` is 1 while this thread runs passes without the helper (the
  * warm-start subsample's, those without the Hessian): the helper may then take up other work, a
- * small piece at a time, between looks at `job`.
+ * piece at a time, between looks at `job` (`busy` is 1 during a piece). `claim`: the last job whose
+ * levels' part someone took up — the helper, or this thread when its own part is done while the
+ * helper is still busy with a piece of other work (the reference thread's column profiles take up
+ * to ~40 ms each): compare-and-exchange from the job before, so exactly one of them runs it.
  */
-export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4, idle: 5 } as const;
+export const CONTROL = { ready: 0, job: 1, done: 2, stop: 3, failed: 4, idle: 5, claim: 6, busy: 7 } as const;
 
 /** What the helper is handed once per fit, all in shared memory: the rows (OneHotData) and the pass's slots. */
 export interface SharedPass extends OneHotData {
@@ -98,6 +101,18 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
     Atomics.notify(control, CONTROL.job);
     sums.gc.fill(0);
     sums.run(numeric, data, theta, withLoss); // touches none of hl, hcn, hcc
+    if (Atomics.load(control, CONTROL.busy) === 1 && Atomics.compareExchange(control, CONTROL.claim, job - 1, job) === job - 1) {
+      // Not started by the helper, still busy with other work: its half here (the same sums).
+      sums.hl = own.hl;
+      sums.hcn = own.hcn;
+      sums.hcc = own.hcc;
+      own.hl.fill(0);
+      own.hcn.fill(0);
+      own.hcc.fill(0);
+      sums.run(levels, data, theta, false);
+      sums.write(out);
+      return;
+    }
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (done === job) {
@@ -161,12 +176,17 @@ export function servePasses(s: SharedPass, idle?: () => boolean): void {
     for (;;) {
       // (The fit notifies `job` when it turns idle, too: the wait then ends with no new job.)
       while (other && Atomics.load(control, CONTROL.idle) === 1 && Atomics.load(control, CONTROL.job) === seen) {
-        if (!other()) other = undefined;
+        Atomics.store(control, CONTROL.busy, 1);
+        const more = other();
+        Atomics.store(control, CONTROL.busy, 0);
+        if (!more) other = undefined;
       }
       Atomics.wait(control, CONTROL.job, seen);
       if (Atomics.load(control, CONTROL.job) === seen) continue;
       seen = Atomics.load(control, CONTROL.job);
       if (Atomics.load(control, CONTROL.stop) === 1) return;
+      // Taken up by the fit's thread already (this one came too late): wait for the next.
+      if (Atomics.compareExchange(control, CONTROL.claim, seen - 1, seen) !== seen - 1) continue;
       s.hl.fill(0);
       s.hcn.fill(0);
       s.hcc.fill(0);
