@@ -3,7 +3,8 @@ import { selectRows, type Dataset } from '../data/dataset.js';
 import { IdColumn } from '../data/id-column.js';
 import { sigmoid } from './sigmoid.js';
 import { assembleReference, calibration, featureProfiles, predictionProfiles, rowProfiles, type ModelReference } from '../stats/reference.js';
-import { SortScratch } from '../stats/sorted.js';
+import { medianNonMissing, SortScratch, type SortBuffers } from '../stats/sorted.js';
+import { allMedians, medianQueue, type MedianQueue } from '../stats/median-queue.js';
 import { findWorkerFile, tryStartWorker } from '../util/worker-file.js';
 import type { ReferenceReply, ReferenceRequest } from './reference-worker.js';
 import { ROWS_BY } from '../stats/row-profiler.js';
@@ -41,6 +42,8 @@ export class ReferenceBuilder implements PassHelper {
   private split: { model: FittedModel; from: number } | undefined;
   /** Who makes the row profiles (reference-worker.ts ROWS_BY): the thread, in idle time during the fit, or this one in `finish`. */
   private readonly rowsBy = new Int32Array(new SharedArrayBuffer(4));
+  /** The training medians, shared out with the thread (`profile`'s `medians`). */
+  private medianWork: MedianQueue | undefined;
 
   private constructor(private worker: Worker | undefined) {
     if (!worker) return;
@@ -66,13 +69,30 @@ export class ReferenceBuilder implements PassHelper {
   /**
    * The training rows (columns over shared memory are shared as they are; others copied into it).
    * `oneHot`: a one-hot logistic fit will offer its passes — the thread makes its pass kernel
-   * first, for V8 to compile while it profiles the columns.
+   * first, for V8 to compile while it profiles the columns. `medians`: the columns whose training
+   * medians `medians` will be asked for — the thread computes some of them first.
    */
-  profile(ds: Dataset, opts: { oneHot?: boolean } = {}): void {
+  profile(ds: Dataset, opts: { oneHot?: boolean; medians?: readonly number[] } = {}): void {
     this.ds = ds;
     if (!this.worker) return;
-    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels, ...(opts.oneHot ? { oneHot: true } : {}), rowsBy: this.rowsBy };
+    if (opts.medians) this.medianWork = medianQueue(ds.features.length, opts.medians);
+    const req: ReferenceRequest = { type: 'data', features: ds.features, rows: ds.rows, x: ds.x.map((c) => shared(c.subarray(0, ds.rows))), y: shared(ds.y.subarray(0, ds.rows)), levels: ds.levels, ...(opts.oneHot ? { oneHot: true } : {}), ...(this.medianWork ? { medians: this.medianWork } : {}), rowsBy: this.rowsBy };
     this.worker.postMessage(req);
+  }
+
+  /**
+   * Per column of the dataset `profile` was given: the median of its non-missing values
+   * (medianNonMissing) for the columns `cols` (those `profile` named), NaN for the others. With
+   * the thread, this thread and it take the columns one at a time until all are done (the same
+   * function on either thread, so the same numbers); without, all here.
+   */
+  medians(cols: readonly number[], buffers: SortBuffers): Float64Array {
+    const ds = this.ds;
+    if (!ds) throw new Error('ReferenceBuilder.medians before profile');
+    if (this.medianWork) return allMedians(ds.x, this.medianWork, buffers);
+    const out = new Float64Array(ds.features.length).fill(Number.NaN);
+    for (const j of cols) out[j] = medianNonMissing(ds.x[j], buffers);
+    return out;
   }
 
   /**

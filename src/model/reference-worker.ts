@@ -6,6 +6,7 @@ import { FeatureProfiler } from '../stats/feature-profiler.js';
 import { referenceProfile } from '../stats/profile.js';
 import { RowProfiler, ROWS_BY } from '../stats/row-profiler.js';
 import { SortScratch } from '../stats/sorted.js';
+import { takeMedians, type MedianQueue } from '../stats/median-queue.js';
 import { prepareHelperKernel, servePasses, type SharedPass } from './logistic/pass-threads.js';
 import type { ModelDocument } from '../contracts/model-document.js';
 import { loadModel } from './fitted-model.js';
@@ -23,7 +24,8 @@ import { loadModel } from './fitted-model.js';
  */
 export type ReferenceRequest =
   /** `rowsBy`: who makes the row profiles (ROWS_BY): the thread claims them once it has idle time, unless the main thread has. */
-  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean; rowsBy: Int32Array }
+  /** `medians`: the training medians the fit waits for, shared out with the main thread (stats/median-queue.ts). */
+  | { type: 'data'; features: string[]; rows: number; x: Float64Array[]; y: Uint8Array; levels: (readonly string[] | null)[] | undefined; oneHot?: boolean; medians?: MedianQueue; rowsBy: Int32Array }
   | { type: 'passes'; setup: SharedPass }
   | { type: 'predict'; doc: ModelDocument; from: number; prob: Float64Array }
   | { type: 'prob'; prob: Float64Array };
@@ -77,13 +79,15 @@ if (port) {
       if (m.type === 'data') {
         ds = { features: m.features, rows: m.rows, ids: new IdColumn(0), x: m.x, y: m.y, ...(m.levels ? { levels: m.levels } : {}) };
         rowsBy = m.rowsBy;
+        scratch = new SortScratch(m.rows);
+        // First what the fit waits for: the medians of the columns the main thread has not taken.
+        if (m.medians) takeMedians(ds.x, m.medians, scratch);
         // The one-hot fit's pass kernel (its levels' part) made now, compiled by V8 meanwhile:
         // a category column is one with levels, as the fit decides.
         if (m.oneHot) {
           const c = m.levels?.filter((l) => l !== null).length ?? 0;
           prepareHelperKernel(m.features.length - c, c);
         }
-        scratch = new SortScratch(m.rows);
         // The row profiles (category counts, stayers) wait for idle time in the fit's passes (or
         // are the main thread's, made while this thread sorts the predictions): here they would
         // keep this thread from the fit's first pass.

@@ -11,7 +11,7 @@ import { selectFamily } from './select-family.js';
 import { MODEL_FORMAT_2, type ModelDocument } from '../contracts/model-document.js';
 import { flatParams, paramsOf } from './logistic/params.js';
 import { loadModel } from './fitted-model.js';
-import { hasNonMissing, medianNonMissing, SortScratch } from '../stats/sorted.js';
+import { hasNonMissing, SortScratch } from '../stats/sorted.js';
 import { levelsOf, selectRows } from '../data/dataset.js';
 import { findSameTraining, holdoutKey } from './same-training.js';
 import { ReferenceBuilder } from './reference-thread.js';
@@ -99,7 +99,9 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
   });
   // The drift reference (every column's profile: sorting them is most of its cost) is built on
   // the other core while the model is fitted here; only the predictions' part waits for the model.
-  reference.profile(ds, { oneHot: family !== 'gbdt' && levels.some((l) => l !== null) });
+  // The fit's medians: the numeric columns', shared out with the reference's thread (trees impute nothing).
+  const medianCols = family === 'gbdt' ? [] : ds.features.map((_, j) => j).filter((j) => !isCategory(j));
+  reference.profile(ds, { oneHot: family !== 'gbdt' && levels.some((l) => l !== null), ...(family !== 'gbdt' ? { medians: medianCols } : {}) });
   // The fit imputes the medians (numpy's median of the non-missing values, the number the profiles
   // hold) as it scales the columns — no imputed copy of the data. Found by selection, not sorting;
   // trees impute nothing.
@@ -111,7 +113,7 @@ async function trainWith(ctx: Context, opts: TrainOptions, reference: ReferenceB
     x: ds.x,
     y: ds.y,
     levels,
-    ...(scratch ? { medians: ds.x.map((col, j) => (isCategory(j) ? Number.NaN : medianNonMissing(col, scratch))) } : {}),
+    ...(scratch ? { medians: Array.from(reference.medians(medianCols, scratch)) } : {}),
     model: config.model,
     maxCategories: config.maxCategories,
     // The reference's thread, once the columns are profiled, takes half of each pass of the fit.
