@@ -25,9 +25,12 @@ export interface KeptCategories {
  * rows, loops met once in a longer function ran mostly unoptimised (the optimised code of one
  * loop thrown away on reaching the next).
  */
-export function keptCategories(name: string, codes: Float64Array, rows: number, levels: readonly string[], max = DEFAULT_MAX_CATEGORIES, offset = 0): KeptCategories {
+export function keptCategories(name: string, codes: Float64Array, rows: number, levels: readonly string[], max = DEFAULT_MAX_CATEGORIES, offset = 0, shared = false): KeptCategories {
   const t = keptCategoryTable(name, codes, rows, levels, max, offset);
-  return { categories: t.categories, index: indexRows(codes, rows, t.ofCode, t.missingAt), counts: t.counts };
+  // `shared`: the index in shared memory, for a fit whose passes another thread shares (it would
+  // otherwise be copied there, pass-threads.ts).
+  const index = shared ? new Int32Array(new SharedArrayBuffer(4 * rows)) : new Int32Array(rows);
+  return { categories: t.categories, index: indexRows(codes, rows, t.ofCode, t.missingAt, index), counts: t.counts };
 }
 
 /**
@@ -67,9 +70,8 @@ function countCodes(codes: Float64Array, rows: number, counts: Float64Array): { 
   return { missing, bad: Number.NaN };
 }
 
-/** Each row's index: `ofCode` of its code, `missingAt` for a missing cell. */
-function indexRows(codes: Float64Array, rows: number, ofCode: Int32Array, missingAt: number): Int32Array {
-  const index = new Int32Array(rows);
+/** Each row's index into `index`: `ofCode` of its code, `missingAt` for a missing cell. */
+function indexRows(codes: Float64Array, rows: number, ofCode: Int32Array, missingAt: number, index: Int32Array): Int32Array {
   for (let i = 0; i < rows; i++) {
     const c = codes[i];
     index[i] = c !== c ? missingAt : ofCode[c];

@@ -41,7 +41,7 @@ export function fitLogisticDocument(t: LogisticTraining): { fit: FitResult; docu
   const kept = category.map((j) => {
     const dictionary = t.levels[j];
     if (!dictionary) throw new Error(`feature "${t.features[j]}" is a category but the dataset has no dictionary for it`);
-    const k = keptCategories(t.features[j], t.x[j], t.rows, dictionary, t.maxCategories, levels);
+    const k = keptCategories(t.features[j], t.x[j], t.rows, dictionary, t.maxCategories, levels, t.helper !== undefined);
     levels += k.categories.length;
     return k;
   });
