@@ -21,6 +21,7 @@
  */
 
 import { radixSortFloat64 } from './radix-sort.js';
+import { fewDistinctSort } from './distinct-sort.js';
 
 /** Whether x holds a value that is not missing (NaN): the first one found ends the scan. */
 export function hasNonMissing(x: Float64Array): boolean {
@@ -61,9 +62,12 @@ export function sortedNonMissing(x: Float64Array, buffers: SortBuffers = {}): Fl
     for (let i = 0; i < x.length; i++) if (x[i] === x[i]) out[k++] = x[i];
   }
   if (!countingSort(out)) {
-    // Same order as the native sort (radix-sort.ts), in O(n): ~40 instead of ~110 ms on 10^6.
-    if (n >= RADIX_MIN) radixSortFloat64(out, buffers.tmp && buffers.tmp.length >= n && buffers.tmp.buffer !== out.buffer ? buffers.tmp : undefined);
-    else out.sort();
+    // Same order as the native sort: by counting when the column has few distinct values
+    // (distinct-sort.ts, one pass: ~3 instead of ~30 ms on 800,000 rows), else by the radix sort
+    // (radix-sort.ts), in O(n): ~40 instead of ~110 ms on 10^6.
+    if (n >= RADIX_MIN) {
+      if (!fewDistinctSort(out)) radixSortFloat64(out, buffers.tmp && buffers.tmp.length >= n && buffers.tmp.buffer !== out.buffer ? buffers.tmp : undefined);
+    } else out.sort();
   }
   return out;
 }
