@@ -29,7 +29,7 @@ export class ExplainedRows {
     const n = this.defaultCount(model);
     return (list, part) => {
       try {
-        const w = this.written(list, writer, n, true)!;
+        const w = this.written(list, writer, n);
         const c: Contributions = { base: part.base, values: [...part.values] };
         for (let i = part.from; i < part.to; i++) w.tails[i] = tail(writer, c, list, i, n);
       } catch {
@@ -45,7 +45,7 @@ export class ExplainedRows {
    */
   rowsJson(list: RankedRiskList, model: LoadedModel, c: Contributions, by: RankBy, top: number, n: number): string {
     const writer = reasonWriter(model, this.config);
-    const kept = n === this.defaultCount(model) ? this.written(list, writer, n, true) : undefined;
+    const kept = n === this.defaultCount(model) ? this.written(list, writer, n) : undefined;
     const { order } = ranking(list, by);
     const k = Math.min(Math.max(0, top), list.rows);
     const out = new Array<string>(k);
@@ -61,11 +61,10 @@ export class ExplainedRows {
     return `[${out.join(',')}]`;
   }
 
-  /** The list's kept texts when they are for this writer and N (made when `make`). */
-  private written(list: RankedRiskList, writer: ReasonWriter, n: number, make: boolean): Written | undefined {
+  /** The list's kept texts for this writer and N (made afresh when kept for another). */
+  private written(list: RankedRiskList, writer: ReasonWriter, n: number): Written {
     const w = this.lists.get(list);
     if (w && w.writer === writer && w.n === n) return w;
-    if (!make) return undefined;
     const fresh: Written = { writer, n, tails: new Array<string | undefined>(list.rows) };
     this.lists.set(list, fresh);
     return fresh;
