@@ -6,14 +6,15 @@
  *   npm run bench:categories -- --rows 100000 --train-rows 80000 --runs 1   # quick check
  *
  * Options: --rows N (1000000)  --train-rows T (800000)  --runs R (3)  --warmup W (1)
- *          --only ingest,train,drift  --no-build  --skip-python
+ *          --only ingest,train,drift  --no-build  --skip-python  --direct
  *
  * Data (bench/crm-table.ts, generated once into bench/out/): the N-row table (id, 4 count and 4
  * number columns, 5 text categories, label Yes/No, 1% empty cells, 2% exact duplicate rows;
  * ~79 MB at 1M rows), its first T rows, and N rows of a shifted population (seed 43: moved
  * numbers, another category mix, a region the reference never had) for `drift`.
  *
- * Measured (CLI: `node <snapshot>/dist/cli/riskwatch.mjs --config … <cmd> --json` under
+ * Measured (CLI: `<snapshot>/bin/riskwatch --config … <cmd> --json`, the package's bin as users run
+ * it — or `node <snapshot>/dist/cli/riskwatch.mjs …` with --direct, without the launcher's settings — under
  * /usr/bin/time -v — wall clock around the child, user + sys CPU and peak RSS from time -v;
  * R runs after W untimed warm-ups; the 1-minute load average before and after each step):
  *  - ingest of the N rows, whole command, from an empty workspace every run; against pandas'
@@ -45,7 +46,8 @@ import { median } from './median.ts';
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
 const SNAP = join(tmpdir(), 'riskwatch-bench', 'snapshot-categories');
-const CLI = join(SNAP, 'dist', 'cli', 'riskwatch.mjs');
+const CLI_BUNDLE = join(SNAP, 'dist', 'cli', 'riskwatch.mjs');
+const CLI_BIN = join(SNAP, 'bin', 'riskwatch');
 const PYTHON = '/usr/bin/python3';
 
 const { values } = parseArgs({
@@ -57,6 +59,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'ingest,train,drift' },
     'no-build': { type: 'boolean', default: false },
     'skip-python': { type: 'boolean', default: false },
+    direct: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.rows);
@@ -77,12 +80,12 @@ interface Run {
   stdout: string;
 }
 
-/** One command under /usr/bin/time -v. */
+/** One command (its program and arguments) under /usr/bin/time -v. */
 function measure(args: string[], env?: Record<string, string>): Run {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: env ? { ...process.env, ...env } : process.env });
+  const r = spawnSync('/usr/bin/time', ['-v', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: env ? { ...process.env, ...env } : process.env });
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status}\n${r.stderr.slice(-3000)}`);
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}\n${r.stderr.slice(-3000)}`);
   const num = (re: RegExp) => Number(re.exec(r.stderr)?.[1] ?? Number.NaN);
   const userS = num(/User time \(seconds\): ([\d.]+)/);
   const sysS = num(/System time \(seconds\): ([\d.]+)/);
@@ -122,12 +125,12 @@ function buildSnapshot(): { gitHead: string; dirty: boolean } {
   const gitHead = sh(`git -C ${JSON.stringify(ROOT)} rev-parse HEAD`);
   const dirty = sh(`git -C ${JSON.stringify(ROOT)} status --porcelain -- src`) !== '';
   if (values['no-build']) {
-    if (!existsSync(CLI)) throw new Error(`${CLI} not found; run without --no-build first`);
+    if (!existsSync(CLI_BUNDLE) || !existsSync(CLI_BIN)) throw new Error(`${CLI_BUNDLE} or ${CLI_BIN} not found; run without --no-build first`);
     return JSON.parse(readFileSync(join(SNAP, 'source.json'), 'utf8'));
   }
   rmSync(SNAP, { recursive: true, force: true });
   mkdirSync(SNAP, { recursive: true });
-  for (const d of ['src', 'scripts', 'dashboard', 'assets']) cpSync(join(ROOT, d), join(SNAP, d), { recursive: true });
+  for (const d of ['src', 'scripts', 'dashboard', 'assets', 'bin']) cpSync(join(ROOT, d), join(SNAP, d), { recursive: true });
   for (const f of ['package.json', 'tsconfig.json']) copyFileSync(join(ROOT, f), join(SNAP, f));
   symlinkSync(join(ROOT, 'node_modules'), join(SNAP, 'node_modules'), 'dir');
   process.stderr.write(`snapshot of src/ (git ${gitHead.slice(0, 10)}${dirty ? ' + uncommitted changes' : ''}) → building ${SNAP}/dist\n`);
@@ -183,8 +186,8 @@ await head(ref.path, trainFile, T);
 await head(cur.path, join(OUT, 'crm-test-2000.csv'), 2000);
 process.stderr.write(`data: ${ref.path} (${(ref.bytes / 1e6).toFixed(1)} MB), ${cur.path}, ${trainFile}\n`);
 
-const results: Record<string, unknown> = { started, rows: N, trainRows: T, runs: RUNS, warmup: WARMUP, source, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, kernel: sh('uname -sr') }, files: { reference: ref, current: cur.path, train: trainFile } };
-const cli = (config: string, ...rest: string[]) => [CLI, '--config', config, ...rest];
+const results: Record<string, unknown> = { started, launcher: values.direct ? 'node dist/cli/riskwatch.mjs' : 'bin/riskwatch', rows: N, trainRows: T, runs: RUNS, warmup: WARMUP, source, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, kernel: sh('uname -sr') }, files: { reference: ref, current: cur.path, train: trainFile } };
+const cli = (config: string, ...rest: string[]) => [...(values.direct ? [process.execPath, CLI_BUNDLE] : [CLI_BIN]), '--config', config, ...rest];
 const inproc = (...rest: string[]) => ['--import', 'tsx', join(ROOT, 'bench', 'categories-inprocess.ts'), ...rest, '--src', join(SNAP, 'src')];
 
 let py: Record<string, any> | null = null;
@@ -226,9 +229,13 @@ if (only.has('train')) {
   rmSync(saved, { recursive: true, force: true });
   mkdirSync(saved);
   for (const s of ['riskwatch.db', 'ingesteddata']) if (existsSync(join(ws.dir, s))) cpSync(join(ws.dir, s), join(saved, s), { recursive: true });
+  // The restored files are written to disk before the timed run (`sync`), as ingest leaves them
+  // (it fsyncs what it writes): else the kernel writes the copy's ~150 MB back during the run
+  // (3 interleaved pairs without it: 0.03–0.17 s more system time per train).
   const restore = () => {
     ws.fresh();
     for (const s of ['riskwatch.db', 'ingesteddata']) if (existsSync(join(saved, s))) cpSync(join(saved, s), join(ws.dir, s), { recursive: true });
+    spawnSync('sync');
   };
   const train = repeat('train', cli(ws.config, 'train', '--json'), restore);
   results.train = train;
@@ -269,6 +276,6 @@ results.loadavg = { start: loadStart, end: loadavg() };
 writeFileSync(join(OUT, 'categories-results.json'), JSON.stringify(results, null, 2) + '\n');
 const out = process.stdout;
 out.write(`\n${results.machine && (results.machine as { cpu: string }).cpu}, ${cpus().length} cores, Node ${process.version}${py ? `, pandas ${py.versions.pandas}, scikit-learn ${py.versions.sklearn}, numpy ${py.versions.numpy}` : ''}\n`);
-out.write(`started ${started}, git ${source.gitHead.slice(0, 10)}${source.dirty ? ' + uncommitted changes' : ''}; medians of ${RUNS} runs after ${WARMUP} warm-up; load average ${loadStart.map((v) => v.toFixed(2)).join(' ')} → ${loadavg().map((v) => v.toFixed(2)).join(' ')}\n\n`);
+out.write(`started ${started}, git ${source.gitHead.slice(0, 10)}${source.dirty ? ' + uncommitted changes' : ''}; commands run as ${values.direct ? '`node dist/cli/riskwatch.mjs` (--direct)' : '`bin/riskwatch`'}; medians of ${RUNS} runs after ${WARMUP} warm-up; load average ${loadStart.map((v) => v.toFixed(2)).join(' ')} → ${loadavg().map((v) => v.toFixed(2)).join(' ')}\n\n`);
 out.write('| step | riskwatch | Python (same run) | ratio |\n|---|---|---|---|\n' + lines.join('\n') + '\n');
 out.write(`\nresults: ${join(OUT, 'categories-results.json')}\n`);
