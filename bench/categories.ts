@@ -22,9 +22,9 @@
  *    then the same with the file read in one part on one thread (RISKWATCH_PARALLEL_READ_BYTES=1e15;
  *    by default ingest reads it in two parts);
  *  - train on the T rows (ingested once, untimed; the workspace restored before every run so
- *    each trains anew), whole command, and the one-hot fit alone in-process
- *    (bench/categories-inprocess.ts fit); against scikit-learn's pipeline fitted on the same
- *    rows in-process;
+ *    each trains anew), whole command, the one-hot fit alone in-process, and the pipeline's work
+ *    in-process on one thread — medians, one-hot, standardize, Newton (bench/categories-inprocess.ts
+ *    fit); against scikit-learn's pipeline fitted on the same rows in-process;
  *  - drift of the N shifted rows against a model trained on the N rows (its reference: N rows,
  *    deduplicated), whole command (`drift --data FILE`), and in-process: the read of the file and
  *    analyseDrift alone (bench/categories-inprocess.ts drift).
@@ -250,6 +250,9 @@ if (only.has('train')) {
   const warmCpu = median(fit.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
   const warmWall = median(fit.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
   lines.push(`| one-hot fit alone, in-process (${fit.iterations} Newton iterations + ${fit.warmIterations} on a subsample) | cold ${ms(fit.cold)}; warm ${warmWall.toFixed(3)} s wall, ${warmCpu.toFixed(3)} s CPU | ${pf ? `${pf.median_cpu_s.toFixed(2)} s CPU (${py!.fit_n_iter} lbfgs iterations${py!.fit_convergence_warning ? ', ConvergenceWarning' : ''})` : '—'} | ${pf ? `${(fit.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU` : '—'} |`);
+  const pipeCpu = median(fit.pipeline.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
+  const pipeWall = median(fit.pipeline.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
+  lines.push(`| the pipeline's work in-process, one thread: medians + categories one-hot + standardize + Newton | cold ${ms(fit.pipeline.cold)}; warm ${pipeWall.toFixed(3)} s wall, ${pipeCpu.toFixed(3)} s CPU | ${pf ? `Pipeline.fit ${pf.median_wall_s.toFixed(2)} s wall, ${pf.median_cpu_s.toFixed(2)} s CPU` : '—'} | ${pf ? `${(fit.pipeline.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU, ${(fit.pipeline.cold.wallMs / 1000 / pf.median_wall_s).toFixed(3)}× (cold) by wall` : '—'} |`);
   results.interceptRiskwatch = tr.intercept;
 }
 
