@@ -43,9 +43,12 @@ function data(n: number, seed: number): OneHotData & { levels: number } {
 /**
  * A real helper thread running servePasses, as the reference thread does. `idle`: it takes up
  * other work while the fit passes alone (as the reference thread does with the row profiles):
- * pieces of ~1 ms, counted in idle[0], at most idle[1] of them.
+ * pieces of ~1 ms, counted in idle[0], at most idle[1] of them. `awaitReady`: the offer returns
+ * once the helper has readied itself (its kernels warmed up) — else, on a loaded machine, the
+ * helper may get no core before the fit's shared passes are over, and a test that wants it to take
+ * part would depend on the scheduler (seen: 3 failures in 14 runs).
  */
-function helperThread(idle?: Int32Array): { helper: PassHelper; worker: Worker; offered: SharedPass[] } {
+function helperThread(idle?: Int32Array, awaitReady = false): { helper: PassHelper; worker: Worker; offered: SharedPass[] } {
   const tsx = import.meta.resolve('tsx/esm/api');
   const mod = new URL('../../src/model/logistic/pass-threads.ts', import.meta.url).href;
   const worker = new Worker(
@@ -62,7 +65,12 @@ function helperThread(idle?: Int32Array): { helper: PassHelper; worker: Worker; 
     { eval: true, workerData: idle ?? null },
   );
   const offered: SharedPass[] = [];
-  return { helper: { offer: (s) => (offered.push(s), worker.postMessage(s)) }, worker, offered };
+  const offer = (s: SharedPass) => {
+    offered.push(s);
+    worker.postMessage(s);
+    for (const t = Date.now(); awaitReady && Atomics.load(s.control, CONTROL.ready) !== 1 && Date.now() - t < 60_000; ) Atomics.wait(s.control, CONTROL.ready, 0, 5);
+  };
+  return { helper: { offer }, worker, offered };
 }
 
 const sameBits = (a: Float64Array, b: Float64Array, label: string) => {
@@ -101,14 +109,14 @@ test('a one-hot pass shared with a helper thread gives the one-thread sums bit f
 
 test('the helper took part: its ready flag is set once offered, and a fit with it equals the fit without, bit for bit', async () => {
   const dt = data(260_000, 5); // above the warm start's 200,000 rows: subsample passes, then shared ones
-  const { helper, worker, offered } = helperThread();
+  const { helper, worker, offered } = helperThread(undefined, true);
   await new Promise((r) => worker.once('message', r));
   try {
     const opts = { C: 0.7, maxIter: 100, tol: 1e-8, impute: dt.fill, standardize: true, onehot: { index: dt.index, levels: dt.levels } };
     const alone = fitLogistic(dt.cols, dt.y, opts);
     const withHelper = fitLogistic(dt.cols, dt.y, { ...opts, helper });
     assert.equal(offered.length, 1);
-    assert.equal(Atomics.load(offered[0].control, CONTROL.ready), 1, 'the helper readied itself during the fit');
+    assert.equal(Atomics.load(offered[0].control, CONTROL.ready), 1, 'the helper readied itself');
     assert.equal(Atomics.load(offered[0].control, CONTROL.failed), 0);
     assert.ok(Atomics.load(offered[0].control, CONTROL.done) > 0, 'the helper ran passes');
     sameBits(withHelper.coef, alone.coef, 'coefficients');
@@ -126,7 +134,7 @@ test('a helper with other work to take up: it does it while the fit passes alone
   const dt = data(260_000, 7);
   const idle = new Int32Array(new SharedArrayBuffer(8));
   idle[1] = 1_000_000; // more than the fit leaves it time for
-  const { helper, worker, offered } = helperThread(idle);
+  const { helper, worker, offered } = helperThread(idle, true);
   await new Promise((r) => worker.once('message', r));
   try {
     const opts = { C: 0.7, maxIter: 100, tol: 1e-8, impute: dt.fill, standardize: true, onehot: { index: dt.index, levels: dt.levels } };
