@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/workspace.ts';
@@ -17,8 +17,13 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { ve
 function launch(args: string[], env: Record<string, string | undefined>) {
   const dir = mkdtempSync(join(tmpdir(), 'rw-launcher-'));
   try {
-    const link = join(dir, 'riskwatch');
-    symlinkSync(BIN, link);
+    // Two links, the second relative: node_modules/.bin/riskwatch → ../riskwatch/bin/riskwatch,
+    // itself a link when the package is installed from a folder (npm install ../riskwatch).
+    mkdirSync(join(dir, 'pkg'));
+    symlinkSync(BIN, join(dir, 'pkg', 'riskwatch'));
+    mkdirSync(join(dir, '.bin'));
+    const link = join(dir, '.bin', 'riskwatch');
+    symlinkSync('../pkg/riskwatch', link);
     const seen = join(dir, 'seen.json');
     const preload = join(dir, 'preload.cjs');
     writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify({ tunables: process.env.GLIBC_TUNABLES ?? null, ppid: process.ppid, argv: process.argv.slice(1) }));\n`);
@@ -32,14 +37,17 @@ function launch(args: string[], env: Record<string, string | undefined>) {
   }
 }
 
-test('package.json names bin/riskwatch as the command, and it is executable', () => {
+test('package.json names bin/riskwatch as the command, and it is executable: by its path, and by its name from its folder', () => {
   assert.equal(pkg.bin.riskwatch, 'bin/riskwatch');
   const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), pkg.version);
+  const bare = spawnSync('sh', ['riskwatch', '--version'], { cwd: join(ROOT, 'bin'), encoding: 'utf8' });
+  assert.equal(bare.status, 0, bare.stderr);
+  assert.equal(bare.stdout.trim(), pkg.version);
 });
 
-test('through a symlink: node runs the bundled CLI with the arguments as given, in place of the shell, huge pages asked for', () => {
+test('through two symlinks: node runs the bundled CLI with the arguments as given, in place of the shell, huge pages asked for', () => {
   const r = launch(['--version'], {});
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), pkg.version);
