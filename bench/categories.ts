@@ -6,7 +6,9 @@
  *   npm run bench:categories -- --rows 100000 --train-rows 80000 --runs 1   # quick check
  *
  * Options: --rows N (1000000)  --train-rows T (800000)  --runs R (3)  --warmup W (1)
- *          --only ingest,train,drift  --no-build  --skip-python  --direct
+ *          --only ingest,train,drift  --no-build  --skip-python  --direct  --compare-direct
+ * --compare-direct: ingest and train also run as `bin/riskwatch` and as `node …/riskwatch.mjs`
+ * alternately, run for run (the launcher's effect, measured in one stretch of time).
  *
  * Data (bench/crm-table.ts, generated once into bench/out/): the N-row table (id, 4 count and 4
  * number columns, 5 text categories, label Yes/No, 1% empty cells, 2% exact duplicate rows;
@@ -60,6 +62,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'skip-python': { type: 'boolean', default: false },
     direct: { type: 'boolean', default: false },
+    'compare-direct': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.rows);
@@ -202,6 +205,24 @@ const python = (skipFit: boolean) => {
 py = python(!only.has('train'));
 results.python = py;
 
+/** `bin/riskwatch …` and `node dist/cli/riskwatch.mjs …` alternately, `before` each: [bin, direct]. */
+function launcherPairs(label: string, rest: string[], before?: () => void): [Step, Step] {
+  const load0 = load1();
+  const runs: [Run[], Run[]] = [[], []];
+  for (let k = 0; k < WARMUP + RUNS; k++) {
+    for (const v of [0, 1] as const) {
+      before?.();
+      const m = measure([...(v === 0 ? [CLI_BIN] : [process.execPath, CLI_BUNDLE]), ...rest]);
+      process.stderr.write(`  ${label} ${v === 0 ? 'bin/riskwatch' : 'node riskwatch.mjs'} ${k < WARMUP ? 'warm-up' : `run ${k - WARMUP + 1}/${RUNS}`}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS.toFixed(2)} s CPU (load ${load1()})\n`);
+      if (k >= WARMUP) runs[v].push(m);
+    }
+  }
+  const step = (v: 0 | 1): Step => ({ label: `${label} ${v === 0 ? 'bin' : 'direct'}`, load: [load0, load1()], runs: runs[v].map((r) => ({ ...r, stdout: '' })), wallS: median(runs[v].map((r) => r.wallS)), cpuS: median(runs[v].map((r) => r.cpuS)), peakRssMb: Math.max(...runs[v].map((r) => r.maxRssMb)), output: null });
+  return [step(0), step(1)];
+}
+const pairRow = (what: string, [bin, direct]: [Step, Step]) =>
+  `| … ${what}: \`bin/riskwatch\` and \`node dist/cli/riskwatch.mjs\` run for run (--compare-direct) | bin ${bin.wallS.toFixed(2)} s wall, ${bin.cpuS.toFixed(2)} s CPU; node ${direct.wallS.toFixed(2)} s wall, ${direct.cpuS.toFixed(2)} s CPU | | launcher ${(bin.wallS / direct.wallS).toFixed(2)}× by wall, ${(bin.cpuS / direct.cpuS).toFixed(2)}× by CPU |`;
+
 const lines: string[] = [];
 const cell = (s: Step) => `${s.wallS.toFixed(2)} s wall, **${s.cpuS.toFixed(2)} s CPU** (load ${s.load[0]}→${s.load[1]})`;
 const ms = (t: { wallMs: number; cpuMs: number }) => `${(t.wallMs / 1000).toFixed(3)} s wall, ${(t.cpuMs / 1000).toFixed(3)} s CPU`;
@@ -218,6 +239,11 @@ if (only.has('ingest')) {
   const one = repeat('ingest, one-part read', cli(ws.config, 'ingest', '--json'), ws.fresh, { RISKWATCH_PARALLEL_READ_BYTES: '1000000000000000' });
   results.ingestOnePart = one;
   lines.push(`| … the same, read in one part (RISKWATCH_PARALLEL_READ_BYTES=1e15) | ${cell(one)}; peak RSS ${one.peakRssMb.toFixed(0)} MB | | ${pr ? `${(one.cpuS / pr.median_cpu_s).toFixed(2)}× by CPU, ${(one.wallS / pr.median_wall_s).toFixed(2)}× by wall` : '—'} |`);
+  if (values['compare-direct']) {
+    const pair = launcherPairs('ingest', ['--config', ws.config, 'ingest', '--json'], ws.fresh);
+    results.ingestLauncher = pair;
+    lines.push(pairRow('ingest', pair));
+  }
 }
 
 if (only.has('train')) {
@@ -239,6 +265,8 @@ if (only.has('train')) {
   };
   const train = repeat('train', cli(ws.config, 'train', '--json'), restore);
   results.train = train;
+  const trainPair = values['compare-direct'] ? launcherPairs('train', ['--config', ws.config, 'train', '--json'], restore) : undefined;
+  if (trainPair) results.trainLauncher = trainPair;
   process.stderr.write('fit alone (in-process)…\n');
   const f = spawnSync(process.execPath, inproc('fit', '--config', ws.config, '--runs', String(RUNS)), { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (f.status !== 0) throw new Error(`categories-inprocess fit failed:\n${f.stderr}`);
@@ -247,6 +275,7 @@ if (only.has('train')) {
   const pf = py?.fit;
   const tr = train.output as { trainingRows?: number; iterations?: number; intercept?: number };
   lines.push(`| train on ${T.toLocaleString('en-US')} rows (${tr.trainingRows} after dedup), whole command | ${cell(train)}; peak RSS ${train.peakRssMb.toFixed(0)} MB | ${pf ? `pipeline fit in-process: ${pf.median_wall_s.toFixed(2)} s wall, **${pf.median_cpu_s.toFixed(2)} s CPU**` : '—'} | ${pf ? `${(train.cpuS / pf.median_cpu_s).toFixed(2)}× by CPU, ${(train.wallS / pf.median_wall_s).toFixed(2)}× by wall` : '—'} |`);
+  if (trainPair) lines.push(pairRow('train', trainPair));
   const warmCpu = median(fit.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
   const warmWall = median(fit.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
   lines.push(`| one-hot fit alone, in-process (${fit.iterations} Newton iterations + ${fit.warmIterations} on a subsample) | cold ${ms(fit.cold)}; warm ${warmWall.toFixed(3)} s wall, ${warmCpu.toFixed(3)} s CPU | ${pf ? `${pf.median_cpu_s.toFixed(2)} s CPU (${py!.fit_n_iter} lbfgs iterations${py!.fit_convergence_warning ? ', ConvergenceWarning' : ''})` : '—'} | ${pf ? `${(fit.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU` : '—'} |`);
