@@ -272,6 +272,12 @@ if (only.has('train')) {
   if (f.status !== 0) throw new Error(`categories-inprocess fit failed:\n${f.stderr}`);
   const fit = JSON.parse(f.stdout.trim().split('\n').pop()!);
   results.fit = fit;
+  process.stderr.write("the pipeline's work (in-process, one thread)…\n");
+  const g = spawnSync(process.execPath, inproc('pipeline', '--config', ws.config, '--runs', String(RUNS)), { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (g.status !== 0) throw new Error(`categories-inprocess pipeline failed:\n${g.stderr}`);
+  const pipeline = JSON.parse(g.stdout.trim().split('\n').pop()!);
+  results.pipeline = pipeline;
+  if (pipeline.intercept !== fit.intercept) throw new Error(`the pipeline's work and the fit differ: intercept ${pipeline.intercept} vs ${fit.intercept}`);
   const pf = py?.fit;
   const tr = train.output as { trainingRows?: number; iterations?: number; intercept?: number };
   lines.push(`| train on ${T.toLocaleString('en-US')} rows (${tr.trainingRows} after dedup), whole command | ${cell(train)}; peak RSS ${train.peakRssMb.toFixed(0)} MB | ${pf ? `pipeline fit in-process: ${pf.median_wall_s.toFixed(2)} s wall, **${pf.median_cpu_s.toFixed(2)} s CPU**` : '—'} | ${pf ? `${(train.cpuS / pf.median_cpu_s).toFixed(2)}× by CPU, ${(train.wallS / pf.median_wall_s).toFixed(2)}× by wall` : '—'} |`);
@@ -279,9 +285,9 @@ if (only.has('train')) {
   const warmCpu = median(fit.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
   const warmWall = median(fit.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
   lines.push(`| one-hot fit alone, in-process (${fit.iterations} Newton iterations + ${fit.warmIterations} on a subsample) | cold ${ms(fit.cold)}; warm ${warmWall.toFixed(3)} s wall, ${warmCpu.toFixed(3)} s CPU | ${pf ? `${pf.median_cpu_s.toFixed(2)} s CPU (${py!.fit_n_iter} lbfgs iterations${py!.fit_convergence_warning ? ', ConvergenceWarning' : ''})` : '—'} | ${pf ? `${(fit.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU` : '—'} |`);
-  const pipeCpu = median(fit.pipeline.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
-  const pipeWall = median(fit.pipeline.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
-  lines.push(`| the pipeline's work in-process, one thread: medians + categories one-hot + standardize + Newton | cold ${ms(fit.pipeline.cold)}; warm ${pipeWall.toFixed(3)} s wall, ${pipeCpu.toFixed(3)} s CPU | ${pf ? `Pipeline.fit ${pf.median_wall_s.toFixed(2)} s wall, ${pf.median_cpu_s.toFixed(2)} s CPU` : '—'} | ${pf ? `${(fit.pipeline.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU, ${(fit.pipeline.cold.wallMs / 1000 / pf.median_wall_s).toFixed(3)}× (cold) by wall` : '—'} |`);
+  const pipeCpu = median(pipeline.warm.map((t: { cpuMs: number }) => t.cpuMs)) / 1000;
+  const pipeWall = median(pipeline.warm.map((t: { wallMs: number }) => t.wallMs)) / 1000;
+  lines.push(`| the pipeline's work in-process, one thread: medians + categories one-hot + standardize + Newton | cold ${ms(pipeline.cold)}; warm ${pipeWall.toFixed(3)} s wall, ${pipeCpu.toFixed(3)} s CPU | ${pf ? `Pipeline.fit ${pf.median_wall_s.toFixed(2)} s wall, ${pf.median_cpu_s.toFixed(2)} s CPU` : '—'} | ${pf ? `${(pipeline.cold.cpuMs / 1000 / pf.median_cpu_s).toFixed(3)}× (cold) by CPU, ${(pipeline.cold.wallMs / 1000 / pf.median_wall_s).toFixed(3)}× (cold) by wall` : '—'} |`);
   results.interceptRiskwatch = tr.intercept;
 }
 
