@@ -58,6 +58,14 @@ test('through two symlinks: node runs the bundled CLI with the arguments as give
   assert.equal(r.record.ppid, process.pid);
 });
 
+test("a caller's own glibc.malloc.hugetlb setting wins: set to 0, huge pages stay off", () => {
+  for (const tunables of ['glibc.malloc.hugetlb=0', 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=0']) {
+    const r = launch(['--version'], { GLIBC_TUNABLES: tunables });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.record.tunables, tunables);
+  }
+});
+
 test("the caller's glibc tunables are kept; arguments with spaces and an exit status pass through unchanged", () => {
   const r = launch(['--config', 'a folder/no such config.json', 'ingest', '--json'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
   assert.equal(r.record.tunables, 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
