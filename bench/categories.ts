@@ -26,7 +26,8 @@
  *  - train on the T rows (ingested once, untimed; the workspace restored before every run so
  *    each trains anew), whole command, the one-hot fit alone in-process, and the pipeline's work
  *    in-process on one thread — medians, one-hot, standardize, Newton (bench/categories-inprocess.ts
- *    fit); against scikit-learn's pipeline fitted on the same rows in-process;
+ *    fit, then pipeline, each in a process of its own); against scikit-learn's pipeline fitted on
+ *    the same rows in-process;
  *  - drift of the N shifted rows against a model trained on the N rows (its reference: N rows,
  *    deduplicated), whole command (`drift --data FILE`), and in-process: the read of the file and
  *    analyseDrift alone (bench/categories-inprocess.ts drift).
