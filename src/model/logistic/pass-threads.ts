@@ -77,6 +77,20 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
   helper.offer(setup);
   const sums = new PassSums(d, Lv);
   const own = { hl: sums.hl, hcn: sums.hcn, hcc: sums.hcc };
+  // The levels' Hessian sums a pass writes out: this thread's own, or the helper's in shared memory.
+  const sumsFrom = (from: { hl: Float64Array; hcn: Float64Array; hcc: Float64Array }) => {
+    sums.hl = from.hl;
+    sums.hcn = from.hcn;
+    sums.hcc = from.hcc;
+  };
+  // The helper's half run here after all (the same sums): the numeric half is already in `sums`.
+  const levelsHere = (theta: Float64Array<ArrayBufferLike>) => {
+    sumsFrom(own);
+    own.hl.fill(0);
+    own.hcn.fill(0);
+    own.hcc.fill(0);
+    sums.run(levels, data, theta, false);
+  };
   let seq = 0;
   const pass: Pass = (theta, out, withLoss, hessian = true) => {
     // Without the Hessian the helper's part (all Hessian) is not wanted: this thread's part alone.
@@ -85,9 +99,7 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
         Atomics.store(control, CONTROL.idle, 1);
         Atomics.notify(control, CONTROL.job);
       }
-      sums.hl = own.hl;
-      sums.hcn = own.hcn;
-      sums.hcc = own.hcc;
+      sumsFrom(own);
       sums.clear();
       sums.run(numeric, data, theta, withLoss, hessian);
       if (hessian) sums.run(levels, data, theta, false);
@@ -102,34 +114,20 @@ export function sharedOneHotPass(data: OneHotData, helper: PassHelper): { pass: 
     sums.gc.fill(0);
     sums.run(numeric, data, theta, withLoss); // touches none of hl, hcn, hcc
     if (Atomics.load(control, CONTROL.busy) === 1 && Atomics.compareExchange(control, CONTROL.claim, job - 1, job) === job - 1) {
-      // Not started by the helper, still busy with other work: its half here (the same sums).
-      sums.hl = own.hl;
-      sums.hcn = own.hcn;
-      sums.hcc = own.hcc;
-      own.hl.fill(0);
-      own.hcn.fill(0);
-      own.hcc.fill(0);
-      sums.run(levels, data, theta, false);
+      // Not started by the helper, still busy with other work: its half here.
+      levelsHere(theta);
       sums.write(out);
       return;
     }
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (done === job) {
-        sums.hl = setup.hl;
-        sums.hcn = setup.hcn;
-        sums.hcc = setup.hcc;
+        sumsFrom(setup);
         break;
       }
       if (Atomics.load(control, CONTROL.failed) === 1) {
-        // The helper failed: its half here (the same sums).
-        sums.hl = own.hl;
-        sums.hcn = own.hcn;
-        sums.hcc = own.hcc;
-        own.hl.fill(0);
-        own.hcn.fill(0);
-        own.hcc.fill(0);
-        sums.run(levels, data, theta, false);
+        // The helper failed: its half here.
+        levelsHere(theta);
         break;
       }
       Atomics.wait(control, CONTROL.done, done, 100);
