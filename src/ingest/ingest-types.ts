@@ -1,15 +1,9 @@
 import type { ReadEncoding } from '../data/csv/decode.js';
 import type { SourceConfig } from '../config/load.js';
+import type { RowCounts } from '../store/types.js';
 
-/** What a file or a source contributed to an ingest. */
-export interface IngestCounts {
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  duplicates: number;
-  /** Rows added to the dataset (accepted minus duplicates). */
-  rowsAdded: number;
-  rejectedByReason: Record<string, number>;
+/** What a file or a source contributed to an ingest: its rows, and the missing cells per feature. */
+export interface IngestCounts extends RowCounts {
   missing: Record<string, number>;
 }
 

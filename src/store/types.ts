@@ -44,21 +44,26 @@ export interface IngestionRecord {
   datasetHash: string | null;
 }
 
+/** The rows a file or a source gave an ingestion, as ingest counts them (ingest-types.ts extends it). */
+export interface RowCounts {
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  duplicates: number;
+  /** Rows added to the dataset (accepted minus duplicates). */
+  rowsAdded: number;
+  rejectedByReason: Record<string, number>;
+}
+
 /**
  * One source's part in one ingestion. For a database source, `watermark` / `contentHash` are where
  * its next read starts (written in the same transaction as the dataset record, so a crash before
  * it means the rows are read again and dedup keeps the dataset exact).
  */
-export interface SourceReadRecord {
+export interface SourceReadRecord extends RowCounts {
   source: string;
   type: 'folder' | 'sqlite' | 'postgres';
   status: 'ingested' | 'unchanged' | 'failed';
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  duplicates: number;
-  rowsAdded: number;
-  rejectedByReason: Record<string, number>;
   /** Opaque text encoded by the source; null without a watermark column. */
   watermark: string | null;
   contentHash: string | null;
