@@ -8,6 +8,7 @@ import { train } from '../../src/model/train.ts';
 import { oneHotPass, type OneHotData } from '../../src/model/logistic/onehot-pass.ts';
 import { CONTROL, sharedOneHotPass, type PassHelper, type SharedPass } from '../../src/model/logistic/pass-threads.ts';
 import { fitLogistic } from '../../src/model/logistic/fit.ts';
+import type { Pass } from '../../src/model/logistic/newton.ts';
 import { context, makeWorkspace } from '../helpers/workspace.ts';
 import { featureProfiles, rowProfiles } from '../../src/stats/reference.ts';
 import { FeatureProfiler } from '../../src/stats/feature-profiler.ts';
@@ -78,29 +79,37 @@ const sameBits = (a: Float64Array, b: Float64Array, label: string) => {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${label}: entry ${i} is ${a[i]} shared, ${b[i]} on one thread`);
 };
 
-test('a one-hot pass shared with a helper thread gives the one-thread sums bit for bit, with and without the loss', async () => {
-  const dt = data(30_000, 3);
+/**
+ * `passes` shared passes at random θ (with the loss every other one), each checked bit for bit
+ * against one thread's pass over `dt`; `after(k)` then checks who took pass k.
+ */
+function sharedPassesAgree(dt: ReturnType<typeof data>, pass: Pass, seed: number, passes: number, after: (k: number) => void): void {
   const p = dt.cols.length + dt.levels + 1;
   const size = 1 + p + (p * (p + 1)) / 2;
+  const one = oneHotPass(dt);
+  const u = rng(seed);
+  for (let k = 0; k < passes; k++) {
+    const theta = Float64Array.from({ length: p }, () => (u() - 0.5) * 0.4);
+    const want = new Float64Array(size);
+    const got = new Float64Array(size);
+    one(theta, want, k % 2 === 1);
+    pass(theta, got, k % 2 === 1);
+    sameBits(got, want, `pass ${k}`);
+    after(k);
+  }
+}
+
+test('a one-hot pass shared with a helper thread gives the one-thread sums bit for bit, with and without the loss', async () => {
+  const dt = data(30_000, 3);
   const { helper, worker, offered } = helperThread();
   await new Promise((r) => worker.once('message', r));
   try {
     const { pass, close } = sharedOneHotPass(dt, helper);
     const { control } = offered[0];
-    const one = oneHotPass(dt);
-    const u = rng(9);
     // Until the helper has compiled its kernel this thread passes alone; then the passes are shared.
     for (let t = 0; t < 100 && Atomics.load(control, CONTROL.ready) !== 1; t++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(Atomics.load(control, CONTROL.ready), 1, 'the helper readied itself');
-    for (let k = 0; k < 6; k++) {
-      const theta = Float64Array.from({ length: p }, () => (u() - 0.5) * 0.4);
-      const want = new Float64Array(size);
-      const got = new Float64Array(size);
-      one(theta, want, k % 2 === 1);
-      pass(theta, got, k % 2 === 1);
-      sameBits(got, want, `pass ${k}`);
-      assert.equal(Atomics.load(control, CONTROL.done), k + 1, 'the helper took this pass');
-    }
+    sharedPassesAgree(dt, pass, 9, 6, (k) => assert.equal(Atomics.load(control, CONTROL.done), k + 1, 'the helper took this pass'));
     close();
   } finally {
     await worker.terminate();
@@ -186,8 +195,6 @@ test('the columns profiled one at a time are featureProfiles, bytes and key orde
 
 test('a pass whose helper is busy with other work when the fit\'s thread is done with its own part is taken up there: the same sums, each pass claimed once', () => {
   const dt = data(30_000, 17);
-  const p = dt.cols.length + dt.levels + 1;
-  const size = 1 + p + (p * (p + 1)) / 2;
   // A helper that says it is ready and stays busy (as in a piece of a column's profile): it never takes a pass.
   const offered: SharedPass[] = [];
   const helper: PassHelper = {
@@ -199,17 +206,7 @@ test('a pass whose helper is busy with other work when the fit\'s thread is done
   };
   const { pass, close } = sharedOneHotPass(dt, helper);
   const { control } = offered[0];
-  const one = oneHotPass(dt);
-  const u = rng(19);
-  for (let k = 0; k < 4; k++) {
-    const theta = Float64Array.from({ length: p }, () => (u() - 0.5) * 0.4);
-    const want = new Float64Array(size);
-    const got = new Float64Array(size);
-    one(theta, want, k % 2 === 1);
-    pass(theta, got, k % 2 === 1);
-    sameBits(got, want, `pass ${k}`);
-    assert.equal(Atomics.load(control, CONTROL.claim), k + 1, 'the pass claimed by the fit\'s thread');
-  }
+  sharedPassesAgree(dt, pass, 19, 4, (k) => assert.equal(Atomics.load(control, CONTROL.claim), k + 1, 'the pass claimed by the fit\'s thread'));
   assert.equal(Atomics.load(control, CONTROL.done), 0);
   close();
 });
