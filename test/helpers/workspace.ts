@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../../src/config/load.ts';
@@ -30,10 +30,15 @@ export function makeWorkspace(extraConfig: Record<string, unknown> = {}): { dir:
 }
 
 /** A workspace holding the seed's sample data (sourcedata + testdata). */
-export function seedWorkspace(): { dir: string; config: string; source: string; test: string } {
+/** A workspace with the seed's data; `model`: keys merged into its config's "model". */
+export function seedWorkspace(model?: Record<string, unknown>): { dir: string; config: string; source: string; test: string } {
   const ws = makeWorkspace();
   cpSync(join(SEED, 'sourcedata'), ws.source, { recursive: true });
   cpSync(join(SEED, 'testdata'), ws.test, { recursive: true });
+  if (model) {
+    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
+    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+  }
   return ws;
 }
 

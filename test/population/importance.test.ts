@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { loadWorkspaceModel } from '../../src/model/explaining-model.ts';
@@ -18,9 +18,7 @@ for (const [label, model] of [
   ['gbdt', { family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } }],
 ] as const) {
   test(`global importance: mean |contribution| per feature over the current clients, once per list — ${label}`, async () => {
-    const ws = seedWorkspace();
-    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
-    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+    const ws = seedWorkspace(model);
     const ctx = await context(ws.config);
     try {
       await ingest(ctx);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { train } from '../../src/model/train.ts';
 import { deploy } from '../../src/model/deploy.ts';
@@ -27,9 +27,7 @@ for (const [label, model] of [
   ['gbdt (TreeSHAP)', { family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } }],
 ] as const) {
   test(`the call list's contributions: once per list, base + Σ = logit(risk) for every client — ${label}`, async () => {
-    const ws = seedWorkspace();
-    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
-    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+    const ws = seedWorkspace(model);
     const ctx = await context(ws.config);
     try {
       await ingest(ctx);
@@ -80,9 +78,7 @@ test('the server\'s model holder loads a /1 production model with its reference,
 });
 
 test('a list ranked with ExplainAhead is explained from before its ranking: explainList waits on that computation, the same numbers, counted once', async () => {
-  const ws = seedWorkspace();
-  const config = JSON.parse(readFileSync(ws.config, 'utf8'));
-  writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } } }));
+  const ws = seedWorkspace({ family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } });
   const ctx = await context(ws.config);
   try {
     await ingest(ctx);
@@ -112,9 +108,7 @@ for (const [label, model] of [
   ['gbdt', { family: 'gbdt', gbdt: { min_samples_leaf: 3, max_leaves: 4, max_iter: 20 } }],
 ] as const) {
   test(`ExplainAhead.onPart: the ranked list and each part of its clients, every client once, its contributions final — ${label}`, async () => {
-    const ws = seedWorkspace();
-    const config = JSON.parse(readFileSync(ws.config, 'utf8'));
-    writeFileSync(ws.config, JSON.stringify({ ...config, model: { ...config.model, ...model } }));
+    const ws = seedWorkspace(model);
     const ctx = await context(ws.config);
     try {
       await ingest(ctx);
